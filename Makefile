@@ -1,0 +1,44 @@
+# Two commands for a new user: `make run` and `make test`. Both create .venv when it is missing.
+VENV       := .venv
+PY         := $(VENV)/bin/python
+UV_VERSION := 0.13.8
+PORT       ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+
+.PHONY: install run test lint check ci bench clean
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)/bin/uv sync --frozen --inexact --all-groups
+	touch $@
+
+## make install: create .venv with the locked dependencies
+install: $(VENV)/.installed
+
+## make run: migrate, load the questionnaire, serve on 127.0.0.1:$(PORT) (SQLite under var/ by default)
+run: install
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(PY) manage.py load_questionnaire
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## make test: the whole suite (on PostgreSQL when DATABASE_URL points at it)
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+check: install
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py validate_questionnaire
+
+ci:
+	bash .ci/run
+
+bench: install
+	$(PY) bench/engine.py
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3

@@ -1,0 +1,13 @@
+"""The pure rules engine: no Django imports. See design.md §2 and §4."""
+
+from .evaluate import Reason, Result, compile_spec, describe_value, evaluate, render_text
+from .expressions import ExpressionError
+from .lint import Problem, lint, scenario_differences
+from .spec import ContentError, QuestionType, Spec, build_spec, content_hash, normalise
+from .values import AnswerError, format_flop, parse_answer, parse_answers, parse_flop
+
+__all__ = [
+    "AnswerError", "ContentError", "ExpressionError", "Problem", "QuestionType", "Reason", "Result", "Spec",
+    "build_spec", "compile_spec", "content_hash", "describe_value", "evaluate", "format_flop", "lint",
+    "normalise", "parse_answer", "parse_answers", "parse_flop", "render_text", "scenario_differences",
+]

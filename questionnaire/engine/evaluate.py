@@ -1,0 +1,305 @@
+"""Evaluate an answer set against a Spec: visibility, facts, outcomes, obligations, deadlines, flags.
+
+Pure: no database, no clock (pass `today`), no request. The same function serves the wizard (which
+sections are visible), the result page, the `assess` command, the admin preview and the golden
+scenarios checked at publish time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .expressions import Compiled, Evaluator, ExpressionError, compile_expression
+from .spec import QuestionType, Spec
+from .values import format_flop
+
+
+@dataclass(frozen=True)
+class Reason:
+    about: str  # "classification", "role_outcome", an obligation id, a flag id, a chapter id...
+    text: str
+    answers: tuple[str, ...]  # question codes whose answers led to it
+
+    def to_json(self) -> dict[str, Any]:
+        return {"about": self.about, "text": self.text, "answers": list(self.answers)}
+
+
+@dataclass(frozen=True)
+class Result:
+    questionnaire: Mapping[str, str]
+    classification: str | None
+    role_outcome: str | None
+    obligation_scope: str | None
+    obligations: tuple[str, ...]
+    code_chapters: tuple[str, ...]
+    code_measures: tuple[str, ...]
+    deadlines: Mapping[str, str]
+    flags: tuple[str, ...]
+    facts: Mapping[str, Any]
+    reasons: tuple[Reason, ...]
+    missing_required: tuple[str, ...]
+    visible_sections: tuple[str, ...] = ()
+    visible_questions: tuple[str, ...] = ()
+    answers: Mapping[str, Any] = field(default_factory=dict)  # the answers that counted (visible ones)
+    matched_rules: Mapping[str, int] = field(default_factory=dict)  # outcome -> number of the rule (1-based)
+
+    def to_json(self) -> dict[str, Any]:
+        """The result document of contract.md §2."""
+        return {
+            "questionnaire": dict(self.questionnaire),
+            "classification": self.classification,
+            "role_outcome": self.role_outcome,
+            "obligation_scope": self.obligation_scope,
+            "obligations": list(self.obligations),
+            "code_chapters": list(self.code_chapters),
+            "code_measures": list(self.code_measures),
+            "deadlines": dict(self.deadlines),
+            "flags": list(self.flags),
+            "facts": {k: _json_value(v) for k, v in self.facts.items()},
+            "reasons": [r.to_json() for r in self.reasons],
+            "missing_required": list(self.missing_required),
+        }
+
+    def reasons_about(self, about: str) -> list[Reason]:
+        return [r for r in self.reasons if r.about == about]
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+# ---------------------------------------------------------------- compiled program
+
+
+@dataclass(frozen=True)
+class Program:
+    """A Spec with every expression parsed once and the question dependencies of every name."""
+
+    section_visibility: Mapping[str, Compiled | None]
+    question_visibility: Mapping[str, Compiled | None]
+    facts: Mapping[str, Compiled]
+    rules: Mapping[str, tuple[tuple[Compiled | None, str, str], ...]]
+    obligations: Mapping[str, Compiled]
+    deadlines: Mapping[str, tuple[Compiled, Compiled]]
+    flags: Mapping[str, Compiled]
+    chapters: Mapping[str, Compiled]
+    question_deps: Mapping[str, frozenset[str]]  # name -> question codes it depends on (transitively)
+
+
+_PROGRAMS: dict[str, Program] = {}
+
+
+def compile_spec(spec: Spec) -> Program:
+    """Compile (and cache by content hash: equal content, equal program). Raises ExpressionError."""
+    cached = _PROGRAMS.get(spec.content_hash)
+    if cached is not None:
+        return cached
+    c = compile_expression
+    facts = {f.name: c(f.expr) for f in spec.facts}
+    deps: dict[str, frozenset[str]] = {q: frozenset({q}) for q in spec.questions}
+    for name, compiled in facts.items():
+        deps[name] = frozenset().union(*(deps.get(n, frozenset()) for n in compiled.names))
+    program = Program(
+        section_visibility={s.code: c(s.visible_if) if s.visible_if else None for s in spec.sections},
+        question_visibility={q.code: c(q.visible_if) if q.visible_if else None for q in spec.question_list()},
+        facts=facts,
+        rules={o.name: tuple((c(r.when) if r.when else None, r.value, r.reason) for r in o.rules)
+               for o in spec.outcomes},
+        obligations={o.id: c(o.applies_if) for o in spec.obligations},
+        deadlines={d.key: (c(d.when), c(d.value)) for d in spec.deadlines},
+        flags={f.id: c(f.when) for f in spec.flags},
+        chapters={ch.id: c(ch.applies_if) for ch in spec.chapters},
+        question_deps=deps,
+    )
+    if len(_PROGRAMS) > 64:
+        _PROGRAMS.clear()
+    _PROGRAMS[spec.content_hash] = program
+    return program
+
+
+class _Scope(dict):
+    """Names for expressions: constants, answers of the questions seen so far, and facts computed on
+    first use (a visibility condition may use a fact whose questions all come earlier)."""
+
+    def __init__(self, base: Mapping[str, Any], program: Program) -> None:
+        super().__init__(base)
+        self._program = program
+        self._computing: set[str] = set()
+        self.evaluate: Evaluator | None = None
+
+    def __missing__(self, name: str) -> Any:
+        compiled = self._program.facts.get(name)
+        if compiled is None or self.evaluate is None or name in self._computing:
+            raise KeyError(name)
+        self._computing.add(name)
+        try:
+            value = self.evaluate(compiled)
+        finally:
+            self._computing.discard(name)
+        self[name] = value
+        return value
+
+
+def evaluate(spec: Spec, answers: Mapping[str, Any], today: dt.date | None = None) -> Result:
+    """Evaluate parsed answers (see values.parse_answers) against the spec."""
+    program = compile_spec(spec)
+    scope = _Scope({**spec.constants, "today": today}, program)
+    ev = Evaluator(scope)
+    scope.evaluate = ev
+
+    visible_sections: list[str] = []
+    visible_questions: list[str] = []
+    counted: dict[str, Any] = {}
+    missing: list[str] = []
+    for section in spec.sections:
+        condition = program.section_visibility[section.code]
+        section_visible = condition is None or bool(ev(condition))
+        if section_visible:
+            visible_sections.append(section.code)
+        for question in section.questions:
+            q_condition = program.question_visibility[question.code]
+            visible = section_visible and (q_condition is None or bool(ev(q_condition)))
+            value = answers.get(question.code) if visible else None
+            scope[question.code] = value
+            if not visible:
+                continue
+            visible_questions.append(question.code)
+            if value is not None:
+                counted[question.code] = value
+            if question.required and (value is None or value == []):
+                missing.append(question.code)
+
+    facts: dict[str, Any] = {}
+    for fact in spec.facts:
+        value = scope[fact.name]
+        facts[fact.name] = _coerce(fact.type, value)
+        scope[fact.name] = facts[fact.name]
+
+    reasons: list[Reason] = []
+
+    def because(about: str, template: str, *conditions: Compiled | None) -> None:
+        used: set[str] = set()
+        for compiled in conditions:
+            for name in compiled.names if compiled is not None else ():
+                used |= program.question_deps.get(name, frozenset())
+        answered = tuple(code for code in visible_questions if code in used and code in counted)
+        reasons.append(Reason(about, render_text(template, scope, spec), answered))
+
+    outcomes: dict[str, str | None] = {}
+    matched: dict[str, int] = {}
+    for outcome in spec.outcomes:
+        outcomes[outcome.name] = None
+        rules = program.rules[outcome.name]
+        for number, (condition, value, reason) in enumerate(rules, start=1):
+            if condition is None or bool(ev(condition)):
+                outcomes[outcome.name] = value
+                matched[outcome.name] = number
+                # the answers that led here: this rule's and those of the earlier rules that did not match
+                because(outcome.name, reason or outcome.label(value), *(r[0] for r in rules[:number]))
+                break
+        scope[outcome.name] = outcomes[outcome.name]
+
+    obligations = []
+    for obligation in spec.obligations:
+        compiled = program.obligations[obligation.id]
+        if ev(compiled):
+            obligations.append(obligation.id)
+            because(obligation.id, obligation.reason or obligation.title, compiled)
+
+    chapters, measures = [], []
+    for chapter in spec.chapters:
+        compiled = program.chapters[chapter.id]
+        if ev(compiled):
+            chapters.append(chapter.id)
+            measures.extend(m.id for m in chapter.measures())
+            because(chapter.id, chapter.summary or chapter.title, compiled)
+
+    deadlines: dict[str, str] = {}
+    for deadline in spec.deadlines:
+        when, value_expr = program.deadlines[deadline.key]
+        if ev(when):
+            value = ev(value_expr)
+            if value is not None:
+                deadlines[deadline.key] = value.isoformat() if isinstance(value, dt.date) else str(value)
+
+    flags = []
+    for flag in spec.flags:
+        compiled = program.flags[flag.id]
+        if ev(compiled):
+            flags.append(flag.id)
+            because(flag.id, flag.explanation or flag.title, compiled)
+
+    return Result(
+        questionnaire={"slug": spec.slug, "version": spec.version, "content_hash": spec.content_hash},
+        classification=outcomes.get("classification"),
+        role_outcome=outcomes.get("role_outcome"),
+        obligation_scope=outcomes.get("obligation_scope"),
+        obligations=tuple(obligations),
+        code_chapters=tuple(chapters),
+        code_measures=tuple(measures),
+        deadlines=deadlines,
+        flags=tuple(flags),
+        facts=facts,
+        reasons=tuple(reasons),
+        missing_required=tuple(missing),
+        visible_sections=tuple(visible_sections),
+        visible_questions=tuple(visible_questions),
+        answers=counted,
+        matched_rules=matched,
+    )
+
+
+def _coerce(kind: str, value: Any) -> Any:
+    if kind == "bool":
+        return bool(value)
+    if kind == "number" and value is not None and not isinstance(value, bool):
+        return float(value)
+    if kind == "date" and value is not None and not isinstance(value, dt.date):
+        raise ExpressionError(f"expected a date, got {value!r}")
+    return value
+
+
+# ---------------------------------------------------------------- texts with {name} placeholders
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def render_text(template: str, scope: Mapping[str, Any], spec: Spec, depth: int = 0) -> str:
+    """Replace {name} with a readable form of that name's value; unknown names are left as they are.
+    A text fact may itself hold {name} placeholders (one level deep)."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        try:
+            value = scope[name]
+        except KeyError:
+            return match.group(0)
+        if isinstance(value, str) and name not in spec.questions and depth < 1:
+            return render_text(value, scope, spec, depth + 1)
+        return describe_value(spec, name, value)
+
+    return _PLACEHOLDER.sub(replace, template)
+
+
+def describe_value(spec: Spec, name: str, value: Any) -> str:
+    """A value as a person reads it: choice labels, yes/no, FLOP in scientific notation, ISO dates."""
+    question = spec.questions.get(name)
+    if value is None:
+        return "not answered" if question else "not known"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if question is not None and question.type is QuestionType.SINGLE_CHOICE:
+        return question.choice_label(value)
+    if question is not None and question.type is QuestionType.MULTIPLE_CHOICE:
+        return ", ".join(question.choice_label(v) for v in value) or "none"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float | int) and abs(value) >= 1e6:
+        return format_flop(float(value)) + " FLOP"
+    return str(value)

@@ -1,0 +1,203 @@
+"""The small, safe expression language of conditions and facts.
+
+Expressions are Python-like (`role == "integrator" and exceeds(training_compute_flop, gpai_threshold)`)
+and evaluated by simpleeval, never by `eval`. Before that, `check_syntax` allows only the node types
+below, so no attribute access, subscripts, comprehensions or f-strings reach the evaluator.
+An unanswered or hidden question is None; the helper functions treat None as "not known".
+"""
+
+from __future__ import annotations
+
+import ast
+import calendar
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from simpleeval import EvalWithCompoundTypes
+
+
+class ExpressionError(ValueError):
+    pass
+
+
+def same(x: Any, t: Any) -> bool:
+    """Equal within a relative tolerance: users type 1e25, computations give 9.999999999999999e24."""
+    if x is None or t is None:
+        return False
+    return math.isclose(float(x), float(t), rel_tol=1e-9)
+
+
+def exceeds(x: Any, t: Any) -> bool:
+    """Every AI Act and Guidelines threshold is "greater than": equal (within tolerance) is not enough."""
+    if x is None or t is None:
+        return False
+    return float(x) > float(t) and not same(x, t)
+
+
+def first(*values: Any) -> Any:
+    """The first value that is not None (an unanswered question is None)."""
+    for value in values:
+        if value is not None:
+            return value
+    return None
+
+
+def _max(*values: Any) -> Any:
+    known = [v for v in values if v is not None]
+    return max(known) if known else None
+
+
+def _min(*values: Any) -> Any:
+    known = [v for v in values if v is not None]
+    return min(known) if known else None
+
+
+def add_months(day: dt.date | None, months: int) -> dt.date | None:
+    """Same day of month `months` later, clamped to the month's last day (31 Aug + 6 = 28/29 Feb)."""
+    if day is None:
+        return None
+    index = day.month - 1 + int(months)
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def add_days(day: dt.date | None, days: int) -> dt.date | None:
+    return None if day is None else day + dt.timedelta(days=int(days))
+
+
+def date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def before(a: dt.date | None, b: dt.date | None) -> bool:
+    return a is not None and b is not None and a < b
+
+
+def known(value: Any) -> bool:
+    return value is not None
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "same": same,
+    "exceeds": exceeds,
+    "first": first,
+    "max": _max,
+    "min": _min,
+    "add_months": add_months,
+    "add_days": add_days,
+    "date": date,
+    "before": before,
+    "known": known,
+}
+LITERAL_NAMES = {"True": True, "False": False, "None": None}
+
+_ALLOWED_NODES = (
+    ast.Expression, ast.Expr, ast.Name, ast.Load, ast.Constant, ast.Tuple, ast.List,
+    ast.UnaryOp, ast.Not, ast.USub, ast.UAdd,
+    ast.BinOp, ast.Add, ast.Sub, ast.Mult, ast.Div,
+    ast.BoolOp, ast.And, ast.Or,
+    ast.Compare, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn, ast.Is, ast.IsNot,
+    ast.IfExp, ast.Call,
+)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    source: str
+    tree: ast.AST  # the body node simpleeval evaluates
+    names: frozenset[str]  # every name used, functions excluded
+
+
+def check_syntax(source: str) -> ast.Expression:
+    """Parse and check the node types; raise ExpressionError with a plain message."""
+    if not isinstance(source, str) or not source.strip():
+        raise ExpressionError("the expression is empty")
+    if len(source) > 4000:
+        raise ExpressionError("the expression is longer than 4000 characters")
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(f"syntax error at column {exc.offset}: {exc.msg}") from None
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED_NODES):
+            raise ExpressionError(f"{type(node).__name__} is not allowed in expressions")
+        if isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+                name = getattr(node.func, "id", "?")
+                known_functions = ", ".join(sorted(FUNCTIONS))
+                raise ExpressionError(f"unknown function {name}(); the functions are {known_functions}")
+            if node.keywords:
+                raise ExpressionError(f"{node.func.id}() takes positional arguments only")
+        if isinstance(node, ast.Is | ast.IsNot):
+            pass  # checked below: only `is None` / `is not None`
+        if isinstance(node, ast.Compare):
+            for op, right in zip(node.ops, node.comparators, strict=True):
+                if isinstance(op, ast.Is | ast.IsNot) and not (
+                    isinstance(right, ast.Constant) and right.value is None
+                ):
+                    raise ExpressionError("'is' may only be used as 'is None' or 'is not None'")
+    return tree
+
+
+def names_in(tree: ast.AST) -> frozenset[str]:
+    called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    return frozenset(
+        n.id for n in ast.walk(tree)
+        if isinstance(n, ast.Name) and n.id not in called and n.id not in LITERAL_NAMES
+    )
+
+
+def compile_expression(source: str) -> Compiled:
+    tree = check_syntax(source)
+    return Compiled(source=source, tree=tree.body, names=names_in(tree))
+
+
+class Evaluator:
+    """One simpleeval instance bound to a name scope; evaluates pre-compiled expressions."""
+
+    def __init__(self, scope: dict[str, Any]) -> None:
+        self._eval = EvalWithCompoundTypes(names=scope, functions=FUNCTIONS)
+        scope.update(LITERAL_NAMES)
+
+    def __call__(self, compiled: Compiled) -> Any:
+        try:
+            return self._eval.eval(compiled.source, previously_parsed=compiled.tree)
+        except ExpressionError:
+            raise
+        except Exception as exc:  # a type error on None, an unknown name...: name the expression
+            raise ExpressionError(f"{compiled.source!r} failed: {type(exc).__name__}: {exc}") from exc
+
+
+def string_literals(tree: ast.AST) -> Iterable[tuple[str, list[str]]]:
+    """Pairs (name, [string literals]) for each comparison of a name with string literals:
+    `role == "x"`, `role in ("a", "b")`, `"x" == role`. Used to check choice values."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Compare):
+            continue
+        operands = [node.left, *node.comparators]
+        for left, op, right in zip(operands, node.ops, operands[1:], strict=False):
+            if not isinstance(op, ast.Eq | ast.NotEq | ast.In | ast.NotIn):
+                continue
+            for name_node, other in ((left, right), (right, left)):
+                if isinstance(name_node, ast.Name):
+                    literals = _strings(other)
+                    if literals:
+                        yield name_node.id, literals
+
+
+def _strings(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.Tuple | ast.List):
+        return [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    return []
+
+
+def numeric_literals(tree: ast.AST) -> set[float]:
+    return {
+        float(n.value) for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, int | float) and not isinstance(n.value, bool)
+    }

@@ -1,0 +1,362 @@
+"""The publish-time checks: a version that fails any of them cannot be published.
+
+Each problem is a Problem(where, message), `where` naming the object to fix ("question role",
+"fact placed_in_eu", "obligation ART54", "scenario T05"...). See design.md §4.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .evaluate import _PLACEHOLDER, Result, compile_spec, evaluate
+from .expressions import (
+    FUNCTIONS,
+    ExpressionError,
+    compile_expression,
+    numeric_literals,
+    string_literals,
+)
+from .spec import QuestionType, Spec
+from .values import AnswerError, parse_answers
+
+FACT_TYPES = {"bool", "number", "date", "text", "any"}
+SEARCH_BUDGET = 1500  # sampled answer sets when looking for a way to reach every question and rule
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+def lint(spec: Spec, *, search: bool = True) -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _duplicates(spec)
+    expression_problems = _expressions(spec)
+    problems += expression_problems
+    problems += _references(spec)
+    if expression_problems:
+        return problems  # cannot evaluate anything safely
+    problems += _scenarios(spec)
+    if search:
+        problems += _reachability(spec)
+    return problems
+
+
+# ---------------------------------------------------------------- duplicates
+
+
+def _dupes(kind: str, keys: Iterable[str]) -> list[Problem]:
+    counts = Counter(keys)
+    return [Problem(f"{kind} {key}", f"duplicate {kind} code “{key}” ({n} times)")
+            for key, n in counts.items() if n > 1]
+
+
+def _duplicates(spec: Spec) -> list[Problem]:
+    problems = []
+    problems += _dupes("section", (s.code for s in spec.sections))
+    problems += _dupes("question", (q.code for s in spec.sections for q in s.questions))
+    for question in spec.question_list():
+        problems += [Problem(f"question {question.code}", p.message.replace("duplicate choice code",
+                                                                            "duplicate choice value"))
+                     for p in _dupes("choice", question.choice_values())]
+    problems += _dupes("name", [*spec.constants, *spec.questions, *(f.name for f in spec.facts)])
+    problems += _dupes("obligation", (o.id for o in spec.obligations))
+    problems += _dupes("deadline", (d.key for d in spec.deadlines))
+    problems += _dupes("flag", (f.id for f in spec.flags))
+    problems += _dupes("chapter", (c.id for c in spec.chapters))
+    problems += _dupes("measure", (m.id for c in spec.chapters for m in c.measures()))
+    problems += _dupes("scenario", (s.id for s in spec.scenarios))
+    problems += _dupes("source", (s.id for s in spec.sources))
+    problems += _dupes("outcome", (o.name for o in spec.outcomes))
+    return problems
+
+
+# ---------------------------------------------------------------- expressions and names
+
+
+def _expressions(spec: Spec) -> list[Problem]:
+    problems: list[Problem] = []
+    constants = {*spec.constants, "today"}
+    all_facts = [f.name for f in spec.facts]
+    outcome_names = [o.name for o in spec.outcomes]
+    section_index = {s.code: i for i, s in enumerate(spec.sections)}
+    question_section = {q.code: section_index[q.section] for q in spec.question_list()}
+
+    # question codes each fact depends on, for facts used in visibility conditions
+    fact_deps: dict[str, set[str]] = {}
+
+    def check(where: str, source: str | None, allowed: set[str], *, later: Mapping[str, str]) -> Any:
+        if source is None:
+            return None
+        try:
+            compiled = compile_expression(source)
+        except ExpressionError as exc:
+            problems.append(Problem(where, f"{exc} in “{source}”"))
+            return None
+        for name in sorted(compiled.names):
+            if name in allowed:
+                continue
+            if name in later:
+                problems.append(Problem(where, f"“{name}” is not known yet here: {later[name]}"))
+            else:
+                known = ", ".join(sorted(allowed - constants)[:40])
+                problems.append(Problem(where, f"unknown name “{name}” in “{source}”. Known names: {known}"))
+        for name, literals in string_literals(compiled.tree):
+            question = spec.questions.get(name)
+            if question is None:
+                continue
+            if question.type is QuestionType.YES_NO:
+                problems.append(Problem(where, f"{name} is a yes/no question: compare it with True or "
+                                               f"False, not with {literals!r}"))
+            elif question.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
+                for literal in literals:
+                    if literal not in question.choice_values():
+                        values = ", ".join(question.choice_values())
+                        problems.append(Problem(where, f"“{literal}” is not a choice of {name} ({values})"))
+        return compiled
+
+    # facts: constants, every question, earlier facts
+    for i, fact in enumerate(spec.facts):
+        where = f"fact {fact.name}"
+        if fact.type not in FACT_TYPES:
+            problems.append(Problem(where, f"type must be one of {', '.join(sorted(FACT_TYPES))}"))
+        later = {n: f"fact {n} is defined after {fact.name}" for n in all_facts[i:]}
+        compiled = check(where, fact.expr, constants | set(spec.questions) | set(all_facts[:i]), later=later)
+        deps: set[str] = set()
+        if compiled is not None:
+            for name in compiled.names:
+                if name in spec.questions:
+                    deps.add(name)
+                deps |= fact_deps.get(name, set())
+        fact_deps[fact.name] = deps
+
+    # visibility: only questions of earlier sections, and facts built only from those
+    for section in spec.sections:
+        k = section_index[section.code]
+        earlier_questions = {q for q, i in question_section.items() if i < k}
+        earlier_facts = {f for f, d in fact_deps.items() if d <= earlier_questions}
+        allowed = constants | earlier_questions | earlier_facts
+        later = {q: f"question {q} is not asked before section {section.code}"
+                 for q, i in question_section.items() if i >= k}
+        later |= {f: f"fact {f} uses answers given in or after section {section.code}"
+                  for f in fact_deps if f not in earlier_facts}
+        check(f"section {section.code}", section.visible_if, allowed, later=later)
+        for question in section.questions:
+            check(f"question {question.code}", question.visible_if, allowed, later=later)
+
+    # outcomes, obligations, deadlines, flags, chapters: everything, outcomes in order
+    everything = constants | set(spec.questions) | set(all_facts)
+    for j, outcome in enumerate(spec.outcomes):
+        allowed = everything | set(outcome_names[:j])
+        later = {n: f"outcome {n} is decided after {outcome.name}" for n in outcome_names[j:]}
+        values = {v.value for v in outcome.values}
+        for r, rule in enumerate(outcome.rules, start=1):
+            where = f"outcome {outcome.name} rule {r}"
+            check(where, rule.when, allowed, later=later)
+            if rule.value not in values:
+                problems.append(Problem(where, f"value “{rule.value}” is not one of {', '.join(sorted(values))}"))
+            problems += _placeholders(where, rule.reason, allowed)
+    everything |= set(outcome_names)
+    for obligation in spec.obligations:
+        where = f"obligation {obligation.id}"
+        check(where, obligation.applies_if, everything, later={})
+        problems += _placeholders(where, obligation.reason, everything)
+    for deadline in spec.deadlines:
+        check(f"deadline {deadline.key}", deadline.when, everything, later={})
+        check(f"deadline {deadline.key}", deadline.value, everything, later={})
+    for flag in spec.flags:
+        check(f"flag {flag.id}", flag.when, everything, later={})
+        problems += _placeholders(f"flag {flag.id}", flag.explanation, everything)
+    for chapter in spec.chapters:
+        check(f"chapter {chapter.id}", chapter.applies_if, everything, later={})
+    return problems
+
+
+def _placeholders(where: str, text: str, allowed: set[str]) -> list[Problem]:
+    return [Problem(where, f"unknown name {{{m.group(1)}}} in the text")
+            for m in _PLACEHOLDER.finditer(text or "") if m.group(1) not in allowed]
+
+
+def _references(spec: Spec) -> list[Problem]:
+    problems = []
+    deadline_keys = {d.key for d in spec.deadlines}
+    obligation_ids = {o.id for o in spec.obligations}
+    source_ids = {s.id for s in spec.sources}
+    for obligation in spec.obligations:
+        where = f"obligation {obligation.id}"
+        if not obligation.label:
+            problems.append(Problem(where, "needs an article label, e.g. Art. 53(1)(a)"))
+        if not obligation.title:
+            problems.append(Problem(where, "needs a title"))
+        if not obligation.citations:
+            problems.append(Problem(where, "needs at least one legal source"))
+        for citation in obligation.citations:
+            if citation.source not in source_ids:
+                problems.append(Problem(where, f"unknown source “{citation.source}”"))
+        for key in obligation.deadlines:
+            if key not in deadline_keys:
+                problems.append(Problem(where, f"unknown deadline “{key}”"))
+    for chapter in spec.chapters:
+        for measure in chapter.measures():
+            for ob in measure.serves:
+                if ob not in obligation_ids:
+                    problems.append(Problem(f"measure {measure.id}", f"serves unknown obligation “{ob}”"))
+    for question in spec.question_list():
+        choice_types = (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE)
+        if question.type in choice_types and not question.choices:
+            problems.append(Problem(f"question {question.code}", "a choice question needs choices"))
+    for name in ("classification", "role_outcome", "obligation_scope"):
+        if name not in {o.name for o in spec.outcomes}:
+            problems.append(Problem(f"outcome {name}", "is missing"))
+    for source in spec.sources:
+        if not source.url.startswith("https://"):
+            problems.append(Problem(f"source {source.id}", "the URL must start with https://"))
+    for name in spec.constants:
+        if name in FUNCTIONS:
+            problems.append(Problem(f"constant {name}", "has the name of a function"))
+    return problems
+
+
+# ---------------------------------------------------------------- golden scenarios
+
+COMPARED_KEYS = ("classification", "role_outcome", "obligation_scope", "obligations", "code_chapters",
+                 "code_measures", "deadlines", "flags", "missing_required")
+
+
+def scenario_differences(expected: Mapping[str, Any], result: Result) -> list[str]:
+    """What differs between an expected result (keys given only) and an actual one."""
+    actual = result.to_json()
+    differences = []
+    for key, want in expected.items():
+        if key not in actual:
+            differences.append(f"unknown expected key {key}")
+            continue
+        got = actual[key]
+        if key == "deadlines" and isinstance(want, Mapping):
+            want = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in want.items()}
+        if key == "facts" and isinstance(want, Mapping):
+            got = {k: got.get(k) for k in want}
+        if want != got:
+            differences.append(f"{key}: expected {want!r}, got {got!r}")
+    return differences
+
+
+def _scenarios(spec: Spec) -> list[Problem]:
+    problems = []
+    for scenario in spec.scenarios:
+        where = f"scenario {scenario.id}"
+        try:
+            answers = parse_answers(spec, scenario.answers)
+        except AnswerError as exc:
+            problems.append(Problem(where, f"answer {exc.code}: {exc.message}"))
+            continue
+        try:
+            result = evaluate(spec, answers, today=dt.date(2026, 1, 1))
+        except ExpressionError as exc:
+            problems.append(Problem(where, f"evaluation failed: {exc}"))
+            continue
+        problems += [Problem(where, d) for d in scenario_differences(scenario.expected, result)]
+    return problems
+
+
+# ---------------------------------------------------------------- reachability search
+
+
+def candidate_values(spec: Spec) -> tuple[list[float], list[dt.date]]:
+    """Numbers and dates worth trying: every constant and literal, and values around them."""
+    program = compile_spec(spec)
+    numbers: set[float] = {0.0}
+    dates: set[dt.date] = set()
+    for value in spec.constants.values():
+        if isinstance(value, dt.date):
+            dates |= {value, value - dt.timedelta(days=1), value + dt.timedelta(days=1)}
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            numbers.add(float(value))
+    compiled = [*program.facts.values(), *program.obligations.values(), *program.flags.values()]
+    for c in compiled:
+        numbers |= numeric_literals(c.tree)
+    for value in list(numbers):
+        numbers |= {value * f for f in (0.3, 0.5, 0.9, 1.1, 1.2, 2, 3, 10)}
+    return sorted(numbers), sorted(dates) or [dt.date(2025, 1, 1)]
+
+
+def random_answers(spec: Spec, rng: random.Random, numbers: list[float], dates: list[dt.date]) -> dict:
+    answers: dict[str, Any] = {}
+    for question in spec.question_list():
+        if rng.random() < 0.08:
+            continue  # unanswered
+        kind = question.type
+        if kind is QuestionType.YES_NO:
+            answers[question.code] = rng.random() < 0.5
+        elif kind is QuestionType.SINGLE_CHOICE:
+            answers[question.code] = rng.choice(question.choice_values())
+        elif kind is QuestionType.MULTIPLE_CHOICE:
+            values = question.choice_values()
+            answers[question.code] = [v for v in values if rng.random() < 0.25]
+        elif kind in (QuestionType.FLOP, QuestionType.NUMBER):
+            answers[question.code] = rng.choice(numbers)
+        elif kind is QuestionType.DATE:
+            answers[question.code] = rng.choice(dates)
+        else:
+            answers[question.code] = "text"
+    return answers
+
+
+def _reachability(spec: Spec) -> list[Problem]:
+    targets: dict[str, str] = {}  # key -> where
+    for section in spec.sections:
+        targets[f"s:{section.code}"] = f"section {section.code}"
+        for question in section.questions:
+            targets[f"q:{question.code}"] = f"question {question.code}"
+    for outcome in spec.outcomes:
+        for r, _rule in enumerate(outcome.rules, start=1):
+            targets[f"r:{outcome.name}:{r}"] = f"outcome {outcome.name} rule {r}"
+    for obligation in spec.obligations:
+        targets[f"o:{obligation.id}"] = f"obligation {obligation.id}"
+    for chapter in spec.chapters:
+        targets[f"c:{chapter.id}"] = f"chapter {chapter.id}"
+
+    rng = random.Random(20250718)
+    numbers, dates = candidate_values(spec)
+    seeds = []
+    for scenario in spec.scenarios:
+        try:
+            seeds.append(parse_answers(spec, scenario.answers))
+        except AnswerError:
+            continue
+    failures: dict[str, str] = {}
+    for i in range(SEARCH_BUDGET):
+        if not targets:
+            break
+        if i < len(seeds):
+            answers = seeds[i]
+        elif seeds and rng.random() < 0.5:  # mutate a scenario: change a few answers
+            answers = dict(rng.choice(seeds))
+            answers.update({k: v for k, v in random_answers(spec, rng, numbers, dates).items()
+                            if rng.random() < 0.2})
+        else:
+            answers = random_answers(spec, rng, numbers, dates)
+        try:
+            result = evaluate(spec, answers, today=dt.date(2026, 1, 1))
+        except ExpressionError as exc:
+            failures.setdefault(str(exc), str(exc))
+            continue
+        reached = {f"s:{s}" for s in result.visible_sections} | {f"q:{q}" for q in result.visible_questions}
+        reached |= {f"o:{o}" for o in result.obligations} | {f"c:{c}" for c in result.code_chapters}
+        reached |= {f"r:{name}:{number}" for name, number in result.matched_rules.items()}
+        for key in reached:
+            targets.pop(key, None)
+    problems = [Problem("expressions", f"an expression fails for some answers: {message}")
+                for message in failures.values()]
+    problems += [Problem(where, f"can never be reached (no answer set found in {SEARCH_BUDGET} tries)")
+                 for where in targets.values()]
+    return problems

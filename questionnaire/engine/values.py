@@ -1,0 +1,171 @@
+"""Answer values: parsing and formatting of FLOP figures, dates and typed answers.
+
+Pure Python; used by the engine, the wizard's form fields and the `assess` command alike, so that
+"3.8 × 10^25" means the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .spec import Question, QuestionType, Spec
+
+# "3.8e25", "3.8E+25", "3.8 × 10^25", "3.8x10^25", "3.8 * 10**25", "10^25", "38000000000000000000000000".
+# Thousands separators are not accepted: "1,5e24" is ambiguous between languages.
+_MANTISSA = r"(?P<mantissa>\d+(?:\.\d+)?|\.\d+)"
+_FLOP_PATTERNS = (
+    re.compile(rf"^{_MANTISSA}(?:[eE](?P<exp>[+-]?\d+))?$"),
+    re.compile(rf"^(?:{_MANTISSA}\s*(?:×|x|X|\*|·)\s*)?10\s*(?:\^|\*\*)\s*(?P<exp>[+-]?\d+)$"),
+)
+FLOP_FORMAT_HELP = "Write it like 3.8e25, 3.8 × 10^25, 3.8x10^25 or as a whole number."
+MAX_FLOP = 1e40  # far beyond any training run; a larger figure is a typing error
+
+
+class AnswerError(ValueError):
+    """An answer that does not fit its question; the message names the question code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+def parse_flop(text: str | float | int) -> float:
+    """Parse a FLOP figure in one of the accepted notations; raise ValueError with a clear message."""
+    if isinstance(text, bool):
+        raise ValueError("Enter a number of FLOP, not yes or no. " + FLOP_FORMAT_HELP)
+    if isinstance(text, int | float):
+        value = float(text)
+    else:
+        cleaned = str(text).strip().replace("\u2009", " ").replace("\u00a0", " ")
+        cleaned = re.sub(r"\s*FLOPs?$", "", cleaned, flags=re.IGNORECASE)
+        if not cleaned:
+            raise ValueError("Enter the number of FLOP. " + FLOP_FORMAT_HELP)
+        if len(cleaned) > 60:
+            raise ValueError("That is too long to be a number of FLOP. " + FLOP_FORMAT_HELP)
+        for pattern in _FLOP_PATTERNS:
+            match = pattern.match(cleaned)
+            if match:
+                mantissa = float(match.group("mantissa") or 1)
+                exp = match.group("exp")
+                if exp is not None and abs(int(exp)) > 400:
+                    raise ValueError("That exponent is out of range. " + FLOP_FORMAT_HELP)
+                value = mantissa * (10.0 ** int(exp)) if exp is not None else mantissa
+                break
+        else:
+            raise ValueError(f"“{cleaned}” is not a number of FLOP. " + FLOP_FORMAT_HELP)
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError("Enter a finite number of FLOP. " + FLOP_FORMAT_HELP)
+    if value < 0:
+        raise ValueError("Training compute cannot be negative.")
+    if value > MAX_FLOP:
+        raise ValueError("That figure is larger than 10^40 FLOP; check the exponent.")
+    return value
+
+
+def format_flop(value: float | None) -> str:
+    """3.8e25 -> '3.8 × 10^25' (two significant figures, as the Guidelines ask for notifications)."""
+    if value is None:
+        return "not given"
+    if value == 0:
+        return "0"
+    exponent = math.floor(math.log10(abs(value)))
+    mantissa = value / 10**exponent
+    if round(mantissa, 1) >= 10:
+        mantissa, exponent = mantissa / 10, exponent + 1
+    text = f"{mantissa:.2f}".rstrip("0").rstrip(".")
+    return f"{text} × 10^{exponent}"
+
+
+def parse_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+        raise ValueError(f"“{value}” is not a real date.")
+    raise ValueError("Enter a date as YYYY-MM-DD, for example 2025-10-01.")
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in {"yes", "true"}:
+        return True
+    if isinstance(value, str) and value.strip().lower() in {"no", "false"}:
+        return False
+    raise ValueError("Answer yes or no (true or false).")
+
+
+def parse_answer(question: Question, value: Any) -> Any:
+    """Convert one raw answer (JSON or form value) to the engine's type; None stays None."""
+    if value is None:
+        return None
+    kind = question.type
+    if kind is QuestionType.YES_NO:
+        return parse_bool(value)
+    if kind is QuestionType.SINGLE_CHOICE:
+        if not isinstance(value, str):
+            raise ValueError(f"Expected one of {question.choice_values()}, got {value!r}.")
+        if value not in question.choice_values():
+            raise ValueError(f"“{value}” is not one of {', '.join(question.choice_values())}.")
+        return value
+    if kind is QuestionType.MULTIPLE_CHOICE:
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"Expected a list of {question.choice_values()}, got {value!r}.")
+        unknown = [v for v in value if v not in question.choice_values()]
+        if unknown:
+            raise ValueError(f"{unknown!r} not among {', '.join(question.choice_values())}.")
+        # canonical order (the order of the choices) and no duplicates
+        return [c for c in question.choice_values() if c in value]
+    if kind is QuestionType.FLOP:
+        return parse_flop(value)
+    if kind is QuestionType.NUMBER:
+        if isinstance(value, bool):
+            raise ValueError("Expected a number.")
+        if isinstance(value, str):
+            try:
+                value = float(value.strip())
+            except ValueError as exc:
+                raise ValueError(f"“{value}” is not a number.") from exc
+        if not isinstance(value, int | float) or math.isnan(value) or math.isinf(value):
+            raise ValueError("Expected a finite number.")
+        return value
+    if kind is QuestionType.DATE:
+        return parse_date(value)
+    if kind is QuestionType.TEXT:
+        if not isinstance(value, str):
+            raise ValueError("Expected text.")
+        return value
+    raise AssertionError(kind)
+
+
+def parse_answers(spec: Spec, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate and convert an answer set; raise AnswerError for the first bad code (sorted)."""
+    if not isinstance(raw, Mapping):
+        raise AnswerError("(answers)", "an answer set must be a JSON object of question code to value")
+    parsed: dict[str, Any] = {}
+    for code in raw:
+        if not isinstance(code, str) or code not in spec.questions:
+            raise AnswerError(str(code), "unknown question code")
+    for code, value in raw.items():
+        try:
+            parsed[code] = parse_answer(spec.questions[code], value)
+        except ValueError as exc:
+            raise AnswerError(code, str(exc)) from exc
+    return parsed
+
+
+def answer_to_json(question: Question, value: Any) -> Any:
+    """The JSON form of a parsed answer (dates as ISO strings)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,53 @@
+"""Shared helpers of the questionnaire commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from django.core.management.base import CommandError
+from django.db import DatabaseError
+
+from ...engine import Spec
+from ...services import ContentInvalid, canonical_spec
+from ...spec import current_version, spec_for
+
+
+def input_error(message: str) -> CommandError:
+    """Bad input: exit status 2, as contract.md §3 asks."""
+    return CommandError(message, returncode=2)
+
+
+def read_json_input(path: str) -> Any:
+    try:
+        if path == "-":
+            text = sys.stdin.read()
+        else:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+    except OSError as exc:
+        raise input_error(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise input_error(f"{path} is not UTF-8 text") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise input_error(f"unreadable JSON in {path}: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+
+
+def published_spec(stderr) -> Spec:
+    """The current published version; if the database has none (or no tables yet), the canonical
+    content file, so that the commands work on a fresh clone before `migrate`."""
+    try:
+        version = current_version()
+        if version is not None:
+            return spec_for(version)
+        stderr.write("note: no published questionnaire in the database; using questionnaire/content/gpai.yaml")
+    except DatabaseError:
+        stderr.write("note: the database is not set up (run `python manage.py migrate`); "
+                     "using questionnaire/content/gpai.yaml")
+    try:
+        return canonical_spec()
+    except ContentInvalid as exc:
+        raise CommandError(f"the questionnaire content does not validate:\n{exc}") from None

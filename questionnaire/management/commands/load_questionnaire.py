@@ -1,0 +1,28 @@
+"""python manage.py load_questionnaire [PATH]: publish the content as a new version if it changed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from ...services import ContentInvalid, load, read_content_file
+
+
+class Command(BaseCommand):
+    help = "Load questionnaire/content/gpai.yaml (or PATH); publish it as a new version if its content changed."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("path", nargs="?", default=str(settings.QUESTIONNAIRE_CONTENT))
+
+    def handle(self, *args, **options) -> None:
+        path = options["path"]
+        try:
+            outcome = load(read_content_file(path))
+        except ContentInvalid as exc:
+            lines = "\n".join(f"  - {p}" for p in exc.problems)
+            raise CommandError(f"{path} does not validate ({len(exc.problems)} problems):\n{lines}") from None
+        version = outcome.version
+        if outcome.created:
+            self.stdout.write(f"Published {version.slug} {version.label} ({version.content_hash}).")
+        else:
+            self.stdout.write(f"Unchanged: {version.slug} {version.label} is current ({version.content_hash}).")

@@ -1,0 +1,220 @@
+"""The few multi-step writes on questionnaire content, each in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from . import models as m
+from .engine import ContentError, Problem, Spec, build_spec, lint
+from .engine.spec import spec_to_content
+from .spec import spec_for
+
+
+class ContentInvalid(Exception):
+    """The content does not validate; `problems` lists every error by name."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+# ---------------------------------------------------------------- reading content files
+
+
+def read_content_file(path: str | Path) -> dict[str, Any]:
+    """Parse a YAML content file; YAML errors become a Problem naming the line."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ContentInvalid([Problem(str(path), f"cannot read the file: {exc.strerror}")]) from None
+    return parse_content_text(text, str(path))
+
+
+def parse_content_text(text: str, name: str = "content") -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{name} line {mark.line + 1}" if mark else name
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ContentInvalid([Problem(where, f"not valid YAML: {problem}")]) from None
+    if not isinstance(data, dict):
+        raise ContentInvalid([Problem(name, "expected a mapping (slug, version, sections, ...) at the top")])
+    return data
+
+
+def checked_spec(content: dict[str, Any]) -> Spec:
+    """Build and lint a Spec; raise ContentInvalid with every problem."""
+    try:
+        spec = build_spec(content)
+    except ContentError as exc:
+        raise ContentInvalid([Problem(exc.where, exc.message)]) from None
+    problems = lint(spec)
+    if problems:
+        raise ContentInvalid(problems)
+    return spec
+
+
+def canonical_spec() -> Spec:
+    """The canonical questionnaire straight from content/gpai.yaml (no database)."""
+    return checked_spec(read_content_file(settings.QUESTIONNAIRE_CONTENT))
+
+
+def export_yaml(spec: Spec) -> str:
+    return yaml.safe_dump(spec_to_content(spec), sort_keys=False, allow_unicode=True, width=110)
+
+
+# ---------------------------------------------------------------- writing versions
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    version: m.QuestionnaireVersion
+    created: bool
+
+
+@transaction.atomic
+def create_draft(spec: Spec, *, user=None, based_on: m.QuestionnaireVersion | None = None,
+                 label: str | None = None) -> m.QuestionnaireVersion:
+    """Write a Spec as a new draft version (bulk inserts: a fixed number of queries per table)."""
+    version = m.QuestionnaireVersion.objects.create(
+        slug=spec.slug, label=label or spec.version, title=spec.title, rulebook_date=spec.rulebook_date,
+        status=m.VersionStatus.DRAFT, created_by=user, based_on=based_on,
+    )
+    _write_rows(version, spec)
+    return version
+
+
+def _write_rows(version: m.QuestionnaireVersion, spec: Spec) -> None:
+    v = version
+    m.Constant.objects.bulk_create(
+        m.Constant(version=v, position=i, name=name, value=value.isoformat() if isinstance(value, dt.date) else value)
+        for i, (name, value) in enumerate(spec.constants.items())
+    )
+    m.Source.objects.bulk_create(
+        m.Source(version=v, position=i, code=s.id, title=s.title, url=s.url, confidence=s.confidence, note=s.note)
+        for i, s in enumerate(spec.sources)
+    )
+    sections = m.Section.objects.bulk_create(
+        m.Section(version=v, position=i, code=s.code, title=s.title, intro=s.intro, visible_if=s.visible_if or "")
+        for i, s in enumerate(spec.sections)
+    )
+    questions, question_specs = [], []
+    for section_row, section in zip(sections, spec.sections, strict=True):
+        for q in section.questions:
+            questions.append(m.Question(version=v, section=section_row, position=len(questions), code=q.code,
+                                        type=q.type.value, text=q.text, help=q.help, required=q.required,
+                                        visible_if=q.visible_if or "", estimator=q.estimator))
+            question_specs.append(q)
+    questions = m.Question.objects.bulk_create(questions)
+    m.Choice.objects.bulk_create(
+        m.Choice(version=v, question=row, position=i, value=c.value, label=c.label, help=c.help)
+        for row, q in zip(questions, question_specs, strict=True)
+        if q.type.value != "yes_no"
+        for i, c in enumerate(q.choices)
+    )
+    m.Fact.objects.bulk_create(
+        m.Fact(version=v, position=i, name=f.name, expr=f.expr, label=f.label, type=f.type)
+        for i, f in enumerate(spec.facts)
+    )
+    outcomes = m.Outcome.objects.bulk_create(
+        m.Outcome(version=v, position=i, name=o.name, title=o.title) for i, o in enumerate(spec.outcomes)
+    )
+    m.OutcomeValue.objects.bulk_create(
+        m.OutcomeValue(version=v, outcome=row, position=i, value=x.value, label=x.label, description=x.description)
+        for row, o in zip(outcomes, spec.outcomes, strict=True) for i, x in enumerate(o.values)
+    )
+    m.OutcomeRule.objects.bulk_create(
+        m.OutcomeRule(version=v, outcome=row, position=i, when=r.when or "", value=r.value, reason=r.reason)
+        for row, o in zip(outcomes, spec.outcomes, strict=True) for i, r in enumerate(o.rules)
+    )
+    m.Obligation.objects.bulk_create(
+        m.Obligation(version=v, position=i, code=o.id, label=o.label, title=o.title, summary=o.summary,
+                     applies_if=o.applies_if, reason=o.reason, scope_note=o.scope_note,
+                     citations=[{"source": c.source, **({"pinpoint": c.pinpoint} if c.pinpoint else {})}
+                                for c in o.citations],
+                     deadlines=list(o.deadlines))
+        for i, o in enumerate(spec.obligations)
+    )
+    m.Deadline.objects.bulk_create(
+        m.Deadline(version=v, position=i, key=d.key, label=d.label, when=d.when, value=d.value,
+                   explanation=d.explanation)
+        for i, d in enumerate(spec.deadlines)
+    )
+    m.Flag.objects.bulk_create(
+        m.Flag(version=v, position=i, code=f.id, title=f.title, when=f.when, explanation=f.explanation)
+        for i, f in enumerate(spec.flags)
+    )
+    chapters = m.CodeChapter.objects.bulk_create(
+        m.CodeChapter(version=v, position=i, code=c.id, title=c.title, summary=c.summary, applies_if=c.applies_if)
+        for i, c in enumerate(spec.chapters)
+    )
+    commitment_rows, commitment_specs = [], []
+    for chapter_row, chapter in zip(chapters, spec.chapters, strict=True):
+        for k in chapter.commitments:
+            commitment_rows.append(m.Commitment(version=v, chapter=chapter_row, position=len(commitment_rows),
+                                                number=k.number, title=k.title))
+            commitment_specs.append(k)
+    commitment_rows = m.Commitment.objects.bulk_create(commitment_rows)
+    m.Measure.objects.bulk_create(
+        m.Measure(version=v, commitment=row, position=i, code=x.id, title=x.title, summary=x.summary,
+                  evidence=x.evidence, serves=list(x.serves))
+        for row, k in zip(commitment_rows, commitment_specs, strict=True) for i, x in enumerate(k.measures)
+    )
+    m.Scenario.objects.bulk_create(
+        m.Scenario(version=v, position=i, code=s.id, description=s.description,
+                   answers=dict(s.answers), expected=dict(s.expected))
+        for i, s in enumerate(spec.scenarios)
+    )
+
+
+@transaction.atomic
+def publish(version: m.QuestionnaireVersion, *, user=None) -> m.QuestionnaireVersion:
+    """Run every publish-time check on the draft; on success it becomes the one current version and the
+    previous current version is retired. Assessments keep the version they were answered with."""
+    version = m.QuestionnaireVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_draft:
+        raise ContentInvalid([Problem(f"version {version.label}", f"is {version.status}, not a draft")])
+    spec = spec_for(version)
+    problems = lint(spec)
+    if problems:
+        raise ContentInvalid(problems)
+    # lock every version of this questionnaire so that two publishers cannot both become current
+    list(m.QuestionnaireVersion.objects.select_for_update().filter(slug=version.slug))
+    m.QuestionnaireVersion.objects.filter(slug=version.slug, status=m.VersionStatus.PUBLISHED).update(
+        status=m.VersionStatus.RETIRED)
+    version.status = m.VersionStatus.PUBLISHED
+    version.content_hash = spec.content_hash
+    version.published_at = timezone.now()
+    version.published_by = user
+    version.save()
+    return version
+
+
+@transaction.atomic
+def load(content: dict[str, Any], *, user=None) -> LoadOutcome:
+    """Load content and publish it as a new version if it changed; do nothing if it is unchanged.
+    Idempotent: the content hash decides. Raises ContentInvalid listing every problem."""
+    spec = checked_spec(content)
+    same = m.QuestionnaireVersion.objects.filter(slug=spec.slug, content_hash=spec.content_hash).exclude(
+        status=m.VersionStatus.DRAFT).order_by("-published_at").first()
+    current = m.QuestionnaireVersion.objects.filter(slug=spec.slug, status=m.VersionStatus.PUBLISHED).first()
+    if same is not None and same == current:
+        return LoadOutcome(current, created=False)
+    taken = m.QuestionnaireVersion.objects.filter(slug=spec.slug, label=spec.version).first()
+    if taken is not None:
+        raise ContentInvalid([Problem(
+            f"version {spec.version}",
+            f"version {spec.version} already exists with other content ({taken.status}); "
+            "give the changed content a new version label",
+        )])
+    draft = create_draft(spec, user=user, based_on=current)
+    return LoadOutcome(publish(draft, user=user), created=True)
