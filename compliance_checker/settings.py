@@ -7,6 +7,8 @@ Environment variables (see .env.example and README.md):
   ALLOWED_HOSTS         comma-separated, default "localhost,127.0.0.1" (plus "testserver" under DEBUG)
   CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://gpai.example.org
   SECURE_SSL            true when served over HTTPS (secure cookies, HSTS, redirect); default false
+  BEHIND_PROXY          true behind a TLS-terminating proxy that sets X-Forwarded-Proto
+  TASKS_BACKEND         immediate (default) or database (with `manage.py db_worker`)
 """
 
 from __future__ import annotations
@@ -86,6 +88,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "formtools",
+    "django_tasks",
+    "django_tasks_db",
     "questionnaire",
 ]
 
@@ -148,6 +152,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+if STATIC_ROOT.is_relative_to(VAR_DIR):
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it, even before collectstatic
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": str(Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media")))}},
@@ -167,7 +173,7 @@ CSRF_COOKIE_SECURE = SECURE_SSL
 SECURE_SSL_REDIRECT = SECURE_SSL and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000) if SECURE_SSL else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL
-SECURE_HSTS_PRELOAD = SECURE_SSL and env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = SECURE_SSL and env_bool("SECURE_HSTS_PRELOAD", True)
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
@@ -180,6 +186,16 @@ X_FRAME_OPTIONS = "DENY"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gpai-checker@localhost")
+
+# ---- background tasks (PDF rendering): "immediate" runs in the request (quick start, tests);
+# "database" queues them in the database for `python manage.py db_worker` (docker-compose, production)
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate").strip().lower()
+_TASK_BACKENDS = {"immediate": "django_tasks.backends.immediate.ImmediateBackend",
+                  "database": "django_tasks_db.DatabaseBackend",
+                  "dummy": "django_tasks.backends.dummy.DummyBackend"}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
 
 # The canonical questionnaire content loaded by `load_questionnaire` without a path.
 QUESTIONNAIRE_CONTENT = BASE_DIR / "questionnaire" / "content" / "gpai.yaml"

@@ -256,6 +256,9 @@ def _opt_expr(item: Mapping[str, Any], key: str) -> str | None:
 def _json_safe(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**53:
+        # PostgreSQL's jsonb returns 6.3e+24 as the integer 6300000000000000000000000: same number, one form
+        return float(value)
     if isinstance(value, Mapping):
         return {str(k): _json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

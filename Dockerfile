@@ -1,0 +1,25 @@
+# The one image for the web process, the task worker and the one-off migration job.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=/app/.venv \
+    PATH="/app/.venv/bin:$PATH" VAR_DIR=/app/var
+
+# WeasyPrint renders PDFs with Pango (and HarfBuzz for font subsetting).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml uv.lock ./
+RUN python -m venv .venv \
+ && .venv/bin/pip install --no-cache-dir uv==0.13.8 \
+ && .venv/bin/uv sync --frozen --inexact --no-dev --no-cache
+
+COPY . .
+RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+ && useradd --system --home /app app && mkdir -p /app/var/media && chown -R app /app/var
+USER app
+
+EXPOSE 8000
+CMD ["gunicorn", "compliance_checker.wsgi", "-c", "gunicorn.conf.py"]

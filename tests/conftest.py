@@ -1,0 +1,57 @@
+"""Shared fixtures. The engine fixtures need no database; `published` loads the canonical content."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_SCENARIOS = ROOT.parent / "shared" / "scenarios"
+OWN_SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+
+
+def scenario_cases(path: Path) -> list[dict]:
+    """Answer sets of a scenario file with the defaults merged in."""
+    data = yaml.safe_load(path.read_text())
+    defaults = data.get("defaults") or {}
+    return [{**case, "answers": {**defaults, **(case.get("answers") or {})}} for case in data["scenarios"]]
+
+
+def public_scenarios() -> list[dict]:
+    cases = []
+    for path in sorted(SHARED_SCENARIOS.glob("*.yaml")):
+        cases += scenario_cases(path)
+    return cases
+
+
+def own_scenarios() -> list[dict]:
+    cases = []
+    for path in sorted(OWN_SCENARIOS.glob("*.yaml")):
+        cases += scenario_cases(path)
+    return cases
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests do not run collectstatic: serve static files without the hashed manifest."""
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(scope="session")
+def spec():
+    from questionnaire.services import canonical_spec
+
+    return canonical_spec()
+
+
+@pytest.fixture
+def published(db):
+    """The canonical questionnaire, loaded and published in the test database."""
+    from django.conf import settings
+
+    from questionnaire.services import load, read_content_file
+
+    return load(read_content_file(settings.QUESTIONNAIRE_CONTENT)).version

@@ -1,0 +1,131 @@
+"""The commands of contract.md §3, run as a user would."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from .conftest import ROOT, public_scenarios
+
+pytestmark = pytest.mark.django_db
+
+
+def assess(answers, *, tmp_path) -> dict:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers, default=str))
+    out = io.StringIO()
+    call_command("assess", "--input", str(path), stdout=out, stderr=io.StringIO())
+    return json.loads(out.getvalue())
+
+
+@pytest.mark.parametrize("case", public_scenarios(), ids=lambda c: c["id"])
+def test_assess_gives_the_expected_result(published, case, tmp_path):
+    result = assess(case["answers"], tmp_path=tmp_path)
+    for key, expected in case["expected"].items():
+        if key == "deadlines":
+            expected = {k: str(v) for k, v in expected.items()}
+        assert result[key] == expected, key
+    assert result["questionnaire"]["version"] == published.label
+    assert result["questionnaire"]["content_hash"] == published.content_hash
+
+
+def test_assess_works_before_the_questionnaire_is_loaded(tmp_path):
+    result = assess({"role": "deployer_only"}, tmp_path=tmp_path)
+    assert result["classification"] == "OUT_OF_SCOPE" and result["role_outcome"] == "deployer"
+
+
+def test_assess_reports_missing_answers_with_exit_0(published, tmp_path):
+    result = assess({"role": "developer"}, tmp_path=tmp_path)
+    assert "eu_market_placement" in result["missing_required"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"colour": "blue"}', "“colour”: unknown question code"),
+        ('{"role": "emperor"}', "“role”: “emperor” is not one of"),
+        ('{"weights_public": "perhaps"}', "“weights_public”"),
+        ('{"training_compute_flop": {"a": 1}}', "“training_compute_flop”"),
+        ('{"role": ', "unreadable JSON"),
+        ("[1, 2]", "must be a JSON object"),
+    ],
+)
+def test_assess_bad_input_exits_2_naming_the_problem(published, tmp_path, text, message):
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(CommandError) as info:
+        call_command("assess", "--input", str(path), stdout=io.StringIO())
+    assert info.value.returncode == 2
+    assert message in str(info.value)
+
+
+def test_assess_reads_standard_input_in_a_real_process():
+    """The command line as a script would use it (own process, own SQLite file, no migrate)."""
+    completed = subprocess.run(
+        [sys.executable, "manage.py", "assess", "--input", "-"], cwd=ROOT, input='{"role": "deployer_only"}',
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["role_outcome"] == "deployer"
+    bad = subprocess.run(
+        [sys.executable, "manage.py", "assess", "--input", "-"], cwd=ROOT, input='{"rol": 1}',
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert bad.returncode == 2 and "“rol”: unknown question code" in bad.stderr
+
+
+def test_load_and_validate_commands(tmp_path):
+    out = io.StringIO()
+    call_command("load_questionnaire", stdout=out)
+    assert out.getvalue().startswith("Published gpai")
+    out = io.StringIO()
+    call_command("load_questionnaire", stdout=out)
+    assert out.getvalue().startswith("Unchanged")
+    out = io.StringIO()
+    call_command("validate_questionnaire", stdout=out)
+    assert "valid" in out.getvalue()
+
+
+def test_export_prints_yaml_that_load_accepts(published, tmp_path):
+    out = io.StringIO()
+    call_command("export_questionnaire", "--version", published.label, stdout=out)
+    path = tmp_path / "export.yaml"
+    path.write_text(out.getvalue())
+    out = io.StringIO()
+    call_command("load_questionnaire", str(path), stdout=out)
+    assert out.getvalue().startswith("Unchanged")
+
+
+def test_validate_lists_every_problem_by_name(tmp_path, settings):
+    content = settings.QUESTIONNAIRE_CONTENT.read_text()
+    broken = content.replace('expr: role == "deployer_only"', 'expr: rolle == "deployer_only"')
+    broken = broken.replace("label: Art. 54\n", "label: ''\n")
+    path = tmp_path / "broken.yaml"
+    path.write_text(broken)
+    with pytest.raises(CommandError) as info:
+        call_command("validate_questionnaire", str(path))
+    message = str(info.value)
+    assert "fact is_deployer: unknown name “rolle”" in message
+    assert "obligation ART54: needs an article label" in message
+    with pytest.raises(CommandError):
+        call_command("load_questionnaire", str(path))
+
+
+def test_validate_checks_the_newest_draft(published, spec):
+    from questionnaire import models as m
+    from questionnaire.engine import build_spec
+    from questionnaire.engine.spec import spec_to_content
+    from questionnaire.services import create_draft
+
+    content = spec_to_content(spec)
+    content["version"] = "next"
+    draft = create_draft(build_spec(content))
+    m.Obligation.objects.filter(version=draft, code="ART54").update(applies_if="gpai_provider and nonsense")
+    with pytest.raises(CommandError, match="obligation ART54: unknown name “nonsense”"):
+        call_command("validate_questionnaire")

@@ -1,0 +1,117 @@
+"""The publish-time checks report each kind of problem by name."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+from django.conf import settings
+
+from questionnaire.engine import build_spec, lint
+
+
+@pytest.fixture(scope="module")
+def content():
+    return yaml.safe_load(settings.QUESTIONNAIRE_CONTENT.read_text())
+
+
+def problems_of(content, mutate):
+    data = copy.deepcopy(content)
+    mutate(data)
+    return [str(p) for p in lint(build_spec(data))]
+
+
+def question(data, code):
+    for section in data["sections"]:
+        for q in section["questions"]:
+            if q["code"] == code:
+                return q
+    raise KeyError(code)
+
+
+def fact(data, name):
+    return next(f for f in data["facts"] if f["name"] == name)
+
+
+def test_canonical_content_is_clean(content):
+    assert problems_of(content, lambda d: None) == []
+
+
+def test_broken_expression(content):
+    problems = problems_of(content, lambda d: fact(d, "is_deployer").update(expr='role == "deployer_only" and'))
+    assert any(p.startswith("fact is_deployer: syntax error") for p in problems), problems
+
+
+def test_unknown_name(content):
+    problems = problems_of(content, lambda d: fact(d, "is_deployer").update(expr="rolle == 'deployer_only'"))
+    assert any("fact is_deployer: unknown name “rolle”" in p for p in problems), problems
+
+
+def test_literal_that_is_not_a_choice_value(content):
+    problems = problems_of(content, lambda d: fact(d, "is_deployer").update(expr='role == "deployer"'))
+    assert any("“deployer” is not a choice of role" in p for p in problems), problems
+
+
+def test_yes_no_compared_with_a_string(content):
+    problems = problems_of(content, lambda d: fact(d, "designated").update(expr='commission_designated == "yes"'))
+    assert any("commission_designated is a yes/no question" in p for p in problems), problems
+
+
+def test_forward_reference_in_visibility(content):
+    def mutate(d):
+        question(d, "places_under_own_name")["visible_if"] = "training_compute_flop is not None"
+    problems = problems_of(content, mutate)
+    assert any(p.startswith("question places_under_own_name: “training_compute_flop” is not known yet")
+               for p in problems), problems
+
+
+def test_fact_used_before_it_is_defined(content):
+    problems = problems_of(content, lambda d: fact(d, "is_deployer").update(expr="systemic_risk"))
+    assert any("fact systemic_risk is defined after is_deployer" in p for p in problems), problems
+
+
+def test_duplicate_codes(content):
+    def mutate(d):
+        d["sections"][1]["questions"].append(copy.deepcopy(question(d, "role")))
+        d["obligations"].append(copy.deepcopy(d["obligations"][0]))
+    problems = problems_of(content, mutate)
+    assert any(p.startswith("question role: duplicate question code") for p in problems), problems
+    assert any(p.startswith("obligation ART52_1_NOTIFY: duplicate") for p in problems), problems
+
+
+def test_failing_golden_scenario(content):
+    def mutate(d):
+        d["scenarios"]["cases"][0]["expected"]["classification"] = "GPAI_MODEL_SYSTEMIC_RISK"
+    problems = problems_of(content, mutate)
+    assert any(p.startswith("scenario T01: classification: expected 'GPAI_MODEL_SYSTEMIC_RISK'") for p in problems)
+
+
+def test_unreachable_question(content):
+    def mutate(d):
+        question(d, "monetised")["visible_if"] = 'licence_type == "foss" and licence_type == "proprietary"'
+    problems = problems_of(content, mutate)
+    assert "question monetised: can never be reached (no answer set found in 1500 tries)" in problems
+
+
+def test_unreachable_obligation(content):
+    problems = problems_of(content, lambda d: d["obligations"][6].update(applies_if="gpai_provider and is_deployer"))
+    assert any(p.startswith("obligation ART54: can never be reached") for p in problems), problems
+
+
+def test_obligation_without_article_label_or_source(content):
+    def mutate(d):
+        d["obligations"][1]["label"] = ""
+        d["obligations"][1]["citations"] = []
+    problems = problems_of(content, mutate)
+    assert "obligation ART53_1_A: needs an article label, e.g. Art. 53(1)(a)" in problems
+    assert "obligation ART53_1_A: needs at least one legal source" in problems
+
+
+def test_unknown_reference_to_deadline_and_obligation(content):
+    def mutate(d):
+        d["obligations"][1]["deadlines"] = ["someday"]
+        d["code_chapters"][0]["commitments"][0]["measures"][0]["serves"] = ["ART99"]
+    problems = problems_of(content, mutate)
+    assert "obligation ART53_1_A: unknown deadline “someday”" in problems
+    assert "measure TR-1.1: serves unknown obligation “ART99”" in problems

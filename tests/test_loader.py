@@ -1,0 +1,155 @@
+"""Loading, exporting and freezing versioned content in the database."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from questionnaire import models as m
+from questionnaire.engine.spec import spec_to_content
+from questionnaire.services import ContentInvalid, create_draft, export_yaml, load, publish, read_content_file
+from questionnaire.spec import spec_for, version_content
+
+pytestmark = pytest.mark.django_db
+
+
+def canonical():
+    return read_content_file(settings.QUESTIONNAIRE_CONTENT)
+
+
+def test_load_is_idempotent():
+    first = load(canonical())
+    second = load(canonical())
+    assert first.created and not second.created
+    assert second.version == first.version
+    assert m.QuestionnaireVersion.objects.count() == 1
+    assert first.version.status == m.VersionStatus.PUBLISHED
+    assert first.version.content_hash.startswith("sha256:")
+
+
+def test_export_then_load_publishes_nothing_new(published):
+    exported = yaml.safe_load(export_yaml(spec_for(published)))
+    outcome = load(exported)
+    assert not outcome.created
+    assert m.QuestionnaireVersion.objects.count() == 1
+
+
+def test_round_trip_keeps_the_hash(published, spec):
+    assert published.content_hash == spec.content_hash
+    again = spec_for(published)
+    assert spec_to_content(again) == spec_to_content(spec)
+
+
+def test_changed_content_needs_a_new_label_and_then_retires_the_old_version(published):
+    content = canonical()
+    content["sections"][0]["questions"][0]["help"] = "A clearer help text."
+    with pytest.raises(ContentInvalid, match="already exists with other content"):
+        load(copy.deepcopy(content))
+    content["version"] = "2025.2"
+    outcome = load(content)
+    assert outcome.created and outcome.version.label == "2025.2"
+    published.refresh_from_db()
+    assert published.status == m.VersionStatus.RETIRED
+    assert m.QuestionnaireVersion.objects.filter(status=m.VersionStatus.PUBLISHED).get() == outcome.version
+
+
+def test_a_threshold_change_that_breaks_golden_scenarios_is_refused(published):
+    content = canonical()
+    content["version"] = "2025.2"
+    content["constants"]["sr_threshold"] = 2e25
+    with pytest.raises(ContentInvalid) as info:
+        load(content)
+    assert "scenario T05" in {p.where for p in info.value.problems}
+    assert m.QuestionnaireVersion.objects.get() == published
+
+
+def test_invalid_content_is_refused_with_every_problem():
+    content = canonical()
+    content["facts"][0]["expr"] = "nonsense =="
+    content["obligations"][0]["label"] = ""
+    with pytest.raises(ContentInvalid) as info:
+        load(content)
+    wheres = {p.where for p in info.value.problems}
+    assert {"fact is_deployer", "obligation ART52_1_NOTIFY"} <= wheres
+    assert m.QuestionnaireVersion.objects.count() == 0
+
+
+def test_yaml_errors_name_the_line(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("slug: gpai\nsections:\n  - code: [unclosed\n")
+    with pytest.raises(ContentInvalid) as info:
+        read_content_file(path)
+    assert info.value.problems[0].where == f"{path} line 4"
+
+
+def test_reading_a_version_takes_a_fixed_number_of_queries(published, spec):
+    with CaptureQueriesContext(connection) as small:
+        version_content(published)
+    bigger = spec_to_content(spec)
+    extra = copy.deepcopy(bigger["sections"][-1])
+    for i in range(10):
+        section = copy.deepcopy(extra)
+        section["code"] = f"extra{i}"
+        for q in section["questions"]:
+            q["code"] = f"{q['code']}_{i}"
+        bigger["sections"].append(section)
+    bigger["version"] = "big"
+    from questionnaire.engine import build_spec
+
+    draft = create_draft(build_spec(bigger))
+    with CaptureQueriesContext(connection) as large:
+        version_content(draft)
+    assert len(large) == len(small) <= 20
+
+
+@pytest.mark.parametrize("model", [m.Question, m.Fact, m.Obligation, m.Measure, m.Scenario, m.Choice])
+def test_published_content_cannot_change_through_the_orm(published, model):
+    row = model.objects.filter(version=published).first()
+    with pytest.raises(m.FrozenVersionError):
+        row.save()
+    with pytest.raises(m.FrozenVersionError):
+        row.delete()
+    with pytest.raises(m.FrozenVersionError):
+        model.objects.filter(version=published).update(position=99)
+    with pytest.raises(m.FrozenVersionError):
+        model.objects.filter(version=published).delete()
+
+
+def test_published_version_itself_is_frozen(published):
+    published.title = "Changed"
+    with pytest.raises(m.FrozenVersionError):
+        published.save()
+    published.refresh_from_db()
+    with pytest.raises(m.FrozenVersionError):
+        published.delete()
+    published.status = m.VersionStatus.DRAFT
+    with pytest.raises(m.FrozenVersionError):
+        published.save()
+
+
+def test_cannot_add_content_to_a_published_version(published):
+    with pytest.raises(m.FrozenVersionError):
+        m.Constant.objects.create(version=published, name="x", value=1)
+    with pytest.raises(m.FrozenVersionError):
+        m.Constant.objects.bulk_create([m.Constant(version=published, name="x", value=1)])
+
+
+def test_publishing_a_draft_with_a_broken_expression_is_refused(published, spec):
+    content = spec_to_content(spec)
+    content["version"] = "draft-1"
+    from questionnaire.engine import build_spec
+
+    draft = create_draft(build_spec(content))
+    m.Fact.objects.filter(version=draft, name="is_deployer").update(expr="role ==")
+    with pytest.raises(ContentInvalid) as info:
+        publish(draft)
+    assert info.value.problems[0].where == "fact is_deployer"
+    draft.refresh_from_db()
+    assert draft.status == m.VersionStatus.DRAFT
+    published.refresh_from_db()
+    assert published.status == m.VersionStatus.PUBLISHED
