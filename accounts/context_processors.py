@@ -1,0 +1,7 @@
+from django.http import HttpRequest
+
+
+def organisation(request: HttpRequest) -> dict:
+    """The organisation the page acts for, when a view has already looked it up (no extra query)."""
+    membership = getattr(request, "_membership", None)
+    return {"membership": membership, "organisation": membership.organisation if membership else None}
