@@ -84,7 +84,8 @@ def main() -> None:
         baseline = baseline or seconds
         rows.append((factor, len(spec.questions), len(spec.facts), seconds, seconds / baseline))
     print("Engine: evaluate one answer set (scenario T06), median of 7 runs after a warm-up")
-    print(f"{'size':>6} {'questions':>10} {'facts':>6} {'ms per answer set':>18} {'x time':>7} {'per question (µs)':>18}")
+    print(f"{'size':>6} {'questions':>10} {'facts':>6} {'ms per answer set':>18} {'x time':>7} "
+          f"{'per question (µs)':>18}")
     for factor, questions, facts, seconds, ratio in rows:
         print(f"{factor:>5}x {questions:>10} {facts:>6} {seconds * 1000:>18.3f} {ratio:>7.1f} "
               f"{seconds / questions * 1e6:>18.2f}")

@@ -1,8 +1,22 @@
 from django.urls import path
 
 from . import views
+from .wizard import wizard_view
 
 urlpatterns = [
     path("", views.start, name="start"),
     path("healthz", views.healthz, name="healthz"),
+    path("assessments/", views.dashboard, name="dashboard"),
+    path("assessments/new/", views.new_assessment, name="new_assessment"),
+    path("models/<uuid:model_id>/", views.model_detail, name="model_detail"),
+    path("assessments/<uuid:assessment_id>/", views.resume, name="resume"),
+    path("assessments/<uuid:assessment_id>/step/<str:step>/", wizard_view(), name="wizard_step"),
+    path("assessments/<uuid:assessment_id>/check/", views.check_answers, name="check_answers"),
+    path("assessments/<uuid:assessment_id>/complete/", views.complete_assessment, name="complete"),
+    path("assessments/<uuid:assessment_id>/result/", views.result, name="result"),
+    path("assessments/<uuid:assessment_id>/export.json", views.export_json, name="export_json"),
+    path("assessments/<uuid:assessment_id>/export.csv", views.export_csv, name="export_csv"),
+    path("assessments/<uuid:assessment_id>/history/", views.history, name="history"),
+    path("assessments/<uuid:assessment_id>/copy/", views.copy, name="copy"),
+    path("assessments/<uuid:assessment_id>/compare/<uuid:other_id>/", views.compare, name="compare"),
 ]

@@ -1,12 +1,30 @@
-"""Views: thin. Access helper -> form -> one service call -> redirect."""
+"""Views: thin. Access helper -> form -> one service call -> redirect. Wizard steps are in wizard.py."""
 
 from __future__ import annotations
 
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+import csv
+import io
+import itertools
+import json
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, IntegrityError, connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.access import current_membership
+
+from . import presenters
+from .access import ai_model_for, assessment_for, can_edit
+from .models import AIModel, AnswerRevision, Assessment
+from .services import IncompleteAssessmentError, complete, copy_assessment, start_assessment
+from .services.assessments import evaluate_assessment
 from .spec import current_version, spec_for
 
 
@@ -27,3 +45,226 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+# ---------------------------------------------------------------- dashboard and models
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Each model of the organisation with its latest assessment, classification, status and next deadline."""
+    membership = current_membership(request)
+    rows = presenters.dashboard_rows(membership.organisation, today=timezone.localdate())
+    return render(request, "questionnaire/dashboard.html", {"rows": rows, "can_edit": membership.can_edit})
+
+
+class NewAssessmentForm(forms.Form):
+    ai_model = forms.ChoiceField(label="Which model is this assessment for?", widget=forms.RadioSelect,
+                                 required=False)
+    new_model_name = forms.CharField(label="Name of the model", max_length=200, required=False,
+                                     help_text="For example “Atlas-70B”. You can assess new versions later.")
+    title = forms.CharField(label="Version or note (optional)", max_length=200, required=False,
+                            help_text="For example “v2.1, release candidate”.")
+
+    def __init__(self, *args, models=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ai_model"].choices = [(str(m.pk), m.name) for m in models] + [("new", "A new model")]
+        if not models:
+            del self.fields["ai_model"]
+
+    def clean(self):
+        data = super().clean()
+        choice = data.get("ai_model", "new") or ("new" if "ai_model" not in self.fields else "")
+        if not choice:
+            self.add_error("ai_model", "Select a model, or “A new model”")
+        elif choice == "new" and not data.get("new_model_name", "").strip():
+            self.add_error("new_model_name", "Enter the name of the model")
+        data["ai_model"] = choice
+        return data
+
+
+@login_required
+def new_assessment(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    if not membership.can_edit:
+        raise PermissionDenied("Viewers cannot start assessments")
+    if current_version() is None:
+        messages.error(request, "No questionnaire is published yet. An administrator must load it first.")
+        return redirect("dashboard")
+    models = list(AIModel.objects.filter(organisation=membership.organisation))
+    preselected = request.GET.get("model")
+    form = NewAssessmentForm(request.POST or None, models=models,
+                             initial={"ai_model": preselected} if preselected else None)
+    if request.method == "POST" and form.is_valid():
+        choice = form.cleaned_data["ai_model"]
+        if choice == "new":
+            try:
+                ai_model = AIModel.objects.create(organisation=membership.organisation,
+                                                  name=form.cleaned_data["new_model_name"].strip())
+            except IntegrityError:
+                form.add_error("new_model_name", "Your organisation already has a model with this name")
+                return render(request, "questionnaire/new.html", {"form": form}, status=400)
+        else:
+            ai_model = next((m for m in models if str(m.pk) == choice), None)
+            if ai_model is None:
+                raise Http404
+        assessment = start_assessment(organisation=membership.organisation, ai_model=ai_model, user=request.user,
+                                      title=form.cleaned_data["title"])
+        return redirect("resume", assessment_id=assessment.pk)
+    return render(request, "questionnaire/new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def model_detail(request: HttpRequest, model_id) -> HttpResponse:
+    ai_model = ai_model_for(request, model_id)
+    assessments = list(Assessment.objects.filter(ai_model=ai_model).select_related("questionnaire_version",
+                                                                                   "completed_by"))
+    for newer, older in itertools.pairwise(assessments):
+        newer.previous = older
+    return render(request, "questionnaire/model.html", {
+        "ai_model": ai_model, "assessments": assessments, "can_edit": can_edit(ai_model)})
+
+
+# ---------------------------------------------------------------- wizard entry, check answers, completion
+
+
+@login_required
+def resume(request: HttpRequest, assessment_id) -> HttpResponse:
+    """Completed: the result. Otherwise the first section with an unanswered question, else the check page."""
+    assessment = assessment_for(request, assessment_id)
+    if assessment.is_completed or not can_edit(assessment):
+        return redirect("result" if assessment.is_completed else "check_answers", assessment_id=assessment.pk)
+    spec = spec_for(assessment.questionnaire_version)
+    result = evaluate_assessment(assessment, spec)
+    step = presenters.first_open_section(spec, result, assessment.answers)
+    if step is None:
+        return redirect("check_answers", assessment_id=assessment.pk)
+    return redirect("wizard_step", assessment_id=assessment.pk, step=step)
+
+
+@login_required
+def check_answers(request: HttpRequest, assessment_id) -> HttpResponse:
+    assessment = assessment_for(request, assessment_id)
+    if assessment.is_completed:
+        return redirect("result", assessment_id=assessment.pk)
+    spec = spec_for(assessment.questionnaire_version)
+    result = evaluate_assessment(assessment, spec)
+    return render(request, "questionnaire/check.html", {
+        "assessment": assessment, "spec": spec, "result": result, "can_edit": can_edit(assessment),
+        "sections": presenters.answered_sections(assessment, spec, result),
+        "missing": presenters.missing_questions(spec, result),
+        "preview_label": spec.outcome("classification").label(result.classification),
+    })
+
+
+@login_required
+@require_POST
+def complete_assessment(request: HttpRequest, assessment_id) -> HttpResponse:
+    assessment = assessment_for(request, assessment_id, edit=True)
+    try:
+        complete(assessment, user=request.user)
+    except IncompleteAssessmentError as exc:
+        if exc.problems:
+            first = exc.problems[0]
+            messages.error(request, f"Check your answers in “{first.title}”: some are no longer valid.")
+            return redirect("wizard_step", assessment_id=assessment.pk, step=first.section)
+        messages.error(request, "Answer every question before you complete the assessment.")
+        return redirect("resume", assessment_id=assessment.pk)
+    messages.success(request, "Assessment completed. The result below is frozen with the rules version used.")
+    return redirect("result", assessment_id=assessment.pk)
+
+
+# ---------------------------------------------------------------- result, exports, history
+
+
+@login_required
+def result(request: HttpRequest, assessment_id) -> HttpResponse:
+    assessment = assessment_for(request, assessment_id)
+    if not assessment.is_completed:
+        return redirect("check_answers", assessment_id=assessment.pk)
+    spec = spec_for(assessment.questionnaire_version)
+    page = presenters.result_page(spec, assessment.snapshot, today=timezone.localdate())
+    return render(request, "questionnaire/result.html", {
+        "assessment": assessment, "spec": spec, "page": page, "can_edit": can_edit(assessment)})
+
+
+def _export_document(assessment: Assessment) -> dict:
+    if assessment.is_completed:
+        return {**assessment.snapshot, "snapshot_hash": assessment.snapshot_hash}
+    result = evaluate_assessment(assessment)
+    return {"assessment": {"id": str(assessment.pk), "status": "draft", "model": assessment.ai_model.name},
+            "answers": assessment.answers, "result": result.to_json()}
+
+
+@login_required
+def export_json(request: HttpRequest, assessment_id) -> HttpResponse:
+    assessment = assessment_for(request, assessment_id)
+    response = HttpResponse(json.dumps(_export_document(assessment), indent=2, ensure_ascii=False),
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="assessment-{assessment.pk}.json"'
+    return response
+
+
+@login_required
+def export_csv(request: HttpRequest, assessment_id) -> HttpResponse:
+    assessment = assessment_for(request, assessment_id)
+    spec = spec_for(assessment.questionnaire_version)
+    document = _export_document(assessment)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["kind", "code", "label", "value"])
+    for code, value in document["answers"].items():
+        question = spec.questions.get(code)
+        writer.writerow(["answer", code, presenters.csv_value(question.text if question else code),
+                         presenters.csv_value(value)])
+    outcome = document["result"]
+    for key in ("classification", "role_outcome", "obligation_scope"):
+        writer.writerow(["result", key, spec.outcome(key).title if key in {o.name for o in spec.outcomes} else key,
+                         outcome[key] or ""])
+    titles = {o.id: f"{o.label} {o.title}" for o in spec.obligations}
+    for ob in outcome["obligations"]:
+        writer.writerow(["obligation", ob, titles.get(ob, ob), "applies"])
+    for key, value in outcome["deadlines"].items():
+        writer.writerow(["deadline", key, key.replace("_", " "), value])
+    for flag in outcome["flags"]:
+        writer.writerow(["flag", flag, "", ""])
+    for measure in outcome["code_measures"]:
+        writer.writerow(["code_measure", measure, "", "applies"])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="assessment-{assessment.pk}.csv"'
+    return response
+
+
+@login_required
+def history(request: HttpRequest, assessment_id) -> HttpResponse:
+    assessment = assessment_for(request, assessment_id)
+    spec = spec_for(assessment.questionnaire_version)
+    revisions = AnswerRevision.objects.filter(assessment=assessment).select_related("user").order_by("-revision",
+                                                                                                     "-id")[:500]
+    return render(request, "questionnaire/history.html", {
+        "assessment": assessment, "spec": spec,
+        "revisions": [presenters.revision_row(spec, r) for r in revisions]})
+
+
+# ---------------------------------------------------------------- re-assessment and comparison
+
+
+@login_required
+@require_POST
+def copy(request: HttpRequest, assessment_id) -> HttpResponse:
+    source = assessment_for(request, assessment_id, edit=True)
+    new = copy_assessment(source, user=request.user, title=request.POST.get("title", "").strip()[:200])
+    messages.success(request, f"A new draft was made from the assessment of {source.created_at:%d %B %Y}, "
+                              f"on rules version {new.questionnaire_version.label}. Change what is different.")
+    return redirect("check_answers", assessment_id=new.pk)
+
+
+@login_required
+def compare(request: HttpRequest, assessment_id, other_id) -> HttpResponse:
+    first = assessment_for(request, assessment_id)
+    second = assessment_for(request, other_id)
+    if first.ai_model_id != second.ai_model_id:
+        raise Http404("Only assessments of the same model can be compared")
+    return render(request, "questionnaire/compare.html", {
+        "first": first, "second": second, "diff": presenters.compare(first, second)})
+

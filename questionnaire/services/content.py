@@ -12,10 +12,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import models as m
-from .engine import ContentError, Problem, Spec, build_spec, lint
-from .engine.spec import spec_to_content
-from .spec import spec_for
+from .. import models as m
+from ..engine import ContentError, Problem, Spec, build_spec, lint
+from ..engine.spec import spec_to_content
+from ..spec import spec_for
 
 
 class ContentInvalid(Exception):

@@ -1,0 +1,48 @@
+"""The one access helper for assessments and AI models: a non-member gets 404, a viewer cannot edit."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
+from django.http import Http404, HttpRequest
+
+from accounts.models import Membership, Role
+
+from .models import AIModel, Assessment
+
+
+def _role_of(user):
+    return Subquery(Membership.objects.filter(user=user, organisation_id=OuterRef("organisation_id"))
+                    .values("role")[:1])
+
+
+def assessment_for(request: HttpRequest, assessment_id, *, edit: bool = False) -> Assessment:
+    """The assessment if the user is a member of its organisation (one query), else 404.
+    With edit=True a viewer gets 403. The member's role is on `assessment.member_role`."""
+    user = request.user
+    if not user.is_authenticated:
+        raise Http404
+    assessment = (Assessment.objects.select_related("ai_model", "organisation", "questionnaire_version")
+                  .annotate(member_role=_role_of(user)).filter(pk=assessment_id, member_role__isnull=False).first())
+    if assessment is None:
+        raise Http404("No such assessment")
+    if edit and assessment.member_role == Role.VIEWER:
+        raise PermissionDenied("Viewers cannot change assessments")
+    return assessment
+
+
+def ai_model_for(request: HttpRequest, model_id, *, edit: bool = False) -> AIModel:
+    user = request.user
+    if not user.is_authenticated:
+        raise Http404
+    ai_model = (AIModel.objects.select_related("organisation").annotate(member_role=_role_of(user))
+                .filter(pk=model_id, member_role__isnull=False).first())
+    if ai_model is None:
+        raise Http404("No such model")
+    if edit and ai_model.member_role == Role.VIEWER:
+        raise PermissionDenied("Viewers cannot change models")
+    return ai_model
+
+
+def can_edit(obj) -> bool:
+    return getattr(obj, "member_role", None) in (Role.OWNER, Role.EDITOR)

@@ -1,0 +1,165 @@
+"""One Django form per questionnaire section, built from the Spec.
+
+Input names are `<section code>-<question code>` (the wizard's prefix); yes/no questions are radios with
+values `yes` and `no`; dates use <input type="date">; multiple choice uses checkboxes (contract.md §4).
+Answers are stored as JSON values: `to_json_answers` and `answers_to_form_data` convert both ways.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.datastructures import MultiValueDict
+
+from .engine import QuestionType, Spec
+from .engine.spec import Question, Section
+from .engine.values import FLOP_FORMAT_HELP, parse_flop
+
+REQUIRED_MESSAGES = {
+    QuestionType.SINGLE_CHOICE: "Select an answer",
+    QuestionType.YES_NO: "Select yes or no",
+    QuestionType.MULTIPLE_CHOICE: "Select at least one option",
+    QuestionType.FLOP: "Enter the number of FLOP",
+    QuestionType.NUMBER: "Enter a number",
+    QuestionType.DATE: "Enter a date",
+    QuestionType.TEXT: "Enter an answer",
+}
+
+
+def flop_input_text(value: float | None) -> str:
+    """A stored FLOP figure as the field shows it: the shortest exact form, e.g. 6.3e24."""
+    if value is None:
+        return ""
+    return repr(float(value)).replace("e+", "e")
+
+
+class FlopField(forms.CharField):
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"})
+
+    def to_python(self, value: Any) -> float | None:
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_flop(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid") from None
+
+    def prepare_value(self, value: Any) -> Any:
+        return flop_input_text(value) if isinstance(value, int | float) else value
+
+
+class YesNoField(forms.TypedChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect,
+                         coerce=lambda v: v == "yes", empty_value=None, **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if value is True:
+            return "yes"
+        if value is False:
+            return "no"
+        return value
+
+
+class IsoDateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+def field_for(question: Question) -> forms.Field:
+    required_message = REQUIRED_MESSAGES[question.type]
+    common: dict[str, Any] = {
+        "label": question.text,
+        "help_text": question.help,
+        "required": question.required,
+        "error_messages": {"required": required_message},
+    }
+    kind = question.type
+    if kind is QuestionType.SINGLE_CHOICE:
+        return forms.ChoiceField(choices=[(c.value, c.label) for c in question.choices], widget=forms.RadioSelect,
+                                 **common)
+    if kind is QuestionType.MULTIPLE_CHOICE:
+        return forms.MultipleChoiceField(choices=[(c.value, c.label) for c in question.choices],
+                                         widget=forms.CheckboxSelectMultiple, **common)
+    if kind is QuestionType.YES_NO:
+        return YesNoField(**common)
+    if kind is QuestionType.FLOP:
+        common["error_messages"]["invalid"] = FLOP_FORMAT_HELP
+        return FlopField(**common)
+    if kind is QuestionType.NUMBER:
+        return forms.FloatField(**common)
+    if kind is QuestionType.DATE:
+        common["error_messages"]["invalid"] = "Enter a real date as YYYY-MM-DD, for example 2025-10-01"
+        return forms.DateField(widget=IsoDateInput(), input_formats=["%Y-%m-%d"], **common)
+    return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, **common)
+
+
+class SectionForm(forms.Form):
+    """Base of every section form; `questions` keeps the spec questions in field order."""
+
+    section: Section
+    questions: tuple[Question, ...]
+
+    def question_fields(self):
+        """(question, bound field) pairs, for the template."""
+        return [(q, self[q.code]) for q in self.questions]
+
+
+_FORM_CLASSES: dict[tuple[str, str, tuple[str, ...]], type[SectionForm]] = {}
+
+
+def section_form_class(spec: Spec, section_code: str, visible: tuple[str, ...]) -> type[SectionForm]:
+    """The form class of a section, with the questions that are visible; cached by content hash."""
+    key = (spec.content_hash, section_code, visible)
+    cached = _FORM_CLASSES.get(key)
+    if cached is None:
+        if len(_FORM_CLASSES) > 2048:
+            _FORM_CLASSES.clear()
+        cached = _FORM_CLASSES[key] = _build_form_class(spec, section_code, visible)
+    return cached
+
+
+def _build_form_class(spec: Spec, section_code: str, visible: tuple[str, ...]) -> type[SectionForm]:
+    section = next(s for s in spec.sections if s.code == section_code)
+    questions = tuple(q for q in section.questions if q.code in visible)
+    attrs: dict[str, Any] = {q.code: field_for(q) for q in questions}
+    attrs["section"] = section
+    attrs["questions"] = questions
+    return type(f"SectionForm_{section_code}", (SectionForm,), attrs)
+
+
+def to_json_answers(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """Cleaned form values as the JSON answers we store (dates as ISO strings, lists sorted as choices)."""
+    out = {}
+    for code, value in cleaned.items():
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        elif value == "" or value == []:
+            value = None if value == "" else []
+        out[code] = value
+    return out
+
+
+def answers_to_form_data(section_form: type[SectionForm], prefix: str, answers: dict[str, Any]) -> MultiValueDict:
+    """Saved JSON answers as the POST data a section form accepts (for re-validation on completion)."""
+    data: dict[str, Any] = {}
+    for question in section_form.questions:
+        value = answers.get(question.code)
+        key = f"{prefix}-{question.code}"
+        if value is None:
+            continue
+        if question.type is QuestionType.YES_NO:
+            data[key] = "yes" if value else "no"
+        elif question.type is QuestionType.MULTIPLE_CHOICE:
+            data[key] = list(value)
+        elif question.type is QuestionType.FLOP:
+            data[key] = flop_input_text(value) if isinstance(value, int | float) else str(value)
+        else:
+            data[key] = str(value)
+    return MultiValueDict({k: v if isinstance(v, list) else [v] for k, v in data.items()})

@@ -1,0 +1,89 @@
+"""Assessment models: an organisation's AI models, their assessments, and every saved answer.
+
+The current answers of an assessment live in `Assessment.answers` (question code -> JSON value); every
+change is also written as an AnswerRevision (who, when, old and new value). `revision` counts saves and
+lets a save detect that someone else changed the same section since the form was shown.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from .content import QuestionnaireVersion
+
+
+class AIModel(models.Model):
+    """A model an organisation assesses (the subject of assessments, not a Django model)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="ai_models")
+    name = models.CharField("model name", max_length=200)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "AI model"
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="unique_model_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", "In progress"
+    COMPLETED = "completed", "Completed"
+
+
+class Assessment(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="assessments")
+    ai_model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="assessments")
+    questionnaire_version = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=200, blank=True, help_text="For example the model version assessed")
+    status = models.CharField(max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT)
+    answers = models.JSONField(default=dict, blank=True)
+    revision = models.PositiveIntegerField(default=0)
+    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    # Frozen on completion: answers, result, questionnaire version, time and user (see services.complete).
+    snapshot = models.JSONField(null=True, blank=True)
+    snapshot_hash = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organisation", "ai_model", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.ai_model} – {self.title or self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == AssessmentStatus.COMPLETED
+
+
+class AnswerRevision(models.Model):
+    """One changed answer: who, when, old and new value, and the assessment revision that made it."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answer_revisions")
+    question_code = models.CharField(max_length=64)
+    old_value = models.JSONField(null=True, blank=True)
+    new_value = models.JSONField(null=True, blank=True)
+    revision = models.PositiveIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["revision", "id"]
+        indexes = [models.Index(fields=["assessment", "revision"])]
+
+    def __str__(self) -> str:
+        return f"{self.question_code}: {self.old_value!r} -> {self.new_value!r}"

@@ -1,0 +1,28 @@
+"""The few multi-step writes, each atomic: content (load, publish) and assessments (start, save, complete)."""
+
+from .assessments import (
+    ConcurrentEditError,
+    IncompleteAssessmentError,
+    complete,
+    copy_assessment,
+    save_section,
+    start_assessment,
+)
+from .content import (
+    ContentInvalid,
+    LoadOutcome,
+    canonical_spec,
+    checked_spec,
+    create_draft,
+    export_yaml,
+    load,
+    parse_content_text,
+    publish,
+    read_content_file,
+)
+
+__all__ = [
+    "ConcurrentEditError", "ContentInvalid", "IncompleteAssessmentError", "LoadOutcome", "canonical_spec",
+    "checked_spec", "complete", "copy_assessment", "create_draft", "export_yaml", "load", "parse_content_text",
+    "publish", "read_content_file", "save_section", "start_assessment",
+]

@@ -1,0 +1,165 @@
+"""Writes on assessments: start, save a section, complete (freeze), copy. Each is one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..engine import Result, evaluate, parse_answers
+from ..engine.spec import Spec
+from ..forms import answers_to_form_data, section_form_class
+from ..models import AIModel, AnswerRevision, Assessment, AssessmentStatus, QuestionnaireVersion
+from ..spec import current_version, spec_for
+
+
+class ConcurrentEditError(Exception):
+    """Someone saved answers to the same questions since this form was shown."""
+
+    def __init__(self, codes: list[str], by: str, at) -> None:
+        super().__init__(f"{', '.join(codes)} changed by {by}")
+        self.codes, self.by, self.at = codes, by, at
+
+
+@dataclass(frozen=True)
+class SectionProblem:
+    section: str
+    title: str
+    errors: dict[str, list[str]]
+
+
+class IncompleteAssessmentError(Exception):
+    def __init__(self, problems: list[SectionProblem], missing: list[str]) -> None:
+        super().__init__("the assessment is not complete")
+        self.problems, self.missing = problems, missing
+
+
+def evaluate_assessment(assessment: Assessment, spec: Spec | None = None) -> Result:
+    """The live result of an assessment's saved answers (hidden answers do not count)."""
+    spec = spec or spec_for(assessment.questionnaire_version)
+    known = {code: value for code, value in assessment.answers.items() if code in spec.questions}
+    return evaluate(spec, parse_answers(spec, known), today=timezone.localdate())
+
+
+@transaction.atomic
+def start_assessment(*, organisation, ai_model: AIModel, user, version: QuestionnaireVersion | None = None,
+                     title: str = "") -> Assessment:
+    version = version or current_version()
+    if version is None:
+        raise ValueError("no questionnaire is published yet")
+    return Assessment.objects.create(organisation=organisation, ai_model=ai_model, questionnaire_version=version,
+                                     title=title, created_by=user)
+
+
+@transaction.atomic
+def save_section(assessment: Assessment, section_code: str, answers: dict[str, Any], *, user,
+                 seen_revision: int) -> Assessment:
+    """Save one section's answers. Refused (ConcurrentEditError) when one of these questions was changed
+    by a save after `seen_revision`, the revision the form was shown at. Every change is recorded."""
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.is_completed:
+        raise ValueError("a completed assessment cannot be changed")
+    codes = list(answers)
+    if locked.revision > seen_revision:
+        clash = (AnswerRevision.objects.filter(assessment=locked, revision__gt=seen_revision, question_code__in=codes)
+                 .select_related("user").order_by("-revision").first())
+        if clash is not None:
+            changed = sorted(set(AnswerRevision.objects.filter(
+                assessment=locked, revision__gt=seen_revision, question_code__in=codes).values_list(
+                "question_code", flat=True)))
+            who = clash.user.get_username() if clash.user else "someone"
+            raise ConcurrentEditError(changed, who, clash.created_at)
+    changes = [(code, locked.answers.get(code), value) for code, value in answers.items()
+               if locked.answers.get(code) != value]
+    if changes:
+        locked.revision += 1
+        AnswerRevision.objects.bulk_create(
+            AnswerRevision(assessment=locked, question_code=code, old_value=old, new_value=new,
+                           revision=locked.revision, user=user)
+            for code, old, new in changes
+        )
+        locked.answers = {**locked.answers, **{code: new for code, _old, new in changes}}
+        locked.save(update_fields=["answers", "revision", "updated_at"])
+    return locked
+
+
+def revalidate(assessment: Assessment, spec: Spec, result: Result) -> list[SectionProblem]:
+    """Run every visible section's form on the saved answers, as if each were posted again."""
+    problems = []
+    for section in spec.sections:
+        if section.code not in result.visible_sections:
+            continue
+        visible = tuple(q.code for q in section.questions if q.code in result.visible_questions)
+        form_class = section_form_class(spec, section.code, visible)
+        form = form_class(data=answers_to_form_data(form_class, section.code, assessment.answers),
+                          prefix=section.code)
+        if not form.is_valid():
+            problems.append(SectionProblem(section.code, section.title,
+                                           {k: [str(e) for e in v] for k, v in form.errors.items()}))
+    return problems
+
+
+def snapshot_hash(snapshot: dict[str, Any]) -> str:
+    blob = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()
+
+
+@transaction.atomic
+def complete(assessment: Assessment, *, user) -> Assessment:
+    """Re-validate every step and freeze the result with the answers, the version, the time and the user."""
+    locked = Assessment.objects.select_for_update().select_related(
+        "questionnaire_version", "ai_model", "organisation").get(pk=assessment.pk)
+    if locked.is_completed:
+        return locked
+    spec = spec_for(locked.questionnaire_version)
+    result = evaluate_assessment(locked, spec)
+    problems = revalidate(locked, spec, result)
+    if problems or result.missing_required:
+        raise IncompleteAssessmentError(problems, list(result.missing_required))
+    now = timezone.now()
+    answers = {code: locked.answers.get(code) for code in result.visible_questions if code in locked.answers}
+    snapshot = {
+        "assessment": {
+            "id": str(locked.pk),
+            "title": locked.title,
+            "organisation": locked.organisation.name,
+            "model": locked.ai_model.name,
+            "completed_at": now.isoformat(timespec="seconds"),
+            "completed_by": user.get_username(),
+            "revision": locked.revision,
+        },
+        "questionnaire": {"slug": spec.slug, "version": spec.version, "content_hash": spec.content_hash,
+                          "rulebook_date": spec.rulebook_date},
+        "answers": answers,
+        "result": result.to_json(),
+    }
+    locked.snapshot = snapshot
+    locked.snapshot_hash = snapshot_hash(snapshot)
+    locked.status = AssessmentStatus.COMPLETED
+    locked.completed_at = now
+    locked.completed_by = user
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def copy_assessment(source: Assessment, *, user, version: QuestionnaireVersion | None = None,
+                    title: str = "") -> Assessment:
+    """A new draft with the answers of `source`, on `version` (default: the current published one).
+    Answers to questions the new version no longer asks are left out."""
+    version = version or current_version() or source.questionnaire_version
+    spec = spec_for(version)
+    answers = {code: value for code, value in source.answers.items() if code in spec.questions}
+    copy = Assessment.objects.create(
+        organisation=source.organisation, ai_model=source.ai_model, questionnaire_version=version,
+        title=title or source.title, answers=answers, based_on=source, created_by=user, revision=1,
+    )
+    AnswerRevision.objects.bulk_create(
+        AnswerRevision(assessment=copy, question_code=code, old_value=None, new_value=value, revision=1, user=user)
+        for code, value in answers.items()
+    )
+    return copy

@@ -1,0 +1,40 @@
+from django import template
+
+from ..engine.values import format_flop
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] or None (for dicts looked up with a variable key)."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def flop(value):
+    """3.8e25 -> 3.8 × 10^25"""
+    return format_flop(value)
+
+
+@register.simple_tag
+def field_input(data, prefix, name):
+    """The value posted for an estimator input `<prefix>-<name>`, to show it again."""
+    try:
+        return data.get(f"{prefix}-{name}", "") or ""
+    except AttributeError:
+        return ""
+
+
+@register.filter
+def days_left(days):
+    if days is None:
+        return ""
+    if days < 0:
+        return f"{-days} day{'s' if days != -1 else ''} ago"
+    if days == 0:
+        return "today"
+    return f"{days} day{'s' if days != 1 else ''} left"

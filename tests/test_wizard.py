@@ -1,0 +1,253 @@
+"""The wizard end to end through the test client: scenarios, resume, hiding, bad input, concurrency."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Role
+from questionnaire.models import AnswerRevision, Assessment
+
+from .conftest import public_scenarios
+from .wizard_driver import complete_through_wizard, make_member, new_assessment, post_section
+
+pytestmark = pytest.mark.django_db
+SCENARIOS = {c["id"]: c for c in public_scenarios()}
+
+
+@pytest.fixture
+def owner(django_user_model, published):
+    user, organisation = make_member(django_user_model, "olivia")
+    return user, organisation
+
+
+@pytest.mark.parametrize("scenario_id", ["T01", "T02", "T06", "T08", "T19", "T26", "T30", "T38", "T39", "S43"])
+def test_complete_assessment_gives_the_scenario_result(client, owner, spec, scenario_id):
+    user, organisation = owner
+    client.force_login(user)
+    case = SCENARIOS[scenario_id]
+    assessment = new_assessment(organisation, user)
+    page = complete_through_wizard(client, assessment, case["answers"], spec)
+    html = page.content.decode()
+    expected = case["expected"]
+    assert f'data-classification="{expected["classification"]}"' in html
+    shown = re.findall(r'data-obligation="(\w+)"', html)
+    assert shown == expected["obligations"]
+    assessment.refresh_from_db()
+    assert assessment.is_completed
+    assert assessment.snapshot["result"]["classification"] == expected["classification"]
+    assert assessment.snapshot_hash.startswith("sha256:")
+    assert assessment.snapshot["questionnaire"]["version"] == assessment.questionnaire_version.label
+
+
+def test_every_step_is_saved_with_history(client, owner, spec):
+    user, organisation = owner
+    client.force_login(user)
+    assessment = new_assessment(organisation, user)
+    response = post_section(client, assessment, "role", {"role": "developer"}, spec)
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.answers == {"role": "developer"}
+    revision = AnswerRevision.objects.get(assessment=assessment)
+    assert (revision.question_code, revision.old_value, revision.new_value, revision.user) == (
+        "role", None, "developer", user)
+
+
+def test_resume_lands_on_first_unanswered_section_after_signing_in_again(client, owner, spec):
+    user, organisation = owner
+    client.force_login(user)
+    assessment = new_assessment(organisation, user)
+    answers = SCENARIOS["T01"]["answers"]
+    for step in ("role", "organisation", "market"):
+        post_section(client, assessment, step, answers, spec)
+    client.logout()
+    client.force_login(user)
+    response = client.get(reverse("resume", kwargs={"assessment_id": assessment.pk}))
+    assert response["Location"].endswith("/step/placement_date/")
+    page = client.get(reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": "market"}))
+    assert 'value="yes" checked' in page.content.decode().replace('checked=""', "checked") or \
+        re.search(r'value="yes"[^>]*checked', page.content.decode())
+
+
+def test_changing_an_early_answer_hides_later_questions(client, owner, spec):
+    user, organisation = owner
+    client.force_login(user)
+    assessment = new_assessment(organisation, user)
+    answers = SCENARIOS["T01"]["answers"]
+    for step in ("role", "organisation", "market", "placement_date", "research", "compute"):
+        post_section(client, assessment, step, answers, spec)
+    post_section(client, assessment, "role", {"role": "deployer_only"}, spec)
+    assessment.refresh_from_db()
+    assert assessment.answers["training_compute_flop"] == pytest.approx(6.3e24)  # kept, but it no longer counts
+    response = client.get(reverse("resume", kwargs={"assessment_id": assessment.pk}))
+    assert response["Location"].endswith("/check/")
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-question="training_compute_flop"' not in page
+    assert 'data-preview-classification="OUT_OF_SCOPE"' in page
+    hidden = client.get(reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": "compute"}))
+    assert hidden.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("step", "field", "value", "message"),
+    [
+        ("compute", "training_compute_flop", "lots of compute", "is not a number of FLOP"),
+        ("placement_date", "first_eu_placement_date", "01/10/2025", "Enter a real date as YYYY-MM-DD"),
+        ("market", "eu_market_placement", "", "Select an answer"),
+    ],
+)
+def test_bad_input_shows_a_message_and_keeps_other_answers(client, owner, spec, step, field, value, message):
+    user, organisation = owner
+    client.force_login(user)
+    assessment = new_assessment(organisation, user)
+    answers = dict(SCENARIOS["T01"]["answers"])
+    for s in ("role", "organisation", "market", "placement_date", "research", "compute"):
+        post_section(client, assessment, s, answers, spec)
+    assessment.refresh_from_db()
+    before = dict(assessment.answers)
+    response = post_section(client, assessment, step, {**answers, field: value}, spec)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem" in html and message in html
+    assert f'href="#id_{step}-{field}' in html  # the error summary links to the field
+    assessment.refresh_from_db()
+    assert assessment.answers == before
+
+
+def test_second_concurrent_save_is_refused_and_input_kept(client, owner, spec, django_user_model):
+    user, organisation = owner
+    colleague, _ = make_member(django_user_model, "carl", role=Role.EDITOR, organisation=organisation)
+    client.force_login(user)
+    assessment = new_assessment(organisation, user)
+    post_section(client, assessment, "role", {"role": "developer"}, spec)
+    assessment.refresh_from_db()
+    seen = assessment.revision
+    from django.test import Client
+
+    other = Client()
+    other.force_login(colleague)
+    post_section(other, assessment, "organisation", {"places_under_own_name": True,
+                                                     "provider_established_in_eu": True, "sme_or_smc": False}, spec)
+    response = post_section(client, assessment, "organisation", {"places_under_own_name": True,
+                                                                 "provider_established_in_eu": False,
+                                                                 "sme_or_smc": True}, spec, seen_revision=seen)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "carl changed" in html and "were not saved" in html
+    assert re.search(r'value="no"[^>]*checked', html.split('data-question="provider_established_in_eu"')[1])
+    assessment.refresh_from_db()
+    assert assessment.answers["provider_established_in_eu"] is True
+
+
+def test_estimator_without_javascript(client, owner, spec):
+    user, organisation = owner
+    client.force_login(user)
+    assessment = new_assessment(organisation, user)
+    answers = SCENARIOS["T01"]["answers"]
+    for s in ("role", "organisation", "market", "placement_date", "research"):
+        post_section(client, assessment, s, answers, spec)
+    url = reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": "compute"})
+    response = client.post(url, {
+        f"assessment-{assessment.pk}-current_step": "compute", "seen_revision": "0",
+        "estimate": "training_compute_flop",
+        "estimate-training_compute_flop-method": "architecture",
+        "estimate-training_compute_flop-parameters": "7e10",
+        "estimate-training_compute_flop-tokens": "1.5 × 10^13",
+    })
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "6.3 × 10^24 FLOP" in html and 'value="6.30e24"' in html
+    assert "There is a problem" not in html
+    assessment.refresh_from_db()
+    assert "training_compute_flop" not in assessment.answers  # calculating does not save
+
+
+def test_viewer_cannot_edit(client, owner, spec, django_user_model):
+    user, organisation = owner
+    viewer, _ = make_member(django_user_model, "vera", role=Role.VIEWER, organisation=organisation)
+    assessment = new_assessment(organisation, user)
+    client.force_login(viewer)
+    url = reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": "role"})
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"role-role": "developer"}).status_code == 403
+    assert client.post(reverse("complete", kwargs={"assessment_id": assessment.pk})).status_code == 403
+    assert client.get(reverse("check_answers", kwargs={"assessment_id": assessment.pk})).status_code == 200
+
+
+def test_other_organisation_gets_404_everywhere(client, owner, spec, django_user_model):
+    user, organisation = owner
+    client.force_login(user)
+    assessment = new_assessment(organisation, user)
+    complete_through_wizard(client, assessment, SCENARIOS["T01"]["answers"], spec)
+    stranger, _ = make_member(django_user_model, "mallory")
+    client.force_login(stranger)
+    pk = assessment.pk
+    urls = [reverse(name, kwargs={"assessment_id": pk}) for name in
+            ("resume", "check_answers", "result", "export_json", "export_csv", "history")]
+    urls.append(reverse("wizard_step", kwargs={"assessment_id": pk, "step": "role"}))
+    urls.append(reverse("model_detail", kwargs={"model_id": assessment.ai_model_id}))
+    urls.append(reverse("compare", kwargs={"assessment_id": pk, "other_id": pk}))
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    for name in ("complete", "copy"):
+        assert client.post(reverse(name, kwargs={"assessment_id": pk})).status_code == 404, name
+
+
+def test_anonymous_is_sent_to_sign_in(client, owner):
+    user, organisation = owner
+    assessment = new_assessment(organisation, user)
+    response = client.get(reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": "role"}))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_reassessment_copy_and_compare(client, owner, spec):
+    user, organisation = owner
+    client.force_login(user)
+    first = new_assessment(organisation, user)
+    complete_through_wizard(client, first, SCENARIOS["T01"]["answers"], spec)
+    response = client.post(reverse("copy", kwargs={"assessment_id": first.pk}), {"title": "v2"})
+    second = Assessment.objects.exclude(pk=first.pk).get()
+    assert response["Location"].endswith(f"/assessments/{second.pk}/check/")
+    assert second.based_on == first and second.title == "v2"
+    post_section(client, second, "compute", {**SCENARIOS["T01"]["answers"], "training_compute_flop": 3.8e25}, spec)
+    complete_through_wizard(client, second, {**SCENARIOS["T01"]["answers"], "training_compute_flop": 3.8e25}, spec)
+    page = client.get(reverse("compare", kwargs={"assessment_id": first.pk, "other_id": second.pk}))
+    html = page.content.decode()
+    assert "General-purpose AI model with systemic risk" in html
+    assert 'data-added="ART55_1_A"' in html and 'data-added="ART52_1_NOTIFY"' in html
+
+
+def test_exports(client, owner, spec):
+    user, organisation = owner
+    client.force_login(user)
+    assessment = new_assessment(organisation, user)
+    complete_through_wizard(client, assessment, SCENARIOS["T17"]["answers"], spec)
+    data = client.get(reverse("export_json", kwargs={"assessment_id": assessment.pk})).json()
+    assert data["result"]["obligations"][-1] == "ART54"
+    assert data["snapshot_hash"] == Assessment.objects.get().snapshot_hash
+    csv_text = client.get(reverse("export_csv", kwargs={"assessment_id": assessment.pk})).content.decode()
+    assert "obligation,ART54" in csv_text and "answer,role" in csv_text
+
+
+def _scaled_step_queries(client, assessment, step):
+    url = reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": step})
+    with CaptureQueriesContext(connection) as get_queries:
+        assert client.get(url).status_code == 200
+    return len(get_queries)
+
+
+def test_query_count_per_wizard_page_is_constant(client, owner, spec):
+    user, organisation = owner
+    client.force_login(user)
+    assessment = new_assessment(organisation, user)
+    answers = SCENARIOS["T01"]["answers"]
+    for s in ("role", "organisation", "market"):
+        post_section(client, assessment, s, answers, spec)
+    client.get(reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": "role"}))  # warm caches
+    counts = {step: _scaled_step_queries(client, assessment, step) for step in ("role", "organisation", "market")}
+    assert len(set(counts.values())) == 1, counts
+    assert max(counts.values()) <= 6, counts

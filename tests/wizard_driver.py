@@ -1,0 +1,78 @@
+"""Drive a complete assessment through the wizard with Django's test client, as a browser without
+JavaScript would: follow each section, post the scenario's answers for the questions shown, complete."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.urls import reverse
+
+from accounts.models import Membership, Organisation, Role
+from questionnaire.models import AIModel
+from questionnaire.services import start_assessment
+
+STEP_URL = re.compile(r"/assessments/(?P<id>[0-9a-f-]{36})/step/(?P<step>[\w-]+)/$")
+
+
+def make_member(django_user_model, username: str, *, role: str = Role.OWNER, organisation=None):
+    user = django_user_model.objects.create_user(username=username, password="correct horse battery staple")
+    organisation = organisation or Organisation.objects.create(name=f"{username} Ltd")
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user, organisation
+
+
+def new_assessment(organisation, user, name: str = "Atlas-70B"):
+    ai_model, _ = AIModel.objects.get_or_create(organisation=organisation, name=name)
+    return start_assessment(organisation=organisation, ai_model=ai_model, user=user)
+
+
+def form_value(question_type: str, value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def post_section(client, assessment, step: str, answers: dict[str, Any], spec, *, seen_revision=None):
+    """Post the answers for the questions of `step` that the page shows."""
+    url = reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": step})
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    html = page.content.decode()
+    data: dict[str, Any] = {f"assessment-{assessment.pk}-current_step": step}
+    revision = re.search(r'name="seen_revision" value="(\d+)"', html).group(1)
+    data["seen_revision"] = seen_revision if seen_revision is not None else revision
+    for code in re.findall(r'data-question="([\w]+)"', html):
+        question = spec.questions[code]
+        value = form_value(question.type.value, answers.get(code))
+        if value in ("", []) and question.type.value in ("multiple_choice",):
+            continue
+        data[f"{step}-{code}"] = value
+    return client.post(url, data)
+
+
+def complete_through_wizard(client, assessment, answers: dict[str, Any], spec, *, max_steps: int = 40):
+    """Answer every section shown, then complete; returns the result page response."""
+    response = client.get(reverse("resume", kwargs={"assessment_id": assessment.pk}))
+    for _ in range(max_steps):
+        assert response.status_code == 302, (response.status_code, getattr(response, "content", b"")[:2000])
+        location = response["Location"]
+        match = STEP_URL.search(location)
+        if not match:
+            break
+        response = post_section(client, assessment, match.group("step"), answers, spec)
+    assert location.endswith("/check/"), location
+    check = client.get(location)
+    assert check.status_code == 200
+    done = client.post(reverse("complete", kwargs={"assessment_id": assessment.pk}))
+    assert done.status_code == 302 and done["Location"].endswith("/result/"), done
+    return client.get(done["Location"])
