@@ -7,7 +7,6 @@ and facts, so the expressions are as complex as the real ones). Run: .venv/bin/p
 
 from __future__ import annotations
 
-import copy
 import os
 import statistics
 import sys
@@ -21,37 +20,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compliance_checker.settings")
 import yaml  # noqa: E402
 
 from questionnaire.engine import build_spec, evaluate, parse_answers  # noqa: E402
-from questionnaire.engine.spec import spec_to_content  # noqa: E402
+from tests.factories import scaled_content  # noqa: E402
 
 CONTENT = ROOT / "questionnaire" / "content" / "gpai.yaml"
-
-
-def scaled(content: dict, factor: int) -> dict:
-    """The real questionnaire plus (factor - 1) renamed copies of its sections and facts."""
-    base = spec_to_content(build_spec(content))
-    out = copy.deepcopy(base)
-    question_codes = [q["code"] for s in base["sections"] for q in s["questions"]]
-    fact_names = [f["name"] for f in base["facts"]]
-    names = sorted(question_codes + fact_names, key=len, reverse=True)
-    import re
-
-    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
-    for i in range(1, factor):
-        def rename(text, i=i):
-            return pattern.sub(lambda m: f"{m.group(1)}_x{i}", text) if text else text
-        for section in copy.deepcopy(base["sections"]):
-            section["code"] = f"{section['code']}_x{i}"
-            section["visible_if"] = rename(section.get("visible_if"))
-            for q in section["questions"]:
-                q["code"] = f"{q['code']}_x{i}"
-                q["visible_if"] = rename(q.get("visible_if"))
-            out["sections"].append(section)
-        for fact in copy.deepcopy(base["facts"]):
-            fact["name"] = f"{fact['name']}_x{i}"
-            fact["expr"] = rename(fact["expr"])
-            out["facts"].append(fact)
-    out["scenarios"] = out["scenarios"][:1]
-    return out
 
 
 def measure(spec, answers, repeat: int = 7, number: int = 200) -> float:
@@ -72,7 +43,7 @@ def main() -> None:
     rows = []
     baseline = None
     for factor in (1, 10, 100):
-        spec = build_spec(scaled(content, factor))
+        spec = build_spec(scaled_content(content, factor))
         raw = {**defaults, **scenarios["T06"]["answers"]}
         answers = {}
         for i in range(factor):

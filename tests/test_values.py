@@ -55,8 +55,8 @@ def test_rejected_flop_input_says_why(text, message):
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(3.8e25, "3.8 × 10^25"), (6.3e24, "6.3 × 10^24"), (1e23, "1 × 10^23"), (2.05e24, "2.05 × 10^24"),
-     (9.999e24, "1 × 10^25"), (None, "not given")],
+    [(3.8e25, "3.8 × 10^25"), (6.3e24, "6.3 × 10^24"), (1e23, "10^23"), (2.05e24, "2.05 × 10^24"),
+     (9.999e24, "10^25"), (None, "not given")],
 )
 def test_format_flop(value, text):
     assert format_flop(value) == text

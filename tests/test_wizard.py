@@ -251,3 +251,44 @@ def test_query_count_per_wizard_page_is_constant(client, owner, spec):
     counts = {step: _scaled_step_queries(client, assessment, step) for step in ("role", "organisation", "market")}
     assert len(set(counts.values())) == 1, counts
     assert max(counts.values()) <= 6, counts
+
+
+def test_query_count_does_not_grow_with_ten_times_the_questions(client, owner, spec, settings):
+    """A wizard page, the check page and the result page take as many queries on a questionnaire with 10×
+    the questions as on the real one."""
+    import yaml
+
+    from questionnaire.engine import build_spec
+    from questionnaire.services import create_draft, publish
+
+    from .factories import scaled_content
+
+    user, organisation = owner
+    client.force_login(user)
+
+    def page_queries(assessment):
+        counts = {}
+        for name, url in (
+            ("step", reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": "market"})),
+            ("check", reverse("check_answers", kwargs={"assessment_id": assessment.pk})),
+        ):
+            client.get(url)  # warm the per-version caches
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts[name] = len(queries)
+        return counts
+
+    small = new_assessment(organisation, user, name="small")
+    for s in ("role", "organisation"):
+        post_section(client, small, s, SCENARIOS["T01"]["answers"], spec)
+    small_counts = page_queries(small)
+
+    content = yaml.safe_load(settings.QUESTIONNAIRE_CONTENT.read_text())
+    big_spec = build_spec(scaled_content(content, 10, label="big"))
+    assert len(big_spec.questions) == 10 * len(spec.questions)
+    publish(create_draft(big_spec))
+    big = new_assessment(organisation, user, name="big")
+    assert big.questionnaire_version.label == "big"
+    for s in ("role", "organisation"):
+        post_section(client, big, s, SCENARIOS["T01"]["answers"], big_spec)
+    assert page_queries(big) == small_counts, small_counts

@@ -78,7 +78,7 @@ def format_flop(value: float | None) -> str:
     if round(mantissa, 1) >= 10:
         mantissa, exponent = mantissa / 10, exponent + 1
     text = f"{mantissa:.2f}".rstrip("0").rstrip(".")
-    return f"{text} × 10^{exponent}"
+    return f"10^{exponent}" if text == "1" else f"{text} × 10^{exponent}"
 
 
 def parse_date(value: Any) -> dt.date:

@@ -1,0 +1,54 @@
+"""Admin for organisations, their members and invitations. Accounts themselves are Django's user admin."""
+
+import secrets
+
+from django.contrib import admin
+
+from .models import Invitation, Membership, Organisation
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "member_count", "created_at"]
+    search_fields = ["name", "memberships__user__username", "memberships__user__email"]
+    list_filter = ["created_at"]
+    readonly_fields = ["id", "created_at"]
+    inlines = [MembershipInline]
+
+    @admin.display(description="members")
+    def member_count(self, obj: Organisation) -> int:
+        return obj.memberships.count()
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__email", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]
+    list_select_related = ["user", "organisation"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organisation", "role", "invited_by", "created_at", "accepted_at"]
+    list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["email", "organisation__name", "invited_by__username"]
+    autocomplete_fields = ["organisation", "invited_by", "accepted_by"]
+    readonly_fields = ["token", "created_at"]
+    list_select_related = ["organisation", "invited_by"]
+
+    def save_model(self, request, obj: Invitation, form, change) -> None:
+        if not obj.token:
+            obj.token = secrets.token_urlsafe(32)
+        if not change and obj.invited_by_id is None:
+            obj.invited_by = request.user
+        super().save_model(request, obj, form, change)

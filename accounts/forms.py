@@ -1,0 +1,138 @@
+"""Forms for signing in, resetting a password, joining by invitation and managing an organisation.
+
+Django renders `aria-invalid` and `aria-describedby` (`id_<field>_error`, `id_<field>_helptext`) itself; the
+templates in templates/accounts/_field.html give those ids to the error and hint they print.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
+
+from .models import Organisation, Role
+
+MISMATCH_MESSAGE = "The two passwords do not match. Enter the same password twice."
+
+
+class SignInForm(auth_forms.AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "This account has been switched off. Ask an administrator to switch it back on.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "Username"
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+        self.fields["username"].widget.attrs.pop("autofocus", None)  # the error summary comes first
+        self.fields["username"].error_messages["required"] = "Enter your username."
+        self.fields["password"].error_messages["required"] = "Enter your password."
+
+
+class PasswordResetRequestForm(auth_forms.PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["email"]
+        field.label = "Email address"
+        field.help_text = "The address your account uses. We will send a link to choose a new password."
+        field.error_messages.update({"required": "Enter your email address.",
+                                     "invalid": "Enter an email address like name@example.org."})
+
+
+class NewPasswordForm(auth_forms.SetPasswordForm):
+    error_messages = {"password_mismatch": MISMATCH_MESSAGE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password."
+        self.fields["new_password2"].label = "Confirm new password"
+        self.fields["new_password2"].help_text = "Enter the same password again."
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again."
+
+
+class InvitedAccountForm(auth_forms.UserCreationForm):
+    """A new account for someone who was invited: username and password twice; the e-mail is the invitation's."""
+
+    error_messages = {"password_mismatch": MISMATCH_MESSAGE}
+
+    class Meta(auth_forms.UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username",)
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.email = email  # so the password validators compare the password with it too
+        username = self.fields["username"]
+        username.label = "Username"
+        username.help_text = "You sign in with this. Letters, digits and @ . + - _ only, up to 150 characters."
+        username.widget.attrs["autocomplete"] = "username"
+        username.widget.attrs.pop("autofocus", None)
+        username.error_messages["required"] = "Enter a username."
+        self.fields["password1"].error_messages["required"] = "Enter a password."
+        self.fields["password2"].label = "Confirm password"
+        self.fields["password2"].help_text = "Enter the same password again."
+        self.fields["password2"].error_messages["required"] = "Enter the password again."
+
+
+class OrganisationNameForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ("name",)
+        labels = {"name": "Organisation name"}
+        error_messages = {"name": {"required": "Enter a name for the organisation.",
+                                   "max_length": "The name can be at most 200 characters long."}}
+        widgets = {"name": forms.TextInput(attrs={"autocomplete": "organization"})}
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Enter a name for the organisation.")
+        return name
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address", max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={"required": "Enter the email address of the person to invite.",
+                        "invalid": "Enter an email address like name@example.org."})
+    role = forms.ChoiceField(
+        label="Role", choices=Role.choices, initial=Role.EDITOR,
+        help_text="Owners manage members; editors answer and change assessments; viewers can only read them.",
+        error_messages={"required": "Choose a role.", "invalid_choice": "Choose owner, editor or viewer."})
+
+    def clean_email(self):
+        return get_user_model().objects.normalize_email(self.cleaned_data["email"])
+
+
+class MemberRoleForm(forms.Form):
+    """Change one member's role: the member must belong to the organisation (else the view answers 404)."""
+
+    member = forms.ModelChoiceField(queryset=None)
+    role = forms.ChoiceField(choices=Role.choices)
+
+    def __init__(self, organisation: Organisation, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = organisation.memberships.select_related("user")
+
+
+class MemberForm(forms.Form):
+    member = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, organisation: Organisation, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = organisation.memberships.select_related("user")
+
+
+class InvitationChoiceForm(forms.Form):
+    invitation = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, organisation: Organisation, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invitation"].queryset = organisation.invitations.filter(accepted_at__isnull=True)
+
+
+class SwitchOrganisationForm(forms.Form):
+    organisation = forms.UUIDField()
+    next = forms.CharField(required=False)

@@ -1,0 +1,209 @@
+"""Views: thin. Access helper -> form -> one service call -> redirect.
+
+Signing in, signing out and password reset are Django's own views (see urls.py) with our forms and templates.
+Only owners change an organisation; everyone else sees it read-only and gets 403 for a change.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import services
+from .access import SESSION_KEY, current_membership, membership_for
+from .forms import (
+    InvitationChoiceForm,
+    InvitedAccountForm,
+    InviteForm,
+    MemberForm,
+    MemberRoleForm,
+    OrganisationNameForm,
+    SwitchOrganisationForm,
+)
+from .models import Membership, Role
+
+# The backend that logs in a person who has just created their account (django-axes' backend only checks).
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _as_role(role: str) -> str:
+    return {Role.OWNER: "an owner", Role.EDITOR: "an editor", Role.VIEWER: "a viewer"}[role]
+
+
+def _owner_membership(request: HttpRequest) -> Membership:
+    membership = current_membership(request)
+    if not membership.is_owner:
+        raise PermissionDenied("Only an owner of the organisation can change it.")
+    return membership
+
+
+def _act_for(request: HttpRequest, membership: Membership) -> None:
+    """From now on this session works for the membership's organisation."""
+    request.session[SESSION_KEY] = str(membership.organisation_id)
+
+
+def _organisation_page(request: HttpRequest, membership: Membership, *, name_form=None, invite_form=None,
+                       errors: list[str] | None = None) -> HttpResponse:
+    organisation = membership.organisation
+    context = {
+        "membership": membership,
+        "organisation": organisation,
+        "members": organisation.memberships.select_related("user").order_by("user__username"),
+        "invitations": organisation.invitations.filter(accepted_at__isnull=True)
+                                               .select_related("invited_by").order_by("created_at"),
+        "my_memberships": request.user.memberships.select_related("organisation").order_by("organisation__name"),
+        "roles": Membership._meta.get_field("role").choices,
+        "errors": errors or [],
+    }
+    context["error_form"] = name_form or invite_form  # only the form just posted can have errors
+    if membership.is_owner:
+        context["name_form"] = name_form or OrganisationNameForm(instance=organisation)
+        context["invite_form"] = invite_form or InviteForm()
+    return render(request, "accounts/organisation.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation(request: HttpRequest) -> HttpResponse:
+    """The organisation the session works for: members, open invitations; owners rename it here (POST)."""
+    if request.method != "POST":
+        return _organisation_page(request, current_membership(request))
+    membership = _owner_membership(request)
+    form = OrganisationNameForm(request.POST, instance=membership.organisation)
+    if not form.is_valid():
+        membership.organisation.refresh_from_db()
+        return _organisation_page(request, membership, name_form=form)
+    services.rename_organisation(membership.organisation, form.cleaned_data["name"])
+    messages.success(request, f"The organisation is now called {membership.organisation.name}.")
+    return redirect("organisation")
+
+
+@login_required
+@require_POST
+def invite_member(request: HttpRequest) -> HttpResponse:
+    membership = _owner_membership(request)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        return _organisation_page(request, membership, invite_form=form)
+    try:
+        invitation = services.invite(membership.organisation, form.cleaned_data["email"], form.cleaned_data["role"],
+                                     invited_by=request.user)
+    except services.MembershipError as error:
+        form.add_error("email", str(error))
+        return _organisation_page(request, membership, invite_form=form)
+    services.send_invitation(invitation, request.build_absolute_uri(
+        reverse("accept_invitation", args=[invitation.token])))
+    messages.success(request, f"We have sent an invitation to {invitation.email}.")
+    return redirect("organisation")
+
+
+@login_required
+@require_POST
+def change_member_role(request: HttpRequest) -> HttpResponse:
+    membership = _owner_membership(request)
+    form = MemberRoleForm(membership.organisation, request.POST)
+    if not form.is_valid():
+        if "member" in form.errors:
+            raise Http404
+        return HttpResponseBadRequest("Choose owner, editor or viewer.")
+    member, role = form.cleaned_data["member"], form.cleaned_data["role"]
+    try:
+        services.change_role(member, role)
+    except services.MembershipError as error:
+        return _organisation_page(request, membership, errors=[str(error)])
+    messages.success(request, f"{member.user.get_username()} is now {_as_role(member.role)}.")
+    return redirect("organisation")
+
+
+@login_required
+@require_POST
+def remove_member(request: HttpRequest) -> HttpResponse:
+    membership = _owner_membership(request)
+    form = MemberForm(membership.organisation, request.POST)
+    if not form.is_valid():
+        raise Http404
+    member = form.cleaned_data["member"]
+    try:
+        services.remove_member(member)
+    except services.MembershipError as error:
+        return _organisation_page(request, membership, errors=[str(error)])
+    messages.success(request, f"{member.user.get_username()} is no longer a member of {membership.organisation.name}.")
+    return redirect("organisation")
+
+
+@login_required
+@require_POST
+def cancel_invitation(request: HttpRequest) -> HttpResponse:
+    membership = _owner_membership(request)
+    form = InvitationChoiceForm(membership.organisation, request.POST)
+    if not form.is_valid():
+        raise Http404
+    invitation = form.cleaned_data["invitation"]
+    services.cancel_invitation(invitation)
+    messages.success(request, f"The invitation to {invitation.email} is cancelled. Its link no longer works.")
+    return redirect("organisation")
+
+
+@login_required
+@require_POST
+def switch_organisation(request: HttpRequest) -> HttpResponse:
+    """Work for another of the user's organisations; any other organisation is 404."""
+    form = SwitchOrganisationForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    membership = membership_for(request.user, form.cleaned_data["organisation"])
+    _act_for(request, membership)
+    messages.success(request, f"You are now working in {membership.organisation.name}.")
+    next_url = form.cleaned_data["next"]
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                                    require_https=request.is_secure()):
+        return redirect(next_url)
+    return redirect("organisation")
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Join an organisation by invitation: signed in, accept (POST); otherwise create an account or sign in."""
+    try:
+        invitation = services.open_invitation(token)
+    except services.InvitationUnavailable:
+        raise Http404 from None
+
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                membership = services.accept_invitation(token, request.user)
+            except services.InvitationUnavailable:
+                raise Http404 from None
+            return _joined(request, membership)
+        already_member = invitation.organisation.memberships.filter(user=request.user).exists()
+        return render(request, "accounts/invitation.html", {"invitation": invitation, "already_member": already_member})
+
+    if get_user_model().objects.filter(email__iexact=invitation.email).exists():
+        return redirect_to_login(request.get_full_path())
+    form = InvitedAccountForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.create_account_and_accept(form, token)
+        except services.InvitationUnavailable:
+            raise Http404 from None
+        login(request, membership.user, backend=MODEL_BACKEND)
+        return _joined(request, membership)
+    login_url = f"{reverse('login')}?{urlencode({'next': request.path})}"
+    return render(request, "accounts/invitation_signup.html",
+                  {"invitation": invitation, "form": form, "login_url": login_url})
+
+
+def _joined(request: HttpRequest, membership: Membership) -> HttpResponse:
+    _act_for(request, membership)
+    messages.success(request, f"You are now a member of {membership.organisation.name}, "
+                              f"as {_as_role(membership.role)}.")
+    return redirect("organisation")

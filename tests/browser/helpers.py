@@ -1,0 +1,60 @@
+"""Page actions shared by the browser tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from axe_playwright_python.sync_playwright import Axe
+
+PASSWORD = "correct horse battery staple"
+_axe = Axe()
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core violations of impact serious or critical, as readable lines."""
+    results = _axe.run(page)
+    return [f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+
+
+def sign_in(page, base_url: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+
+
+def answer_visible_questions(page, answers: dict[str, Any]) -> None:
+    """Fill every question the page shows with the scenario's answer."""
+    for wrapper in page.query_selector_all("[data-question]"):
+        code = wrapper.get_attribute("data-question")
+        value = answers.get(code)
+        if value is None:
+            continue
+        flop_input = wrapper.query_selector("input[data-flop-input]")
+        if flop_input is not None:
+            flop_input.fill(repr(value) if isinstance(value, float) else str(value))
+        elif isinstance(value, bool):
+            radio = wrapper.query_selector(f"input[type=radio][value={'yes' if value else 'no'}]")
+            assert radio is not None, (code, value, page.url)
+            radio.check()
+        elif isinstance(value, list):
+            for item in value:
+                wrapper.query_selector(f"input[type=checkbox][value='{item}']").check()
+        elif wrapper.query_selector("input[type=radio]"):
+            radio = wrapper.query_selector(f"input[type=radio][value='{value}']")
+            assert radio is not None, (code, value, page.url)
+            radio.check()
+        elif wrapper.query_selector("input[type=date]"):
+            text = value.isoformat() if isinstance(value, dt.date) else str(value)
+            wrapper.query_selector("input[type=date]").fill(text)
+        else:
+            wrapper.query_selector("input[type=text], textarea").fill(repr(value) if isinstance(value, float)
+                                                                       else str(value))
+
+
+def save(page) -> None:
+    with page.expect_navigation():
+        page.click("main form .actions button[type=submit], main form > button.button[type=submit]")
