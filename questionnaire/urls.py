@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 from .wizard import wizard_view
 
 urlpatterns = [
@@ -19,4 +19,8 @@ urlpatterns = [
     path("assessments/<uuid:assessment_id>/history/", views.history, name="history"),
     path("assessments/<uuid:assessment_id>/copy/", views.copy, name="copy"),
     path("assessments/<uuid:assessment_id>/compare/<uuid:other_id>/", views.compare, name="compare"),
+    path("assessments/<uuid:assessment_id>/report.pdf", report_views.report_pdf, name="report_pdf"),
+    path("assessments/<uuid:assessment_id>/report/status", report_views.report_status, name="report_status"),
+    path("assessments/<uuid:assessment_id>/report/retry", report_views.report_retry, name="report_retry"),
+    path("assessments/<uuid:assessment_id>/verify/", report_views.verify, name="verify"),
 ]

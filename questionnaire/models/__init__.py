@@ -25,10 +25,12 @@ from .content import (
     VersionContent,
     VersionStatus,
 )
+from .reports import Report, ReportStatus
 
 __all__ = [
     "AIModel", "AnswerRevision", "Assessment", "AssessmentStatus", "Choice", "CodeChapter", "Commitment",
     "Constant", "ContentQuerySet", "Deadline", "Fact", "Flag", "FrozenVersionError", "Measure", "Obligation",
-    "Outcome", "OutcomeRule", "OutcomeValue", "Question", "QuestionType", "QuestionnaireVersion", "Scenario",
+    "Outcome", "OutcomeRule", "OutcomeValue", "Question", "QuestionType", "QuestionnaireVersion", "Report",
+    "ReportStatus", "Scenario",
     "Section", "Source", "VersionContent", "VersionStatus",
 ]

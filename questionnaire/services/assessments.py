@@ -103,6 +103,20 @@ def revalidate(assessment: Assessment, spec: Spec, result: Result) -> list[Secti
     return problems
 
 
+def build_snapshot(spec: Spec, result: Result, answers: dict[str, Any], *, assessment_id: str, title: str,
+                   organisation: str, model: str, completed_at, completed_by: str, revision: int) -> dict[str, Any]:
+    """What is frozen on completion: the answers that counted, the result, the version, the time, the user."""
+    return {
+        "assessment": {"id": assessment_id, "title": title, "organisation": organisation, "model": model,
+                       "completed_at": completed_at.isoformat(timespec="seconds"), "completed_by": completed_by,
+                       "revision": revision},
+        "questionnaire": {"slug": spec.slug, "version": spec.version, "content_hash": spec.content_hash,
+                          "rulebook_date": spec.rulebook_date},
+        "answers": {code: answers.get(code) for code in result.visible_questions if code in answers},
+        "result": result.to_json(),
+    }
+
+
 def snapshot_hash(snapshot: dict[str, Any]) -> str:
     blob = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()
@@ -121,22 +135,9 @@ def complete(assessment: Assessment, *, user) -> Assessment:
     if problems or result.missing_required:
         raise IncompleteAssessmentError(problems, list(result.missing_required))
     now = timezone.now()
-    answers = {code: locked.answers.get(code) for code in result.visible_questions if code in locked.answers}
-    snapshot = {
-        "assessment": {
-            "id": str(locked.pk),
-            "title": locked.title,
-            "organisation": locked.organisation.name,
-            "model": locked.ai_model.name,
-            "completed_at": now.isoformat(timespec="seconds"),
-            "completed_by": user.get_username(),
-            "revision": locked.revision,
-        },
-        "questionnaire": {"slug": spec.slug, "version": spec.version, "content_hash": spec.content_hash,
-                          "rulebook_date": spec.rulebook_date},
-        "answers": answers,
-        "result": result.to_json(),
-    }
+    snapshot = build_snapshot(spec, result, locked.answers, assessment_id=str(locked.pk), title=locked.title,
+                              organisation=locked.organisation.name, model=locked.ai_model.name,
+                              completed_at=now, completed_by=user.get_username(), revision=locked.revision)
     locked.snapshot = snapshot
     locked.snapshot_hash = snapshot_hash(snapshot)
     locked.status = AssessmentStatus.COMPLETED

@@ -1,0 +1,65 @@
+"""python manage.py render_report --input FILE --output PATH [--format pdf|html|json]
+
+The report a user downloads, from an answer set (contract.md §1), without the web: the same snapshot,
+template and renderer as a completed assessment.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from ...engine import AnswerError, evaluate, parse_answers
+from ...services.assessments import build_snapshot, snapshot_hash
+from ._common import input_error, published_spec, read_json_input
+
+
+class Command(BaseCommand):
+    help = "Render the report (PDF, HTML or the snapshot JSON) for one answer set."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--input", required=True, help="JSON file with the answers, or - for standard input")
+        parser.add_argument("--output", required=True, help="where to write the report")
+        parser.add_argument("--format", choices=["pdf", "html", "json"], default="pdf")
+        parser.add_argument("--model", default="Unnamed model", help="model name for the cover")
+        parser.add_argument("--organisation", default="Not given", help="organisation name for the cover")
+        parser.add_argument("--by", default="command line", help="who completed the assessment")
+
+    def handle(self, *args, **options) -> None:
+        raw = read_json_input(options["input"])
+        if not isinstance(raw, dict):
+            raise input_error("the answer set must be a JSON object of question code to value")
+        spec = published_spec(self.stderr)
+        try:
+            answers = parse_answers(spec, raw)
+        except AnswerError as exc:
+            raise input_error(f"answer “{exc.code}”: {exc.message}") from None
+        now = timezone.now()
+        result = evaluate(spec, answers, today=timezone.localdate())
+        stored = {code: (value.isoformat() if hasattr(value, "isoformat") else value) for code, value in answers.items()}
+        identity = uuid.uuid5(uuid.NAMESPACE_URL, "gpai:" + json.dumps(stored, sort_keys=True, default=str))
+        snapshot = build_snapshot(spec, result, stored, assessment_id=str(identity), title="",
+                                  organisation=options["organisation"], model=options["model"], completed_at=now,
+                                  completed_by=options["by"], revision=0)
+        digest = snapshot_hash(snapshot)
+        output = Path(options["output"])
+        try:
+            if options["format"] == "json":
+                from ...pdf import snapshot_json
+
+                output.write_text(snapshot_json(snapshot, digest), encoding="utf-8")
+            elif options["format"] == "html":
+                from ...pdf import render_html
+
+                output.write_text(render_html(spec, snapshot, digest), encoding="utf-8")
+            else:
+                from ...pdf import render_pdf
+
+                output.write_bytes(render_pdf(spec, snapshot, digest).pdf)
+        except OSError as exc:
+            raise CommandError(f"cannot write {output}: {exc.strerror}") from None
+        self.stdout.write(f"Wrote {output} ({options['format']}, snapshot {digest}).")

@@ -1,0 +1,38 @@
+"""Rendered PDF reports: one per assessment snapshot, rendered in the background and stored."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from .assessments import Assessment
+
+
+class ReportStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be rendered"
+    RENDERING = "rendering", "Rendering"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class Report(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reports")
+    snapshot_hash = models.CharField(max_length=80)
+    status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING)
+    file = models.FileField(upload_to="reports/", blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "snapshot_hash"], name="one_report_per_snapshot")]
+
+    def __str__(self) -> str:
+        return f"Report {self.snapshot_hash[:19]} ({self.status})"

@@ -1,0 +1,93 @@
+"""HTML to archival PDF with WeasyPrint: PDF/A-3a (tagged), bundled fonts, the snapshot attached as JSON.
+
+The URL fetcher serves only our own static files and refuses every other URL, so rendering never touches
+the network or the local file system; text authored in the admin reaches the PDF only through Django's
+autoescaping templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import HTML, Attachment
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .engine import Spec
+from .reports import report_context
+
+log = logging.getLogger(__name__)
+STATIC_BASE = "https://report.invalid/static/"  # never resolved: the fetcher maps it to our static files
+PDF_VARIANT = "pdf/a-3a"  # PDF/A-3 allows the JSON attachment; level A adds the structure tags
+CONTENT_TYPES = {".css": "text/css", ".ttf": "font/ttf", ".woff2": "font/woff2", ".png": "image/png",
+                 ".svg": "image/svg+xml"}
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves files found by the staticfiles finders under STATIC_BASE; refuses every other URL."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=["https"])
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        if not url.startswith(STATIC_BASE):
+            self.refused.append(url)
+            log.warning("report rendering refused to fetch %s", url)
+            raise ValueError(f"refused: only the application's static files may be used ({url})")
+        relative = url.removeprefix(STATIC_BASE).split("?")[0].split("#")[0]
+        if ".." in relative.split("/"):
+            self.refused.append(url)
+            raise ValueError(f"refused: {url}")
+        path = finders.find(relative)
+        if not path:
+            raise ValueError(f"no such static file: {relative}")
+        with open(path, "rb") as handle:
+            body = handle.read()
+        suffix = "." + relative.rsplit(".", 1)[-1] if "." in relative else ""
+        return URLFetcherResponse(url, body, {"Content-Type": CONTENT_TYPES.get(suffix, "application/octet-stream")})
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    pdf: bytes
+    pages: int
+    html: str
+    refused_urls: tuple[str, ...]
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.pdf).hexdigest()
+
+
+def snapshot_json(snapshot: dict[str, Any], snapshot_hash: str) -> str:
+    return json.dumps({**snapshot, "snapshot_hash": snapshot_hash}, indent=2, ensure_ascii=False, sort_keys=True)
+
+
+def render_html(spec: Spec, snapshot: dict[str, Any], snapshot_hash: str, **extra: Any) -> str:
+    return render_to_string("reports/report.html", report_context(spec, snapshot, snapshot_hash, **extra))
+
+
+def render_pdf(spec: Spec, snapshot: dict[str, Any], snapshot_hash: str, **extra: Any) -> RenderedReport:
+    html = render_html(spec, snapshot, snapshot_hash, **extra)
+    fetcher = StaticOnlyFetcher()
+    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render()
+    completed = dt.datetime.fromisoformat(snapshot["assessment"]["completed_at"])
+    attachment = Attachment(
+        string=snapshot_json(snapshot, snapshot_hash), name="assessment-snapshot.json",
+        description="The answers, the result and the questionnaire version of this report (JSON)",
+        relationship="Source", url_fetcher=fetcher, created=completed, modified=completed,
+    )
+    output = io.BytesIO()
+    identifier = snapshot_hash.removeprefix("sha256:")[:32].encode()
+    document.write_pdf(output, pdf_variant=PDF_VARIANT, attachments=[attachment], pdf_identifier=identifier,
+                       custom_metadata=True)
+    return RenderedReport(pdf=output.getvalue(), pages=len(document.pages), html=html,
+                          refused_urls=tuple(fetcher.refused))

@@ -1,0 +1,149 @@
+"""Report download (rendered in the background, served from storage) and report verification."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from .access import assessment_for
+from .models import Report, ReportStatus
+from .tasks import request_report, retry_report
+
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def _completed(request, assessment_id):
+    assessment = assessment_for(request, assessment_id)
+    return assessment if assessment.is_completed else None
+
+
+@login_required
+def report_pdf(request: HttpRequest, assessment_id) -> HttpResponse:
+    assessment = _completed(request, assessment_id)
+    if assessment is None:
+        return redirect("check_answers", assessment_id=assessment_id)
+    report = request_report(assessment)
+    if report.status == ReportStatus.DONE:
+        filename = f"gpai-assessment-{assessment.ai_model.name}-{assessment.completed_at:%Y-%m-%d}.pdf"
+        filename = re.sub(r"[^A-Za-z0-9._-]+", "-", filename)
+        response = FileResponse(report.file.open("rb"), content_type="application/pdf", filename=filename)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+    return render(request, "questionnaire/report_pending.html", {"assessment": assessment, "report": report},
+                  status=202 if report.status != ReportStatus.FAILED else 503)
+
+
+@login_required
+def report_status(request: HttpRequest, assessment_id) -> JsonResponse:
+    assessment = _completed(request, assessment_id)
+    report = Report.objects.filter(assessment=assessment, snapshot_hash=assessment.snapshot_hash).first() \
+        if assessment else None
+    return JsonResponse({"status": report.status if report else "none"})
+
+
+@login_required
+@require_POST
+def report_retry(request: HttpRequest, assessment_id) -> HttpResponse:
+    assessment = assessment_for(request, assessment_id, edit=True)
+    report = Report.objects.filter(assessment=assessment, snapshot_hash=assessment.snapshot_hash).first()
+    if report is not None and report.status == ReportStatus.FAILED:
+        retry_report(report)
+    return redirect("report_pdf", assessment_id=assessment.pk)
+
+
+class VerifyForm(forms.Form):
+    pdf = forms.FileField(label="Upload a report PDF", required=False,
+                          help_text="The PDF downloaded from this assessment (at most 20 MB).")
+    digest = forms.CharField(label="Or paste a hash", required=False, max_length=80,
+                             help_text="The snapshot SHA-256 from the report's cover (or the first 12 characters "
+                                       "shown in its header), or the SHA-256 of the PDF file.")
+
+    def clean_pdf(self):
+        upload = self.cleaned_data.get("pdf")
+        if upload is None:
+            return None
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError("The file is larger than 20 MB; a report of this tool is much smaller.")
+        head = upload.read(5)
+        upload.seek(0)
+        if head != b"%PDF-":
+            raise forms.ValidationError("The file is not a PDF.")
+        return upload
+
+    def clean_digest(self):
+        value = (self.cleaned_data.get("digest") or "").strip().lower().removeprefix("sha256:")
+        if value and not re.fullmatch(r"[0-9a-f]{12,64}", value):
+            raise forms.ValidationError("A hash is 12 to 64 characters, 0–9 and a–f.")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("pdf") and not data.get("digest"):
+            raise forms.ValidationError("Upload a PDF or paste a hash.")
+        return data
+
+
+def verify_upload(assessment, upload) -> dict:
+    content = upload.read()
+    digest = hashlib.sha256(content).hexdigest()
+    report = Report.objects.filter(assessment=assessment, file_sha256=digest, status=ReportStatus.DONE).first()
+    if report is not None:
+        return {"match": True, "kind": "file", "text": f"This file is exactly the report rendered on "
+                f"{report.rendered_at:%d %B %Y at %H:%M} from snapshot {report.snapshot_hash}."}
+    attached = attached_snapshot(content)
+    if attached is not None:
+        claimed = attached.pop("snapshot_hash", "")
+        from .services.assessments import snapshot_hash
+
+        if claimed == assessment.snapshot_hash and snapshot_hash(attached) == assessment.snapshot_hash:
+            return {"match": True, "kind": "snapshot", "text": "The answers and result attached to this PDF match "
+                    "the stored snapshot of this assessment, but the file itself is not byte-for-byte the one we "
+                    "rendered: check its pages against a fresh download."}
+    return {"match": False, "text": "This file does not match any report of this assessment. It may belong to "
+            "another assessment, or it has been changed."}
+
+
+def attached_snapshot(content: bytes) -> dict | None:
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(content))
+        files = reader.attachments
+        data = files.get("assessment-snapshot.json")
+        if not data:
+            return None
+        return json.loads(data[0])
+    except Exception:  # a damaged or foreign PDF simply does not match
+        return None
+
+
+@login_required
+def verify(request: HttpRequest, assessment_id) -> HttpResponse:
+    assessment = assessment_for(request, assessment_id)
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data.get("pdf"):
+            outcome = verify_upload(assessment, form.cleaned_data["pdf"])
+        else:
+            value = form.cleaned_data["digest"]
+            stored = (assessment.snapshot_hash or "").removeprefix("sha256:")
+            if stored and stored.startswith(value) and (len(value) == 64 or len(value) >= 12):
+                outcome = {"match": True, "text": f"This hash matches the stored snapshot {assessment.snapshot_hash}"
+                           " of this assessment."}
+            elif Report.objects.filter(assessment=assessment, file_sha256=value).exists():
+                outcome = {"match": True, "text": "This is the SHA-256 of a report PDF rendered from this "
+                           "assessment."}
+            else:
+                outcome = {"match": False, "text": "This hash does not match this assessment's snapshot or any of "
+                           "its report files."}
+    return render(request, "questionnaire/verify.html", {"assessment": assessment, "form": form, "outcome": outcome},
+                  status=400 if form.errors else 200)

@@ -1,0 +1,84 @@
+"""Background work: rendering a report PDF once per snapshot (django-tasks).
+
+With TASKS_BACKEND=immediate (make run, tests) the task runs in the request; with `database` it is queued
+and `python manage.py db_worker` runs it. A render is written to storage first and marked done after, so a
+half-written file is never served; a failed render is retried up to MAX_ATTEMPTS times, then reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from .models import Report, ReportStatus
+from .spec import spec_for
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 3
+
+
+def gap_analysis_for(assessment) -> dict:
+    """The recorded Code measure statuses (from the gap analysis, when there is one)."""
+    return {}
+
+
+@task()
+def render_report(report_id: str) -> str:
+    with transaction.atomic():
+        report = Report.objects.select_for_update().select_related(
+            "assessment__questionnaire_version").filter(pk=report_id).first()
+        if report is None or report.status == ReportStatus.DONE:
+            return "nothing to do"
+        report.status = ReportStatus.RENDERING
+        report.attempts += 1
+        report.started_at = timezone.now()
+        report.save(update_fields=["status", "attempts", "started_at"])
+    assessment = report.assessment
+    try:
+        from .pdf import render_pdf  # WeasyPrint is imported only where PDFs are made
+
+        spec = spec_for(assessment.questionnaire_version)
+        rendered = render_pdf(spec, assessment.snapshot, assessment.snapshot_hash,
+                              gap_analysis=gap_analysis_for(assessment))
+        digest = hashlib.sha256(rendered.pdf).hexdigest()
+        name = f"{assessment.pk}/{assessment.snapshot_hash.removeprefix('sha256:')[:16]}.pdf"
+        report.file.save(name, ContentFile(rendered.pdf), save=False)
+    except Exception as exc:  # report it, and retry a few times
+        log.exception("rendering report %s failed (attempt %s)", report_id, report.attempts)
+        report.error = f"{type(exc).__name__}: {exc}"[:2000]
+        report.status = ReportStatus.PENDING if report.attempts < MAX_ATTEMPTS else ReportStatus.FAILED
+        report.save(update_fields=["error", "status"])
+        if report.status == ReportStatus.PENDING:
+            render_report.enqueue(str(report.pk))
+        return "failed"
+    report.file_sha256 = digest
+    report.pages = rendered.pages
+    report.size = len(rendered.pdf)
+    report.status = ReportStatus.DONE
+    report.rendered_at = timezone.now()
+    report.error = ""
+    report.save(update_fields=["file", "file_sha256", "pages", "size", "status", "rendered_at", "error"])
+    return "done"
+
+
+def request_report(assessment) -> Report:
+    """The report of the assessment's snapshot, queued for rendering if it is not there yet."""
+    report, created = Report.objects.get_or_create(assessment=assessment, snapshot_hash=assessment.snapshot_hash)
+    stale = report.status == ReportStatus.RENDERING and report.started_at and \
+        (timezone.now() - report.started_at).total_seconds() > 300  # a worker died mid-render
+    if created or stale:
+        if stale:
+            Report.objects.filter(pk=report.pk).update(status=ReportStatus.PENDING)
+        render_report.enqueue(str(report.pk))  # in the same transaction: the queued row commits with it
+        report.refresh_from_db()
+    return report
+
+
+def retry_report(report: Report) -> None:
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.PENDING, attempts=0, error="")
+    render_report.enqueue(str(report.pk))
