@@ -75,10 +75,28 @@ def render_html(spec: Spec, snapshot: dict[str, Any], snapshot_hash: str, **extr
     return render_to_string("reports/report.html", report_context(spec, snapshot, snapshot_hash, **extra))
 
 
+_STYLE: tuple[Any, Any] | None = None
+
+
+def _stylesheet() -> tuple[Any, Any]:
+    """The report stylesheet and its fonts, parsed once per process (they only change with a deploy)."""
+    global _STYLE
+    if _STYLE is None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        font_config = FontConfiguration()
+        css = CSS(url=STATIC_BASE + "css/report.css", url_fetcher=StaticOnlyFetcher(), font_config=font_config)
+        _STYLE = (css, font_config)
+    return _STYLE
+
+
 def render_pdf(spec: Spec, snapshot: dict[str, Any], snapshot_hash: str, **extra: Any) -> RenderedReport:
     html = render_html(spec, snapshot, snapshot_hash, **extra)
     fetcher = StaticOnlyFetcher()
-    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render()
+    css, font_config = _stylesheet()
+    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render(
+        stylesheets=[css], font_config=font_config)
     completed = dt.datetime.fromisoformat(snapshot["assessment"]["completed_at"])
     attachment = Attachment(
         string=snapshot_json(snapshot, snapshot_hash), name="assessment-snapshot.json",

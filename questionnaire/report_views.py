@@ -34,7 +34,8 @@ def report_pdf(request: HttpRequest, assessment_id) -> HttpResponse:
     if report.status == ReportStatus.DONE:
         filename = f"gpai-assessment-{assessment.ai_model.name}-{assessment.completed_at:%Y-%m-%d}.pdf"
         filename = re.sub(r"[^A-Za-z0-9._-]+", "-", filename)
-        response = FileResponse(report.file.open("rb"), content_type="application/pdf", filename=filename)
+        response = FileResponse(report.file.open("rb"), content_type="application/pdf", filename=filename,
+                                as_attachment=True)
         response["X-Content-Type-Options"] = "nosniff"
         return response
     return render(request, "questionnaire/report_pending.html", {"assessment": assessment, "report": report},

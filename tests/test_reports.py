@@ -29,7 +29,8 @@ LABELS = {"GPAI_MODEL_SYSTEMIC_RISK": "General-purpose AI model with systemic ri
 
 def completed(organisation, user, scenario_id, *, name=None):
     assessment = new_assessment(organisation, user, name=name or f"Model {scenario_id}")
-    answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in SCENARIOS[scenario_id]["answers"].items()}
+    answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+               for k, v in SCENARIOS[scenario_id]["answers"].items()}
     save_section(assessment, "all", answers, user=user, seen_revision=0)
     return complete(assessment, user=user)
 
@@ -95,6 +96,19 @@ def test_rendered_once_per_snapshot_and_deterministic(client, owner, spec):
     texts = [flat("".join(p.extract_text() for p in PdfReader(io.BytesIO(b)).pages)) for b in (first, again.pdf)]
     assert texts[0] == texts[1]
     assert hashlib.sha256(again.pdf).hexdigest() == Report.objects.get().file_sha256
+
+
+def test_snapshot_hash_survives_a_database_round_trip(owner):
+    """jsonb rewrites 3.8e+25 as an integer; the stored snapshot must still hash to the stored hash."""
+    from questionnaire.models import Assessment
+    from questionnaire.services.assessments import snapshot_hash
+
+    user, organisation = owner
+    assessment = completed(organisation, user, "T06")
+    stored = Assessment.objects.get(pk=assessment.pk)
+    assert stored.snapshot == assessment.snapshot
+    assert snapshot_hash(stored.snapshot) == stored.snapshot_hash
+    assert isinstance(stored.snapshot["answers"]["training_compute_flop"], float)
 
 
 def test_changed_answer_gives_new_snapshot_and_hash(client, owner):

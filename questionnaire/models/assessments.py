@@ -12,7 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from .content import QuestionnaireVersion
+from .content import ExactNumberDecoder, QuestionnaireVersion
 
 
 class AIModel(models.Model):
@@ -45,7 +45,7 @@ class Assessment(models.Model):
     questionnaire_version = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=200, blank=True, help_text="For example the model version assessed")
     status = models.CharField(max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT)
-    answers = models.JSONField(default=dict, blank=True)
+    answers = models.JSONField(decoder=ExactNumberDecoder, default=dict, blank=True)
     revision = models.PositiveIntegerField(default=0)
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -55,7 +55,7 @@ class Assessment(models.Model):
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
     # Frozen on completion: answers, result, questionnaire version, time and user (see services.complete).
-    snapshot = models.JSONField(null=True, blank=True)
+    snapshot = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
     snapshot_hash = models.CharField(max_length=80, blank=True)
 
     class Meta:
@@ -75,8 +75,8 @@ class AnswerRevision(models.Model):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answer_revisions")
     question_code = models.CharField(max_length=64)
-    old_value = models.JSONField(null=True, blank=True)
-    new_value = models.JSONField(null=True, blank=True)
+    old_value = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
+    new_value = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
     revision = models.PositiveIntegerField()
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

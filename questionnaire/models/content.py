@@ -6,9 +6,20 @@ Every content row points straight at its version, so one query per table loads a
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+
+class ExactNumberDecoder(json.JSONDecoder):
+    """PostgreSQL's jsonb gives 3.8e+25 back as 38000000000000000000000000; turn such integers back into the
+    float they came from, so that values (and the hashes computed over them) survive a round trip."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs["parse_int"] = lambda text: float(text) if len(text.lstrip("-")) > 15 else int(text)
+        super().__init__(*args, **kwargs)
 
 
 class FrozenVersionError(Exception):
@@ -135,7 +146,8 @@ def expression_field(verbose_name: str, **kwargs) -> models.TextField:
 
 class Constant(VersionContent):
     name = models.CharField(max_length=64)
-    value = models.JSONField(help_text="A number (1e25), a text, or a date as YYYY-MM-DD")
+    value = models.JSONField(decoder=ExactNumberDecoder,
+                             help_text="A number (1e25), a text, or a date as YYYY-MM-DD")
 
     class Meta(VersionContent.Meta):
         constraints = [models.UniqueConstraint(fields=["version", "name"], name="unique_constant")]
@@ -267,8 +279,9 @@ class Obligation(VersionContent):
     applies_if = models.TextField("applies when")
     reason = models.TextField(blank=True)
     scope_note = models.TextField(blank=True, help_text="Shown when the obligations are limited to a modification")
-    citations = models.JSONField(default=list, blank=True, help_text='[{"source": "AIA", "pinpoint": "Art. 53(1)(a)"}]')
-    deadlines = models.JSONField(default=list, blank=True, help_text="Deadline keys")
+    citations = models.JSONField(decoder=ExactNumberDecoder, default=list, blank=True,
+                                 help_text='[{"source": "AIA", "pinpoint": "Art. 53(1)(a)"}]')
+    deadlines = models.JSONField(decoder=ExactNumberDecoder, default=list, blank=True, help_text="Deadline keys")
 
     class Meta(VersionContent.Meta):
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="unique_obligation")]
@@ -332,7 +345,7 @@ class Measure(VersionContent):
     title = models.CharField(max_length=300)
     summary = models.TextField(blank=True)
     evidence = models.TextField(blank=True, help_text="What evidence usually satisfies the measure")
-    serves = models.JSONField(default=list, blank=True, help_text="Obligation ids")
+    serves = models.JSONField(decoder=ExactNumberDecoder, default=list, blank=True, help_text="Obligation ids")
 
     class Meta(VersionContent.Meta):
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="unique_measure")]
@@ -346,8 +359,8 @@ class Scenario(VersionContent):
 
     code = models.CharField("id", max_length=40)
     description = models.TextField(blank=True)
-    answers = models.JSONField(default=dict)
-    expected = models.JSONField(default=dict)
+    answers = models.JSONField(decoder=ExactNumberDecoder, default=dict)
+    expected = models.JSONField(decoder=ExactNumberDecoder, default=dict)
 
     class Meta(VersionContent.Meta):
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="unique_scenario")]

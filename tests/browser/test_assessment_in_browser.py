@@ -108,3 +108,21 @@ def test_organisation_page_is_accessible(live_server, new_page, django_user_mode
     page.goto(f"{live_server.url}/accounts/organisation/")
     assert "officer" in page.content()
     assert serious_violations(page) == []
+
+
+def test_pdf_download_and_verify_page(live_server, new_page, django_user_model, published):
+    make_member(django_user_model, "officer", role=Role.OWNER)
+    page = new_page(javascript=True)
+    sign_in(page, live_server.url, "officer")
+    walk(page, live_server.url, SCENARIOS["T06"], model_name="Frontier", axe_pages=None)
+    with page.expect_download() as info:
+        page.click("a[data-report-link]")
+    path = info.value.path()
+    with open(path, "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+    page.click("text=Verify a report PDF or hash")
+    page.set_input_files("input[name=pdf]", path)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.query_selector('[data-verified="yes"]') is not None
+    assert serious_violations(page) == []

@@ -40,7 +40,8 @@ class Command(BaseCommand):
             raise input_error(f"answer “{exc.code}”: {exc.message}") from None
         now = timezone.now()
         result = evaluate(spec, answers, today=timezone.localdate())
-        stored = {code: (value.isoformat() if hasattr(value, "isoformat") else value) for code, value in answers.items()}
+        stored = {code: (value.isoformat() if hasattr(value, "isoformat") else value)
+                  for code, value in answers.items()}
         identity = uuid.uuid5(uuid.NAMESPACE_URL, "gpai:" + json.dumps(stored, sort_keys=True, default=str))
         snapshot = build_snapshot(spec, result, stored, assessment_id=str(identity), title="",
                                   organisation=options["organisation"], model=options["model"], completed_at=now,
