@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from .engine import Spec
-from .engine.expressions import compile_expression
+from .engine.expressions import Evaluator, ExpressionError, compile_expression
 from .presenters import display_answer, result_page
 
 # Dates of the AI Act that frame every GPAI model's timeline (gpai-reference.md §4).
@@ -89,7 +89,9 @@ def question_rows(spec: Spec, snapshot: dict[str, Any]) -> list[dict[str, Any]]:
             asked = question.code in answers
             row = {"section": section.title, "question": question, "asked": asked}
             if asked:
-                row["answer"] = display_answer(question, answers[question.code])
+                value = answers[question.code]
+                row["answer"] = "Left empty (optional)" if value in (None, []) and not question.required \
+                    else display_answer(question, value)
             else:
                 row["why"] = not_asked_because(spec, section.visible_if, question.visible_if, facts=facts)
             rows.append(row)
@@ -97,27 +99,41 @@ def question_rows(spec: Spec, snapshot: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def not_asked_because(spec: Spec, *conditions: str | None, facts: dict[str, Any] | None = None) -> str:
+    """Why a question was not asked: the findings that, had they been otherwise, would have shown it."""
     facts = facts or {}
-    labels = {f.name: f.label for f in spec.facts}
-    parts = []
+    labels = {f.name: f.label for f in spec.facts if f.type == "bool"}
+    decisive: list[str] = []
     for condition in conditions:
         if not condition:
             continue
-        for name in sorted(compile_expression(condition).names):
-            if name in labels and labels[name] and name in facts:
-                parts.append(f"“{labels[name]}” is {'yes' if facts[name] else 'no'}")
-            elif name in spec.questions:
-                parts.append(f"it depends on the answer to “{spec.questions[name].text}”")
-    if not parts:
+        compiled = compile_expression(condition)
+        scope = {name: facts.get(name) for name in compiled.names}
+        try:
+            if Evaluator(dict(scope))(compiled):
+                continue  # this condition holds; the other one hid the question
+        except ExpressionError:
+            continue
+        for name in sorted(compiled.names):
+            if name not in labels or name not in facts:
+                continue
+            flipped = {**scope, name: not facts[name]}
+            try:
+                if Evaluator(flipped)(compiled):
+                    decisive.append(f"“{labels[name]}” is {'yes' if facts[name] else 'no'}")
+            except ExpressionError:
+                continue
+    if not decisive:
         return "Not asked: it does not apply given the earlier answers."
-    return "Not asked: " + "; ".join(dict.fromkeys(parts)) + "."
+    return "Not asked, because " + " and ".join(dict.fromkeys(decisive)) + "."
 
 
 def timeline(spec: Spec, outcome: dict[str, Any], today: dt.date) -> list[dict[str, Any]]:
     """All dates that apply to this model, past and future, in date order."""
     rows: dict[tuple[str, str], dict[str, Any]] = {}
+    specific_dates = set(outcome["deadlines"].values())
     for iso, text in GENERAL_DATES:
-        rows[(iso, text)] = {"date": dt.date.fromisoformat(iso), "text": text, "specific": False}
+        if iso not in specific_dates:  # the model's own deadline on that date says it better
+            rows[(iso, text)] = {"date": dt.date.fromisoformat(iso), "text": text, "specific": False}
     labels = {d.key: d for d in spec.deadlines}
     for key, value in outcome["deadlines"].items():
         try:
