@@ -126,3 +126,24 @@ def test_pdf_download_and_verify_page(live_server, new_page, django_user_model, 
         page.click("main form button[type=submit]")
     assert page.query_selector('[data-verified="yes"]') is not None
     assert serious_violations(page) == []
+
+
+def test_history_model_compare_and_password_pages_are_accessible(live_server, new_page, django_user_model,
+                                                                 published):
+    make_member(django_user_model, "officer", role=Role.OWNER)
+    page = new_page(javascript=True)
+    page.goto(f"{live_server.url}/accounts/password-reset/")
+    assert serious_violations(page) == []
+    sign_in(page, live_server.url, "officer")
+    walk(page, live_server.url, SCENARIOS["T01"], model_name="Atlas", axe_pages=None)
+    page.click("text=History of changes")
+    assert "History of changes" in page.content() and serious_violations(page) == []
+    page.go_back()
+    with page.expect_navigation():
+        page.click("main form.inline-form button[type=submit]")  # copy into a new assessment
+    assert page.url.endswith("/check/")
+    page.goto(f"{live_server.url}/assessments/")
+    page.click("text=Atlas")
+    assert serious_violations(page) == []
+    page.click("text=What changed since the assessment before")
+    assert "What changed" in page.content() and serious_violations(page) == []
