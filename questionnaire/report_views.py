@@ -45,8 +45,7 @@ def report_pdf(request: HttpRequest, assessment_id) -> HttpResponse:
 @login_required
 def report_status(request: HttpRequest, assessment_id) -> JsonResponse:
     assessment = _completed(request, assessment_id)
-    report = Report.objects.filter(assessment=assessment, snapshot_hash=assessment.snapshot_hash).first() \
-        if assessment else None
+    report = Report.objects.filter(assessment=assessment).order_by("-created_at").first() if assessment else None
     return JsonResponse({"status": report.status if report else "none"})
 
 
@@ -54,8 +53,8 @@ def report_status(request: HttpRequest, assessment_id) -> JsonResponse:
 @require_POST
 def report_retry(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment = assessment_for(request, assessment_id, edit=True)
-    report = Report.objects.filter(assessment=assessment, snapshot_hash=assessment.snapshot_hash).first()
-    if report is not None and report.status == ReportStatus.FAILED:
+    report = Report.objects.filter(assessment=assessment, status=ReportStatus.FAILED).order_by("-created_at").first()
+    if report is not None:
         retry_report(report)
     return redirect("report_pdf", assessment_id=assessment.pk)
 
@@ -104,7 +103,9 @@ def verify_upload(assessment, upload) -> dict:
         claimed = attached.pop("snapshot_hash", "")
         from .services.assessments import snapshot_hash
 
-        if claimed == assessment.snapshot_hash and snapshot_hash(attached) == assessment.snapshot_hash:
+        known = {assessment.snapshot_hash, *Report.objects.filter(assessment=assessment).values_list(
+            "snapshot_hash", flat=True)}
+        if claimed in known and snapshot_hash(attached) == claimed:
             return {"match": True, "kind": "snapshot", "text": "The answers and result attached to this PDF match "
                     "the stored snapshot of this assessment, but the file itself is not byte-for-byte the one we "
                     "rendered: check its pages against a fresh download."}
@@ -136,10 +137,12 @@ def verify(request: HttpRequest, assessment_id) -> HttpResponse:
             outcome = verify_upload(assessment, form.cleaned_data["pdf"])
         else:
             value = form.cleaned_data["digest"]
-            stored = (assessment.snapshot_hash or "").removeprefix("sha256:")
-            if stored and stored.startswith(value) and (len(value) == 64 or len(value) >= 12):
-                outcome = {"match": True, "text": f"This hash matches the stored snapshot {assessment.snapshot_hash}"
-                           " of this assessment."}
+            snapshots = [assessment.snapshot_hash, *Report.objects.filter(assessment=assessment).values_list(
+                "snapshot_hash", flat=True)]
+            found = next((h for h in snapshots if h and h.removeprefix("sha256:").startswith(value)), None)
+            if found:
+                outcome = {"match": True, "text": f"This hash matches the stored snapshot {found} of this "
+                           "assessment."}
             elif Report.objects.filter(assessment=assessment, file_sha256=value).exists():
                 outcome = {"match": True, "text": "This is the SHA-256 of a report PDF rendered from this "
                            "assessment."}

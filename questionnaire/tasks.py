@@ -22,9 +22,17 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 
 
-def gap_analysis_for(assessment) -> dict:
-    """The recorded Code measure statuses (from the gap analysis, when there is one)."""
-    return {}
+def report_snapshot(assessment) -> tuple[dict, str]:
+    """What a report shows: the frozen snapshot, plus the gap analysis as it stands when one was recorded.
+    A change in the gap analysis gives a new report snapshot and hash."""
+    from .services.assessments import snapshot_hash
+    from .services.gap import gap_snapshot
+
+    gap = gap_snapshot(assessment)
+    if not gap:
+        return assessment.snapshot, assessment.snapshot_hash
+    snapshot = {**assessment.snapshot, "gap_analysis": gap}
+    return snapshot, snapshot_hash(snapshot)
 
 
 @task()
@@ -43,10 +51,10 @@ def render_report(report_id: str) -> str:
         from .pdf import render_pdf  # WeasyPrint is imported only where PDFs are made
 
         spec = spec_for(assessment.questionnaire_version)
-        rendered = render_pdf(spec, assessment.snapshot, assessment.snapshot_hash,
-                              gap_analysis=gap_analysis_for(assessment))
+        snapshot = report.snapshot or assessment.snapshot
+        rendered = render_pdf(spec, snapshot, report.snapshot_hash, gap_analysis=snapshot.get("gap_analysis", {}))
         digest = hashlib.sha256(rendered.pdf).hexdigest()
-        name = f"{assessment.pk}/{assessment.snapshot_hash.removeprefix('sha256:')[:16]}.pdf"
+        name = f"{assessment.pk}/{report.snapshot_hash.removeprefix('sha256:')[:16]}.pdf"
         report.file.save(name, ContentFile(rendered.pdf), save=False)
     except Exception as exc:  # report it, and retry a few times
         log.exception("rendering report %s failed (attempt %s)", report_id, report.attempts)
@@ -68,7 +76,9 @@ def render_report(report_id: str) -> str:
 
 def request_report(assessment) -> Report:
     """The report of the assessment's snapshot, queued for rendering if it is not there yet."""
-    report, created = Report.objects.get_or_create(assessment=assessment, snapshot_hash=assessment.snapshot_hash)
+    snapshot, digest = report_snapshot(assessment)
+    report, created = Report.objects.get_or_create(assessment=assessment, snapshot_hash=digest,
+                                                   defaults={"snapshot": snapshot})
     stale = report.status == ReportStatus.RENDERING and report.started_at and \
         (timezone.now() - report.started_at).total_seconds() > 300  # a worker died mid-render
     if created or stale:

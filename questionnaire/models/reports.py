@@ -7,6 +7,7 @@ import uuid
 from django.db import models
 
 from .assessments import Assessment
+from .content import ExactNumberDecoder
 
 
 class ReportStatus(models.TextChoices):
@@ -20,6 +21,8 @@ class Report(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reports")
     snapshot_hash = models.CharField(max_length=80)
+    # what the report shows: the assessment's frozen snapshot plus the gap analysis at the time of the request
+    snapshot = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
     status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING)
     file = models.FileField(upload_to="reports/", blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True, db_index=True)

@@ -147,3 +147,25 @@ def test_history_model_compare_and_password_pages_are_accessible(live_server, ne
     assert serious_violations(page) == []
     page.click("text=What changed since the assessment before")
     assert "What changed" in page.content() and serious_violations(page) == []
+
+
+def test_gap_analysis_in_the_browser(live_server, new_page, django_user_model, published):
+    """A systemic-risk gap analysis: record a measure, see it in the action plan and in the report."""
+    make_member(django_user_model, "officer", role=Role.OWNER)
+    page = new_page(javascript=True)
+    sign_in(page, live_server.url, "officer")
+    walk(page, live_server.url, SCENARIOS["T06"], model_name="Frontier", axe_pages=None)
+    page.click("text=Open the gap analysis, measure by measure")
+    assert page.locator("[data-measure]").count() == 40
+    assert serious_violations(page) == []
+    page.click("text=SS-9.3 Reporting timelines")
+    assert serious_violations(page) == []
+    page.check("input[name=status][value=partially_implemented]")
+    page.fill("input[name=due_date]", "2020-01-31")
+    page.fill("textarea[name=evidence]", "Incident runbook v4")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.get_attribute('[data-measure="SS-9.3"]', "data-status") == "partially_implemented"
+    page.goto(f"{live_server.url}/action-plan/")
+    assert page.locator("tr.row-overdue [href*='SS-9.3']").count() == 1
+    assert serious_violations(page) == []

@@ -1,0 +1,219 @@
+"""Code of Practice gap analysis (measure by measure) and the organisation's action plan."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.access import current_membership
+from accounts.models import Membership
+
+from .access import assessment_for, can_edit
+from .forms import IsoDateInput
+from .models import OPEN_STATUSES, Assessment, EvidenceFile, GapItem, GapRevision, MeasureStatus
+from .presenters import csv_value
+from .services.gap import GapConflictError, add_evidence_file, check_evidence_upload, ensure_gap_items, update_gap_item
+from .spec import spec_for
+
+
+class GapItemForm(forms.Form):
+    status = forms.ChoiceField(label="Status", choices=MeasureStatus.choices, widget=forms.RadioSelect,
+                               error_messages={"required": "Select a status"})
+    not_applicable_reason = forms.CharField(label="Why it does not apply", required=False, max_length=5000,
+                                            widget=forms.Textarea(attrs={"rows": 3}))
+    owner = forms.ChoiceField(label="Owner", required=False,
+                              help_text="A member of your organisation who is responsible for the measure.",
+                              error_messages={"invalid_choice": "Choose a member of your organisation as owner"})
+    due_date = forms.DateField(label="Due date", required=False, widget=IsoDateInput(), input_formats=["%Y-%m-%d"],
+                               error_messages={"invalid": "Enter a real date as YYYY-MM-DD, for example 2027-03-31"})
+    evidence = forms.CharField(label="Evidence", required=False, max_length=10000,
+                               widget=forms.Textarea(attrs={"rows": 4}),
+                               help_text="Documents, records and links that show the measure is met.")
+    notes = forms.CharField(label="Notes", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))
+    upload = forms.FileField(label="Add an evidence file (optional)", required=False,
+                             help_text="PDF, PNG, JPEG, DOCX, XLSX, TXT, CSV or Markdown, at most 10 MB.")
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = {str(m.user_id): m.user for m in members}
+        self.fields["owner"].choices = [("", "No owner yet")] + [
+            (uid, user.get_full_name() or user.get_username()) for uid, user in self.members.items()]
+
+    def clean_owner(self):
+        value = self.cleaned_data.get("owner")
+        if not value:
+            return None
+        if value not in self.members:
+            raise ValidationError("Choose a member of your organisation as owner")
+        return self.members[value]
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            check_evidence_upload(upload)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == MeasureStatus.NOT_APPLICABLE and not (data.get("not_applicable_reason") or "").strip():
+            self.add_error("not_applicable_reason", "Say why the measure does not apply")
+        return data
+
+
+def _completed(request, assessment_id, *, edit=False) -> Assessment:
+    assessment = assessment_for(request, assessment_id, edit=edit)
+    if not assessment.is_completed:
+        raise Http404("The gap analysis starts when the assessment is completed")
+    return assessment
+
+
+def _measure_rows(spec, items, today):
+    chapters = []
+    obligations = {o.id: o for o in spec.obligations}
+    for chapter in spec.chapters:
+        rows = []
+        for measure in chapter.measures():
+            item = items.get(measure.id)
+            if item is None:
+                continue
+            rows.append({"measure": measure, "item": item,
+                         "overdue": bool(item.is_open and item.due_date and item.due_date < today),
+                         "serves": [obligations[o] for o in measure.serves if o in obligations]})
+        if rows:
+            chapters.append({"chapter": chapter, "rows": rows})
+    return chapters
+
+
+@login_required
+def gap_overview(request: HttpRequest, assessment_id) -> HttpResponse:
+    assessment = _completed(request, assessment_id)
+    spec = spec_for(assessment.questionnaire_version)
+    items = ensure_gap_items(assessment)
+    counts = {label: sum(1 for i in items.values() if i.status == value) for value, label in MeasureStatus.choices}
+    return render(request, "questionnaire/gap.html", {
+        "assessment": assessment, "chapters": _measure_rows(spec, items, timezone.localdate()),
+        "counts": counts, "total": len(items), "can_edit": can_edit(assessment),
+        "signed": assessment.snapshot["answers"].get("cop_signatory_chapters") or []})
+
+
+@login_required
+def gap_item(request: HttpRequest, assessment_id, measure: str) -> HttpResponse:
+    assessment = _completed(request, assessment_id, edit=request.method == "POST")
+    spec = spec_for(assessment.questionnaire_version)
+    items = ensure_gap_items(assessment)
+    item = items.get(measure)
+    spec_measure = spec.measures().get(measure)
+    if item is None or spec_measure is None:
+        raise Http404("This measure does not apply to the assessment")
+    members = Membership.objects.filter(organisation=assessment.organisation).select_related("user")
+    initial = {"status": item.status, "not_applicable_reason": item.not_applicable_reason,
+               "owner": str(item.owner_id or ""), "due_date": item.due_date, "evidence": item.evidence,
+               "notes": item.notes}
+    form = GapItemForm(request.POST or None, request.FILES or None, members=members, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in ("status", "not_applicable_reason", "owner", "due_date",
+                                                  "evidence", "notes")}
+        try:
+            item = update_gap_item(item, data, user=request.user,
+                                   seen_revision=int(request.POST.get("seen_revision") or 0))
+        except GapConflictError as exc:
+            form.add_error(None, f"{exc.by} changed this measure while you were editing. Your changes below were "
+                                 "not saved: check them against the saved record and save again.")
+        else:
+            if form.cleaned_data.get("upload"):
+                add_evidence_file(item, form.cleaned_data["upload"], user=request.user)
+            messages.success(request, f"{measure} saved.")
+            return redirect("gap_overview", assessment_id=assessment.pk)
+    obligations = {o.id: o for o in spec.obligations}
+    return render(request, "questionnaire/gap_item.html", {
+        "assessment": assessment, "item": item, "measure": spec_measure, "form": form,
+        "serves": [obligations[o] for o in spec_measure.serves if o in obligations],
+        "files": item.files.all(), "history": GapRevision.objects.filter(item=item).select_related("user")[:100],
+        "can_edit": can_edit(assessment)}, status=400 if form.errors else 200)
+
+
+@login_required
+def evidence_file(request: HttpRequest, assessment_id, file_id) -> FileResponse:
+    assessment = _completed(request, assessment_id)
+    evidence = EvidenceFile.objects.filter(pk=file_id, item__assessment=assessment).first()
+    if evidence is None:
+        raise Http404
+    response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name,
+                            content_type=evidence.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# ---------------------------------------------------------------- action plan
+
+
+def action_plan_rows(organisation, *, today: dt.date, model=None, status=None, owner=None) -> list[dict]:
+    """Open measures of the organisation's completed assessments, by due date, then legal deadline."""
+    items = (GapItem.objects.filter(assessment__organisation=organisation, assessment__status="completed",
+                                    status__in=OPEN_STATUSES)
+             .select_related("assessment__ai_model", "assessment__questionnaire_version", "owner"))
+    if model:
+        items = items.filter(assessment__ai_model_id=model)
+    if status:
+        items = items.filter(status=status)
+    if owner:
+        items = items.filter(owner_id=owner)
+    rows = []
+    for item in items:
+        spec = spec_for(item.assessment.questionnaire_version)
+        measure = spec.measures().get(item.measure)
+        deadlines = item.assessment.snapshot["result"]["deadlines"]
+        legal = deadlines.get("comply_by") or deadlines.get("systemic_duties_from") or \
+            deadlines.get("obligations_apply_from")
+        rows.append({"item": item, "measure": measure, "model": item.assessment.ai_model,
+                     "legal_deadline": dt.date.fromisoformat(legal) if legal else None,
+                     "overdue": bool(item.due_date and item.due_date < today)})
+    far = dt.date.max
+    rows.sort(key=lambda r: (r["item"].due_date or far, r["legal_deadline"] or far, r["model"].name, r["item"].measure))
+    return rows
+
+
+@login_required
+def action_plan(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    today = timezone.localdate()
+    model = request.GET.get("model") or None
+    status = request.GET.get("status") if request.GET.get("status") in dict(MeasureStatus.choices) else None
+    owner = request.GET.get("owner") or None
+    if owner == "me":
+        owner = request.user.pk
+    try:
+        rows = action_plan_rows(membership.organisation, today=today, model=model, status=status, owner=owner)
+    except (ValidationError, ValueError):
+        raise Http404 from None
+    if request.GET.get("format") == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["model", "measure", "title", "status", "owner", "due_date", "overdue", "legal_deadline"])
+        for r in rows:
+            item = r["item"]
+            title = r["measure"].title if r["measure"] else ""
+            writer.writerow([csv_value(r["model"].name), item.measure, csv_value(title),
+                             item.get_status_display(), csv_value(item.owner.get_username() if item.owner else ""),
+                             item.due_date or "", "yes" if r["overdue"] else "no", r["legal_deadline"] or ""])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="action-plan.csv"'
+        return response
+    models = membership.organisation.ai_models.all()
+    return render(request, "questionnaire/action_plan.html", {
+        "rows": rows, "today": today, "models": models, "statuses": [c for c in MeasureStatus.choices
+                                                                     if c[0] in OPEN_STATUSES],
+        "selected": {"model": model or "", "status": status or "", "owner": request.GET.get("owner", "")},
+        "query": request.GET.urlencode()})
+
+

@@ -1,0 +1,85 @@
+"""Code of Practice gap analysis: one record per applicable measure of a completed assessment."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from .assessments import Assessment
+from .content import ExactNumberDecoder
+
+
+class MeasureStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    PLANNED = "planned", "Planned"
+    PARTIAL = "partially_implemented", "Partially implemented"
+    IMPLEMENTED = "implemented", "Implemented"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+OPEN_STATUSES = (MeasureStatus.NOT_STARTED, MeasureStatus.PLANNED, MeasureStatus.PARTIAL)
+
+
+class GapItem(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="gap_items")
+    measure = models.CharField(max_length=20, help_text="Code measure id, e.g. CR-1.3")
+    status = models.CharField(max_length=24, choices=MeasureStatus.choices, default=MeasureStatus.NOT_STARTED)
+    not_applicable_reason = models.TextField(blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    due_date = models.DateField(null=True, blank=True)
+    evidence = models.TextField(blank=True, help_text="What shows the measure is met: documents, links, records")
+    notes = models.TextField(blank=True)
+    revision = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "measure"], name="one_gap_item_per_measure")]
+        indexes = [models.Index(fields=["assessment", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class GapRevision(models.Model):
+    """One changed field of a gap-analysis record: who, when, old and new value."""
+
+    item = models.ForeignKey(GapItem, on_delete=models.CASCADE, related_name="revisions")
+    field = models.CharField(max_length=40)
+    old_value = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
+    new_value = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old_value!r} -> {self.new_value!r}"
+
+
+class EvidenceFile(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    item = models.ForeignKey(GapItem, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to="evidence/")
+    name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,201 @@
+"""Code of Practice gap analysis and the action plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from pypdf import PdfReader
+
+from accounts.models import Role
+from questionnaire.models import EvidenceFile, GapItem, GapRevision, MeasureStatus
+from questionnaire.services import complete, save_section
+
+from .conftest import public_scenarios
+from .wizard_driver import make_member, new_assessment
+
+pytestmark = pytest.mark.django_db
+SCENARIOS = {c["id"]: c for c in public_scenarios()}
+
+
+def completed(organisation, user, scenario_id, *, name=None):
+    assessment = new_assessment(organisation, user, name=name or f"Model {scenario_id}")
+    answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+               for k, v in SCENARIOS[scenario_id]["answers"].items()}
+    save_section(assessment, "all", answers, user=user, seen_revision=0)
+    return complete(assessment, user=user)
+
+
+@pytest.fixture
+def team(django_user_model, published):
+    owner, organisation = make_member(django_user_model, "olga")
+    editor, _ = make_member(django_user_model, "ed", role=Role.EDITOR, organisation=organisation)
+    viewer, _ = make_member(django_user_model, "vic", role=Role.VIEWER, organisation=organisation)
+    return organisation, owner, editor, viewer
+
+
+def item_url(assessment, measure):
+    return reverse("gap_item", kwargs={"assessment_id": assessment.pk, "measure": measure})
+
+
+def post_item(client, assessment, measure, **data):
+    item = GapItem.objects.filter(assessment=assessment, measure=measure).first()
+    payload = {"status": "planned", "seen_revision": item.revision if item else 0, **data}
+    return client.post(item_url(assessment, measure), payload)
+
+
+def test_only_applicable_measures_are_offered(client, team):
+    organisation, owner, _, _ = team
+    client.force_login(owner)
+    gpai = completed(organisation, owner, "T01")
+    page = client.get(reverse("gap_overview", kwargs={"assessment_id": gpai.pk})).content.decode()
+    assert page.count('data-measure="') == 8
+    assert 'data-measure="SS-1.1"' not in page
+    assert client.get(item_url(gpai, "SS-1.1")).status_code == 404
+    systemic = completed(organisation, owner, "T06", name="Frontier")
+    page = client.get(reverse("gap_overview", kwargs={"assessment_id": systemic.pk})).content.decode()
+    assert page.count('data-measure="') == 40
+    exempt = completed(organisation, owner, "T08", name="Open")
+    page = client.get(reverse("gap_overview", kwargs={"assessment_id": exempt.pk})).content.decode()
+    assert page.count('data-measure="') == 5 and 'data-measure="TR-1.1"' not in page
+
+
+def test_recording_a_measure_keeps_history(client, team):
+    organisation, owner, editor, _ = team
+    client.force_login(editor)
+    assessment = completed(organisation, owner, "T01")
+    client.get(reverse("gap_overview", kwargs={"assessment_id": assessment.pk}))
+    response = post_item(client, assessment, "CR-1.3", status="partially_implemented", owner=str(owner.pk),
+                         due_date="2027-03-31", evidence="robots.txt crawler policy v2")
+    assert response.status_code == 302
+    item = GapItem.objects.get(assessment=assessment, measure="CR-1.3")
+    assert (item.status, item.owner, item.due_date) == ("partially_implemented", owner, dt.date(2027, 3, 31))
+    changes = {r.field: (r.old_value, r.new_value, r.user) for r in GapRevision.objects.filter(item=item)}
+    assert changes["status"] == ("not_started", "partially_implemented", editor)
+    assert changes["owner"] == (None, "olga", editor)
+    assert changes["due_date"] == (None, "2027-03-31", editor)
+
+
+def test_not_applicable_needs_a_reason(client, team):
+    organisation, owner, _, _ = team
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T01")
+    client.get(reverse("gap_overview", kwargs={"assessment_id": assessment.pk}))
+    response = post_item(client, assessment, "CR-1.2", status="not_applicable")
+    assert response.status_code == 400 and "Say why the measure does not apply" in response.content.decode()
+    response = post_item(client, assessment, "CR-1.2", status="not_applicable",
+                         not_applicable_reason="We do not crawl the web; all training data is licensed.")
+    assert response.status_code == 302
+
+
+def test_viewer_cannot_edit_and_outsider_owner_is_refused(client, team, django_user_model):
+    organisation, owner, _, viewer = team
+    assessment = completed(organisation, owner, "T01")
+    client.force_login(viewer)
+    assert client.get(item_url(assessment, "TR-1.1")).status_code == 200
+    assert post_item(client, assessment, "TR-1.1").status_code == 403
+    stranger, _ = make_member(django_user_model, "sam")
+    client.force_login(owner)
+    response = post_item(client, assessment, "TR-1.1", owner=str(stranger.pk))
+    assert response.status_code == 400
+    assert "Choose a member of your organisation as owner" in response.content.decode()
+    client.force_login(stranger)
+    assert client.get(reverse("gap_overview", kwargs={"assessment_id": assessment.pk})).status_code == 404
+    assert client.get(item_url(assessment, "TR-1.1")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("big.pdf", b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024 + 1), "the limit is 10 MB"),
+        ("tool.exe", b"MZ\x90\x00", "is not an accepted type"),
+        ("fake.pdf", b"<html>not a pdf</html>", "does not look like a .pdf file"),
+        ("empty.txt", b"", "is empty"),
+    ],
+)
+def test_bad_evidence_uploads_get_a_clear_message(client, team, name, content, message):
+    organisation, owner, _, _ = team
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T01")
+    client.get(reverse("gap_overview", kwargs={"assessment_id": assessment.pk}))
+    response = post_item(client, assessment, "CR-1.1", upload=SimpleUploadedFile(name, content))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not EvidenceFile.objects.exists()
+    assert GapItem.objects.get(assessment=assessment, measure="CR-1.1").status == "not_started"
+
+
+def test_evidence_upload_and_download(client, team, django_user_model):
+    organisation, owner, _, _ = team
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T01")
+    client.get(reverse("gap_overview", kwargs={"assessment_id": assessment.pk}))
+    pdf = b"%PDF-1.4\n% policy\n"
+    response = post_item(client, assessment, "CR-1.1", upload=SimpleUploadedFile("../../policy.pdf", pdf))
+    assert response.status_code == 302
+    evidence = EvidenceFile.objects.get()
+    assert evidence.name == "policy.pdf" and evidence.size == len(pdf) and ".." not in evidence.file.name
+    url = reverse("evidence_file", kwargs={"assessment_id": assessment.pk, "file_id": evidence.pk})
+    download = client.get(url)
+    assert b"".join(download.streaming_content) == pdf
+    assert download["X-Content-Type-Options"] == "nosniff" and "attachment" in download["Content-Disposition"]
+    stranger, _ = make_member(django_user_model, "sam")
+    client.force_login(stranger)
+    assert client.get(url).status_code == 404
+
+
+def test_action_plan_orders_filters_and_exports(client, team):
+    organisation, owner, editor, _ = team
+    client.force_login(owner)
+    first = completed(organisation, owner, "T01", name="Alpha")
+    second = completed(organisation, owner, "T23", name="Legacy")
+    for assessment in (first, second):
+        client.get(reverse("gap_overview", kwargs={"assessment_id": assessment.pk}))
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    post_item(client, first, "CR-1.1", status="planned", due_date="2030-01-01")
+    post_item(client, first, "CR-1.2", status="not_started", due_date=yesterday.isoformat())
+    post_item(client, first, "CR-1.3", status="implemented")
+    post_item(client, second, "TR-1.1", status="partially_implemented", due_date="2029-06-30", owner=str(editor.pk))
+    page = client.get(reverse("action_plan")).content.decode()
+    import re
+
+    order = re.findall(r'data-measure="([\w.-]+)"', page)
+    assert order[:3] == ["CR-1.2", "TR-1.1", "CR-1.1"]
+    assert order.count("CR-1.3") == 1  # Alpha's is implemented, so only Legacy's is open
+    assert page.count("overdue</strong>") == 1
+    # undated items come after dated ones, earlier legal deadline first (2025-10-01 before the legacy 2027-08-02)
+    models = re.findall(r"<td>(Alpha|Legacy)</td>", page)
+    assert models[3:] == sorted(models[3:])
+    only_partial = client.get(reverse("action_plan"), {"status": "partially_implemented"}).content.decode()
+    assert re.findall(r'data-measure="([\w.-]+)"', only_partial) == ["TR-1.1"]
+    legacy = client.get(reverse("action_plan"), {"model": str(second.ai_model_id)}).content.decode()
+    assert all(m in ("TR-1.1", "TR-1.2", "TR-1.3", "CR-1.1", "CR-1.2", "CR-1.3", "CR-1.4", "CR-1.5")
+               for m in re.findall(r'data-measure="([\w.-]+)"', legacy))
+    assert "Alpha" not in legacy.split("<tbody>")[1]
+    csv_text = client.get(reverse("action_plan"), {"format": "csv"}).content.decode()
+    lines = csv_text.strip().splitlines()
+    assert lines[0].startswith("model,measure,title,status,owner,due_date,overdue")
+    assert lines[1].startswith("Alpha,CR-1.2,") and ",yes," in lines[1]
+
+
+def test_gap_analysis_appears_in_a_new_report(client, team):
+    organisation, owner, _, _ = team
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T06")
+    first = client.get(reverse("report_pdf", kwargs={"assessment_id": assessment.pk}))
+    first_pdf = b"".join(first.streaming_content)
+    client.get(reverse("gap_overview", kwargs={"assessment_id": assessment.pk}))
+    post_item(client, assessment, "SS-9.3", status="implemented", evidence="Incident runbook v4")
+    second = client.get(reverse("report_pdf", kwargs={"assessment_id": assessment.pk}))
+    second_pdf = b"".join(second.streaming_content)
+    assert first_pdf != second_pdf
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(second_pdf)).pages)
+    assert "Incident runbook v4" in text and "Implemented" in text
+    from questionnaire.models import Report
+
+    hashes = set(Report.objects.filter(assessment=assessment).values_list("snapshot_hash", flat=True))
+    assert len(hashes) == 2 and assessment.snapshot_hash in hashes
+    assert MeasureStatus.IMPLEMENTED == "implemented"
