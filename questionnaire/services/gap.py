@@ -62,7 +62,7 @@ def _json(value: Any) -> Any:
 
 @transaction.atomic
 def update_gap_item(item: GapItem, data: dict[str, Any], *, user, seen_revision: int) -> GapItem:
-    locked = GapItem.objects.select_for_update().select_related("owner").get(pk=item.pk)
+    locked = GapItem.objects.select_for_update(of=("self",)).select_related("owner").get(pk=item.pk)
     if locked.revision != seen_revision:
         last = GapRevision.objects.filter(item=locked).select_related("user").first()
         raise GapConflictError(last.user.get_username() if last and last.user else "someone")
