@@ -91,21 +91,29 @@ def _stylesheet() -> tuple[Any, Any]:
     return _STYLE
 
 
-def render_pdf(spec: Spec, snapshot: dict[str, Any], snapshot_hash: str, **extra: Any) -> RenderedReport:
-    html = render_html(spec, snapshot, snapshot_hash, **extra)
+def html_to_pdf(html: str, *, attachment: tuple[str, str, str] | None = None, when: dt.datetime,
+                identifier: bytes) -> RenderedReport:
+    """Archival, tagged PDF from our HTML; `attachment` is (file name, description, JSON text)."""
     fetcher = StaticOnlyFetcher()
     css, font_config = _stylesheet()
     document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render(
         stylesheets=[css], font_config=font_config)
-    completed = dt.datetime.fromisoformat(snapshot["assessment"]["completed_at"])
-    attachment = Attachment(
-        string=snapshot_json(snapshot, snapshot_hash), name="assessment-snapshot.json",
-        description="The answers, the result and the questionnaire version of this report (JSON)",
-        relationship="Source", url_fetcher=fetcher, created=completed, modified=completed,
-    )
+    attachments = []
+    if attachment is not None:
+        name, description, text = attachment
+        attachments.append(Attachment(string=text, name=name, description=description, relationship="Source",
+                                      url_fetcher=fetcher, created=when, modified=when))
     output = io.BytesIO()
-    identifier = snapshot_hash.removeprefix("sha256:")[:32].encode()
-    document.write_pdf(output, pdf_variant=PDF_VARIANT, attachments=[attachment], pdf_identifier=identifier,
+    document.write_pdf(output, pdf_variant=PDF_VARIANT, attachments=attachments, pdf_identifier=identifier,
                        custom_metadata=True)
     return RenderedReport(pdf=output.getvalue(), pages=len(document.pages), html=html,
                           refused_urls=tuple(fetcher.refused))
+
+
+def render_pdf(spec: Spec, snapshot: dict[str, Any], snapshot_hash: str, **extra: Any) -> RenderedReport:
+    html = render_html(spec, snapshot, snapshot_hash, **extra)
+    completed = dt.datetime.fromisoformat(snapshot["assessment"]["completed_at"])
+    return html_to_pdf(html, when=completed, identifier=snapshot_hash.removeprefix("sha256:")[:32].encode(),
+                       attachment=("assessment-snapshot.json",
+                                   "The answers, the result and the questionnaire version of this report (JSON)",
+                                   snapshot_json(snapshot, snapshot_hash)))

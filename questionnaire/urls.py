@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import gap_views, report_views, views
+from . import documentation_views, gap_views, report_views, views
 from .wizard import wizard_view
 
 urlpatterns = [
@@ -27,4 +27,8 @@ urlpatterns = [
     path("assessments/<uuid:assessment_id>/gap/<str:measure>/", gap_views.gap_item, name="gap_item"),
     path("assessments/<uuid:assessment_id>/evidence/<uuid:file_id>/", gap_views.evidence_file, name="evidence_file"),
     path("action-plan/", gap_views.action_plan, name="action_plan"),
+    path("assessments/<uuid:assessment_id>/documentation/", documentation_views.documentation_edit,
+         name="documentation"),
+    path("assessments/<uuid:assessment_id>/documentation/<str:audience>.<str:fmt>",
+         documentation_views.documentation_export, name="documentation_export"),
 ]

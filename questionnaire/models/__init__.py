@@ -25,6 +25,7 @@ from .content import (
     VersionContent,
     VersionStatus,
 )
+from .documentation import DocumentationRevision, ModelDocumentation
 from .gap import OPEN_STATUSES, EvidenceFile, GapItem, GapRevision, MeasureStatus
 from .reports import Report, ReportStatus
 
@@ -40,6 +41,7 @@ __all__ = [
     "Constant",
     "ContentQuerySet",
     "Deadline",
+    "DocumentationRevision",
     "EvidenceFile",
     "Fact",
     "Flag",
@@ -48,6 +50,7 @@ __all__ = [
     "GapRevision",
     "Measure",
     "MeasureStatus",
+    "ModelDocumentation",
     "Obligation",
     "Outcome",
     "OutcomeRule",

@@ -1,0 +1,36 @@
+"""The filled-in Model Documentation Form of an assessment, with its change history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from .assessments import Assessment
+from .content import ExactNumberDecoder
+
+
+class ModelDocumentation(models.Model):
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="documentation")
+    values = models.JSONField(decoder=ExactNumberDecoder, default=dict, blank=True)
+    revision = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    def __str__(self) -> str:
+        return f"Model documentation of {self.assessment}"
+
+
+class DocumentationRevision(models.Model):
+    documentation = models.ForeignKey(ModelDocumentation, on_delete=models.CASCADE, related_name="revisions")
+    field = models.CharField(max_length=64)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.field
