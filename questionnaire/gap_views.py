@@ -13,15 +13,26 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts.access import current_membership
 from accounts.models import Membership
 
 from .access import assessment_for, can_edit
 from .forms import IsoDateInput
-from .models import OPEN_STATUSES, Assessment, EvidenceFile, GapItem, GapRevision, MeasureStatus
+from .models import (
+    OPEN_STATUSES,
+    Assessment,
+    EvidenceFile,
+    GapItem,
+    GapRevision,
+    MeasureStatus,
+    SignatoryChoice,
+    SignatoryStatus,
+)
 from .presenters import csv_value
 from .services.gap import GapConflictError, add_evidence_file, check_evidence_upload, ensure_gap_items, update_gap_item
+from .signatory import demonstration_text, statuses_for
 from .spec import spec_for
 
 
@@ -99,10 +110,30 @@ def gap_overview(request: HttpRequest, assessment_id) -> HttpResponse:
     spec = spec_for(assessment.questionnaire_version)
     items = ensure_gap_items(assessment)
     counts = {label: sum(1 for i in items.values() if i.status == value) for value, label in MeasureStatus.choices}
+    statuses = statuses_for(assessment)
+    titles = {ch.id: ch.title for ch in spec.chapters}
+    signatory = [{"chapter": ch, "title": titles.get(ch, ch), "status": status,
+                  "text": demonstration_text(titles.get(ch, ch), status)} for ch, status in statuses.items()]
     return render(request, "questionnaire/gap.html", {
+        "signatory": signatory, "signatory_choices": SignatoryChoice.choices,
         "assessment": assessment, "chapters": _measure_rows(spec, items, timezone.localdate()),
         "counts": counts, "total": len(items), "can_edit": can_edit(assessment),
-        "signed": assessment.snapshot["answers"].get("cop_signatory_chapters") or []})
+    })
+
+
+@login_required
+@require_POST
+def gap_signatory(request: HttpRequest, assessment_id) -> HttpResponse:
+    """Record whether the organisation signed each chapter that applies."""
+    assessment = _completed(request, assessment_id, edit=True)
+    allowed = dict(SignatoryChoice.choices)
+    for chapter in assessment.snapshot["result"]["code_chapters"]:
+        status = request.POST.get(f"signatory-{chapter}")
+        if status in allowed:
+            SignatoryStatus.objects.update_or_create(organisation=assessment.organisation, chapter=chapter,
+                                                     defaults={"status": status, "updated_by": request.user})
+    messages.success(request, "Signatory status saved.")
+    return redirect("gap_overview", assessment_id=assessment.pk)
 
 
 @login_required

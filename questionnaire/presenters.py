@@ -159,8 +159,15 @@ def next_deadline(deadlines: dict[str, str], today: dt.date) -> tuple[str, dt.da
     return key, day
 
 
-def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date) -> dict[str, Any]:
+def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
+                signatory: dict[str, str] | None = None) -> dict[str, Any]:
+    """What the result page and the report show. `signatory`: chapter -> signed / intends_to_sign /
+    not_signing (default: from the answer to cop_signatory_chapters)."""
+    from .signatory import answered_statuses, demonstration_text
+
     outcome = snapshot["result"]
+    if signatory is None:
+        signatory = snapshot.get("code_signatory") or answered_statuses(snapshot)
     reasons: dict[str, list[dict]] = {}
     for reason in outcome.get("reasons", []):
         reasons.setdefault(reason["about"], []).append(reason)
@@ -186,7 +193,9 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date) -> dict
         if items:
             groups.append({"article": article, "title": title, "items": items})
     chapters = [
-        {"chapter": ch, "measures": [m for m in ch.measures() if m.id in outcome["code_measures"]]}
+        {"chapter": ch, "measures": [m for m in ch.measures() if m.id in outcome["code_measures"]],
+         "signatory": signatory.get(ch.id, "not_signing"),
+         "demonstration": demonstration_text(ch.title, signatory.get(ch.id, "not_signing"))}
         for ch in spec.chapters if ch.id in outcome["code_chapters"]
     ]
     flags = [{"flag": f, "reasons": reasons.get(f.id, [])} for f in spec.flags if f.id in outcome["flags"]]
@@ -213,7 +222,6 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date) -> dict
                                                   key=lambda d: d.date)), None),
         "flags": flags,
         "facts": facts,
-        "signed": answers.get("cop_signatory_chapters") or [],
         "annex_xii": ANNEX_XII_REQUESTS if role in ("deployer", "downstream_provider") else (),
         "next_steps": next_steps(outcome, deadlines),
         "measures": measures,

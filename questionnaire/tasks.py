@@ -25,13 +25,20 @@ MAX_ATTEMPTS = 3
 def report_snapshot(assessment) -> tuple[dict, str]:
     """What a report shows: the frozen snapshot, plus the gap analysis as it stands when one was recorded.
     A change in the gap analysis gives a new report snapshot and hash."""
+    from .models import SignatoryStatus
     from .services.assessments import snapshot_hash
     from .services.gap import gap_snapshot
+    from .signatory import statuses_for
 
+    extra = {}
     gap = gap_snapshot(assessment)
-    if not gap:
+    if gap:
+        extra["gap_analysis"] = gap
+    if SignatoryStatus.objects.filter(organisation_id=assessment.organisation_id).exists():
+        extra["code_signatory"] = statuses_for(assessment)
+    if not extra:
         return assessment.snapshot, assessment.snapshot_hash
-    snapshot = {**assessment.snapshot, "gap_analysis": gap}
+    snapshot = {**assessment.snapshot, **extra}
     return snapshot, snapshot_hash(snapshot)
 
 

@@ -25,6 +25,7 @@ from .access import ai_model_for, assessment_for, can_edit
 from .models import AIModel, AnswerRevision, Assessment
 from .services import IncompleteAssessmentError, complete, copy_assessment, start_assessment
 from .services.assessments import evaluate_assessment
+from .signatory import statuses_for
 from .spec import current_version, spec_for
 
 
@@ -183,7 +184,8 @@ def result(request: HttpRequest, assessment_id) -> HttpResponse:
     if not assessment.is_completed:
         return redirect("check_answers", assessment_id=assessment.pk)
     spec = spec_for(assessment.questionnaire_version)
-    page = presenters.result_page(spec, assessment.snapshot, today=timezone.localdate())
+    page = presenters.result_page(spec, assessment.snapshot, today=timezone.localdate(),
+                                  signatory=statuses_for(assessment))
     return render(request, "questionnaire/result.html", {
         "assessment": assessment, "spec": spec, "page": page, "can_edit": can_edit(assessment)})
 

@@ -199,3 +199,30 @@ def test_gap_analysis_appears_in_a_new_report(client, team):
     hashes = set(Report.objects.filter(assessment=assessment).values_list("snapshot_hash", flat=True))
     assert len(hashes) == 2 and assessment.snapshot_hash in hashes
     assert MeasureStatus.IMPLEMENTED == "implemented"
+
+
+def test_signatory_status_changes_the_wording_never_a_presumption(client, team):
+    organisation, owner, _, viewer = team
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T01")
+    result_url = reverse("result", kwargs={"assessment_id": assessment.pk})
+    page = client.get(result_url).content.decode()
+    assert page.count('data-demonstration="not_signing"') == 2 and "other adequate means" in page
+    response = client.post(reverse("gap_signatory", kwargs={"assessment_id": assessment.pk}),
+                           {"signatory-TRANSPARENCY": "signed", "signatory-COPYRIGHT": "intends_to_sign"})
+    assert response.status_code == 302
+    page = client.get(result_url).content.decode()
+    assert 'data-demonstration="signed"' in page and 'data-demonstration="intends_to_sign"' in page
+    assert "by adhering to it" in page
+    assert "not a presumption of conformity" in page
+    import re
+
+    claims = re.sub(r"(not|never|no)( create)? a presumption of conformity", "", page)
+    assert "presumption of conformity" not in claims
+    report = client.get(reverse("report_pdf", kwargs={"assessment_id": assessment.pk}))
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(b"".join(report.streaming_content))).pages)
+    text = " ".join(text.split())
+    assert "Signed: you demonstrate compliance" in text and "You intend to sign the Copyright chapter" in text
+    client.force_login(viewer)
+    assert client.post(reverse("gap_signatory", kwargs={"assessment_id": assessment.pk}),
+                       {"signatory-COPYRIGHT": "signed"}).status_code == 403

@@ -26,7 +26,7 @@ from .content import (
     VersionStatus,
 )
 from .documentation import DocumentationRevision, ModelDocumentation
-from .gap import OPEN_STATUSES, EvidenceFile, GapItem, GapRevision, MeasureStatus
+from .gap import OPEN_STATUSES, EvidenceFile, GapItem, GapRevision, MeasureStatus, SignatoryChoice, SignatoryStatus
 from .reports import Report, ReportStatus
 
 __all__ = [
@@ -62,6 +62,8 @@ __all__ = [
     "ReportStatus",
     "Scenario",
     "Section",
+    "SignatoryChoice",
+    "SignatoryStatus",
     "Source",
     "VersionContent",
     "VersionStatus",

@@ -83,3 +83,25 @@ class EvidenceFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SignatoryChoice(models.TextChoices):
+    SIGNED = "signed", "Signed"
+    INTENDS = "intends_to_sign", "Intends to sign"
+    NOT_SIGNING = "not_signing", "Not signing"
+
+
+class SignatoryStatus(models.Model):
+    """Whether the organisation signed a chapter of the Code: it decides how compliance is demonstrated."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="signatures")
+    chapter = models.CharField(max_length=40, help_text="TRANSPARENCY, COPYRIGHT or SAFETY_SECURITY")
+    status = models.CharField(max_length=20, choices=SignatoryChoice.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "chapter"], name="one_status_per_chapter")]
+
+    def __str__(self) -> str:
+        return f"{self.chapter}: {self.status}"
