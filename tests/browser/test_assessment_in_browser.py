@@ -169,3 +169,13 @@ def test_gap_analysis_in_the_browser(live_server, new_page, django_user_model, p
     page.goto(f"{live_server.url}/action-plan/")
     assert page.locator("tr.row-overdue [href*='SS-9.3']").count() == 1
     assert serious_violations(page) == []
+    page.go_back()
+    page.click("text=Back to the result")
+    with page.expect_download() as info:
+        page.click("a[data-report-link]")
+    from pypdf import PdfReader
+
+    reader = PdfReader(info.value.path())
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "SS-9.3 Reporting timelines" in text and "Incident runbook v4" in text
+    assert "Partially implemented" in text
