@@ -166,6 +166,17 @@ def test_gap_analysis_in_the_browser(live_server, new_page, django_user_model, p
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     assert page.get_attribute('[data-measure="SS-9.3"]', "data-status") == "partially_implemented"
+    # complete the analysis: every other measure gets a status
+    overview = page.url
+    hrefs = [a.get_attribute("href") for a in page.query_selector_all("[data-status=not_started] th a")]
+    assert len(hrefs) == 39
+    for i, href in enumerate(hrefs):
+        page.goto(live_server.url + href)
+        page.check(f"input[name=status][value={'implemented' if i % 3 else 'planned'}]")
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+    page.goto(overview)
+    assert page.locator("[data-status=not_started]").count() == 0
     page.goto(f"{live_server.url}/action-plan/")
     assert page.locator("tr.row-overdue [href*='SS-9.3']").count() == 1
     assert serious_violations(page) == []
