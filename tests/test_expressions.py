@@ -85,3 +85,9 @@ def test_unanswered_is_none_and_helpers_handle_it():
     assert run("max(a, 2)", a=None) == 2
     assert run("before(d, date('2025-08-02'))", d=dt.date(2025, 3, 1)) is True
     assert run("before(d, date('2025-08-02'))", d=None) is False
+
+
+def test_evaluating_does_not_widen_the_allowed_functions():
+    run("first(1)")
+    with pytest.raises(ExpressionError, match="unknown function list"):
+        compile_expression("list(1)")

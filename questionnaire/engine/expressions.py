@@ -159,7 +159,8 @@ class Evaluator:
     """One simpleeval instance bound to a name scope; evaluates pre-compiled expressions."""
 
     def __init__(self, scope: dict[str, Any]) -> None:
-        self._eval = EvalWithCompoundTypes(names=scope, functions=FUNCTIONS)
+        # a copy: simpleeval adds dict(), list(), set() and tuple() to the mapping it is given
+        self._eval = EvalWithCompoundTypes(names=scope, functions=dict(FUNCTIONS))
         scope.update(LITERAL_NAMES)
 
     def __call__(self, compiled: Compiled) -> Any:

@@ -159,7 +159,7 @@ class Constant(VersionContent):
 class Source(VersionContent):
     code = models.CharField("id", max_length=40)
     title = models.CharField(max_length=400)
-    url = models.URLField(max_length=500)
+    url = models.CharField(max_length=500, help_text="https://…")
     confidence = models.CharField(max_length=4, default="P",
                                   help_text="P: official text read; P~: transcription; S: secondary; U: uncertain")
     note = models.TextField(blank=True)

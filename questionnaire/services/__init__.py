@@ -8,6 +8,7 @@ from .assessments import (
     save_section,
     start_assessment,
 )
+from .authoring import Change, Impact, clone_version, diff_specs, impact
 from .content import (
     ContentInvalid,
     LoadOutcome,
@@ -22,7 +23,25 @@ from .content import (
 )
 
 __all__ = [
-    "ConcurrentEditError", "ContentInvalid", "IncompleteAssessmentError", "LoadOutcome", "canonical_spec",
-    "checked_spec", "complete", "copy_assessment", "create_draft", "export_yaml", "load", "parse_content_text",
-    "publish", "read_content_file", "save_section", "start_assessment",
+    "Change",
+    "ConcurrentEditError",
+    "ContentInvalid",
+    "Impact",
+    "IncompleteAssessmentError",
+    "LoadOutcome",
+    "canonical_spec",
+    "checked_spec",
+    "clone_version",
+    "complete",
+    "copy_assessment",
+    "create_draft",
+    "diff_specs",
+    "export_yaml",
+    "impact",
+    "load",
+    "parse_content_text",
+    "publish",
+    "read_content_file",
+    "save_section",
+    "start_assessment",
 ]

@@ -1,0 +1,395 @@
+"""Authoring in the Django admin: drafts are editable, published and retired versions are read-only.
+
+A version's page offers: clone into a draft, validate, publish (refused with every problem listed and linked),
+preview (evaluate any answer set), diff against another version with the scenarios and assessments whose
+result would change, and YAML export; the version list offers YAML import (creates a draft).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.html import format_html
+
+from . import models as m
+from .engine import AnswerError, ExpressionError, evaluate, lint, parse_answers
+from .engine.expressions import FUNCTIONS, compile_expression
+from .services import ContentInvalid, create_draft, export_yaml, parse_content_text, publish
+from .services.authoring import clone_version, diff_specs, impact
+from .services.content import checked_spec
+from .spec import spec_for
+
+EXPRESSION_FIELDS = {"visible_if", "expr", "when", "applies_if", "value"}
+
+# where -> (model, lookup field) for linking a problem to the object to fix
+PROBLEM_TARGETS = {
+    "question": (m.Question, "code"), "section": (m.Section, "code"), "fact": (m.Fact, "name"),
+    "obligation": (m.Obligation, "code"), "deadline": (m.Deadline, "key"), "flag": (m.Flag, "code"),
+    "chapter": (m.CodeChapter, "code"), "measure": (m.Measure, "code"), "scenario": (m.Scenario, "code"),
+    "source": (m.Source, "code"), "constant": (m.Constant, "name"), "outcome": (m.Outcome, "name"),
+}
+
+
+def problem_link(version: m.QuestionnaireVersion, where: str) -> str | None:
+    kind, _, key = where.partition(" ")
+    target = PROBLEM_TARGETS.get(kind)
+    if not target or not key:
+        return None
+    model, field = target
+    key = key.split(" rule ")[0]
+    obj = model.objects.filter(version=version, **{field: key}).first()
+    if obj is None:
+        return None
+    try:
+        return reverse(f"admin:questionnaire_{model._meta.model_name}_change", args=[obj.pk])
+    except NoReverseMatch:
+        return None
+
+
+def known_names(version: m.QuestionnaireVersion) -> set[str]:
+    return {*m.Question.objects.filter(version=version).values_list("code", flat=True),
+            *m.Fact.objects.filter(version=version).values_list("name", flat=True),
+            *m.Constant.objects.filter(version=version).values_list("name", flat=True),
+            *m.Outcome.objects.filter(version=version).values_list("name", flat=True), "today"}
+
+
+class ContentForm(forms.ModelForm):
+    """Checks every expression field on save: syntax, allowed constructs, and names the version knows."""
+
+    def clean(self):
+        data = super().clean()
+        version = data.get("version") or getattr(self.instance, "version", None)
+        if version is None:
+            return data
+        names = known_names(version)
+        # the name being defined (a fact) may not be used by itself, but every other known name may
+        for field in EXPRESSION_FIELDS & set(self.fields):
+            source = data.get(field)
+            if not source or (field == "value" and not isinstance(self.instance, m.Deadline)):
+                continue
+            try:
+                compiled = compile_expression(source)
+            except ExpressionError as exc:
+                self.add_error(field, f"{exc}")
+                continue
+            unknown = sorted(compiled.names - names)
+            if unknown:
+                shown = ", ".join(sorted(names))
+                self.add_error(field, f"Unknown name{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
+                                      f"Known names: {shown}. Functions: {', '.join(sorted(FUNCTIONS))}.")
+        return data
+
+
+class FrozenAwareMixin:
+    """Published and retired content is read-only here (and refused by the models too)."""
+
+    form = ContentForm
+
+    def _version_of(self, obj):
+        return obj if isinstance(obj, m.QuestionnaireVersion) else getattr(obj, "version", None)
+
+    def has_change_permission(self, request, obj=None):
+        version = self._version_of(obj) if obj is not None else None
+        return super().has_change_permission(request, obj) and (version is None or version.is_draft)
+
+    def has_delete_permission(self, request, obj=None):
+        version = self._version_of(obj) if obj is not None else None
+        return super().has_delete_permission(request, obj) and (version is None or version.is_draft)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "version":
+            kwargs["queryset"] = m.QuestionnaireVersion.objects.filter(status=m.VersionStatus.DRAFT)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ContentAdmin(FrozenAwareMixin, admin.ModelAdmin):
+    list_filter = ["version"]
+    list_select_related = ["version"]
+
+
+class ContentInline(admin.TabularInline):
+    extra = 0
+    form = ContentForm
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.version.is_draft)
+
+    has_add_permission = has_change_permission
+    has_delete_permission = has_change_permission
+
+
+class ChoiceInline(ContentInline):
+    model = m.Choice
+    fields = ["version", "position", "value", "label", "help"]
+
+
+@admin.register(m.Question)
+class QuestionAdmin(ContentAdmin):
+    list_display = ["code", "text", "type", "section", "version"]
+    search_fields = ["code", "text"]
+    inlines = [ChoiceInline]
+
+
+@admin.register(m.Section)
+class SectionAdmin(ContentAdmin):
+    list_display = ["code", "title", "position", "version"]
+    search_fields = ["code", "title"]
+
+
+@admin.register(m.Fact)
+class FactAdmin(ContentAdmin):
+    list_display = ["name", "label", "type", "position", "version"]
+    search_fields = ["name", "label", "expr"]
+
+
+class OutcomeValueInline(ContentInline):
+    model = m.OutcomeValue
+    fields = ["version", "position", "value", "label", "description"]
+
+
+class OutcomeRuleInline(ContentInline):
+    model = m.OutcomeRule
+    fields = ["version", "position", "when", "value", "reason"]
+
+
+@admin.register(m.Outcome)
+class OutcomeAdmin(ContentAdmin):
+    list_display = ["name", "title", "version"]
+    inlines = [OutcomeValueInline, OutcomeRuleInline]
+
+
+@admin.register(m.Obligation)
+class ObligationAdmin(ContentAdmin):
+    list_display = ["code", "label", "title", "version"]
+    search_fields = ["code", "label", "title"]
+
+
+@admin.register(m.Deadline)
+class DeadlineAdmin(ContentAdmin):
+    list_display = ["key", "label", "version"]
+
+
+@admin.register(m.Flag)
+class FlagAdmin(ContentAdmin):
+    list_display = ["code", "title", "version"]
+    search_fields = ["code", "title"]
+
+
+class CommitmentInline(ContentInline):
+    model = m.Commitment
+    fields = ["version", "position", "number", "title"]
+
+
+@admin.register(m.CodeChapter)
+class CodeChapterAdmin(ContentAdmin):
+    list_display = ["code", "title", "version"]
+    inlines = [CommitmentInline]
+
+
+class MeasureInline(ContentInline):
+    model = m.Measure
+    fields = ["version", "position", "code", "title"]
+
+
+@admin.register(m.Commitment)
+class CommitmentAdmin(ContentAdmin):
+    list_display = ["number", "title", "chapter", "version"]
+    inlines = [MeasureInline]
+
+
+@admin.register(m.Measure)
+class MeasureAdmin(ContentAdmin):
+    list_display = ["code", "title", "commitment", "version"]
+    search_fields = ["code", "title"]
+
+
+@admin.register(m.Source)
+class SourceAdmin(ContentAdmin):
+    list_display = ["code", "title", "confidence", "version"]
+
+
+@admin.register(m.Constant)
+class ConstantAdmin(ContentAdmin):
+    list_display = ["name", "value", "version"]
+
+
+@admin.register(m.Scenario)
+class ScenarioAdmin(ContentAdmin):
+    list_display = ["code", "description", "version"]
+    search_fields = ["code", "description"]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="YAML file", help_text="The format of questionnaire/content/gpai.yaml.")
+
+
+class PreviewForm(forms.Form):
+    answers = forms.CharField(widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
+                              help_text='A JSON object of question code to value, e.g. {"role": "developer"}')
+
+
+@admin.register(m.QuestionnaireVersion)
+class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
+    form = forms.ModelForm
+    list_display = ["label", "slug", "status", "short_hash", "created_at", "published_at", "published_by"]
+    list_filter = ["status", "slug"]
+    readonly_fields = ["status", "content_hash", "based_on", "created_at", "created_by", "published_at",
+                       "published_by", "tools"]
+    fields = ["slug", "label", "title", "rulebook_date", *readonly_fields]
+    change_list_template = "admin/questionnaire/version_changelist.html"
+
+    @admin.display(description="content hash")
+    def short_hash(self, obj):
+        return obj.content_hash[:19] if obj.content_hash else "–"
+
+    @admin.display(description="authoring")
+    def tools(self, obj):
+        if obj.pk is None:
+            return "–"
+        links = [("preview", "Preview"), ("diff", "Diff with the current version"), ("export", "Export YAML")]
+        if obj.is_draft:
+            links = [("validate", "Validate"), ("publish", "Publish"), *links]
+        else:
+            links = [("clone", "Clone into a draft"), *links]
+        return format_html(" · ".join(f'<a href="{{}}">{label}</a>' for _, label in links),
+                           *[reverse(f"admin:questionnaire_version_{name}", args=[obj.pk]) for name, _ in links])
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/clone/", view(self.clone_view), name="questionnaire_version_clone"),
+            path("<int:pk>/validate/", view(self.validate_view), name="questionnaire_version_validate"),
+            path("<int:pk>/publish/", view(self.publish_view), name="questionnaire_version_publish"),
+            path("<int:pk>/preview/", view(self.preview_view), name="questionnaire_version_preview"),
+            path("<int:pk>/diff/", view(self.diff_view), name="questionnaire_version_diff"),
+            path("<int:pk>/export/", view(self.export_view), name="questionnaire_version_export"),
+            path("import/", view(self.import_view), name="questionnaire_version_import"),
+            *super().get_urls(),
+        ]
+
+    def _version(self, request, pk) -> m.QuestionnaireVersion:
+        return get_object_or_404(m.QuestionnaireVersion, pk=pk)
+
+    def _render(self, request, template, context):
+        return render(request, template, {**self.admin_site.each_context(request), "opts": self.model._meta,
+                                          **context})
+
+    def _problems(self, version, problems):
+        return [{"where": p.where, "message": p.message, "link": problem_link(version, p.where)} for p in problems]
+
+    def clone_view(self, request, pk):
+        if request.method != "POST":
+            return self._render(request, "admin/questionnaire/confirm.html", {
+                "title": "Clone into a draft", "version": self._version(request, pk),
+                "text": "A new draft with the same content will be created for you to edit."})
+        draft = clone_version(self._version(request, pk), user=request.user)
+        self.log_addition(request, draft, [{"added": {}}])
+        messages.success(request, f"Draft {draft.label} created.")
+        return HttpResponseRedirect(reverse("admin:questionnaire_questionnaireversion_change", args=[draft.pk]))
+
+    def validate_view(self, request, pk):
+        version = self._version(request, pk)
+        problems = lint(spec_for(version))
+        return self._render(request, "admin/questionnaire/problems.html", {
+            "title": f"Validation of {version}", "version": version, "problems": self._problems(version, problems)})
+
+    def publish_view(self, request, pk):
+        version = self._version(request, pk)
+        if request.method != "POST":
+            return self._render(request, "admin/questionnaire/confirm.html", {
+                "title": f"Publish {version.label}", "version": version,
+                "text": "Every check runs first. On success this version becomes the current one; the current "
+                        "version is retired; existing assessments keep the version they were answered with."})
+        try:
+            publish(version, user=request.user)
+        except ContentInvalid as exc:
+            return self._render(request, "admin/questionnaire/problems.html", {
+                "title": f"{version.label} cannot be published", "version": version,
+                "problems": self._problems(version, exc.problems)})
+        self.log_change(request, version, f"Published {version.label}")
+        messages.success(request, f"{version.label} is published and current.")
+        return HttpResponseRedirect(reverse("admin:questionnaire_questionnaireversion_changelist"))
+
+    def preview_view(self, request, pk):
+        version = self._version(request, pk)
+        spec = spec_for(version)
+        form = PreviewForm(request.POST or None)
+        result, error = None, None
+        if request.method == "POST" and form.is_valid():
+            try:
+                raw = json.loads(form.cleaned_data["answers"])
+                if not isinstance(raw, dict):
+                    raise ValueError("expected a JSON object")
+                result = evaluate(spec, parse_answers(spec, raw)).to_json()
+            except (ValueError, AnswerError) as exc:
+                error = str(exc)
+        return self._render(request, "admin/questionnaire/preview.html", {
+            "title": f"Preview of {version}", "version": version, "form": form, "error": error,
+            "result": json.dumps(result, indent=2, ensure_ascii=False) if result else None,
+            "sections": spec.sections})
+
+    def diff_view(self, request, pk):
+        version = self._version(request, pk)
+        against_id = request.GET.get("against")
+        others = m.QuestionnaireVersion.objects.exclude(pk=version.pk)
+        other = others.filter(pk=against_id).first() if against_id else (
+            others.filter(status=m.VersionStatus.PUBLISHED).first() or version.based_on)
+        context = {"title": f"What changed in {version.label}", "version": version, "other": other,
+                   "others": others}
+        if other is not None:
+            old, new = spec_for(other), spec_for(version)
+            context["changes"] = diff_specs(old, new)
+            context["impacts"] = impact(old, new)
+        return self._render(request, "admin/questionnaire/diff.html", context)
+
+    def export_view(self, request, pk):
+        version = self._version(request, pk)
+        response = HttpResponse(export_yaml(spec_for(version)), content_type="application/yaml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{version.slug}-{version.label}.yaml"'
+        return response
+
+    def import_view(self, request: HttpRequest):
+        form = ImportForm(request.POST or None, request.FILES or None)
+        problems = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                text = form.cleaned_data["file"].read().decode("utf-8")
+                spec = checked_spec(parse_content_text(text, form.cleaned_data["file"].name))
+                if m.QuestionnaireVersion.objects.filter(slug=spec.slug, label=spec.version).exists():
+                    raise ValidationError(f"version {spec.version} exists already: change `version:` in the file")
+                draft = create_draft(spec, user=request.user)
+            except UnicodeDecodeError:
+                form.add_error("file", "The file is not UTF-8 text.")
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            except ContentInvalid as exc:
+                problems = [{"where": p.where, "message": p.message, "link": None} for p in exc.problems]
+            else:
+                self.log_addition(request, draft, [{"added": {}}])
+                messages.success(request, f"Imported as draft {draft.label}.")
+                return HttpResponseRedirect(reverse("admin:questionnaire_questionnaireversion_change",
+                                                    args=[draft.pk]))
+        return self._render(request, "admin/questionnaire/import.html", {
+            "title": "Import a questionnaire (YAML)", "form": form, "problems": problems})
+
+
+@admin.register(m.Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["ai_model", "organisation", "status", "questionnaire_version", "created_at", "completed_at"]
+    list_filter = ["status", "questionnaire_version"]
+    list_select_related = ["ai_model", "organisation", "questionnaire_version"]
+    readonly_fields = [f.name for f in m.Assessment._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+

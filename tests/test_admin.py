@@ -1,0 +1,152 @@
+"""Authoring in the admin: pages, read-only published versions, validation on publish, diff and impact."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from questionnaire import models as m
+from questionnaire.services import clone_version
+
+from .test_gap import completed
+from .wizard_driver import make_member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser("root", "root@example.org", "correct horse battery staple")
+
+
+@pytest.fixture
+def draft(published, superuser):
+    return clone_version(published, user=superuser)
+
+
+def test_every_admin_page_answers_200(client, superuser, draft):
+    client.force_login(superuser)
+    for model, model_admin in admin.site._registry.items():
+        info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        assert client.get(reverse(f"{info}_changelist")).status_code == 200, info
+        if model_admin.has_add_permission(type("R", (), {"user": superuser})()):
+            assert client.get(reverse(f"{info}_add")).status_code == 200, info
+        obj = model._default_manager.first()
+        if obj is not None:
+            assert client.get(reverse(f"{info}_change", args=[obj.pk])).status_code == 200, info
+    for name in ("validate", "preview", "diff", "export", "clone", "publish"):
+        assert client.get(reverse(f"admin:questionnaire_version_{name}", args=[draft.pk])).status_code == 200
+    assert client.get(reverse("admin:questionnaire_version_import")).status_code == 200
+
+
+def test_published_content_is_read_only_in_the_admin(client, superuser, published):
+    client.force_login(superuser)
+    question = m.Question.objects.filter(version=published).get(code="role")
+    url = reverse("admin:questionnaire_question_change", args=[question.pk])
+    page = client.get(url).content.decode()
+    assert 'name="text"' not in page  # shown, not editable
+    response = client.post(url, {"text": "Changed"})
+    assert response.status_code == 403
+    question.refresh_from_db()
+    assert question.text != "Changed"
+    version_url = reverse("admin:questionnaire_questionnaireversion_change", args=[published.pk])
+    assert client.post(version_url, {"title": "x"}).status_code == 403
+
+
+def test_expression_errors_on_save_name_the_problem_and_known_names(client, superuser, draft):
+    client.force_login(superuser)
+    fact = m.Fact.objects.get(version=draft, name="is_deployer")
+    url = reverse("admin:questionnaire_fact_change", args=[fact.pk])
+    data = {"version": draft.pk, "position": fact.position, "name": fact.name, "label": fact.label,
+            "type": fact.type}
+    page = client.post(url, {**data, "expr": "rolle == 'x'"}).content.decode()
+    assert "Unknown name: rolle" in page and "Known names:" in page and "role" in page
+    page = client.post(url, {**data, "expr": "role =="}).content.decode()
+    assert "syntax error" in page
+    assert client.post(url, {**data, "expr": 'role == "deployer_only"'}).status_code == 302
+
+
+def _publish(client, version):
+    return client.post(reverse("admin:questionnaire_version_publish", args=[version.pk]))
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda v: m.Fact.objects.filter(version=v, name="is_deployer").update(expr="role =="),
+         "fact is_deployer"),
+        (lambda v: m.Obligation.objects.filter(version=v, code="ART54").update(applies_if="gpai_provider and nope"),
+         "unknown name “nope”"),
+        (lambda v: m.Question.objects.filter(version=v, code="places_under_own_name").update(
+            visible_if="training_compute_flop is not None"), "is not known yet here"),
+        (lambda v: m.Question.objects.filter(version=v, code="monetised").update(
+            visible_if='licence_type == "foss" and licence_type == "none"'), "can never be reached"),
+        (lambda v: m.Constant.objects.filter(version=v, name="sr_threshold").update(value=2e25), "scenario T05"),
+    ],
+)
+def test_publishing_a_broken_draft_is_refused_with_the_error(client, superuser, published, draft, mutate, expected):
+    client.force_login(superuser)
+    mutate(draft)
+    response = _publish(client, draft)
+    page = response.content.decode()
+    assert "cannot be published" in page and expected in page
+    assert re.search(r'<a href="/admin/questionnaire/\w+/\d+/change/">', page)  # linked to the object to fix
+    draft.refresh_from_db()
+    assert draft.is_draft
+    assert m.QuestionnaireVersion.objects.get(status="published") == published
+
+
+def test_publishing_a_good_draft_makes_it_current_and_keeps_assessments(client, superuser, published, draft,
+                                                                       django_user_model):
+    user, organisation = make_member(django_user_model, "ann")
+    assessment = completed(organisation, user, "T01")
+    client.force_login(superuser)
+    m.Question.objects.filter(version=draft, code="role").update(help="Clearer help.")
+    response = _publish(client, draft)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    published.refresh_from_db()
+    assert draft.status == "published" and draft.published_by == superuser
+    assert published.status == "retired"
+    assessment.refresh_from_db()
+    assert assessment.questionnaire_version == published
+
+
+def test_diff_of_one_threshold_lists_exactly_the_changed_results(client, superuser, published, draft,
+                                                                 django_user_model):
+    user, organisation = make_member(django_user_model, "ann")
+    near = completed(organisation, user, "T05", name="Near")  # 1.05e25: systemic at 1e25, not at 1.1e25
+    far = completed(organisation, user, "T06", name="Far")  # 3.8e25: systemic either way
+    m.Constant.objects.filter(version=draft, name="sr_threshold").update(value=1.1e25)
+    client.force_login(superuser)
+    page = client.get(reverse("admin:questionnaire_version_diff", args=[draft.pk]),
+                      {"against": published.pk}).content.decode()
+    assert "sr_threshold" in page
+    impacted = set(re.findall(r'data-impact="([^"]+)"', page))
+    assert impacted == {"scenario:T05", f"assessment:{near.pk}"}
+    assert f"assessment:{far.pk}" not in impacted
+
+
+def test_import_yaml_creates_a_draft_and_errors_name_the_line(client, superuser, published, settings):
+    client.force_login(superuser)
+    url = reverse("admin:questionnaire_version_import")
+    text = settings.QUESTIONNAIRE_CONTENT.read_text().replace('version: "2025.1"', 'version: "2026.1"')
+    response = client.post(url, {"file": SimpleUploadedFile("gpai.yaml", text.encode())})
+    assert response.status_code == 302
+    assert m.QuestionnaireVersion.objects.get(label="2026.1").is_draft
+    broken = "slug: gpai\nversion: x\nsections:\n  - code: [oops\n"
+    page = client.post(url, {"file": SimpleUploadedFile("bad.yaml", broken.encode())}).content.decode()
+    assert "bad.yaml line 5" in page and "not valid YAML" in page
+
+
+def test_preview_evaluates_an_answer_set(client, superuser, draft):
+    client.force_login(superuser)
+    url = reverse("admin:questionnaire_version_preview", args=[draft.pk])
+    page = client.post(url, {"answers": '{"role": "deployer_only"}'}).content.decode()
+    assert "OUT_OF_SCOPE" in page and "deployer" in page
+    page = client.post(url, {"answers": '{"role": "king"}'}).content.decode()
+    assert "not one of" in page
