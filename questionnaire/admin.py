@@ -113,7 +113,7 @@ class ContentAdmin(FrozenAwareMixin, admin.ModelAdmin):
     list_select_related = ["version"]
 
 
-class ContentInline(admin.TabularInline):
+class ContentInline(admin.StackedInline):
     extra = 0
     form = ContentForm
 
