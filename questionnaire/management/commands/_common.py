@@ -51,3 +51,17 @@ def published_spec(stderr) -> Spec:
         return canonical_spec()
     except ContentInvalid as exc:
         raise CommandError(f"the questionnaire content does not validate:\n{exc}") from None
+
+
+def read_answer_set(path: str, stderr):
+    """(spec, parsed answers) for an answer-set file; exit 2 naming the problem on bad input."""
+    from ...engine import AnswerError, parse_answers
+
+    raw = read_json_input(path)
+    if not isinstance(raw, dict):
+        raise input_error("the answer set must be a JSON object of question code to value")
+    spec = published_spec(stderr)
+    try:
+        return spec, parse_answers(spec, raw)
+    except AnswerError as exc:
+        raise input_error(f"answer “{exc.code}”: {exc.message}") from None

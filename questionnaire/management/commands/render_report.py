@@ -13,9 +13,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from ...engine import AnswerError, evaluate, parse_answers
+from ...engine import evaluate
 from ...services.assessments import build_snapshot, snapshot_hash
-from ._common import input_error, published_spec, read_json_input
+from ._common import read_answer_set
 
 
 class Command(BaseCommand):
@@ -30,14 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--by", default="command line", help="who completed the assessment")
 
     def handle(self, *args, **options) -> None:
-        raw = read_json_input(options["input"])
-        if not isinstance(raw, dict):
-            raise input_error("the answer set must be a JSON object of question code to value")
-        spec = published_spec(self.stderr)
-        try:
-            answers = parse_answers(spec, raw)
-        except AnswerError as exc:
-            raise input_error(f"answer “{exc.code}”: {exc.message}") from None
+        spec, answers = read_answer_set(options["input"], self.stderr)
         now = timezone.now()
         result = evaluate(spec, answers, today=timezone.localdate())
         stored = {code: (value.isoformat() if hasattr(value, "isoformat") else value)
