@@ -252,7 +252,8 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
     def tools(self, obj):
         if obj.pk is None:
             return "–"
-        links = [("preview", "Preview"), ("diff", "Diff with the current version"), ("export", "Export YAML")]
+        links = [("preview", "Preview"), ("diff", "Diff with the current version"), ("export", "Export YAML"),
+                 ("history", "Who changed what")]
         if obj.is_draft:
             links = [("validate", "Validate"), ("publish", "Publish"), *links]
         else:
@@ -269,6 +270,7 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
             path("<int:pk>/preview/", view(self.preview_view), name="questionnaire_version_preview"),
             path("<int:pk>/diff/", view(self.diff_view), name="questionnaire_version_diff"),
             path("<int:pk>/export/", view(self.export_view), name="questionnaire_version_export"),
+            path("<int:pk>/changes/", view(self.history_view), name="questionnaire_version_history"),
             path("import/", view(self.import_view), name="questionnaire_version_import"),
             *super().get_urls(),
         ]
@@ -353,6 +355,25 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
         response = HttpResponse(export_yaml(spec_for(version)), content_type="application/yaml; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{version.slug}-{version.label}.yaml"'
         return response
+
+    def history_view(self, request, pk):
+        """Every admin change to this version and its content (who, what, when), newest first."""
+        from django.contrib.admin.models import LogEntry
+        from django.contrib.contenttypes.models import ContentType
+
+        version = self._version(request, pk)
+        entries = []
+        content_models = [model for model in admin.site._registry if issubclass(model, m.VersionContent)]
+        for model in content_models:
+            ids = [str(pk) for pk in model.objects.filter(version=version).values_list("pk", flat=True)]
+            if ids:
+                entries += LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model),
+                                                   object_id__in=ids).select_related("user", "content_type")
+        entries += LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(m.QuestionnaireVersion),
+                                           object_id=str(version.pk)).select_related("user", "content_type")
+        entries.sort(key=lambda e: e.action_time, reverse=True)
+        return self._render(request, "admin/questionnaire/history.html", {
+            "title": f"Changes to {version}", "version": version, "entries": entries[:500]})
 
     def import_view(self, request: HttpRequest):
         form = ImportForm(request.POST or None, request.FILES or None)

@@ -150,3 +150,13 @@ def test_preview_evaluates_an_answer_set(client, superuser, draft):
     assert "OUT_OF_SCOPE" in page and "deployer" in page
     page = client.post(url, {"answers": '{"role": "king"}'}).content.decode()
     assert "not one of" in page
+
+
+def test_history_shows_who_changed_what_in_a_draft(client, superuser, draft):
+    client.force_login(superuser)
+    fact = m.Fact.objects.get(version=draft, name="is_deployer")
+    client.post(reverse("admin:questionnaire_fact_change", args=[fact.pk]), {
+        "version": draft.pk, "position": fact.position, "name": fact.name, "label": "Deployer only",
+        "type": fact.type, "expr": fact.expr})
+    page = client.get(reverse("admin:questionnaire_version_history", args=[draft.pk])).content.decode()
+    assert "root" in page and "is_deployer" in page and "Changed Label" in page
