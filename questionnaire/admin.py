@@ -24,6 +24,7 @@ from .services import ContentInvalid, create_draft, export_yaml, parse_content_t
 from .services.authoring import clone_version, diff_specs, impact
 from .services.content import checked_spec
 from .spec import spec_for
+from .translations import is_stale, source_texts, text_hash
 
 EXPRESSION_FIELDS = {"visible_if", "expr", "when", "applies_if", "value"}
 
@@ -223,6 +224,47 @@ class ConstantAdmin(ContentAdmin):
 class ScenarioAdmin(ContentAdmin):
     list_display = ["code", "description", "version"]
     search_fields = ["code", "description"]
+
+
+class TranslationForm(forms.ModelForm):
+    class Meta:
+        model = m.Translation
+        fields = ["version", "position", "target", "language", "text"]
+
+    def clean(self):
+        data = super().clean()
+        version, target = data.get("version"), data.get("target")
+        if version is not None and target:
+            texts = source_texts(spec_for(version))
+            if target not in texts:
+                self.add_error("target", f"“{target}” is not a text of this version. Examples: "
+                                         f"{', '.join(list(texts)[:8])}")
+        return data
+
+    def save(self, commit=True):
+        # translating records the source text it was made from; a later change of that text makes it stale
+        texts = source_texts(spec_for(self.instance.version))
+        self.instance.source_hash = text_hash(texts.get(self.instance.target, ""))
+        return super().save(commit)
+
+
+@admin.register(m.Translation)
+class TranslationAdmin(ContentAdmin):
+    form = TranslationForm
+    list_display = ["target", "language", "version", "stale"]
+    list_filter = ["version", "language"]
+    search_fields = ["target", "text"]
+
+    def changelist_view(self, request, extra_context=None):
+        self._texts = {}  # source texts per version, built once per page
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(boolean=True, description="stale (source changed)")
+    def stale(self, obj):
+        cache = getattr(self, "_texts", {})
+        if obj.version_id not in cache:
+            cache[obj.version_id] = source_texts(spec_for(obj.version))
+        return is_stale(cache[obj.version_id], obj.target, obj.source_hash)
 
 
 class ImportForm(forms.Form):

@@ -160,3 +160,27 @@ def test_history_shows_who_changed_what_in_a_draft(client, superuser, draft):
         "type": fact.type, "expr": fact.expr})
     page = client.get(reverse("admin:questionnaire_version_history", args=[draft.pk])).content.decode()
     assert "root" in page and "is_deployer" in page and "Changed Label" in page
+
+
+def test_translations_become_stale_when_the_source_changes(client, superuser, draft):
+    from questionnaire.spec import spec_for
+    from questionnaire.translations import is_stale, source_texts
+
+    client.force_login(superuser)
+    response = client.post(reverse("admin:questionnaire_translation_add"), {
+        "version": draft.pk, "position": 0, "target": "question:role:text", "language": "de",
+        "text": "In welcher Beziehung steht Ihre Organisation zum Modell?"})
+    assert response.status_code == 302
+    translation = m.Translation.objects.get()
+    assert not is_stale(source_texts(spec_for(draft)), translation.target, translation.source_hash)
+    page = client.get(reverse("admin:questionnaire_translation_changelist")).content.decode()
+    assert 'alt="False"' in page  # not stale
+    m.Question.objects.filter(version=draft, code="role").update(text="How are you related to the model?")
+    assert is_stale(source_texts(spec_for(draft)), translation.target, translation.source_hash)
+    page = client.get(reverse("admin:questionnaire_translation_changelist")).content.decode()
+    assert 'alt="True"' in page
+    bad = client.post(reverse("admin:questionnaire_translation_add"), {
+        "version": draft.pk, "position": 0, "target": "question:nope:text", "language": "de", "text": "x"})
+    assert "is not a text of this version" in bad.content.decode()
+    copy = clone_version(draft, user=superuser)
+    assert m.Translation.objects.filter(version=copy, target="question:role:text").exists()

@@ -22,6 +22,7 @@ from .content import (
     Scenario,
     Section,
     Source,
+    Translation,
     VersionContent,
     VersionStatus,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "SignatoryChoice",
     "SignatoryStatus",
     "Source",
+    "Translation",
     "VersionContent",
     "VersionStatus",
 ]

@@ -23,7 +23,13 @@ def clone_version(version: m.QuestionnaireVersion, *, user=None, label: str | No
         taken = set(m.QuestionnaireVersion.objects.filter(slug=version.slug, label__startswith=base)
                     .values_list("label", flat=True))
         label = base if base not in taken else next(f"{base}{n}" for n in range(2, 1000) if f"{base}{n}" not in taken)
-    return create_draft(spec_for(version), user=user, based_on=version, label=label)
+    draft = create_draft(spec_for(version), user=user, based_on=version, label=label)
+    m.Translation.objects.bulk_create(
+        m.Translation(version=draft, position=t.position, target=t.target, language=t.language, text=t.text,
+                      source_hash=t.source_hash)
+        for t in m.Translation.objects.filter(version=version)
+    )
+    return draft
 
 
 @dataclass(frozen=True)
