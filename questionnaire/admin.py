@@ -19,7 +19,7 @@ from django.utils.html import format_html
 
 from . import models as m
 from .engine import AnswerError, ExpressionError, evaluate, lint, parse_answers
-from .engine.expressions import FUNCTIONS, compile_expression
+from .engine.expressions import FUNCTIONS, compile_expression, string_literals
 from .services import ContentInvalid, create_draft, export_yaml, parse_content_text, publish
 from .services.authoring import clone_version, diff_specs, impact
 from .services.content import checked_spec
@@ -84,6 +84,24 @@ class ContentForm(forms.ModelForm):
                 shown = ", ".join(sorted(names))
                 self.add_error(field, f"Unknown name{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
                                       f"Known names: {shown}. Functions: {', '.join(sorted(FUNCTIONS))}.")
+            if isinstance(self.instance, m.Fact):
+                position = data.get("position", self.instance.position)
+                later = sorted(m.Fact.objects.filter(version=version, name__in=compiled.names,
+                                                     position__gte=position).exclude(pk=self.instance.pk)
+                               .values_list("name", flat=True))
+                if later:
+                    self.add_error(field, f"{', '.join(later)} {'is' if len(later) == 1 else 'are'} defined after "
+                                          "this fact; a fact may only use earlier facts.")
+            choices = {}
+            for question in m.Question.objects.filter(version=version, type__in=["single_choice",
+                                                                                "multiple_choice"]):
+                choices[question.code] = set(m.Choice.objects.filter(question=question).values_list("value",
+                                                                                                      flat=True))
+            for name, literals in string_literals(compiled.tree):
+                wrong = [lit for lit in literals if name in choices and lit not in choices[name]]
+                if wrong:
+                    self.add_error(field, f"{', '.join(map(repr, wrong))} is not a choice of {name} "
+                                          f"({', '.join(sorted(choices[name]))}).")
         return data
 
 
@@ -364,19 +382,23 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
         version = self._version(request, pk)
         spec = spec_for(version)
         form = PreviewForm(request.POST or None)
-        result, error = None, None
+        result, error, walk = None, None, []
         if request.method == "POST" and form.is_valid():
             try:
                 raw = json.loads(form.cleaned_data["answers"])
                 if not isinstance(raw, dict):
                     raise ValueError("expected a JSON object")
-                result = evaluate(spec, parse_answers(spec, raw)).to_json()
+                evaluated = evaluate(spec, parse_answers(spec, raw))
+                result = evaluated.to_json()
+                # the pages a respondent with these answers would see, in order
+                walk = [{"section": s, "questions": [q for q in s.questions if q.code in evaluated.visible_questions]}
+                        for s in spec.sections if s.code in evaluated.visible_sections]
             except (ValueError, AnswerError) as exc:
                 error = str(exc)
         return self._render(request, "admin/questionnaire/preview.html", {
             "title": f"Preview of {version}", "version": version, "form": form, "error": error,
             "result": json.dumps(result, indent=2, ensure_ascii=False) if result else None,
-            "sections": spec.sections})
+            "sections": spec.sections, "walk": walk})
 
     def diff_view(self, request, pk):
         version = self._version(request, pk)

@@ -184,3 +184,24 @@ def test_translations_become_stale_when_the_source_changes(client, superuser, dr
     assert "is not a text of this version" in bad.content.decode()
     copy = clone_version(draft, user=superuser)
     assert m.Translation.objects.filter(version=copy, target="question:role:text").exists()
+
+
+def test_expression_checks_on_save_forward_reference_and_choice_values(client, superuser, draft):
+    client.force_login(superuser)
+    fact = m.Fact.objects.get(version=draft, name="is_deployer")
+    url = reverse("admin:questionnaire_fact_change", args=[fact.pk])
+    data = {"version": draft.pk, "position": fact.position, "name": fact.name, "label": fact.label,
+            "type": fact.type}
+    page = client.post(url, {**data, "expr": "systemic_risk"}).content.decode()
+    assert "systemic_risk is defined after this fact" in page
+    page = client.post(url, {**data, "expr": 'role == "deployer"'}).content.decode()
+    assert "&#x27;deployer&#x27; is not a choice of role" in page
+
+
+def test_preview_walks_the_pages_a_respondent_would_see(client, superuser, draft):
+    client.force_login(superuser)
+    url = reverse("admin:questionnaire_version_preview", args=[draft.pk])
+    answers = '{"role": "downstream_modifier", "eu_market_placement": "yes"}'
+    page = client.post(url, {"answers": answers}).content.decode()
+    assert 'data-question="modification_compute_flop"' in page
+    assert 'data-question="training_compute_flop"' not in page
