@@ -6,6 +6,7 @@ from .wizard import wizard_view
 urlpatterns = [
     path("", views.start, name="start"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("assessments/", views.dashboard, name="dashboard"),
     path("assessments/new/", views.new_assessment, name="new_assessment"),
     path("models/<uuid:model_id>/", views.model_detail, name="model_detail"),

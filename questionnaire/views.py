@@ -48,6 +48,28 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: the database answers and the task queue's table can be read (database backend)."""
+    checks = {"database": "ok", "tasks": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        checks["database"] = "unavailable"
+    from django.conf import settings
+
+    if settings.TASKS_BACKEND == "database":
+        try:
+            from django_tasks_db.models import DBTaskResult
+
+            DBTaskResult.objects.exists()
+        except DatabaseError:
+            checks["tasks"] = "unavailable"
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ready" if ready else "not ready", **checks}, status=200 if ready else 503)
+
+
 # ---------------------------------------------------------------- dashboard and models
 
 

@@ -36,3 +36,32 @@ def test_security_headers(client):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_readyz_checks_database_and_task_queue(client, settings):
+    assert client.get("/readyz").json() == {"status": "ready", "database": "ok", "tasks": "ok"}
+    settings.TASKS_BACKEND = "database"
+    assert client.get("/readyz").status_code == 200
+
+
+def test_request_id_is_returned_and_logged(client):
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="abc12345-proxy")
+    assert response["X-Request-ID"] == "abc12345-proxy"
+    generated = client.get("/healthz", HTTP_X_REQUEST_ID="bad id!")["X-Request-ID"]
+    assert len(generated) == 32 and generated != "bad id!"
+
+
+def test_json_log_lines_carry_the_request_id():
+    import json
+    import logging
+
+    from compliance_checker.observability import JsonFormatter, RequestIdFilter, request_id
+
+    token = request_id.set("rid-123456")
+    try:
+        record = logging.LogRecord("gpai", logging.WARNING, __file__, 1, "hello %s", ("world",), None)
+        RequestIdFilter().filter(record)
+        line = json.loads(JsonFormatter().format(record))
+    finally:
+        request_id.reset(token)
+    assert line["message"] == "hello world" and line["request_id"] == "rid-123456" and line["level"] == "WARNING"
