@@ -4,7 +4,7 @@ import secrets
 
 from django.contrib import admin
 
-from .models import Invitation, Membership, Organisation
+from .models import AuditEvent, Invitation, Membership, Organisation
 
 
 class MembershipInline(admin.TabularInline):
@@ -52,3 +52,22 @@ class InvitationAdmin(admin.ModelAdmin):
         if not change and obj.invited_by_id is None:
             obj.invited_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is written by the application, never edited."""
+
+    list_display = ["created_at", "action", "user", "organisation", "target", "ip"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["target", "user__username", "organisation__name", "request_id"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -64,3 +64,30 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} to {self.organisation}"
+
+
+class AuditEvent(models.Model):
+    ACTIONS = [
+        ("sign_in", "Signed in"), ("sign_out", "Signed out"), ("sign_in_failed", "Sign-in failed"),
+        ("export", "Exported answers and result"), ("report_download", "Downloaded a report"),
+        ("documentation_export", "Exported the Model Documentation Form"),
+        ("evidence_download", "Downloaded an evidence file"), ("publish", "Published a questionnaire version"),
+        ("member_invited", "Invited a member"), ("member_joined", "Joined an organisation"),
+        ("member_role_changed", "Changed a member's role"), ("member_removed", "Removed a member"),
+    ]
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=40, choices=ACTIONS)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="audit_events")
+    target = models.CharField(max_length=300, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target}"

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
 from .access import SESSION_KEY, current_membership, membership_for
+from .audit import audit
 from .forms import (
     InvitationChoiceForm,
     InvitedAccountForm,
@@ -101,6 +102,8 @@ def invite_member(request: HttpRequest) -> HttpResponse:
         return _organisation_page(request, membership, invite_form=form)
     services.send_invitation(invitation, request.build_absolute_uri(
         reverse("accept_invitation", args=[invitation.token])))
+    audit(request, "member_invited", target=f"{invitation.email} as {invitation.role}",
+          organisation=membership.organisation)
     messages.success(request, f"We have sent an invitation to {invitation.email}.")
     return redirect("organisation")
 
@@ -119,6 +122,8 @@ def change_member_role(request: HttpRequest) -> HttpResponse:
         services.change_role(member, role)
     except services.MembershipError as error:
         return _organisation_page(request, membership, errors=[str(error)])
+    audit(request, "member_role_changed", target=f"{member.user.get_username()} to {member.role}",
+          organisation=membership.organisation)
     messages.success(request, f"{member.user.get_username()} is now {_as_role(member.role)}.")
     return redirect("organisation")
 
@@ -135,6 +140,7 @@ def remove_member(request: HttpRequest) -> HttpResponse:
         services.remove_member(member)
     except services.MembershipError as error:
         return _organisation_page(request, membership, errors=[str(error)])
+    audit(request, "member_removed", target=member.user.get_username(), organisation=membership.organisation)
     messages.success(request, f"{member.user.get_username()} is no longer a member of {membership.organisation.name}.")
     return redirect("organisation")
 
@@ -203,6 +209,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _joined(request: HttpRequest, membership: Membership) -> HttpResponse:
+    audit(request, "member_joined", target=f"{membership.user.get_username()} as {membership.role}",
+          organisation=membership.organisation)
     _act_for(request, membership)
     messages.success(request, f"You are now a member of {membership.organisation.name}, "
                               f"as {_as_role(membership.role)}.")

@@ -17,6 +17,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 
+from accounts.audit import audit
+
 from . import models as m
 from .engine import AnswerError, ExpressionError, evaluate, lint, parse_answers
 from .engine.expressions import FUNCTIONS, compile_expression, string_literals
@@ -375,6 +377,7 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
                 "title": f"{version.label} cannot be published", "version": version,
                 "problems": self._problems(version, exc.problems)})
         self.log_change(request, version, f"Published {version.label}")
+        audit(request, "publish", target=f"{version.slug} {version.label} ({version.content_hash[:19]})")
         messages.success(request, f"{version.label} is published and current.")
         return HttpResponseRedirect(reverse("admin:questionnaire_questionnaireversion_changelist"))
 

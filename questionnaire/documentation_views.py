@@ -13,6 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
+from accounts.audit import audit
+
 from .access import assessment_for, can_edit
 from .documentation import AUDIENCES, audience_document, documentation_form
 from .services.documentation import DocumentationConflictError, documentation_for, save_documentation
@@ -62,6 +64,7 @@ def documentation_export(request: HttpRequest, assessment_id, audience: str, fmt
     document = audience_document(audience, documentation.values, model=assessment.ai_model.name,
                                  organisation=assessment.organisation.name, version=documentation.revision)
     filename = f"model-documentation-{audience}-{assessment.pk}"
+    audit(request, "documentation_export", target=f"{filename}.{fmt}", organisation=assessment.organisation)
     if fmt == "json":
         response = HttpResponse(json.dumps(document, indent=2, ensure_ascii=False),
                                 content_type="application/json; charset=utf-8")

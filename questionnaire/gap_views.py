@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import current_membership
+from accounts.audit import audit
 from accounts.models import Membership
 
 from .access import assessment_for, can_edit
@@ -178,6 +179,8 @@ def evidence_file(request: HttpRequest, assessment_id, file_id) -> FileResponse:
     evidence = EvidenceFile.objects.filter(pk=file_id, item__assessment=assessment).first()
     if evidence is None:
         raise Http404
+    audit(request, "evidence_download", target=f"{evidence.name} ({evidence.sha256[:12]})",
+          organisation=assessment.organisation)
     response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name,
                             content_type=evidence.content_type)
     response["X-Content-Type-Options"] = "nosniff"

@@ -13,6 +13,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.audit import audit
+
 from .access import assessment_for
 from .models import Report, ReportStatus
 from .tasks import request_report, retry_report
@@ -32,6 +34,8 @@ def report_pdf(request: HttpRequest, assessment_id) -> HttpResponse:
         return redirect("check_answers", assessment_id=assessment_id)
     report = request_report(assessment)
     if report.status == ReportStatus.DONE:
+        audit(request, "report_download", target=f"assessment {assessment.pk} report {report.snapshot_hash[:19]}",
+              organisation=assessment.organisation)
         filename = f"gpai-assessment-{assessment.ai_model.name}-{assessment.completed_at:%Y-%m-%d}.pdf"
         filename = re.sub(r"[^A-Za-z0-9._-]+", "-", filename)
         response = FileResponse(report.file.open("rb"), content_type="application/pdf", filename=filename,

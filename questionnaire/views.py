@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.access import current_membership
+from accounts.audit import audit
 
 from . import presenters
 from .access import ai_model_for, assessment_for, can_edit
@@ -223,6 +224,7 @@ def _export_document(assessment: Assessment) -> dict:
 @login_required
 def export_json(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment = assessment_for(request, assessment_id)
+    audit(request, "export", target=f"assessment {assessment.pk} (JSON)", organisation=assessment.organisation)
     response = HttpResponse(json.dumps(_export_document(assessment), indent=2, ensure_ascii=False),
                             content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="assessment-{assessment.pk}.json"'
@@ -232,6 +234,7 @@ def export_json(request: HttpRequest, assessment_id) -> HttpResponse:
 @login_required
 def export_csv(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment = assessment_for(request, assessment_id)
+    audit(request, "export", target=f"assessment {assessment.pk} (CSV)", organisation=assessment.organisation)
     spec = spec_for(assessment.questionnaire_version)
     document = _export_document(assessment)
     buffer = io.StringIO()
