@@ -74,6 +74,7 @@ class AuditEvent(models.Model):
         ("evidence_download", "Downloaded an evidence file"), ("publish", "Published a questionnaire version"),
         ("member_invited", "Invited a member"), ("member_joined", "Joined an organisation"),
         ("member_role_changed", "Changed a member's role"), ("member_removed", "Removed a member"),
+        ("account_deleted", "Deleted an account"), ("organisation_deleted", "Deleted an organisation"),
     ]
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=40, choices=ACTIONS)

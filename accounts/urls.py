@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import privacy, views
 from .forms import NewPasswordForm, PasswordResetRequestForm, SignInForm
 
 urlpatterns = [
@@ -19,6 +19,9 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("organisation/", views.organisation, name="organisation"),
+    path("organisation/delete/", privacy.delete_organisation, name="delete_organisation"),
+    path("my-data/", privacy.my_data, name="my_data"),
+    path("delete/", privacy.delete_account, name="delete_account"),
     path("organisation/invite/", views.invite_member, name="invite_member"),
     path("organisation/members/role/", views.change_member_role, name="change_member_role"),
     path("organisation/members/remove/", views.remove_member, name="remove_member"),

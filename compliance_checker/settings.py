@@ -230,6 +230,9 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
 
+# Rendered reports are kept this long (default ten years, the Code's retention), then `prune_reports` deletes them.
+REPORT_RETENTION_DAYS = env_int("REPORT_RETENTION_DAYS", 3653)
+
 # The canonical questionnaire content loaded by `load_questionnaire` without a path.
 QUESTIONNAIRE_CONTENT = BASE_DIR / "questionnaire" / "content" / "gpai.yaml"
 

@@ -108,6 +108,8 @@ def test_organisation_page_is_accessible(live_server, new_page, django_user_mode
     page.goto(f"{live_server.url}/accounts/organisation/")
     assert "officer" in page.content()
     assert serious_violations(page) == []
+    page.goto(f"{live_server.url}/accounts/my-data/")
+    assert serious_violations(page) == []
 
 
 def test_pdf_download_and_verify_page(live_server, new_page, django_user_model, published):
