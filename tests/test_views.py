@@ -65,3 +65,29 @@ def test_json_log_lines_carry_the_request_id():
     finally:
         request_id.reset(token)
     assert line["message"] == "hello world" and line["request_id"] == "rid-123456" and line["level"] == "WARNING"
+
+
+def test_database_outage_gives_a_clear_page_and_keeps_saved_answers(client, django_user_model, published, spec,
+                                                                    monkeypatch):
+    from django.db import OperationalError
+
+    from questionnaire.models import Assessment
+
+    from .wizard_driver import make_member, new_assessment, post_section
+
+    user, organisation = make_member(django_user_model, "olly")
+    client.force_login(user)
+    assessment = new_assessment(organisation, user)
+    post_section(client, assessment, "role", {"role": "developer"}, spec)
+
+    def outage(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("questionnaire.wizard.save_section", outage)
+    response = post_section(client, assessment, "organisation", {"places_under_own_name": True,
+                                                                 "provider_established_in_eu": True,
+                                                                 "sme_or_smc": False}, spec)
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "temporarily unavailable" in page and "not saved" in page
+    assert Assessment.objects.get().answers == {"role": "developer"}
