@@ -239,6 +239,16 @@ def _req(item: Mapping[str, Any], key: str, where: str) -> Any:
     return item[key]
 
 
+def _list(item: Mapping[str, Any], key: str, where: str) -> list[Any]:
+    """item[key] as a list (missing: empty); anything else is a ContentError naming where."""
+    value = item.get(key) if isinstance(item, Mapping) else None
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ContentError(where, f"'{key}' must be a list")
+    return value
+
+
 def _text(item: Mapping[str, Any], key: str) -> str:
     value = item.get(key)
     return "" if value is None else str(value).strip()
@@ -273,9 +283,11 @@ def normalise(content: Mapping[str, Any]) -> dict[str, Any]:
         raise ContentError("content", "expected a mapping at the top level")
     data = _json_safe(dict(content))
     scenarios = data.get("scenarios") or []
+    if not isinstance(scenarios, Mapping | list):
+        raise ContentError("scenarios", "expected a list, or a mapping with defaults and cases")
     if isinstance(scenarios, Mapping):  # {defaults: {...}, cases: [...]}
         defaults = scenarios.get("defaults") or {}
-        cases = scenarios.get("cases") or []
+        cases = _list(scenarios, "cases", "scenarios")
         merged = []
         for case in cases:
             case = dict(case)
@@ -298,12 +310,12 @@ def build_spec(content: Mapping[str, Any]) -> Spec:
     data = normalise(content)
     sections: list[Section] = []
     questions: dict[str, Question] = {}
-    for s_index, raw_section in enumerate(data.get("sections") or []):
+    for s_index, raw_section in enumerate(_list(data, "sections", "sections")):
         where = f"sections[{s_index}]"
         s_code = str(_req(raw_section, "code", where))
         where = f"section {s_code}"
         section_questions = []
-        for q_index, raw_q in enumerate(raw_section.get("questions") or []):
+        for q_index, raw_q in enumerate(_list(raw_section, "questions", "questions")):
             q_where = f"{where} question {q_index + 1}"
             code = str(_req(raw_q, "code", q_where))
             q_where = f"question {code}"
@@ -318,7 +330,7 @@ def build_spec(content: Mapping[str, Any]) -> Spec:
                     label=str(_req(c, "label", f"{q_where} choice {i + 1}")),
                     help=_text(c, "help"),
                 )
-                for i, c in enumerate(raw_q.get("choices") or [])
+                for i, c in enumerate(_list(raw_q, "choices", "choices"))
             )
             if kind is QuestionType.YES_NO and not choices:
                 choices = (Choice("yes", "Yes"), Choice("no", "No"))
@@ -353,11 +365,11 @@ def build_spec(content: Mapping[str, Any]) -> Spec:
             label=_text(f, "label"),
             type=str(f.get("type") or "bool"),
         )
-        for i, f in enumerate(data.get("facts") or [])
+        for i, f in enumerate(_list(data, "facts", "facts"))
     )
 
     outcomes = []
-    for i, raw_outcome in enumerate(data.get("outcomes") or []):
+    for i, raw_outcome in enumerate(_list(data, "outcomes", "outcomes")):
         name = str(_req(raw_outcome, "name", f"outcomes[{i}]"))
         outcomes.append(
             Outcome(
@@ -369,7 +381,7 @@ def build_spec(content: Mapping[str, Any]) -> Spec:
                         label=str(_req(v, "label", f"outcome {name} value {j + 1}")),
                         description=_text(v, "description"),
                     )
-                    for j, v in enumerate(raw_outcome.get("values") or [])
+                    for j, v in enumerate(_list(raw_outcome, "values", "values"))
                 ),
                 rules=tuple(
                     Rule(
@@ -377,7 +389,7 @@ def build_spec(content: Mapping[str, Any]) -> Spec:
                         when=_opt_expr(r, "when"),
                         reason=_text(r, "reason"),
                     )
-                    for j, r in enumerate(raw_outcome.get("rules") or [])
+                    for j, r in enumerate(_list(raw_outcome, "rules", "rules"))
                 ),
             )
         )
@@ -394,11 +406,11 @@ def build_spec(content: Mapping[str, Any]) -> Spec:
             citations=tuple(
                 Citation(source=str(_req(c, "source", f"obligation {o.get('id')} citation")),
                          pinpoint=_text(c, "pinpoint"))
-                for c in (o.get("citations") or [])
+                for c in _list(o, "citations", "citations")
             ),
-            deadlines=tuple(str(d) for d in (o.get("deadlines") or [])),
+            deadlines=tuple(str(d) for d in _list(o, "deadlines", "deadlines")),
         )
-        for i, o in enumerate(data.get("obligations") or [])
+        for i, o in enumerate(_list(data, "obligations", "obligations"))
     )
 
     deadlines = tuple(
@@ -409,7 +421,7 @@ def build_spec(content: Mapping[str, Any]) -> Spec:
             value=_opt_expr(d, "value") or _req(d, "value", f"deadline {d.get('key')}"),
             explanation=_text(d, "explanation"),
         )
-        for i, d in enumerate(data.get("deadlines") or [])
+        for i, d in enumerate(_list(data, "deadlines", "deadlines"))
     )
 
     flags = tuple(
@@ -419,14 +431,14 @@ def build_spec(content: Mapping[str, Any]) -> Spec:
             when=_opt_expr(f, "when") or _req(f, "when", f"flag {f.get('id')}"),
             explanation=_text(f, "explanation"),
         )
-        for i, f in enumerate(data.get("flags") or [])
+        for i, f in enumerate(_list(data, "flags", "flags"))
     )
 
     chapters = []
-    for i, raw_chapter in enumerate(data.get("code_chapters") or []):
+    for i, raw_chapter in enumerate(_list(data, "code_chapters", "code_chapters")):
         ch_id = str(_req(raw_chapter, "id", f"code_chapters[{i}]"))
         commitments = []
-        for j, raw_c in enumerate(raw_chapter.get("commitments") or []):
+        for j, raw_c in enumerate(_list(raw_chapter, "commitments", "commitments")):
             c_where = f"chapter {ch_id} commitment {j + 1}"
             commitments.append(
                 Commitment(
@@ -438,9 +450,9 @@ def build_spec(content: Mapping[str, Any]) -> Spec:
                             title=str(_req(m, "title", f"measure {m.get('id')}")),
                             summary=_text(m, "summary"),
                             evidence=_text(m, "evidence"),
-                            serves=tuple(str(s) for s in (m.get("serves") or [])),
+                            serves=tuple(str(s) for s in _list(m, "serves", "serves")),
                         )
-                        for k, m in enumerate(raw_c.get("measures") or [])
+                        for k, m in enumerate(_list(raw_c, "measures", "measures"))
                     ),
                 )
             )
@@ -462,7 +474,7 @@ def build_spec(content: Mapping[str, Any]) -> Spec:
             confidence=_text(s, "confidence") or "P",
             note=_text(s, "note"),
         )
-        for i, s in enumerate(data.get("sources") or [])
+        for i, s in enumerate(_list(data, "sources", "sources"))
     )
 
     scenarios = tuple(
@@ -472,7 +484,7 @@ def build_spec(content: Mapping[str, Any]) -> Spec:
             answers=dict(s.get("answers") or {}),
             expected=dict(s.get("expected") or {}),
         )
-        for i, s in enumerate(data.get("scenarios") or [])
+        for i, s in enumerate(_list(data, "scenarios", "scenarios"))
     )
 
     constants = data.get("constants") or {}
