@@ -1,10 +1,11 @@
 """Load test: gunicorn on PostgreSQL, simulated compliance officers, and /healthz as the machine's reference.
 
-Starts gunicorn (5 workers) and a task worker (PDFs) against a fresh PostgreSQL database, then for each concurrency level (default 20
-and 50 officers, 60 s each) every officer signs in and completes assessments in a loop: GET and POST every
-section, the check page, completion, the result page and the PDF download. One more client calls /healthz
-(one database query) as fast as it can. Prints throughput, p50, p95, p99 and errors per endpoint, the ratio
-of a wizard step's throughput (GET and POST apart) to the reference, and checks that no saved answer was lost.
+Starts gunicorn (5 workers) and a task worker (PDFs) against a fresh PostgreSQL database. For each
+concurrency level (default 20 and 50 officers, 60 s each) every officer signs in and completes assessments
+in a loop: GET and POST every section, the check page, completion, the result page and the PDF download.
+One more client calls /healthz (one database query) as fast as it can. Prints throughput, p50, p95, p99 and
+errors per endpoint, the ratio of a wizard step's throughput (GET and POST apart) to the reference, and
+checks that no saved answer was lost.
 
 Run: .venv/bin/python bench/load.py [--seconds 60] [--users 20 50]   (needs PostgreSQL on 127.0.0.1:5432)
 """
