@@ -172,7 +172,6 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
     for reason in outcome.get("reasons", []):
         reasons.setdefault(reason["about"], []).append(reason)
     sources = {s.id: s for s in spec.sources}
-    measures = spec.measures()
     deadlines = deadline_views(spec, outcome["deadlines"], today)
     deadline_by_key = {d.key: d for d in deadlines}
     modification_only = outcome.get("obligation_scope") == "modification_only"
@@ -199,8 +198,6 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
         for ch in spec.chapters if ch.id in outcome["code_chapters"]
     ]
     flags = [{"flag": f, "reasons": reasons.get(f.id, [])} for f in spec.flags if f.id in outcome["flags"]]
-    facts = [{"fact": f, "value": outcome["facts"].get(f.name)} for f in spec.facts
-             if f.type == "bool" and f.label]
     classification = outcome["classification"]
     role = outcome["role_outcome"]
     answers = snapshot.get("answers", {})
@@ -221,10 +218,8 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
         "next_deadline": next((d for d in sorted((d for d in deadlines if d.date and not d.is_past),
                                                   key=lambda d: d.date)), None),
         "flags": flags,
-        "facts": facts,
         "annex_xii": ANNEX_XII_REQUESTS if role in ("deployer", "downstream_provider") else (),
         "next_steps": next_steps(outcome, deadlines),
-        "measures": measures,
         "question_answers": [
             {"question": spec.questions[code], "value": display_answer(spec.questions[code], value)}
             for code, value in answers.items() if code in spec.questions
