@@ -1,13 +1,24 @@
 """Load test: gunicorn on PostgreSQL, simulated compliance officers, and /healthz as the machine's reference.
 
-Starts gunicorn (5 workers) and a task worker (PDFs) against a fresh PostgreSQL database. For each
-concurrency level (default 20 and 50 officers, 60 s each) every officer signs in and completes assessments
-in a loop: GET and POST every section, the check page, completion, the result page and the PDF download.
-One more client calls /healthz (one database query) as fast as it can. Prints throughput, p50, p95, p99 and
-errors per endpoint, the ratio of a wizard step's throughput (GET and POST apart) to the reference, and
-checks that no saved answer was lost.
+Starts gunicorn (5 sync workers) and a task worker (PDFs) against a fresh PostgreSQL database, and drives
+them with wrk (a separate C process, so the load generator takes little of the two cores) and the script
+bench/officer.lua, one wrk thread and connection per officer. For each concurrency level (default 20 and
+50 officers) it runs, one after the other:
 
-Run: .venv/bin/python bench/load.py [--seconds 60] [--users 20 50]   (needs PostgreSQL on 127.0.0.1:5432)
+1. the reference: /healthz (one database query) as fast as the connections go;
+2. a wizard step alone: GET of one section page, then POST of that section (each POST changes an answer,
+   so every one is a real save with its answer history), the like-for-like comparison with the reference;
+3. the officers (default 60 s): each completes assessments in a loop, start page, GET and POST of every
+   section, check page, completion, result page and PDF download (the worker renders it meanwhile).
+
+It prints throughput, p50, p95, p99 and errors per endpoint, the ratio of a wizard step's throughput (GET
+and POST apart) to the reference's, and checks in the database that no saved answer was lost.
+
+With --fault it runs the officers once more while PostgreSQL is stopped for 10 s and started again
+(pg_ctlcluster), and shows the errors during the outage, when saving worked again, and the lost answers.
+
+Run: .venv/bin/python bench/load.py [--seconds 60] [--users 20 50] [--fault]
+Needs PostgreSQL on 127.0.0.1:5432 and wrk (Debian: apt-get install wrk).
 """
 
 from __future__ import annotations
@@ -17,8 +28,11 @@ import http.client
 import json
 import os
 import re
+import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -42,6 +56,12 @@ SCENARIO = {  # T01 of the public scenarios, as form values
     "text_to_image": "no", "text_to_video": "no", "narrow_task_only": "no", "licence_type": "proprietary",
     "commission_designated": "no",
 }
+# The section timed alone: the organisation section of T01 (three questions), its SME answer switched each time.
+STEP, TOGGLED = "organisation", "sme_or_smc"
+EXPECTED = {"start GET": (200,), "start POST": (302,), "resume": (302,), "wizard GET": (200,),
+            "wizard POST": (302,), "check": (200,), "complete": (302,), "result": (200,), "pdf": (200, 202),
+            "healthz (reference)": (200,)}
+ENDPOINTS = tuple(EXPECTED)
 
 
 def manage(*args: str) -> None:
@@ -65,27 +85,22 @@ def prepare(users: int) -> None:
 
 
 class Client:
-    """A browser without JavaScript: one keep-alive connection, cookies, CSRF tokens."""
+    """A browser without JavaScript, for signing in and preparing: cookies and CSRF tokens."""
 
     def __init__(self) -> None:
-        self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, data: dict | None = None) -> tuple[int, dict, bytes]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Host": "127.0.0.1"}
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
         if data is not None:
             body = urllib.parse.urlencode(data, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = f"http://127.0.0.1:{PORT}{path}"
-        try:
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-            content = response.read()
-        except (OSError, http.client.HTTPException):
-            self.conn.close()
-            self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-            raise
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        content = response.read()
+        conn.close()
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
@@ -93,169 +108,245 @@ class Client:
         return response.status, dict(response.getheaders()), content
 
 
-class Stats:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.times: dict[str, list[float]] = defaultdict(list)
-        self.errors: dict[str, int] = defaultdict(int)
-        self.posted: dict[str, dict[str, str]] = defaultdict(dict)  # assessment id -> code -> value saved
+def sign_in(index: int) -> Client:
+    client = Client()
+    client.request("GET", "/accounts/login/")
+    status, _, _ = client.request("POST", "/accounts/login/", {
+        "csrfmiddlewaretoken": client.cookies["csrftoken"], "username": f"officer{index}", "password": PASSWORD})
+    assert status == 302, f"officer{index} could not sign in ({status})"
+    return client
 
-    def record(self, name: str, seconds: float, ok: bool) -> None:
-        with self.lock:
-            if ok:
-                self.times[name].append(seconds)
+
+def prepare_step(client: Client, index: int) -> dict[str, str]:
+    """An assessment at the timed section: what officer.lua needs to GET it and POST it again and again."""
+    token = client.cookies["csrftoken"]
+    _, headers, _ = client.request("POST", "/assessments/new/", {
+        "csrfmiddlewaretoken": token, "ai_model": "new", "new_model_name": f"Step model {index}"})
+    assessment = re.search(r"/assessments/([0-9a-f-]{36})/", headers["Location"]).group(1)
+    prefix = f"/assessments/{assessment}/step"
+    client.request("POST", f"{prefix}/role/", {"csrfmiddlewaretoken": token, "role-role": "developer",
+                                               f"assessment-{assessment}-current_step": "role", "seen_revision": 0})
+    _, _, page = client.request("GET", f"{prefix}/{STEP}/")
+    revision = int(re.search(rb'name="seen_revision" value="(\d+)"', page).group(1))
+    codes = [code.decode() for code in re.findall(rb'data-question="(\w+)"', page)]
+    fields = {f"{STEP}-{code}": SCENARIO[code] for code in codes}
+    fields[f"{STEP}-{TOGGLED}"] = "{value}"
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, f"assessment-{assessment}-current_step": STEP,
+                                   "seen_revision": "{revision}", **fields}, safe="{}")
+    return {"@path": f"{prefix}/{STEP}/", "@body": body, "@revision": str(revision), "@value1": "yes",
+            "@value2": "no", "@code": TOGGLED, "@assessment": assessment}
+
+
+def write_officers(folder: Path, clients: list[Client], steps: list[dict[str, str]]) -> None:
+    for index, client in enumerate(clients):
+        lines = ["; ".join(f"{k}={v}" for k, v in client.cookies.items()), client.cookies["csrftoken"]]
+        lines += [f"{code}={value}" for code, value in {**SCENARIO, **steps[index]}.items()]
+        (folder / f"officer-{index + 1}.txt").write_text("\n".join(lines) + "\n")
+
+
+class Run:
+    """What one wrk run recorded: per endpoint, the latencies of expected answers and the errors."""
+
+    def __init__(self, label: str, seconds: float, times, errors, saved, socket_errors: int) -> None:
+        self.label, self.seconds, self.times, self.errors = label, seconds, times, errors
+        self.saved, self.socket_errors = saved, socket_errors
+
+    def throughput(self, endpoint: str) -> float:
+        return len(self.times.get(endpoint, ())) / self.seconds
+
+
+def run_wrk(folder: Path, mode: str, users: int, seconds: int, label: str) -> Run:
+    for log in folder.glob("log-*.txt"):
+        log.unlink()
+    out = subprocess.run(["wrk", "-t", str(users), "-c", str(users), "-d", f"{seconds}s", "--timeout", "30s",
+                          "-s", str(ROOT / "bench" / "officer.lua"), f"http://127.0.0.1:{PORT}", "--",
+                          str(folder), mode], capture_output=True, text=True, check=True).stdout
+    elapsed = float(re.search(r"requests in ([\d.]+)(m?s)", out).group(1))
+    elapsed = elapsed / 1000 if re.search(r"requests in [\d.]+ms", out) else elapsed
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    times: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    saved: list[tuple[str, ...]] = []
+    for log in folder.glob("log-*.txt"):
+        for line in log.read_text().splitlines():
+            parts = line.split("\t")
+            if parts[0] == "saved":
+                saved.append(tuple(parts[1:]))
+            elif int(parts[1]) in EXPECTED.get(parts[0], ()):
+                times[parts[0]].append(float(parts[2]))
             else:
-                self.errors[name] += 1
+                errors[parts[0]] += 1
+    return Run(label, elapsed, times, errors, saved, sum(map(int, socket.groups())) if socket else 0)
 
 
-def timed(stats: Stats, name: str, client: Client, method: str, path: str, data=None, ok=(200,)):
-    start = time.perf_counter()
-    try:
-        status, headers, body = client.request(method, path, data)
-    except (OSError, http.client.HTTPException):
-        stats.record(name, 0, False)
-        return None, {}, b""
-    stats.record(name, time.perf_counter() - start, status in ok)
-    return status, headers, body
+def as_form(value) -> str:
+    return "yes" if value is True else "no" if value is False else value if isinstance(value, str) else repr(value)
 
 
-def csrf(body: bytes) -> str:
-    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
-    return match.group(1).decode() if match else ""
-
-
-def officer(index: int, stop: float, stats: Stats) -> None:
-    client = Client()
-    try:
-        _, _, body = client.request("GET", "/accounts/login/")
-        client.request("POST", "/accounts/login/", {"csrfmiddlewaretoken": csrf(body), "username": f"officer{index}",
-                                                    "password": PASSWORD})
-    except (OSError, http.client.HTTPException):
-        stats.record("sign in", 0, False)
-        return
-    n = 0
-    while time.time() < stop:
-        n += 1
-        _, _, body = client.request("GET", "/assessments/new/")
-        status, headers, _ = client.request("POST", "/assessments/new/", {
-            "csrfmiddlewaretoken": csrf(body), "ai_model": "new", "new_model_name": f"Model {index}-{n}-{time.time()}"})
-        location = headers.get("Location", "")
-        match = re.search(r"/assessments/([0-9a-f-]{36})/", location)
-        if status != 302 or not match:
-            stats.record("start", 0, False)
-            continue
-        assessment = match.group(1)
-        _, headers, _ = client.request("GET", location)
-        location = headers.get("Location", "")
-        while "/step/" in location and time.time() < stop:
-            step = location.rstrip("/").rsplit("/", 1)[-1]
-            status, _, body = timed(stats, "wizard GET", client, "GET", location)
-            if status != 200:
-                break
-            data = {"csrfmiddlewaretoken": csrf(body), f"assessment-{assessment}-current_step": step,
-                    "seen_revision": re.search(rb'name="seen_revision" value="(\d+)"', body).group(1).decode()}
-            for code in re.findall(rb'data-question="(\w+)"', body):
-                code = code.decode()
-                if code in SCENARIO:
-                    data[f"{step}-{code}"] = SCENARIO[code]
-            status, headers, _ = timed(stats, "wizard POST", client, "POST", location, data, ok=(302,))
-            if status != 302:
-                break
-            with stats.lock:
-                stats.posted[assessment].update({k.split("-", 1)[1]: v for k, v in data.items()
-                                                 if k.startswith(f"{step}-")})
-            location = headers.get("Location", "")
-        if not location.endswith("/check/") or time.time() >= stop:
-            continue
-        status, _, body = timed(stats, "check", client, "GET", location)
-        status, headers, _ = timed(stats, "complete", client, "POST", f"/assessments/{assessment}/complete/",
-                                   {"csrfmiddlewaretoken": csrf(body)}, ok=(302,))
-        timed(stats, "result", client, "GET", f"/assessments/{assessment}/result/")
-        # queued for the worker: 202 with a progress page, or 200 with the PDF once rendered
-        timed(stats, "pdf", client, "GET", f"/assessments/{assessment}/report.pdf", ok=(200, 202))
-
-
-def reference(stop: float, stats: Stats) -> None:
-    client = Client()
-    while time.time() < stop:
-        timed(stats, "healthz (reference)", client, "GET", "/healthz")
-
-
-def lost_answers(stats: Stats) -> int:
-    script = (
-        "import json,sys\n"
-        "from questionnaire.models import Assessment\n"
-        "print(json.dumps({str(a.pk): a.answers for a in Assessment.objects.all()}))\n"
-    )
+def lost_answers(saved: list[tuple[str, ...]]) -> int:
+    """Acknowledged saves (a redirect came back) missing from the database. A save with a revision (POST alone,
+    the answer switched each time) must be in the answer history at that revision with that value; a save in
+    the officers' flow must be the assessment's current answer."""
+    script = ("import json\nfrom questionnaire.models import Assessment, AnswerRevision\n"
+              "print(json.dumps({'answers': {str(a.pk): a.answers for a in Assessment.objects.all()},\n"
+              "  'history': [[str(r.assessment_id), r.question_code, r.new_value, r.revision]\n"
+              "              for r in AnswerRevision.objects.filter(question_code='" + TOGGLED + "')]}))\n")
     out = subprocess.run([PY, "manage.py", "shell", "-c", script], cwd=ROOT, env=ENV, check=True,
                          capture_output=True, text=True).stdout
     stored = json.loads(out.strip().splitlines()[-1])
+    history = {(a, code, as_form(value), str(revision)) for a, code, value, revision in stored["history"]}
     lost = 0
-    for assessment, posted in stats.posted.items():
-        answers = stored.get(assessment, {})
-        for code, value in posted.items():
-            saved = answers.get(code)
-            as_form = "yes" if saved is True else "no" if saved is False else saved
-            if code == "training_compute_flop":
-                ok = isinstance(saved, float) and abs(saved - float(value)) < 1e12
-            else:
-                ok = as_form == value
-            lost += not ok
+    for assessment, code, value, *revision in saved:
+        if revision:
+            lost += (assessment, code, value, revision[0]) not in history
+            continue
+        current = stored["answers"].get(assessment, {}).get(code)
+        if code == "training_compute_flop":
+            lost += not (isinstance(current, float) and abs(current - float(value)) < 1e12)
+        else:
+            lost += as_form(current) != value
     return lost
 
 
-def report(label: str, stats: Stats, seconds: float) -> None:
-    print(f"\n{label}")
-    print(f"{'endpoint':<22} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
-    ref = len(stats.times.get("healthz (reference)", [])) / seconds or 1
-    for name in ("wizard GET", "wizard POST", "check", "complete", "result", "pdf", "healthz (reference)"):
-        values = sorted(stats.times.get(name, []))
-        if not values and not stats.errors.get(name):
-            continue
-        def pct(p, values=values):
-            return values[min(len(values) - 1, int(p / 100 * len(values)))] * 1000 if values else 0
-        print(f"{name:<22} {len(values) / seconds:>8.1f} {pct(50):>8.1f} {pct(95):>8.1f} {pct(99):>8.1f} "
-              f"{stats.errors.get(name, 0):>7}")
-    for name in ("wizard GET", "wizard POST"):
-        print(f"{name} throughput / reference: {len(stats.times.get(name, [])) / seconds / ref:.1%}")
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else 0.0
+
+
+def print_run(run: Run) -> None:
+    print(f"\n{run.label} ({run.seconds:.0f} s)")
+    print(f"  {'endpoint':<21} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for endpoint in ENDPOINTS:
+        values = run.times.get(endpoint, [])
+        if values or run.errors.get(endpoint):
+            print(f"  {endpoint:<21} {run.throughput(endpoint):>8.1f} {statistics.median(values or [0]):>8.1f} "
+                  f"{percentile(values, 95):>8.1f} {percentile(values, 99):>8.1f} {run.errors.get(endpoint, 0):>7}")
+    if run.socket_errors:
+        print(f"  socket errors (connect, read, write, timeout): {run.socket_errors}")
+
+
+def wait_for_server() -> None:
+    for _ in range(150):
+        try:
+            if Client().request("GET", "/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("gunicorn did not come up")
+
+
+def refresh_revisions(clients: list[Client], steps: list[dict[str, str]]) -> None:
+    """The revision each prepared section is at now (an earlier POST run moved it on)."""
+    for client, step in zip(clients, steps, strict=True):
+        _, _, page = client.request("GET", step["@path"])
+        step["@revision"] = re.search(rb'name="seen_revision" value="(\d+)"', page).group(1).decode()
+
+
+def level(folder: Path, users: int, seconds: int, clients: list[Client], steps: list[dict]) -> int:
+    refresh_revisions(clients[:users], steps[:users])
+    write_officers(folder, clients[:users], steps[:users])
+    short = max(5, min(20, seconds // 3))
+    reference = run_wrk(folder, "reference", users, short, f"{users} connections: /healthz, the reference")
+    get = run_wrk(folder, "get", users, short, f"{users} connections: one wizard step, GET alone")
+    post = run_wrk(folder, "post", users, short, f"{users} connections: one wizard step, POST alone "
+                                                 "(an answer changed every time)")
+    flow = run_wrk(folder, "flow", users, seconds, f"{users} officers completing assessments")
+    lost = lost_answers(post.saved + flow.saved)
+    for run in (reference, get, post, flow):
+        print_run(run)
+    ref = reference.throughput("healthz (reference)") or 1
+    print(f"\n  ratio to the reference ({ref:.0f} req/s): wizard GET alone {get.throughput('wizard GET') / ref:.1%}, "
+          f"POST alone {post.throughput('wizard POST') / ref:.1%}; in the officers' mix GET "
+          f"{flow.throughput('wizard GET') / ref:.1%}, POST {flow.throughput('wizard POST') / ref:.1%}")
+    print(f"  acknowledged saves of an answer checked in the database: {len(post.saved) + len(flow.saved)}; "
+          f"lost: {lost}")
+    errors = sum(r.socket_errors + sum(r.errors.values()) for r in (reference, get, post, flow))
+    return lost + errors
+
+
+def postgres(action: str) -> None:
+    cluster = sorted(os.listdir("/etc/postgresql"))[-1]
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", action, *(
+        ["-m", "fast"] if action == "stop" else [])], check=True)
+
+
+def fault(folder: Path, users: int, seconds: int, clients: list[Client], steps: list[dict]) -> int:
+    """Officers at work while PostgreSQL is stopped for 10 s and started again; the app is not restarted."""
+    write_officers(folder, clients[:users], steps[:users])
+    down_at, outage = seconds // 3, 10
+    timeline: dict[str, float] = {}
+
+    def outage_thread() -> None:
+        time.sleep(down_at)
+        timeline["stopped"] = time.monotonic()
+        postgres("stop")
+        time.sleep(outage)
+        postgres("start")
+        timeline["started"] = time.monotonic()
+
+    thread = threading.Thread(target=outage_thread)
+    began = time.monotonic()
+    thread.start()
+    try:
+        run = run_wrk(folder, "flow", users, seconds, f"{users} officers, PostgreSQL stopped at {down_at} s for "
+                                                     f"{outage} s, app not restarted")
+    finally:
+        thread.join()
+        if subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"]).returncode != 0:
+            postgres("start")
+    print_run(run)
+    lost = lost_answers(run.saved)
+    # after the restart: does saving work again, and how soon, without restarting gunicorn or the worker?
+    wait_for_server()
+    after = run_wrk(folder, "flow", users, 10, f"{users} officers, 10 s after the outage")
+    print_run(after)
+    print(f"\n  PostgreSQL down from {timeline['stopped'] - began:.1f} s to {timeline['started'] - began:.1f} s; "
+          f"errors (503 pages) during the run: {sum(run.errors.values())}; after the outage: "
+          f"{sum(after.errors.values())} errors, {after.throughput('wizard POST'):.1f} saves/s")
+    print(f"  acknowledged saves of an answer checked in the database: {len(run.saved)}; lost: {lost}")
+    return lost + sum(after.errors.values()) + (0 if after.throughput("wizard POST") > 0 else 1)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--users", type=int, nargs="+", default=[20, 50])
+    parser.add_argument("--fault", action="store_true", help="also stop and start PostgreSQL during a run")
     args = parser.parse_args()
-    prepare(max(args.users))
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench/load.py needs wrk: apt-get install wrk")
+    users = max(args.users)
+    prepare(users)
     server = subprocess.Popen([PY, "-m", "gunicorn", "compliance_checker.wsgi", "-c", "gunicorn.conf.py"],
                               cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    worker = subprocess.Popen([PY, "manage.py", "db_worker"], cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)  # renders the PDFs, as in production
+    # renders the PDFs, as in production; on this one machine at the lowest CPU priority (docker-compose gives
+    # the worker a lower CPU weight too), so that rendering gives way to the officers' requests
+    worker = subprocess.Popen(["nice", "-n", "19", PY, "manage.py", "task_worker", "--no-reload"], cwd=ROOT,
+                              env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    failures = 0
     try:
-        for _ in range(100):
-            try:
-                if Client().request("GET", "/healthz")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        total_lost = 0
-        for users in args.users:
-            stats = Stats()
-            stop = time.time() + args.seconds
-            threads = [threading.Thread(target=officer, args=(i, stop, stats)) for i in range(users)]
-            threads.append(threading.Thread(target=reference, args=(stop, stats)))
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            lost = lost_answers(stats)
-            total_lost += lost
-            report(f"{users} officers, {args.seconds} s, gunicorn 5 workers, PostgreSQL; lost answers: {lost}",
-                   stats, args.seconds)
+        wait_for_server()
+        clients = [sign_in(i) for i in range(users)]
+        steps = [prepare_step(client, i) for i, client in enumerate(clients)]
+        print(f"gunicorn {ENV['WEB_CONCURRENCY']} sync workers and one task worker on PostgreSQL; load from wrk, "
+              f"{os.cpu_count()} cores shared by all")
+        with tempfile.TemporaryDirectory() as folder:
+            write_officers(Path(folder), clients, steps)
+            for mode in ("flow", "get", "post"):  # warm-up: every worker has loaded and compiled what it uses
+                run_wrk(Path(folder), mode, min(args.users), 3, "warm-up")
+            for n in args.users:
+                failures += level(Path(folder), n, args.seconds, clients, steps)
+            if args.fault:
+                failures += fault(Path(folder), min(args.users), args.seconds, clients, steps)
+        if server.poll() is not None or worker.poll() is not None:
+            print("gunicorn or the task worker exited during the run")
+            failures += 1
     finally:
         for process in (server, worker):
             process.terminate()
             process.wait(timeout=30)
-    sys.exit(1 if total_lost else 0)
+    sys.exit(1 if failures else 0)
 
 
 if __name__ == "__main__":

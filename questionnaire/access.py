@@ -16,14 +16,19 @@ def _role_of(user):
                     .values("role")[:1])
 
 
+def _one(queryset):
+    """The row of a primary-key lookup, or None: no ORDER BY (first() would add one), no count."""
+    return next(iter(queryset.order_by()[:1]), None)
+
+
 def assessment_for(request: HttpRequest, assessment_id, *, edit: bool = False) -> Assessment:
     """The assessment if the user is a member of its organisation (one query), else 404.
     With edit=True a viewer gets 403. The member's role is on `assessment.member_role`."""
     user = request.user
     if not user.is_authenticated:
         raise Http404
-    assessment = (Assessment.objects.select_related("ai_model", "organisation", "questionnaire_version")
-                  .annotate(member_role=_role_of(user)).filter(pk=assessment_id, member_role__isnull=False).first())
+    assessment = _one(Assessment.objects.select_related("ai_model", "organisation", "questionnaire_version")
+                      .annotate(member_role=_role_of(user)).filter(pk=assessment_id, member_role__isnull=False))
     if assessment is None:
         raise Http404("No such assessment")
     if edit and assessment.member_role == Role.VIEWER:
@@ -35,8 +40,8 @@ def ai_model_for(request: HttpRequest, model_id, *, edit: bool = False) -> AIMod
     user = request.user
     if not user.is_authenticated:
         raise Http404
-    ai_model = (AIModel.objects.select_related("organisation").annotate(member_role=_role_of(user))
-                .filter(pk=model_id, member_role__isnull=False).first())
+    ai_model = _one(AIModel.objects.select_related("organisation").annotate(member_role=_role_of(user))
+                    .filter(pk=model_id, member_role__isnull=False))
     if ai_model is None:
         raise Http404("No such model")
     if edit and ai_model.member_role == Role.VIEWER:

@@ -1,7 +1,7 @@
 """System checks: `manage.py check --deploy` reports a production set-up that is not safe."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -9,4 +9,16 @@ def secret_key_from_environment(app_configs, **kwargs):
     if not getattr(settings, "SECRET_KEY_FROM_ENV", True):
         return [Error("SECRET_KEY is not set in the environment (a generated key from var/ is in use).",
                       hint="Set SECRET_KEY to a long random value in production.", id="gpai.E001")]
+    return []
+
+
+@register(Tags.compatibility, deploy=True)
+def harfbuzz_subset_installed(app_configs, **kwargs):
+    """Without HarfBuzz's subsetter WeasyPrint falls back to fontTools: slower, and the font tables carry the
+    time of rendering, so two renders of one snapshot are no longer the same bytes."""
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    if harfbuzz_subset is None:
+        return [Warning("HarfBuzz-Subset is not installed: reports render slower and are not byte-for-byte "
+                        "reproducible.", hint="Install the Debian package libharfbuzz-subset0.", id="gpai.W001")]
     return []

@@ -8,6 +8,7 @@ Answers are stored as JSON values: `to_json_answers` and `answers_to_form_data` 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -100,6 +101,17 @@ def field_for(question: Question) -> forms.Field:
     return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, **common)
 
 
+@dataclass(frozen=True)
+class Option:
+    """One radio or checkbox of a choice question, ready for the template (no widget template per option)."""
+
+    value: str
+    label: str
+    help: str
+    id: str
+    checked: bool
+
+
 class SectionForm(forms.Form):
     """Base of every section form; `questions` keeps the spec questions in field order."""
 
@@ -107,8 +119,21 @@ class SectionForm(forms.Form):
     questions: tuple[Question, ...]
 
     def question_fields(self):
-        """(question, bound field) pairs, for the template."""
-        return [(q, self[q.code]) for q in self.questions]
+        """(question, bound field, options) for the template; options are empty unless it is a choice."""
+        return [(q, field, self._options(q, field)) for q in self.questions for field in (self[q.code],)]
+
+    @staticmethod
+    def _options(question: Question, field: forms.BoundField) -> list[Option]:
+        if question.type is QuestionType.YES_NO:
+            choices = [("yes", "Yes", ""), ("no", "No", "")]
+        elif question.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
+            choices = [(c.value, c.label, c.help) for c in question.choices]
+        else:
+            return []
+        current = field.value()
+        selected = {str(v) for v in current} if isinstance(current, list | tuple) else {str(current)}
+        return [Option(value, label, help_text, f"{field.auto_id}_{i}", value in selected)
+                for i, (value, label, help_text) in enumerate(choices)]
 
 
 _FORM_CLASSES: dict[tuple[str, str, tuple[str, ...]], type[SectionForm]] = {}

@@ -1,7 +1,7 @@
 """Background work: rendering a report PDF once per snapshot (django-tasks).
 
 With TASKS_BACKEND=immediate (make run, tests) the task runs in the request; with `database` it is queued
-and `python manage.py db_worker` runs it. A render is written to storage first and marked done after, so a
+and `python manage.py task_worker` runs it. A render is written to storage first and marked done after, so a
 half-written file is never served; a failed render is retried up to MAX_ATTEMPTS times, then reported.
 """
 
@@ -20,6 +20,7 @@ from .spec import spec_for
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
+STALLED_AFTER_SECONDS = 300  # no render takes this long: its worker died
 
 
 def report_snapshot(assessment) -> tuple[dict, str]:
@@ -86,14 +87,26 @@ def request_report(assessment) -> Report:
     snapshot, digest = report_snapshot(assessment)
     report, created = Report.objects.get_or_create(assessment=assessment, snapshot_hash=digest,
                                                    defaults={"snapshot": snapshot})
-    stale = report.status == ReportStatus.RENDERING and report.started_at and \
-        (timezone.now() - report.started_at).total_seconds() > 300  # a worker died mid-render
+    stale = _stalled(report)
     if created or stale:
         if stale:
             Report.objects.filter(pk=report.pk).update(status=ReportStatus.PENDING)
         render_report.enqueue(str(report.pk))  # in the same transaction: the queued row commits with it
         report.refresh_from_db()
     return report
+
+
+def _stalled(report: Report) -> bool:
+    """A worker died with this report: mid-render, or after taking its task off the queue and before starting.
+    (A report only waiting in a long queue still has its task ready, and is not stalled.)"""
+    now = timezone.now()
+    if report.status == ReportStatus.RENDERING:
+        return bool(report.started_at) and (now - report.started_at).total_seconds() > STALLED_AFTER_SECONDS
+    if report.status == ReportStatus.PENDING and (now - report.created_at).total_seconds() > STALLED_AFTER_SECONDS:
+        from django_tasks_db.models import DBTaskResult
+
+        return not DBTaskResult.objects.ready().filter(args_kwargs__args__0=str(report.pk)).exists()
+    return False
 
 
 def retry_report(report: Report) -> None:

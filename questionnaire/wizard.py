@@ -149,8 +149,7 @@ class AssessmentWizard(LoginRequiredMixin, NamedUrlWizardView):
                                            user=self.request.user, seen_revision=seen)
         except ConcurrentEditError as exc:
             raise _Conflict(exc) from None
-        self._refresh()
-        return form.data
+        return form.data  # formtools then drops the form list, and get_form_list re-evaluates the saved answers
 
     def render_done(self, form, **kwargs):
         return redirect("check_answers", assessment_id=self.assessment.pk)

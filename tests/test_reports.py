@@ -236,3 +236,83 @@ def test_render_report_command(tmp_path, published):
     with pytest.raises(CommandError) as info:
         call_command("render_report", "--input", str(bad), "--output", str(tmp_path / "x.pdf"))
     assert info.value.returncode == 2
+
+
+# ---- a worker that died: the report is picked up again, a report only waiting in the queue is left alone
+
+def _report_of(assessment):
+    from questionnaire.tasks import report_snapshot
+
+    snapshot, digest = report_snapshot(assessment)
+    return Report.objects.create(assessment=assessment, snapshot_hash=digest, snapshot=snapshot)
+
+
+def test_report_of_a_worker_that_died_mid_render_is_rendered_again(owner):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from questionnaire.tasks import request_report
+
+    user, organisation = owner
+    assessment = completed(organisation, user, "T01")
+    report = _report_of(assessment)
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.RENDERING, attempts=1,
+                                               started_at=timezone.now() - dt.timedelta(minutes=2))
+    assert request_report(assessment).status == ReportStatus.RENDERING  # two minutes: still rendering
+    Report.objects.filter(pk=report.pk).update(started_at=timezone.now() - dt.timedelta(minutes=6))
+    assert request_report(assessment).status == ReportStatus.DONE  # re-queued (immediate backend: rendered)
+
+
+def test_report_whose_task_was_taken_by_a_worker_that_died_is_rendered_again(owner):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from questionnaire.tasks import request_report
+
+    user, organisation = owner
+    assessment = completed(organisation, user, "T01")
+    report = _report_of(assessment)  # pending, and no task of it is waiting in the queue
+    assert request_report(assessment).status == ReportStatus.PENDING  # new: not stalled yet
+    Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - dt.timedelta(minutes=6))
+    assert request_report(assessment).status == ReportStatus.DONE
+
+
+def test_report_waiting_in_a_long_queue_is_not_queued_twice(owner, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from questionnaire.tasks import request_report
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    user, organisation = owner
+    assessment = completed(organisation, user, "T01")
+    report = request_report(assessment)
+    assert report.status == ReportStatus.PENDING and DBTaskResult.objects.ready().count() == 1
+    Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - dt.timedelta(minutes=30))
+    assert request_report(assessment).status == ReportStatus.PENDING
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_task_worker_waits_out_a_database_outage(monkeypatch, settings):
+    from django.db import OperationalError
+    from django_tasks_db.management.commands import db_worker
+
+    from questionnaire.management.commands import task_worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    runs, sleeps = [], []
+
+    def run(worker):
+        runs.append(worker)
+        if len(runs) < 3:
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr(db_worker.Worker, "run", run)
+    monkeypatch.setattr(db_worker.Worker, "configure_signals", lambda worker: None)
+    monkeypatch.setattr(task_worker.time, "sleep", sleeps.append)
+    call_command("task_worker", "--no-reload", "--no-startup-delay", verbosity=0)
+    assert len(runs) == 3 and sleeps == [1, 2]

@@ -60,7 +60,7 @@ def save_section(assessment: Assessment, section_code: str, answers: dict[str, A
                  seen_revision: int) -> Assessment:
     """Save one section's answers. Refused (ConcurrentEditError) when one of these questions was changed
     by a save after `seen_revision`, the revision the form was shown at. Every change is recorded."""
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    locked = Assessment.objects.select_for_update().only("status", "answers", "revision").get(pk=assessment.pk)
     if locked.is_completed:
         raise ValueError("a completed assessment cannot be changed")
     codes = list(answers)
@@ -84,7 +84,8 @@ def save_section(assessment: Assessment, section_code: str, answers: dict[str, A
         )
         locked.answers = {**locked.answers, **{code: new for code, _old, new in changes}}
         locked.save(update_fields=["answers", "revision", "updated_at"])
-    return locked
+    assessment.status, assessment.answers, assessment.revision = locked.status, locked.answers, locked.revision
+    return assessment
 
 
 def revalidate(assessment: Assessment, spec: Spec, result: Result) -> list[SectionProblem]:
