@@ -36,7 +36,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,9 +147,9 @@ def write_officers(folder: Path, clients: list[Client], steps: list[dict[str, st
 class Run:
     """What one wrk run recorded: per endpoint, the latencies of expected answers and the errors."""
 
-    def __init__(self, label: str, seconds: float, times, errors, saved, socket_errors: int) -> None:
+    def __init__(self, label: str, seconds: float, times, errors, saved, socket_errors: int, saves_at) -> None:
         self.label, self.seconds, self.times, self.errors = label, seconds, times, errors
-        self.saved, self.socket_errors = saved, socket_errors
+        self.saved, self.socket_errors, self.saves_at = saved, socket_errors, saves_at
 
     def throughput(self, endpoint: str) -> float:
         return len(self.times.get(endpoint, ())) / self.seconds
@@ -161,12 +161,13 @@ def run_wrk(folder: Path, mode: str, users: int, seconds: int, label: str) -> Ru
     out = subprocess.run(["wrk", "-t", str(users), "-c", str(users), "-d", f"{seconds}s", "--timeout", "30s",
                           "-s", str(ROOT / "bench" / "officer.lua"), f"http://127.0.0.1:{PORT}", "--",
                           str(folder), mode], capture_output=True, text=True, check=True).stdout
-    elapsed = float(re.search(r"requests in ([\d.]+)(m?s)", out).group(1))
-    elapsed = elapsed / 1000 if re.search(r"requests in [\d.]+ms", out) else elapsed
+    amount, unit = re.search(r"requests in ([\d.]+)(us|ms|s|m|h)\b", out).groups()
+    elapsed = float(amount) * {"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}[unit]
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     times: dict[str, list[float]] = defaultdict(list)
-    errors: dict[str, int] = defaultdict(int)
+    errors: dict[str, Counter] = defaultdict(Counter)
     saved: list[tuple[str, ...]] = []
+    saves_at: list[float] = []  # when each acknowledged section save came back (time.monotonic())
     for log in folder.glob("log-*.txt"):
         for line in log.read_text().splitlines():
             parts = line.split("\t")
@@ -174,9 +175,12 @@ def run_wrk(folder: Path, mode: str, users: int, seconds: int, label: str) -> Ru
                 saved.append(tuple(parts[1:]))
             elif int(parts[1]) in EXPECTED.get(parts[0], ()):
                 times[parts[0]].append(float(parts[2]))
+                if parts[0] == "wizard POST":
+                    saves_at.append(float(parts[3]))
             else:
-                errors[parts[0]] += 1
-    return Run(label, elapsed, times, errors, saved, sum(map(int, socket.groups())) if socket else 0)
+                errors[parts[0]][parts[1]] += 1
+    return Run(label, elapsed, times, errors, saved, sum(map(int, socket.groups())) if socket else 0,
+               sorted(saves_at))
 
 
 def as_form(value) -> str:
@@ -218,9 +222,12 @@ def print_run(run: Run) -> None:
     print(f"  {'endpoint':<21} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for endpoint in ENDPOINTS:
         values = run.times.get(endpoint, [])
-        if values or run.errors.get(endpoint):
+        errors = run.errors.get(endpoint, Counter())
+        if values or errors:
+            statuses = ", ".join(f"{count} × {status}" for status, count in sorted(errors.items()))
             print(f"  {endpoint:<21} {run.throughput(endpoint):>8.1f} {statistics.median(values or [0]):>8.1f} "
-                  f"{percentile(values, 95):>8.1f} {percentile(values, 99):>8.1f} {run.errors.get(endpoint, 0):>7}")
+                  f"{percentile(values, 95):>8.1f} {percentile(values, 99):>8.1f} {errors.total():>7}"
+                  f"{'  (' + statuses + ')' if statuses else ''}")
     if run.socket_errors:
         print(f"  socket errors (connect, read, write, timeout): {run.socket_errors}")
 
@@ -261,7 +268,7 @@ def level(folder: Path, users: int, seconds: int, clients: list[Client], steps: 
           f"{flow.throughput('wizard GET') / ref:.1%}, POST {flow.throughput('wizard POST') / ref:.1%}")
     print(f"  acknowledged saves of an answer checked in the database: {len(post.saved) + len(flow.saved)}; "
           f"lost: {lost}")
-    errors = sum(r.socket_errors + sum(r.errors.values()) for r in (reference, get, post, flow))
+    errors = sum(r.socket_errors + sum(c.total() for c in r.errors.values()) for r in (reference, get, post, flow))
     return lost + errors
 
 
@@ -286,7 +293,7 @@ def fault(folder: Path, users: int, seconds: int, clients: list[Client], steps: 
         timeline["started"] = time.monotonic()
 
     thread = threading.Thread(target=outage_thread)
-    began = time.monotonic()
+    began = time.monotonic()  # the same clock as officer.lua's timestamps (CLOCK_MONOTONIC)
     thread.start()
     try:
         run = run_wrk(folder, "flow", users, seconds, f"{users} officers, PostgreSQL stopped at {down_at} s for "
@@ -301,11 +308,16 @@ def fault(folder: Path, users: int, seconds: int, clients: list[Client], steps: 
     wait_for_server()
     after = run_wrk(folder, "flow", users, 10, f"{users} officers, 10 s after the outage")
     print_run(after)
-    print(f"\n  PostgreSQL down from {timeline['stopped'] - began:.1f} s to {timeline['started'] - began:.1f} s; "
-          f"errors (503 pages) during the run: {sum(run.errors.values())}; after the outage: "
-          f"{sum(after.errors.values())} errors, {after.throughput('wizard POST'):.1f} saves/s")
-    print(f"  acknowledged saves of an answer checked in the database: {len(run.saved)}; lost: {lost}")
-    return lost + sum(after.errors.values()) + (0 if after.throughput("wizard POST") > 0 else 1)
+    first_save = next((t for t in run.saves_at if t > timeline["started"]), None)
+    outage_errors = sum(c.total() for c in run.errors.values())
+    after_errors = sum(c.total() for c in after.errors.values())
+    print(f"\n  PostgreSQL stopped at {timeline['stopped'] - began:.1f} s, started again at "
+          f"{timeline['started'] - began:.1f} s; error pages during the run: {outage_errors}")
+    print("  first acknowledged save after the restart: " + (
+        f"{first_save - timeline['started']:.2f} s after PostgreSQL was back" if first_save else "none"))
+    print(f"  10 s after the outage, same processes: {after_errors} errors, {after.throughput('wizard POST'):.1f} "
+          f"saves/s; acknowledged saves checked in the database: {len(run.saved)}; lost: {lost}")
+    return lost + after_errors + (0 if first_save and after.throughput("wizard POST") > 0 else 1)
 
 
 def main() -> None:

@@ -5,7 +5,9 @@
 --   get    GET one prepared section page over and over
 --   post   POST one prepared section over and over, each time changing an answer (a real save)
 --   reference  GET /healthz (one database query) over and over: the machine's reference
--- Every response is written to <folder>/log-<n>.txt as "endpoint status milliseconds"; every saved answer
+-- Every response is written to <folder>/log-<n>.txt as "endpoint status milliseconds finished-at" (the
+-- finishing time in CLOCK_MONOTONIC seconds, as Python's time.monotonic()); after an error page (5xx) the
+-- officer waits 200 ms before going on, as a person would; every saved answer
 -- as "saved <assessment> <code> <value> [<revision>]", so that bench/load.py can check that none was lost.
 
 local ffi = require("ffi")
@@ -31,6 +33,7 @@ local fixed = {}                  -- get/post modes: path, body with {revision} 
 local state, path, method, body, name
 local assessment, revision, started, iteration = nil, 0, 0, 0
 local pending = {}                -- answers sent in the section POST in flight
+local pause = 0                   -- ms to wait before the next request: an officer reads an error page first
 
 local function urlencode(s)
    return (tostring(s):gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
@@ -72,6 +75,10 @@ local function go(location)
    else
       state = "new"
    end
+end
+
+function delay()
+   return pause
 end
 
 function request()
@@ -133,8 +140,10 @@ local function section_post(page)
 end
 
 function response(status, headers, page)
-   local ms = (now() - started) * 1000
-   log:write(name, "\t", status, "\t", string.format("%.2f", ms), "\n")
+   local finished = now()
+   log:write(name, "\t", status, "\t", string.format("%.2f", (finished - started) * 1000), "\t",
+      string.format("%.3f", finished), "\n")
+   pause = (status >= 500) and 200 or 0
    local location = headers["Location"] or ""
    if state == "new" then
       state = status == 200 and "new post" or "new"

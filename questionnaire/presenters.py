@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
-from .engine import QuestionType, Result, Spec
+from .engine import QuestionType, Result, Spec, Visibility
 from .engine.spec import Question
 from .engine.values import format_flop
 from .models import AIModel, Assessment
@@ -61,12 +61,12 @@ def describe_value_json(question: Question, value: Any) -> str:
 # ---------------------------------------------------------------- wizard helpers
 
 
-def first_open_section(spec: Spec, result: Result, answers: dict[str, Any]) -> str | None:
+def first_open_section(spec: Spec, shown: Visibility, answers: dict[str, Any]) -> str | None:
     """The first visible section with a visible question never saved, or a required one unanswered."""
-    visible = set(result.visible_questions)
-    missing = set(result.missing_required)
+    visible = set(shown.visible_questions)
+    missing = set(shown.missing_required)
     for section in spec.sections:
-        if section.code not in result.visible_sections:
+        if section.code not in shown.visible_sections:
             continue
         for question in section.questions:
             if question.code in visible and (question.code not in answers or question.code in missing):

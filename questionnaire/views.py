@@ -25,7 +25,7 @@ from . import presenters
 from .access import ai_model_for, assessment_for, can_edit
 from .models import AIModel, AnswerRevision, Assessment
 from .services import IncompleteAssessmentError, complete, copy_assessment, start_assessment
-from .services.assessments import evaluate_assessment
+from .services.assessments import assessment_visibility, evaluate_assessment
 from .signatory import statuses_for
 from .spec import current_version, spec_for
 
@@ -159,8 +159,7 @@ def resume(request: HttpRequest, assessment_id) -> HttpResponse:
     if assessment.is_completed or not can_edit(assessment):
         return redirect("result" if assessment.is_completed else "check_answers", assessment_id=assessment.pk)
     spec = spec_for(assessment.questionnaire_version)
-    result = evaluate_assessment(assessment, spec)
-    step = presenters.first_open_section(spec, result, assessment.answers)
+    step = presenters.first_open_section(spec, assessment_visibility(assessment, spec), assessment.answers)
     if step is None:
         return redirect("check_answers", assessment_id=assessment.pk)
     return redirect("wizard_step", assessment_id=assessment.pk, step=step)

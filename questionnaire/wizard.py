@@ -25,7 +25,7 @@ from .engine.compute import ACCELERATORS, MARGIN, architecture_estimate, hardwar
 from .engine.values import format_flop
 from .forms import answers_to_form_data, section_form_class, to_json_answers
 from .services import ConcurrentEditError, save_section
-from .services.assessments import evaluate_assessment
+from .services.assessments import assessment_visibility
 from .spec import spec_for
 
 
@@ -83,11 +83,11 @@ class AssessmentWizard(LoginRequiredMixin, NamedUrlWizardView):
         return f"assessment-{kwargs['assessment_id']}"
 
     def _refresh(self) -> None:
-        self.result = evaluate_assessment(self.assessment, self.spec)
-        visible_questions = set(self.result.visible_questions)
+        shown = assessment_visibility(self.assessment, self.spec)
+        visible_questions = set(shown.visible_questions)
         steps = OrderedDict()
         for section in self.spec.sections:
-            if section.code in self.result.visible_sections:
+            if section.code in shown.visible_sections:
                 codes = tuple(q.code for q in section.questions if q.code in visible_questions)
                 steps[section.code] = section_form_class(self.spec, section.code, codes)
         self._resolved_form_list = steps

@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from questionnaire.engine import evaluate
+from questionnaire.engine import evaluate, visibility
 from questionnaire.engine.spec import QuestionType
 
 RANK = {"OUT_OF_SCOPE": 0, "NOT_GPAI_MODEL": 1, "GPAI_MODEL": 2, "GPAI_MODEL_SYSTEMIC_RISK": 3}
@@ -62,6 +62,14 @@ def test_properties(spec):
 
     @PROPERTY_SETTINGS
     @given(answers_for(spec))
+    def the_wizard_pages_are_those_of_the_full_evaluation(answers):
+        result = evaluate(spec, answers, today=TODAY)
+        shown = visibility(spec, answers, today=TODAY)
+        assert (shown.visible_sections, shown.visible_questions, shown.missing_required) == (
+            tuple(result.visible_sections), tuple(result.visible_questions), tuple(result.missing_required))
+
+    @PROPERTY_SETTINGS
+    @given(answers_for(spec))
     def every_result_is_explained_and_consistent(answers):
         result = evaluate(spec, answers, today=TODAY)
         about = {r.about for r in result.reasons}
@@ -85,4 +93,5 @@ def test_properties(spec):
 
     more_compute_never_lowers_the_classification()
     hidden_answers_never_change_the_result()
+    the_wizard_pages_are_those_of_the_full_evaluation()
     every_result_is_explained_and_consistent()

@@ -146,13 +146,27 @@ class _Scope(dict):
         return value
 
 
-def evaluate(spec: Spec, answers: Mapping[str, Any], today: dt.date | None = None) -> Result:
-    """Evaluate parsed answers (see values.parse_answers) against the spec."""
+@dataclass(frozen=True)
+class Visibility:
+    """Which sections and questions a respondent with these answers sees, and which required ones are open."""
+
+    visible_sections: tuple[str, ...]
+    visible_questions: tuple[str, ...]
+    missing_required: tuple[str, ...]
+
+
+def visibility(spec: Spec, answers: Mapping[str, Any], today: dt.date | None = None) -> Visibility:
+    """Only what the wizard needs to show the next page: the visibility part of `evaluate`, no outcomes."""
     program = compile_spec(spec)
     scope = _Scope({**spec.constants, "today": today}, program)
-    ev = Evaluator(scope)
-    scope.evaluate = ev
+    scope.evaluate = Evaluator(scope)
+    sections, questions, _counted, missing = _visible(spec, program, scope, answers)
+    return Visibility(tuple(sections), tuple(questions), tuple(missing))
 
+
+def _visible(spec: Spec, program: Program, scope: _Scope, answers: Mapping[str, Any]):
+    """Walk the sections in order: visibility, and each visible answer put in scope for later conditions."""
+    ev = scope.evaluate
     visible_sections: list[str] = []
     visible_questions: list[str] = []
     counted: dict[str, Any] = {}
@@ -174,6 +188,16 @@ def evaluate(spec: Spec, answers: Mapping[str, Any], today: dt.date | None = Non
                 counted[question.code] = value
             if question.required and (value is None or value == []):
                 missing.append(question.code)
+    return visible_sections, visible_questions, counted, missing
+
+
+def evaluate(spec: Spec, answers: Mapping[str, Any], today: dt.date | None = None) -> Result:
+    """Evaluate parsed answers (see values.parse_answers) against the spec."""
+    program = compile_spec(spec)
+    scope = _Scope({**spec.constants, "today": today}, program)
+    ev = Evaluator(scope)
+    scope.evaluate = ev
+    visible_sections, visible_questions, counted, missing = _visible(spec, program, scope, answers)
 
     facts: dict[str, Any] = {}
     for fact in spec.facts:

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from ..engine import Result, evaluate, parse_answers
+from ..engine import Result, Visibility, evaluate, parse_answers, visibility
 from ..engine.spec import Spec
 from ..forms import answers_to_form_data, section_form_class
 from ..models import AIModel, AnswerRevision, Assessment, AssessmentStatus, QuestionnaireVersion
@@ -41,8 +41,16 @@ class IncompleteAssessmentError(Exception):
 def evaluate_assessment(assessment: Assessment, spec: Spec | None = None) -> Result:
     """The live result of an assessment's saved answers (hidden answers do not count)."""
     spec = spec or spec_for(assessment.questionnaire_version)
-    known = {code: value for code, value in assessment.answers.items() if code in spec.questions}
-    return evaluate(spec, parse_answers(spec, known), today=timezone.localdate())
+    return evaluate(spec, _parsed_answers(spec, assessment), today=timezone.localdate())
+
+
+def assessment_visibility(assessment: Assessment, spec: Spec) -> Visibility:
+    """The sections and questions shown for the saved answers (the wizard's pages), without the outcomes."""
+    return visibility(spec, _parsed_answers(spec, assessment), today=timezone.localdate())
+
+
+def _parsed_answers(spec: Spec, assessment: Assessment) -> dict[str, Any]:
+    return parse_answers(spec, {code: value for code, value in assessment.answers.items() if code in spec.questions})
 
 
 @transaction.atomic
