@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest
 from accounts.models import Membership, Role
 
 from .models import AIModel, Assessment
+from .spec import frozen_version
 
 
 def _role_of(user):
@@ -27,10 +28,11 @@ def assessment_for(request: HttpRequest, assessment_id, *, edit: bool = False) -
     user = request.user
     if not user.is_authenticated:
         raise Http404
-    assessment = _one(Assessment.objects.select_related("ai_model", "organisation", "questionnaire_version")
+    assessment = _one(Assessment.objects.select_related("ai_model", "organisation")
                       .annotate(member_role=_role_of(user)).filter(pk=assessment_id, member_role__isnull=False))
     if assessment is None:
         raise Http404("No such assessment")
+    assessment.questionnaire_version = frozen_version(assessment.questionnaire_version_id)
     if edit and assessment.member_role == Role.VIEWER:
         raise PermissionDenied("Viewers cannot change assessments")
     return assessment

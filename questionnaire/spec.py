@@ -126,5 +126,24 @@ def spec_for(version: QuestionnaireVersion) -> Spec:
     return spec
 
 
+_FROZEN_VERSIONS: dict[int, QuestionnaireVersion] = {}
+
+
+def frozen_version(version_id: int) -> QuestionnaireVersion:
+    """A questionnaire version by id. Published and retired versions are kept per process: their content,
+    label and hash never change, so an assessment's pages need no join or query for them. Any save or delete
+    of a version in this process empties the cache (see apps.py)."""
+    version = _FROZEN_VERSIONS.get(version_id)
+    if version is None:
+        version = QuestionnaireVersion.objects.get(pk=version_id)
+        if version.status != VersionStatus.DRAFT:
+            _FROZEN_VERSIONS[version_id] = version
+    return version
+
+
+def forget_versions(**_signal) -> None:
+    _FROZEN_VERSIONS.clear()
+
+
 def current_version(slug: str = "gpai") -> QuestionnaireVersion | None:
     return QuestionnaireVersion.objects.filter(slug=slug, status=VersionStatus.PUBLISHED).first()
