@@ -314,7 +314,8 @@ def fault(folder: Path, users: int, seconds: int, clients: list[Client], steps: 
     print(f"\n  PostgreSQL stopped at {timeline['stopped'] - began:.1f} s, started again at "
           f"{timeline['started'] - began:.1f} s; error pages during the run: {outage_errors}")
     print("  first acknowledged save after the restart: " + (
-        f"{first_save - timeline['started']:.2f} s after PostgreSQL was back" if first_save else "none"))
+        f"{(first_save - timeline['started']) * 1000:.0f} ms after PostgreSQL was back (pg_ctlcluster start returned)"
+        if first_save else "none"))
     print(f"  10 s after the outage, same processes: {after_errors} errors, {after.throughput('wizard POST'):.1f} "
           f"saves/s; acknowledged saves checked in the database: {len(run.saved)}; lost: {lost}")
     return lost + after_errors + (0 if first_save and after.throughput("wizard POST") > 0 else 1)
