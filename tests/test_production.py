@@ -14,7 +14,9 @@ PRODUCTION = {"SECRET_KEY": "k" * 40 + "-Zq8#vR2!mT5@wL9$xN4", "DEBUG": "false",
 
 
 def check_deploy(**env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION} | env
+    # the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE (Playwright) is theirs, not production's
+    environment = {k: v for k, v in os.environ.items()
+                   if k not in PRODUCTION and k != "DJANGO_ALLOW_ASYNC_UNSAFE"} | env
     return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
                           env=environment, capture_output=True, text=True, timeout=120)
 
