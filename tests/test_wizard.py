@@ -292,3 +292,28 @@ def test_query_count_does_not_grow_with_ten_times_the_questions(client, owner, s
     for s in ("role", "organisation"):
         post_section(client, big, s, SCENARIOS["T01"]["answers"], big_spec)
     assert page_queries(big) == small_counts, small_counts
+
+
+def test_saved_choices_come_back_checked_with_a_label_for_every_option(client, owner, spec):
+    from questionnaire.services import save_section
+
+    user, organisation = owner
+    client.force_login(user)
+    assessment = new_assessment(organisation, user)
+    answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in SCENARIOS["T06"]["answers"].items()}
+    answers["cop_signatory_chapters"] = ["transparency", "safety_security"]
+    save_section(assessment, "all", answers, user=user, seen_revision=0)
+    html = client.get(reverse("wizard_step", kwargs={"assessment_id": assessment.pk,
+                                                     "step": "code_of_practice"})).content.decode()
+    boxes = re.findall(r'<input type="checkbox" name="code_of_practice-cop_signatory_chapters" value="(\w+)" '
+                       r'id="([^"]+)"( checked)?>', html)
+    assert [(value, bool(checked)) for value, _id, checked in boxes] == [
+        ("transparency", True), ("copyright", False), ("safety_security", True)]
+    for _value, input_id, _checked in boxes:
+        assert f'<label for="{input_id}">' in html
+    # a refused POST shows what was posted, not what was saved
+    html = client.post(reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": "code_of_practice"}), {
+        f"assessment-{assessment.pk}-current_step": "code_of_practice", "seen_revision": "0",
+        "code_of_practice-cop_signatory_chapters": ["copyright", "not-a-chapter"]}).content.decode()
+    assert re.search(r'value="copyright" id="[^"]+" checked', html)
+    assert not re.search(r'value="transparency" id="[^"]+" checked', html)
