@@ -212,6 +212,14 @@ def lost_answers(saved: list[tuple[str, ...]]) -> int:
     return lost
 
 
+def report_counts() -> str:
+    script = ("from collections import Counter\nfrom questionnaire.models import Report\n"
+              "print(dict(Counter(Report.objects.values_list('status', flat=True))))\n")
+    out = subprocess.run([PY, "manage.py", "shell", "-c", script], cwd=ROOT, env=ENV, check=True,
+                         capture_output=True, text=True).stdout
+    return out.strip().splitlines()[-1]
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else 0.0
@@ -268,6 +276,8 @@ def level(folder: Path, users: int, seconds: int, clients: list[Client], steps: 
           f"{flow.throughput('wizard GET') / ref:.1%}, POST {flow.throughput('wizard POST') / ref:.1%}")
     print(f"  acknowledged saves of an answer checked in the database: {len(post.saved) + len(flow.saved)}; "
           f"lost: {lost}")
+    print(f"  reports so far by status (the worker renders at the lowest priority; a PDF download answers 202 "
+          f"with a progress page until its report is done): {report_counts()}")
     errors = sum(r.socket_errors + sum(c.total() for c in r.errors.values()) for r in (reference, get, post, flow))
     return lost + errors
 
