@@ -120,20 +120,19 @@ class SectionForm(forms.Form):
 
     def question_fields(self):
         """(question, bound field, options) for the template; options are empty unless it is a choice."""
-        return [(q, field, self._options(q, field)) for q in self.questions for field in (self[q.code],)]
+        return [(q, self[q.code], options(q, self[q.code])) for q in self.questions]
 
-    @staticmethod
-    def _options(question: Question, field: forms.BoundField) -> list[Option]:
-        if question.type is QuestionType.YES_NO:
-            choices = [("yes", "Yes", ""), ("no", "No", "")]
-        elif question.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
-            choices = [(c.value, c.label, c.help) for c in question.choices]
-        else:
-            return []
-        current = field.value()
-        selected = {str(v) for v in current} if isinstance(current, list | tuple) else {str(current)}
-        return [Option(value, label, help_text, f"{field.auto_id}_{i}", value in selected)
-                for i, (value, label, help_text) in enumerate(choices)]
+
+def options(question: Question, field: forms.BoundField) -> list[Option]:
+    """The radios or checkboxes of a choice field (ids as Django gives them), with each choice's help text."""
+    choices = getattr(field.field, "choices", None)
+    if choices is None:
+        return []
+    help_texts = {c.value: c.help for c in question.choices}
+    current = field.value()
+    selected = {str(v) for v in current} if isinstance(current, list | tuple) else {str(current)}
+    return [Option(str(value), str(label), help_texts.get(value, ""), f"{field.auto_id}_{i}", str(value) in selected)
+            for i, (value, label) in enumerate(choices)]
 
 
 _FORM_CLASSES: dict[tuple[str, str, tuple[str, ...]], type[SectionForm]] = {}

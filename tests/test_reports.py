@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -10,12 +11,18 @@ import re
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import OperationalError
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
+from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
 from accounts.models import Role
+from questionnaire.management.commands import task_worker
 from questionnaire.models import Report, ReportStatus
 from questionnaire.services import complete, save_section
+from questionnaire.tasks import report_snapshot, request_report
 
 from .conftest import public_scenarios
 from .wizard_driver import make_member, new_assessment
@@ -241,19 +248,11 @@ def test_render_report_command(tmp_path, published):
 # ---- a worker that died: the report is picked up again, a report only waiting in the queue is left alone
 
 def _report_of(assessment):
-    from questionnaire.tasks import report_snapshot
-
     snapshot, digest = report_snapshot(assessment)
     return Report.objects.create(assessment=assessment, snapshot_hash=digest, snapshot=snapshot)
 
 
 def test_report_of_a_worker_that_died_mid_render_is_rendered_again(owner):
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from questionnaire.tasks import request_report
-
     user, organisation = owner
     assessment = completed(organisation, user, "T01")
     report = _report_of(assessment)
@@ -265,12 +264,6 @@ def test_report_of_a_worker_that_died_mid_render_is_rendered_again(owner):
 
 
 def test_report_whose_task_was_taken_by_a_worker_that_died_is_rendered_again(owner):
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from questionnaire.tasks import request_report
-
     user, organisation = owner
     assessment = completed(organisation, user, "T01")
     report = _report_of(assessment)  # pending, and no task of it is waiting in the queue
@@ -280,13 +273,6 @@ def test_report_whose_task_was_taken_by_a_worker_that_died_is_rendered_again(own
 
 
 def test_report_waiting_in_a_long_queue_is_not_queued_twice(owner, settings):
-    import datetime as dt
-
-    from django.utils import timezone
-    from django_tasks_db.models import DBTaskResult
-
-    from questionnaire.tasks import request_report
-
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     user, organisation = owner
     assessment = completed(organisation, user, "T01")
@@ -298,11 +284,6 @@ def test_report_waiting_in_a_long_queue_is_not_queued_twice(owner, settings):
 
 
 def test_task_worker_waits_out_a_database_outage(monkeypatch, settings):
-    from django.db import OperationalError
-    from django_tasks_db.management.commands import db_worker
-
-    from questionnaire.management.commands import task_worker
-
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     runs, sleeps = [], []
 

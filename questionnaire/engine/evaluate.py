@@ -157,11 +157,17 @@ class Visibility:
 
 def visibility(spec: Spec, answers: Mapping[str, Any], today: dt.date | None = None) -> Visibility:
     """Only what the wizard needs to show the next page: the visibility part of `evaluate`, no outcomes."""
+    program, scope = _start(spec, today)
+    sections, questions, _counted, missing = _visible(spec, program, scope, answers)
+    return Visibility(tuple(sections), tuple(questions), tuple(missing))
+
+
+def _start(spec: Spec, today: dt.date | None) -> tuple[Program, _Scope]:
+    """The compiled spec and an empty scope (constants and today) that evaluates facts when first asked for."""
     program = compile_spec(spec)
     scope = _Scope({**spec.constants, "today": today}, program)
     scope.evaluate = Evaluator(scope)
-    sections, questions, _counted, missing = _visible(spec, program, scope, answers)
-    return Visibility(tuple(sections), tuple(questions), tuple(missing))
+    return program, scope
 
 
 def _visible(spec: Spec, program: Program, scope: _Scope, answers: Mapping[str, Any]):
@@ -193,10 +199,8 @@ def _visible(spec: Spec, program: Program, scope: _Scope, answers: Mapping[str, 
 
 def evaluate(spec: Spec, answers: Mapping[str, Any], today: dt.date | None = None) -> Result:
     """Evaluate parsed answers (see values.parse_answers) against the spec."""
-    program = compile_spec(spec)
-    scope = _Scope({**spec.constants, "today": today}, program)
-    ev = Evaluator(scope)
-    scope.evaluate = ev
+    program, scope = _start(spec, today)
+    ev = scope.evaluate
     visible_sections, visible_questions, counted, missing = _visible(spec, program, scope, answers)
 
     facts: dict[str, Any] = {}

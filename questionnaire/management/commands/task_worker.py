@@ -30,8 +30,7 @@ class Command(db_worker.Command):
             except (OperationalError, InterfaceError) as error:
                 delay = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
                 failures += 1
-                logger.warning("Database unavailable (%s); the task worker starts again in %s s",
-                               str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__,
-                               delay)
+                first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+                logger.warning("Database unavailable (%s); the task worker starts again in %s s", first_line, delay)
                 connections.close_all()
                 time.sleep(delay)
