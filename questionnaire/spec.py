@@ -16,6 +16,7 @@ from .models import (
     CodeChapter,
     Commitment,
     Constant,
+    ContentPart,
     Deadline,
     Fact,
     Flag,
@@ -112,6 +113,7 @@ def version_content(version: QuestionnaireVersion) -> dict[str, Any]:
                            "commitments": commitments.get(c.pk, [])} for c in _rows(CodeChapter, version)],
         "scenarios": [{"id": s.code, "description": s.description, "answers": s.answers, "expected": s.expected}
                       for s in _rows(Scenario, version)],
+        **{part.key: part.data for part in _rows(ContentPart, version)},
     }
 
 

@@ -75,7 +75,7 @@ def test_invalid_content_is_refused_with_every_problem():
     with pytest.raises(ContentInvalid) as info:
         load(content)
     wheres = {p.where for p in info.value.problems}
-    assert {"fact is_deployer", "obligation ART52_1_NOTIFY"} <= wheres
+    assert {f"fact {content['facts'][0]['name']}", "obligation ART52_1_NOTIFY"} <= wheres
     assert m.QuestionnaireVersion.objects.count() == 0
 
 

@@ -80,6 +80,17 @@ def known(value: Any) -> bool:
     return value is not None
 
 
+def flop2(value: Any) -> str:
+    """A FLOP figure to two significant figures, as a notification gives it (Guidelines §2.3.2): 2.3 × 10^25 FLOP."""
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        return ""
+    exponent = math.floor(math.log10(value))
+    mantissa = round(value / 10**exponent, 1)
+    if mantissa >= 10:
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"{mantissa:.1f} × 10^{exponent} FLOP"
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "same": same,
     "exceeds": exceeds,
@@ -91,6 +102,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "date": date,
     "before": before,
     "known": known,
+    "flop2": flop2,
 }
 LITERAL_NAMES = {"True": True, "False": False, "None": None}
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from .. import models as m
 from ..engine import ContentError, Problem, Spec, build_spec, lint
-from ..engine.spec import spec_to_content
+from ..engine.spec import extra_content, spec_to_content
 from ..spec import spec_for
 
 
@@ -173,6 +173,10 @@ def _write_rows(version: m.QuestionnaireVersion, spec: Spec) -> None:
         m.Scenario(version=v, position=i, code=s.id, description=s.description,
                    answers=dict(s.answers), expected=dict(s.expected))
         for i, s in enumerate(spec.scenarios)
+    )
+    m.ContentPart.objects.bulk_create(
+        m.ContentPart(version=v, position=i, key=key, data=data)
+        for i, (key, data) in enumerate(extra_content(spec).items())
     )
 
 
