@@ -318,8 +318,8 @@ def evaluate(spec: Spec, answers: Mapping[str, Any], today: dt.date | None = Non
                 render_text(notice.text_passed, scope, spec) if notice.text_passed else ""))
 
     return Result(
-        questionnaire={"slug": spec.slug, "version": spec.version, "content_hash": spec.content_hash,
-                       **({"rules_as_of": spec.rulebook_date} if spec.rulebook_date else {})},
+        questionnaire={"slug": spec.slug, "version": spec.version, "content_hash": spec.content_hash},
+        rules_as_of=spec.rulebook_date or None,
         classification=outcomes.get("classification"),
         role_outcome=outcomes.get("role_outcome"),
         obligation_scope=outcomes.get("obligation_scope"),
