@@ -144,6 +144,7 @@ class Deadline:
     when: str
     value: str
     explanation: str = ""
+    label_passed: str = ""  # the label once the date has passed ("Obligations apply since")
 
 
 @dataclass(frozen=True)
@@ -489,6 +490,7 @@ def build_spec(content: Mapping[str, Any]) -> Spec:
             when=_opt_expr(d, "when") or "True",
             value=_opt_expr(d, "value") or _req(d, "value", f"deadline {d.get('key')}"),
             explanation=_text(d, "explanation"),
+            label_passed=_text(d, "label_passed"),
         )
         for i, d in enumerate(_list(data, "deadlines", "deadlines"))
     )
@@ -711,8 +713,8 @@ def spec_to_content(spec: Spec) -> dict[str, Any]:
                   deadlines=list(o.deadlines))
             for o in spec.obligations
         ],
-        "deadlines": [_some(key=d.key, label=d.label, when=d.when, value=d.value, explanation=d.explanation)
-                      for d in spec.deadlines],
+        "deadlines": [_some(key=d.key, label=d.label, label_passed=d.label_passed, when=d.when, value=d.value,
+                            explanation=d.explanation) for d in spec.deadlines],
         "flags": [_some(id=f.id, title=f.title, when=f.when, explanation=f.explanation) for f in spec.flags],
         "code_chapters": [
             {**_some(id=c.id, title=c.title, summary=c.summary, applies_if=c.applies_if),

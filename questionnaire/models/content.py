@@ -310,6 +310,8 @@ class Deadline(VersionContent):
     when = models.TextField(default="True")
     value = models.TextField(help_text="An expression giving a date or a text")
     explanation = models.TextField(blank=True)
+    label_passed = models.CharField(max_length=200, blank=True,
+                                    help_text="The label once the date has passed, e.g. Obligations apply since")
 
     class Meta(VersionContent.Meta):
         constraints = [models.UniqueConstraint(fields=["version", "key"], name="unique_deadline")]

@@ -146,7 +146,7 @@ def _write_rows(version: m.QuestionnaireVersion, spec: Spec) -> None:
     )
     m.Deadline.objects.bulk_create(
         m.Deadline(version=v, position=i, key=d.key, label=d.label, when=d.when, value=d.value,
-                   explanation=d.explanation)
+                   explanation=d.explanation, label_passed=d.label_passed)
         for i, d in enumerate(spec.deadlines)
     )
     m.Flag.objects.bulk_create(
