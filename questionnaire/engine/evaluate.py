@@ -413,7 +413,7 @@ def describe_value(spec: Spec, name: str, value: Any) -> str:
     if question is not None and question.type is QuestionType.MULTIPLE_CHOICE:
         return ", ".join(question.choice_label(v) for v in value) or "none"
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return f"{value.day} {value:%B %Y}"  # 1 October 2025, as a lawyer writes it
     if isinstance(value, float | int) and abs(value) >= 1e6:
         return format_flop(float(value)) + " FLOP"
     return str(value)
