@@ -150,3 +150,10 @@ def test_result_page_reads_the_law_and_the_state_of_the_rules(client, django_use
     for words in [*must_read, "rules as of 2026-11-29", "Regulation (EU) 2026/1744", "C(2025) 8311"]:
         assert words in html, words
     assert not re.search(r"compliance is presumed", html, re.IGNORECASE)
+
+
+def test_rebadging_a_third_party_model_is_a_point_for_counsel_not_a_guess(spec):
+    result = run(spec, {"role": "host_platform", "places_under_own_name": True})
+    assert result.role_outcome == "provider"
+    assert "rebadging_unclear" in [n.id for n in result.notices]
+    assert "rebadging_unclear" not in [n.id for n in run(spec, {}).notices]
