@@ -64,7 +64,8 @@ def test_open_source_exempt_model_is_told_what_does_not_apply_and_why(spec):
     assert result.obligations == ("ART53_1_C", "ART53_1_D", "ART53_3")
     (notice,) = page_of(spec, result)["notices"]
     for words in ("Does not apply", "Still applies", "What ends it", "Art. 53(1)(a)", "Art. 53(1)(b)",
-                  "Art. 53(2)", "Art. 54(6)", "copyright policy", "non-commercial", "monetised", "systemic risk", "10^25 FLOP", "designation"):
+                  "Art. 53(2)", "Art. 54(6)", "copyright policy", "non-commercial", "monetised",
+                  "systemic risk", "10^25 FLOP", "designation"):
         assert words in notice.text, words
     assert run(spec, {**OPEN, "training_compute_flop": 3e25}).notices[0].id != "open_source_exemption"
 
