@@ -152,6 +152,11 @@ class NoticeView:
     is_past: bool
     about: tuple[str, ...]
 
+    @property
+    def paragraphs(self) -> list[str]:
+        """The text's paragraphs (a blank line in the content's folded text starts a new one)."""
+        return [p.strip() for p in self.text.split("\n") if p.strip()]
+
 
 def notice_views(spec: Spec, outcome: dict[str, Any], today: dt.date) -> list[NoticeView]:
     """The notices of a result (content texts rendered at evaluation), the passed text once the date is past."""
