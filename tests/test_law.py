@@ -159,3 +159,15 @@ def test_rebadging_a_third_party_model_is_a_point_for_counsel_not_a_guess(spec):
     assert result.role_outcome == "provider"
     assert "rebadging_unclear" in [n.id for n in result.notices]
     assert "rebadging_unclear" not in [n.id for n in run(spec, {}).notices]
+
+
+def test_the_version_diff_shows_changes_to_the_new_sections(spec):
+    from questionnaire.engine import build_spec
+    from questionnaire.engine.spec import spec_to_content
+    from questionnaire.services.authoring import diff_specs
+
+    content = spec_to_content(spec)
+    content["notices"][0]["text"] = "Changed."
+    content["rules_note"] = "Rules as of tomorrow."
+    changes = {(c.kind, c.key, c.change) for c in diff_specs(spec, build_spec(content))}
+    assert changes == {("notice", "open_source_exemption", "changed"), ("rules note", "rules_note", "changed")}
