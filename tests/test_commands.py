@@ -136,8 +136,8 @@ def test_validate_checks_the_newest_draft(published, spec):
 def test_assess_lists_contradictory_answers_and_still_gives_the_law_with_exit_0():
     (s54,) = [c for c in public_scenarios() if c["id"] == "S54"]  # cumulative 5e24 typed below training 9e24
     process = subprocess.run(
-        [sys.executable, "manage.py", "assess", "--input", "-"], cwd=ROOT, input=json.dumps(s54["answers"], default=str),
-        capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "manage.py", "assess", "--input", "-"], cwd=ROOT,
+        input=json.dumps(s54["answers"], default=str), capture_output=True, text=True, timeout=120, check=False,
     )
     assert process.returncode == 0, process.stderr
     result = json.loads(process.stdout)
