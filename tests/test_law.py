@@ -86,12 +86,12 @@ def test_a_representative_appointed_too_late_is_told_what_to_do_now(spec):
     (item,) = [i for g in page["groups"] for i in g["items"] if i["obligation"].id == "ART54"]
     (notice,) = item["notices"]
     assert notice.is_past
-    assert "before 1 October 2025" in notice.text
+    assert "before the model's first placing on the EU market, on 1 October 2025" in notice.text
     assert "appoint a representative established in the EU now" in notice.text
     future = page_of(spec, run(spec, {"provider_established_in_eu": False, "eu_market_placement": "planned",
                                       "first_eu_placement_date": "2027-03-01"}))
     (item,) = [i for g in future["groups"] for i in g["items"] if i["obligation"].id == "ART54"]
-    assert not item["notices"][0].is_past and "before 1 March 2027" in item["notices"][0].text
+    assert not item["notices"][0].is_past and "on 1 March 2027" in item["notices"][0].text
 
 
 def test_representative_page_lists_its_tasks_and_the_provider_obligations_it_verifies(spec):
