@@ -149,4 +149,5 @@ def test_perspective_substitutes_known_questions_only(content):
 def test_next_step_with_a_broken_condition(content):
     def mutate(d):
         d["next_steps"][0]["when"] = "unknown_fact and True"
-    assert any(p.startswith("next step mandate: unknown name “unknown_fact”") for p in problems_of(content, mutate))
+    first = content["next_steps"][0]["id"]
+    assert any(p.startswith(f"next step {first}: unknown name “unknown_fact”") for p in problems_of(content, mutate))
