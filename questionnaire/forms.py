@@ -15,7 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.datastructures import MultiValueDict
 
-from .engine import QuestionType, Spec
+from .engine import QuestionType, Spec, check_answers, parse_answer, visibility
 from .engine.spec import Question, Section
 from .engine.values import FLOP_FORMAT_HELP, parse_flop
 
@@ -117,6 +117,17 @@ class SectionForm(forms.Form):
 
     section: Section
     questions: tuple[Question, ...]
+    # set by the view before validation: (spec, saved JSON answers, today); enables the answer checks
+    answer_context: tuple[Spec, dict[str, Any], dt.date] | None = None
+    answer_warnings: list[str]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.answer_warnings = []
+        if self.answer_context is not None:
+            spec, saved, today = self.answer_context
+            apply_answer_checks(self, spec, saved, today)
+        return cleaned
 
     def question_fields(self):
         """(question, bound field, options) for the template; options are empty unless it is a choice."""
@@ -156,6 +167,39 @@ def _build_form_class(spec: Spec, section_code: str, visible: tuple[str, ...]) -
     attrs["section"] = section
     attrs["questions"] = questions
     return type(f"SectionForm_{section_code}", (SectionForm,), attrs)
+
+
+def apply_answer_checks(form: SectionForm, spec: Spec, saved: dict[str, Any], today: dt.date) -> None:
+    """The content's answer checks on this page's answers together with the saved answers of the other
+    sections (only those still shown). A refusing check puts its message at each of its fields that this page
+    asks, so nothing is saved; a warning goes to form.answer_warnings (shown after saving)."""
+    merged: dict[str, Any] = {}
+    for code, value in saved.items():
+        question = spec.questions.get(code)
+        if question is None:
+            continue
+        try:
+            merged[code] = parse_answer(question, value)
+        except ValueError:
+            continue  # a stored answer that no longer fits is the wizard's business, not a check's
+    for question in form.questions:
+        if question.code in form.cleaned_data:
+            value = form.cleaned_data[question.code]
+            merged[question.code] = None if value in ("", []) and question.type is not QuestionType.MULTIPLE_CHOICE \
+                else value
+    shown = set(visibility(spec, merged, today).visible_questions)
+    counted = {code: value for code, value in merged.items() if code in shown}
+    on_page = {q.code for q in form.questions}
+    for problem in check_answers(spec, counted, today):
+        fields = [f for f in problem.fields if f in on_page]
+        if not fields:
+            continue
+        if problem.refuse:
+            for name in fields:
+                if name in form.fields and problem.message not in form.errors.get(name, []):
+                    form.add_error(name, problem.message)
+        elif problem.message not in form.answer_warnings:
+            form.answer_warnings.append(problem.message)
 
 
 def to_json_answers(cleaned: dict[str, Any]) -> dict[str, Any]:

@@ -14,25 +14,8 @@ from .engine.spec import Question
 from .engine.values import format_flop
 from .models import AIModel, Assessment
 
-ARTICLE_GROUPS = (
-    ("Art. 52", "Notification of models with systemic risk", ("ART52",)),
-    ("Art. 53", "Obligations of every provider of a general-purpose AI model", ("ART53",)),
-    ("Art. 54", "Authorised representative", ("ART54",)),
-    ("Art. 55", "Additional obligations for models with systemic risk", ("ART55",)),
-)
-
-# What a deployer or downstream provider can ask the model provider for (Art. 53(1)(b), Annex XII).
-ANNEX_XII_REQUESTS = (
-    "the tasks the model is intended for and the type and nature of AI systems it can be built into",
-    "the acceptable-use policies that apply",
-    "the release date and distribution methods",
-    "how the model interacts with hardware or software outside it, and the versions of relevant software",
-    "the architecture and number of parameters",
-    "the input and output modalities and formats, and their maximum size (for example the context window)",
-    "the licence",
-    "the technical means to integrate the model (instructions for use, infrastructure, tools)",
-    "information on the training, testing and validation data: type, provenance and curation methods",
-)
+# How obligations are grouped, the next steps and the checklists (e.g. the Annex XII requests) are content:
+# spec.article_groups, spec.next_steps, spec.checklists (see content/gpai.yaml).
 
 
 def display_answer(question: Question, value: Any) -> str:
@@ -121,10 +104,25 @@ class DeadlineView:
     date: dt.date | None
     days_left: int | None
     explanation: str
+    label_passed: str = ""
 
     @property
     def is_past(self) -> bool:
         return self.days_left is not None and self.days_left < 0
+
+    @property
+    def current_label(self) -> str:
+        """"Obligations apply since" once the date has passed (content's label_passed), else the label."""
+        return self.label_passed if self.is_past and self.label_passed else self.label
+
+    @property
+    def phrase(self) -> str:
+        """The deadline as one phrase: "Obligations apply since 1 October 2025" or "… from … (12 days left)"."""
+        text = f"{self.current_label} {self.value}"
+        if self.date is not None and not self.is_past:
+            left = "today" if self.days_left == 0 else f"{self.days_left} day{'s' if self.days_left != 1 else ''} left"
+            text += f" ({left})"
+        return text
 
 
 def deadline_views(spec: Spec, deadlines: dict[str, str], today: dt.date) -> list[DeadlineView]:
@@ -140,8 +138,44 @@ def deadline_views(spec: Spec, deadlines: dict[str, str], today: dt.date) -> lis
             key=key, label=spec_deadline.label if spec_deadline else key.replace("_", " "),
             value=day.strftime("%-d %B %Y") if day else value, date=day,
             days_left=(day - today).days if day else None,
-            explanation=spec_deadline.explanation if spec_deadline else ""))
+            explanation=spec_deadline.explanation if spec_deadline else "",
+            label_passed=spec_deadline.label_passed if spec_deadline else ""))
     return rows
+
+
+@dataclass
+class NoticeView:
+    id: str
+    title: str
+    text: str
+    date: dt.date | None
+    is_past: bool
+    about: tuple[str, ...]
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The text's paragraphs (a blank line in the content's folded text starts a new one)."""
+        return [p.strip() for p in self.text.split("\n") if p.strip()]
+
+
+def notice_views(spec: Spec, outcome: dict[str, Any], today: dt.date) -> list[NoticeView]:
+    """The notices of a result (content texts rendered at evaluation), the passed text once the date is past."""
+    by_id = {n.id: n for n in spec.notices}
+    views = []
+    for shown in outcome.get("notices", []):
+        notice = by_id.get(shown["id"])
+        day = dt.date.fromisoformat(shown["date"]) if shown.get("date") else None
+        past = day is not None and day < today
+        views.append(NoticeView(shown["id"], notice.title if notice else "",
+                                shown["text_passed"] if past and shown.get("text_passed") else shown["text"],
+                                day, past, notice.about if notice else ()))
+    return views
+
+
+def _groups(spec: Spec) -> list[tuple[str, str, tuple[str, ...]]]:
+    if spec.article_groups:
+        return [(g.article, g.title, g.obligations) for g in spec.article_groups]
+    return [("", "Obligations", tuple(o.id for o in spec.obligations))]  # a version from before article groups
 
 
 def next_deadline(deadlines: dict[str, str], today: dt.date) -> tuple[str, dt.date] | None:
@@ -175,22 +209,33 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
     deadlines = deadline_views(spec, outcome["deadlines"], today)
     deadline_by_key = {d.key: d for d in deadlines}
     modification_only = outcome.get("obligation_scope") == "modification_only"
+    notices = notice_views(spec, outcome, today)
+    obligations = {o.id: o for o in spec.obligations}
+
+    def item(obligation, *, with_reasons: bool = True) -> dict[str, Any]:
+        return {
+            "obligation": obligation,
+            "reasons": reasons.get(obligation.id, []) if with_reasons else [],
+            "scope_note": obligation.scope_note if modification_only else "",
+            "citations": [{"source": sources.get(c.source), "pinpoint": c.pinpoint} for c in obligation.citations],
+            "deadlines": [deadline_by_key[k] for k in obligation.deadlines if k in deadline_by_key],
+            "measures": [m for m in spec.measures_serving(obligation.id) if m.id in outcome["code_measures"]],
+            "notices": [n for n in notices if obligation.id in n.about],
+        }
+
     groups = []
-    for article, title, prefixes in ARTICLE_GROUPS:
-        items = []
-        for obligation in spec.obligations:
-            if obligation.id not in outcome["obligations"] or not obligation.id.startswith(prefixes):
-                continue
-            items.append({
-                "obligation": obligation,
-                "reasons": reasons.get(obligation.id, []),
-                "scope_note": obligation.scope_note if modification_only else "",
-                "citations": [{"source": sources.get(c.source), "pinpoint": c.pinpoint} for c in obligation.citations],
-                "deadlines": [deadline_by_key[k] for k in obligation.deadlines if k in deadline_by_key],
-                "measures": [m for m in spec.measures_serving(obligation.id) if m.id in outcome["code_measures"]],
-            })
+    for article, title, ids in _groups(spec):
+        items = [item(obligations[i]) for i in ids if i in obligations and i in outcome["obligations"]]
         if items:
             groups.append({"article": article, "title": title, "items": items})
+    # another actor's view of the same answers, e.g. the provider's own obligations for its representative
+    perspectives = [
+        {"key": p.key, "title": p.title, "intro": p.intro,
+         "items": [item(obligations[i], with_reasons=False) for i in outcome[p.key] if i in obligations]}
+        for p in spec.perspectives if p.key in outcome
+    ]
+    checklists = [c for c in spec.checklists if c.id in outcome.get("checklists", [])]
+    step_texts = {n.id: n.text for n in spec.next_steps}
     chapters = [
         {"chapter": ch, "measures": [m for m in ch.measures() if m.id in outcome["code_measures"]],
          "signatory": signatory.get(ch.id, "not_signing"),
@@ -213,49 +258,22 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
         "scope": outcome.get("obligation_scope"),
         "scope_label": spec.outcome("obligation_scope").label(outcome.get("obligation_scope")),
         "groups": groups,
+        "perspectives": perspectives,
+        "notices": [n for n in notices if not n.about],
+        "checklists": checklists,
+        "rules_as_of": outcome.get("rules_as_of") or snapshot.get("questionnaire", {}).get("rulebook_date") or "",
+        "rules_note": spec.rules_note,
         "chapters": chapters,
         "deadlines": deadlines,
         "next_deadline": next((d for d in sorted((d for d in deadlines if d.date and not d.is_past),
                                                   key=lambda d: d.date)), None),
         "flags": flags,
-        "annex_xii": ANNEX_XII_REQUESTS if role in ("deployer", "downstream_provider") else (),
-        "next_steps": next_steps(outcome, deadlines),
+        "next_steps": [step_texts[i] for i in outcome.get("next_steps", []) if i in step_texts][:4],
         "question_answers": [
             {"question": spec.questions[code], "value": display_answer(spec.questions[code], value)}
             for code, value in answers.items() if code in spec.questions
         ],
     }
-
-
-def next_steps(outcome: dict[str, Any], deadlines: list[DeadlineView]) -> list[str]:
-    """The three or four things to do next, in plain words."""
-    steps = []
-    obligations = set(outcome["obligations"])
-    if "ART52_1_NOTIFY" in obligations:
-        steps.append("Notify the Commission within two weeks of meeting (or foreseeing) the 10^25 FLOP threshold, "
-                     "with the compute estimate to two significant figures and the method (Art. 52(1)).")
-    if "ART54" in obligations:
-        steps.append("Appoint an authorised representative in the EU by written mandate before placing the model "
-                     "on the EU market (Art. 54).")
-    if {"ART53_1_A", "ART53_1_B"} & obligations:
-        steps.append("Draw up the technical documentation and the information for downstream providers "
-                     "(Annex XI and XII); the Code's Model Documentation Form covers both.")
-    if "ART53_1_C" in obligations:
-        steps.append("Adopt a copyright policy that identifies and honours text-and-data-mining opt-outs, and "
-                     "publish the training-content summary with the AI Office template (Art. 53(1)(c), (d)).")
-    if "ART55_1_A" in obligations:
-        steps.append("Set up the Safety and Security Framework, model evaluations, incident reporting and "
-                     "cybersecurity (Art. 55; Code Safety and Security chapter).")
-    if not obligations:
-        role = outcome["role_outcome"]
-        if role in ("deployer", "downstream_provider"):
-            steps.append("Ask your model provider for the Annex XII information listed below; Code signatories "
-                         "answer within 14 days.")
-        steps.append("Re-assess when the facts change: a new model version, more training compute, a release in "
-                     "the EU, or a modification of someone else's model.")
-        steps.append("Check the other parts of the AI Act that may apply to AI systems (for example Art. 4 AI "
-                     "literacy, Art. 26, Art. 50).")
-    return steps[:4]
 
 
 # ---------------------------------------------------------------- dashboard, history, comparison

@@ -16,6 +16,7 @@ from .models import (
     CodeChapter,
     Commitment,
     Constant,
+    ContentPart,
     Deadline,
     Fact,
     Flag,
@@ -103,7 +104,8 @@ def version_content(version: QuestionnaireVersion) -> dict[str, Any]:
                          "applies_if": o.applies_if, **({"reason": o.reason} if o.reason else {}),
                          "citations": list(o.citations), "deadlines": list(o.deadlines)}
                         for o in _rows(Obligation, version)],
-        "deadlines": [{"key": d.key, "label": d.label, "when": d.when, "value": d.value,
+        "deadlines": [{"key": d.key, "label": d.label, **({"label_passed": d.label_passed} if d.label_passed else {}),
+                       "when": d.when, "value": d.value,
                        **({"explanation": d.explanation} if d.explanation else {})}
                       for d in _rows(Deadline, version)],
         "flags": [{"id": f.code, "title": f.title, "when": f.when, "explanation": f.explanation}
@@ -112,6 +114,7 @@ def version_content(version: QuestionnaireVersion) -> dict[str, Any]:
                            "commitments": commitments.get(c.pk, [])} for c in _rows(CodeChapter, version)],
         "scenarios": [{"id": s.code, "description": s.description, "answers": s.answers, "expected": s.expected}
                       for s in _rows(Scenario, version)],
+        **{part.key: part.data for part in _rows(ContentPart, version)},
     }
 
 

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView
@@ -140,7 +141,9 @@ class AssessmentWizard(LoginRequiredMixin, NamedUrlWizardView):
         form_class = self.get_form_list()[step]
         if self.request.method != "POST":
             data = None  # GET shows the saved answers, never errors
-        return form_class(data=data, prefix=step, initial=self.get_form_initial(step))
+        form = form_class(data=data, prefix=step, initial=self.get_form_initial(step))
+        form.answer_context = (self.spec, self.assessment.answers, timezone.localdate())
+        return form
 
     def process_step(self, form):
         seen = int(self.request.POST.get("seen_revision") or 0)
@@ -149,6 +152,8 @@ class AssessmentWizard(LoginRequiredMixin, NamedUrlWizardView):
                                            user=self.request.user, seen_revision=seen)
         except ConcurrentEditError as exc:
             raise _Conflict(exc) from None
+        for warning in getattr(form, "answer_warnings", []):
+            messages.warning(self.request, warning)
         return form.data  # formtools then drops the form list, and get_form_list re-evaluates the saved answers
 
     def render_done(self, form, **kwargs):

@@ -127,17 +127,20 @@ def test_diff_of_one_threshold_lists_exactly_the_changed_results(client, superus
                       {"against": published.pk}).content.decode()
     assert "sr_threshold" in page
     impacted = set(re.findall(r'data-impact="([^"]+)"', page))
-    assert impacted == {"scenario:T05", f"assessment:{near.pk}"}
+    # golden scenarios between 1e25 and 1.1e25: T05 (1.05e25) and two of our edge cases (1.01e25 planned, 1.1e25)
+    assert impacted == {"scenario:T05", "scenario:PLANNED-ABOVE-1E25", "scenario:CUMULATIVE-ABOVE-TRAINING",
+                        f"assessment:{near.pk}"}
     assert f"assessment:{far.pk}" not in impacted
 
 
 def test_import_yaml_creates_a_draft_and_errors_name_the_line(client, superuser, published, settings):
     client.force_login(superuser)
     url = reverse("admin:questionnaire_version_import")
-    text = settings.QUESTIONNAIRE_CONTENT.read_text().replace('version: "2025.1"', 'version: "2026.1"')
+    text = re.sub(r'^version: ".*"$', 'version: "9999.1"', settings.QUESTIONNAIRE_CONTENT.read_text(), count=1,
+                  flags=re.MULTILINE)
     response = client.post(url, {"file": SimpleUploadedFile("gpai.yaml", text.encode())})
     assert response.status_code == 302
-    assert m.QuestionnaireVersion.objects.get(label="2026.1").is_draft
+    assert m.QuestionnaireVersion.objects.get(label="9999.1").is_draft
     broken = "slug: gpai\nversion: x\nsections:\n  - code: [oops\n"
     page = client.post(url, {"file": SimpleUploadedFile("bad.yaml", broken.encode())}).content.decode()
     assert "bad.yaml line 5" in page and "not valid YAML" in page

@@ -12,6 +12,7 @@ from questionnaire.engine.spec import QuestionType
 
 RANK = {"OUT_OF_SCOPE": 0, "NOT_GPAI_MODEL": 1, "GPAI_MODEL": 2, "GPAI_MODEL_SYSTEMIC_RISK": 3}
 TODAY = dt.date(2026, 11, 21)
+REPRESENTATIVE_TASKS = ("ART54_3_A", "ART54_3_B", "ART54_3_C", "ART54_3_D", "ART54_5")
 flops = st.one_of(st.none(), st.floats(min_value=0, max_value=1e30, allow_nan=False),
                   st.sampled_from([1e23, 1e25, 2e24, 3.33e24, 7e24, 1.3e25, 6.3e24]))
 
@@ -80,6 +81,13 @@ def test_properties(spec):
         for reason in result.reasons:
             assert set(reason.answers) <= visible
         provider = result.classification in ("GPAI_MODEL", "GPAI_MODEL_SYSTEMIC_RISK")
+        if result.role_outcome == "authorised_representative":
+            # the representative's tasks exist exactly when its provider needs one (Art. 54, 54(6))
+            needed = "ART54" in result.to_json()["provider_obligations"]
+            assert result.obligations == (REPRESENTATIVE_TASKS if needed else ())
+            assert ("REPRESENTATIVE_NOT_REQUIRED" in result.flags) == (not needed)
+            assert result.code_chapters == ()
+            return
         assert bool(result.obligations) == provider
         assert ("ART53_1_C" in result.obligations) == provider  # copyright: every provider, open source too
         systemic = result.classification == "GPAI_MODEL_SYSTEMIC_RISK"
@@ -91,6 +99,21 @@ def test_properties(spec):
             assert systemic and "notify_commission" in result.deadlines
         assert set(result.missing_required) <= visible
 
+    @PROPERTY_SETTINGS
+    @given(answers_for(spec))
+    def a_representative_sees_what_the_provider_would(answers):
+        """gpai-reference.md §5.3: the representative's result is the provider's evaluation of the same model
+        (role developer, under its own name, established outside the EU), with the tasks of Art. 54(3), (5)."""
+        represented = evaluate(spec, {**answers, "role": "authorised_representative"}, today=TODAY)
+        provider = evaluate(spec, {**answers, "role": "developer", "places_under_own_name": True,
+                                   "provider_established_in_eu": False}, today=TODAY)
+        doc = represented.to_json()
+        assert doc["provider_obligations"] == list(provider.obligations)
+        assert represented.classification == provider.classification
+        assert represented.deadlines == provider.deadlines
+        assert [f for f in represented.flags if f != "REPRESENTATIVE_NOT_REQUIRED"] == list(provider.flags)
+
+    a_representative_sees_what_the_provider_would()
     more_compute_never_lowers_the_classification()
     hidden_answers_never_change_the_result()
     the_wizard_pages_are_those_of_the_full_evaluation()

@@ -115,3 +115,39 @@ def test_unknown_reference_to_deadline_and_obligation(content):
     problems = problems_of(content, mutate)
     assert "obligation ART53_1_A: unknown deadline “someday”" in problems
     assert "measure TR-1.1: serves unknown obligation “ART99”" in problems
+
+
+def test_article_group_and_notice_must_name_known_obligations(content):
+    def mutate(d):
+        d["article_groups"][0]["obligations"].append("ART99")
+        d["notices"][1]["about"] = ["ART98"]
+    problems = problems_of(content, mutate)
+    assert "article group Art. 52: lists unknown obligation “ART99”" in problems
+    assert "notice provider_appoint_representative: is about unknown obligation “ART98”" in problems
+
+
+def test_obligation_outside_every_article_group_is_reported(content):
+    problems = problems_of(content, lambda d: d["article_groups"][0]["obligations"].clear())
+    assert "obligation ART52_1_NOTIFY: is in no article group, so no page would show it" in problems
+
+
+def test_answer_check_may_use_answers_and_constants_only(content):
+    def mutate(d):
+        d["answer_checks"][0]["when"] = "gpai_provider and training_compute_flop > 0"
+    problems = problems_of(content, mutate)
+    assert any(p.startswith("answer check cumulative_below_training: unknown name “gpai_provider”")
+               for p in problems), problems
+
+
+def test_perspective_substitutes_known_questions_only(content):
+    def mutate(d):
+        d["perspectives"][0]["answers"]["no_such_question"] = "True"
+    assert "perspective provider_obligations: substitutes unknown question “no_such_question”" in problems_of(
+        content, mutate)
+
+
+def test_next_step_with_a_broken_condition(content):
+    def mutate(d):
+        d["next_steps"][0]["when"] = "unknown_fact and True"
+    first = content["next_steps"][0]["id"]
+    assert any(p.startswith(f"next step {first}: unknown name “unknown_fact”") for p in problems_of(content, mutate))

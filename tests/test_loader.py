@@ -75,7 +75,7 @@ def test_invalid_content_is_refused_with_every_problem():
     with pytest.raises(ContentInvalid) as info:
         load(content)
     wheres = {p.where for p in info.value.problems}
-    assert {"fact is_deployer", "obligation ART52_1_NOTIFY"} <= wheres
+    assert {f"fact {content['facts'][0]['name']}", "obligation ART52_1_NOTIFY"} <= wheres
     assert m.QuestionnaireVersion.objects.count() == 0
 
 
@@ -153,3 +153,37 @@ def test_publishing_a_draft_with_a_broken_expression_is_refused(published, spec)
     assert draft.status == m.VersionStatus.DRAFT
     published.refresh_from_db()
     assert published.status == m.VersionStatus.PUBLISHED
+
+
+def test_sections_added_in_2026_survive_the_database_round_trip(published, spec):
+    content = spec_to_content(spec_for(published))
+    for key in ("rules_note", "perspectives", "notices", "answer_checks", "article_groups", "next_steps",
+                "checklists"):
+        assert content[key] == spec_to_content(spec)[key], key
+    assert any(d.get("label_passed") for d in content["deadlines"])
+    assert m.ContentPart.objects.filter(version=published).count() == 7
+
+
+def test_changing_a_new_section_changes_the_hash(spec):
+    from questionnaire.engine import build_spec
+
+    content = spec_to_content(spec)
+    content["next_steps"][0]["text"] += " Changed."
+    assert build_spec(content).content_hash != spec.content_hash
+
+
+@pytest.mark.parametrize("line", ["            label: No", "    title: 1.5", "        help: ~",
+                                  "          - value: yes"])
+def test_text_that_yaml_reads_as_bool_number_or_null_is_refused_naming_the_line(tmp_path, line):
+    lines = settings.QUESTIONNAIRE_CONTENT.read_text().split("\n")
+    key = line.split(":")[0] + ":"
+    # a one-line value of the same key and indentation (not a folded block that continues below)
+    number = next(i for i, text in enumerate(lines) if text.startswith(key) and text.strip() != line.strip()
+                  and not text.endswith(">-") and len(lines[i + 1]) - len(lines[i + 1].lstrip()) <= len(key) - 2)
+    lines[number] = line
+    path = tmp_path / "bad.yaml"
+    path.write_text("\n".join(lines))
+    with pytest.raises(ContentInvalid) as info:
+        read_content_file(path)
+    assert [p.where for p in info.value.problems] == [f"{path} line {number + 1}"]
+    assert "put it in quotes" in info.value.problems[0].message

@@ -1,13 +1,46 @@
 """The pure rules engine: no Django imports. See design.md §2 and §4."""
 
-from .evaluate import Reason, Result, Visibility, compile_spec, describe_value, evaluate, render_text, visibility
+from .evaluate import (
+    AnswerProblem,
+    Reason,
+    Result,
+    Visibility,
+    check_answers,
+    compile_spec,
+    describe_value,
+    evaluate,
+    render_text,
+    visibility,
+)
 from .expressions import ExpressionError
 from .lint import Problem, lint, scenario_differences
 from .spec import ContentError, QuestionType, Spec, build_spec, content_hash, normalise
 from .values import AnswerError, format_flop, parse_answer, parse_answers, parse_flop
 
 __all__ = [
-    "AnswerError", "ContentError", "ExpressionError", "Problem", "QuestionType", "Reason", "Result", "Spec",
-    "Visibility", "build_spec", "compile_spec", "content_hash", "describe_value", "evaluate", "format_flop", "lint",
-    "normalise", "parse_answer", "parse_answers", "parse_flop", "render_text", "scenario_differences", "visibility",
+    "AnswerError",
+    "AnswerProblem",
+    "ContentError",
+    "ExpressionError",
+    "Problem",
+    "QuestionType",
+    "Reason",
+    "Result",
+    "Spec",
+    "Visibility",
+    "build_spec",
+    "check_answers",
+    "compile_spec",
+    "content_hash",
+    "describe_value",
+    "evaluate",
+    "format_flop",
+    "lint",
+    "normalise",
+    "parse_answer",
+    "parse_answers",
+    "parse_flop",
+    "render_text",
+    "scenario_differences",
+    "visibility",
 ]

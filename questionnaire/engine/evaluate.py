@@ -29,6 +29,19 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class NoticeShown:
+    """A notice that applies, with its texts rendered; the page picks `text_passed` once `date` is past."""
+
+    id: str
+    text: str
+    date: str | None = None
+    text_passed: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "text": self.text, "date": self.date, "text_passed": self.text_passed}
+
+
+@dataclass(frozen=True)
 class Result:
     questionnaire: Mapping[str, str]
     classification: str | None
@@ -46,6 +59,11 @@ class Result:
     visible_questions: tuple[str, ...] = ()
     answers: Mapping[str, Any] = field(default_factory=dict)  # the answers that counted (visible ones)
     matched_rules: Mapping[str, int] = field(default_factory=dict)  # outcome -> number of the rule (1-based)
+    perspectives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # key -> obligations seen from there
+    notices: tuple[NoticeShown, ...] = ()
+    rules_as_of: str | None = None  # the date of the state of the rules the version reflects (rulebook_date)
+    next_steps: tuple[str, ...] = ()  # ids of the content's next steps that apply
+    checklists: tuple[str, ...] = ()  # ids of the content's checklists that apply
 
     def to_json(self) -> dict[str, Any]:
         """The result document of contract.md §2."""
@@ -62,6 +80,12 @@ class Result:
             "facts": {k: _json_value(v) for k, v in self.facts.items()},
             "reasons": [r.to_json() for r in self.reasons],
             "missing_required": list(self.missing_required),
+            # added 2026-11-29 (contract: add keys, never rename)
+            "rules_as_of": self.rules_as_of,
+            **{key: list(ids) for key, ids in self.perspectives.items()},
+            "notices": [n.to_json() for n in self.notices],
+            "next_steps": list(self.next_steps),
+            "checklists": list(self.checklists),
         }
 
     def reasons_about(self, about: str) -> list[Reason]:
@@ -89,6 +113,11 @@ class Program:
     deadlines: Mapping[str, tuple[Compiled, Compiled]]
     flags: Mapping[str, Compiled]
     chapters: Mapping[str, Compiled]
+    perspectives: Mapping[str, tuple[Compiled, tuple[tuple[str, Compiled], ...]]]
+    notices: Mapping[str, tuple[Compiled, Compiled | None]]
+    next_steps: Mapping[str, Compiled]
+    checklists: Mapping[str, Compiled]
+    answer_checks: Mapping[str, Compiled]
     question_deps: Mapping[str, frozenset[str]]  # name -> question codes it depends on (transitively)
 
 
@@ -115,6 +144,12 @@ def compile_spec(spec: Spec) -> Program:
         deadlines={d.key: (c(d.when), c(d.value)) for d in spec.deadlines},
         flags={f.id: c(f.when) for f in spec.flags},
         chapters={ch.id: c(ch.applies_if) for ch in spec.chapters},
+        perspectives={p.key: (c(p.when), tuple((code, c(expr)) for code, expr in p.answers))
+                      for p in spec.perspectives},
+        notices={n.id: (c(n.when), c(n.date) if n.date else None) for n in spec.notices},
+        next_steps={n.id: c(n.when) for n in spec.next_steps},
+        checklists={k.id: c(k.when) for k in spec.checklists},
+        answer_checks={k.id: c(k.when) for k in spec.answer_checks},
         question_deps=deps,
     )
     if len(_PROGRAMS) > 64:
@@ -197,8 +232,10 @@ def _visible(spec: Spec, program: Program, scope: _Scope, answers: Mapping[str, 
     return visible_sections, visible_questions, counted, missing
 
 
-def evaluate(spec: Spec, answers: Mapping[str, Any], today: dt.date | None = None) -> Result:
-    """Evaluate parsed answers (see values.parse_answers) against the spec."""
+def evaluate(spec: Spec, answers: Mapping[str, Any], today: dt.date | None = None, *,
+             perspectives: bool = True) -> Result:
+    """Evaluate parsed answers (see values.parse_answers) against the spec. `perspectives`: also evaluate
+    the content's perspectives (answers substituted, the spec evaluated again); off inside a perspective."""
     program, scope = _start(spec, today)
     ev = scope.evaluate
     visible_sections, visible_questions, counted, missing = _visible(spec, program, scope, answers)
@@ -263,8 +300,26 @@ def evaluate(spec: Spec, answers: Mapping[str, Any], today: dt.date | None = Non
             flags.append(flag.id)
             because(flag.id, flag.explanation or flag.title, compiled)
 
+    seen_from: dict[str, tuple[str, ...]] = {}
+    for perspective in spec.perspectives if perspectives else ():
+        when, substitutions = program.perspectives[perspective.key]
+        if ev(when):
+            changed = {**answers, **{code: ev(expr) for code, expr in substitutions}}
+            seen_from[perspective.key] = evaluate(spec, changed, today, perspectives=False).obligations
+
+    notices = []
+    for notice in spec.notices:
+        when, date_expr = program.notices[notice.id]
+        if ev(when):
+            day = ev(date_expr) if date_expr is not None else None
+            notices.append(NoticeShown(
+                notice.id, render_text(notice.text, scope, spec),
+                day.isoformat() if isinstance(day, dt.date) else None,
+                render_text(notice.text_passed, scope, spec) if notice.text_passed else ""))
+
     return Result(
         questionnaire={"slug": spec.slug, "version": spec.version, "content_hash": spec.content_hash},
+        rules_as_of=spec.rulebook_date or None,
         classification=outcomes.get("classification"),
         role_outcome=outcomes.get("role_outcome"),
         obligation_scope=outcomes.get("obligation_scope"),
@@ -280,7 +335,38 @@ def evaluate(spec: Spec, answers: Mapping[str, Any], today: dt.date | None = Non
         visible_questions=tuple(visible_questions),
         answers=counted,
         matched_rules=matched,
+        perspectives=seen_from,
+        notices=tuple(notices),
+        next_steps=tuple(n.id for n in spec.next_steps if ev(program.next_steps[n.id])),
+        checklists=tuple(k.id for k in spec.checklists if ev(program.checklists[k.id])),
     )
+
+
+@dataclass(frozen=True)
+class AnswerProblem:
+    """A contradictory or implausible answer found by one of the content's answer checks."""
+
+    check: str
+    fields: tuple[str, ...]
+    message: str
+    refuse: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"check": self.check, "fields": list(self.fields), "message": self.message, "refuse": self.refuse}
+
+
+def check_answers(spec: Spec, answers: Mapping[str, Any], today: dt.date | None = None) -> tuple[AnswerProblem, ...]:
+    """The one place for contradictory or implausible answers (the wizard's forms and `assess` both use it).
+    Checks see the answers as given (hidden or not) and the constants; an unanswered question is None."""
+    program, scope = _start(spec, today)
+    for code in spec.questions:
+        scope[code] = answers.get(code)
+    ev = scope.evaluate
+    found = []
+    for check in spec.answer_checks:
+        if ev(program.answer_checks[check.id]):
+            found.append(AnswerProblem(check.id, check.fields, render_text(check.message, scope, spec), check.refuse))
+    return tuple(found)
 
 
 def _coerce(kind: str, value: Any) -> Any:
@@ -327,7 +413,7 @@ def describe_value(spec: Spec, name: str, value: Any) -> str:
     if question is not None and question.type is QuestionType.MULTIPLE_CHOICE:
         return ", ".join(question.choice_label(v) for v in value) or "none"
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return f"{value.day} {value:%B %Y}"  # 1 October 2025, as a lawyer writes it
     if isinstance(value, float | int) and abs(value) >= 1e6:
         return format_flop(float(value)) + " FLOP"
     return str(value)

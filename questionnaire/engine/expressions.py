@@ -14,6 +14,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from simpleeval import EvalWithCompoundTypes
@@ -80,6 +81,18 @@ def known(value: Any) -> bool:
     return value is not None
 
 
+def flop2(value: Any) -> str:
+    """A FLOP figure to two significant figures, as a notification gives it (Guidelines §2.3.2): 2.3 × 10^25 FLOP."""
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        return ""
+    exact = Decimal(repr(float(value)))  # the figure as typed (1.05e25), so half-up rounding gives 1.1
+    exponent = exact.adjusted()
+    mantissa = exact.scaleb(-exponent).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if mantissa >= 10:
+        mantissa, exponent = (mantissa / 10).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), exponent + 1
+    return f"{mantissa} × 10^{exponent} FLOP"
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "same": same,
     "exceeds": exceeds,
@@ -91,6 +104,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "date": date,
     "before": before,
     "known": known,
+    "flop2": flop2,
 }
 LITERAL_NAMES = {"True": True, "False": False, "None": None}
 

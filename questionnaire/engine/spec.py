@@ -144,6 +144,7 @@ class Deadline:
     when: str
     value: str
     explanation: str = ""
+    label_passed: str = ""  # the label once the date has passed ("Obligations apply since")
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,68 @@ class Scenario:
 
 
 @dataclass(frozen=True)
+class Perspective:
+    """The same answer set seen from another actor: some answers substituted (each an expression over the
+    original answers and facts), the whole spec evaluated again, and that evaluation's obligations reported
+    under `key` in the result (e.g. an authorised representative sees the provider's own obligations)."""
+
+    key: str
+    title: str
+    when: str
+    answers: tuple[tuple[str, str], ...]  # (question code, expression for its substituted value)
+    intro: str = ""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A text shown with the result when `when` holds: optionally dated (`date` is an expression), with
+    another text once that date has passed; `about` ties it to obligations (empty: the result as a whole)."""
+
+    id: str
+    title: str
+    when: str
+    text: str
+    date: str | None = None
+    text_passed: str = ""
+    about: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnswerCheck:
+    """A contradictory or implausible answer: `when` over the answers (and `today`); the message is shown at
+    every field of `fields` that the page being saved asks. `refuse`: the wizard refuses to save (assess
+    only warns, since the answer set is valid by contract)."""
+
+    id: str
+    fields: tuple[str, ...]
+    when: str
+    message: str
+    refuse: bool = True
+
+
+@dataclass(frozen=True)
+class ArticleGroup:
+    article: str
+    title: str
+    obligations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NextStep:
+    id: str
+    when: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Checklist:
+    id: str
+    title: str
+    when: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Spec:
     slug: str
     version: str
@@ -208,6 +271,13 @@ class Spec:
     sources: tuple[Source, ...]
     scenarios: tuple[Scenario, ...]
     questions: Mapping[str, Question] = field(default_factory=dict)  # by code, in order
+    rules_note: str = ""  # the state of the rules this version reflects, shown with every result
+    perspectives: tuple[Perspective, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    answer_checks: tuple[AnswerCheck, ...] = ()
+    article_groups: tuple[ArticleGroup, ...] = ()
+    next_steps: tuple[NextStep, ...] = ()
+    checklists: tuple[Checklist, ...] = ()
 
     def question_list(self) -> tuple[Question, ...]:
         return tuple(self.questions.values())
@@ -420,6 +490,7 @@ def build_spec(content: Mapping[str, Any]) -> Spec:
             when=_opt_expr(d, "when") or "True",
             value=_opt_expr(d, "value") or _req(d, "value", f"deadline {d.get('key')}"),
             explanation=_text(d, "explanation"),
+            label_passed=_text(d, "label_passed"),
         )
         for i, d in enumerate(_list(data, "deadlines", "deadlines"))
     )
@@ -487,6 +558,65 @@ def build_spec(content: Mapping[str, Any]) -> Spec:
         for i, s in enumerate(_list(data, "scenarios", "scenarios"))
     )
 
+    perspectives = tuple(
+        Perspective(
+            key=str(_req(p, "key", f"perspectives[{i}]")),
+            title=_text(p, "title"),
+            when=_opt_expr(p, "when") or _req(p, "when", f"perspective {p.get('key')}"),
+            answers=tuple((str(code), _opt_expr({"v": expr}, "v") or "None")
+                          for code, expr in _mapping(p, "answers", f"perspective {p.get('key')}").items()),
+            intro=_text(p, "intro"),
+        )
+        for i, p in enumerate(_list(data, "perspectives", "perspectives"))
+    )
+    notices = tuple(
+        Notice(
+            id=str(_req(n, "id", f"notices[{i}]")),
+            title=_text(n, "title"),
+            when=_opt_expr(n, "when") or _req(n, "when", f"notice {n.get('id')}"),
+            text=str(_req(n, "text", f"notice {n.get('id')}")).strip(),
+            date=_opt_expr(n, "date"),
+            text_passed=_text(n, "text_passed"),
+            about=tuple(str(a) for a in _list(n, "about", f"notice {n.get('id')}")),
+        )
+        for i, n in enumerate(_list(data, "notices", "notices"))
+    )
+    answer_checks = tuple(
+        AnswerCheck(
+            id=str(_req(c, "id", f"answer_checks[{i}]")),
+            fields=tuple(str(f) for f in _list(c, "fields", f"answer check {c.get('id')}")),
+            when=_opt_expr(c, "when") or _req(c, "when", f"answer check {c.get('id')}"),
+            message=str(_req(c, "message", f"answer check {c.get('id')}")).strip(),
+            refuse=bool(c.get("refuse", True)),
+        )
+        for i, c in enumerate(_list(data, "answer_checks", "answer_checks"))
+    )
+    article_groups = tuple(
+        ArticleGroup(
+            article=str(_req(g, "article", f"article_groups[{i}]")),
+            title=_text(g, "title"),
+            obligations=tuple(str(o) for o in _list(g, "obligations", f"article group {g.get('article')}")),
+        )
+        for i, g in enumerate(_list(data, "article_groups", "article_groups"))
+    )
+    next_steps = tuple(
+        NextStep(
+            id=str(_req(n, "id", f"next_steps[{i}]")),
+            when=_opt_expr(n, "when") or _req(n, "when", f"next step {n.get('id')}"),
+            text=str(_req(n, "text", f"next step {n.get('id')}")).strip(),
+        )
+        for i, n in enumerate(_list(data, "next_steps", "next_steps"))
+    )
+    checklists = tuple(
+        Checklist(
+            id=str(_req(c, "id", f"checklists[{i}]")),
+            title=_text(c, "title"),
+            when=_opt_expr(c, "when") or _req(c, "when", f"checklist {c.get('id')}"),
+            items=tuple(str(x).strip() for x in _list(c, "items", f"checklist {c.get('id')}")),
+        )
+        for i, c in enumerate(_list(data, "checklists", "checklists"))
+    )
+
     constants = data.get("constants") or {}
     if not isinstance(constants, Mapping):
         raise ContentError("constants", "expected a mapping of name to value")
@@ -509,8 +639,24 @@ def build_spec(content: Mapping[str, Any]) -> Spec:
         sources=sources,
         scenarios=scenarios,
         questions=questions,
+        rules_note=_text(data, "rules_note"),
+        perspectives=perspectives,
+        notices=notices,
+        answer_checks=answer_checks,
+        article_groups=article_groups,
+        next_steps=next_steps,
+        checklists=checklists,
     )
     return replace(spec, content_hash=content_hash(spec_to_content(spec)))
+
+
+def _mapping(item: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+    value = item.get(key) if isinstance(item, Mapping) else None
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ContentError(where, f"'{key}' must be a mapping")
+    return value
 
 
 def _constant_value(value: Any) -> Any:
@@ -567,8 +713,8 @@ def spec_to_content(spec: Spec) -> dict[str, Any]:
                   deadlines=list(o.deadlines))
             for o in spec.obligations
         ],
-        "deadlines": [_some(key=d.key, label=d.label, when=d.when, value=d.value, explanation=d.explanation)
-                      for d in spec.deadlines],
+        "deadlines": [_some(key=d.key, label=d.label, label_passed=d.label_passed, when=d.when, value=d.value,
+                            explanation=d.explanation) for d in spec.deadlines],
         "flags": [_some(id=f.id, title=f.title, when=f.when, explanation=f.explanation) for f in spec.flags],
         "code_chapters": [
             {**_some(id=c.id, title=c.title, summary=c.summary, applies_if=c.applies_if),
@@ -581,4 +727,27 @@ def spec_to_content(spec: Spec) -> dict[str, Any]:
         ],
         "scenarios": [{"id": s.id, **_some(description=s.description), "answers": _json_safe(dict(s.answers)),
                        "expected": _json_safe(dict(s.expected))} for s in spec.scenarios],
+        **extra_content(spec),
     }
+
+
+EXTRA_SECTIONS = ("perspectives", "notices", "answer_checks", "article_groups", "next_steps", "checklists")
+
+
+def extra_content(spec: Spec) -> dict[str, Any]:
+    """The sections added in 2026 (and rules_note), each left out when empty so that the canonical form and
+    hash of earlier content do not change. The database keeps them as one JSON row per section."""
+    sections = {
+        "rules_note": spec.rules_note,
+        "perspectives": [{**_some(key=p.key, title=p.title, when=p.when, intro=p.intro),
+                          "answers": dict(p.answers)} for p in spec.perspectives],
+        "notices": [_some(id=n.id, title=n.title, when=n.when, date=n.date, text=n.text, text_passed=n.text_passed,
+                          about=list(n.about)) for n in spec.notices],
+        "answer_checks": [{**_some(id=c.id, fields=list(c.fields), when=c.when, message=c.message),
+                           **({"refuse": False} if not c.refuse else {})} for c in spec.answer_checks],
+        "article_groups": [_some(article=g.article, title=g.title, obligations=list(g.obligations))
+                           for g in spec.article_groups],
+        "next_steps": [_some(id=n.id, when=n.when, text=n.text) for n in spec.next_steps],
+        "checklists": [_some(id=c.id, title=c.title, when=c.when, items=list(c.items)) for c in spec.checklists],
+    }
+    return {k: v for k, v in sections.items() if v}

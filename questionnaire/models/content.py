@@ -156,6 +156,20 @@ class Constant(VersionContent):
         return self.name
 
 
+class ContentPart(VersionContent):
+    """A content section kept as one JSON document (the sections added in 2026: perspectives, notices,
+    answer checks, article groups, next steps, checklists, and the rules note); see engine.spec.extra_content."""
+
+    key = models.CharField(max_length=40)
+    data = models.JSONField(decoder=ExactNumberDecoder)
+
+    class Meta(VersionContent.Meta):
+        constraints = [models.UniqueConstraint(fields=["version", "key"], name="unique_content_part")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class Source(VersionContent):
     code = models.CharField("id", max_length=40)
     title = models.CharField(max_length=400)
@@ -296,6 +310,8 @@ class Deadline(VersionContent):
     when = models.TextField(default="True")
     value = models.TextField(help_text="An expression giving a date or a text")
     explanation = models.TextField(blank=True)
+    label_passed = models.CharField(max_length=200, blank=True,
+                                    help_text="The label once the date has passed, e.g. Obligations apply since")
 
     class Meta(VersionContent.Meta):
         constraints = [models.UniqueConstraint(fields=["version", "key"], name="unique_deadline")]

@@ -84,6 +84,13 @@ def diff_specs(old: Spec, new: Spec) -> list[Change]:
     changes += _compare("measure", ma, mb)
     changes += _compare("source", _index(a["sources"], "id"), _index(b["sources"], "id"))
     changes += _compare("scenario", _index(a["scenarios"], "id"), _index(b["scenarios"], "id"))
+    # the sections added in 2026 (left out of the canonical form when empty)
+    for kind, section, key in (("perspective", "perspectives", "key"), ("notice", "notices", "id"),
+                               ("answer check", "answer_checks", "id"), ("article group", "article_groups", "article"),
+                               ("next step", "next_steps", "id"), ("checklist", "checklists", "id")):
+        changes += _compare(kind, _index(a.get(section, []), key), _index(b.get(section, []), key))
+    if a.get("rules_note") != b.get("rules_note"):
+        changes.append(Change("rules note", "rules_note", "changed"))
     return changes
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from .. import models as m
 from ..engine import ContentError, Problem, Spec, build_spec, lint
-from ..engine.spec import spec_to_content
+from ..engine.spec import extra_content, spec_to_content
 from ..spec import spec_for
 
 
@@ -48,7 +48,56 @@ def parse_content_text(text: str, name: str = "content") -> dict[str, Any]:
         raise ContentInvalid([Problem(where, f"not valid YAML: {problem}")]) from None
     if not isinstance(data, dict):
         raise ContentInvalid([Problem(name, "expected a mapping (slug, version, sections, ...) at the top")])
+    problems = unquoted_non_text(text, name)
+    if problems:
+        raise ContentInvalid(problems)
     return data
+
+
+# Authored texts: YAML reads an unquoted `label: No` as false, `title: 1.0` as a number, `help: ~` as null.
+TEXT_KEYS = frozenset({
+    "title", "label", "label_passed", "text", "text_passed", "help", "intro", "summary", "description",
+    "explanation", "reason", "scope_note", "message", "note", "evidence", "rules_note",
+})
+_NON_TEXT_TAGS = {
+    "tag:yaml.org,2002:bool": "yes/no (a boolean)",
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:null": "empty (null)",
+}
+
+
+def unquoted_non_text(text: str, name: str = "content") -> list[Problem]:
+    """Every authored text (and choice value or checklist item) that YAML reads as a boolean, number or null,
+    named by its line: `label: No` must be written `label: "No"`."""
+    problems: list[Problem] = []
+
+    def scalar(node: yaml.Node, what: str) -> None:
+        if isinstance(node, yaml.ScalarNode) and node.style is None and node.tag in _NON_TEXT_TAGS:
+            problems.append(Problem(f"{name} line {node.start_mark.line + 1}",
+                                    f"{what} “{node.value}” is read as {_NON_TEXT_TAGS[node.tag]}, not as text: "
+                                    "put it in quotes"))
+
+    def walk(node: yaml.Node, parent_key: str = "") -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
+                if key in TEXT_KEYS or (key == "value" and parent_key == "choices"):
+                    scalar(value_node, key)
+                walk(value_node, key)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                if parent_key == "items":
+                    scalar(item, "checklist item")
+                walk(item, parent_key)
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []  # reported by safe_load already
+    if root is not None:
+        walk(root)
+    return problems
 
 
 def checked_spec(content: dict[str, Any]) -> Spec:
@@ -146,7 +195,7 @@ def _write_rows(version: m.QuestionnaireVersion, spec: Spec) -> None:
     )
     m.Deadline.objects.bulk_create(
         m.Deadline(version=v, position=i, key=d.key, label=d.label, when=d.when, value=d.value,
-                   explanation=d.explanation)
+                   explanation=d.explanation, label_passed=d.label_passed)
         for i, d in enumerate(spec.deadlines)
     )
     m.Flag.objects.bulk_create(
@@ -173,6 +222,10 @@ def _write_rows(version: m.QuestionnaireVersion, spec: Spec) -> None:
         m.Scenario(version=v, position=i, code=s.id, description=s.description,
                    answers=dict(s.answers), expected=dict(s.expected))
         for i, s in enumerate(spec.scenarios)
+    )
+    m.ContentPart.objects.bulk_create(
+        m.ContentPart(version=v, position=i, key=key, data=data)
+        for i, (key, data) in enumerate(extra_content(spec).items())
     )
 
 

@@ -48,6 +48,7 @@ def walk(page, base_url: str, scenario: dict, *, model_name: str, axe_pages: dic
 @pytest.mark.parametrize(("scenario_id", "javascript"), [
     ("T01", True), ("T06", True), ("T08", True), ("T26", True), ("T38", True), ("T39", True),
     ("T02", False), ("T19", False), ("T30", False), ("S43", False),
+    ("S52", True), ("S53", True), ("S50", False),
 ])
 def test_complete_assessment(live_server, new_page, django_user_model, published, scenario_id, javascript):
     make_member(django_user_model, "officer", role=Role.OWNER)

@@ -7,7 +7,7 @@ import json
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from ...engine import evaluate
+from ...engine import check_answers, evaluate
 from ._common import read_answer_set
 
 
@@ -19,5 +19,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         spec, answers = read_answer_set(options["input"], self.stderr)
-        result = evaluate(spec, answers, today=timezone.localdate())
-        self.stdout.write(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        today = timezone.localdate()
+        result = evaluate(spec, answers, today=today)
+        # contradictory or implausible answers: the answer set is valid (contract §3: exit 0), so the result is
+        # computed as the law reads it (e.g. the larger of cumulative and training compute) and they are listed
+        problems = check_answers(spec, answers, today)
+        for problem in problems:
+            self.stderr.write(f"warning: {', '.join(problem.fields)}: {problem.message}")
+        document = {**result.to_json(), "answer_checks": [p.to_json() for p in problems]}
+        self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))
