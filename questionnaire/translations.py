@@ -34,6 +34,13 @@ def source_texts(spec: Spec) -> dict[str, str]:
     for flag in spec.flags:
         texts[f"flag:{flag.id}:title"] = flag.title
         texts[f"flag:{flag.id}:explanation"] = flag.explanation
+    for notice in spec.notices:
+        texts[f"notice:{notice.id}:title"] = notice.title
+        texts[f"notice:{notice.id}:text"] = notice.text
+        if notice.text_passed:
+            texts[f"notice:{notice.id}:text_passed"] = notice.text_passed
+    for step in spec.next_steps:
+        texts[f"next_step:{step.id}:text"] = step.text
     for measure in spec.measures().values():
         for field in ("title", "summary", "evidence"):
             if getattr(measure, field):

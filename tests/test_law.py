@@ -171,3 +171,11 @@ def test_the_version_diff_shows_changes_to_the_new_sections(spec):
     content["rules_note"] = "Rules as of tomorrow."
     changes = {(c.kind, c.key, c.change) for c in diff_specs(spec, build_spec(content))}
     assert changes == {("notice", "open_source_exemption", "changed"), ("rules note", "rules_note", "changed")}
+
+
+def test_notices_and_next_steps_are_translatable_texts(spec):
+    from questionnaire.translations import source_texts
+
+    texts = source_texts(spec)
+    assert texts["notice:open_source_exemption:title"].startswith("Open-source exemption")
+    assert texts["next_step:mandate:text"].startswith("Sign the written mandate")
