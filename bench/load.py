@@ -17,7 +17,13 @@ and POST apart) to the reference's, and checks in the database that no saved ans
 With --fault it runs the officers once more while PostgreSQL is stopped for 10 s and started again
 (pg_ctlcluster), and shows the errors during the outage, when saving worked again, and the lost answers.
 
-Run: .venv/bin/python bench/load.py [--seconds 60] [--users 20 50] [--fault]
+4. the PDFs (once per --pdf-workers count, default one task worker and then two, at the lowest concurrency):
+   officers completing assessments while the task workers render each report in the background as soon as its
+   assessment is completed; it prints how many PDFs were ready within 30 s of completion, the time from
+   completion to PDF and how many reports a worker rendered per hour.
+
+Run: .venv/bin/python bench/load.py [--seconds 60] [--users 20 50] [--fault] [--pdf-workers 1 2] [--pdf-only]
+Environment: LOAD_DB (default gpai_load: dropped and created again), LOAD_PORT (default 8765).
 Needs PostgreSQL on 127.0.0.1:5432 and wrk (Debian: apt-get install wrk).
 """
 
@@ -41,8 +47,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-DB = "gpai_load"
-PORT = 8765
+DB = os.environ.get("LOAD_DB", "gpai_load")  # a database of its own: dropped and created again
+PORT = int(os.environ.get("LOAD_PORT", "8765"))
+READY_WITHIN = 30  # seconds from completion to a rendered PDF that count as "ready"
 PASSWORD = "correct horse battery staple"
 ENV = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}", "SECRET_KEY": "x" * 60,
        "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost", "TASKS_BACKEND": "database",
@@ -220,6 +227,86 @@ def report_counts() -> str:
     return out.strip().splitlines()[-1]
 
 
+def pdf_readiness(since: float) -> list[float | None]:
+    """For every assessment completed after `since` (epoch seconds): seconds from its completion until the report
+    of its snapshot was rendered (None: not rendered yet)."""
+    script = ("import json, datetime as dt\nfrom django.db.models import Min\n"
+              "from questionnaire.models import Assessment, Report, ReportStatus\n"
+              f"since = dt.datetime.fromtimestamp({since}, dt.UTC)\n"
+              "rows = Report.objects.filter(status=ReportStatus.DONE).values('assessment_id', 'snapshot_hash')\n"
+              "done = {(r['assessment_id'], r['snapshot_hash']): r['first']\n"
+              "        for r in rows.annotate(first=Min('rendered_at'))}\n"
+              "out = []\n"
+              "for a in Assessment.objects.filter(completed_at__gte=since):\n"
+              "    at = done.get((a.pk, a.snapshot_hash))\n"
+              "    out.append((at - a.completed_at).total_seconds() if at else None)\n"
+              "print(json.dumps(out))\n")
+    out = subprocess.run([PY, "manage.py", "shell", "-c", script], cwd=ROOT, env=ENV, check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def start_task_workers(count: int, niceness: int = 19) -> list[subprocess.Popen]:
+    # render the PDFs, as in production; on this one machine by default at the lowest CPU priority (docker-compose
+    # gives the worker a lower CPU weight too), so that rendering gives way to the officers' requests
+    return [subprocess.Popen(["nice", "-n", str(niceness), PY, "manage.py", "task_worker", "--no-reload"], cwd=ROOT,
+                             env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(count)]
+
+
+def cpu_seconds(process: subprocess.Popen) -> float:
+    """User plus system CPU time the process has used so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def clear_queue() -> None:
+    """Drop the renders still waiting, so that the next run starts without the previous run's backlog."""
+    script = ("from django_tasks_db.models import DBTaskResult\nfrom questionnaire.models import Report, ReportStatus\n"
+              "DBTaskResult.objects.ready().delete()\n"
+              "Report.objects.exclude(status=ReportStatus.DONE).delete()\n")
+    subprocess.run([PY, "manage.py", "shell", "-c", script], cwd=ROOT, env=ENV, check=True, capture_output=True)
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=60)
+
+
+def pdf_level(folder: Path, users: int, seconds: int, clients: list[Client], steps: list[dict],
+              workers: int, grace: int, niceness: int) -> int:
+    """Officers completing assessments with `workers` task workers: how many PDFs were ready within 30 s of their
+    assessment's completion (each is rendered in the background as soon as the assessment is completed)."""
+    clear_queue()
+    processes = start_task_workers(workers, niceness)
+    try:
+        write_officers(folder, clients[:users], steps[:users])
+        since = time.time()
+        run = run_wrk(folder, "flow", users, seconds, f"{users} officers completing assessments, {workers} task "
+                                                       f"worker{'s' if workers > 1 else ''} at nice {niceness}")
+        time.sleep(grace)  # a PDF for a completion near the end of the run gets its 30 s too
+        delays = pdf_readiness(since)
+        cpu = sum(cpu_seconds(p) for p in processes)
+    finally:
+        stop(processes)
+    print_run(run)
+    ready = [d for d in delays if d is not None]
+    within = sum(d <= READY_WITHIN for d in ready)
+    print(f"\n  {len(delays)} assessments completed in {run.seconds:.0f} s ({len(delays) / run.seconds * 3600:.0f} per "
+          f"hour); PDF ready within {READY_WITHIN} s of completion: {within} ({within / max(1, len(delays)):.0%}); "
+          f"rendered later: {len(ready) - within}; not rendered {grace} s after the run: {len(delays) - len(ready)}")
+    if ready:
+        print(f"  time from completion to PDF: p50 {statistics.median(ready):.1f} s, "
+              f"p95 {percentile(ready, 95):.1f} s, max {max(ready):.1f} s; rendered per worker-hour here: "
+              f"{len(ready) / workers / ((run.seconds + grace) / 3600):.0f}; the workers' CPU per rendered report: "
+              f"{cpu / len(ready):.2f} s (start-up included)")
+    return sum(c.total() for c in run.errors.values()) + run.socket_errors
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else 0.0
@@ -336,6 +423,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--users", type=int, nargs="+", default=[20, 50])
     parser.add_argument("--fault", action="store_true", help="also stop and start PostgreSQL during a run")
+    parser.add_argument("--pdf-workers", type=int, nargs="*", default=[1, 2],
+                        help="officers' runs (at the lowest concurrency) measuring PDFs ready within 30 s of "
+                             "completion, one per number of task workers")
+    parser.add_argument("--pdf-only", action="store_true", help="only the PDF readiness runs")
+    parser.add_argument("--grace", type=int, default=READY_WITHIN, help="seconds to wait after a PDF run")
+    parser.add_argument("--worker-nice", type=int, default=19, help="niceness of the task workers in the PDF runs")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("bench/load.py needs wrk: apt-get install wrk")
@@ -343,32 +436,31 @@ def main() -> None:
     prepare(users)
     server = subprocess.Popen([PY, "-m", "gunicorn", "compliance_checker.wsgi", "-c", "gunicorn.conf.py"],
                               cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    # renders the PDFs, as in production; on this one machine at the lowest CPU priority (docker-compose gives
-    # the worker a lower CPU weight too), so that rendering gives way to the officers' requests
-    worker = subprocess.Popen(["nice", "-n", "19", PY, "manage.py", "task_worker", "--no-reload"], cwd=ROOT,
-                              env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers = [] if args.pdf_only else start_task_workers(1)
     failures = 0
     try:
         wait_for_server()
         clients = [sign_in(i) for i in range(users)]
         steps = [prepare_step(client, i) for i, client in enumerate(clients)]
-        print(f"gunicorn {ENV['WEB_CONCURRENCY']} sync workers and one task worker on PostgreSQL; load from wrk, "
+        print(f"gunicorn {ENV['WEB_CONCURRENCY']} sync workers and task workers on PostgreSQL; load from wrk, "
               f"{os.cpu_count()} cores shared by all")
         with tempfile.TemporaryDirectory() as folder:
             write_officers(Path(folder), clients, steps)
             for mode in ("flow", "get", "post"):  # warm-up: every worker has loaded and compiled what it uses
                 run_wrk(Path(folder), mode, min(args.users), 3, "warm-up")
-            for n in args.users:
+            for n in [] if args.pdf_only else args.users:
                 failures += level(Path(folder), n, args.seconds, clients, steps)
-            if args.fault:
+            if args.fault and not args.pdf_only:
                 failures += fault(Path(folder), min(args.users), args.seconds, clients, steps)
-        if server.poll() is not None or worker.poll() is not None:
-            print("gunicorn or the task worker exited during the run")
-            failures += 1
+            if server.poll() is not None or any(w.poll() is not None for w in workers):
+                print("gunicorn or the task worker exited during the run")
+                failures += 1
+            stop(workers)
+            for count in args.pdf_workers:
+                failures += pdf_level(Path(folder), min(args.users), args.seconds, clients, steps, count, args.grace,
+                                      args.worker_nice)
     finally:
-        for process in (server, worker):
-            process.terminate()
-            process.wait(timeout=30)
+        stop([server, *workers])
     sys.exit(1 if failures else 0)
 
 

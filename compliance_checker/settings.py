@@ -9,6 +9,7 @@ Environment variables (see .env.example and README.md):
   SECURE_SSL            true when served over HTTPS (secure cookies, HSTS, redirect); default false
   BEHIND_PROXY          true behind a TLS-terminating proxy that sets X-Forwarded-Proto
   TASKS_BACKEND         immediate (default) or database (with `manage.py db_worker`)
+  REPORT_PRERENDER      render reports on completion and gap changes (default: on with the database backend)
 """
 
 from __future__ import annotations
@@ -230,6 +231,9 @@ _TASK_BACKENDS = {"immediate": "django_tasks.backends.immediate.ImmediateBackend
 if TASKS_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+# Render a report in the background as soon as its assessment is completed (and again when its gap records change),
+# so that the download is normally instant. Off with the immediate backend, which would render inside the request.
+REPORT_PRERENDER = env_bool("REPORT_PRERENDER", TASKS_BACKEND == "database")
 
 # Rendered reports are kept this long (default ten years, the Code's retention), then `prune_reports` deletes them.
 REPORT_RETENTION_DAYS = env_int("REPORT_RETENTION_DAYS", 3653)

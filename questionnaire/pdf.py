@@ -75,11 +75,12 @@ def render_html(spec: Spec, snapshot: dict[str, Any], snapshot_hash: str, **extr
     return render_to_string("reports/report.html", report_context(spec, snapshot, snapshot_hash, **extra))
 
 
-_STYLE: tuple[Any, Any] | None = None
+_STYLE: tuple[Any, Any, Any] | None = None
 
 
-def _stylesheet() -> tuple[Any, Any]:
-    """The report stylesheet and its fonts, parsed once per process (they only change with a deploy)."""
+def _stylesheet() -> tuple[Any, Any, Any]:
+    """The report stylesheet, its fonts and our user-agent stylesheet, parsed once per process (they only
+    change with a deploy)."""
     global _STYLE
     if _STYLE is None:
         from weasyprint import CSS
@@ -87,16 +88,25 @@ def _stylesheet() -> tuple[Any, Any]:
 
         font_config = FontConfiguration()
         css = CSS(url=STATIC_BASE + "css/report.css", url_fetcher=StaticOnlyFetcher(), font_config=font_config)
-        _STYLE = (css, font_config)
+        ua = CSS(url=STATIC_BASE + "css/report-ua.css", url_fetcher=StaticOnlyFetcher())
+        _STYLE = (css, font_config, ua)
     return _STYLE
+
+
+class _PdfHTML(HTML):
+    """A document whose user-agent stylesheet is ours (static/css/report-ua.css): WeasyPrint's HTML5 one cut down
+    to the elements our templates use, which makes the cascade a good part cheaper."""
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+        return [_stylesheet()[2]]
 
 
 def html_to_pdf(html: str, *, attachment: tuple[str, str, str] | None = None, when: dt.datetime,
                 identifier: bytes) -> RenderedReport:
     """Archival, tagged PDF from our HTML; `attachment` is (file name, description, JSON text)."""
     fetcher = StaticOnlyFetcher()
-    css, font_config = _stylesheet()
-    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render(
+    css, font_config, _ua = _stylesheet()
+    document = _PdfHTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render(
         stylesheets=[css], font_config=font_config)
     attachments = []
     if attachment is not None:

@@ -5,22 +5,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
 from .engine import Spec
 from .engine.expressions import Evaluator, ExpressionError, compile_expression
+from .models import OPEN_STATUSES
 from .presenters import display_answer, result_page
 
-# Dates of the AI Act that frame every GPAI model's timeline (gpai-reference.md §4).
-GENERAL_DATES = (
-    ("2024-08-01", "The AI Act enters into force (Art. 113)."),
-    ("2025-07-10", "The final GPAI Code of Practice is published."),
-    ("2025-07-18", "Commission Guidelines on the scope of the GPAI obligations, C(2025) 5045."),
-    ("2025-08-02", "Chapter V (obligations for general-purpose AI models) applies (Art. 113(b))."),
-    ("2026-08-02", "The Commission's enforcement powers and fines apply (Art. 101, Art. 113)."),
-    ("2027-08-02", "Deadline for models placed on the market before 2 August 2025 (Art. 111(3))."),
-)
 CONFIDENCE = {"P": "official text read in full", "P~": "official text read in a transcription",
               "S": "secondary sources only", "U": "uncertain"}
 
@@ -41,32 +34,193 @@ def report_context(spec: Spec, snapshot: dict[str, Any], snapshot_hash: str, *,
         "info": info,
         "completed": completed,
         "page": page,
-        "reasoning": reasoning(spec, outcome),
-        "questions": question_rows(spec, snapshot),
+        "reasoning": decisive_findings(spec, snapshot),
+        "answers": answer_rows(spec, snapshot),
+        "not_asked": len(spec.questions) - len(answers),
         "timeline": timeline(spec, outcome, today),
+        "overdue": overdue(page, gap_analysis or {}, today),
+        "gap_tally": gap_tally(page, gap_analysis or {}),
         "sources": [{"source": s, "confidence": CONFIDENCE.get(s.confidence, s.confidence)} for s in spec.sources],
         "gap": gap_analysis or {},
         "answers_given": len(answers),
     }
 
 
-def reasoning(spec: Spec, outcome: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each fact with a label, its value and the answers it rests on, in the order the law decides."""
+def decisive_findings(spec: Spec, snapshot: dict[str, Any]) -> list[dict[str, Any]]:
+    """For each outcome, the findings on the path that decided it, each with the answers it rests on.
+
+    The path is read from the content's own expressions: the condition of the rule that matched names the
+    deciding findings, the conditions of the rules before it the gates the outcome passed. From a deciding
+    finding the path goes on to the findings its expression uses, keeping a yes/no finding only where the other
+    value would have changed it (see `_follow`). Every finding appears once, under the first outcome that needed
+    it; the full trail is in the attached JSON.
+    """
+    outcome = snapshot["result"]
+    scope = _scope(spec, snapshot)
+    facts = {f.name: f for f in spec.facts}
     reasons = {r["about"]: r for r in outcome.get("reasons", [])}
-    rows = []
-    for fact in spec.facts:
-        if not fact.label or fact.type not in ("bool", "number"):
+    answers = snapshot.get("answers", {})
+    seen: set[str] = set()
+    blocks = []
+    for item in spec.outcomes:
+        value = outcome.get(item.name)
+        passed, matched = [], None  # the conditions of the rules before the one that matched, and its own
+        for rule in item.rules:
+            if rule.when is None:
+                break
+            compiled = compile_expression(rule.when)
+            if _holds(compiled, scope):
+                matched = compiled
+                break
+            passed.append(compiled)
+        findings: list[dict[str, Any]] = []
+        for name in sorted(matched.names, key=_fact_order(spec)) if matched else ():
+            _follow(name, spec, facts, scope, answers, seen, findings, deciding=True)
+        for compiled in passed:
+            for name in sorted(compiled.names, key=_fact_order(spec)):
+                _follow(name, spec, facts, scope, answers, seen, findings)
+        if not value:
+            continue  # no rule matched (no scope where there are no obligations): nothing was decided
+        reason = reasons.get(item.name)
+        text = reason["text"] if reason and reason["text"] != item.label(value) else ""
+        blocks.append({"title": item.title, "value": item.label(value), "text": text,
+                       "held": [f for f in findings if f["deciding"]],
+                       "ruled_out": [f for f in findings if not f["deciding"]]})
+    applies = set(outcome.get("obligations", []))
+    if not applies:
+        return blocks  # nothing applies: the classification says why
+    findings = []
+    for obligation in spec.obligations:  # which obligations apply: the findings their conditions use
+        for name in sorted(compile_expression(obligation.applies_if).names, key=_fact_order(spec)):
+            _follow(name, spec, facts, scope, answers, seen, findings)
+    left_out = [f"{o.label} {o.title}" for o in spec.obligations if o.id not in applies]
+    blocks.append({"title": "Obligations", "value": f"{len(applies)} of {len(spec.obligations)} apply",
+                   "text": f"Not applicable to this model: {'; '.join(left_out)}." if left_out else "",
+                   "held": [f for f in findings if f["deciding"]],
+                   "ruled_out": [f for f in findings if not f["deciding"]]})
+    return blocks
+
+
+def _fact_order(spec: Spec):
+    order = {f.name: i for i, f in enumerate(spec.facts)}
+    return lambda name: order.get(name, -1)
+
+
+def _follow(name: str, spec: Spec, facts: dict, scope: dict[str, Any], answers: dict[str, Any], seen: set[str],
+            findings: list[dict[str, Any]], *, deciding: bool = False) -> None:
+    """Add the finding `name` and follow the path below it. A finding that holds (or a figure) is followed; one
+    that does not hold is followed only when its not holding is what decided (`deciding`: the matched rule asks
+    for it, e.g. "not a general-purpose AI model"); otherwise it is a gate the outcome passed, named as ruled out."""
+    fact = facts.get(name)
+    if fact is None or name in seen or fact.type not in ("bool", "number") or not fact.label:
+        return
+    seen.add(name)
+    value = scope.get(name)
+    compiled = compile_expression(fact.expr)
+    rests_on = [spec.questions[code] for code in spec.questions
+                if code in compiled.names and answers.get(code) not in (None, [])]  # empty ones: appendix A
+    label = fact.label
+    phrase = label[0].lower() + label[1:] if label[1:2].islower() else label  # mid-sentence form
+    deciding = deciding or bool(value) or fact.type != "bool"
+    finding = {"label": label, "phrase": phrase, "value": _fact_value(value), "deciding": deciding, "name": name,
+               "answers": [{"question": q.text, "answer": _answer(q, answers[q.code])} for q in rests_on]}
+    findings.append(finding)
+    if not deciding:
+        return  # a gate that did not open: named, not followed
+    for child in sorted(compiled.names, key=_fact_order(spec)):
+        child_fact = facts.get(child)
+        if child_fact is None or child in seen:
             continue
-        value = outcome["facts"].get(fact.name)
-        rows.append({"label": fact.label, "value": _fact_value(value), "name": fact.name})
-    outcomes = []
-    for name in ("classification", "role_outcome", "obligation_scope"):
-        reason = reasons.get(name)
-        outcomes.append({"title": spec.outcome(name).title, "value": spec.outcome(name).label(outcome.get(name)),
-                         "text": reason["text"] if reason else "",
-                         "answers": [spec.questions[c].text for c in (reason["answers"] if reason else [])
-                                     if c in spec.questions]})
-    return [{"facts": rows, "outcomes": outcomes}]
+        if child_fact.type == "bool" and not _flip_matters(compiled, scope, child):
+            continue
+        _follow(child, spec, facts, scope, answers, seen, findings, deciding=not value and fact.type == "bool")
+
+
+def _holds(compiled, scope: dict[str, Any]) -> bool:
+    try:
+        return bool(Evaluator(dict(scope))(compiled))
+    except ExpressionError:
+        return False
+
+
+def _flip_matters(compiled, scope: dict[str, Any], name: str) -> bool:
+    """Would the expression come out otherwise if this yes/no finding were the other way?"""
+    try:
+        before = bool(Evaluator(dict(scope))(compiled))
+        after = bool(Evaluator({**scope, name: not scope.get(name)})(compiled))
+    except ExpressionError:
+        return True  # cannot tell: show it rather than hide it
+    return before != after
+
+
+def _scope(spec: Spec, snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The names the content's expressions use, as they stood at completion, from the snapshot alone."""
+    from .engine import parse_answers
+
+    completed = dt.datetime.fromisoformat(snapshot["assessment"]["completed_at"]).date()
+    answers = snapshot.get("answers", {})
+    try:
+        parsed = parse_answers(spec, {k: v for k, v in answers.items() if k in spec.questions})
+    except Exception:  # an answer this version no longer parses: use it as stored
+        parsed = dict(answers)
+    scope: dict[str, Any] = {**spec.constants, "today": completed, **{code: None for code in spec.questions},
+                             **parsed}
+    stored = snapshot["result"].get("facts", {})
+    for fact in spec.facts:
+        value = stored.get(fact.name)
+        if fact.type == "date" and isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = dt.date.fromisoformat(value)
+        scope[fact.name] = value
+    for item in spec.outcomes:
+        scope[item.name] = snapshot["result"].get(item.name)
+    return scope
+
+
+def _answer(question, value: Any) -> str:
+    if value in (None, []) and not question.required:
+        return "left empty (optional)"
+    return display_answer(question, value)
+
+
+def answer_rows(spec: Spec, snapshot: dict[str, Any]) -> list[dict[str, Any]]:
+    """The answers given, by section (questions that were not asked are in the attached JSON's version)."""
+    answers = snapshot["answers"]
+    rows = []
+    for section in spec.sections:
+        asked = [{"question": q.text, "answer": _answer(q, answers[q.code])}
+                 for q in section.questions if q.code in answers]
+        if asked:
+            rows.append({"section": section.title, "answers": asked})
+    return rows
+
+
+def gap_tally(page: dict[str, Any], gap: dict[str, dict[str, Any]]) -> list[tuple[str, int]]:
+    """How many of the applicable Code measures stand at each status of the gap analysis (empty without one)."""
+    if not gap:
+        return []
+    counts: dict[str, int] = {}
+    for chapter in page["chapters"]:
+        for measure in chapter["measures"]:
+            label = (gap.get(measure.id) or {}).get("status_label") or "Not recorded"
+            counts[label] = counts.get(label, 0) + 1
+    return list(counts.items())
+
+
+def overdue(page: dict[str, Any], gap: dict[str, dict[str, Any]], today: dt.date) -> dict[str, Any]:
+    """What was already due when the assessment was completed: dated deadlines that had passed, and gap-analysis
+    measures whose due date had passed without being implemented."""
+    deadlines = [d for d in page["deadlines"] if d.date and d.date < today]
+    measures = []
+    for measure_id, record in sorted(gap.items()):
+        due = record.get("due_date") or ""
+        try:
+            day = dt.date.fromisoformat(due)
+        except ValueError:
+            continue
+        if day < today and record.get("status") in OPEN_STATUSES:
+            measures.append({"id": measure_id, "due": day, "status": record.get("status_label", "")})
+    return {"deadlines": deadlines, "measures": measures}
 
 
 def _fact_value(value: Any) -> str:
@@ -79,59 +233,12 @@ def _fact_value(value: Any) -> str:
     return "–" if value is None else str(value)
 
 
-def question_rows(spec: Spec, snapshot: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every question of the version: the answer given, or why it was not asked."""
-    answers = snapshot["answers"]
-    facts = snapshot["result"]["facts"]
-    rows = []
-    for section in spec.sections:
-        for question in section.questions:
-            asked = question.code in answers
-            row = {"section": section.title, "question": question, "asked": asked}
-            if asked:
-                value = answers[question.code]
-                row["answer"] = "Left empty (optional)" if value in (None, []) and not question.required \
-                    else display_answer(question, value)
-            else:
-                row["why"] = not_asked_because(spec, section.visible_if, question.visible_if, facts=facts)
-            rows.append(row)
-    return rows
-
-
-def not_asked_because(spec: Spec, *conditions: str | None, facts: dict[str, Any] | None = None) -> str:
-    """Why a question was not asked: the findings that, had they been otherwise, would have shown it."""
-    facts = facts or {}
-    labels = {f.name: f.label for f in spec.facts if f.type == "bool"}
-    decisive: list[str] = []
-    for condition in conditions:
-        if not condition:
-            continue
-        compiled = compile_expression(condition)
-        scope = {name: facts.get(name) for name in compiled.names}
-        try:
-            if Evaluator(dict(scope))(compiled):
-                continue  # this condition holds; the other one hid the question
-        except ExpressionError:
-            continue
-        for name in sorted(compiled.names):
-            if name not in labels or name not in facts:
-                continue
-            flipped = {**scope, name: not facts[name]}
-            try:
-                if Evaluator(flipped)(compiled):
-                    decisive.append(f"“{labels[name]}” is {'yes' if facts[name] else 'no'}")
-            except ExpressionError:
-                continue
-    if not decisive:
-        return "Not asked: it does not apply given the earlier answers."
-    return "Not asked, because " + " and ".join(dict.fromkeys(decisive)) + "."
-
-
 def timeline(spec: Spec, outcome: dict[str, Any], today: dt.date) -> list[dict[str, Any]]:
     """All dates that apply to this model, past and future, in date order."""
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     specific_dates = set(outcome["deadlines"].values())
-    for iso, text in GENERAL_DATES:
+    for general in spec.general_dates:
+        iso, text = general.date, general.text
         if iso not in specific_dates:  # the model's own deadline on that date says it better
             rows[(iso, text)] = {"date": dt.date.fromisoformat(iso), "text": text, "specific": False}
     labels = {d.key: d for d in spec.deadlines}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -80,6 +81,19 @@ def render_report(report_id: str) -> str:
     report.error = ""
     report.save(update_fields=["file", "file_sha256", "pages", "size", "status", "rendered_at", "error"])
     return "done"
+
+
+def prerender_report(assessment) -> None:
+    """Queue the report of the assessment's current snapshot now, on completion and when its gap records change,
+    so that the download is normally instant (settings.REPORT_PRERENDER: with a background worker). Called inside
+    the writing transaction: the queued report commits with the change or not at all."""
+    if not (settings.REPORT_PRERENDER and assessment.is_completed):
+        return
+    report = request_report(assessment)
+    # an earlier report of the assessment still waiting for its turn shows gap records changed since: drop it
+    # (its queued task then finds nothing to do), so that a run of edits costs one render, not one per edit
+    Report.objects.filter(assessment=assessment, status=ReportStatus.PENDING, attempts=0).exclude(
+        pk=report.pk).delete()
 
 
 def request_report(assessment) -> Report:

@@ -45,6 +45,27 @@ def test_round_trip_keeps_the_hash(published, spec):
     assert spec_to_content(again) == spec_to_content(spec)
 
 
+def test_general_dates_live_in_the_content_and_survive_the_database(published, spec):
+    assert spec.general_dates and all(d.date and d.text for d in spec.general_dates)
+    again = spec_for(published)
+    assert again.general_dates == spec.general_dates  # rows -> content -> spec
+    assert yaml.safe_load(export_yaml(again))["general_dates"] == [
+        {"date": d.date, "text": d.text} for d in spec.general_dates]
+    content = canonical()
+    content["general_dates"][0]["text"] = "The AI Act enters into force."
+    from questionnaire.engine.spec import build_spec
+
+    changed = build_spec(content)
+    assert changed.content_hash != spec.content_hash  # the hash covers them
+    from questionnaire.services.authoring import diff_specs
+
+    assert [(c.kind, c.key, c.change) for c in diff_specs(spec, changed)] == [
+        ("general date", content["general_dates"][0]["date"], "changed")]  # and the admin's diff shows them
+    content["general_dates"][0]["date"] = "1 August 2024"
+    with pytest.raises(ContentInvalid, match="general_dates"):
+        load(content)
+
+
 def test_changed_content_needs_a_new_label_and_then_retires_the_old_version(published):
     content = canonical()
     content["sections"][0]["questions"][0]["help"] = "A clearer help text."
@@ -158,10 +179,10 @@ def test_publishing_a_draft_with_a_broken_expression_is_refused(published, spec)
 def test_sections_added_in_2026_survive_the_database_round_trip(published, spec):
     content = spec_to_content(spec_for(published))
     for key in ("rules_note", "perspectives", "notices", "answer_checks", "article_groups", "next_steps",
-                "checklists"):
+                "checklists", "general_dates"):
         assert content[key] == spec_to_content(spec)[key], key
     assert any(d.get("label_passed") for d in content["deadlines"])
-    assert m.ContentPart.objects.filter(version=published).count() == 7
+    assert m.ContentPart.objects.filter(version=published).count() == 8
 
 
 def test_changing_a_new_section_changes_the_hash(spec):

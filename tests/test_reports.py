@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import re
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -58,35 +59,195 @@ def download(client, assessment) -> bytes:
     return b"".join(response.streaming_content)
 
 
+# ---- one real PDF per classification, rendered once per test module and shared by the tests that read it
+
+STATUS = (("implemented", "Implemented"), ("partially_implemented", "Partially implemented"),
+          ("planned", "Planned"), ("not_started", "Not started"))
+RENDERED = ("T06", "T01", "T08", "T10", "T38", "T02")  # T06 with a full gap analysis, some of it overdue
+
+
+def scenario_snapshot(spec, scenario_id: str, *, gap: bool = False) -> tuple[dict, str]:
+    from questionnaire.engine import evaluate, parse_answers
+    from questionnaire.services.assessments import build_snapshot, snapshot_hash
+
+    answers = parse_answers(spec, SCENARIOS[scenario_id]["answers"])
+    result = evaluate(spec, answers, today=dt.date(2026, 11, 21))
+    stored = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in answers.items()}
+    snapshot = build_snapshot(spec, result, stored, assessment_id="00000000-0000-4000-8000-000000000000",
+                              title="v1.0", organisation="Example AI Ltd", model=f"Model {scenario_id}",
+                              completed_at=dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC), completed_by="lena",
+                              revision=1)
+    if gap:
+        snapshot["gap_analysis"] = {
+            m: {"status": STATUS[i % 4][0], "status_label": STATUS[i % 4][1], "owner": f"owner{i % 3}",
+                "due_date": f"2026-{1 + i % 12:02d}-15", "evidence": f"Evidence for {m}."}
+            for i, m in enumerate(result.code_measures)}
+    return snapshot, snapshot_hash(snapshot)
+
+
+@pytest.fixture(scope="module")
+def rendered(spec):
+    from questionnaire.pdf import render_pdf
+
+    out = {}
+    for scenario_id in RENDERED:
+        snapshot, digest = scenario_snapshot(spec, scenario_id, gap=scenario_id == "T06")
+        report = render_pdf(spec, snapshot, digest, gap_analysis=snapshot.get("gap_analysis", {}))
+        reader = PdfReader(io.BytesIO(report.pdf))
+        pages = [flat(page.extract_text()) for page in reader.pages]
+        out[scenario_id] = {"snapshot": snapshot, "hash": digest, "report": report, "reader": reader,
+                            "pages": pages, "text": " ".join(pages)}
+    return out
+
+
+def structure_tags(node, counts=None) -> Counter:
+    """How often each structure type (/H1, /P, /L...) occurs in the PDF's tag tree."""
+    counts = Counter() if counts is None else counts
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, list):
+        for kid in node:
+            structure_tags(kid, counts)
+    elif hasattr(node, "get"):
+        if node.get("/S"):
+            counts[node["/S"]] += 1
+        if node.get("/K") is not None:
+            structure_tags(node["/K"], counts)
+    return counts
+
+
 @pytest.mark.parametrize("scenario_id", ["T06", "T01", "T38", "T02"])
-def test_pdf_content_metadata_and_attachment(client, owner, spec, scenario_id):
-    user, organisation = owner
-    client.force_login(user)
-    assessment = completed(organisation, user, scenario_id)
-    reader = PdfReader(io.BytesIO(download(client, assessment)))
-    text = flat("\n".join(page.extract_text() for page in reader.pages))
+def test_pdf_per_classification_is_archival_tagged_and_complete(rendered, spec, scenario_id):
+    pdf = rendered[scenario_id]
+    reader, text, digest = pdf["reader"], pdf["text"], pdf["hash"]
     expected = SCENARIOS[scenario_id]["expected"]
     assert LABELS[expected["classification"]] in text
     titles = {o.id: (o.label, o.title) for o in spec.obligations}
     for obligation in expected["obligations"]:
         label, title = titles[obligation]
         assert label in text and flat(title) in text, obligation
-    assert f"rules {assessment.questionnaire_version.label}" in text
-    assert assessment.snapshot_hash.removeprefix("sha256:")[:12] in text  # running header
-    assert assessment.snapshot_hash in text.replace(" ", "") or assessment.snapshot_hash[:30] in text.replace(" ", "")
+    short = digest.removeprefix("sha256:")[:12]
+    assert all(f"rules {spec.version}" in page and short in page for page in pdf["pages"])  # header on every page
+    assert digest in text.replace(" ", "")
     attached = json.loads(reader.attachments["assessment-snapshot.json"][0])
-    assert attached.pop("snapshot_hash") == assessment.snapshot_hash
-    assert attached == assessment.snapshot
-    xmp = reader.xmp_metadata
-    assert xmp is not None
+    assert attached.pop("snapshot_hash") == digest
+    assert attached == pdf["snapshot"]
     raw = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
     assert re.search(r"pdfaid:part(>|=\")3", raw) and re.search(r"pdfaid:conformance(>|=\")A", raw)
-    info = reader.metadata
-    assert info.title.startswith(f"GPAI assessment: {assessment.ai_model.name}")
-    assert info.author == organisation.name
-    assert 5 <= len(reader.pages) <= 60
+    assert reader.metadata.title.startswith(f"GPAI assessment: Model {scenario_id}")
+    assert reader.metadata.author == "Example AI Ltd"
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged for accessibility
+    tags = structure_tags(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert tags["/H1"] == 1 and tags["/H2"] >= 7 and tags["/P"] >= 30 and tags["/L"] >= 1, tags
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert "1. Executive summary" in outline and "2. Why: the findings that decided it" in outline
     assert "Not legal advice" in text and "not legal advice" in text.lower()
+    assert "Verifying this report" in text
+
+
+def test_reports_are_short_and_have_no_near_empty_page(rendered):
+    pages = {scenario_id: len(pdf["pages"]) for scenario_id, pdf in rendered.items()}
+    assert pages["T08"] <= 8 and pages["T01"] <= 8 and pages["T38"] <= 5  # 14, 15 and 12 pages before
+    assert pages["T06"] <= 12  # systemic risk with all 40 Code measures in the gap analysis: 20 before
+    for scenario_id, pdf in rendered.items():
+        for number, page in enumerate(pdf["pages"][:-1], start=1):  # only the last page may be short
+            assert len(page) > 1500, (scenario_id, number, len(page))
+
+
+def test_executive_summary_on_page_one_answers_the_five_questions(rendered, spec):
+    first = rendered["T10"]["pages"][0]
+    for heading in ("What this model is", "What you must do", "By when", "Already due or overdue",
+                    "Uncertain: for counsel"):
+        assert heading in first, heading
+    flag = next(f for f in spec.flags if f.id in SCENARIOS["T10"]["expected"]["flags"])
+    assert flat(flag.title) in first  # what is uncertain, on page one
+    assert "Obligations apply since 1 October 2025: in force now" in first  # past deadlines: due now
+
+
+def test_summary_names_the_overdue_gap_measures(rendered):
+    pdf = rendered["T06"]
+    summary = " ".join(pdf["pages"][:2])
+    completed = dt.date(2026, 11, 21)
+    overdue = [m for m, r in pdf["snapshot"]["gap_analysis"].items()
+               if dt.date.fromisoformat(r["due_date"]) < completed and r["status"] != "implemented"]
+    on_time = [m for m, r in pdf["snapshot"]["gap_analysis"].items()
+               if dt.date.fromisoformat(r["due_date"]) >= completed or r["status"] == "implemented"]
+    assert overdue and on_time
+    assert f"{len(overdue)} Code measures past their due date and not implemented" in summary
+    statuses = [r["status_label"].lower() for r in pdf["snapshot"]["gap_analysis"].values()]
+    tally = ", ".join(f"{statuses.count(s)} {s}" for s in dict.fromkeys(statuses))
+    assert f"Code of Practice gap analysis: {tally} (section 4)" in summary
+    listed = summary.split("not implemented:")[1].split("Uncertain")[0]
+    assert all(f"{m} (due" in listed for m in overdue)
+    assert not any(f"{m} (due" in listed for m in on_time)
+
+
+def test_reasoning_shows_the_deciding_findings_not_every_fact(rendered, spec):
+    from questionnaire.reports import decisive_findings
+
+    pdf = rendered["T08"]  # open source, no systemic risk
+    blocks = decisive_findings(spec, pdf["snapshot"])
+    shown = {f["name"] for b in blocks for f in b["held"] + b["ruled_out"]}
+    labelled = {f.name for f in spec.facts if f.label and f.type in ("bool", "number")}
+    held = {f["name"] for b in blocks for f in b["held"]}
+    assert len(held) <= len(labelled) // 2 and len(shown) < len(labelled)  # not the whole trail
+    facts = pdf["snapshot"]["result"]["facts"]
+    assert all(facts[name] for name in held if isinstance(facts[name], bool))  # no rule here asks for a "no"
+    # the path to "open source, no technical documentation": the exemption and what it rests on
+    by_label = {f.name: f.label for f in spec.facts}
+    reasoning = pdf["text"].split("2. Why")[1].split("3. Obligations")[0]
+    for name in ("placed_in_eu", "gpai_criterion", "foss_exempt", "foss_conditions_met"):
+        assert name in held and flat(by_label[name]) in reasoning, name
+    assert "A free and open-source licence" in reasoning  # the answer the exemption rests on
+    # findings off the path are not in the reasoning (they are in the attached JSON)
+    for name in ("inherited_sr", "modified_cumulative_over", "designated", "legacy_model"):
+        assert name not in shown and flat(by_label[name]) not in reasoning, name
+    assert "inherited_sr" in json.loads(pdf["reader"].attachments["assessment-snapshot.json"][0])["result"]["facts"]
+
+
+def test_reasoning_follows_a_finding_that_decided_by_not_holding(rendered, spec):
+    """Not a general-purpose AI model: the deciding finding is a "No", and the path goes on below it."""
+    from questionnaire.reports import decisive_findings
+
+    classification = decisive_findings(spec, rendered["T02"]["snapshot"])[0]
+    held = {f["name"]: f["value"] for f in classification["held"]}
+    assert held["is_gpai"] == "No" and held["gpai_criterion"] == "No"
+    # followed down to the compute answer: exactly the threshold, not above it
+    assert "10^23 FLOP" in [a["answer"] for f in classification["held"] for a in f["answers"]]
+    assert "is_deployer" in {f["name"] for f in classification["ruled_out"]}  # a gate it passed, not followed
+    reasoning = rendered["T02"]["text"].split("2. Why")[1].split("3. Obligations")[0]
+    assert "The model is a general-purpose AI model: No" in reasoning
+
+
+def test_reasoning_follows_the_content_not_a_fixed_list(rendered, spec):
+    """Change a rule of the content and the path changes with it."""
+    import dataclasses
+
+    from questionnaire.reports import decisive_findings
+
+    snapshot = rendered["T06"]["snapshot"]
+    before = {f["name"] for b in decisive_findings(spec, snapshot) for f in b["held"]}
+    assert "sr_presumed" in before
+    outcomes = tuple(dataclasses.replace(o, rules=tuple(
+        dataclasses.replace(r, when="designated or foss_conditions_met") if r.when == "systemic_risk" else r
+        for r in o.rules)) for o in spec.outcomes)
+    changed = dataclasses.replace(spec, outcomes=outcomes, obligations=())
+    after = {f["name"] for b in decisive_findings(changed, snapshot) for f in b["held"] + b["ruled_out"]}
+    assert "sr_presumed" not in after and {"designated", "foss_conditions_met"} <= after
+
+
+def test_timeline_dates_come_from_the_content(rendered, spec):
+    import dataclasses
+
+    from questionnaire.engine.spec import GeneralDate
+    from questionnaire.pdf import render_html
+
+    text = rendered["T01"]["text"]
+    assert all(flat(d.text) in text for d in spec.general_dates if d.date not in
+               rendered["T01"]["snapshot"]["result"]["deadlines"].values())
+    pdf = rendered["T01"]
+    other = dataclasses.replace(spec, general_dates=(GeneralDate("2024-07-12", "Published in the Official Journal."),))
+    html = render_html(other, pdf["snapshot"], pdf["hash"])
+    assert "Published in the Official Journal." in html and flat(spec.general_dates[0].text) not in html
 
 
 def test_rendered_once_per_snapshot_and_deterministic(client, owner, spec):
@@ -97,6 +258,10 @@ def test_rendered_once_per_snapshot_and_deterministic(client, owner, spec):
     second = download(client, assessment)
     assert Report.objects.filter(assessment=assessment).count() == 1
     assert first == second
+    reader = PdfReader(io.BytesIO(first))
+    attached = json.loads(reader.attachments["assessment-snapshot.json"][0])
+    assert attached.pop("snapshot_hash") == assessment.snapshot_hash and attached == assessment.snapshot
+    assert reader.metadata.author == organisation.name
     from questionnaire.pdf import render_pdf
 
     again = render_pdf(spec, assessment.snapshot, assessment.snapshot_hash)
@@ -192,6 +357,53 @@ def test_pending_report_page_shows_progress(client, owner, settings):
     assert "Preparing your report" in html and "<progress" in html and "check again" in html
     status = client.get(reverse("report_status", kwargs={"assessment_id": assessment.pk})).json()
     assert status == {"status": "pending"}
+
+
+# ---- rendered in the background on completion and when the gap records change
+
+def test_report_is_rendered_on_completion_and_again_when_the_gap_analysis_changes(client, owner, settings):
+    from questionnaire.services.gap import ensure_gap_items, update_gap_item
+
+    settings.REPORT_PRERENDER = True  # immediate backend here: the "background" render runs at once
+    user, organisation = owner
+    client.force_login(user)
+    assessment = completed(organisation, user, "T01")
+    report = Report.objects.get(assessment=assessment)  # rendered without anyone asking for it
+    assert report.status == ReportStatus.DONE and report.snapshot_hash == assessment.snapshot_hash
+    items = ensure_gap_items(assessment)  # the gap analysis is opened: its records are part of the report
+    assert Report.objects.filter(assessment=assessment, status=ReportStatus.DONE).count() == 2
+    measure, item = next(iter(items.items()))
+    update_gap_item(item, {"status": "planned", "owner": None, "due_date": None, "evidence": "", "notes": "",
+                           "not_applicable_reason": ""}, user=user, seen_revision=item.revision)
+    latest = Report.objects.filter(assessment=assessment).order_by("-created_at").first()
+    assert Report.objects.filter(assessment=assessment).count() == 3
+    assert latest.status == ReportStatus.DONE and latest.snapshot["gap_analysis"][measure]["status"] == "planned"
+    pdf = download(client, assessment)  # instant: nothing new to render
+    assert hashlib.sha256(pdf).hexdigest() == latest.file_sha256
+    assert Report.objects.filter(assessment=assessment).count() == 3
+
+
+def test_no_render_on_completion_without_a_background_worker(owner, settings):
+    settings.REPORT_PRERENDER = False
+    user, organisation = owner
+    completed(organisation, user, "T38")
+    assert not Report.objects.exists()
+
+
+def test_report_superseded_before_it_was_rendered_is_dropped(owner, settings):
+    from questionnaire.services.gap import ensure_gap_items
+    from questionnaire.tasks import render_report
+
+    settings.REPORT_PRERENDER = True
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, not run
+    user, organisation = owner
+    assessment = completed(organisation, user, "T01")
+    first = Report.objects.get(assessment=assessment)
+    ensure_gap_items(assessment)
+    current = Report.objects.get(assessment=assessment)  # the first one, never rendered, is gone
+    assert current.pk != first.pk and "gap_analysis" in current.snapshot
+    assert render_report.call(str(first.pk)) == "nothing to do"  # its task, still queued
+    assert render_report.call(str(current.pk)) == "done"
 
 
 def test_verification(client, owner, django_user_model):

@@ -148,6 +148,14 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class GeneralDate:
+    """A date of the AI Act that frames every GPAI model's timeline (shown in the report's timeline)."""
+
+    date: str  # ISO date
+    text: str
+
+
+@dataclass(frozen=True)
 class Flag:
     id: str
     title: str
@@ -278,6 +286,7 @@ class Spec:
     article_groups: tuple[ArticleGroup, ...] = ()
     next_steps: tuple[NextStep, ...] = ()
     checklists: tuple[Checklist, ...] = ()
+    general_dates: tuple[GeneralDate, ...] = ()
 
     def question_list(self) -> tuple[Question, ...]:
         return tuple(self.questions.values())
@@ -616,6 +625,15 @@ def build_spec(content: Mapping[str, Any]) -> Spec:
         )
         for i, c in enumerate(_list(data, "checklists", "checklists"))
     )
+    general_dates = []
+    for i, d in enumerate(_list(data, "general_dates", "general_dates")):
+        where = f"general_dates[{i}]"
+        day = str(_req(d, "date", where))
+        try:
+            dt.date.fromisoformat(day)
+        except ValueError as exc:
+            raise ContentError(where, f"date {day!r} is not a date (YYYY-MM-DD)") from exc
+        general_dates.append(GeneralDate(date=day, text=str(_req(d, "text", where)).strip()))
 
     constants = data.get("constants") or {}
     if not isinstance(constants, Mapping):
@@ -646,6 +664,7 @@ def build_spec(content: Mapping[str, Any]) -> Spec:
         article_groups=article_groups,
         next_steps=next_steps,
         checklists=checklists,
+        general_dates=tuple(general_dates),
     )
     return replace(spec, content_hash=content_hash(spec_to_content(spec)))
 
@@ -731,7 +750,8 @@ def spec_to_content(spec: Spec) -> dict[str, Any]:
     }
 
 
-EXTRA_SECTIONS = ("perspectives", "notices", "answer_checks", "article_groups", "next_steps", "checklists")
+EXTRA_SECTIONS = ("perspectives", "notices", "answer_checks", "article_groups", "next_steps", "checklists",
+                  "general_dates")
 
 
 def extra_content(spec: Spec) -> dict[str, Any]:
@@ -749,5 +769,6 @@ def extra_content(spec: Spec) -> dict[str, Any]:
                            for g in spec.article_groups],
         "next_steps": [_some(id=n.id, when=n.when, text=n.text) for n in spec.next_steps],
         "checklists": [_some(id=c.id, title=c.title, when=c.when, items=list(c.items)) for c in spec.checklists],
+        "general_dates": [{"date": d.date, "text": d.text} for d in spec.general_dates],
     }
     return {k: v for k, v in sections.items() if v}

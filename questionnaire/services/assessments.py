@@ -15,6 +15,7 @@ from ..engine.spec import Spec
 from ..forms import answers_to_form_data, section_form_class
 from ..models import AIModel, AnswerRevision, Assessment, AssessmentStatus, QuestionnaireVersion
 from ..spec import current_version, spec_for
+from ..tasks import prerender_report
 
 
 class ConcurrentEditError(Exception):
@@ -153,6 +154,7 @@ def complete(assessment: Assessment, *, user) -> Assessment:
     locked.completed_at = now
     locked.completed_by = user
     locked.save()
+    prerender_report(locked)
     return locked
 
 

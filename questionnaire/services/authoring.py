@@ -79,6 +79,8 @@ def diff_specs(old: Spec, new: Spec) -> list[Change]:
     changes += _compare("obligation", _index(a["obligations"], "id"), _index(b["obligations"], "id"))
     changes += _compare("deadline", _index(a["deadlines"], "key"), _index(b["deadlines"], "key"))
     changes += _compare("flag", _index(a["flags"], "id"), _index(b["flags"], "id"))
+    changes += _compare("general date", _index(a.get("general_dates", []), "date"),
+                        _index(b.get("general_dates", []), "date"))
     ma = {x["id"]: x for ch in a["code_chapters"] for k in ch["commitments"] for x in k["measures"]}
     mb = {x["id"]: x for ch in b["code_chapters"] for k in ch["commitments"] for x in k["measures"]}
     changes += _compare("measure", ma, mb)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ..models import Assessment, EvidenceFile, GapItem, GapRevision, MeasureStatus
+from ..tasks import prerender_report
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 # Extension -> (content type, accepted leading bytes). Anything else is refused.
@@ -47,6 +48,7 @@ def ensure_gap_items(assessment: Assessment) -> dict[str, GapItem]:
     if missing:
         GapItem.objects.bulk_create([GapItem(assessment=assessment, measure=m) for m in missing],
                                     ignore_conflicts=True)
+        prerender_report(assessment)
         items = {i.measure: i for i in GapItem.objects.filter(assessment=assessment, measure__in=measures)
                  .select_related("owner")}
     return {m: items[m] for m in measures}
@@ -81,6 +83,7 @@ def update_gap_item(item: GapItem, data: dict[str, Any], *, user, seen_revision:
         locked.updated_by = user
         locked.save()
         GapRevision.objects.bulk_create(changes)
+        prerender_report(locked.assessment)
     return locked
 
 
@@ -119,6 +122,7 @@ def add_evidence_file(item: GapItem, upload, *, user) -> EvidenceFile:
     evidence.file.save(f"{item.assessment_id}/{evidence.id}{extension}", upload, save=False)
     evidence.save()
     GapRevision.objects.create(item=item, field="file", old_value=None, new_value=evidence.name, user=user)
+    prerender_report(item.assessment)
     return evidence
 
 
