@@ -19,6 +19,7 @@ urlpatterns = [
     path("assessments/<uuid:assessment_id>/export.csv", views.export_csv, name="export_csv"),
     path("assessments/<uuid:assessment_id>/history/", views.history, name="history"),
     path("assessments/<uuid:assessment_id>/copy/", views.copy, name="copy"),
+    path("assessments/<uuid:assessment_id>/amend/", views.amend_assessment, name="amend"),
     path("assessments/<uuid:assessment_id>/compare/<uuid:other_id>/", views.compare, name="compare"),
     path("assessments/<uuid:assessment_id>/report.pdf", report_views.report_pdf, name="report_pdf"),
     path("assessments/<uuid:assessment_id>/report/status", report_views.report_status, name="report_status"),

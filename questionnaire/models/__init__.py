@@ -1,6 +1,6 @@
 """Content models (versioned questionnaires) and assessment models (AI models, assessments, answers)."""
 
-from .assessments import AIModel, AnswerRevision, Assessment, AssessmentStatus
+from .assessments import AIModel, AnswerRevision, Assessment, AssessmentStatus, RulesChange, current_assessments
 from .content import (
     Choice,
     CodeChapter,
@@ -63,6 +63,7 @@ __all__ = [
     "QuestionnaireVersion",
     "Report",
     "ReportStatus",
+    "RulesChange",
     "Scenario",
     "Section",
     "SignatoryChoice",
@@ -71,4 +72,5 @@ __all__ = [
     "Translation",
     "VersionContent",
     "VersionStatus",
+    "current_assessments",
 ]

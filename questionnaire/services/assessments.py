@@ -156,22 +156,3 @@ def complete(assessment: Assessment, *, user) -> Assessment:
     locked.save()
     prerender_report(locked)
     return locked
-
-
-@transaction.atomic
-def copy_assessment(source: Assessment, *, user, version: QuestionnaireVersion | None = None,
-                    title: str = "") -> Assessment:
-    """A new draft with the answers of `source`, on `version` (default: the current published one).
-    Answers to questions the new version no longer asks are left out."""
-    version = version or current_version() or source.questionnaire_version
-    spec = spec_for(version)
-    answers = {code: value for code, value in source.answers.items() if code in spec.questions}
-    copy = Assessment.objects.create(
-        organisation=source.organisation, ai_model=source.ai_model, questionnaire_version=version,
-        title=title or source.title, answers=answers, based_on=source, created_by=user, revision=1,
-    )
-    AnswerRevision.objects.bulk_create(
-        AnswerRevision(assessment=copy, question_code=code, old_value=None, new_value=value, revision=1, user=user)
-        for code, value in answers.items()
-    )
-    return copy

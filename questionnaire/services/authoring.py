@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from .. import models as m
-from ..engine import AnswerError, Spec, evaluate, parse_answers
+from ..engine import Spec
 from ..engine.spec import spec_to_content
 from ..spec import spec_for
 from .content import create_draft
+from .living import result_under
 
 
 @transaction.atomic
@@ -116,21 +116,13 @@ def _differences(before: dict[str, Any], after: dict[str, Any]) -> tuple[str, ..
     return tuple(out)
 
 
-def _result(spec: Spec, answers: dict[str, Any]) -> dict[str, Any] | None:
-    known = {k: v for k, v in answers.items() if k in spec.questions}
-    try:
-        return evaluate(spec, parse_answers(spec, known), today=timezone.localdate()).to_json()
-    except AnswerError:
-        return None
-
-
 def impact(old: Spec, new: Spec) -> list[Impact]:
     """Golden scenarios and completed assessments whose result (classification, role, obligations,
     deadlines) would change under `new`: who must re-assess."""
     impacts = []
     scenarios = {s.id: s for s in (*old.scenarios, *new.scenarios)}
     for scenario in scenarios.values():
-        before, after = _result(old, dict(scenario.answers)), _result(new, dict(scenario.answers))
+        before, after = result_under(old, dict(scenario.answers)), result_under(new, dict(scenario.answers))
         if before is None or after is None:
             continue
         differences = _differences(before, after)
@@ -139,7 +131,7 @@ def impact(old: Spec, new: Spec) -> list[Impact]:
     assessments = (m.Assessment.objects.filter(status=m.AssessmentStatus.COMPLETED)
                    .select_related("organisation", "ai_model").order_by("organisation__name", "ai_model__name"))
     for assessment in assessments.iterator():
-        after = _result(new, assessment.snapshot["answers"])
+        after = result_under(new, assessment.snapshot["answers"])
         if after is None:
             continue
         differences = _differences(assessment.snapshot["result"], after)
