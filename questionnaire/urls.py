@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import documentation_views, gap_views, report_views, views
+from . import action_plan, documentation_views, gap_views, report_views, views
 from .wizard import wizard_view
 
 urlpatterns = [
@@ -29,7 +29,7 @@ urlpatterns = [
     path("assessments/<uuid:assessment_id>/gap/signatory/", gap_views.gap_signatory, name="gap_signatory"),
     path("assessments/<uuid:assessment_id>/gap/<str:measure>/", gap_views.gap_item, name="gap_item"),
     path("assessments/<uuid:assessment_id>/evidence/<uuid:file_id>/", gap_views.evidence_file, name="evidence_file"),
-    path("action-plan/", gap_views.action_plan, name="action_plan"),
+    path("action-plan/", action_plan.action_plan, name="action_plan"),
     path("assessments/<uuid:assessment_id>/documentation/", documentation_views.documentation_edit,
          name="documentation"),
     path("assessments/<uuid:assessment_id>/documentation/<str:audience>.<str:fmt>",

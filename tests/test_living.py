@@ -4,15 +4,26 @@ model, the action plan of current assessments, and notices when the rules change
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from questionnaire.models import Assessment
-from questionnaire.services import load, read_content_file
+from questionnaire.models import (
+    Assessment,
+    DocumentationRevision,
+    EvidenceFile,
+    GapItem,
+    GapRevision,
+    ModelDocumentation,
+    current_assessments,
+)
+from questionnaire.services import load, read_content_file, save_section
+from questionnaire.services.documentation import save_documentation
 
-from .test_gap import completed, team  # noqa: F401  (fixture)
+from .test_gap import completed, post_item, team  # noqa: F401  (team is a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +52,7 @@ def rename_choice(code: str, old: str, new: str):
     return change
 
 
-def test_copy_onto_a_version_without_a_saved_choice_drops_that_answer(client, team):
+def test_copy_onto_a_version_without_a_saved_choice_drops_that_answer(client, team):  # noqa: F811
     """#13: a saved answer that the new version no longer accepts is left out and named, never a 500."""
     organisation, owner, _, _ = team
     client.force_login(owner)
@@ -56,3 +67,111 @@ def test_copy_onto_a_version_without_a_saved_choice_drops_that_answer(client, te
     assert "no longer" in response.content.decode() and "internal" in response.content.decode().lower()
     for name in ("resume", "check_answers"):
         assert client.get(reverse(name, kwargs={"assessment_id": new.pk}), follow=True).status_code == 200, name
+
+
+def url(name, assessment, **kwargs):
+    return reverse(name, kwargs={"assessment_id": assessment.pk, **kwargs})
+
+
+def record_gap(client, assessment, editor):
+    """SS-1.1 planned with owner, due date, evidence text and a file, then changed once (two history entries)."""
+    client.get(url("gap_overview", assessment))
+    upload = SimpleUploadedFile("framework.txt", b"Safety and Security Framework v1", content_type="text/plain")
+    post_item(client, assessment, "SS-1.1", status="planned", owner=str(editor.pk), due_date="2027-03-31",
+              evidence="Framework draft in the wiki", notes="Board review in Q1", upload=upload)
+    post_item(client, assessment, "SS-1.1", status="partially_implemented", owner=str(editor.pk),
+              due_date="2027-03-31", evidence="Framework draft in the wiki", notes="Board review in Q1")
+    return GapItem.objects.get(assessment=assessment, measure="SS-1.1")
+
+
+def test_amend_carries_everything_over_and_becomes_current(client, team):  # noqa: F811
+    organisation, owner, editor, _ = team
+    client.force_login(owner)
+    original = completed(organisation, owner, "T06", name="Frontier")
+    item = record_gap(client, original, editor)
+    save_documentation(original, {"model_name": "Frontier 1.0", "release_date": "2026-01-15"}, user=owner,
+                       seen_revision=0)
+    original_hash = original.snapshot_hash
+
+    first = client.post(url("amend", original))
+    second = client.post(url("amend", original))  # double submit: the same amendment
+    amendment = Assessment.objects.get(amends=original)
+    assert first["Location"] == second["Location"] == url("check_answers", amendment)
+    assert Assessment.objects.filter(ai_model=original.ai_model).count() == 2
+
+    assert amendment.answers == original.answers and amendment.based_on == original
+    copy_item = GapItem.objects.get(assessment=amendment, measure="SS-1.1")
+    for field in ("status", "owner_id", "due_date", "evidence", "notes", "revision", "not_applicable_reason"):
+        assert getattr(copy_item, field) == getattr(item, field), field
+    assert (list(GapRevision.objects.filter(item=copy_item).values_list("field", "new_value", "created_at"))
+            == list(GapRevision.objects.filter(item=item).values_list("field", "new_value", "created_at")))
+    original_file, copied_file = EvidenceFile.objects.get(item=item), EvidenceFile.objects.get(item=copy_item)
+    assert copied_file.file.name != original_file.file.name
+    assert (copied_file.name, copied_file.sha256) == (original_file.name, original_file.sha256)
+    documentation = ModelDocumentation.objects.get(assessment=amendment)
+    assert documentation.values == {"model_name": "Frontier 1.0", "release_date": "2026-01-15"}
+    assert DocumentationRevision.objects.filter(documentation=documentation).count() == 2
+
+    page = client.get(url("check_answers", amendment)).content.decode()
+    assert f'data-amends="{original.pk}"' in page
+    done = client.post(url("complete", amendment))
+    assert done["Location"] == url("result", amendment) != url("result", original)
+    assert list(current_assessments().filter(ai_model=original.ai_model)) == [amendment]
+    original.refresh_from_db()
+    item.refresh_from_db()
+    assert original.snapshot_hash == original_hash and item.status == "partially_implemented"
+
+    old_page = client.get(url("result", original)).content.decode()
+    assert f'data-amended-by="{amendment.pk}"' in old_page and "data-superseded" in old_page
+    new_page = client.get(url("result", amendment)).content.decode()
+    assert f'data-amends="{original.pk}"' in new_page and "data-superseded" not in new_page
+    gap_page = client.get(url("gap_overview", amendment)).content.decode()
+    assert re.search(r'data-measure="SS-1.1" data-status="partially_implemented"', gap_page)
+
+    # deleting the original never breaks the amendment's evidence
+    original.delete()
+    with copied_file.file.open("rb") as handle:
+        assert handle.read() == b"Safety and Security Framework v1"
+    assert client.get(url("evidence_file", amendment, file_id=copied_file.pk)).status_code == 200
+
+
+def test_a_measure_that_stops_applying_is_carried_and_shown_as_no_longer_applying(client, team):  # noqa: F811
+    organisation, owner, editor, _ = team
+    client.force_login(owner)
+    original = completed(organisation, owner, "T06", name="Frontier")
+    record_gap(client, original, editor)
+    post_item(client, original, "TR-1.1", status="implemented", evidence="Form filed")
+    client.post(url("amend", original))
+    amendment = Assessment.objects.get(amends=original)
+    save_section(amendment, "compute", {"training_compute_flop": 6.3e24}, user=owner,
+                 seen_revision=amendment.revision)
+    assert client.post(url("complete", amendment))["Location"] == url("result", amendment)
+    amendment.refresh_from_db()
+    assert "SS-1.1" not in amendment.snapshot["result"]["code_measures"]
+    assert GapItem.objects.filter(assessment=amendment, measure="SS-1.1").exists()
+    gap_page = client.get(url("gap_overview", amendment)).content.decode()
+    assert 'data-no-longer-applies="SS-1.1"' in gap_page and 'data-measure="SS-1.1"' not in gap_page
+    compare = client.get(url("compare", original, other_id=amendment.pk)).content.decode()
+    assert re.search(r'data-gap-measure="SS-1.1"[^>]*>.*?No longer applies', compare, re.S)
+    assert 'data-removed="ART55_1_A"' in compare
+    plan = client.get(reverse("action_plan")).content.decode()
+    assert "SS-1.1" not in plan
+    assert 'data-measure="TR-1.1"' not in plan  # implemented, carried over: not open
+
+
+def test_new_version_carries_only_what_was_chosen(client, team):  # noqa: F811
+    organisation, owner, editor, _ = team
+    client.force_login(owner)
+    original = completed(organisation, owner, "T06", name="Frontier")
+    record_gap(client, original, editor)
+    save_documentation(original, {"model_name": "Frontier 1.0"}, user=owner, seen_revision=0)
+    client.post(url("copy", original), {"title": "Frontier 2.0", "carry_chosen": "1", "carry": ["answers",
+                                                                                                  "gap_records"]})
+    new = Assessment.objects.exclude(pk=original.pk).get()
+    assert new.title == "Frontier 2.0" and new.amends is None and new.answers == original.answers
+    assert GapItem.objects.get(assessment=new, measure="SS-1.1").status == "partially_implemented"
+    assert not ModelDocumentation.objects.filter(assessment=new).exists()
+    client.post(url("copy", original), {"title": "Frontier 3.0", "carry_chosen": "1", "carry": ["documentation"]})
+    third = Assessment.objects.get(title="Frontier 3.0")
+    assert third.answers == {} and not GapItem.objects.filter(assessment=third).exists()
+    assert ModelDocumentation.objects.get(assessment=third).values == {"model_name": "Frontier 1.0"}
