@@ -18,10 +18,12 @@ from questionnaire.models import (
     GapItem,
     GapRevision,
     ModelDocumentation,
+    RulesChange,
     current_assessments,
 )
-from questionnaire.services import load, read_content_file, save_section
+from questionnaire.services import ContentInvalid, load, read_content_file, save_section
 from questionnaire.services.documentation import save_documentation
+from questionnaire.tasks import notice_rules_changes
 
 from .test_gap import completed, post_item, team  # noqa: F401  (team is a fixture)
 
@@ -175,3 +177,74 @@ def test_new_version_carries_only_what_was_chosen(client, team):  # noqa: F811
     third = Assessment.objects.get(title="Frontier 3.0")
     assert third.answers == {} and not GapItem.objects.filter(assessment=third).exists()
     assert ModelDocumentation.objects.get(assessment=third).values == {"model_name": "Frontier 1.0"}
+
+
+def publish_changed(change, label: str):
+    """Publish the canonical content changed by `change`, leaving out the golden scenarios it breaks."""
+    content = content_with(change, label)
+    for _ in range(3):
+        try:
+            return load(content).version
+        except ContentInvalid as exc:
+            broken = {m.group(1) for p in exc.problems if (m := re.match(r"scenario (\S+):", str(p)))}
+            assert broken, exc.problems
+            content["scenarios"]["cases"] = [c for c in content["scenarios"]["cases"] if c["id"] not in broken]
+    raise AssertionError("could not publish")
+
+
+def higher_systemic_threshold(content):
+    content["constants"]["sr_threshold"] = 5e25
+
+
+def test_new_rules_flag_and_email_exactly_the_model_whose_current_result_changes(client, team, django_user_model,
+                                                                                 mailoutbox):  # noqa: F811
+    organisation, owner, editor, viewer = team
+    for user in (owner, editor, viewer):
+        user.email = f"{user.username}@example.org"
+        user.save()
+    client.force_login(owner)
+    alpha = completed(organisation, owner, "T01", name="Alpha")
+    frontier = completed(organisation, owner, "T06", name="Frontier")
+    client.post(url("amend", frontier))
+    amendment = Assessment.objects.get(amends=frontier)
+    client.post(url("complete", amendment))
+    hashes = {a.pk: a.snapshot_hash for a in (alpha, frontier)}
+
+    version = publish_changed(higher_systemic_threshold, "2099.2")
+
+    changes = list(RulesChange.objects.all())
+    assert [c.assessment_id for c in changes] == [amendment.pk]  # the current one; the superseded one is not
+    assert any("Classification" in line for line in changes[0].changes)
+    assert sorted(m.to[0] for m in mailoutbox) == ["ed@example.org", "olga@example.org"]
+    assert all("Frontier" in m.body and "Alpha" not in m.body for m in mailoutbox)
+    notice_rules_changes.call(version.pk)  # the task runs again (a retry, a second worker): no second e-mail
+    assert len(mailoutbox) == 2 and RulesChange.objects.count() == 1
+
+    frontier_page = client.get(reverse("model_detail", kwargs={"model_id": frontier.ai_model_id})).content.decode()
+    assert 'data-rules-change="2099.2"' in frontier_page and "Amend under the new rules" in frontier_page
+    alpha_page = client.get(reverse("model_detail", kwargs={"model_id": alpha.ai_model_id})).content.decode()
+    assert "data-rules-change" not in alpha_page
+    assert client.get(reverse("dashboard")).content.decode().count("data-rules-change=") == 1
+    assert 'data-rules-change="2099.2"' in client.get(url("result", amendment)).content.decode()
+    assert "data-rules-change" not in client.get(url("result", frontier)).content.decode()
+    for assessment in (alpha, frontier):
+        assessment.refresh_from_db()
+        assert assessment.snapshot_hash == hashes[assessment.pk]  # nothing changes by itself
+
+    # amending under the new rules clears the notice once completed
+    client.post(url("amend", amendment))
+    under_new_rules = Assessment.objects.get(amends=amendment)
+    assert under_new_rules.questionnaire_version == version
+    client.post(url("complete", under_new_rules))
+    assert "data-rules-change" not in client.get(
+        reverse("model_detail", kwargs={"model_id": frontier.ai_model_id})).content.decode()
+
+
+def test_rules_change_emails_can_be_turned_off(team, settings, mailoutbox):  # noqa: F811
+    settings.RULES_CHANGE_EMAILS = False
+    organisation, owner, _, _ = team
+    owner.email = "olga@example.org"
+    owner.save()
+    completed(organisation, owner, "T06", name="Frontier")
+    publish_changed(higher_systemic_threshold, "2099.3")
+    assert RulesChange.objects.count() == 1 and mailoutbox == []
