@@ -1,6 +1,7 @@
 """Living assessments: amend and new model versions with everything carried over, one current assessment per
 model, the action plan of current assessments, and notices when the rules change under a completed one."""
 
+# ruff: noqa: F811  (pytest fixtures imported from test_gap are redefined as test arguments)
 from __future__ import annotations
 
 import copy
@@ -25,7 +26,7 @@ from questionnaire.services import ContentInvalid, load, read_content_file, save
 from questionnaire.services.documentation import save_documentation
 from questionnaire.tasks import notice_rules_changes
 
-from .test_gap import completed, post_item, team  # noqa: F401  (team is a fixture)
+from .test_gap import completed, post_item, team  # noqa: F401  (team: a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def rename_choice(code: str, old: str, new: str):
     return change
 
 
-def test_copy_onto_a_version_without_a_saved_choice_drops_that_answer(client, team):  # noqa: F811
+def test_copy_onto_a_version_without_a_saved_choice_drops_that_answer(client, team):
     """#13: a saved answer that the new version no longer accepts is left out and named, never a 500."""
     organisation, owner, _, _ = team
     client.force_login(owner)
@@ -86,7 +87,7 @@ def record_gap(client, assessment, editor):
     return GapItem.objects.get(assessment=assessment, measure="SS-1.1")
 
 
-def test_amend_carries_everything_over_and_becomes_current(client, team):  # noqa: F811
+def test_amend_carries_everything_over_and_becomes_current(client, team):
     organisation, owner, editor, _ = team
     client.force_login(owner)
     original = completed(organisation, owner, "T06", name="Frontier")
@@ -137,7 +138,7 @@ def test_amend_carries_everything_over_and_becomes_current(client, team):  # noq
     assert client.get(url("evidence_file", amendment, file_id=copied_file.pk)).status_code == 200
 
 
-def test_a_measure_that_stops_applying_is_carried_and_shown_as_no_longer_applying(client, team):  # noqa: F811
+def test_a_measure_that_stops_applying_is_carried_and_shown_as_no_longer_applying(client, team):
     organisation, owner, editor, _ = team
     client.force_login(owner)
     original = completed(organisation, owner, "T06", name="Frontier")
@@ -161,7 +162,7 @@ def test_a_measure_that_stops_applying_is_carried_and_shown_as_no_longer_applyin
     assert 'data-measure="TR-1.1"' not in plan  # implemented, carried over: not open
 
 
-def test_new_version_carries_only_what_was_chosen(client, team):  # noqa: F811
+def test_new_version_carries_only_what_was_chosen(client, team):
     organisation, owner, editor, _ = team
     client.force_login(owner)
     original = completed(organisation, owner, "T06", name="Frontier")
@@ -197,7 +198,7 @@ def higher_systemic_threshold(content):
 
 
 def test_new_rules_flag_and_email_exactly_the_model_whose_current_result_changes(client, team, django_user_model,
-                                                                                 mailoutbox):  # noqa: F811
+                                                                                 mailoutbox):
     organisation, owner, editor, viewer = team
     for user in (owner, editor, viewer):
         user.email = f"{user.username}@example.org"
@@ -240,7 +241,7 @@ def test_new_rules_flag_and_email_exactly_the_model_whose_current_result_changes
         reverse("model_detail", kwargs={"model_id": frontier.ai_model_id})).content.decode()
 
 
-def test_rules_change_emails_can_be_turned_off(team, settings, mailoutbox):  # noqa: F811
+def test_rules_change_emails_can_be_turned_off(team, settings, mailoutbox):
     settings.RULES_CHANGE_EMAILS = False
     organisation, owner, _, _ = team
     owner.email = "olga@example.org"
