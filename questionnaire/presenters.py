@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 
 from .engine import QuestionType, Result, Spec, Visibility
@@ -298,10 +298,12 @@ def lineage(assessment: Assessment) -> dict[str, Any]:
     from .models import current_assessments
 
     current = current_assessments().filter(ai_model_id=assessment.ai_model_id).first()
-    amendments = list(Assessment.objects.filter(amends=assessment).order_by("created_at"))
+    related = list(Assessment.objects.filter(Q(amends=assessment) | Q(pk=assessment.amends_id or assessment.pk))
+                   .exclude(pk=assessment.pk).order_by("created_at"))
+    amendments = [a for a in related if a.amends_id == assessment.pk]
     is_current = current is not None and current.pk == assessment.pk
     return {
-        "amends": Assessment.objects.filter(pk=assessment.amends_id).first() if assessment.amends_id else None,
+        "amends": next((a for a in related if a.pk == assessment.amends_id), None),
         "amendments": amendments,
         "open_amendment": next((a for a in amendments if not a.is_completed), None),
         "current": current, "is_current": is_current,

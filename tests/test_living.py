@@ -249,3 +249,105 @@ def test_rules_change_emails_can_be_turned_off(team, settings, mailoutbox):
     completed(organisation, owner, "T06", name="Frontier")
     publish_changed(higher_systemic_threshold, "2099.3")
     assert RulesChange.objects.count() == 1 and mailoutbox == []
+
+
+def test_made_up_organisation_name_is_asked_before_the_first_completion(client, published, django_user_model):
+    from questionnaire.pdf import render_html
+    from questionnaire.spec import spec_for
+
+    from .test_gap import SCENARIOS
+
+    user = django_user_model.objects.create_user(username="officer", password="correct horse battery staple")
+    client.force_login(user)
+    client.post(reverse("new_assessment"), {"new_model_name": "Atlas"})
+    assessment = Assessment.objects.get()
+    assert assessment.organisation.name == "officer's organisation" and not assessment.organisation.name_confirmed
+    answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in SCENARIOS["T01"]["answers"].items()}
+    save_section(assessment, "all", answers, user=user, seen_revision=0)
+    check = client.get(url("check_answers", assessment)).content.decode()
+    assert 'name="legal_name"' in check
+    refused = client.post(url("complete", assessment), {"legal_name": "  "})
+    assert refused.status_code == 400 and "Enter your organisation&#x27;s legal name" in refused.content.decode()
+    assessment.refresh_from_db()
+    assert not assessment.is_completed
+    assert client.post(url("complete", assessment), {"legal_name": "Example AI  GmbH"})["Location"] == url(
+        "result", assessment)
+    assessment.refresh_from_db()
+    assert assessment.organisation.name == "Example AI GmbH" and assessment.organisation.name_confirmed
+    assert assessment.snapshot["assessment"]["organisation"] == "Example AI GmbH"
+    # the cover keeps the name recorded at completion, whatever the organisation is called later
+    assessment.organisation.name = "Renamed Holdings"
+    assessment.organisation.save()
+    html = render_html(spec_for(assessment.questionnaire_version), assessment.snapshot, assessment.snapshot_hash)
+    assert "Example AI GmbH" in html and "Renamed Holdings" not in html
+    # asked once: the next assessment completes without it
+    client.post(url("amend", assessment))
+    amendment = Assessment.objects.get(amends=assessment)
+    assert 'name="legal_name"' not in client.get(url("check_answers", amendment)).content.decode()
+
+
+def test_action_plan_marks_a_legal_deadline_that_passed_and_lists_each_open_measure_once(client, team):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .test_gap import SCENARIOS
+
+    organisation, owner, _, _ = team
+    client.force_login(owner)
+    today = timezone.localdate()
+    placed = today - dt.timedelta(days=440)
+    SCENARIOS["LATE"] = {"answers": {**SCENARIOS["T01"]["answers"], "first_eu_placement_date": placed}}
+    try:
+        late = completed(organisation, owner, "LATE", name="Late")
+    finally:
+        del SCENARIOS["LATE"]
+    frontier = completed(organisation, owner, "T06", name="Frontier")
+    post_item(client, frontier, "SS-1.1", status="implemented")
+    client.post(url("amend", frontier))
+    amendment = Assessment.objects.get(amends=frontier)
+    client.post(url("complete", amendment))
+
+    page = client.get(reverse("action_plan")).content.decode()
+    rows = re.findall(r'<tr data-measure="([\w.-]+)" data-model="([\w-]+)"', page)
+    late_rows = [m for m, model in rows if model == str(late.ai_model_id)]
+    frontier_rows = [m for m, model in rows if model == str(frontier.ai_model_id)]
+    assert sorted(late_rows) == sorted(late.snapshot["result"]["code_measures"])
+    assert len(frontier_rows) == len(set(frontier_rows)) == 40 - 1  # once each, SS-1.1 is implemented
+    assert str(frontier.pk) not in page and str(amendment.pk) in page  # rows of the current assessment only
+    assert page.count("passed 440 days ago") == len(late_rows)
+    assert rows[0][1] == str(late.ai_model_id)  # its legal deadline is the earliest
+    csv_lines = client.get(reverse("action_plan"), {"format": "csv"}).content.decode().strip().splitlines()
+    late_csv = [line for line in csv_lines if line.startswith("Late,")]
+    assert len(late_csv) == len(late_rows) and all(f",{placed.isoformat()},yes," in line for line in late_csv)
+
+
+def test_queries_per_page_do_not_grow_with_assessments_per_model(client, team):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    organisation, owner, _, _ = team
+    client.force_login(owner)
+    first = completed(organisation, owner, "T06", name="Frontier")
+    completed(organisation, owner, "T01", name="Alpha")
+
+    def counts(current):
+        pages = {"plan": reverse("action_plan"), "dashboard": reverse("dashboard"),
+                 "model": reverse("model_detail", kwargs={"model_id": current.ai_model_id}),
+                 "result": url("result", current)}
+        out = {}
+        for name, page in pages.items():
+            client.get(page)  # warm the per-process caches
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(page).status_code == 200
+            out[name] = len(queries)
+        return out
+
+    small = counts(first)
+    current = first
+    for _ in range(4):
+        client.post(url("amend", current))
+        current = Assessment.objects.get(amends=current)
+        client.post(url("complete", current))
+    assert Assessment.objects.filter(ai_model=first.ai_model).count() == 5
+    assert counts(current) == small
