@@ -351,3 +351,13 @@ def test_queries_per_page_do_not_grow_with_assessments_per_model(client, team):
         client.post(url("complete", current))
     assert Assessment.objects.filter(ai_model=first.ai_model).count() == 5
     assert counts(current) == small
+
+
+def test_a_viewer_cannot_amend_or_start_a_new_version(client, team):
+    organisation, owner, _, viewer = team
+    original = completed(organisation, owner, "T01")
+    client.force_login(viewer)
+    assert client.post(url("amend", original)).status_code == 403
+    assert client.post(url("copy", original)).status_code == 403
+    assert Assessment.objects.count() == 1
+    assert "data-action=\"amend\"" not in client.get(url("result", original)).content.decode()
