@@ -150,6 +150,16 @@ def plan_rows(organisation, *, today: dt.date, model=None, status=None, owner=No
     return sorted(rows, key=sort_key)
 
 
+def by_model(rows: list[PlanRow]) -> list[dict[str, Any]]:
+    """The sorted rows grouped per model (and its current assessment), models in the order of their first
+    row: the page shows one table per model, the CSV the same rows in the same order."""
+    groups: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        groups.setdefault(row.assessment.pk, {"model": row.model, "assessment": row.assessment, "rows": []})
+        groups[row.assessment.pk]["rows"].append(row)
+    return list(groups.values())
+
+
 CSV_HEADER = ("model", "measure", "title", "status", "owner", "due_date", "overdue", "legal_deadline",
               "legal_deadline_passed", "assessment", "assessment_completed")
 
@@ -159,7 +169,7 @@ def plan_csv(rows: list[PlanRow]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
-    for r in rows:
+    for r in (row for group in by_model(rows) for row in group["rows"]):
         writer.writerow([csv_value(r.model.name), r.key, csv_value(r.title), r.status_label, csv_value(r.owner_name),
                          r.due_date or "", "yes" if r.overdue else "no", r.legal_deadline or "",
                          "yes" if r.legal_deadline_passed else "no", r.assessment.pk,
@@ -186,6 +196,6 @@ def action_plan(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="action-plan.csv"'
         return response
     return render(request, "questionnaire/action_plan.html", {
-        "rows": rows, "today": today, "models": membership.organisation.ai_models.all(), "statuses": statuses,
+        "rows": rows, "groups": by_model(rows), "today": today, "models": membership.organisation.ai_models.all(), "statuses": statuses,
         "selected": {"model": model or "", "status": status or "", "owner": request.GET.get("owner", "")},
         "query": request.GET.urlencode()})

@@ -75,6 +75,10 @@ def test_amend_keeps_the_gap_record_and_the_original(live_server, new_page, djan
     page.goto(amended_result.replace("/result/", "/gap/SS-1.1/"))
     assert "framework.txt" in page.content() and "Framework draft, board review in March" in page.content()
 
+    page.check("input[name=status][value=implemented]")  # the amendment's record moves on; the original's not
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+
     original.refresh_from_db()
     assert original.is_completed and GapItem.objects.get(assessment=original, measure="SS-1.1").status == "planned"
     page.goto(original_result)
@@ -82,7 +86,8 @@ def test_amend_keeps_the_gap_record_and_the_original(live_server, new_page, djan
 
     page.goto(f"{live_server.url}/action-plan/")
     measures = re.findall(r'<tr data-measure="([\w.-]+)" data-model="', page.content())
-    assert len(measures) == len(set(measures)) == len(amendment.snapshot["result"]["code_measures"])
+    assert len(measures) == len(set(measures)) == len(amendment.snapshot["result"]["code_measures"]) - 1
+    assert "SS-1.1" not in measures  # implemented on the current assessment, though still planned on the original
     assert str(original.pk) not in page.content()
 
     problems: dict[str, list[str]] = {}
