@@ -196,6 +196,7 @@ def action_plan(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="action-plan.csv"'
         return response
     return render(request, "questionnaire/action_plan.html", {
-        "rows": rows, "groups": by_model(rows), "today": today, "models": membership.organisation.ai_models.all(), "statuses": statuses,
+        "rows": rows, "groups": by_model(rows), "today": today, "models": membership.organisation.ai_models.all(),
+        "statuses": statuses,
         "selected": {"model": model or "", "status": status or "", "owner": request.GET.get("owner", "")},
         "query": request.GET.urlencode()})

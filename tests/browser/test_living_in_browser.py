@@ -13,6 +13,7 @@ import pytest
 
 from accounts.models import Role
 from questionnaire.models import Assessment, GapItem
+from tests.test_living import higher_systemic_threshold, publish_changed
 from tests.wizard_driver import make_member
 
 from .helpers import serious_violations, sign_in
@@ -100,4 +101,14 @@ def test_amend_keeps_the_gap_record_and_the_original(live_server, new_page, djan
     look(page, "model", problems)
     page.goto(f"{live_server.url}/assessments/")
     look(page, "dashboard", problems)
+
+    publish_changed(higher_systemic_threshold, "2099.2")  # new rules would change the current result
+    page.goto(f"{live_server.url}/models/{original.ai_model_id}/")
+    assert page.locator('[data-rules-change="2099.2"]').count() == 1
+    look(page, "model-rules-changed", problems)
+    page.goto(f"{live_server.url}/assessments/")
+    assert page.locator('[data-rules-change="2099.2"]').count() == 1
+    look(page, "dashboard-rules-changed", problems)
+    page.goto(amended_result)
+    look(page, "result-rules-changed", problems)
     assert problems == {}
