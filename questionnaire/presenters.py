@@ -403,7 +403,13 @@ def result_changes(old_spec: Spec, before: dict[str, Any], new_spec: Spec, after
         out.append("Your role: {} → {}".format(*diff["role"]))
     out += [f"Would apply: {titles.get(o, o)}" for o in diff["added"]]
     out += [f"Would no longer apply: {titles.get(o, o)}" for o in diff["removed"]]
-    out += [f"{d['label']}: {d['old']} → {d['new']}" for d in diff["deadlines"]]
+    for d in diff["deadlines"]:
+        if d["new"] == "–":
+            out.append(f"{d['label']}: would no longer apply (was {d['old']})")
+        elif d["old"] == "–":
+            out.append(f"{d['label']}: would apply, {d['new']}")
+        else:
+            out.append(f"{d['label']}: {d['old']} → {d['new']}")
     return out
 
 
