@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import current_membership
 from accounts.audit import audit
+from accounts.forms import LegalNameForm
 from accounts.services import rename_organisation
 
 from . import presenters
@@ -168,28 +169,15 @@ def resume(request: HttpRequest, assessment_id) -> HttpResponse:
     return redirect("wizard_step", assessment_id=assessment.pk, step=step)
 
 
-class OrganisationNameForm(forms.Form):
-    legal_name = forms.CharField(
-        label="Your organisation's legal name", max_length=200,
-        help_text="As it should appear on the report, for example “Example AI GmbH”.",
-        error_messages={"required": "Enter your organisation's legal name: the report records it"})
-
-    def clean_legal_name(self):
-        name = " ".join(self.cleaned_data["legal_name"].split())
-        if not name:
-            raise forms.ValidationError("Enter your organisation's legal name: the report records it")
-        return name
-
-
 @login_required
-def check_answers(request: HttpRequest, assessment_id, name_form: OrganisationNameForm | None = None) -> HttpResponse:
+def check_answers(request: HttpRequest, assessment_id, name_form: LegalNameForm | None = None) -> HttpResponse:
     assessment = assessment_for(request, assessment_id)
     if assessment.is_completed:
         return redirect("result", assessment_id=assessment.pk)
     spec = spec_for(assessment.questionnaire_version)
     result = evaluate_assessment(assessment, spec)
     if name_form is None and not assessment.organisation.name_confirmed:
-        name_form = OrganisationNameForm()
+        name_form = LegalNameForm(instance=assessment.organisation, prefix="organisation")
     return render(request, "questionnaire/check.html", {
         "name_form": name_form, "amends": assessment.amends,
         "assessment": assessment, "spec": spec, "result": result, "can_edit": can_edit(assessment),
@@ -205,10 +193,10 @@ def complete_assessment(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment = assessment_for(request, assessment_id, edit=True)
     organisation = assessment.organisation
     if not organisation.name_confirmed and not assessment.is_completed:
-        form = OrganisationNameForm(request.POST)
+        form = LegalNameForm(request.POST, instance=organisation, prefix="organisation")
         if not form.is_valid():
             return check_answers(request, assessment_id, name_form=form)
-        rename_organisation(organisation, form.cleaned_data["legal_name"])
+        rename_organisation(organisation, " ".join(form.cleaned_data["name"].split()))
     try:
         complete(assessment, user=request.user)
     except IncompleteAssessmentError as exc:
@@ -235,7 +223,7 @@ def result(request: HttpRequest, assessment_id) -> HttpResponse:
                                   signatory=statuses_for(assessment))
     return render(request, "questionnaire/result.html", {
         "assessment": assessment, "spec": spec, "page": page, "can_edit": can_edit(assessment),
-        "living": presenters.lineage(assessment)})
+        "living": presenters.lineage(assessment), "carry_choices": CARRY_CHOICES})
 
 
 def _export_document(assessment: Assessment) -> dict:

@@ -265,12 +265,12 @@ def test_made_up_organisation_name_is_asked_before_the_first_completion(client, 
     answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in SCENARIOS["T01"]["answers"].items()}
     save_section(assessment, "all", answers, user=user, seen_revision=0)
     check = client.get(url("check_answers", assessment)).content.decode()
-    assert 'name="legal_name"' in check
-    refused = client.post(url("complete", assessment), {"legal_name": "  "})
+    assert 'name="organisation-name"' in check and "officer&#x27;s organisation" not in check
+    refused = client.post(url("complete", assessment), {"organisation-name": "  "})
     assert refused.status_code == 400 and "Enter your organisation&#x27;s legal name" in refused.content.decode()
     assessment.refresh_from_db()
     assert not assessment.is_completed
-    assert client.post(url("complete", assessment), {"legal_name": "Example AI  GmbH"})["Location"] == url(
+    assert client.post(url("complete", assessment), {"organisation-name": "Example AI  GmbH"})["Location"] == url(
         "result", assessment)
     assessment.refresh_from_db()
     assert assessment.organisation.name == "Example AI GmbH" and assessment.organisation.name_confirmed
@@ -283,7 +283,7 @@ def test_made_up_organisation_name_is_asked_before_the_first_completion(client, 
     # asked once: the next assessment completes without it
     client.post(url("amend", assessment))
     amendment = Assessment.objects.get(amends=assessment)
-    assert 'name="legal_name"' not in client.get(url("check_answers", amendment)).content.decode()
+    assert 'name="organisation-name"' not in client.get(url("check_answers", amendment)).content.decode()
 
 
 def test_action_plan_marks_a_legal_deadline_that_passed_and_lists_each_open_measure_once(client, team):
