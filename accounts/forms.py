@@ -100,7 +100,7 @@ class LegalNameForm(OrganisationNameForm):
         super().__init__(*args, **kwargs)
         self.fields["name"].label = "Your organisation's legal name"
         self.fields["name"].help_text = "As it should appear on the report, for example “Example AI GmbH”."
-        self.fields["name"].error_messages["required"] = "Enter your organisation's legal name: the report records it."
+        self.fields["name"].error_messages["required"] = "Enter the legal name: the report records it."
 
 
 class InviteForm(forms.Form):

@@ -112,3 +112,31 @@ def test_amend_keeps_the_gap_record_and_the_original(live_server, new_page, djan
     page.goto(amended_result)
     look(page, "result-rules-changed", problems)
     assert problems == {}
+
+
+def test_legal_name_is_asked_before_the_first_completion(live_server, new_page, django_user_model, published):
+    from questionnaire.services import save_section
+    from tests.wizard_driver import new_assessment
+
+    user, organisation = make_member(django_user_model, "officer", role=Role.OWNER)
+    organisation.name, organisation.name_confirmed = "officer's organisation", False
+    organisation.save()
+    assessment = new_assessment(organisation, user)
+    answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in SCENARIOS["T01"]["answers"].items()}
+    save_section(assessment, "all", answers, user=user, seen_revision=0)
+    page = new_page(javascript=True)
+    sign_in(page, live_server.url, "officer")
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/check/")
+    page.fill("input[name=organisation-name]", "   ")  # (empty is refused by the browser: the field is required)
+    with page.expect_navigation():
+        page.click("main form button.button[type=submit]")
+    assert "There is a problem" in page.content()
+    problems: dict[str, list[str]] = {}
+    look(page, "check-legal-name", problems)
+    assert problems == {}
+    page.fill("input[name=organisation-name]", "Example AI GmbH")
+    with page.expect_navigation():
+        page.click("main form button.button[type=submit]")
+    assert page.url.endswith("/result/")
+    organisation.refresh_from_db()
+    assert organisation.name == "Example AI GmbH" and organisation.name_confirmed
