@@ -12,7 +12,8 @@ from django.urls import reverse
 from .engine import QuestionType, Result, Spec, Visibility
 from .engine.spec import Question
 from .engine.values import format_flop
-from .models import AIModel, Assessment
+from .models import AIModel, Assessment, GapItem, RulesChange, current_assessment_id, current_assessments
+from .spec import current_version, spec_for
 
 # How obligations are grouped, the next steps and the checklists (e.g. the Annex XII requests) are content:
 # spec.article_groups, spec.next_steps, spec.checklists (see content/gpai.yaml).
@@ -279,24 +280,19 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
 # ---------------------------------------------------------------- dashboard, history, comparison
 
 
-def current_of(assessments: list[Assessment]) -> Assessment | None:
-    """The current assessment among all the assessments of one model: the most recently completed one
-    (the same rule as models.current_assessments, on a list already read)."""
-    completed = [a for a in assessments if a.is_completed]
-    return max(completed, key=lambda a: (a.completed_at, a.created_at)) if completed else None
-
-
-def pending_rules_changes(assessments: list[Assessment]) -> dict[Any, Any]:
-    from .services.living import pending_rules_changes as pending
-
-    return pending(assessments)
+def pending_rules_changes(assessments: list[Assessment]) -> dict[Any, RulesChange]:
+    """Assessment pk -> the rules change that concerns it under the current published version (one query).
+    Callers pass current assessments only: once an amendment is completed, the notice goes with it."""
+    version = current_version()
+    if version is None or not assessments:
+        return {}
+    return {c.assessment_id: c for c in RulesChange.objects.filter(assessment__in=[a.pk for a in assessments],
+                                                                    version=version)}
 
 
 def lineage(assessment: Assessment) -> dict[str, Any]:
     """Where a completed assessment stands among its model's assessments: what it amends, its amendments,
     the model's current assessment, and a rules change that concerns it (a fixed number of queries)."""
-    from .models import current_assessments
-
     current = current_assessments().filter(ai_model_id=assessment.ai_model_id).first()
     related = list(Assessment.objects.filter(Q(amends=assessment) | Q(pk=assessment.amends_id or assessment.pk))
                    .exclude(pk=assessment.pk).order_by("created_at"))
@@ -314,14 +310,9 @@ def lineage(assessment: Assessment) -> dict[str, Any]:
 def dashboard_rows(organisation, *, today: dt.date) -> list[dict[str, Any]]:
     """Models with their current assessment (and the newest one when that is still in progress), in a fixed
     number of queries whatever the number of models and assessments."""
-    from .models import AssessmentStatus
-    from .spec import spec_for
-
     latest = Assessment.objects.filter(ai_model=OuterRef("pk")).order_by("-created_at").values("pk")[:1]
-    current = (Assessment.objects.filter(ai_model=OuterRef("pk"), status=AssessmentStatus.COMPLETED)
-               .order_by("-completed_at", "-created_at").values("pk")[:1])
-    models = list(AIModel.objects.filter(organisation=organisation).annotate(latest_id=Subquery(latest),
-                                                                            current_id=Subquery(current)))
+    models = list(AIModel.objects.filter(organisation=organisation).annotate(
+        latest_id=Subquery(latest), current_id=current_assessment_id("pk")))
     wanted = {pk for m in models for pk in (m.latest_id, m.current_id) if pk}
     assessments = {a.pk: a for a in Assessment.objects.filter(pk__in=wanted).select_related("questionnaire_version")}
     changes = pending_rules_changes([assessments[m.current_id] for m in models if m.current_id])
@@ -415,8 +406,6 @@ def result_changes(old_spec: Spec, before: dict[str, Any], new_spec: Spec, after
 
 def compare(first: Assessment, second: Assessment) -> dict[str, Any]:
     """What changed from `first` to `second`: answers, classification, obligations, deadlines, gap records."""
-    from .spec import spec_for
-
     spec = spec_for(second.questionnaire_version)
     old_spec = spec_for(first.questionnaire_version)
     a_answers, a_result = _answers_and_result(first)
@@ -441,8 +430,6 @@ GAP_COMPARED = (("status", "Status"), ("owner", "Owner"), ("due_date", "Due date
 
 
 def _gap_records(assessment: Assessment) -> dict[str, dict[str, str]]:
-    from .models import GapItem
-
     records = {}
     for item in GapItem.objects.filter(assessment=assessment).select_related("owner").prefetch_related("files"):
         records[item.measure] = {

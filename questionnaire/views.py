@@ -25,7 +25,7 @@ from accounts.services import rename_organisation
 
 from . import presenters
 from .access import ai_model_for, assessment_for, can_edit
-from .models import AIModel, AnswerRevision, Assessment
+from .models import AIModel, AnswerRevision, Assessment, current_assessments
 from .services import Carry, IncompleteAssessmentError, amend, complete, new_version_assessment, start_assessment
 from .services.assessments import assessment_visibility, evaluate_assessment
 from .signatory import statuses_for
@@ -147,7 +147,7 @@ def model_detail(request: HttpRequest, model_id) -> HttpResponse:
         "questionnaire_version", "completed_by", "amends"))
     for newer, older in itertools.pairwise(assessments):
         newer.previous = older
-    current = presenters.current_of(assessments)
+    current = current_assessments().filter(ai_model=ai_model).first()
     return render(request, "questionnaire/model.html", {
         "ai_model": ai_model, "assessments": assessments, "can_edit": can_edit(ai_model), "current": current,
         "rules_change": presenters.pending_rules_changes([current]).get(current.pk) if current else None})

@@ -1,6 +1,14 @@
 """Content models (versioned questionnaires) and assessment models (AI models, assessments, answers)."""
 
-from .assessments import AIModel, AnswerRevision, Assessment, AssessmentStatus, RulesChange, current_assessments
+from .assessments import (
+    AIModel,
+    AnswerRevision,
+    Assessment,
+    AssessmentStatus,
+    RulesChange,
+    current_assessment_id,
+    current_assessments,
+)
 from .content import (
     Choice,
     CodeChapter,
@@ -72,5 +80,6 @@ __all__ = [
     "Translation",
     "VersionContent",
     "VersionStatus",
+    "current_assessment_id",
     "current_assessments",
 ]

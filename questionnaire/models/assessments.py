@@ -75,13 +75,19 @@ class Assessment(models.Model):
         return self.status == AssessmentStatus.COMPLETED
 
 
+def current_assessment_id(model_ref: str = "ai_model") -> models.Subquery:
+    """The one rule for a model's current assessment, as a subquery on the model at OuterRef(model_ref): its most
+    recently completed assessment (an amendment, or an assessment of a new model version, supersedes the one
+    before when it is completed)."""
+    return models.Subquery(
+        Assessment.objects.filter(ai_model=models.OuterRef(model_ref), status=AssessmentStatus.COMPLETED)
+        .order_by("-completed_at", "-created_at").values("pk")[:1])
+
+
 def current_assessments(queryset=None):
-    """The current assessment of each model: its most recently completed one (an amendment or an assessment of
-    a new model version supersedes the one before when it is completed). One query, however many there are."""
+    """The current assessment of each model (of `queryset`, default all), in one query however many there are."""
     base = Assessment.objects.all() if queryset is None else queryset
-    latest = (Assessment.objects.filter(ai_model=models.OuterRef("ai_model"), status=AssessmentStatus.COMPLETED)
-              .order_by("-completed_at", "-created_at").values("pk")[:1])
-    return base.filter(status=AssessmentStatus.COMPLETED, pk=models.Subquery(latest))
+    return base.filter(status=AssessmentStatus.COMPLETED, pk=current_assessment_id("ai_model"))
 
 
 class RulesChange(models.Model):

@@ -202,13 +202,3 @@ def record_rules_changes(version: QuestionnaireVersion) -> list[RulesChange]:
                                                           defaults={"changes": changes})
             found.append(change)
     return found
-
-
-def pending_rules_changes(assessments: list[Assessment]) -> dict[Any, RulesChange]:
-    """Assessment pk -> the newest rules change that concerns it under the current published version (one
-    query). Only current assessments are flagged: once an amendment is completed, the notice goes with it."""
-    version = current_version()
-    if version is None or not assessments:
-        return {}
-    changes = RulesChange.objects.filter(assessment__in=[a.pk for a in assessments], version=version)
-    return {c.assessment_id: c for c in changes}
