@@ -361,3 +361,19 @@ def test_a_viewer_cannot_amend_or_start_a_new_version(client, team):
     assert client.post(url("copy", original)).status_code == 403
     assert Assessment.objects.count() == 1
     assert "data-action=\"amend\"" not in client.get(url("result", original)).content.decode()
+
+
+def test_a_draft_holding_an_answer_its_version_refuses_asks_it_again(client, team):
+    """#13: drafts copied before copies were cleaned hold such answers; their pages must not fail."""
+    organisation, owner, _, _ = team
+    client.force_login(owner)
+    original = completed(organisation, owner, "T01")
+    client.post(url("copy", original))
+    draft = Assessment.objects.exclude(pk=original.pk).get()
+    Assessment.objects.filter(pk=draft.pk).update(answers={**draft.answers, "internal_use": "not_a_choice"})
+    resume = client.get(url("resume", draft))
+    assert resume.status_code == 302 and "/step/" in resume["Location"]
+    step = client.get(resume["Location"])
+    assert step.status_code == 200 and 'data-question="internal_use"' in step.content.decode()
+    check = client.get(url("check_answers", draft))
+    assert check.status_code == 200 and "Some questions are not answered yet" in check.content.decode()

@@ -17,7 +17,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..engine import AnswerError, Spec, evaluate, parse_answers
-from ..engine.values import parse_answer
 from ..models import (
     AnswerRevision,
     Assessment,
@@ -33,6 +32,7 @@ from ..models import (
 )
 from ..presenters import result_changes
 from ..spec import current_version, spec_for
+from .assessments import clean_answers
 
 
 @dataclass(frozen=True)
@@ -50,25 +50,6 @@ class Derived:
     created: bool
     # question code -> why the saved answer does not fit the new rules version (left out, to be answered again)
     dropped: dict[str, str] = field(default_factory=dict)
-
-
-def clean_answers(spec: Spec, answers: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    """The saved answers that `spec` still asks and accepts (checked by the engine's parse_answer, as the
-    wizard and `assess` do), and the ones it refuses with the reason. Answers to questions it no longer asks
-    are left out silently."""
-    kept: dict[str, Any] = {}
-    dropped: dict[str, str] = {}
-    for code, value in answers.items():
-        question = spec.questions.get(code)
-        if question is None:
-            continue
-        try:
-            parse_answer(question, value)
-        except ValueError as exc:
-            dropped[code] = str(exc)
-        else:
-            kept[code] = value
-    return kept, dropped
 
 
 def _derive(source: Assessment, *, user, carry: Carry, title: str, amends: Assessment | None,
