@@ -141,7 +141,8 @@ def notice_rules_changes(version_id: int) -> str:
     version = QuestionnaireVersion.objects.filter(pk=version_id).first()
     if version is None:
         return "nothing to do"
-    changes = record_rules_changes(version)
+    with transaction.atomic():  # a savepoint when run inside publish (immediate backend): a failure here
+        changes = record_rules_changes(version)  # never breaks the publishing transaction
     if settings.RULES_CHANGE_EMAILS:
         send_rules_change_emails(version)
     return f"{len(changes)} assessment(s) concerned"
