@@ -377,3 +377,15 @@ def test_a_draft_holding_an_answer_its_version_refuses_asks_it_again(client, tea
     assert step.status_code == 200 and 'data-question="internal_use"' in step.content.decode()
     check = client.get(url("check_answers", draft))
     assert check.status_code == 200 and "Some questions are not answered yet" in check.content.decode()
+
+
+def test_new_rules_that_refuse_a_saved_answer_are_noticed(client, team):
+    organisation, owner, _, _ = team
+    client.force_login(owner)
+    alpha = completed(organisation, owner, "T01", name="Alpha")
+    load(content_with(rename_choice("internal_use", "none", "not_used"), "2099.4"))
+    change = RulesChange.objects.get()
+    assert change.assessment_id == alpha.pk and len(change.changes) == 1
+    assert "no longer one the rules accept" in change.changes[0]
+    page = client.get(url("result", alpha)).content.decode()
+    assert 'data-rules-change="2099.4"' in page

@@ -173,11 +173,15 @@ def record_rules_changes(version: QuestionnaireVersion) -> list[RulesChange]:
     currents = (current_assessments().exclude(questionnaire_version=version)
                 .select_related("questionnaire_version", "ai_model"))
     for assessment in currents:
-        after = result_under(spec, assessment.snapshot["answers"])
-        if after is None:
-            continue
-        changes = result_changes(spec_for(assessment.questionnaire_version), assessment.snapshot["result"],
-                                 spec, after)
+        answers = assessment.snapshot["answers"]
+        after = result_under(spec, answers)
+        if after is None:  # some answers no longer fit: the result cannot be known without asking them again
+            _kept, refused = clean_answers(spec, answers)
+            changes = [f"Your answer to “{spec.questions[code].text}” is no longer one the rules accept: amend "
+                       "the assessment to answer it again" for code in refused]
+        else:
+            changes = result_changes(spec_for(assessment.questionnaire_version), assessment.snapshot["result"],
+                                     spec, after)
         if changes:
             change, _ = RulesChange.objects.get_or_create(assessment=assessment, version=version,
                                                           defaults={"changes": changes})
