@@ -165,6 +165,18 @@ def result_under(spec: Spec, answers: dict[str, Any]) -> dict[str, Any] | None:
         return None
 
 
+def changes_under(spec: Spec, assessment: Assessment) -> list[str]:
+    """What would differ, in plain sentences, if a completed assessment's frozen answers were evaluated under
+    `spec`: its result (classification, role, obligations, dates), or the answers `spec` no longer accepts."""
+    answers = assessment.snapshot["answers"]
+    after = result_under(spec, answers)
+    if after is None:  # some answers no longer fit: the result cannot be known without asking them again
+        _kept, refused = clean_answers(spec, answers)
+        return [f"Your answer to “{spec.questions[code].text}” is no longer one the rules accept: amend the "
+                "assessment to answer it again" for code in refused]
+    return result_changes(spec_for(assessment.questionnaire_version), assessment.snapshot["result"], spec, after)
+
+
 def record_rules_changes(version: QuestionnaireVersion) -> list[RulesChange]:
     """For every model whose current assessment would get another result under `version` (classification,
     role, obligations or dates), a RulesChange naming what would change. Idempotent per version."""
@@ -173,15 +185,7 @@ def record_rules_changes(version: QuestionnaireVersion) -> list[RulesChange]:
     currents = (current_assessments().exclude(questionnaire_version=version)
                 .select_related("questionnaire_version", "ai_model"))
     for assessment in currents:
-        answers = assessment.snapshot["answers"]
-        after = result_under(spec, answers)
-        if after is None:  # some answers no longer fit: the result cannot be known without asking them again
-            _kept, refused = clean_answers(spec, answers)
-            changes = [f"Your answer to “{spec.questions[code].text}” is no longer one the rules accept: amend "
-                       "the assessment to answer it again" for code in refused]
-        else:
-            changes = result_changes(spec_for(assessment.questionnaire_version), assessment.snapshot["result"],
-                                     spec, after)
+        changes = changes_under(spec, assessment)
         if changes:
             change, _ = RulesChange.objects.get_or_create(assessment=assessment, version=version,
                                                           defaults={"changes": changes})
