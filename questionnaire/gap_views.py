@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.audit import audit
 from accounts.models import Membership
 
-from .access import assessment_for, can_edit
+from .access import SUPERSEDED_MESSAGE, assessment_for, can_change_records, can_edit
 from .forms import IsoDateInput
 from .models import (
     Assessment,
@@ -118,6 +118,7 @@ def gap_overview(request: HttpRequest, assessment_id) -> HttpResponse:
         "signatory": signatory, "signatory_choices": SignatoryChoice.choices,
         "assessment": assessment, "chapters": _measure_rows(spec, items, timezone.localdate()),
         "counts": counts, "total": len(items), "can_edit": can_edit(assessment),
+        "can_change_records": can_change_records(assessment),
         "no_longer_applies": carried_not_applying(assessment, spec),
     })
 
@@ -150,6 +151,10 @@ def gap_item(request: HttpRequest, assessment_id, measure: str) -> HttpResponse:
     initial = {"status": item.status, "not_applicable_reason": item.not_applicable_reason,
                "owner": str(item.owner_id or ""), "due_date": item.due_date, "evidence": item.evidence,
                "notes": item.notes}
+    editable = can_change_records(assessment)
+    if request.method == "POST" and not editable:
+        messages.error(request, SUPERSEDED_MESSAGE)
+        return redirect("gap_item", assessment_id=assessment.pk, measure=measure)
     form = GapItemForm(request.POST or None, request.FILES or None, members=members, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("status", "not_applicable_reason", "owner", "due_date",
@@ -170,7 +175,7 @@ def gap_item(request: HttpRequest, assessment_id, measure: str) -> HttpResponse:
         "assessment": assessment, "item": item, "measure": spec_measure, "form": form,
         "serves": [obligations[o] for o in spec_measure.serves if o in obligations],
         "files": item.files.all(), "history": GapRevision.objects.filter(item=item).select_related("user")[:100],
-        "can_edit": can_edit(assessment)}, status=400 if form.errors else 200)
+        "can_edit": editable}, status=400 if form.errors else 200)
 
 
 @login_required

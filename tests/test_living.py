@@ -389,3 +389,26 @@ def test_new_rules_that_refuse_a_saved_answer_are_noticed(client, team):
     assert "no longer one the rules accept" in change.changes[0]
     page = client.get(url("result", alpha)).content.decode()
     assert 'data-rules-change="2099.4"' in page
+
+
+def test_records_of_a_superseded_assessment_stay_as_they_were(client, team):
+    organisation, owner, editor, _ = team
+    client.force_login(owner)
+    original = completed(organisation, owner, "T06", name="Frontier")
+    item = record_gap(client, original, editor)
+    client.post(url("amend", original))
+    amendment = Assessment.objects.get(amends=original)
+    client.post(url("complete", amendment))
+    refused = post_item(client, original, "SS-1.1", status="implemented")
+    assert refused.status_code == 302
+    item.refresh_from_db()
+    assert item.status == "partially_implemented"
+    page = client.get(reverse("gap_item", kwargs={"assessment_id": original.pk, "measure": "SS-1.1"}))
+    assert 'name="status"' not in page.content.decode()
+    assert "data-superseded" in client.get(url("gap_overview", original)).content.decode()
+    before = ModelDocumentation.objects.filter(assessment=original).first()
+    client.post(url("documentation", original), {"model_name": "Changed", "seen_revision": "0"})
+    after = ModelDocumentation.objects.filter(assessment=original).first()
+    assert (before.values if before else {}) == (after.values if after else {})
+    assert post_item(client, amendment, "SS-1.1", status="implemented").status_code == 302
+    assert GapItem.objects.get(assessment=amendment, measure="SS-1.1").status == "implemented"
