@@ -317,6 +317,9 @@ def test_action_plan_marks_a_legal_deadline_that_passed_and_lists_each_open_meas
     assert str(frontier.pk) not in page and str(amendment.pk) in page  # rows of the current assessment only
     assert page.count("passed 440 days ago") == len(late_rows)
     assert rows[0][1] == str(late.ai_model_id)  # its legal deadline is the earliest
+    never = client.get(reverse("action_plan"), {"status": "not_recorded"}).content.decode()
+    assert len(re.findall(r'<tr data-measure="', never)) == len(rows)  # nothing was recorded but SS-1.1 (done)
+    assert client.get(reverse("action_plan"), {"status": "planned"}).content.decode().count("<tr data-measure=") == 0
     csv_lines = client.get(reverse("action_plan"), {"format": "csv"}).content.decode().strip().splitlines()
     late_csv = [line for line in csv_lines if line.startswith("Late,")]
     assert len(late_csv) == len(late_rows) and all(f",{placed.isoformat()},yes," in line for line in late_csv)
