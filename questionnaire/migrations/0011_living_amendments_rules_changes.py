@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_living_organisation_name_confirmed'),
-        ('questionnaire', '0009_translations'),
+        ('questionnaire', '0010_law_content_parts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
