@@ -21,7 +21,7 @@ def ensure_organisation(user) -> Membership:
     if membership is not None:
         return membership
     name = (user.get_full_name() or user.get_username()).strip()
-    organisation = Organisation.objects.create(name=f"{name}'s organisation")
+    organisation = Organisation.objects.create(name=f"{name}'s organisation", name_confirmed=False)
     return Membership.objects.create(user=user, organisation=organisation, role=Role.OWNER)
 
 

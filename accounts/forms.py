@@ -91,6 +91,18 @@ class OrganisationNameForm(forms.ModelForm):
         return name
 
 
+class LegalNameForm(OrganisationNameForm):
+    """Asked before an organisation's first completed assessment when its name was made up: the snapshot and
+    the report cover record the name at completion."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"name": ""})  # never offer the made-up name
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = "Your organisation's legal name"
+        self.fields["name"].help_text = "As it should appear on the report, for example “Example AI GmbH”."
+        self.fields["name"].error_messages["required"] = "Enter the legal name: the report records it."
+
+
 class InviteForm(forms.Form):
     email = forms.EmailField(
         label="Email address", max_length=254,

@@ -17,6 +17,9 @@ class Role(models.TextChoices):
 class Organisation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
+    # False when the name was made up (an organisation created for a user who had none): the legal name is
+    # asked before the first assessment is completed, since the report cover records it.
+    name_confirmed = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="organisations")
 

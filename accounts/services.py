@@ -26,8 +26,10 @@ class InvitationUnavailable(Exception):
 
 
 def rename_organisation(organisation: Organisation, name: str) -> Organisation:
+    """Set the organisation's legal name (given by a person, so no longer a made-up one)."""
     organisation.name = name
-    organisation.save(update_fields=["name"])
+    organisation.name_confirmed = True
+    organisation.save(update_fields=["name", "name_confirmed"])
     return organisation
 
 

@@ -84,9 +84,11 @@ def prepare(users: int) -> None:
     script = (
         "from django.contrib.auth import get_user_model\n"
         "from accounts.access import ensure_organisation\n"
+        "from accounts.services import rename_organisation\n"
         f"for i in range({users}):\n"
         f"    u = get_user_model().objects.create_user(f'officer{{i}}', password='{PASSWORD}')\n"
-        "    ensure_organisation(u)\n"
+        "    # a legal name, as sign-up asks: a made-up one is asked before the first completion\n"
+        "    rename_organisation(ensure_organisation(u).organisation, f'Officer {i} GmbH')\n"
     )
     subprocess.run([PY, "manage.py", "shell", "-c", script], cwd=ROOT, env=ENV, check=True, capture_output=True)
 

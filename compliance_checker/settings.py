@@ -221,6 +221,10 @@ CONTENT_SECURITY_POLICY = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gpai-checker@localhost")
+# E-mail owners and editors when a newly published rules version would change a model's current assessment.
+RULES_CHANGE_EMAILS = env_bool("RULES_CHANGE_EMAILS", True)
+# Where the site is served, for links in e-mails sent from background tasks (no request to build them from).
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 # ---- background tasks (PDF rendering): "immediate" runs in the request (quick start, tests);
 # "database" queues them in the database for `python manage.py db_worker` (docker-compose, production)

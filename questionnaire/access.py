@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest
 
 from accounts.models import Membership, Role
 
-from .models import AIModel, Assessment
+from .models import AIModel, Assessment, current_assessments
 from .spec import frozen_version
 
 
@@ -53,3 +53,14 @@ def ai_model_for(request: HttpRequest, model_id, *, edit: bool = False) -> AIMod
 
 def can_edit(obj) -> bool:
     return getattr(obj, "member_role", None) in (Role.OWNER, Role.EDITOR)
+
+
+SUPERSEDED_MESSAGE = ("This assessment was superseded by a newer one of the same model and stays as it was. Record "
+                      "changes on the model's current assessment.")
+
+
+def can_change_records(assessment: Assessment) -> bool:
+    """Whether the member may change a completed assessment's gap-analysis records and Model Documentation
+    Form: an owner or editor, on the model's current assessment. A superseded assessment stays as it was
+    (its amendment or newer assessment carries the records on)."""
+    return can_edit(assessment) and current_assessments().filter(pk=assessment.pk).exists()

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 
 from accounts.audit import audit
 
-from .access import assessment_for, can_edit
+from .access import SUPERSEDED_MESSAGE, assessment_for, can_change_records
 from .documentation import AUDIENCES, audience_document, documentation_form
 from .services.documentation import DocumentationConflictError, documentation_for, save_documentation
 
@@ -37,6 +37,10 @@ def documentation_form_class():
 @login_required
 def documentation_edit(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment = _transparency_assessment(request, assessment_id, edit=request.method == "POST")
+    editable = can_change_records(assessment)
+    if request.method == "POST" and not editable:
+        messages.error(request, SUPERSEDED_MESSAGE)
+        return redirect("documentation", assessment_id=assessment.pk)
     documentation = documentation_for(assessment)
     form = documentation_form_class()(request.POST or None, initial=documentation.values)
     if request.method == "POST" and form.is_valid():
@@ -52,7 +56,7 @@ def documentation_edit(request: HttpRequest, assessment_id) -> HttpResponse:
     groups = [{"group": g, "fields": [(f, form[f.code]) for f in g.fields]} for g in documentation_form()]
     return render(request, "questionnaire/documentation.html", {
         "assessment": assessment, "form": form, "groups": groups, "documentation": documentation,
-        "audiences": AUDIENCES, "can_edit": can_edit(assessment)}, status=400 if form.errors else 200)
+        "audiences": AUDIENCES, "can_edit": editable}, status=400 if form.errors else 200)
 
 
 @login_required

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,24 +11,27 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.access import current_membership
 from accounts.audit import audit
 from accounts.models import Membership
 
-from .access import assessment_for, can_edit
+from .access import SUPERSEDED_MESSAGE, assessment_for, can_change_records, can_edit
 from .forms import IsoDateInput
 from .models import (
-    OPEN_STATUSES,
     Assessment,
     EvidenceFile,
-    GapItem,
     GapRevision,
     MeasureStatus,
     SignatoryChoice,
     SignatoryStatus,
 )
-from .presenters import csv_value
-from .services.gap import GapConflictError, add_evidence_file, check_evidence_upload, ensure_gap_items, update_gap_item
+from .services.gap import (
+    GapConflictError,
+    add_evidence_file,
+    carried_not_applying,
+    check_evidence_upload,
+    ensure_gap_items,
+    update_gap_item,
+)
 from .signatory import demonstration_text, statuses_for
 from .spec import spec_for
 
@@ -119,6 +118,8 @@ def gap_overview(request: HttpRequest, assessment_id) -> HttpResponse:
         "signatory": signatory, "signatory_choices": SignatoryChoice.choices,
         "assessment": assessment, "chapters": _measure_rows(spec, items, timezone.localdate()),
         "counts": counts, "total": len(items), "can_edit": can_edit(assessment),
+        "can_change_records": can_change_records(assessment),
+        "no_longer_applies": carried_not_applying(assessment, spec),
     })
 
 
@@ -150,6 +151,10 @@ def gap_item(request: HttpRequest, assessment_id, measure: str) -> HttpResponse:
     initial = {"status": item.status, "not_applicable_reason": item.not_applicable_reason,
                "owner": str(item.owner_id or ""), "due_date": item.due_date, "evidence": item.evidence,
                "notes": item.notes}
+    editable = can_change_records(assessment)
+    if request.method == "POST" and not editable:
+        messages.error(request, SUPERSEDED_MESSAGE)
+        return redirect("gap_item", assessment_id=assessment.pk, measure=measure)
     form = GapItemForm(request.POST or None, request.FILES or None, members=members, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("status", "not_applicable_reason", "owner", "due_date",
@@ -170,7 +175,7 @@ def gap_item(request: HttpRequest, assessment_id, measure: str) -> HttpResponse:
         "assessment": assessment, "item": item, "measure": spec_measure, "form": form,
         "serves": [obligations[o] for o in spec_measure.serves if o in obligations],
         "files": item.files.all(), "history": GapRevision.objects.filter(item=item).select_related("user")[:100],
-        "can_edit": can_edit(assessment)}, status=400 if form.errors else 200)
+        "can_edit": editable}, status=400 if form.errors else 200)
 
 
 @login_required
@@ -186,68 +191,3 @@ def evidence_file(request: HttpRequest, assessment_id, file_id) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
-
-
-# ---------------------------------------------------------------- action plan
-
-
-def action_plan_rows(organisation, *, today: dt.date, model=None, status=None, owner=None) -> list[dict]:
-    """Open measures of the organisation's completed assessments, by due date, then legal deadline."""
-    items = (GapItem.objects.filter(assessment__organisation=organisation, assessment__status="completed",
-                                    status__in=OPEN_STATUSES)
-             .select_related("assessment__ai_model", "assessment__questionnaire_version", "owner"))
-    if model:
-        items = items.filter(assessment__ai_model_id=model)
-    if status:
-        items = items.filter(status=status)
-    if owner:
-        items = items.filter(owner_id=owner)
-    rows = []
-    for item in items:
-        spec = spec_for(item.assessment.questionnaire_version)
-        measure = spec.measures().get(item.measure)
-        deadlines = item.assessment.snapshot["result"]["deadlines"]
-        legal = deadlines.get("comply_by") or deadlines.get("systemic_duties_from") or \
-            deadlines.get("obligations_apply_from")
-        rows.append({"item": item, "measure": measure, "model": item.assessment.ai_model,
-                     "legal_deadline": dt.date.fromisoformat(legal) if legal else None,
-                     "overdue": bool(item.due_date and item.due_date < today)})
-    far = dt.date.max
-    rows.sort(key=lambda r: (r["item"].due_date or far, r["legal_deadline"] or far, r["model"].name, r["item"].measure))
-    return rows
-
-
-@login_required
-def action_plan(request: HttpRequest) -> HttpResponse:
-    membership = current_membership(request)
-    today = timezone.localdate()
-    model = request.GET.get("model") or None
-    status = request.GET.get("status") if request.GET.get("status") in dict(MeasureStatus.choices) else None
-    owner = request.GET.get("owner") or None
-    if owner == "me":
-        owner = request.user.pk
-    try:
-        rows = action_plan_rows(membership.organisation, today=today, model=model, status=status, owner=owner)
-    except (ValidationError, ValueError):
-        raise Http404 from None
-    if request.GET.get("format") == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["model", "measure", "title", "status", "owner", "due_date", "overdue", "legal_deadline"])
-        for r in rows:
-            item = r["item"]
-            title = r["measure"].title if r["measure"] else ""
-            writer.writerow([csv_value(r["model"].name), item.measure, csv_value(title),
-                             item.get_status_display(), csv_value(item.owner.get_username() if item.owner else ""),
-                             item.due_date or "", "yes" if r["overdue"] else "no", r["legal_deadline"] or ""])
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="action-plan.csv"'
-        return response
-    models = membership.organisation.ai_models.all()
-    return render(request, "questionnaire/action_plan.html", {
-        "rows": rows, "today": today, "models": models, "statuses": [c for c in MeasureStatus.choices
-                                                                     if c[0] in OPEN_STATUSES],
-        "selected": {"model": model or "", "status": status or "", "owner": request.GET.get("owner", "")},
-        "query": request.GET.urlencode()})
-
-

@@ -6,13 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 
 from .engine import QuestionType, Result, Spec, Visibility
 from .engine.spec import Question
 from .engine.values import format_flop
-from .models import AIModel, Assessment
+from .models import AIModel, Assessment, GapItem, RulesChange, current_assessment_id, current_assessments
+from .spec import current_version, spec_for
 
 # How obligations are grouped, the next steps and the checklists (e.g. the Annex XII requests) are content:
 # spec.article_groups, spec.next_steps, spec.checklists (see content/gpai.yaml).
@@ -279,19 +280,51 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
 # ---------------------------------------------------------------- dashboard, history, comparison
 
 
-def dashboard_rows(organisation, *, today: dt.date) -> list[dict[str, Any]]:
-    """Models with their latest assessment, in two queries whatever the number of models."""
-    from .spec import spec_for
+def pending_rules_changes(assessments: list[Assessment]) -> dict[Any, RulesChange]:
+    """Assessment pk -> the rules change that concerns it under the current published version (one query).
+    Callers pass current assessments only: once an amendment is completed, the notice goes with it."""
+    version = current_version()
+    if version is None or not assessments:
+        return {}
+    return {c.assessment_id: c for c in RulesChange.objects.filter(assessment__in=[a.pk for a in assessments],
+                                                                    version=version)}
 
+
+def lineage(assessment: Assessment) -> dict[str, Any]:
+    """Where a completed assessment stands among its model's assessments: what it amends, its amendments,
+    the model's current assessment, and a rules change that concerns it (a fixed number of queries)."""
+    current = current_assessments().filter(ai_model_id=assessment.ai_model_id).first()
+    related = list(Assessment.objects.filter(Q(amends=assessment) | Q(pk=assessment.amends_id or assessment.pk))
+                   .exclude(pk=assessment.pk).order_by("created_at"))
+    amendments = [a for a in related if a.amends_id == assessment.pk]
+    is_current = current is not None and current.pk == assessment.pk
+    return {
+        "amends": next((a for a in related if a.pk == assessment.amends_id), None),
+        "amendments": amendments,
+        "open_amendment": next((a for a in amendments if not a.is_completed), None),
+        "current": current, "is_current": is_current,
+        "rules_change": pending_rules_changes([assessment]).get(assessment.pk) if is_current else None,
+    }
+
+
+def dashboard_rows(organisation, *, today: dt.date) -> list[dict[str, Any]]:
+    """Models with their current assessment (and the newest one when that is still in progress), in a fixed
+    number of queries whatever the number of models and assessments."""
     latest = Assessment.objects.filter(ai_model=OuterRef("pk")).order_by("-created_at").values("pk")[:1]
-    models = list(AIModel.objects.filter(organisation=organisation).annotate(latest_id=Subquery(latest)))
-    assessments = {a.pk: a for a in Assessment.objects.filter(pk__in=[m.latest_id for m in models if m.latest_id])
-                   .select_related("questionnaire_version")}
+    models = list(AIModel.objects.filter(organisation=organisation).annotate(
+        latest_id=Subquery(latest), current_id=current_assessment_id("pk")))
+    wanted = {pk for m in models for pk in (m.latest_id, m.current_id) if pk}
+    assessments = {a.pk: a for a in Assessment.objects.filter(pk__in=wanted).select_related("questionnaire_version")}
+    changes = pending_rules_changes([assessments[m.current_id] for m in models if m.current_id])
     rows = []
     for ai_model in models:
-        assessment = assessments.get(ai_model.latest_id)
+        assessment = assessments.get(ai_model.current_id) or assessments.get(ai_model.latest_id)
+        in_progress = assessments.get(ai_model.latest_id)
         row: dict[str, Any] = {"model": ai_model, "assessment": assessment, "classification": None,
-                               "classification_label": "", "next_deadline": None}
+                               "classification_label": "", "next_deadline": None,
+                               "in_progress": in_progress if in_progress and not in_progress.is_completed
+                               and in_progress is not assessment else None,
+                               "rules_change": changes.get(ai_model.current_id)}
         if assessment is not None and assessment.is_completed:
             outcome = assessment.snapshot["result"]
             spec = spec_for(assessment.questionnaire_version)
@@ -324,10 +357,55 @@ def _answers_and_result(assessment: Assessment) -> tuple[dict[str, Any], dict[st
     return {c: assessment.answers.get(c) for c in result.visible_questions}, result.to_json()
 
 
-def compare(first: Assessment, second: Assessment) -> dict[str, Any]:
-    """What changed from `first` to `second`: answers, classification, obligations, deadlines."""
-    from .spec import spec_for
+def result_diff(old_spec: Spec, before: dict[str, Any], new_spec: Spec, after: dict[str, Any]) -> dict[str, Any]:
+    """What differs between two results: classification, role, obligations added and removed, dates."""
+    def label(name, value):
+        for spec in (new_spec, old_spec):
+            if name in {o.name for o in spec.outcomes}:
+                return spec.outcome(name).label(value)
+        return value or ""
 
+    deadline_labels = {d.key: d.label for d in (*old_spec.deadlines, *new_spec.deadlines)}
+    deadlines = []
+    for key in dict.fromkeys([*before["deadlines"], *after["deadlines"]]):
+        if before["deadlines"].get(key) != after["deadlines"].get(key):
+            deadlines.append({"key": key, "label": deadline_labels.get(key, key.replace("_", " ")),
+                              "old": before["deadlines"].get(key, "–"), "new": after["deadlines"].get(key, "–")})
+    changed = {name: (label(name, before.get(name)), label(name, after.get(name)))
+               for name in ("classification", "role_outcome") if before.get(name) != after.get(name)}
+    return {
+        "classification": changed.get("classification"),
+        "role": changed.get("role_outcome"),
+        "added": [o for o in after["obligations"] if o not in before["obligations"]],
+        "removed": [o for o in before["obligations"] if o not in after["obligations"]],
+        "deadlines": deadlines,
+        "obligation_titles": {o.id: f"{o.label} {o.title}" for o in (*old_spec.obligations, *new_spec.obligations)},
+    }
+
+
+def result_changes(old_spec: Spec, before: dict[str, Any], new_spec: Spec, after: dict[str, Any]) -> list[str]:
+    """The differences of result_diff as plain sentences (rules-change notices and e-mails)."""
+    diff = result_diff(old_spec, before, new_spec, after)
+    titles = diff["obligation_titles"]
+    out = []
+    if diff["classification"]:
+        out.append("Classification: {} → {}".format(*diff["classification"]))
+    if diff["role"]:
+        out.append("Your role: {} → {}".format(*diff["role"]))
+    out += [f"Would apply: {titles.get(o, o)}" for o in diff["added"]]
+    out += [f"Would no longer apply: {titles.get(o, o)}" for o in diff["removed"]]
+    for d in diff["deadlines"]:
+        if d["new"] == "–":
+            out.append(f"{d['label']}: would no longer apply (was {d['old']})")
+        elif d["old"] == "–":
+            out.append(f"{d['label']}: would apply, {d['new']}")
+        else:
+            out.append(f"{d['label']}: {d['old']} → {d['new']}")
+    return out
+
+
+def compare(first: Assessment, second: Assessment) -> dict[str, Any]:
+    """What changed from `first` to `second`: answers, classification, obligations, deadlines, gap records."""
     spec = spec_for(second.questionnaire_version)
     old_spec = spec_for(first.questionnaire_version)
     a_answers, a_result = _answers_and_result(first)
@@ -339,22 +417,56 @@ def compare(first: Assessment, second: Assessment) -> dict[str, Any]:
             answers.append({"question": question.text if question else code,
                             "old": display_answer(question, a_answers.get(code)) if question else "",
                             "new": display_answer(question, b_answers.get(code)) if question else ""})
-    deadlines = []
-    for key in dict.fromkeys([*a_result["deadlines"], *b_result["deadlines"]]):
-        if a_result["deadlines"].get(key) != b_result["deadlines"].get(key):
-            deadlines.append({"key": key, "old": a_result["deadlines"].get(key, "–"),
-                              "new": b_result["deadlines"].get(key, "–")})
-    labels = spec.outcome("classification")
     return {
+        **result_diff(old_spec, a_result, spec, b_result),
         "answers": answers,
-        "classification": (labels.label(a_result["classification"]), labels.label(b_result["classification"]))
-        if a_result["classification"] != b_result["classification"] else None,
-        "added": [o for o in b_result["obligations"] if o not in a_result["obligations"]],
-        "removed": [o for o in a_result["obligations"] if o not in b_result["obligations"]],
-        "deadlines": deadlines,
         "versions": (first.questionnaire_version.label, second.questionnaire_version.label),
-        "obligation_titles": {o.id: f"{o.label} {o.title}" for o in (*old_spec.obligations, *spec.obligations)},
+        "gap": gap_diff(first, a_result, second, b_result, spec),
     }
+
+
+GAP_COMPARED = (("status", "Status"), ("owner", "Owner"), ("due_date", "Due date"), ("evidence", "Evidence"),
+                ("notes", "Notes"), ("files", "Evidence files"))
+
+
+def _gap_records(assessment: Assessment) -> dict[str, dict[str, str]]:
+    records = {}
+    for item in GapItem.objects.filter(assessment=assessment).select_related("owner").prefetch_related("files"):
+        records[item.measure] = {
+            "status": item.get_status_display() if item.revision else NOT_RECORDED,
+            "owner": item.owner.get_username() if item.owner else "",
+            "due_date": item.due_date.isoformat() if item.due_date else "",
+            "evidence": item.evidence, "notes": item.notes,
+            "files": "; ".join(f"{f.name} ({f.sha256[:12]})" for f in item.files.all()),
+        }
+    return records
+
+
+def gap_diff(first: Assessment, a_result: dict[str, Any], second: Assessment, b_result: dict[str, Any],
+             spec: Spec) -> list[dict[str, Any]]:
+    """Per measure of either assessment whose record or applicability differs: what changed."""
+    a_records, b_records = _gap_records(first), _gap_records(second)
+    a_measures, b_measures = set(a_result["code_measures"]), set(b_result["code_measures"])
+    titles = {m.id: m.title for m in spec.measures().values()}
+    order = {m: i for i, m in enumerate(spec.measures())}
+    rows = []
+    for measure in sorted(a_measures | b_measures | a_records.keys() | b_records.keys(),
+                          key=lambda m: (order.get(m, len(order)), m)):
+        before, after = a_records.get(measure, {}), b_records.get(measure, {})
+        fields = [{"label": label, "old": before.get(key, "") or "–", "new": after.get(key, "") or "–"}
+                  for key, label in GAP_COMPARED if before.get(key, "") != after.get(key, "")]
+        note = ""
+        if measure in a_measures and measure not in b_measures:
+            note = NO_LONGER_APPLIES
+        elif measure in b_measures and measure not in a_measures:
+            note = "Now applies"
+        if fields or note:
+            rows.append({"measure": measure, "title": titles.get(measure, ""), "note": note, "fields": fields})
+    return rows
+
+
+NOT_RECORDED = "Not recorded"
+NO_LONGER_APPLIES = "No longer applies"
 
 
 def csv_value(value: Any) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import documentation_views, gap_views, report_views, views
+from . import action_plan, documentation_views, gap_views, report_views, views
 from .wizard import wizard_view
 
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("assessments/<uuid:assessment_id>/export.csv", views.export_csv, name="export_csv"),
     path("assessments/<uuid:assessment_id>/history/", views.history, name="history"),
     path("assessments/<uuid:assessment_id>/copy/", views.copy, name="copy"),
+    path("assessments/<uuid:assessment_id>/amend/", views.amend_assessment, name="amend"),
     path("assessments/<uuid:assessment_id>/compare/<uuid:other_id>/", views.compare, name="compare"),
     path("assessments/<uuid:assessment_id>/report.pdf", report_views.report_pdf, name="report_pdf"),
     path("assessments/<uuid:assessment_id>/report/status", report_views.report_status, name="report_status"),
@@ -28,7 +29,7 @@ urlpatterns = [
     path("assessments/<uuid:assessment_id>/gap/signatory/", gap_views.gap_signatory, name="gap_signatory"),
     path("assessments/<uuid:assessment_id>/gap/<str:measure>/", gap_views.gap_item, name="gap_item"),
     path("assessments/<uuid:assessment_id>/evidence/<uuid:file_id>/", gap_views.evidence_file, name="evidence_file"),
-    path("action-plan/", gap_views.action_plan, name="action_plan"),
+    path("action-plan/", action_plan.action_plan, name="action_plan"),
     path("assessments/<uuid:assessment_id>/documentation/", documentation_views.documentation_edit,
          name="documentation"),
     path("assessments/<uuid:assessment_id>/documentation/<str:audience>.<str:fmt>",

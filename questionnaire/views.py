@@ -20,11 +20,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import current_membership
 from accounts.audit import audit
+from accounts.forms import LegalNameForm
+from accounts.services import rename_organisation
 
 from . import presenters
 from .access import ai_model_for, assessment_for, can_edit
-from .models import AIModel, AnswerRevision, Assessment
-from .services import IncompleteAssessmentError, complete, copy_assessment, start_assessment
+from .models import AIModel, AnswerRevision, Assessment, current_assessments
+from .services import Carry, IncompleteAssessmentError, amend, complete, new_version_assessment, start_assessment
 from .services.assessments import assessment_visibility, evaluate_assessment
 from .signatory import statuses_for
 from .spec import current_version, spec_for
@@ -141,12 +143,14 @@ def new_assessment(request: HttpRequest) -> HttpResponse:
 @login_required
 def model_detail(request: HttpRequest, model_id) -> HttpResponse:
     ai_model = ai_model_for(request, model_id)
-    assessments = list(Assessment.objects.filter(ai_model=ai_model).select_related("questionnaire_version",
-                                                                                   "completed_by"))
+    assessments = list(Assessment.objects.filter(ai_model=ai_model).select_related(
+        "questionnaire_version", "completed_by", "amends"))
     for newer, older in itertools.pairwise(assessments):
         newer.previous = older
+    current = current_assessments().filter(ai_model=ai_model).first()
     return render(request, "questionnaire/model.html", {
-        "ai_model": ai_model, "assessments": assessments, "can_edit": can_edit(ai_model)})
+        "ai_model": ai_model, "assessments": assessments, "can_edit": can_edit(ai_model), "current": current,
+        "rules_change": presenters.pending_rules_changes([current]).get(current.pk) if current else None})
 
 
 # ---------------------------------------------------------------- wizard entry, check answers, completion
@@ -166,24 +170,33 @@ def resume(request: HttpRequest, assessment_id) -> HttpResponse:
 
 
 @login_required
-def check_answers(request: HttpRequest, assessment_id) -> HttpResponse:
+def check_answers(request: HttpRequest, assessment_id, name_form: LegalNameForm | None = None) -> HttpResponse:
     assessment = assessment_for(request, assessment_id)
     if assessment.is_completed:
         return redirect("result", assessment_id=assessment.pk)
     spec = spec_for(assessment.questionnaire_version)
     result = evaluate_assessment(assessment, spec)
+    if name_form is None and not assessment.organisation.name_confirmed:
+        name_form = LegalNameForm(instance=assessment.organisation, prefix="organisation")
     return render(request, "questionnaire/check.html", {
+        "name_form": name_form, "amends": assessment.amends,
         "assessment": assessment, "spec": spec, "result": result, "can_edit": can_edit(assessment),
         "sections": presenters.answered_sections(assessment, spec, result),
         "missing": presenters.missing_questions(spec, result),
         "preview_label": spec.outcome("classification").label(result.classification),
-    })
+    }, status=400 if name_form is not None and name_form.errors else 200)
 
 
 @login_required
 @require_POST
 def complete_assessment(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment = assessment_for(request, assessment_id, edit=True)
+    organisation = assessment.organisation
+    if not organisation.name_confirmed and not assessment.is_completed:
+        form = LegalNameForm(request.POST, instance=organisation, prefix="organisation")
+        if not form.is_valid():
+            return check_answers(request, assessment_id, name_form=form)
+        rename_organisation(organisation, " ".join(form.cleaned_data["name"].split()))
     try:
         complete(assessment, user=request.user)
     except IncompleteAssessmentError as exc:
@@ -209,7 +222,8 @@ def result(request: HttpRequest, assessment_id) -> HttpResponse:
     page = presenters.result_page(spec, assessment.snapshot, today=timezone.localdate(),
                                   signatory=statuses_for(assessment))
     return render(request, "questionnaire/result.html", {
-        "assessment": assessment, "spec": spec, "page": page, "can_edit": can_edit(assessment)})
+        "assessment": assessment, "spec": spec, "page": page, "can_edit": can_edit(assessment),
+        "living": presenters.lineage(assessment), "carry_choices": CARRY_CHOICES})
 
 
 def _export_document(assessment: Assessment) -> dict:
@@ -275,14 +289,58 @@ def history(request: HttpRequest, assessment_id) -> HttpResponse:
 # ---------------------------------------------------------------- re-assessment and comparison
 
 
+CARRY_CHOICES = (("answers", "Answers"), ("gap_records", "Gap-analysis records (status, owner, dates, evidence "
+                "and files, notes, history)"), ("documentation", "Model Documentation Form"))
+
+
+def _carry(post) -> Carry:
+    """What the "assess a new version" form asks to carry over; everything when the form does not ask."""
+    if "carry_chosen" not in post:
+        return Carry()
+    chosen = set(post.getlist("carry"))
+    return Carry(**{name: name in chosen for name, _label in CARRY_CHOICES})
+
+
+def _say_dropped(request: HttpRequest, derived) -> None:
+    if not derived.dropped:
+        return
+    spec = spec_for(derived.assessment.questionnaire_version)
+    names = "; ".join(f"“{spec.questions[code].text}”" for code in derived.dropped)
+    messages.warning(request, f"Some saved answers no longer fit rules version "
+                              f"{derived.assessment.questionnaire_version.label} and were left out. Answer them "
+                              f"again: {names}.")
+
+
 @login_required
 @require_POST
 def copy(request: HttpRequest, assessment_id) -> HttpResponse:
+    """Assess a new version of the model (or under new rules), carrying over what the user chose."""
     source = assessment_for(request, assessment_id, edit=True)
-    new = copy_assessment(source, user=request.user, title=request.POST.get("title", "").strip()[:200])
-    messages.success(request, f"A new draft was made from the assessment of {source.created_at:%d %B %Y}, "
-                              f"on rules version {new.questionnaire_version.label}. Change what is different.")
-    return redirect("check_answers", assessment_id=new.pk)
+    derived = new_version_assessment(source, user=request.user, carry=_carry(request.POST),
+                                     title=request.POST.get("title", "").strip()[:200])
+    messages.success(request, f"A new assessment was started from the one of {source.created_at:%d %B %Y}, on "
+                              f"rules version {derived.assessment.questionnaire_version.label}. Change what is "
+                              "different, then complete it: it becomes the model's current assessment.")
+    _say_dropped(request, derived)
+    return redirect("check_answers", assessment_id=derived.assessment.pk)
+
+
+@login_required
+@require_POST
+def amend_assessment(request: HttpRequest, assessment_id) -> HttpResponse:
+    """Start (or reopen) the amendment of a completed assessment, with everything carried over."""
+    source = assessment_for(request, assessment_id, edit=True)
+    if not source.is_completed:
+        return redirect("check_answers", assessment_id=source.pk)
+    derived = amend(source, user=request.user)
+    if derived.created:
+        messages.success(request, "Amendment started with every answer, gap-analysis record and the Model "
+                                  "Documentation Form carried over. Change what needs correcting and complete it: "
+                                  "it then becomes the model's current assessment. The original stays as it is.")
+        _say_dropped(request, derived)
+    else:
+        messages.info(request, "This assessment already has an amendment in progress; you are back in it.")
+    return redirect("check_answers", assessment_id=derived.assessment.pk)
 
 
 @login_required

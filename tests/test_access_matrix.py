@@ -37,10 +37,10 @@ def test_every_id_taking_url_is_in_the_matrix():
 MATRIX = {
     "resume": ("GET",), "wizard_step": ("GET", "POST"), "check_answers": ("GET",), "complete": ("POST",),
     "result": ("GET",), "export_json": ("GET",), "export_csv": ("GET",), "history": ("GET",), "copy": ("POST",),
-    "compare": ("GET",), "model_detail": ("GET",), "report_pdf": ("GET",), "report_status": ("GET",),
-    "report_retry": ("POST",), "verify": ("GET", "POST"), "gap_overview": ("GET",), "gap_signatory": ("POST",),
-    "gap_item": ("GET", "POST"), "evidence_file": ("GET",), "documentation": ("GET", "POST"),
-    "documentation_export": ("GET",),
+    "amend": ("POST",), "compare": ("GET",), "model_detail": ("GET",), "report_pdf": ("GET",),
+    "report_status": ("GET",), "report_retry": ("POST",), "verify": ("GET", "POST"), "gap_overview": ("GET",),
+    "gap_signatory": ("POST",), "gap_item": ("GET", "POST"), "evidence_file": ("GET",),
+    "documentation": ("GET", "POST"), "documentation_export": ("GET",),
 }
 
 

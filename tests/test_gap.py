@@ -163,12 +163,15 @@ def test_action_plan_orders_filters_and_exports(client, team):
     import re
 
     order = re.findall(r'data-measure="([\w.-]+)"', page)
-    assert order[:3] == ["CR-1.2", "TR-1.1", "CR-1.1"]
-    assert order.count("CR-1.3") == 1  # Alpha's is implemented, so only Legacy's is open
-    assert page.count("overdue</strong>") == 1
-    # undated items come after dated ones, earlier legal deadline first (2025-10-01 before the legacy 2027-08-02)
-    models = re.findall(r"<td>(Alpha|Legacy)</td>", page)
-    assert models[3:] == sorted(models[3:])
+    # legal deadline first (Alpha's obligations apply since 2025-10-01, Legacy's from 2027-08-02), then due date,
+    # dated before undated; never-recorded measures are listed too ("Not recorded"), implemented ones are not
+    assert order[:8] == ["CR-1.2", "CR-1.1", "TR-1.1", "TR-1.2", "TR-1.3", "CR-1.4", "CR-1.5", "TR-1.1"]
+    assert len(order) == 7 + 8 and order.count("CR-1.3") == 1  # Alpha's is implemented, so only Legacy's
+    assert page.count("data-due-passed") == 1
+    assert page.count("data-legal-passed") == 7  # Alpha's legal deadline has passed, Legacy's has not
+    assert page.count("status-not_recorded\">Not recorded") == 5 + 7
+    models = re.findall(r'data-model="([\w-]+)"', page)
+    assert models == [str(first.ai_model_id)] * 7 + [str(second.ai_model_id)] * 8
     only_partial = client.get(reverse("action_plan"), {"status": "partially_implemented"}).content.decode()
     assert re.findall(r'data-measure="([\w.-]+)"', only_partial) == ["TR-1.1"]
     legacy = client.get(reverse("action_plan"), {"model": str(second.ai_model_id)}).content.decode()
@@ -179,6 +182,7 @@ def test_action_plan_orders_filters_and_exports(client, team):
     lines = csv_text.strip().splitlines()
     assert lines[0].startswith("model,measure,title,status,owner,due_date,overdue")
     assert lines[1].startswith("Alpha,CR-1.2,") and ",yes," in lines[1]
+    assert [line.split(",")[1] for line in lines[1:]] == order  # the CSV has the page's rows in its order
 
 
 def test_gap_analysis_appears_in_a_new_report(client, team):

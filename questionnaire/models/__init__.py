@@ -1,6 +1,14 @@
 """Content models (versioned questionnaires) and assessment models (AI models, assessments, answers)."""
 
-from .assessments import AIModel, AnswerRevision, Assessment, AssessmentStatus
+from .assessments import (
+    AIModel,
+    AnswerRevision,
+    Assessment,
+    AssessmentStatus,
+    RulesChange,
+    current_assessment_id,
+    current_assessments,
+)
 from .content import (
     Choice,
     CodeChapter,
@@ -63,6 +71,7 @@ __all__ = [
     "QuestionnaireVersion",
     "Report",
     "ReportStatus",
+    "RulesChange",
     "Scenario",
     "Section",
     "SignatoryChoice",
@@ -71,4 +80,6 @@ __all__ = [
     "Translation",
     "VersionContent",
     "VersionStatus",
+    "current_assessment_id",
+    "current_assessments",
 ]

@@ -48,6 +48,9 @@ class Assessment(models.Model):
     answers = models.JSONField(decoder=ExactNumberDecoder, default=dict, blank=True)
     revision = models.PositiveIntegerField(default=0)
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # An amendment corrects a completed assessment: on completion it becomes the model's current assessment,
+    # and the original stays frozen. At most one open (draft) amendment per original.
+    amends = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="amendments")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
@@ -61,6 +64,8 @@ class Assessment(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["organisation", "ai_model", "-created_at"])]
+        constraints = [models.UniqueConstraint(fields=["amends"], condition=models.Q(status="draft"),
+                                               name="one_open_amendment")]
 
     def __str__(self) -> str:
         return f"{self.ai_model} – {self.title or self.created_at:%Y-%m-%d}"
@@ -68,6 +73,40 @@ class Assessment(models.Model):
     @property
     def is_completed(self) -> bool:
         return self.status == AssessmentStatus.COMPLETED
+
+
+def current_assessment_id(model_ref: str = "ai_model") -> models.Subquery:
+    """The one rule for a model's current assessment, as a subquery on the model at OuterRef(model_ref): its most
+    recently completed assessment (an amendment, or an assessment of a new model version, supersedes the one
+    before when it is completed)."""
+    return models.Subquery(
+        Assessment.objects.filter(ai_model=models.OuterRef(model_ref), status=AssessmentStatus.COMPLETED)
+        .order_by("-completed_at", "-created_at").values("pk")[:1])
+
+
+def current_assessments(queryset=None):
+    """The current assessment of each model (of `queryset`, default all), in one query however many there are."""
+    base = Assessment.objects.all() if queryset is None else queryset
+    return base.filter(status=AssessmentStatus.COMPLETED, pk=current_assessment_id("ai_model"))
+
+
+class RulesChange(models.Model):
+    """A published questionnaire version would give a completed assessment another result. Shown on the
+    model page, the dashboard and the result page while that assessment is current; owners and editors are
+    e-mailed once (notified_at). Nothing in the assessment changes by itself."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="rules_changes")
+    version = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE, related_name="+")
+    changes = models.JSONField(default=list, help_text="What would change, in plain sentences")
+    created_at = models.DateTimeField(auto_now_add=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "version"], name="one_rules_change_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: rules {self.version.label}"
 
 
 class AnswerRevision(models.Model):

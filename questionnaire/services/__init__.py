@@ -4,7 +4,6 @@ from .assessments import (
     ConcurrentEditError,
     IncompleteAssessmentError,
     complete,
-    copy_assessment,
     save_section,
     start_assessment,
 )
@@ -21,27 +20,32 @@ from .content import (
     publish,
     read_content_file,
 )
+from .living import Carry, Derived, amend, new_version_assessment, record_rules_changes
 
 __all__ = [
+    "Carry",
     "Change",
     "ConcurrentEditError",
     "ContentInvalid",
+    "Derived",
     "Impact",
     "IncompleteAssessmentError",
     "LoadOutcome",
+    "amend",
     "canonical_spec",
     "checked_spec",
     "clone_version",
     "complete",
-    "copy_assessment",
     "create_draft",
     "diff_specs",
     "export_yaml",
     "impact",
     "load",
+    "new_version_assessment",
     "parse_content_text",
     "publish",
     "read_content_file",
+    "record_rules_changes",
     "save_section",
     "start_assessment",
 ]

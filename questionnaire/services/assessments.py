@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ..engine import Result, Visibility, evaluate, parse_answers, visibility
 from ..engine.spec import Spec
+from ..engine.values import parse_answer
 from ..forms import answers_to_form_data, section_form_class
 from ..models import AIModel, AnswerRevision, Assessment, AssessmentStatus, QuestionnaireVersion
 from ..spec import current_version, spec_for
@@ -51,7 +52,29 @@ def assessment_visibility(assessment: Assessment, spec: Spec) -> Visibility:
 
 
 def _parsed_answers(spec: Spec, assessment: Assessment) -> dict[str, Any]:
-    return parse_answers(spec, {code: value for code, value in assessment.answers.items() if code in spec.questions})
+    """The saved answers the engine accepts, parsed. A saved answer that no longer fits its question (left by a
+    copy made before copies were cleaned) counts as unanswered, so the wizard asks it again instead of failing."""
+    kept, _dropped = clean_answers(spec, assessment.answers)
+    return parse_answers(spec, kept)
+
+
+def clean_answers(spec: Spec, answers: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The saved answers that `spec` still asks and accepts (checked by the engine's parse_answer, as the
+    wizard and `assess` do), and the ones it refuses with the reason. Answers to questions it no longer asks
+    are left out silently."""
+    kept: dict[str, Any] = {}
+    dropped: dict[str, str] = {}
+    for code, value in answers.items():
+        question = spec.questions.get(code)
+        if question is None:
+            continue
+        try:
+            parse_answer(question, value)
+        except ValueError as exc:
+            dropped[code] = str(exc)
+        else:
+            kept[code] = value
+    return kept, dropped
 
 
 @transaction.atomic
@@ -156,22 +179,3 @@ def complete(assessment: Assessment, *, user) -> Assessment:
     locked.save()
     prerender_report(locked)
     return locked
-
-
-@transaction.atomic
-def copy_assessment(source: Assessment, *, user, version: QuestionnaireVersion | None = None,
-                    title: str = "") -> Assessment:
-    """A new draft with the answers of `source`, on `version` (default: the current published one).
-    Answers to questions the new version no longer asks are left out."""
-    version = version or current_version() or source.questionnaire_version
-    spec = spec_for(version)
-    answers = {code: value for code, value in source.answers.items() if code in spec.questions}
-    copy = Assessment.objects.create(
-        organisation=source.organisation, ai_model=source.ai_model, questionnaire_version=version,
-        title=title or source.title, answers=answers, based_on=source, created_by=user, revision=1,
-    )
-    AnswerRevision.objects.bulk_create(
-        AnswerRevision(assessment=copy, question_code=code, old_value=None, new_value=value, revision=1, user=user)
-        for code, value in answers.items()
-    )
-    return copy

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from .. import models as m
-from ..engine import AnswerError, Spec, evaluate, parse_answers
+from ..engine import Spec
 from ..engine.spec import spec_to_content
+from ..presenters import result_changes
 from ..spec import spec_for
 from .content import create_draft
+from .living import changes_under, result_under
 
 
 @transaction.atomic
@@ -96,9 +97,6 @@ def diff_specs(old: Spec, new: Spec) -> list[Change]:
     return changes
 
 
-COMPARED = ("classification", "role_outcome", "obligations", "deadlines")
-
-
 @dataclass(frozen=True)
 class Impact:
     kind: str  # "scenario" or "assessment"
@@ -108,41 +106,22 @@ class Impact:
     assessment: Any = None
 
 
-def _differences(before: dict[str, Any], after: dict[str, Any]) -> tuple[str, ...]:
-    out = []
-    for key in COMPARED:
-        if before.get(key) != after.get(key):
-            out.append(f"{key}: {before.get(key)!r} → {after.get(key)!r}")
-    return tuple(out)
-
-
-def _result(spec: Spec, answers: dict[str, Any]) -> dict[str, Any] | None:
-    known = {k: v for k, v in answers.items() if k in spec.questions}
-    try:
-        return evaluate(spec, parse_answers(spec, known), today=timezone.localdate()).to_json()
-    except AnswerError:
-        return None
-
-
 def impact(old: Spec, new: Spec) -> list[Impact]:
-    """Golden scenarios and completed assessments whose result (classification, role, obligations,
+    """Golden scenarios and models' current assessments whose result (classification, role, obligations,
     deadlines) would change under `new`: who must re-assess."""
     impacts = []
     scenarios = {s.id: s for s in (*old.scenarios, *new.scenarios)}
     for scenario in scenarios.values():
-        before, after = _result(old, dict(scenario.answers)), _result(new, dict(scenario.answers))
+        before, after = result_under(old, dict(scenario.answers)), result_under(new, dict(scenario.answers))
         if before is None or after is None:
             continue
-        differences = _differences(before, after)
+        differences = tuple(result_changes(old, before, new, after))
         if differences:
             impacts.append(Impact("scenario", scenario.id, scenario.description, differences))
-    assessments = (m.Assessment.objects.filter(status=m.AssessmentStatus.COMPLETED)
-                   .select_related("organisation", "ai_model").order_by("organisation__name", "ai_model__name"))
+    assessments = (m.current_assessments().select_related("organisation", "ai_model", "questionnaire_version")
+                   .order_by("organisation__name", "ai_model__name"))
     for assessment in assessments.iterator():
-        after = _result(new, assessment.snapshot["answers"])
-        if after is None:
-            continue
-        differences = _differences(assessment.snapshot["result"], after)
+        differences = tuple(changes_under(new, assessment))
         if differences:
             impacts.append(Impact("assessment", str(assessment.pk),
                                   f"{assessment.organisation.name}: {assessment.ai_model.name}", differences,

@@ -16,6 +16,7 @@ from .. import models as m
 from ..engine import ContentError, Problem, Spec, build_spec, lint
 from ..engine.spec import extra_content, spec_to_content
 from ..spec import spec_for
+from ..tasks import notice_rules_changes
 
 
 class ContentInvalid(Exception):
@@ -249,6 +250,8 @@ def publish(version: m.QuestionnaireVersion, *, user=None) -> m.QuestionnaireVer
     version.published_at = timezone.now()
     version.published_by = user
     version.save()
+    # which models' current assessments the new rules would change: flagged and e-mailed in the background
+    notice_rules_changes.enqueue(version.pk)
     return version
 
 

@@ -54,6 +54,16 @@ def ensure_gap_items(assessment: Assessment) -> dict[str, GapItem]:
     return {m: items[m] for m in measures}
 
 
+def carried_not_applying(assessment: Assessment, spec) -> list[dict[str, Any]]:
+    """Records carried over from an earlier assessment for measures that no longer apply: kept in the record,
+    shown as "no longer applies", never counted as open."""
+    measures = set(applicable_measures(assessment))
+    titles = {m.id: m.title for m in spec.measures().values()}
+    return [{"item": item, "title": titles.get(item.measure, "")}
+            for item in GapItem.objects.filter(assessment=assessment).exclude(measure__in=measures)
+            .select_related("owner").order_by("measure")]
+
+
 def _json(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()

@@ -1,0 +1,202 @@
+"""The organisation's action plan: what is still open on each model's current assessment, with its dates.
+
+Rows come from row sources (ROW_SOURCES): each takes the current assessments and gives PlanRows. The Code of
+Practice measures are the first source; other sources (for example document deadlines) are added to the
+tuple and are then sorted, filtered, shown and exported like the measures.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.access import current_membership
+
+from .models import OPEN_STATUSES, Assessment, GapItem, MeasureStatus, current_assessments
+from .presenters import NOT_RECORDED, csv_value
+from .spec import spec_for
+
+NOT_RECORDED_STATUS = "not_recorded"
+
+
+@dataclass
+class PlanRow:
+    """One open thing to do for a model's current assessment."""
+
+    assessment: Assessment
+    kind: str  # "measure", ...
+    key: str  # the measure id (data-measure on the page)
+    title: str
+    status: str  # a MeasureStatus value, or NOT_RECORDED_STATUS when nothing was recorded yet
+    status_label: str
+    url: str
+    owner: Any = None
+    due_date: dt.date | None = None
+    legal_deadline: dt.date | None = None
+    legal_deadline_label: str = ""
+    today: dt.date | None = None
+    position: int = 0  # order within the assessment (the Code's order of measures)
+
+    @property
+    def model(self):
+        return self.assessment.ai_model
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.due_date and self.today and self.due_date < self.today)
+
+    @property
+    def legal_deadline_passed(self) -> bool:
+        return bool(self.legal_deadline and self.today and self.legal_deadline < self.today)
+
+    @property
+    def days_since_legal_deadline(self) -> int:
+        return (self.today - self.legal_deadline).days if self.legal_deadline_passed else 0
+
+    @property
+    def owner_name(self) -> str:
+        return self.owner.get_username() if self.owner else ""
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def legal_deadline(spec, result: dict[str, Any], measure) -> tuple[dt.date | None, str]:
+    """When the law requires what a measure serves, for this result: for each obligation it serves that applies,
+    the latest of that obligation's dates (as the content lists them); the earliest of those over the
+    obligations. (None, "") when no date applies."""
+    deadlines = result["deadlines"]
+    labels = {d.key: d.label for d in spec.deadlines}
+    obligations = {o.id: o for o in spec.obligations}
+    best: tuple[dt.date, str] | None = None
+    for obligation_id in measure.serves:
+        obligation = obligations.get(obligation_id)
+        if obligation is None or obligation_id not in result["obligations"]:
+            continue
+        dated = [(day, key) for key in obligation.deadlines if (day := _date(deadlines.get(key)))]
+        if dated:
+            day, key = max(dated)
+            if best is None or day < best[0]:
+                best = (day, labels.get(key, key))
+    return best if best else (None, "")
+
+
+def measure_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow]:
+    """Every applicable Code measure of each assessment that is not done: recorded as open, or never recorded."""
+    items: dict[Any, dict[str, GapItem]] = defaultdict(dict)
+    for item in GapItem.objects.filter(assessment__in=[a.pk for a in assessments]).select_related("owner"):
+        items[item.assessment_id][item.measure] = item
+    labels = dict(MeasureStatus.choices)
+    rows = []
+    for assessment in assessments:
+        spec = spec_for(assessment.questionnaire_version)
+        measures = spec.measures()
+        result = assessment.snapshot["result"]
+        for position, measure_id in enumerate(result["code_measures"]):
+            item = items[assessment.pk].get(measure_id)
+            recorded = item is not None and item.revision > 0
+            if recorded and item.status not in OPEN_STATUSES:
+                continue
+            measure = measures.get(measure_id)
+            day, label = legal_deadline(spec, result, measure) if measure else (None, "")
+            rows.append(PlanRow(
+                assessment=assessment, kind="measure", key=measure_id, title=measure.title if measure else "",
+                status=item.status if recorded else NOT_RECORDED_STATUS,
+                status_label=labels[item.status] if recorded else NOT_RECORDED,
+                url=reverse("gap_item", kwargs={"assessment_id": assessment.pk, "measure": measure_id}),
+                owner=item.owner if recorded else None, due_date=item.due_date if recorded else None,
+                legal_deadline=day, legal_deadline_label=label, today=today, position=position))
+    return rows
+
+
+ROW_SOURCES: tuple[Callable[[list[Assessment], dt.date], list[PlanRow]], ...] = (measure_rows,)
+
+
+def sort_key(row: PlanRow) -> tuple:
+    """Real dates before missing ones: legal deadline first, then due date; then model and the Code's order."""
+    far = dt.date.max
+    return (row.legal_deadline is None, row.legal_deadline or far, row.due_date is None, row.due_date or far,
+            row.model.name, str(row.assessment.pk), row.position)
+
+
+def plan_rows(organisation, *, today: dt.date, model=None, status=None, owner=None) -> list[PlanRow]:
+    """The open rows of each model's current assessment (never of a superseded one), sorted by sort_key.
+    A fixed number of queries however many assessments each model has."""
+    currents = current_assessments(Assessment.objects.filter(organisation=organisation)).select_related("ai_model")
+    if model:
+        currents = currents.filter(ai_model_id=model)
+    assessments = list(currents)
+    rows = [row for source in ROW_SOURCES for row in source(assessments, today)]
+    if status:
+        rows = [r for r in rows if r.status == status]
+    if owner:
+        rows = [r for r in rows if r.owner is not None and str(r.owner.pk) == str(owner)]
+    return sorted(rows, key=sort_key)
+
+
+def by_model(rows: list[PlanRow]) -> list[dict[str, Any]]:
+    """The sorted rows grouped per model (and its current assessment), models in the order of their first
+    row: the page shows one table per model, the CSV the same rows in the same order."""
+    groups: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        groups.setdefault(row.assessment.pk, {"model": row.model, "assessment": row.assessment, "rows": []})
+        groups[row.assessment.pk]["rows"].append(row)
+    return list(groups.values())
+
+
+CSV_HEADER = ("model", "measure", "title", "status", "owner", "due_date", "overdue", "legal_deadline",
+              "legal_deadline_passed", "assessment", "assessment_completed")
+
+
+def plan_csv(rows: list[PlanRow]) -> str:
+    """The page's rows, in the page's order, as CSV."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    for r in (row for group in by_model(rows) for row in group["rows"]):
+        writer.writerow([csv_value(r.model.name), r.key, csv_value(r.title), r.status_label, csv_value(r.owner_name),
+                         r.due_date or "", "yes" if r.overdue else "no", r.legal_deadline or "",
+                         "yes" if r.legal_deadline_passed else "no", r.assessment.pk,
+                         r.assessment.completed_at.date().isoformat() if r.assessment.completed_at else ""])
+    return buffer.getvalue()
+
+
+@login_required
+def action_plan(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    today = timezone.localdate()
+    model = request.GET.get("model") or None
+    statuses = [(NOT_RECORDED_STATUS, NOT_RECORDED)] + [c for c in MeasureStatus.choices if c[0] in OPEN_STATUSES]
+    status = request.GET.get("status") if request.GET.get("status") in dict(statuses) else None
+    owner = request.GET.get("owner") or None
+    if owner == "me":
+        owner = request.user.pk
+    try:
+        rows = plan_rows(membership.organisation, today=today, model=model, status=status, owner=owner)
+    except (ValidationError, ValueError):
+        raise Http404 from None
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(plan_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="action-plan.csv"'
+        return response
+    return render(request, "questionnaire/action_plan.html", {
+        "rows": rows, "groups": by_model(rows), "today": today, "models": membership.organisation.ai_models.all(),
+        "statuses": statuses,
+        "selected": {"model": model or "", "status": status or "", "owner": request.GET.get("owner", "")},
+        "query": request.GET.urlencode()})
