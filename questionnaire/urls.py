@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import documentation_views, gap_views, report_views, views
+from . import document_views, documentation_views, gap_views, report_views, views
 from .wizard import wizard_view
 
 urlpatterns = [
@@ -33,4 +33,9 @@ urlpatterns = [
          name="documentation"),
     path("assessments/<uuid:assessment_id>/documentation/<str:audience>.<str:fmt>",
          documentation_views.documentation_export, name="documentation_export"),
+    path("assessments/<uuid:assessment_id>/documents/<str:kind>/", document_views.document_edit, name="document"),
+    path("assessments/<uuid:assessment_id>/documents/<str:kind>/<int:number>/", document_views.document_edit,
+         name="document_entry"),
+    path("assessments/<uuid:assessment_id>/documents/<str:kind>/issues/<uuid:issue_id>.<str:fmt>",
+         document_views.document_download, name="document_download"),
 ]

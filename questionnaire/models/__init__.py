@@ -28,6 +28,7 @@ from .content import (
     VersionStatus,
 )
 from .documentation import DocumentationRevision, ModelDocumentation
+from .documents import DocumentIssue, LegalDocument, LegalDocumentRevision
 from .gap import OPEN_STATUSES, EvidenceFile, GapItem, GapRevision, MeasureStatus, SignatoryChoice, SignatoryStatus
 from .reports import Report, ReportStatus
 
@@ -44,6 +45,7 @@ __all__ = [
     "ContentPart",
     "ContentQuerySet",
     "Deadline",
+    "DocumentIssue",
     "DocumentationRevision",
     "EvidenceFile",
     "Fact",
@@ -51,6 +53,8 @@ __all__ = [
     "FrozenVersionError",
     "GapItem",
     "GapRevision",
+    "LegalDocument",
+    "LegalDocumentRevision",
     "Measure",
     "MeasureStatus",
     "ModelDocumentation",

@@ -1,0 +1,174 @@
+"""Completeness and rule checks before a document is issued (pure: no Django, no clock).
+
+`check` answers every question a document must answer before it is published or sent: the mandatory
+fields of the open blocks, then the document's own rules (numbers from its YAML). Errors block the issue
+and are shown at their field; warnings are shown but do not block.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .definitions import DocumentDefinition
+
+UNKNOWN_FIELD = "unknown_items"  # a serious-incident report records items not yet known here (M9.2)
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    stage: str | None = None
+    earlier_labels: tuple[str, ...] = ()  # labels of the versions or reports issued before
+    last_issued_on: dt.date | None = None
+    signatory: bool | None = None  # the organisation's signatory status for the document's chapter, if known
+    today: dt.date | None = None
+
+
+@dataclass
+class Findings:
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+    def error(self, field_id: str, message: str) -> None:
+        self.errors.setdefault(field_id, []).append(message)
+
+    def warn(self, field_id: str, message: str) -> None:
+        self.warnings.append((field_id, message))
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def check(definition: DocumentDefinition, values: dict[str, Any], context: CheckContext | None = None) -> Findings:
+    context = context or CheckContext()
+    findings = Findings()
+    open_fields = definition.open_fields(values)
+    unknown = {str(v) for v in values.get(UNKNOWN_FIELD) or ()}
+    for f in definition.fields().values():
+        if f.id not in open_fields or not is_empty(values.get(f.id)):
+            continue
+        if f.report_item is not None and str(f.report_item) in unknown:
+            continue  # recorded as not yet known (M9.2)
+        if definition.is_required(f, values, context.stage):
+            findings.error(f.id, "Record it as not yet known, or answer it" if f.report_item is not None
+                           else "Answer this question" if f.type in ("yes_no", "choice", "multi")
+                           else "Fill in this field")
+    rules = KIND_RULES.get(definition.kind)
+    if rules:
+        rules(definition, {k: v for k, v in values.items() if k in open_fields}, context, findings)
+    return findings
+
+
+# ---------------------------------------------------------------- training-content summary (legal-documents §1.4)
+
+
+def required_domain_count(domain_count: int, *, sme: bool, rules: dict[str, Any]) -> int:
+    """How many domains 2.3 must list: the top 10 % of the crawled domains (rounded up: a share of a domain
+    is a domain); SMEs the top 5 % or 1 000 domains, whichever is lower [S; rounding U]."""
+    if domain_count <= 0:
+        return 0
+    if sme:
+        share = -(-domain_count * int(rules["sme_top_domains_percent"]) // 100)
+        return min(share, int(rules["sme_top_domains_max"]))
+    return -(-domain_count * int(rules["top_domains_percent"]) // 100)
+
+
+def is_large_dataset(share_percent: Any, rules: dict[str, Any]) -> bool:
+    """A public dataset above 3 % of the public data of its modality must be listed [S] (3 % itself is not)."""
+    return Decimal(str(share_percent)) > Decimal(str(rules["large_dataset_share_percent"]))
+
+
+def _same_modality(a: Any, b: str) -> bool:
+    return str(a).strip().lower() == b
+
+
+def training_summary_rules(definition, values, context: CheckContext, findings: Findings) -> None:
+    rules = definition.rules
+    fields = definition.fields()
+    modalities = list(values.get("modalities") or [])
+    alternatives = values.get("size_alt") or []
+    for modality, size_field in rules["size_modalities"].items():
+        if modality in modalities and is_empty(values.get(size_field)) and not any(
+                _same_modality(row.get("modality"), modality) for row in alternatives):
+            findings.error(size_field, f"{modality.capitalize()} is ticked: choose its size range, or give an "
+                                       "approximate size in another unit")
+    described = values.get("content_types") or []
+    missing = [m for m in modalities if not any(_same_modality(r.get("modality"), m) for r in described)]
+    if missing:
+        findings.error("content_types", "Describe the types of content of every ticked modality; missing: "
+                       + ", ".join(missing))
+    for subset in rules["modality_subsets"]:
+        extra = [m for m in values.get(subset) or () if m not in modalities]
+        if extra:
+            findings.error(subset, f"{', '.join(fields[subset].choice_label(m) for m in extra)} "
+                                   f"{'is' if len(extra) == 1 else 'are'} not ticked under 1.3 Modality: "
+                                   "the modalities of a data source must be among the model's")
+    threshold = rules["large_dataset_share_percent"]
+    for row in values.get("public_other_shares") or ():
+        share = row.get("share_percent")
+        if share not in ("", None) and is_large_dataset(share, rules):
+            findings.warn("public_large_datasets", f"{row.get('name')} is {share} % of the public "
+                          f"{row.get('modality') or ''} data, above {threshold} %: list it as a large dataset")
+    for number, row in enumerate(values.get("public_large_datasets") or (), 1):
+        if not row.get("url") and not row.get("description"):
+            findings.error("public_large_datasets", f"Row {number} ({row.get('name')}): give a link, or describe "
+                                                    "the dataset with its collection dates")
+    if values.get("crawl_used") == "yes":
+        count = values.get("crawl_domain_count")
+        listed = values.get("crawl_top_domains") or []
+        if count is not None and (not isinstance(count, int) or count < 1):
+            findings.error("crawl_domain_count", "Give the number of crawled domains as a whole number, at least 1")
+        elif count is not None:
+            sme = values.get("is_sme") == "yes"
+            needed = required_domain_count(count, sme=sme, rules=rules)
+            if len(listed) < needed:
+                rule = (f"SMEs list the top {rules['sme_top_domains_percent']} % or "
+                        f"{rules['sme_top_domains_max']:,} domains, whichever is lower".replace(",", " ")
+                        if sme else f"the top {rules['top_domains_percent']} % of domains")
+                findings.error("crawl_top_domains", f"List at least {needed} domain{'s' if needed != 1 else ''} "
+                                                    f"({rule}, of {count} crawled); {len(listed)} listed")
+            elif len(listed) > count:
+                findings.error("crawl_top_domains", f"{len(listed)} domains listed but only {count} crawled")
+        start, end = values.get("crawl_period_from"), values.get("crawl_period_to")
+        if start and end and start > end:
+            findings.error("crawl_period_to", "The end of the collection period is before its start")
+    if values.get("covers_modification_only") == "yes" and str(values.get("model_dependencies") or "").strip(
+            ).lower() in ("", "none", "n/a"):
+        findings.error("model_dependencies", "This summary covers a modification: name the original model with "
+                                             "its version and link its summary")
+    if context.signatory is not None and values.get("cop_signatory") in ("yes", "no") and (
+            values["cop_signatory"] == "yes") != context.signatory:
+        findings.warn("cop_signatory", "This answer differs from your recorded signatory status for the "
+                                       "Copyright chapter (gap analysis)")
+    _versioning(values, context, findings, label_field="summary_version", date_field="last_update",
+                links_field="previous_versions")
+
+
+def _versioning(values, context: CheckContext, findings: Findings, *, label_field: str, date_field: str,
+                links_field: str) -> None:
+    """A new version has a new id, a date not before the last one, and links to the earlier versions."""
+    if context.stage is None or not context.earlier_labels:
+        return
+    label = str(values.get(label_field) or "").strip()
+    if label and label in context.earlier_labels:
+        findings.error(label_field, f"Version {label} was already published: give this version a new number")
+    if is_empty(values.get(links_field)):
+        findings.error(links_field, "Link the earlier published version(s): "
+                                    + ", ".join(context.earlier_labels))
+    updated = values.get(date_field)
+    if updated and context.last_issued_on and dt.date.fromisoformat(updated) < context.last_issued_on:
+        findings.error(date_field, f"The last update cannot be before the previous version "
+                                   f"({context.last_issued_on.isoformat()})")
+
+
+KIND_RULES: dict[str, Callable[[DocumentDefinition, dict[str, Any], CheckContext, Findings], None]] = {
+    "training_summary": training_summary_rules,
+}

@@ -1,0 +1,49 @@
+"""Links to the legal documents from the result page, the gap analysis and the action plan (one tag each)."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+
+from ..models import LegalDocument
+from ..services.documents.action_plan import document_action_rows
+from ..services.documents.definitions import definitions
+from ..services.documents.store import applies
+
+register = template.Library()
+
+
+def _documents(assessment, obligations=None) -> list[dict]:
+    existing = {}
+    for document in LegalDocument.objects.filter(assessment=assessment).prefetch_related("issues"):
+        existing.setdefault(document.kind, []).append(document)
+    out = []
+    for doc in definitions().values():
+        if not applies(assessment, doc) or (obligations is not None and doc.obligation not in obligations):
+            continue
+        documents = existing.get(doc.kind, [])
+        issues = sorted((i for d in documents for i in d.issues.all()), key=lambda i: i.issued_on)
+        out.append({"definition": doc, "entries": len(documents), "last": issues[-1] if issues else None})
+    return out
+
+
+@register.inclusion_tag("documents/_links.html")
+def document_links(assessment):
+    """The documents the result's obligations ask for, with where each stands."""
+    return {"assessment": assessment, "documents": _documents(assessment)}
+
+
+@register.inclusion_tag("documents/_links.html")
+def measure_documents(assessment, measure):
+    """The documents that serve the obligations this Code measure serves: they are evidence for it."""
+    return {"assessment": assessment, "documents": _documents(assessment, set(measure.serves)), "evidence": True}
+
+
+@register.inclusion_tag("documents/_action_rows.html", takes_context=True)
+def document_actions(context):
+    """The action plan's rows for the documents of the signed-in member's organisation."""
+    from accounts.access import current_membership
+
+    today = timezone.localdate()
+    return {"rows": document_action_rows(current_membership(context["request"]).organisation, today=today),
+            "today": today}
