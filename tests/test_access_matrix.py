@@ -4,16 +4,19 @@ cannot be missed."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from questionnaire.models import EvidenceFile, GapItem
 
+from .test_documents import summary_values
 from .test_gap import completed
 from .wizard_driver import make_member
 
 pytestmark = pytest.mark.django_db
-ID_PARAMETERS = {"assessment_id", "model_id", "other_id", "file_id"}
+ID_PARAMETERS = {"assessment_id", "model_id", "other_id", "file_id", "issue_id"}
 # URL names with an id that are deliberately not organisation-scoped: none.
 EXEMPT: set[str] = set()
 
@@ -40,7 +43,8 @@ MATRIX = {
     "compare": ("GET",), "model_detail": ("GET",), "report_pdf": ("GET",), "report_status": ("GET",),
     "report_retry": ("POST",), "verify": ("GET", "POST"), "gap_overview": ("GET",), "gap_signatory": ("POST",),
     "gap_item": ("GET", "POST"), "evidence_file": ("GET",), "documentation": ("GET", "POST"),
-    "documentation_export": ("GET",),
+    "documentation_export": ("GET",), "document": ("GET", "POST"), "document_entry": ("GET", "POST"),
+    "document_download": ("GET",),
 }
 
 
@@ -56,11 +60,20 @@ def world(django_user_model, published, client):
     from questionnaire.services.gap import add_evidence_file
 
     evidence = add_evidence_file(item, SimpleUploadedFile("p.pdf", b"%PDF-1.4\n"), user=owner)
+    from questionnaire.services.documents.store import document_for, issue_document, new_numbered_document
+
+    summary = document_for(assessment, "training_summary")
+    summary.values = {**summary.values, **summary_values()}
+    summary.save()
+    issue = issue_document(summary, stage="publish", issued_on=dt.date(2026, 11, 1), user=owner)
+    new_numbered_document(assessment, "serious_incident", user=owner)
     client.logout()
-    kwargs = {"assessment_id": assessment.pk, "model_id": assessment.ai_model_id, "other_id": assessment.pk,
-              "file_id": evidence.pk, "step": "role", "measure": "TR-1.1", "audience": "aio", "fmt": "json"}
     assert EvidenceFile.objects.count() == 1
-    return kwargs
+    kwargs = {"assessment_id": assessment.pk, "model_id": assessment.ai_model_id, "other_id": assessment.pk,
+              "file_id": evidence.pk, "step": "role", "measure": "TR-1.1", "audience": "aio", "fmt": "json",
+              "issue_id": issue.pk, "kind": "serious_incident", "number": 1}
+    summary_kwargs = {**kwargs, "kind": "training_summary"}
+    return {"default": kwargs, "document": summary_kwargs, "document_download": summary_kwargs}
 
 
 def url_for(name, kwargs):
@@ -70,7 +83,7 @@ def url_for(name, kwargs):
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_other_organisation_gets_404_and_anonymous_is_sent_to_sign_in(client, world, django_user_model, name):
-    url = url_for(name, world)
+    url = url_for(name, world.get(name, world["default"]))
     for method in MATRIX[name]:
         response = getattr(client, method.lower())(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), (method, url)

@@ -130,8 +130,9 @@ def training_summary_rules(definition, values, context: CheckContext, findings: 
             sme = values.get("is_sme") == "yes"
             needed = required_domain_count(count, sme=sme, rules=rules)
             if len(listed) < needed:
-                rule = (f"SMEs list the top {rules['sme_top_domains_percent']} % or "
-                        f"{rules['sme_top_domains_max']:,} domains, whichever is lower".replace(",", " ")
+                most = f"{int(rules['sme_top_domains_max']):,}".replace(",", "\u00a0")
+                rule = (f"SMEs list the top {rules['sme_top_domains_percent']} % or {most} domains, "
+                        "whichever is lower"
                         if sme else f"the top {rules['top_domains_percent']} % of domains")
                 findings.error("crawl_top_domains", f"List at least {needed} domain{'s' if needed != 1 else ''} "
                                                     f"({rule}, of {count} crawled); {len(listed)} listed")
