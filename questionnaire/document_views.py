@@ -177,9 +177,9 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
                     try:
                         issue = issue_document(document, stage=stage, issued_on=issued_date, user=request.user)
                     except IssueRefused as refused:
-                        errors = refused.findings.errors
-                        summary_errors.insert(0, f"Saved as a draft, but not {doc.issue['done']}: complete the "
-                                                 "fields marked below.")
+                        errors = {k: v for k, v in refused.findings.errors.items() if k}
+                        summary_errors[:0] = [f"Saved as a draft, but not {doc.issue['done']}: complete the "
+                                              "fields marked below.", *refused.findings.errors.get("", [])]
                     else:
                         audit(request, "document_issue", target=f"{doc.kind} {issue.label}",
                               organisation=assessment.organisation)

@@ -41,7 +41,7 @@ def document_action_rows(organisation, *, today: dt.date) -> list[dict]:
         open_dues = dues(doc.kind, document.values, [i.issued_on for i in issues], doc.rules,
                          [(i.stage, i.issued_on) for i in issues])
         incomplete = not issues and not check(doc, document.values).ok
-        for due in open_dues:
+        for due in (d for d in open_dues if d.action):
             rows.append({"model": document.assessment.ai_model, "title": title, "what": due.what, "due": due.due,
                          "overdue": due.overdue(today), "url": url, "kind": doc.kind, "incomplete": incomplete,
                          "number": document.number})

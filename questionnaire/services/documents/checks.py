@@ -8,6 +8,7 @@ and are shown at their field; warnings are shown but do not block.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +23,8 @@ UNKNOWN_FIELD = "unknown_items"  # a serious-incident report records items not y
 class CheckContext:
     stage: str | None = None
     earlier_labels: tuple[str, ...] = ()  # labels of the versions or reports issued before
+    earlier: tuple[tuple[str, dt.date], ...] = ()  # (stage, date) of the reports issued before
+    issued_on: dt.date | None = None  # the date of the version or report being issued
     last_issued_on: dt.date | None = None
     signatory: bool | None = None  # the organisation's signatory status for the document's chapter, if known
     today: dt.date | None = None
@@ -52,6 +55,9 @@ def check(definition: DocumentDefinition, values: dict[str, Any], context: Check
     findings = Findings()
     open_fields = definition.open_fields(values)
     unknown = {str(v) for v in values.get(UNKNOWN_FIELD) or ()}
+    unknown_allowed = context.stage not in definition.rules.get("unknown_not_allowed_in", ())
+    if not unknown_allowed:
+        unknown = set()
     for f in definition.fields().values():
         if f.id not in open_fields or not is_empty(values.get(f.id)):
             continue
@@ -59,6 +65,8 @@ def check(definition: DocumentDefinition, values: dict[str, Any], context: Check
             continue  # recorded as not yet known (M9.2)
         if definition.is_required(f, values, context.stage):
             findings.error(f.id, "Record it as not yet known, or answer it" if f.report_item is not None
+                           and unknown_allowed else "Answer it: the final report has every item"
+                           if f.report_item is not None
                            else "Answer this question" if f.type in ("yes_no", "choice", "multi")
                            else "Fill in this field")
     rules = KIND_RULES.get(definition.kind)
@@ -170,6 +178,73 @@ def _versioning(values, context: CheckContext, findings: Findings, *, label_fiel
                                    f"({context.last_issued_on.isoformat()})")
 
 
+# ---------------------------------------------------------------- Art. 52(1) notification (legal-documents §2.4)
+
+
+def two_significant_figures(text: Any) -> bool:
+    """A figure written with exactly two significant figures as d.d (1.0 to 9.9), as the Guidelines ask."""
+    return bool(re.fullmatch(r"[1-9]\.\d", str(text or "").strip()))
+
+
+def flop_value(mantissa: Any, exponent: Any) -> Decimal:
+    return Decimal(str(mantissa).strip()).scaleb(int(exponent))
+
+
+def notification_rules(definition, values, context: CheckContext, findings: Findings) -> None:
+    rules = definition.rules
+    for mantissa_field, exponent_field in (("compute_mantissa", "compute_exponent"),
+                                           ("original_compute_mantissa", "original_compute_exponent")):
+        mantissa, exponent = values.get(mantissa_field), values.get(exponent_field)
+        if mantissa not in (None, "") and not two_significant_figures(mantissa):
+            findings.error(mantissa_field, f"Write “{mantissa}” with exactly two significant figures, as 1.0 to "
+                                           "9.9 (e.g. 2.3), and put the power of ten in the next field")
+        if exponent is not None and (not isinstance(exponent, int) or not 0 <= exponent <= 40):
+            findings.error(exponent_field, "Give the power of ten as a whole number, e.g. 25")
+    mantissa, exponent = values.get("compute_mantissa"), values.get("compute_exponent")
+    if (values.get("trigger_type") in rules["threshold_triggers"] and two_significant_figures(mantissa)
+            and isinstance(exponent, int) and 0 <= exponent <= 40
+            and flop_value(mantissa, exponent) <= Decimal(rules["threshold_flop"])):
+        findings.error("compute_mantissa", f"{mantissa} × 10^{exponent} FLOP is not above 10^25 FLOP: the "
+                                           "presumption needs strictly more (Art. 51(2))")
+    refused = [g for g in values.get("args_grounds") or () if g in rules["refused_grounds"]]
+    if refused:
+        findings.error("args_grounds", "Mitigations are not accepted grounds for Art. 52(2) arguments "
+                                       "(Guidelines §2.3.3): argue from the model's capabilities instead")
+
+
+# ---------------------------------------------------------------- serious incidents (legal-documents §3.4)
+
+
+def incident_rules(definition, values, context: CheckContext, findings: Findings) -> None:
+    from .deadlines import incident_dues
+
+    rules = definition.rules
+    start, end = values.get("start_date"), values.get("end_date")
+    if start and end and end < start:
+        findings.error("end_date", "The end date is before the start date")
+    awareness, resolved = values.get("awareness_datetime"), values.get("resolution_date")
+    if awareness and resolved and resolved < awareness[:10]:
+        findings.error("resolution_date", "The resolution date is before you became aware of the incident")
+    if context.stage is None:
+        return
+    sent = [stage for stage, _ in context.earlier]
+    if context.stage in rules["needs_initial_first"] and sent.count(definition.stages[0][0]) == 0:
+        findings.error("", f"Send the {definition.stages[0][1].lower()} first")
+    if context.stage == definition.stages[0][0] and definition.stages[0][0] in sent:
+        findings.error("", f"The {definition.stages[0][1].lower()} was already sent: record an update as an "
+                           f"{definition.stages[1][1].lower()} or the {definition.stages[2][1].lower()}")
+    if context.stage == definition.stages[2][0] and definition.stages[2][0] in sent:
+        findings.error("", f"The {definition.stages[2][1].lower()} was already sent")
+    if context.issued_on and is_empty(values.get("exceptional_circumstances")):
+        due = next((d.due for d in incident_dues(values, list(context.earlier), rules)
+                    if d.stage == context.stage and d.due), None)
+        if due and context.issued_on > due:
+            findings.error("exceptional_circumstances", f"This report is late (due {due:%d/%m/%Y}): give the "
+                                                        "exceptional circumstances")
+
+
 KIND_RULES: dict[str, Callable[[DocumentDefinition, dict[str, Any], CheckContext, Findings], None]] = {
     "training_summary": training_summary_rules,
+    "art52_notification": notification_rules,
+    "serious_incident": incident_rules,
 }

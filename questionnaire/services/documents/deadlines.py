@@ -14,6 +14,8 @@ class Due:
     what: str
     due: dt.date | None
     note: str = ""
+    stage: str = ""  # the report it is the deadline of (serious incidents)
+    action: bool = True  # False: shown on the document's page only (a retention date), not in the action plan
 
     def overdue(self, today: dt.date) -> bool:
         return self.due is not None and self.due < today
@@ -39,7 +41,62 @@ def training_summary_dues(values: dict[str, Any], issued: list[dt.date], rules: 
     return []
 
 
-DUES = {"training_summary": training_summary_dues}
+def notification_dues(values: dict[str, Any], issued: list[dt.date], rules: dict[str, Any]) -> list[Due]:
+    """Without delay, and at the latest two weeks after the condition was met or became known [P] Art. 52(1)."""
+    if issued:
+        return []
+    start = _date(values.get("condition_date"))
+    return [Due(f"Notify the Commission (at the latest {rules['notify_within_days']} days after the condition was "
+                "met or became known)", start + dt.timedelta(days=int(rules["notify_within_days"])) if start else None)]
+
+
+def initial_clock(values: dict[str, Any], rules: dict[str, Any]) -> tuple[int, str] | None:
+    """(days, harm category) of the initial report: the shortest clock of the categories that apply [U]."""
+    clocks = rules["clocks"]
+    categories = [c for c in values.get("harm_category") or () if c in clocks]
+    if not categories:
+        return None
+    category = min(categories, key=lambda c: (clocks[c], list(clocks).index(c)))
+    return int(clocks[category]), category
+
+
+def incident_dues(values: dict[str, Any], sent: list[tuple[str, dt.date]], rules: dict[str, Any]) -> list[Due]:
+    """The next report of an incident: initial 2/5/10/15 days after awareness [P] (shortest when several
+    categories apply, calendar days [U]); then every 28 days after the last report while unresolved [P]; the
+    final report 60 days after resolution [P]; records kept 5 years after the later of the documentation and
+    the incident [P]."""
+    stages = [stage for stage, _ in sent]
+    awareness = _date(values.get("awareness_datetime"))
+    resolved = _date(values.get("resolution_date"))
+    out: list[Due] = []
+    if "final" in stages:
+        documented = max(day for _, day in sent)
+        incident = _date(values.get("start_date")) or awareness or documented
+        keep = add_months(max(documented, incident), 12 * int(rules["retention_years"]))
+        return [Due(f"Keep the incident records at least until ({rules['retention_years']} years)", keep,
+                    stage="retention", action=False)]
+    if "initial" not in stages:
+        clock = initial_clock(values, rules)
+        if clock is None or awareness is None:
+            return [Due("Initial report", None, "Record the harm category and when you became aware", "initial")]
+        if values.get("causal_link_status") not in rules["clock_statuses"]:
+            return [Due("Initial report", None, "No clock yet: the causal link is under investigation [U]",
+                        "initial")]
+        days, category = clock
+        return [Due(f"Initial report ({days} days from awareness: {category.replace('_', ' ')})",
+                    awareness + dt.timedelta(days=days), stage="initial")]
+    if resolved:
+        out.append(Due(f"Final report ({rules['final_after_resolution_days']} days after resolution)",
+                       resolved + dt.timedelta(days=int(rules["final_after_resolution_days"])), stage="final"))
+    else:
+        last = max(day for _, day in sent)
+        out.append(Due(f"Intermediate report (every {rules['intermediate_every_days']} days while unresolved)",
+                       last + dt.timedelta(days=int(rules["intermediate_every_days"])), stage="intermediate"))
+    return out
+
+
+DUES = {"training_summary": training_summary_dues, "art52_notification": notification_dues,
+        "serious_incident": incident_dues}
 
 
 def dues(kind: str, values: dict[str, Any], issued: list[dt.date], rules: dict[str, Any],
@@ -52,4 +109,4 @@ def dues(kind: str, values: dict[str, Any], issued: list[dt.date], rules: dict[s
     return rule(values, issued, rules)
 
 
-STAGED: set[str] = set()
+STAGED = {"serious_incident"}

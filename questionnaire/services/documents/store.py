@@ -66,6 +66,11 @@ def prefill_values(doc: DocumentDefinition, assessment: Assessment) -> dict[str,
         elif "signatory" in how:
             status = signatory_status(assessment, how["signatory"])
             value = None if status is None else ("yes" if status else "no")
+        elif "flop" in how:
+            flop = next((answers[c] for c in how["flop"] if answers.get(c) is not None), None)
+            if flop is not None:
+                mantissa, exponent = f"{float(flop):.1e}".split("e")
+                value = mantissa if how["part"] == "mantissa" else int(exponent)
         elif "answers_map" in how:
             value = [m for code, m in how["answers_map"].items() if answers.get(code) is True] or None
         if value is None:
@@ -125,11 +130,13 @@ def save_document(document: LegalDocument, values: dict[str, Any], *, user, seen
     return locked
 
 
-def check_context(document: LegalDocument, stage: str | None, *, today: dt.date | None = None) -> CheckContext:
+def check_context(document: LegalDocument, stage: str | None, *, today: dt.date | None = None,
+                  issued_on: dt.date | None = None) -> CheckContext:
     doc = definition(document.kind)
     issues = list(document.issues.order_by("sequence"))
     return CheckContext(
-        stage=stage, earlier_labels=tuple(i.label for i in issues),
+        stage=stage, earlier_labels=tuple(i.label for i in issues), issued_on=issued_on,
+        earlier=tuple((i.stage, i.issued_on) for i in issues),
         last_issued_on=issues[-1].issued_on if issues else None,
         signatory=signatory_status(document.assessment, doc.rules.get("signatory_chapter")), today=today)
 
@@ -151,7 +158,7 @@ def issue_document(document: LegalDocument, *, stage: str, issued_on: dt.date, u
     locked = LegalDocument.objects.select_for_update().select_related(
         "assessment__ai_model", "assessment__organisation").get(pk=document.pk)
     doc = definition(locked.kind)
-    findings = check(doc, locked.values, check_context(locked, stage))
+    findings = check(doc, locked.values, check_context(locked, stage, issued_on=issued_on))
     if not findings.ok:
         raise IssueRefused(findings)
     sequence = (locked.issues.aggregate(n=Max("sequence"))["n"] or 0) + 1
