@@ -50,6 +50,12 @@ class FieldView:
     warnings: list[str] = field(default_factory=list)
 
     @property
+    def conditional(self) -> bool:
+        """Required in some cases (a condition or a rule), so not simply optional."""
+        f = self.field
+        return bool(f.required_if or f.required_for or f.conditional)
+
+    @property
     def widget(self) -> str:
         kind = self.field.type
         if kind in ("yes_no", "choice"):

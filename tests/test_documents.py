@@ -345,3 +345,14 @@ def test_unpublished_summary_is_in_the_action_plan_and_the_gap_measure_lists_doc
     client.get(reverse("gap_overview", kwargs={"assessment_id": assessment.pk}))
     item = client.get(reverse("gap_item", kwargs={"assessment_id": assessment.pk, "measure": "CR-1.1"}))
     assert 'data-document="training_summary"' not in item.content.decode()  # it serves Art. 53(1)(c) only
+
+
+@pytestmark_db
+def test_documents_not_yet_started_are_in_the_action_plan(client, team):
+    organisation, owner, _ = team
+    completed(organisation, owner, "T05")  # systemic risk: summary and notification, nothing opened yet
+    client.force_login(owner)
+    plan = client.get(reverse("action_plan")).content.decode()
+    assert 'data-document="training_summary" data-due="2025-10-01"' in plan
+    assert 'data-document="art52_notification" data-due=""' in plan  # no condition date yet
+    assert 'data-document="serious_incident"' not in plan  # an empty register has nothing due

@@ -48,6 +48,7 @@ class Field:
     columns: tuple[Column, ...] = ()
     item: str = "text"  # type of each line of a list field
     report_item: int | None = None  # the numbered item of a report (serious incidents: may be marked unknown)
+    conditional: bool = False  # required in cases a rule of the document decides (shown as "if it applies")
 
     @property
     def confidence_note(self) -> str:
@@ -141,7 +142,7 @@ def _field(raw: dict[str, Any]) -> Field:
         required_for=tuple(raw.get("required_for", ())),
         help=str(raw.get("help", "")).strip(), tag=raw.get("tag", ""), printed=raw.get("printed", True),
         choices=tuple((str(c["value"]), c["label"]) for c in raw.get("choices", ())), columns=columns,
-        item=raw.get("item", "text"), report_item=raw.get("report_item"),
+        item=raw.get("item", "text"), report_item=raw.get("report_item"), conditional=bool(raw.get("conditional")),
     )
 
 

@@ -68,8 +68,9 @@ def issue_context(doc: DocumentDefinition, issue, *, printed_only: bool) -> dict
 
 
 def pdf_html(doc: DocumentDefinition, issue) -> str:
-    """The HTML the PDF is printed from (the report stylesheet and bundled fonts)."""
-    return render_to_string("documents/pdf.html", issue_context(doc, issue, printed_only=False))
+    """The HTML the PDF is printed from (the report stylesheet and bundled fonts): the printed fields; the
+    attached JSON has every field."""
+    return render_to_string("documents/pdf.html", issue_context(doc, issue, printed_only=True))
 
 
 def publishable_html(doc: DocumentDefinition, issue) -> str:
