@@ -13,13 +13,26 @@ from ..services.documents.store import applies
 register = template.Library()
 
 
-def _documents(assessment, obligations=None) -> list[dict]:
+def _in_commitment(assessment, measure, where: dict | None) -> bool:
+    """Whether the measure belongs to the commitment a document is limited to (e.g. the Model Report)."""
+    if not where:
+        return True
+    from ..spec import spec_for
+
+    spec = spec_for(assessment.questionnaire_version)
+    return any(measure in c.measures for ch in spec.chapters if ch.id == where["chapter"]
+               for c in ch.commitments if c.number == where["number"])
+
+
+def _documents(assessment, obligations=None, measure=None) -> list[dict]:
     existing = {}
     for document in LegalDocument.objects.filter(assessment=assessment).prefetch_related("issues"):
         existing.setdefault(document.kind, []).append(document)
     out = []
     for doc in definitions().values():
         if not applies(assessment, doc) or (obligations is not None and doc.obligation not in obligations):
+            continue
+        if measure is not None and not _in_commitment(assessment, measure, doc.extra.get("commitment")):
             continue
         documents = existing.get(doc.kind, [])
         issues = sorted((i for d in documents for i in d.issues.all()), key=lambda i: i.issued_on)
@@ -36,7 +49,8 @@ def document_links(assessment):
 @register.inclusion_tag("documents/_links.html")
 def measure_documents(assessment, measure):
     """The documents that serve the obligations this Code measure serves: they are evidence for it."""
-    return {"assessment": assessment, "documents": _documents(assessment, set(measure.serves)), "evidence": True}
+    return {"assessment": assessment, "documents": _documents(assessment, set(measure.serves), measure),
+            "evidence": True}
 
 
 @register.inclusion_tag("documents/_action_rows.html", takes_context=True)

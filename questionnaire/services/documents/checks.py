@@ -28,6 +28,7 @@ class CheckContext:
     last_issued_on: dt.date | None = None
     signatory: bool | None = None  # the organisation's signatory status for the document's chapter, if known
     today: dt.date | None = None
+    related: dict[str, dict[str, Any]] = field(default_factory=dict)  # other documents of the assessment, by kind
 
 
 @dataclass
@@ -162,19 +163,19 @@ def training_summary_rules(definition, values, context: CheckContext, findings: 
 
 
 def _versioning(values, context: CheckContext, findings: Findings, *, label_field: str, date_field: str,
-                links_field: str) -> None:
+                links_field: str | None) -> None:
     """A new version has a new id, a date not before the last one, and links to the earlier versions."""
     if context.stage is None or not context.earlier_labels:
         return
     label = str(values.get(label_field) or "").strip()
     if label and label in context.earlier_labels:
-        findings.error(label_field, f"Version {label} was already published: give this version a new number")
-    if is_empty(values.get(links_field)):
+        findings.error(label_field, f"Version {label} was already issued: give this version a new number")
+    if links_field and is_empty(values.get(links_field)):
         findings.error(links_field, "Link the earlier published version(s): "
                                     + ", ".join(context.earlier_labels))
     updated = values.get(date_field)
     if updated and context.last_issued_on and dt.date.fromisoformat(updated) < context.last_issued_on:
-        findings.error(date_field, f"The last update cannot be before the previous version "
+        findings.error(date_field, f"The date cannot be before the previous version's "
                                    f"({context.last_issued_on.isoformat()})")
 
 
@@ -243,8 +244,48 @@ def incident_rules(definition, values, context: CheckContext, findings: Findings
                                                         "exceptional circumstances")
 
 
+# ---------------------------------------------------------------- Model Report (legal-documents §4.4)
+
+
+def model_report_rules(definition, values, context: CheckContext, findings: Findings) -> None:
+    needed = int(definition.rules["min_samples_per_evaluation"])
+    samples: dict[str, int] = {}
+    for row in values.get("m73_samples") or ():
+        key = str(row.get("eval", "")).strip().lower()
+        samples[key] = samples.get(key, 0) + 1
+    for row in values.get("m73_evals") or ():
+        name = str(row.get("eval", "")).strip()
+        count = samples.get(name.lower(), 0)
+        if count < needed:
+            findings.error("m73_samples", f"{name}: {count} random sample{'s' if count != 1 else ''}; give at "
+                                          f"least {needed} per evaluation (M7.3)")
+    if context.stage is not None and context.earlier_labels:
+        for field_id in ("changelog", "update_trigger"):
+            if is_empty(values.get(field_id)):
+                findings.error(field_id, "Required for an updated report (M7.6)")
+    _versioning(values, context, findings, label_field="report_version", date_field="report_date",
+                links_field=None)
+
+
+# ---------------------------------------------------------------- copyright policy (legal-documents §5.4)
+
+
+def copyright_policy_rules(definition, values, context: CheckContext, findings: Findings) -> None:
+    summary = context.related.get(definition.rules["cross_check_document"]) or {}
+    if summary.get("crawl_used") == "yes":
+        described = f"{values.get('crawler_transparency') or ''} {values.get('robots_txt') or ''}".lower()
+        for crawler in summary.get("crawler_ids") or ():
+            if str(crawler).lower() not in described:
+                findings.warn("crawler_transparency", f"The training-content summary names the crawler {crawler}; "
+                                                      "the policy's crawler information does not")
+    _versioning(values, context, findings, label_field="policy_version", date_field="review_date",
+                links_field=None)
+
+
 KIND_RULES: dict[str, Callable[[DocumentDefinition, dict[str, Any], CheckContext, Findings], None]] = {
     "training_summary": training_summary_rules,
     "art52_notification": notification_rules,
     "serious_incident": incident_rules,
+    "model_report": model_report_rules,
+    "copyright_policy": copyright_policy_rules,
 }

@@ -95,8 +95,52 @@ def incident_dues(values: dict[str, Any], sent: list[tuple[str, dt.date]], rules
     return out
 
 
+def add_business_days(day: dt.date, days: int) -> dt.date:
+    """Monday to Friday; public holidays are not known here and not skipped [U]."""
+    while days > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def model_report_dues(values: dict[str, Any], issued: list[dt.date], rules: dict[str, Any]) -> list[Due]:
+    """AI Office access by placement [P]; with an interim report, the full one at most 15 business days later
+    [P]; an update within 5 business days of its governance confirmation [P]; most capable models at least
+    every six months [P] (its three exemptions are the provider's call)."""
+    placed = _date(values.get("placement_date"))
+    confirmed = _date(values.get("confirmed_date"))
+    if not issued:
+        return [Due("Give the AI Office access to the report (by placing on the market)", placed)]
+    out = []
+    last = max(issued)
+    if values.get("interim_flag") == "yes" and placed:
+        out.append(Due(f"Full report after the interim one (at most {rules['late_with_interim_business_days']} "
+                       "business days after placing on the market)",
+                       add_business_days(placed, int(rules["late_with_interim_business_days"]))))
+    elif confirmed and confirmed > last:
+        out.append(Due(f"Give the AI Office the updated report ({rules['update_business_days']} business days "
+                       "after its confirmation)", add_business_days(confirmed, int(rules["update_business_days"]))))
+    if values.get("most_capable") == "yes":
+        out.append(Due(f"Periodic update (at least every {rules['periodic_months']} months)",
+                       add_months(last, int(rules["periodic_months"]))))
+    return out
+
+
+def copyright_policy_dues(values: dict[str, Any], issued: list[dt.date], rules: dict[str, Any]) -> list[Due]:
+    """In place at placement (legacy models by 2 Aug 2027) [P]; reviewed at least yearly [U: our proposal]."""
+    if not issued:
+        placed = _date(values.get("placement_date"))
+        if placed and placed < _date(rules["legacy_placed_before"]):
+            return [Due("Approve the policy (model placed before 2 August 2025)", _date(rules["legacy_deadline"]))]
+        return [Due("Approve the policy (in place when the model is placed on the market)", placed)]
+    return [Due(f"Review the policy (at least every {rules['review_months']} months, our proposal [U])",
+                add_months(max(issued), int(rules["review_months"])))]
+
+
 DUES = {"training_summary": training_summary_dues, "art52_notification": notification_dues,
-        "serious_incident": incident_dues}
+        "serious_incident": incident_dues, "model_report": model_report_dues,
+        "copyright_policy": copyright_policy_dues}
 
 
 def dues(kind: str, values: dict[str, Any], issued: list[dt.date], rules: dict[str, Any],

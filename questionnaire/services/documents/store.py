@@ -138,7 +138,9 @@ def check_context(document: LegalDocument, stage: str | None, *, today: dt.date 
         stage=stage, earlier_labels=tuple(i.label for i in issues), issued_on=issued_on,
         earlier=tuple((i.stage, i.issued_on) for i in issues),
         last_issued_on=issues[-1].issued_on if issues else None,
-        signatory=signatory_status(document.assessment, doc.rules.get("signatory_chapter")), today=today)
+        signatory=signatory_status(document.assessment, doc.rules.get("signatory_chapter")), today=today,
+        related={d.kind: d.values for d in LegalDocument.objects.filter(assessment_id=document.assessment_id,
+                                                                        number=0).exclude(pk=document.pk)})
 
 
 def issue_label(doc: DocumentDefinition, values: dict[str, Any], stage: str, sequence: int) -> str:
