@@ -356,3 +356,45 @@ def test_documents_not_yet_started_are_in_the_action_plan(client, team):
     assert 'data-document="training_summary" data-due="2025-10-01"' in plan
     assert 'data-document="art52_notification" data-due=""' in plan  # no condition date yet
     assert 'data-document="serious_incident"' not in plan  # an empty register has nothing due
+
+
+@pytestmark_db
+def test_documents_carry_over_to_a_re_assessment(client, team):
+    from questionnaire.services import complete, copy_assessment
+    from questionnaire.services.documents.store import copy_documents, document_for, issue_document
+
+    organisation, owner, _ = team
+    assessment = completed(organisation, owner, "T08")
+    summary = document_for(assessment, SUMMARY)
+    summary.values = summary_values()
+    summary.save()
+    issue = issue_document(summary, stage="publish", issued_on=dt.date(2026, 11, 1), user=owner)
+    again = complete(copy_assessment(assessment, user=owner), user=owner)
+    assert copy_documents(assessment, again) == 1
+    copied = LegalDocument.objects.get(assessment=again, kind=SUMMARY)
+    assert copied.values == summary.values
+    (copied_issue,) = copied.issues.all()
+    assert (copied_issue.label, copied_issue.file.name, copied_issue.sha256) == ("1.0", issue.file.name, issue.sha256)
+    client.force_login(owner)
+    page = client.get(page_url(again)).content.decode()
+    assert "Published: 1.0 on 01/11/2026" in page
+
+
+def test_document_content_refers_to_the_questionnaire_content(spec):
+    """Every document names an obligation, and where it says so a chapter and commitment, of gpai.yaml; every
+    field has a known confidence tag."""
+    from questionnaire.services.documents.definitions import definitions
+
+    obligations = {o.id for o in spec.obligations}
+    chapters = {ch.id: {c.number for c in ch.commitments} for ch in spec.chapters}
+    assert set(definitions()) == {"training_summary", "art52_notification", "serious_incident", "model_report",
+                                  "copyright_policy"}
+    for doc in definitions().values():
+        assert doc.obligation in obligations, doc.kind
+        where = doc.extra.get("commitment")
+        if where:
+            assert where["number"] in chapters[where["chapter"]], doc.kind
+        if doc.rules.get("signatory_chapter"):
+            assert doc.rules["signatory_chapter"] in chapters
+        for f in doc.fields().values():
+            assert f.tag in ("[P]", "[P~]", "[S]", "[U]"), (doc.kind, f.id)

@@ -176,3 +176,22 @@ def issue_document(document: LegalDocument, *, stage: str, issued_on: dt.date, u
     render_document_issue.enqueue(str(issue.pk))
     issue.refresh_from_db()
     return issue
+
+
+@transaction.atomic
+def copy_documents(source: Assessment, target: Assessment) -> int:
+    """Carry the documents of an assessment over to its amendment or re-assessment: drafts, and the versions
+    and reports already issued (their frozen JSON and stored PDF, which never change), so registers and
+    version histories continue. Returns the number of documents copied."""
+    copied = 0
+    for document in LegalDocument.objects.filter(assessment=source).prefetch_related("issues"):
+        copy = LegalDocument.objects.create(assessment=target, kind=document.kind, number=document.number,
+                                            values=dict(document.values), updated_by=document.updated_by)
+        DocumentIssue.objects.bulk_create(
+            DocumentIssue(document=copy, sequence=i.sequence, stage=i.stage, label=i.label, issued_on=i.issued_on,
+                          values=i.values, document_json=i.document_json, sha256=i.sha256,
+                          recorded_by=i.recorded_by, status=i.status, file=i.file.name, file_sha256=i.file_sha256,
+                          attempts=i.attempts, error=i.error, rendered_at=i.rendered_at)
+            for i in document.issues.all())
+        copied += 1
+    return copied
