@@ -132,3 +132,17 @@ def test_a_serious_incident_of_each_type_shows_its_deadline_in_the_action_plan(l
     assert len(overdue) == 1 and "critical infrastructure" in overdue[0].inner_text()  # 2 days: past
     assert serious_violations(page) == []
     shoot(page, "action-plan")
+
+
+def test_every_other_document_page_is_accessible(live_server, new_page, django_user_model, published):
+    owner, organisation = make_member(django_user_model, "officer", role=Role.OWNER)
+    assessment = completed(organisation, owner, "T06")  # systemic risk, provider outside the EU
+    page = new_page(javascript=True)
+    sign_in(page, live_server.url, "officer")
+    for kind in ("art52_notification", "model_report", "copyright_policy"):
+        page.goto(f"{live_server.url}/assessments/{assessment.pk}/documents/{kind}/")
+        with page.expect_navigation():
+            page.click("button[value=issue]")  # nothing filled in: refused with the error summary
+        assert page.query_selector("[data-error-summary]") is not None, kind
+        assert serious_violations(page) == [], kind
+        shoot(page, kind)
