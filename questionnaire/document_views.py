@@ -223,7 +223,9 @@ def _register(request: HttpRequest, assessment, doc: DocumentDefinition) -> Http
     entries = []
     for document in LegalDocument.objects.filter(assessment=assessment, kind=kind).prefetch_related("issues"):
         issues = sorted(document.issues.all(), key=lambda i: i.sequence)
-        entries.append({"document": document, "issues": issues,
+        categories = [f.choice_label(v) for f in doc.fields().values() if f.type == "multi" and f.id in
+                      doc.rules.get("register_shows", ()) for v in document.values.get(f.id) or ()]
+        entries.append({"document": document, "issues": issues, "categories": categories,
                         "dues": dues(kind, document.values, [i.issued_on for i in issues], doc.rules,
                                      [(i.stage, i.issued_on) for i in issues])})
     return render(request, "documents/register.html", {
