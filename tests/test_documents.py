@@ -341,7 +341,7 @@ def test_unpublished_summary_is_in_the_action_plan_and_the_gap_measure_lists_doc
     client.force_login(owner)
     client.get(page_url(assessment))
     plan = client.get(reverse("action_plan")).content.decode()
-    assert 'data-document="training_summary" data-due="2025-10-01"' in plan and "overdue" in plan
+    assert 'data-document="training_summary" data-due="2025-10-01" class="row-overdue" data-overdue' in plan
     client.get(reverse("gap_overview", kwargs={"assessment_id": assessment.pk}))
     item = client.get(reverse("gap_item", kwargs={"assessment_id": assessment.pk, "measure": "CR-1.1"}))
     assert 'data-document="training_summary"' not in item.content.decode()  # it serves Art. 53(1)(c) only
@@ -398,3 +398,15 @@ def test_document_content_refers_to_the_questionnaire_content(spec):
             assert doc.rules["signatory_chapter"] in chapters
         for f in doc.fields().values():
             assert f.tag in ("[P]", "[P~]", "[S]", "[U]"), (doc.kind, f.id)
+
+
+@pytestmark_db
+def test_action_plan_filters_apply_to_document_rows(client, team):
+    organisation, owner, _ = team
+    first = completed(organisation, owner, "T08", name="Alpha")
+    completed(organisation, owner, "T01", name="Beta")
+    client.force_login(owner)
+    plan = client.get(reverse("action_plan"), {"model": str(first.ai_model_id)}).content.decode()
+    rows = plan.split("data-document-rows")[1]
+    assert "Alpha" in rows and "Beta" not in rows
+    assert "data-document-rows" not in client.get(reverse("action_plan"), {"status": "planned"}).content.decode()

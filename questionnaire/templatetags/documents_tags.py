@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import template
 from django.utils import timezone
 
@@ -55,9 +57,17 @@ def measure_documents(assessment, measure):
 
 @register.inclusion_tag("documents/_action_rows.html", takes_context=True)
 def document_actions(context):
-    """The action plan's rows for the documents of the signed-in member's organisation."""
+    """The action plan's rows for the documents of the signed-in member's organisation, for the model the plan
+    is filtered on; none when it is filtered on a measure's status or owner (documents have neither)."""
     from accounts.access import current_membership
 
+    request = context["request"]
     today = timezone.localdate()
-    return {"rows": document_action_rows(current_membership(context["request"]).organisation, today=today),
+    if request.GET.get("status") or request.GET.get("owner"):
+        return {"rows": [], "today": today}
+    try:
+        model = uuid.UUID(request.GET["model"]) if request.GET.get("model") else None
+    except ValueError:
+        return {"rows": [], "today": today}
+    return {"rows": document_action_rows(current_membership(request).organisation, today=today, model=model),
             "today": today}

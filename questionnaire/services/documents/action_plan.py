@@ -17,18 +17,20 @@ from .definitions import definitions
 from .store import applies, prefill_values
 
 
-def _latest_assessments(organisation) -> list[Assessment]:
+def _latest_assessments(organisation, model=None) -> list[Assessment]:
     """For each model, its most recently completed assessment (the one its documents belong to)."""
     latest: dict = {}
-    for assessment in (Assessment.objects.filter(organisation=organisation, status="completed")
-                       .select_related("ai_model", "organisation").order_by("-completed_at")):
+    assessments = Assessment.objects.filter(organisation=organisation, status="completed")
+    if model:
+        assessments = assessments.filter(ai_model_id=model)
+    for assessment in assessments.select_related("ai_model", "organisation").order_by("-completed_at"):
         latest.setdefault(assessment.ai_model_id, assessment)
     return list(latest.values())
 
 
-def document_action_rows(organisation, *, today: dt.date) -> list[dict]:
-    """One row per open deadline of a document of the organisation's models, by due date."""
-    assessments = {a.pk: a for a in _latest_assessments(organisation)}
+def document_action_rows(organisation, *, today: dt.date, model=None) -> list[dict]:
+    """One row per open deadline of a document of the organisation's models (or of one model), by due date."""
+    assessments = {a.pk: a for a in _latest_assessments(organisation, model)}
     documents = (LegalDocument.objects.filter(assessment_id__in=list(assessments)).prefetch_related("issues"))
     started = {(d.assessment_id, d.kind) for d in documents}
     rows = []

@@ -159,17 +159,17 @@ def training_summary_rules(definition, values, context: CheckContext, findings: 
         findings.warn("cop_signatory", "This answer differs from your recorded signatory status for the "
                                        "Copyright chapter (gap analysis)")
     _versioning(values, context, findings, label_field="summary_version", date_field="last_update",
-                links_field="previous_versions")
+                links_field="previous_versions", done=definition.issue["done"])
 
 
 def _versioning(values, context: CheckContext, findings: Findings, *, label_field: str, date_field: str,
-                links_field: str | None) -> None:
+                links_field: str | None, done: str = "issued") -> None:
     """A new version has a new id, a date not before the last one, and links to the earlier versions."""
     if context.stage is None or not context.earlier_labels:
         return
     label = str(values.get(label_field) or "").strip()
     if label and label in context.earlier_labels:
-        findings.error(label_field, f"Version {label} was already issued: give this version a new number")
+        findings.error(label_field, f"Version {label} was already {done}: give this version a new number")
     if links_field and is_empty(values.get(links_field)):
         findings.error(links_field, "Link the earlier published version(s): "
                                     + ", ".join(context.earlier_labels))
@@ -264,7 +264,7 @@ def model_report_rules(definition, values, context: CheckContext, findings: Find
             if is_empty(values.get(field_id)):
                 findings.error(field_id, "Required for an updated report (M7.6)")
     _versioning(values, context, findings, label_field="report_version", date_field="report_date",
-                links_field=None)
+                links_field=None, done=definition.issue["done"])
 
 
 # ---------------------------------------------------------------- copyright policy (legal-documents §5.4)
@@ -279,7 +279,7 @@ def copyright_policy_rules(definition, values, context: CheckContext, findings: 
                 findings.warn("crawler_transparency", f"The training-content summary names the crawler {crawler}; "
                                                       "the policy's crawler information does not")
     _versioning(values, context, findings, label_field="policy_version", date_field="review_date",
-                links_field=None)
+                links_field=None, done=definition.issue["done"])
 
 
 KIND_RULES: dict[str, Callable[[DocumentDefinition, dict[str, Any], CheckContext, Findings], None]] = {
