@@ -290,6 +290,9 @@ def test_publish_refused_then_published_with_every_export(client, team):
     assert response.status_code == 302
     issue = DocumentIssue.objects.get()
     assert (issue.label, issue.issued_on, issue.status) == ("1.0", dt.date(2026, 11, 20), "done")
+    from accounts.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="document_issue", target="training_summary 1.0").count() == 1
     downloads = {fmt: client.get(reverse("document_download", kwargs={
         "assessment_id": assessment.pk, "kind": SUMMARY, "issue_id": issue.pk, "fmt": fmt}))
         for fmt in ("pdf", "json", "html", "md")}
@@ -302,6 +305,7 @@ def test_publish_refused_then_published_with_every_export(client, team):
     html = downloads["html"].content.decode()
     assert "site4.example" in html and "Number of crawled domains" not in html  # not printed
     assert "<h3>2.2.1 Datasets commercially licensed" in html
+    assert AuditEvent.objects.filter(action="document_download").count() == 4
     markdown = downloads["md"].content.decode()
     assert markdown.startswith("# Public summary of training content") and "| 4 | site4.example |" in markdown
     # a second version needs a new number and links to the first
