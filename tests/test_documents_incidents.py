@@ -203,3 +203,25 @@ def test_notification_prefilled_and_due_in_the_action_plan(client, django_user_m
     assert refused.status_code == 400 and "Authorised representative" in refused.content.decode()
     plan = client.get(reverse("action_plan")).content.decode()
     assert 'data-document="art52_notification" data-due="2026-11-15"' in plan
+
+
+@pytest.mark.django_db
+def test_issued_documents_show_compute_deadlines_and_unknown_items(django_user_model, published):
+    from questionnaire.services.documents.store import document_for, issue_document, new_numbered_document
+
+    owner, organisation = make_member(django_user_model, "pia")
+    assessment = completed(organisation, owner, "T05")
+    document = document_for(assessment, NOTIFICATION)
+    document.values = notification()
+    document.save()
+    sent = issue_document(document, stage="send", issued_on=D(2026, 11, 20), user=owner).document_json
+    assert sent["summary"] == [{"label": "Estimated cumulative training compute", "text": "3.8 × 10^25 FLOP"}]
+    assert sent["deadlines"][0]["due"] == "2026-11-15" and sent["version"] == "Version 1"
+    entry = new_numbered_document(assessment, INCIDENT, user=owner)
+    entry.values = incident(recommendations_to_authorities=None, unknown_items=["7"])
+    entry.save()
+    report = issue_document(entry, stage="initial", issued_on=D(2026, 11, 20), user=owner).document_json
+    shown = {f["id"]: f["text"] for s in report["sections"] for b in s["blocks"] for f in b["fields"]}
+    assert shown["recommendations_to_authorities"] == "Not yet known"
+    assert shown["awareness_datetime"] == "10/11/2026 09:30"
+    assert report["version"] == "Initial report (1)"

@@ -9,12 +9,19 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from .checks import UNKNOWN_FIELD
+from .deadlines import dues
 from .definitions import DocumentDefinition, Field
 from .values import cell_words, display
 
+NOT_YET_KNOWN = "Not yet known"
 
-def _field_view(f: Field, value: Any) -> dict[str, Any]:
-    view = {"id": f.id, "label": f.label, "type": f.type, "value": value, "text": display(f, value)}
+
+def _field_view(f: Field, value: Any, unknown: set[str]) -> dict[str, Any]:
+    text = display(f, value)
+    if not text and f.report_item is not None and str(f.report_item) in unknown:
+        text = NOT_YET_KNOWN  # recorded as unknown (M9.2), not left blank
+    view = {"id": f.id, "label": f.label, "type": f.type, "value": value, "text": text}
     if f.type == "table":
         view["columns"] = [c.label for c in f.columns]
         view["rows"] = [[cell_words(c, row.get(c.id)) for c in f.columns] for row in value or ()]
@@ -24,12 +31,13 @@ def _field_view(f: Field, value: Any) -> dict[str, Any]:
 def sections_view(doc: DocumentDefinition, values: dict[str, Any], *, printed_only: bool) -> list[dict[str, Any]]:
     """Sections -> blocks -> fields with their values in words, as every rendering shows them."""
     open_fields = doc.open_fields(values)
+    unknown = {str(v) for v in values.get(UNKNOWN_FIELD) or ()}
     out = []
     for section in doc.sections:
         blocks = []
         for block in section.blocks:
             closed = bool(block.gates) and not any(values.get(g) == "yes" for g in block.gates)
-            fields = [_field_view(f, values.get(f.id)) for f in block.fields
+            fields = [_field_view(f, values.get(f.id), unknown) for f in block.fields
                       if f.id in open_fields and (f.printed or not printed_only)]
             if fields:
                 blocks.append({"code": block.code, "title": block.title, "closed": closed, "fields": fields})
@@ -38,9 +46,23 @@ def sections_view(doc: DocumentDefinition, values: dict[str, Any], *, printed_on
     return out
 
 
+def summary_lines(doc: DocumentDefinition, values: dict[str, Any]) -> list[dict[str, str]]:
+    """The document's `summary` lines (YAML: label and a text with {field} placeholders), where every field
+    they use is filled in; e.g. the compute of a notification as 3.8 × 10^25 FLOP."""
+    out = []
+    for line in doc.extra.get("summary", ()):
+        try:
+            text = line["text"].format_map({k: v for k, v in values.items() if v not in (None, "", [])})
+        except (KeyError, ValueError, IndexError):
+            continue
+        out.append({"label": line["label"], "text": text})
+    return out
+
+
 def document_json(doc: DocumentDefinition, document, issue) -> dict[str, Any]:
     """The issued version as JSON: every field (also those not printed), with the earlier versions."""
     assessment = document.assessment
+    earlier_issues = [i for i in document.issues.order_by("sequence") if i.pk != issue.pk]
     earlier = [{"label": i.label, "stage": i.stage, "issued_on": i.issued_on.isoformat(), "sha256": i.sha256}
                for i in document.issues.order_by("sequence") if i.pk != issue.pk]
     return {
@@ -56,6 +78,10 @@ def document_json(doc: DocumentDefinition, document, issue) -> dict[str, Any]:
         "sequence": issue.sequence,
         "issued_on": issue.issued_on.isoformat(),
         "earlier_versions": earlier,
+        "summary": summary_lines(doc, issue.values),
+        "deadlines": [{"what": d.what, "due": d.due.isoformat() if d.due else None, "note": d.note}
+                      for d in dues(doc.kind, issue.values, [e.issued_on for e in earlier_issues], doc.rules,
+                                    [(e.stage, e.issued_on) for e in earlier_issues]) if d.action],
         "values": {f.id: issue.values.get(f.id) for f in doc.fields().values() if f.id in issue.values},
         "sections": sections_view(doc, issue.values, printed_only=False),
     }

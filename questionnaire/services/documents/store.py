@@ -147,8 +147,9 @@ def issue_label(doc: DocumentDefinition, values: dict[str, Any], stage: str, seq
     label_field = doc.issue.get("label_field")
     if label_field and values.get(label_field):
         return str(values[label_field])[:100]
-    stage_label = dict(doc.stages).get(stage, doc.issue.get("done", "issued")).capitalize()
-    return f"{stage_label} ({sequence})" if doc.stages else f"{stage_label} {sequence}"
+    if doc.stages:
+        return f"{dict(doc.stages)[stage]} ({sequence})"
+    return f"Version {sequence}"
 
 
 @transaction.atomic

@@ -167,6 +167,8 @@ def display(f: Field, value: Any) -> str:
         return month_words(value)
     if f.type == "date":
         return date_words(value)
+    if f.type == "datetime":
+        return dt.datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M")
     if f.type == "list":
         return "\n".join(str(v) for v in value)
     if f.type == "number":
