@@ -414,3 +414,16 @@ def test_action_plan_filters_apply_to_document_rows(client, team):
     rows = plan.split("data-document-rows")[1]
     assert "Alpha" in rows and "Beta" not in rows
     assert "data-document-rows" not in client.get(reverse("action_plan"), {"status": "planned"}).content.decode()
+
+
+@pytestmark_db
+def test_a_modifier_summary_is_prefilled_as_covering_the_modification(client, team):
+    organisation, owner, _ = team
+    assessment = completed(organisation, owner, "T26")  # downstream modifier above the one-third threshold
+    client.force_login(owner)
+    client.get(page_url(assessment))
+    values = LegalDocument.objects.get(assessment=assessment, kind=SUMMARY).values
+    assert values["covers_modification_only"] == "yes"
+    assert "model_dependencies" not in values  # the modifier names the original model itself
+    assert "model_dependencies" in errors_of({**summary_values(), **values})
+    assert values["model_names"] == ["Model T26"]
