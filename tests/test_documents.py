@@ -304,7 +304,7 @@ def test_publish_refused_then_published_with_every_export(client, team):
     assert downloads["json"].json() == attached
     html = downloads["html"].content.decode()
     assert "site4.example" in html and "Number of crawled domains" not in html  # not printed
-    assert "<h3>2.2.1 Datasets commercially licensed" in html
+    assert "<h3>2.2.1 Datasets commercially licensed" in html and "Version 1.0, last update 01/11/2026" in html
     assert AuditEvent.objects.filter(action="document_download").count() == 4
     markdown = downloads["md"].content.decode()
     assert markdown.startswith("# Public summary of training content") and "| 4 | site4.example |" in markdown

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from .checks import UNKNOWN_FIELD
 from .deadlines import dues
 from .definitions import DocumentDefinition, Field
-from .values import cell_words, display
+from .values import cell_words, date_words, display
 
 NOT_YET_KNOWN = "Not yet known"
 
@@ -89,7 +89,9 @@ def document_json(doc: DocumentDefinition, document, issue) -> dict[str, Any]:
 
 def issue_context(doc: DocumentDefinition, issue, *, printed_only: bool) -> dict[str, Any]:
     data = issue.document_json
+    last_update = issue.values.get("last_update")
     return {"definition": doc, "data": data, "issue": issue,
+            "last_update": date_words(last_update) if last_update else issue.issued_on.strftime("%d/%m/%Y"),
             "sections": sections_view(doc, issue.values, printed_only=printed_only)}
 
 
