@@ -65,3 +65,16 @@ def render_document_issue(issue_id: str) -> str:
     issue.error = ""
     issue.save(update_fields=["file", "file_sha256", "status", "rendered_at", "error"])
     return "done"
+
+
+def retry_document_issue(issue: DocumentIssue) -> bool:
+    """Queue a failed render again, or one whose worker died (rendering or waiting longer than a render takes).
+    False when the render is fine or still within its time."""
+    from .tasks import STALLED_AFTER_SECONDS
+
+    age = (timezone.now() - (issue.started_at or issue.recorded_at)).total_seconds()
+    if issue.status == ReportStatus.DONE or (issue.status != ReportStatus.FAILED and age < STALLED_AFTER_SECONDS):
+        return False
+    DocumentIssue.objects.filter(pk=issue.pk).update(status=ReportStatus.PENDING, attempts=0, error="")
+    render_document_issue.enqueue(str(issue.pk))
+    return True

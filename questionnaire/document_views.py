@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts.audit import audit
 
@@ -267,3 +268,17 @@ def document_download(request: HttpRequest, assessment_id, kind: str, issue_id, 
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
+
+
+@login_required
+@require_POST
+def document_retry(request: HttpRequest, assessment_id, kind: str, issue_id) -> HttpResponse:
+    """Render an issued document's PDF again after a failure (or a worker that died)."""
+    from .document_tasks import retry_document_issue
+
+    assessment, _doc = _document_assessment(request, assessment_id, kind, edit=True)
+    issue = DocumentIssue.objects.filter(pk=issue_id, document__assessment=assessment, document__kind=kind).first()
+    if issue is None:
+        raise Http404
+    retry_document_issue(issue)
+    return redirect("document_download", assessment_id=assessment.pk, kind=kind, issue_id=issue.pk, fmt="pdf")

@@ -38,4 +38,6 @@ urlpatterns = [
          name="document_entry"),
     path("assessments/<uuid:assessment_id>/documents/<str:kind>/issues/<uuid:issue_id>.<str:fmt>",
          document_views.document_download, name="document_download"),
+    path("assessments/<uuid:assessment_id>/documents/<str:kind>/issues/<uuid:issue_id>/retry",
+         document_views.document_retry, name="document_retry"),
 ]

@@ -44,7 +44,7 @@ MATRIX = {
     "report_retry": ("POST",), "verify": ("GET", "POST"), "gap_overview": ("GET",), "gap_signatory": ("POST",),
     "gap_item": ("GET", "POST"), "evidence_file": ("GET",), "documentation": ("GET", "POST"),
     "documentation_export": ("GET",), "document": ("GET", "POST"), "document_entry": ("GET", "POST"),
-    "document_download": ("GET",),
+    "document_download": ("GET",), "document_retry": ("POST",),
 }
 
 
@@ -73,7 +73,8 @@ def world(django_user_model, published, client):
               "file_id": evidence.pk, "step": "role", "measure": "TR-1.1", "audience": "aio", "fmt": "json",
               "issue_id": issue.pk, "kind": "serious_incident", "number": 1}
     summary_kwargs = {**kwargs, "kind": "training_summary"}
-    return {"default": kwargs, "document": summary_kwargs, "document_download": summary_kwargs}
+    return {"default": kwargs, "document": summary_kwargs, "document_download": summary_kwargs,
+            "document_retry": summary_kwargs}
 
 
 def url_for(name, kwargs):

@@ -427,3 +427,26 @@ def test_a_modifier_summary_is_prefilled_as_covering_the_modification(client, te
     assert "model_dependencies" not in values  # the modifier names the original model itself
     assert "model_dependencies" in errors_of({**summary_values(), **values})
     assert values["model_names"] == ["Model T26"]
+
+
+@pytestmark_db
+def test_a_pdf_not_rendered_yet_shows_a_wait_page_and_a_failed_one_can_be_retried(client, team):
+    from questionnaire.services.documents.store import document_for, issue_document
+
+    organisation, owner, viewer = team
+    assessment = completed(organisation, owner, "T08")
+    summary = document_for(assessment, SUMMARY)
+    summary.values = summary_values()
+    summary.save()
+    issue = issue_document(summary, stage="publish", issued_on=dt.date(2026, 11, 1), user=owner)
+    DocumentIssue.objects.filter(pk=issue.pk).update(status="failed", error="RuntimeError: boom")
+    kwargs = {"assessment_id": assessment.pk, "kind": SUMMARY, "issue_id": issue.pk}
+    client.force_login(viewer)
+    waiting = client.get(reverse("document_download", kwargs={**kwargs, "fmt": "pdf"}))
+    assert waiting.status_code == 202 and "could not be made" in waiting.content.decode()
+    assert client.post(reverse("document_retry", kwargs=kwargs)).status_code == 403
+    client.force_login(owner)
+    assert client.post(reverse("document_retry", kwargs=kwargs)).status_code == 302
+    issue.refresh_from_db()
+    assert issue.status == "done" and issue.error == ""
+    assert client.get(reverse("document_download", kwargs={**kwargs, "fmt": "pdf"})).status_code == 200
