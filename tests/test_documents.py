@@ -450,3 +450,21 @@ def test_a_pdf_not_rendered_yet_shows_a_wait_page_and_a_failed_one_can_be_retrie
     issue.refresh_from_db()
     assert issue.status == "done" and issue.error == ""
     assert client.get(reverse("document_download", kwargs={**kwargs, "fmt": "pdf"})).status_code == 200
+
+
+def test_the_summary_names_the_same_crawlers_as_the_copyright_policy():
+    policy = {"crawler_transparency": "OtherBot", "robots_txt": "RFC 9309"}
+    findings = check(definition(SUMMARY), summary_values(), CheckContext(related={"copyright_policy": policy}))
+    assert findings.ok and findings.warnings == [("crawler_ids", "AcmeBot is not named in your copyright policy's "
+                                                                 "crawler information")]
+    policy["crawler_transparency"] = "acmebot: user agent of our crawler"
+    assert check(definition(SUMMARY), summary_values(), CheckContext(related={"copyright_policy": policy})
+                 ).warnings == []
+    assert check(definition(SUMMARY), summary_values()).warnings == []  # no policy yet: nothing to compare
+
+
+@pytest.mark.parametrize(("due", "overdue"), [(dt.date(2026, 11, 28), True), (dt.date(2026, 11, 29), False)])
+def test_a_deadline_is_overdue_the_day_after_it(due, overdue):
+    from questionnaire.services.documents.deadlines import Due
+
+    assert Due("x", due).overdue(dt.date(2026, 11, 29)) is overdue

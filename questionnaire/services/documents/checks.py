@@ -158,6 +158,8 @@ def training_summary_rules(definition, values, context: CheckContext, findings: 
             values["cop_signatory"] == "yes") != context.signatory:
         findings.warn("cop_signatory", "This answer differs from your recorded signatory status for the "
                                        "Copyright chapter (gap analysis)")
+    for crawler in crawlers_missing_from_policy(values, context.related.get(rules["cross_check_document"]) or {}):
+        findings.warn("crawler_ids", f"{crawler} is not named in your copyright policy's crawler information")
     _versioning(values, context, findings, label_field="summary_version", date_field="last_update",
                 links_field="previous_versions", done=definition.issue["done"])
 
@@ -270,14 +272,20 @@ def model_report_rules(definition, values, context: CheckContext, findings: Find
 # ---------------------------------------------------------------- copyright policy (legal-documents §5.4)
 
 
+def crawlers_missing_from_policy(summary: dict[str, Any], policy: dict[str, Any]) -> list[str]:
+    """Crawlers the training-content summary names (2.3) that the copyright policy's crawler information does
+    not: the two documents state the same facts [U: our check]."""
+    if summary.get("crawl_used") != "yes" or not policy:
+        return []
+    described = f"{policy.get('crawler_transparency') or ''} {policy.get('robots_txt') or ''}".lower()
+    return [str(c) for c in summary.get("crawler_ids") or () if str(c).lower() not in described]
+
+
 def copyright_policy_rules(definition, values, context: CheckContext, findings: Findings) -> None:
     summary = context.related.get(definition.rules["cross_check_document"]) or {}
-    if summary.get("crawl_used") == "yes":
-        described = f"{values.get('crawler_transparency') or ''} {values.get('robots_txt') or ''}".lower()
-        for crawler in summary.get("crawler_ids") or ():
-            if str(crawler).lower() not in described:
-                findings.warn("crawler_transparency", f"The training-content summary names the crawler {crawler}; "
-                                                      "the policy's crawler information does not")
+    for crawler in crawlers_missing_from_policy(summary, values):
+        findings.warn("crawler_transparency", f"The training-content summary names the crawler {crawler}; "
+                                              "the policy's crawler information does not")
     _versioning(values, context, findings, label_field="policy_version", date_field="review_date",
                 links_field=None, done=definition.issue["done"])
 
