@@ -76,8 +76,13 @@ class FieldView:
     def options(self) -> list[dict[str, Any]]:
         choices = (("yes", "Yes"), ("no", "No")) if self.field.type == "yes_no" else self.field.choices
         picked = self.value if isinstance(self.value, list) else [self.value]
-        return [{"value": v, "label": label, "id": f"{self.html_id}_{i}", "checked": v in picked}
-                for i, (v, label) in enumerate(choices)]
+        options = [{"value": v, "label": label, "id": f"{self.html_id}_{i}", "checked": v in picked}
+                   for i, (v, label) in enumerate(choices)]
+        if self.widget == "radio" and not self.field.required:
+            # a radio cannot be unticked without JavaScript: this one clears an answer given by mistake
+            options.append({"value": "", "label": "No answer", "id": f"{self.html_id}_{len(options)}",
+                            "checked": False})
+        return options
 
     @property
     def first_id(self) -> str:

@@ -468,3 +468,18 @@ def test_a_deadline_is_overdue_the_day_after_it(due, overdue):
     from questionnaire.services.documents.deadlines import Due
 
     assert Due("x", due).overdue(dt.date(2026, 11, 29)) is overdue
+
+
+@pytestmark_db
+def test_an_optional_choice_can_be_cleared_without_javascript(client, team):
+    organisation, owner, _ = team
+    assessment = completed(organisation, owner, "T08")
+    client.force_login(owner)
+    url = page_url(assessment)
+    client.get(url)
+    document = LegalDocument.objects.get(assessment=assessment, kind=SUMMARY)
+    data = form_data({**document.values, "size_image": "lt_1m_images"})
+    assert client.post(url, {**data, "seen_revision": 0}).status_code == 302
+    assert 'name="size_image" value=""' in client.get(url).content.decode()
+    assert client.post(url, {**data, "size_image": "", "seen_revision": 1}).status_code == 302
+    assert "size_image" not in LegalDocument.objects.get(pk=document.pk).values
