@@ -82,7 +82,8 @@ def test_a_non_eu_provider_names_its_representative():
 
 
 @pytest.mark.parametrize(("condition", "sent", "due"), [
-    ("2026-11-01", [], D(2026, 11, 15)), ("2026-12-25", [], D(2027, 1, 8)), ("2026-11-01", [D(2026, 11, 3)], None)])
+    ("2026-11-01", [], D(2026, 11, 15)), ("2026-12-25", [], D(2027, 1, 8)),
+    ("2026-11-01", [D(2026, 11, 3)], D(2026, 12, 1))])  # sent: then the Framework, 28 days after notifying
 def test_notification_is_due_two_weeks_after_the_condition(condition, sent, due):
     dues = notification_dues({"condition_date": condition}, sent, definition(NOTIFICATION).rules)
     assert (dues[0].due if dues else None) == due

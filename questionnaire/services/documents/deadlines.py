@@ -42,9 +42,12 @@ def training_summary_dues(values: dict[str, Any], issued: list[dt.date], rules: 
 
 
 def notification_dues(values: dict[str, Any], issued: list[dt.date], rules: dict[str, Any]) -> list[Due]:
-    """Without delay, and at the latest two weeks after the condition was met or became known [P] Art. 52(1)."""
+    """Without delay, and at the latest two weeks after the condition was met or became known [P] Art. 52(1).
+    Once notified, a signatory of the Safety and Security chapter confirms its Framework within 4 weeks [P]."""
     if issued:
-        return []
+        return [Due(f"Confirm the Safety and Security Framework (Code Measure 1.1: at the latest "
+                    f"{rules['framework_within_days']} days after notifying, if you signed the chapter)",
+                    min(issued) + dt.timedelta(days=int(rules["framework_within_days"])))]
     start = _date(values.get("condition_date"))
     return [Due(f"Notify the Commission (at the latest {rules['notify_within_days']} days after the condition was "
                 "met or became known)", start + dt.timedelta(days=int(rules["notify_within_days"])) if start else None)]
