@@ -174,8 +174,9 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
                 summary_errors.append(f"{doc.issue['date_label']}: {exc}")
         if not errors:
             try:
+                seen = request.POST.get("seen_revision", "")
                 document = save_document(document, parsed, user=request.user,
-                                         seen_revision=int(request.POST.get("seen_revision") or 0))
+                                         seen_revision=int(seen) if seen.isdigit() else -1)
             except DocumentConflictError as exc:
                 summary_errors.append(f"{exc.by} saved this document while you were editing. Your changes below "
                                       "were not saved: compare them with the saved document and save again.")

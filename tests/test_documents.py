@@ -483,3 +483,12 @@ def test_an_optional_choice_can_be_cleared_without_javascript(client, team):
     assert 'name="size_image" value=""' in client.get(url).content.decode()
     assert client.post(url, {**data, "size_image": "", "seen_revision": 1}).status_code == 302
     assert "size_image" not in LegalDocument.objects.get(pk=document.pk).values
+
+
+@pytestmark_db
+def test_a_tampered_revision_is_a_conflict_not_an_error(client, team):
+    organisation, owner, _ = team
+    assessment = completed(organisation, owner, "T08")
+    client.force_login(owner)
+    response = client.post(page_url(assessment), {"summary_version": "1", "seen_revision": "x"})
+    assert response.status_code == 400 and "while you were editing" in response.content.decode()
