@@ -201,7 +201,8 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
                         return redirect(request.path)
         else:
             values = {**document.values, **{k: v for k, v in parsed.items() if k not in errors}}
-    findings = check(doc, values, check_context(document, stage or doc.issue.get("stage")))
+    # what is still to complete; the rules of a new version (new number, links) are checked when it is issued
+    findings = check(doc, values, check_context(document, stage))
     issues = list(document.issues.order_by("-sequence"))
     context = {
         "assessment": assessment, "definition": doc, "document": document,

@@ -293,6 +293,8 @@ def test_publish_refused_then_published_with_every_export(client, team):
     from accounts.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="document_issue", target="training_summary 1.0").count() == 1
+    status = client.get(url).content.decode().split("data-document-status")[1].split("</dl>")[0]
+    assert "Published: 1.0 on 20/11/2026" in status and "still to complete" not in status
     downloads = {fmt: client.get(reverse("document_download", kwargs={
         "assessment_id": assessment.pk, "kind": SUMMARY, "issue_id": issue.pk, "fmt": fmt}))
         for fmt in ("pdf", "json", "html", "md")}
