@@ -212,6 +212,7 @@ def test_typed_values_round_trip(field_id, typed, expected):
     ("previous_versions", "acme.example/1", "Line 1: “acme.example/1” is not a web address"),
     ("latest_collection_date", "2025-13", "is not a month"),
     ("last_update", "31/12/2025", "is not a date"),
+    ("tdm_measures", "robots.txt\x00", "control character"),
 ])
 def test_bad_input_gets_a_clear_message(field_id, typed, message):
     with pytest.raises(ValueError, match=message):
@@ -494,3 +495,24 @@ def test_a_tampered_revision_is_a_conflict_not_an_error(client, team):
     client.force_login(owner)
     response = client.post(page_url(assessment), {"summary_version": "1", "seen_revision": "x"})
     assert response.status_code == 400 and "while you were editing" in response.content.decode()
+
+
+def test_any_typed_text_is_accepted_or_refused_with_a_message_never_an_exception():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from questionnaire.services.documents.definitions import definitions
+
+    fields = [f for doc in definitions().values() for f in doc.fields().values()]
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.sampled_from(fields), st.one_of(st.text(max_size=80), st.lists(st.text(max_size=12), max_size=3)))
+    def typed(f, raw):
+        try:
+            value = parse_input(f, raw)
+        except ValueError as exc:
+            assert str(exc)
+        else:
+            assert parse_input(f, input_text(f, value)) == value
+
+    typed()

@@ -111,8 +111,12 @@ def parse_input(f: Field, raw: Any) -> Any:
         if unknown:
             raise ValueError("Select from the options shown")
         return [v for v in allowed if v in picked] or None
-    text = (raw or "").strip() if isinstance(raw, str) else raw
-    if text in ("", None):
+    if raw is not None and not isinstance(raw, str):
+        raise ValueError("Enter text")
+    if raw and "\x00" in raw:  # PostgreSQL's jsonb cannot store it
+        raise ValueError("Remove the invisible control character (NUL) from the text")
+    text = (raw or "").strip()
+    if not text:
         return None
     if f.type in ("yes_no", "choice"):
         allowed = ["yes", "no"] if f.type == "yes_no" else [v for v, _ in f.choices]
