@@ -202,7 +202,7 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
         else:
             values = {**document.values, **{k: v for k, v in parsed.items() if k not in errors}}
     # what is still to complete; the rules of a new version (new number, links) are checked when it is issued
-    findings = check(doc, values, check_context(document, stage))
+    findings = check(doc, values, check_context(document, stage, issued_on=timezone.localdate()))
     issues = list(document.issues.order_by("-sequence"))
     context = {
         "assessment": assessment, "definition": doc, "document": document,

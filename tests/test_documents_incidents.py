@@ -204,6 +204,8 @@ def test_notification_prefilled_and_due_in_the_action_plan(client, django_user_m
     assert refused.status_code == 400 and "Authorised representative" in refused.content.decode()
     plan = client.get(reverse("action_plan")).content.decode()
     assert 'data-document="art52_notification" data-due="2026-11-15"' in plan
+    page = client.get(url).content.decode()  # the draft was kept; today is past the deadline
+    assert "after the two-week deadline of Art. 52(1) (15/11/2026)" in page
 
 
 @pytest.mark.django_db
@@ -226,3 +228,14 @@ def test_issued_documents_show_compute_deadlines_and_unknown_items(django_user_m
     assert shown["recommendations_to_authorities"] == "Not yet known"
     assert shown["awareness_datetime"] == "10/11/2026 09:30"
     assert report["version"] == "Initial report (1)"
+
+
+@pytest.mark.parametrize(("sent_on", "late"), [(D(2026, 11, 15), False), (D(2026, 11, 16), True)])
+def test_a_notification_sent_after_two_weeks_is_flagged(sent_on, late):
+    findings = check(definition(NOTIFICATION), notification(), CheckContext(stage="send", issued_on=sent_on))
+    assert findings.ok
+    assert bool(findings.warnings) is late
+    if late:
+        assert findings.warnings[0][1].startswith("Sending on 16/11/2026 is 1 day after the two-week deadline")
+    sent = CheckContext(stage="send", issued_on=sent_on, earlier=(("send", D(2026, 11, 10)),))
+    assert check(definition(NOTIFICATION), notification(), sent).warnings == []

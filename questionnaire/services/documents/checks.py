@@ -209,6 +209,14 @@ def notification_rules(definition, values, context: CheckContext, findings: Find
             and flop_value(mantissa, exponent) <= Decimal(rules["threshold_flop"])):
         findings.error("compute_mantissa", f"{mantissa} × 10^{exponent} FLOP is not above 10^25 FLOP: the "
                                            "presumption needs strictly more (Art. 51(2))")
+    condition = values.get("condition_date")
+    if context.issued_on and condition and not context.earlier:
+        due = dt.date.fromisoformat(condition) + dt.timedelta(days=int(rules["notify_within_days"]))
+        late = (context.issued_on - due).days
+        if late > 0:
+            findings.warn("condition_date", f"Sending on {context.issued_on:%d/%m/%Y} is {late} day"
+                                            f"{'s' if late != 1 else ''} after the two-week deadline of Art. 52(1) "
+                                            f"({due:%d/%m/%Y}): notify without further delay")
     refused = [g for g in values.get("args_grounds") or () if g in rules["refused_grounds"]]
     if refused:
         findings.error("args_grounds", "Mitigations are not accepted grounds for Art. 52(2) arguments "
