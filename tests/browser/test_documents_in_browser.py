@@ -154,3 +154,20 @@ def test_every_other_document_page_is_accessible(live_server, new_page, django_u
         assert page.query_selector("[data-error-summary]") is not None, kind
         assert serious_violations(page) == [], kind
         shoot(page, kind)
+
+
+def test_a_gate_answered_no_hides_the_rest_of_its_block(live_server, new_page, django_user_model, published):
+    owner, organisation = make_member(django_user_model, "officer", role=Role.OWNER)
+    assessment = completed(organisation, owner, "T08")
+    page = new_page(javascript=True)
+    sign_in(page, live_server.url, "officer")
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/documents/training_summary/")
+    assert page.is_visible("[name=crawler_purposes]")  # not answered yet: everything shows
+    page.check("input[name=crawl_used][value=no]")
+    assert not page.is_visible("[name=crawler_purposes]") and page.is_visible("input[name=crawl_used]")
+    page.check("input[name=crawl_used][value=yes]")
+    assert page.is_visible("[name=crawler_purposes]")
+    page.check("input[name=user_model_interactions][value=no]")
+    assert page.is_visible("[name=user_services_description]")  # the other gate of 2.4 is still open
+    page.check("input[name=user_other_services][value=no]")
+    assert not page.is_visible("[name=user_services_description]")
