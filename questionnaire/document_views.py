@@ -137,11 +137,25 @@ def _form_sections(doc, shown: dict[str, Any], values: dict[str, Any], stage, er
     return sections
 
 
-def _issue_stage(doc: DocumentDefinition, post) -> str:
+def _issue_request(doc: DocumentDefinition, post) -> tuple[str, str, dt.date | None, list[str]]:
+    """(stage, date as typed, date, problems) of a request to publish or send: which report (for documents
+    with several kinds of report) and a real date that is not in the future."""
+    problems = []
+    stage = doc.issue.get("stage", "")
     if doc.stages:
-        stage = post.get("stage", "")
-        return stage if stage in dict(doc.stages) else ""
-    return doc.issue["stage"]
+        stage = post.get("stage", "") if post.get("stage", "") in dict(doc.stages) else ""
+        if not stage:
+            problems.append("Choose which report this is")
+    typed = post.get("issued_on", "").strip()
+    issued_date = None
+    try:
+        issued_date = dt.date.fromisoformat(parse_date(typed))
+    except ValueError as exc:
+        problems.append(f"{doc.issue['date_label']}: {exc}")
+    else:
+        if issued_date > timezone.localdate():
+            problems.append(f"{doc.issue['date_label']} cannot be in the future")
+    return stage, typed, issued_date, problems
 
 
 @login_required
@@ -162,16 +176,8 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
         shown = typed
         action = request.POST.get("action", "save")
         if action == "issue":
-            stage = _issue_stage(doc, request.POST)
-            issued_on = request.POST.get("issued_on", "").strip()
-            if not stage:
-                summary_errors.append("Choose which report this is")
-            try:
-                issued_date = dt.date.fromisoformat(parse_date(issued_on))
-                if issued_date > timezone.localdate():
-                    summary_errors.append(f"{doc.issue['date_label']} cannot be in the future")
-            except ValueError as exc:
-                summary_errors.append(f"{doc.issue['date_label']}: {exc}")
+            stage, issued_on, issued_date, problems = _issue_request(doc, request.POST)
+            summary_errors += problems
         if not errors:
             try:
                 seen = request.POST.get("seen_revision", "")

@@ -239,3 +239,18 @@ def test_a_notification_sent_after_two_weeks_is_flagged(sent_on, late):
         assert findings.warnings[0][1].startswith("Sending on 16/11/2026 is 1 day after the two-week deadline")
     sent = CheckContext(stage="send", issued_on=sent_on, earlier=(("send", D(2026, 11, 10)),))
     assert check(definition(NOTIFICATION), notification(), sent).warnings == []
+
+
+@pytest.mark.django_db
+def test_a_report_needs_its_kind_and_a_real_past_date(client, django_user_model, published):
+    owner, organisation = make_member(django_user_model, "rita")
+    assessment = completed(organisation, owner, "T05")
+    client.force_login(owner)
+    entry = client.post(reverse("document", kwargs={"assessment_id": assessment.pk, "kind": INCIDENT}))["Location"]
+    data = {**form_data(INCIDENT, incident()), "action": "issue"}
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    page = client.post(entry, {**data, "seen_revision": 0, "issued_on": tomorrow}).content.decode()
+    assert "Choose which report this is" in page and "Date sent cannot be in the future" in page
+    page = client.post(entry, {**data, "seen_revision": 1, "stage": "initial", "issued_on": "20/11/2026"})
+    assert page.status_code == 400 and "Date sent: “20/11/2026” is not a date" in page.content.decode()
+    assert not DocumentIssue.objects.exists()
