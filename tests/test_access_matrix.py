@@ -4,14 +4,12 @@ cannot be missed."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from questionnaire.models import EvidenceFile, GapItem
 
-from .test_documents import summary_values
+from .test_documents import published_summary
 from .test_gap import completed
 from .wizard_driver import make_member
 
@@ -63,12 +61,9 @@ def world(django_user_model, published, client):
     from questionnaire.services.gap import add_evidence_file
 
     evidence = add_evidence_file(item, SimpleUploadedFile("p.pdf", b"%PDF-1.4\n"), user=owner)
-    from questionnaire.services.documents.store import document_for, issue_document, new_numbered_document
+    from questionnaire.services.documents.store import new_numbered_document
 
-    summary = document_for(assessment, "training_summary")
-    summary.values = {**summary.values, **summary_values()}
-    summary.save()
-    issue = issue_document(summary, stage="publish", issued_on=dt.date(2026, 11, 1), user=owner)
+    issue = published_summary(assessment, owner)
     new_numbered_document(assessment, "serious_incident", user=owner)
     client.logout()
     kwargs = {"assessment_id": assessment.pk, "model_id": assessment.ai_model_id, "other_id": assessment.pk,

@@ -53,6 +53,16 @@ def summary_values(**changes):
     return {k: v for k, v in values.items() if v is not None}
 
 
+def published_summary(assessment, user):
+    """Version 1.0 of a complete summary, published on 1 November 2026 (its PDF rendered)."""
+    from questionnaire.services.documents.store import document_for, issue_document
+
+    summary = document_for(assessment, SUMMARY)
+    summary.values = {**summary.values, **summary_values()}
+    summary.save()
+    return issue_document(summary, stage="publish", issued_on=dt.date(2026, 11, 1), user=user)
+
+
 def errors_of(values, context=None):
     return check(definition(SUMMARY), values, context).errors
 
@@ -368,14 +378,12 @@ def test_documents_not_yet_started_are_in_the_action_plan(client, team):
 @pytestmark_db
 def test_documents_carry_over_to_a_re_assessment(client, team):
     from questionnaire.services import complete, copy_assessment
-    from questionnaire.services.documents.store import copy_documents, document_for, issue_document
+    from questionnaire.services.documents.store import copy_documents
 
     organisation, owner, _ = team
     assessment = completed(organisation, owner, "T08")
-    summary = document_for(assessment, SUMMARY)
-    summary.values = summary_values()
-    summary.save()
-    issue = issue_document(summary, stage="publish", issued_on=dt.date(2026, 11, 1), user=owner)
+    issue = published_summary(assessment, owner)
+    summary = issue.document
     again = complete(copy_assessment(assessment, user=owner), user=owner)
     assert copy_documents(assessment, again) == 1
     copied = LegalDocument.objects.get(assessment=again, kind=SUMMARY)
@@ -434,14 +442,9 @@ def test_a_modifier_summary_is_prefilled_as_covering_the_modification(client, te
 
 @pytestmark_db
 def test_a_pdf_not_rendered_yet_shows_a_wait_page_and_a_failed_one_can_be_retried(client, team):
-    from questionnaire.services.documents.store import document_for, issue_document
-
     organisation, owner, viewer = team
     assessment = completed(organisation, owner, "T08")
-    summary = document_for(assessment, SUMMARY)
-    summary.values = summary_values()
-    summary.save()
-    issue = issue_document(summary, stage="publish", issued_on=dt.date(2026, 11, 1), user=owner)
+    issue = published_summary(assessment, owner)
     DocumentIssue.objects.filter(pk=issue.pk).update(status="failed", error="RuntimeError: boom")
     kwargs = {"assessment_id": assessment.pk, "kind": SUMMARY, "issue_id": issue.pk}
     client.force_login(viewer)
