@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questionnaire', '0009_translations'),
+        ('questionnaire', '0010_law_content_parts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
