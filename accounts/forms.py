@@ -99,8 +99,12 @@ class LegalNameForm(OrganisationNameForm):
         kwargs.setdefault("initial", {"name": ""})  # never offer the made-up name
         super().__init__(*args, **kwargs)
         self.fields["name"].label = "Your organisation's legal name"
-        self.fields["name"].help_text = "As it should appear on the report, for example “Example AI GmbH”."
-        self.fields["name"].error_messages["required"] = "Enter the legal name: the report records it."
+        self.fields["name"].required = False  # asked, not forced: completing without it marks the report
+        self.fields["name"].help_text = ("As it should appear on the report, for example “Example AI GmbH”. If you "
+                                         "leave it empty, the report says that the legal name was not given.")
+
+    def clean_name(self):
+        return " ".join((self.cleaned_data.get("name") or "").split())
 
 
 class InviteForm(forms.Form):

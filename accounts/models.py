@@ -78,6 +78,8 @@ class AuditEvent(models.Model):
         ("member_invited", "Invited a member"), ("member_joined", "Joined an organisation"),
         ("member_role_changed", "Changed a member's role"), ("member_removed", "Removed a member"),
         ("account_deleted", "Deleted an account"), ("organisation_deleted", "Deleted an organisation"),
+        ("document_issue", "Published or sent a legal document"),
+        ("document_download", "Downloaded a legal document"),
     ]
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=40, choices=ACTIONS)

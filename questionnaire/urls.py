@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import action_plan, documentation_views, gap_views, report_views, views
+from . import action_plan, document_views, documentation_views, gap_views, report_views, views
 from .wizard import wizard_view
 
 urlpatterns = [
@@ -34,4 +34,11 @@ urlpatterns = [
          name="documentation"),
     path("assessments/<uuid:assessment_id>/documentation/<str:audience>.<str:fmt>",
          documentation_views.documentation_export, name="documentation_export"),
+    path("assessments/<uuid:assessment_id>/documents/<str:kind>/", document_views.document_edit, name="document"),
+    path("assessments/<uuid:assessment_id>/documents/<str:kind>/<int:number>/", document_views.document_edit,
+         name="document_entry"),
+    path("assessments/<uuid:assessment_id>/documents/<str:kind>/issues/<uuid:issue_id>.<str:fmt>",
+         document_views.document_download, name="document_download"),
+    path("assessments/<uuid:assessment_id>/documents/<str:kind>/issues/<uuid:issue_id>/retry",
+         document_views.document_retry, name="document_retry"),
 ]

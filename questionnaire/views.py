@@ -196,7 +196,8 @@ def complete_assessment(request: HttpRequest, assessment_id) -> HttpResponse:
         form = LegalNameForm(request.POST, instance=organisation, prefix="organisation")
         if not form.is_valid():
             return check_answers(request, assessment_id, name_form=form)
-        rename_organisation(organisation, " ".join(form.cleaned_data["name"].split()))
+        if form.cleaned_data["name"]:
+            rename_organisation(organisation, form.cleaned_data["name"])
     try:
         complete(assessment, user=request.user)
     except IncompleteAssessmentError as exc:
@@ -289,8 +290,12 @@ def history(request: HttpRequest, assessment_id) -> HttpResponse:
 # ---------------------------------------------------------------- re-assessment and comparison
 
 
-CARRY_CHOICES = (("answers", "Answers"), ("gap_records", "Gap-analysis records (status, owner, dates, evidence "
-                "and files, notes, history)"), ("documentation", "Model Documentation Form"))
+CARRY_CHOICES = (
+    ("answers", "Answers"),
+    ("gap_records", "Gap-analysis records (status, owner, dates, evidence and files, notes, history)"),
+    ("documentation", "Model Documentation Form and the legal documents (training-content summary, notification, "
+                      "incident register, Model Report, copyright policy)"),
+)
 
 
 def _carry(post) -> Carry:

@@ -9,11 +9,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from questionnaire.models import EvidenceFile, GapItem
 
+from .test_documents import published_summary
 from .test_gap import completed
 from .wizard_driver import make_member
 
 pytestmark = pytest.mark.django_db
-ID_PARAMETERS = {"assessment_id", "model_id", "other_id", "file_id"}
+ID_PARAMETERS = {"assessment_id", "model_id", "other_id", "file_id", "issue_id"}
 # URL names with an id that are deliberately not organisation-scoped: none.
 EXEMPT: set[str] = set()
 
@@ -41,7 +42,12 @@ MATRIX = {
     "report_status": ("GET",), "report_retry": ("POST",), "verify": ("GET", "POST"), "gap_overview": ("GET",),
     "gap_signatory": ("POST",), "gap_item": ("GET", "POST"), "evidence_file": ("GET",),
     "documentation": ("GET", "POST"), "documentation_export": ("GET",),
+    "document": ("GET", "POST"), "document_entry": ("GET", "POST"),
+    "document_download": ("GET",), "document_retry": ("POST",),
 }
+
+# URL parameters that differ by URL name (the incident register's entries are numbered).
+KWARGS_FOR = {"document_entry": {"kind": "serious_incident"}}
 
 
 @pytest.fixture
@@ -56,9 +62,14 @@ def world(django_user_model, published, client):
     from questionnaire.services.gap import add_evidence_file
 
     evidence = add_evidence_file(item, SimpleUploadedFile("p.pdf", b"%PDF-1.4\n"), user=owner)
+    from questionnaire.services.documents.store import new_numbered_document
+
+    issue = published_summary(assessment, owner)
+    new_numbered_document(assessment, "serious_incident", user=owner)
     client.logout()
     kwargs = {"assessment_id": assessment.pk, "model_id": assessment.ai_model_id, "other_id": assessment.pk,
-              "file_id": evidence.pk, "step": "role", "measure": "TR-1.1", "audience": "aio", "fmt": "json"}
+              "file_id": evidence.pk, "step": "role", "measure": "TR-1.1", "audience": "aio", "fmt": "json",
+              "issue_id": issue.pk, "kind": "training_summary", "number": 1}
     assert EvidenceFile.objects.count() == 1
     return kwargs
 
@@ -70,7 +81,7 @@ def url_for(name, kwargs):
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_other_organisation_gets_404_and_anonymous_is_sent_to_sign_in(client, world, django_user_model, name):
-    url = url_for(name, world)
+    url = url_for(name, {**world, **KWARGS_FOR.get(name, {})})
     for method in MATRIX[name]:
         response = getattr(client, method.lower())(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), (method, url)

@@ -266,8 +266,8 @@ def test_made_up_organisation_name_is_asked_before_the_first_completion(client, 
     save_section(assessment, "all", answers, user=user, seen_revision=0)
     check = client.get(url("check_answers", assessment)).content.decode()
     assert 'name="organisation-name"' in check and "officer&#x27;s organisation" not in check
-    refused = client.post(url("complete", assessment), {"organisation-name": "  "})
-    assert refused.status_code == 400 and "Enter the legal name" in refused.content.decode()
+    too_long = client.post(url("complete", assessment), {"organisation-name": "x" * 201})
+    assert too_long.status_code == 400 and "at most 200 characters" in too_long.content.decode()
     assessment.refresh_from_db()
     assert not assessment.is_completed
     assert client.post(url("complete", assessment), {"organisation-name": "Example AI  GmbH"})["Location"] == url(
@@ -284,6 +284,27 @@ def test_made_up_organisation_name_is_asked_before_the_first_completion(client, 
     client.post(url("amend", assessment))
     amendment = Assessment.objects.get(amends=assessment)
     assert 'name="organisation-name"' not in client.get(url("check_answers", amendment)).content.decode()
+
+
+def test_completing_without_the_legal_name_marks_the_recorded_name(client, published, django_user_model):
+    """Asked, not forced (a user made by createsuperuser completes straight away, contract §3): the snapshot and
+    so the report cover say the legal name was not given, and the next completion asks again."""
+    from .test_gap import SCENARIOS
+
+    user = django_user_model.objects.create_user(username="officer", password="correct horse battery staple")
+    client.force_login(user)
+    client.post(reverse("new_assessment"), {"new_model_name": "Atlas"})
+    assessment = Assessment.objects.get()
+    answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in SCENARIOS["T01"]["answers"].items()}
+    save_section(assessment, "all", answers, user=user, seen_revision=0)
+    assert client.post(url("complete", assessment), {"organisation-name": "  "})["Location"] == url(
+        "result", assessment)
+    assessment.refresh_from_db()
+    assert assessment.is_completed and not assessment.organisation.name_confirmed
+    assert assessment.snapshot["assessment"]["organisation"] == "officer's organisation (legal name not given)"
+    client.post(url("amend", assessment))
+    amendment = Assessment.objects.get(amends=assessment)
+    assert 'name="organisation-name"' in client.get(url("check_answers", amendment)).content.decode()
 
 
 def test_action_plan_marks_a_legal_deadline_that_passed_and_lists_each_open_measure_once(client, team):

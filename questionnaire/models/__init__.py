@@ -36,6 +36,7 @@ from .content import (
     VersionStatus,
 )
 from .documentation import DocumentationRevision, ModelDocumentation
+from .documents import DocumentIssue, LegalDocument, LegalDocumentRevision
 from .gap import OPEN_STATUSES, EvidenceFile, GapItem, GapRevision, MeasureStatus, SignatoryChoice, SignatoryStatus
 from .reports import Report, ReportStatus
 
@@ -52,6 +53,7 @@ __all__ = [
     "ContentPart",
     "ContentQuerySet",
     "Deadline",
+    "DocumentIssue",
     "DocumentationRevision",
     "EvidenceFile",
     "Fact",
@@ -59,6 +61,8 @@ __all__ = [
     "FrozenVersionError",
     "GapItem",
     "GapRevision",
+    "LegalDocument",
+    "LegalDocumentRevision",
     "Measure",
     "MeasureStatus",
     "ModelDocumentation",

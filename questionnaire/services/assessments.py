@@ -150,6 +150,11 @@ def build_snapshot(spec: Spec, result: Result, answers: dict[str, Any], *, asses
     }
 
 
+def recorded_organisation_name(organisation) -> str:
+    """The name a snapshot records: a made-up name (see accounts.access) is marked as not the legal name."""
+    return organisation.name if organisation.name_confirmed else f"{organisation.name} (legal name not given)"
+
+
 def snapshot_hash(snapshot: dict[str, Any]) -> str:
     blob = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()
@@ -169,7 +174,7 @@ def complete(assessment: Assessment, *, user) -> Assessment:
         raise IncompleteAssessmentError(problems, list(result.missing_required))
     now = timezone.now()
     snapshot = build_snapshot(spec, result, locked.answers, assessment_id=str(locked.pk), title=locked.title,
-                              organisation=locked.organisation.name, model=locked.ai_model.name,
+                              organisation=recorded_organisation_name(locked.organisation), model=locked.ai_model.name,
                               completed_at=now, completed_by=user.get_username(), revision=locked.revision)
     locked.snapshot = snapshot
     locked.snapshot_hash = snapshot_hash(snapshot)

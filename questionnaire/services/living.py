@@ -33,6 +33,7 @@ from ..models import (
 from ..presenters import result_changes
 from ..spec import current_version, spec_for
 from .assessments import clean_answers
+from .documents.store import copy_documents
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ def _derive(source: Assessment, *, user, carry: Carry, title: str, amends: Asses
         copy_gap_records(source, new)
     if carry.documentation:
         copy_documentation(source, new)
+        copy_documents(source, new)
     return Derived(new, True, dropped)
 
 

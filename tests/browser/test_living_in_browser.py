@@ -127,7 +127,9 @@ def test_legal_name_is_asked_before_the_first_completion(live_server, new_page, 
     page = new_page(javascript=True)
     sign_in(page, live_server.url, "officer")
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/check/")
-    page.fill("input[name=organisation-name]", "   ")  # (empty is refused by the browser: the field is required)
+    # too long (as a browser without maxlength would send it): refused at the field, nothing completed
+    page.evaluate("document.querySelector('input[name=organisation-name]').removeAttribute('maxlength')")
+    page.fill("input[name=organisation-name]", "x" * 201)
     with page.expect_navigation():
         page.click("main form button.button[type=submit]")
     assert "There is a problem" in page.content()

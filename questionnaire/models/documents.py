@@ -1,0 +1,85 @@
+"""The legal documents of an assessment (training-content summary, Art. 52 notification, serious-incident
+reports...): the working draft with its field history, and each issued version (published or sent), frozen
+and rendered once as PDF/A in the background."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from .assessments import Assessment
+from .content import ExactNumberDecoder
+from .reports import ReportStatus
+
+
+class LegalDocument(models.Model):
+    """One document of a kind defined in questionnaire/content/documents/ (`kind` is its file's `kind`).
+    Documents of which there is one per assessment have number 0; an incident register numbers them 1, 2..."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="legal_documents")
+    kind = models.CharField(max_length=40)
+    number = models.PositiveIntegerField(default=0)
+    values = models.JSONField(decoder=ExactNumberDecoder, default=dict, blank=True)
+    revision = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "kind", "number"], name="one_document_number")]
+        ordering = ["kind", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.number or ''} of {self.assessment_id}".strip()
+
+
+class LegalDocumentRevision(models.Model):
+    """One changed field of a document: who, when, old and new value."""
+
+    document = models.ForeignKey(LegalDocument, on_delete=models.CASCADE, related_name="revisions")
+    field = models.CharField(max_length=64)
+    old_value = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
+    new_value = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.field
+
+
+class DocumentIssue(models.Model):
+    """A version that left the building: a published summary version, a sent notification, a sent incident
+    report. Its values are frozen; its PDF is rendered once in the background and stored."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    document = models.ForeignKey(LegalDocument, on_delete=models.CASCADE, related_name="issues")
+    sequence = models.PositiveIntegerField()
+    stage = models.CharField(max_length=20, blank=True, help_text="e.g. initial, intermediate, final")
+    label = models.CharField(max_length=100, help_text="The version id, or the report's name")
+    issued_on = models.DateField(help_text="Date published or sent")
+    values = models.JSONField(decoder=ExactNumberDecoder, default=dict)
+    document_json = models.JSONField(decoder=ExactNumberDecoder, default=dict)
+    sha256 = models.CharField(max_length=64)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING)
+    file = models.FileField(upload_to="documents/", blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["document", "sequence"], name="one_issue_per_sequence")]
+        ordering = ["document", "sequence"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.issued_on})"
