@@ -1,8 +1,7 @@
 """Admin for organisations, their members and invitations. Accounts themselves are Django's user admin."""
 
-import secrets
-
 from django.contrib import admin
+from django.urls import reverse
 
 from .models import AuditEvent, Invitation, Membership, Organisation
 
@@ -17,9 +16,9 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "member_count", "created_at"]
+    list_display = ["name", "member_count", "require_mfa", "created_at"]
     search_fields = ["name", "memberships__user__username", "memberships__user__email"]
-    list_filter = ["created_at"]
+    list_filter = ["require_mfa", "created_at"]
     readonly_fields = ["id", "created_at"]
     inlines = [MembershipInline]
 
@@ -39,19 +38,24 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "organisation", "role", "invited_by", "created_at", "accepted_at"]
+    list_display = ["email", "organisation", "role", "invited_by", "created_at", "expires_at", "accepted_at"]
     list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter), "created_at"]
     search_fields = ["email", "organisation__name", "invited_by__username"]
     autocomplete_fields = ["organisation", "invited_by", "accepted_by"]
-    readonly_fields = ["token", "created_at"]
+    readonly_fields = ["token_hash", "expires_at", "created_at"]
     list_select_related = ["organisation", "invited_by"]
 
     def save_model(self, request, obj: Invitation, form, change) -> None:
-        if not obj.token:
-            obj.token = secrets.token_urlsafe(32)
-        if not change and obj.invited_by_id is None:
-            obj.invited_by = request.user
+        """A new invitation gets its token and expiry here and is mailed at once: the token is never stored."""
+        from .services import new_token, send_invitation
+
+        if not change:
+            new_token(obj)
+            if obj.invited_by_id is None:
+                obj.invited_by = request.user
         super().save_model(request, obj, form, change)
+        if not change:
+            send_invitation(obj, request.build_absolute_uri(reverse("accept_invitation", args=[obj.token])))
 
 
 @admin.register(AuditEvent)

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import audit  # noqa: F401  (connects the sign-in signals)
+        from . import adapter, audit  # noqa: F401  (connect the sign-in signals and the trusted-address signal)

@@ -6,49 +6,104 @@ templates in templates/accounts/_field.html give those ids to the error and hint
 
 from __future__ import annotations
 
+from allauth.account.forms import LoginForm, ResetPasswordForm, ResetPasswordKeyForm, SignupForm
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from .models import Organisation, Role
 
 MISMATCH_MESSAGE = "The two passwords do not match. Enter the same password twice."
 
 
-class SignInForm(auth_forms.AuthenticationForm):
-    error_messages = {
-        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
-        "inactive": "This account has been switched off. Ask an administrator to switch it back on.",
-    }
+class SignInForm(LoginForm):
+    """allauth's sign-in form, posted as the standard `username` and `password` (contract §4): the `login`
+    field keeps allauth's name inside but is named `username` in the page and in the POST."""
 
-    def __init__(self, request=None, *args, **kwargs):
-        super().__init__(request, *args, **kwargs)
-        self.fields["username"].label = "Username"
-        self.fields["username"].widget.attrs["autocomplete"] = "username"
-        self.fields["username"].widget.attrs.pop("autofocus", None)  # the error summary comes first
-        self.fields["username"].error_messages["required"] = "Enter your username."
-        self.fields["password"].error_messages["required"] = "Enter your password."
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = "Username or email address"
+        login.widget.attrs.update({"autocomplete": "username", "spellcheck": "false", "autocapitalize": "none"})
+        login.widget.attrs.pop("placeholder", None)
+        login.widget.attrs.pop("autofocus", None)  # the error summary comes first
+        login.error_messages["required"] = "Enter your username."
+        password = self.fields["password"]
+        password.help_text = ""
+        password.widget.attrs.pop("placeholder", None)
+        password.error_messages["required"] = "Enter your password."
+
+    def add_prefix(self, field_name: str) -> str:
+        return "username" if field_name == "login" else super().add_prefix(field_name)
 
 
-class PasswordResetRequestForm(auth_forms.PasswordResetForm):
+class SignUpForm(SignupForm):
+    """A new account and the organisation it owns: the organisation's legal name is asked, never made up."""
+
+    organisation = forms.CharField(
+        label="Your organisation's legal name", max_length=200,
+        help_text="The company or body that provides or deploys the models, for example “Acme AI GmbH”. "
+                  "You own it in this tool and can invite colleagues.",
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+        error_messages={"required": "Enter your organisation's legal name."})
+    field_order = ["organisation", "email", "username", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.label = "Email address"
+        email.help_text = "We send a link to this address to confirm it before you can sign in."
+        email.error_messages.update({"required": "Enter your email address.",
+                                     "invalid": "Enter an email address like name@example.org."})
+        username = self.fields["username"]
+        username.label = "Username"
+        username.help_text = "You sign in with this or your email address."
+        username.error_messages["required"] = "Enter a username."
+        self.fields["password1"].error_messages["required"] = "Enter a password."
+        self.fields["password2"].label = "Confirm password"
+        self.fields["password2"].help_text = "Enter the same password again."
+        self.fields["password2"].error_messages["required"] = "Enter the password again."
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+            field.widget.attrs.pop("autofocus", None)
+
+    def clean_organisation(self):
+        name = " ".join(self.cleaned_data["organisation"].split())
+        if not name:
+            raise forms.ValidationError("Enter your organisation's legal name.")
+        return name
+
+    def save(self, request):
+        from .services import create_own_organisation
+
+        with transaction.atomic():
+            user = super().save(request)
+            create_own_organisation(user, self.cleaned_data["organisation"])
+        return user
+
+
+class PasswordResetRequestForm(ResetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["email"]
         field.label = "Email address"
         field.help_text = "The address your account uses. We will send a link to choose a new password."
+        field.widget.attrs.pop("placeholder", None)
         field.error_messages.update({"required": "Enter your email address.",
                                      "invalid": "Enter an email address like name@example.org."})
 
 
-class NewPasswordForm(auth_forms.SetPasswordForm):
-    error_messages = {"password_mismatch": MISMATCH_MESSAGE}
-
+class NewPasswordForm(ResetPasswordKeyForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_password1"].error_messages["required"] = "Enter a new password."
-        self.fields["new_password2"].label = "Confirm new password"
-        self.fields["new_password2"].help_text = "Enter the same password again."
-        self.fields["new_password2"].error_messages["required"] = "Enter the new password again."
+        self.fields["password1"].label = "New password"
+        self.fields["password1"].error_messages["required"] = "Enter a new password."
+        self.fields["password2"].label = "Confirm new password"
+        self.fields["password2"].help_text = "Enter the same password again."
+        self.fields["password2"].error_messages["required"] = "Enter the new password again."
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
 
 
 class InvitedAccountForm(auth_forms.UserCreationForm):
@@ -147,6 +202,15 @@ class InvitationChoiceForm(forms.Form):
     def __init__(self, organisation: Organisation, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["invitation"].queryset = organisation.invitations.filter(accepted_at__isnull=True)
+
+
+class RequireMfaForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ("require_mfa",)
+        labels = {"require_mfa": "Every member must use two-factor authentication"}
+        help_texts = {"require_mfa": "Members without an authenticator app are asked to set one up before they "
+                                     "can open anything else."}
 
 
 class SwitchOrganisationForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -22,6 +23,9 @@ class Organisation(models.Model):
     name_confirmed = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="organisations")
+    require_mfa = models.BooleanField(
+        "require two-factor authentication", default=False,
+        help_text="Members must set up an authenticator app before they can use the tool.")
 
     class Meta:
         ordering = ["name"]
@@ -52,13 +56,15 @@ class Membership(models.Model):
 
 
 class Invitation(models.Model):
-    """An owner invites someone by e-mail; the link in the mail lets them join with the given role."""
+    """An owner invites someone by e-mail; the link in the mail lets the holder of that verified address join
+    with the given role until `expires_at`. Only the token's SHA-256 is stored: the link is in the mail alone."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.EDITOR)
-    token = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -67,6 +73,10 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} to {self.organisation}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
 
 
 class AuditEvent(models.Model):
@@ -80,6 +90,8 @@ class AuditEvent(models.Model):
         ("account_deleted", "Deleted an account"), ("organisation_deleted", "Deleted an organisation"),
         ("document_issue", "Published or sent a legal document"),
         ("document_download", "Downloaded a legal document"),
+        ("signed_up", "Created an account"), ("mfa_added", "Added a second factor"),
+        ("mfa_removed", "Removed a second factor"), ("mfa_required", "Changed the two-factor requirement"),
     ]
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=40, choices=ACTIONS)

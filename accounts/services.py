@@ -6,6 +6,7 @@ demoting each other at the same moment cannot both succeed.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -22,7 +23,30 @@ class MembershipError(Exception):
 
 
 class InvitationUnavailable(Exception):
-    """The token is unknown, was cancelled or was already used."""
+    """The token is unknown, was cancelled, was already used or has expired."""
+
+
+class WrongInvitee(Exception):
+    """The signed-in user has no verified e-mail address matching the invitation's."""
+
+
+def has_verified_address(user, email: str) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+@transaction.atomic
+def create_own_organisation(user, name: str) -> Membership:
+    """A new organisation with this legal name, owned by the user (sign-up)."""
+    organisation = Organisation.objects.create(name=name)
+    return Membership.objects.create(user=user, organisation=organisation, role=Role.OWNER)
+
+
+def require_mfa(organisation: Organisation, required: bool) -> Organisation:
+    organisation.require_mfa = required
+    organisation.save(update_fields=["require_mfa"])
+    return organisation
 
 
 def rename_organisation(organisation: Organisation, name: str) -> Organisation:
@@ -33,15 +57,30 @@ def rename_organisation(organisation: Organisation, name: str) -> Organisation:
     return organisation
 
 
+def new_token(invitation: Invitation) -> str:
+    """Give the invitation a fresh random token and expiry; the token is returned (and kept on the instance as
+    `token` for the mail) but only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = Invitation.hash_token(token)
+    invitation.expires_at = timezone.now() + dt.timedelta(days=settings.INVITATION_DAYS)
+    invitation.token = token
+    return token
+
+
 @transaction.atomic
 def invite(organisation: Organisation, email: str, role: str, invited_by) -> Invitation:
-    """A new open invitation with a random token; refused for members and for addresses already invited."""
+    """A new open invitation with a random token; refused for members and for addresses already invited
+    (an expired invitation is replaced)."""
     if organisation.memberships.filter(user__email__iexact=email).exists():
         raise MembershipError(f"{email} is already a member of {organisation.name}.")
-    if organisation.invitations.filter(email__iexact=email, accepted_at__isnull=True).exists():
+    open_ones = organisation.invitations.filter(email__iexact=email, accepted_at__isnull=True)
+    if open_ones.filter(expires_at__gt=timezone.now()).exists():
         raise MembershipError(f"{email} has already been invited. Cancel that invitation to send a new one.")
-    return Invitation.objects.create(organisation=organisation, email=email, role=role, invited_by=invited_by,
-                                     token=secrets.token_urlsafe(32))
+    open_ones.delete()
+    invitation = Invitation(organisation=organisation, email=email, role=role, invited_by=invited_by)
+    new_token(invitation)
+    invitation.save()
+    return invitation
 
 
 def send_invitation(invitation: Invitation, accept_url: str) -> None:
@@ -81,10 +120,14 @@ def cancel_invitation(invitation: Invitation) -> None:
     invitation.delete()
 
 
+def _open(token: str):
+    return Invitation.objects.filter(token_hash=Invitation.hash_token(token), accepted_at__isnull=True,
+                                     expires_at__gt=timezone.now())
+
+
 def open_invitation(token: str) -> Invitation:
-    """The open invitation with this token, or InvitationUnavailable."""
-    invitation = (Invitation.objects.select_related("organisation", "invited_by")
-                  .filter(token=token, accepted_at__isnull=True).first())
+    """The open, unexpired invitation with this token, or InvitationUnavailable."""
+    invitation = _open(token).select_related("organisation", "invited_by").first()
     if invitation is None:
         raise InvitationUnavailable
     return invitation
@@ -94,11 +137,14 @@ def open_invitation(token: str) -> Invitation:
 def accept_invitation(token: str, user) -> Membership:
     """Make the user a member with the invitation's role and mark the invitation used (once only).
 
+    Only a user with a verified e-mail address equal to the invitation's may accept (WrongInvitee otherwise).
     Someone who is already a member keeps their role: an invitation never demotes anyone.
     """
-    invitation = Invitation.objects.select_for_update().filter(token=token, accepted_at__isnull=True).first()
+    invitation = _open(token).select_for_update().first()
     if invitation is None:
         raise InvitationUnavailable
+    if not has_verified_address(user, invitation.email):
+        raise WrongInvitee
     membership, _ = Membership.objects.get_or_create(
         user=user, organisation_id=invitation.organisation_id, defaults={"role": invitation.role})
     invitation.accepted_at = timezone.now()
@@ -110,5 +156,10 @@ def accept_invitation(token: str, user) -> Membership:
 @transaction.atomic
 def create_account_and_accept(form, token: str) -> Membership:
     """Create the invited person's account from a valid InvitedAccountForm and join them, all or nothing."""
+    from allauth.account.models import EmailAddress
+
     user = form.save()
+    # the link came to this address, so it is proven; recorded even if a stranger's unconfirmed sign-up names it
+    EmailAddress.objects.update_or_create(user=user, email=user.email.lower(),
+                                          defaults={"verified": True, "primary": True})
     return accept_invitation(token, user)

@@ -1,11 +1,13 @@
 """Views: thin. Access helper -> form -> one service call -> redirect.
 
-Signing in, signing out and password reset are Django's own views (see urls.py) with our forms and templates.
+Signing in and up, password reset and two-factor authentication are django-allauth's views (see urls.py).
 Only owners change an organisation; everyone else sees it read-only and gets 403 for a change.
 """
 
 from __future__ import annotations
 
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
@@ -14,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -27,6 +30,7 @@ from .forms import (
     MemberForm,
     MemberRoleForm,
     OrganisationNameForm,
+    RequireMfaForm,
     SwitchOrganisationForm,
 )
 from .models import Membership, Role
@@ -63,11 +67,14 @@ def _organisation_page(request: HttpRequest, membership: Membership, *, name_for
         "my_memberships": request.user.memberships.select_related("organisation").order_by("organisation__name"),
         "roles": Membership._meta.get_field("role").choices,
         "errors": errors or [],
+        "now": timezone.now(),
+        "invitation_days": settings.INVITATION_DAYS,
     }
     context["error_form"] = name_form or invite_form  # only the form just posted can have errors
     if membership.is_owner:
         context["name_form"] = name_form or OrganisationNameForm(instance=organisation)
         context["invite_form"] = invite_form or InviteForm()
+        context["mfa_form"] = RequireMfaForm(instance=organisation)
     return render(request, "accounts/organisation.html", context)
 
 
@@ -89,6 +96,27 @@ def organisation(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+def organisation_security(request: HttpRequest) -> HttpResponse:
+    """An owner requires (or stops requiring) a second factor of every member; they need one themselves first."""
+    membership = _owner_membership(request)
+    form = RequireMfaForm(request.POST, instance=membership.organisation)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Tick the box or leave it empty.")
+    required = form.cleaned_data["require_mfa"]
+    if required and not is_mfa_enabled(request.user):
+        membership.organisation.refresh_from_db()
+        return _organisation_page(request, membership, errors=[
+            "Set up two-factor authentication for your own account first, then require it of everyone."])
+    services.require_mfa(membership.organisation, required)
+    audit(request, "mfa_required", target="required" if required else "not required",
+          organisation=membership.organisation)
+    messages.success(request, "Every member now needs two-factor authentication." if required
+                     else "Two-factor authentication is now each member's choice.")
+    return redirect("organisation")
+
+
+@login_required
+@require_POST
 def invite_member(request: HttpRequest) -> HttpResponse:
     membership = _owner_membership(request)
     form = InviteForm(request.POST)
@@ -101,7 +129,7 @@ def invite_member(request: HttpRequest) -> HttpResponse:
         form.add_error("email", str(error))
         return _organisation_page(request, membership, invite_form=form)
     services.send_invitation(invitation, request.build_absolute_uri(
-        reverse("accept_invitation", args=[invitation.token])))
+        reverse("accept_invitation", args=[invitation.token])))  # the token exists only in this mail
     audit(request, "member_invited", target=f"{invitation.email} as {invitation.role}",
           organisation=membership.organisation)
     messages.success(request, f"We have sent an invitation to {invitation.email}.")
@@ -177,21 +205,27 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
-    """Join an organisation by invitation: signed in, accept (POST); otherwise create an account or sign in."""
+    """Join an organisation by invitation. Signed in with the invited, verified address: accept (POST).
+    Signed in otherwise: told so. Not signed in: sign in, or create an account with the invited address."""
     try:
         invitation = services.open_invitation(token)
     except services.InvitationUnavailable:
-        raise Http404 from None
+        return _unavailable(request)
 
     if request.user.is_authenticated:
         if request.method == "POST":
             try:
                 membership = services.accept_invitation(token, request.user)
             except services.InvitationUnavailable:
-                raise Http404 from None
+                return _unavailable(request)
+            except services.WrongInvitee:
+                return _wrong_account(request, invitation)
             return _joined(request, membership)
+        if not services.has_verified_address(request.user, invitation.email):
+            return _wrong_account(request, invitation)
         already_member = invitation.organisation.memberships.filter(user=request.user).exists()
-        return render(request, "accounts/invitation.html", {"invitation": invitation, "already_member": already_member})
+        return render(request, "accounts/invitation.html", {"invitation": invitation, "already_member": already_member,
+                                                            "token": token})
 
     if get_user_model().objects.filter(email__iexact=invitation.email).exists():
         return redirect_to_login(request.get_full_path())
@@ -200,12 +234,21 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         try:
             membership = services.create_account_and_accept(form, token)
         except services.InvitationUnavailable:
-            raise Http404 from None
+            return _unavailable(request)
         login(request, membership.user, backend=MODEL_BACKEND)
         return _joined(request, membership)
     login_url = f"{reverse('login')}?{urlencode({'next': request.path})}"
     return render(request, "accounts/invitation_signup.html",
-                  {"invitation": invitation, "form": form, "login_url": login_url})
+                  {"invitation": invitation, "form": form, "login_url": login_url, "token": token})
+
+
+def _wrong_account(request: HttpRequest, invitation) -> HttpResponse:
+    return render(request, "accounts/invitation_wrong_account.html", {"invitation": invitation}, status=403)
+
+
+def _unavailable(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/invitation_unavailable.html",
+                  {"days": settings.INVITATION_DAYS}, status=404)
 
 
 def _joined(request: HttpRequest, membership: Membership) -> HttpResponse:

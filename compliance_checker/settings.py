@@ -7,7 +7,9 @@ Environment variables (see .env.example and README.md):
   ALLOWED_HOSTS         comma-separated, default "localhost,127.0.0.1" (plus "testserver" under DEBUG)
   CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://gpai.example.org
   SECURE_SSL            true when served over HTTPS (secure cookies, HSTS, redirect); default false
-  BEHIND_PROXY          true behind a TLS-terminating proxy that sets X-Forwarded-Proto
+  BEHIND_PROXY          true behind a TLS-terminating proxy that sets X-Forwarded-Proto and X-Forwarded-For
+  PROXY_COUNT           with BEHIND_PROXY: how many trusted proxies append to X-Forwarded-For (default 1)
+  SIGNUP_OPEN           true (default): anyone can create an account and organisation; false for a closed deployment
   TASKS_BACKEND         immediate (default) or database (with `manage.py db_worker`)
   REPORT_PRERENDER      render reports on completion and gap changes (default: on with the database backend)
 """
@@ -54,6 +56,10 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name, "").strip() or default
+
+
 def _secret_key() -> str:
     """SECRET_KEY from the environment; otherwise a random key kept in var/ (never in the repository),
     so a fresh clone's commands work with no environment. `check --deploy` reports the fallback."""
@@ -92,6 +98,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "csp",
     "accounts",
     "questionnaire",
@@ -106,7 +115,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",  # staff in the admin, members of organisations requiring it
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",  # last: it answers locked-out sign-ins
@@ -115,13 +126,48 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",  # sign-in with the e-mail address too
 ]
-# Brute-force protection: lock a username+address after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_MINUTES.
+# Brute-force protection in two layers (docs/decisions.md):
+# - django-axes locks one account *from one address* after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_MINUTES,
+#   kept in the database (shared by every worker); an attacker elsewhere cannot lock the real user out;
+# - allauth's rate limits (ACCOUNT_RATE_LIMITS) cap failed sign-ins per address and per account, password-reset
+#   requests per address and per account, and sign-ups per address.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "accounts.audit.client_ip"  # the same client address as the audit log
+
+# ---- accounts (django-allauth): sign-in with username or e-mail, sign-up with e-mail verification, MFA
+ACCOUNT_SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.SignInForm", "signup": "accounts.forms.SignUpForm",
+                 "reset_password": "accounts.forms.PasswordResetRequestForm",
+                 "reset_password_from_key": "accounts.forms.NewPasswordForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_SESSION_REMEMBER = True  # sessions last SESSION_COOKIE_AGE, as before
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_PRESERVE_USERNAME_CASING = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # no mail to an address without an account (no spam through our form)
+ACCOUNT_RATE_LIMITS = {
+    "login": env_str("RATE_LIMIT_LOGIN", "30/m/ip"),
+    # failed sign-ins: per address, and per account from any address (a distributed guess); a successful
+    # password reset clears the account's count
+    "login_failed": env_str("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,20/h/key"),
+    "reset_password": env_str("RATE_LIMIT_RESET_PASSWORD", "20/m/ip,5/h/key"),
+    "reset_password_from_key": "20/m/ip",
+    "signup": env_str("RATE_LIMIT_SIGNUP", "10/h/ip"),
+}
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)  # an invitation link works this long
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "GPAI compliance checker"
+# Members of an organisation whose owner requires it, and every staff user in the admin, need a second factor.
 
 ROOT_URLCONF = "compliance_checker.urls"
 WSGI_APPLICATION = "compliance_checker.wsgi.application"
@@ -194,7 +240,12 @@ SECURE_SSL_REDIRECT = SECURE_SSL and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000) if SECURE_SSL else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL
 SECURE_HSTS_PRELOAD = SECURE_SSL and env_bool("SECURE_HSTS_PRELOAD", True)
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+# How many trusted proxies append the client address to X-Forwarded-For; the client is the entry that many
+# from the right. Without BEHIND_PROXY the header is ignored (anyone can send it).
+PROXY_COUNT = env_int("PROXY_COUNT", 1) if BEHIND_PROXY else 0
+ALLAUTH_TRUSTED_PROXY_COUNT = PROXY_COUNT
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

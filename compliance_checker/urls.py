@@ -1,5 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+
+# The admin has no sign-in of its own: everyone signs in through allauth (with the second factor), so the
+# admin's password-only form cannot be used to skip it.
+admin.site.login = login_required(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

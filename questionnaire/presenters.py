@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,7 +74,12 @@ class SectionAnswers:
 
 
 def answered_sections(assessment: Assessment, spec: Spec, result: Result) -> list[SectionAnswers]:
-    answers = assessment.answers
+    return answered_sections_for(spec, assessment.answers, result, lambda section: step_url(assessment, section))
+
+
+def answered_sections_for(spec: Spec, answers: dict[str, Any], result: Result,
+                          section_url: Callable[[str], str]) -> list[SectionAnswers]:
+    """The visible questions by section with the answers given, each with the URL to change it."""
     out = []
     visible = set(result.visible_questions)
     for section in spec.sections:
@@ -85,7 +91,7 @@ def answered_sections(assessment: Assessment, spec: Spec, result: Result) -> lis
                 continue
             value = answers.get(question.code)
             block.rows.append(AnswerRow(question, display_answer(question, value),
-                                        f"{step_url(assessment, section.code)}#field-{question.code}"))
+                                        f"{section_url(section.code)}#field-{question.code}"))
         out.append(block)
     return out
 
@@ -479,6 +485,10 @@ def csv_value(value: Any) -> str:
         value = ""
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def quick_check_step_url(section: str) -> str:
+    return reverse("quick_check_step", kwargs={"step": section})
 
 
 def step_url(assessment: Assessment, section: str) -> str:

@@ -1,12 +1,17 @@
 from django.urls import path
 
-from . import action_plan, document_views, documentation_views, gap_views, report_views, views
-from .wizard import wizard_view
+from . import action_plan, document_views, documentation_views, gap_views, quick_check, report_views, views
+from .wizard import quick_check_wizard_view, wizard_view
 
 urlpatterns = [
     path("", views.start, name="start"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("quick-check/", quick_check.start, name="quick_check"),
+    path("quick-check/result/", quick_check.result, name="quick_check_result"),
+    path("quick-check/keep/", quick_check.keep, name="quick_check_keep"),
+    path("quick-check/restart/", quick_check.restart, name="quick_check_restart"),
+    path("quick-check/<str:step>/", quick_check_wizard_view(), name="quick_check_step"),
     path("assessments/", views.dashboard, name="dashboard"),
     path("assessments/new/", views.new_assessment, name="new_assessment"),
     path("models/<uuid:model_id>/", views.model_detail, name="model_detail"),

@@ -1,8 +1,11 @@
-"""The assessment wizard on django-formtools' named-URL wizard, with the truth kept in our tables.
+"""The questionnaire wizard on django-formtools' named-URL wizard: one code path for an assessment and for
+the quick check; only where the answers are kept differs.
 
-Steps are the sections the engine shows for the saved answers; every valid step is saved to the database
-(services.save_section) before moving on; the storage is keyed by the assessment, so two assessments in one
-browser never mix and a user can resume on any device. GET always shows the saved answers (unbound forms).
+Steps are the sections the engine shows for the saved answers; every valid step is saved before moving on.
+`AssessmentWizard` saves to the database (services.save_section, with history and concurrency checks), keyed
+by the assessment, so two assessments in one browser never mix and a user can resume on any device.
+`QuickCheckWizard` keeps the answers in the visitor's session and writes nothing to our tables.
+GET always shows the saved answers (unbound forms).
 """
 
 from __future__ import annotations
@@ -26,12 +29,12 @@ from .engine.compute import ACCELERATORS, MARGIN, architecture_estimate, hardwar
 from .engine.values import format_flop
 from .forms import answers_to_form_data, section_form_class, to_json_answers
 from .services import ConcurrentEditError, save_section
-from .services.assessments import assessment_visibility
+from .services.assessments import answers_visibility
 from .spec import spec_for
 
 
 class AssessmentStorage(BaseStorage):
-    """formtools storage backed by the assessment's saved answers (set on the storage by the view)."""
+    """formtools storage backed by the view's saved answers (the view is set on the storage)."""
 
     assessment = None
     view = None
@@ -44,10 +47,10 @@ class AssessmentStorage(BaseStorage):
         if self.view is None or step not in self.view.get_form_list():
             return None
         form_class = self.view.get_form_list()[step]
-        return answers_to_form_data(form_class, step, self.view.assessment.answers)
+        return answers_to_form_data(form_class, step, self.view.saved_answers())
 
     def set_step_data(self, step, cleaned_data) -> None:
-        pass  # saved by the view through services.save_section, with the answer history
+        pass  # saved by the view's process_step
 
     def get_step_files(self, step):
         return None
@@ -64,27 +67,32 @@ class _Conflict(Exception):
         self.error = error
 
 
-class AssessmentWizard(LoginRequiredMixin, NamedUrlWizardView):
+class SectionWizard(NamedUrlWizardView):
+    """The wizard over the sections the engine shows; subclasses say where the answers live and the URLs."""
+
     storage_name = "questionnaire.wizard.AssessmentStorage"
     template_name = "questionnaire/step.html"
+    spec = None
 
-    # ---- set-up per request
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.assessment = assessment_for(request, kwargs["assessment_id"], edit=True)
-        if self.assessment.is_completed:
-            messages.info(request, "This assessment is completed. Copy it to change answers.")
-            return redirect("result", assessment_id=self.assessment.pk)
-        self.spec = spec_for(self.assessment.questionnaire_version)
-        self._refresh()
-        return super().dispatch(request, *args, **kwargs)
+    # ---- what a subclass provides
+    def saved_answers(self) -> dict[str, Any]:
+        raise NotImplementedError
 
-    def get_prefix(self, request, *args, **kwargs) -> str:
-        return f"assessment-{kwargs['assessment_id']}"
+    def step_url(self, step: str) -> str:
+        raise NotImplementedError
 
+    def check_url(self) -> str:
+        raise NotImplementedError
+
+    def resume_url(self) -> str:
+        raise NotImplementedError
+
+    def caption(self) -> str:
+        raise NotImplementedError
+
+    # ---- steps
     def _refresh(self) -> None:
-        shown = assessment_visibility(self.assessment, self.spec)
+        shown = answers_visibility(self.spec, self.saved_answers())
         visible_questions = set(shown.visible_questions)
         steps = OrderedDict()
         for section in self.spec.sections:
@@ -92,7 +100,7 @@ class AssessmentWizard(LoginRequiredMixin, NamedUrlWizardView):
                 codes = tuple(q.code for q in section.questions if q.code in visible_questions)
                 steps[section.code] = section_form_class(self.spec, section.code, codes)
         self._resolved_form_list = steps
-        self._cache_signature = self.assessment.revision
+        self._cache_signature = None  # formtools deletes both after a step is saved; get_form_list rebuilds
 
     def get_form_list(self):
         if not hasattr(self, "_resolved_form_list"):
@@ -101,14 +109,14 @@ class AssessmentWizard(LoginRequiredMixin, NamedUrlWizardView):
 
     def get_step_url(self, step: str) -> str:
         if step == self.done_step_name:
-            return reverse("check_answers", kwargs={"assessment_id": self.assessment.pk})
-        return reverse(self.url_name, kwargs={"assessment_id": self.assessment.pk, "step": step})
+            return self.check_url()
+        return self.step_url(step)
 
     def get(self, request, *args, **kwargs):
         self.storage.view = self
         step = kwargs.get("step")
         if step not in self.get_form_list():
-            return redirect("resume", assessment_id=self.assessment.pk)
+            return redirect(self.resume_url())
         self.storage.current_step = step
         return self.render(self.get_form(step))
 
@@ -117,24 +125,15 @@ class AssessmentWizard(LoginRequiredMixin, NamedUrlWizardView):
         step = kwargs.get("step")
         if step not in self.get_form_list():
             messages.warning(request, "That section no longer applies to your answers.")
-            return redirect("resume", assessment_id=self.assessment.pk)
+            return redirect(self.resume_url())
         self.storage.current_step = step
         if request.POST.get("estimate"):
             return self.render_estimate(step, request.POST["estimate"])
-        try:
-            return super().post(request, *args, **kwargs)
-        except _Conflict as conflict:
-            form = self.get_form(step, data=request.POST)
-            form.is_valid()
-            error = conflict.error
-            labels = ", ".join(f"“{self.spec.questions[c].text}”" for c in error.codes if c in self.spec.questions)
-            form.add_error(None, f"{error.by} changed {labels} while you were editing. Your answers below were "
-                                 "not saved: check them against the saved answers and save again.")
-            return self.render(form, seen_revision=self.assessment.revision, conflict=True)
+        return super().post(request, *args, **kwargs)
 
     # ---- forms
     def get_form_initial(self, step):
-        return {code: value for code, value in self.assessment.answers.items()}
+        return dict(self.saved_answers())
 
     def get_form(self, step=None, data=None, files=None):
         step = step or self.steps.current
@@ -142,22 +141,13 @@ class AssessmentWizard(LoginRequiredMixin, NamedUrlWizardView):
         if self.request.method != "POST":
             data = None  # GET shows the saved answers, never errors
         form = form_class(data=data, prefix=step, initial=self.get_form_initial(step))
-        form.answer_context = (self.spec, self.assessment.answers, timezone.localdate())
+        form.answer_context = (self.spec, self.saved_answers(), timezone.localdate())
         return form
 
-    def process_step(self, form):
-        seen = int(self.request.POST.get("seen_revision") or 0)
-        try:
-            self.assessment = save_section(self.assessment, self.steps.current, to_json_answers(form.cleaned_data),
-                                           user=self.request.user, seen_revision=seen)
-        except ConcurrentEditError as exc:
-            raise _Conflict(exc) from None
+    def show_answer_warnings(self, form) -> None:
+        """Warnings about saved answers that are allowed but worth a second look (the form's answer checks)."""
         for warning in getattr(form, "answer_warnings", []):
             messages.warning(self.request, warning)
-        return form.data  # formtools then drops the form list, and get_form_list re-evaluates the saved answers
-
-    def render_done(self, form, **kwargs):
-        return redirect("check_answers", assessment_id=self.assessment.pk)
 
     # ---- the training-compute estimator without JavaScript
     def render_estimate(self, step: str, code: str):
@@ -183,13 +173,13 @@ class AssessmentWizard(LoginRequiredMixin, NamedUrlWizardView):
         index = steps.index(self.steps.current)
         section = form.section
         context.update({
-            "assessment": self.assessment,
             "spec": self.spec,
             "section": section,
+            "caption": self.caption(),
+            "check_url": self.check_url(),
             "step_number": index + 1,
             "step_count": len(steps),
             "previous_url": self.get_step_url(steps[index - 1]) if index > 0 else None,
-            "seen_revision": kwargs.get("seen_revision", self.assessment.revision),
             "estimates": kwargs.get("estimates", {}),
             "estimator_inputs": self.request.POST if self.request.method == "POST" else {},
             "accelerators": ACCELERATORS,
@@ -199,6 +189,114 @@ class AssessmentWizard(LoginRequiredMixin, NamedUrlWizardView):
             "is_last": index == len(steps) - 1,
         })
         return context
+
+
+class AssessmentWizard(LoginRequiredMixin, SectionWizard):
+    """An assessment's answers, saved section by section with their history (services.save_section)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.assessment = assessment_for(request, kwargs["assessment_id"], edit=True)
+        if self.assessment.is_completed:
+            messages.info(request, "This assessment is completed. Copy it to change answers.")
+            return redirect("result", assessment_id=self.assessment.pk)
+        self.spec = spec_for(self.assessment.questionnaire_version)
+        self._refresh()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_prefix(self, request, *args, **kwargs) -> str:
+        return f"assessment-{kwargs['assessment_id']}"
+
+    def saved_answers(self) -> dict[str, Any]:
+        return self.assessment.answers
+
+    def step_url(self, step: str) -> str:
+        return reverse(self.url_name, kwargs={"assessment_id": self.assessment.pk, "step": step})
+
+    def check_url(self) -> str:
+        return reverse("check_answers", kwargs={"assessment_id": self.assessment.pk})
+
+    def resume_url(self) -> str:
+        return reverse("resume", kwargs={"assessment_id": self.assessment.pk})
+
+    def caption(self) -> str:
+        name = self.assessment.ai_model.name
+        return f"{name} – {self.assessment.title}" if self.assessment.title else name
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except _Conflict as conflict:
+            step = kwargs.get("step")
+            form = self.get_form(step, data=request.POST)
+            form.is_valid()
+            error = conflict.error
+            labels = ", ".join(f"“{self.spec.questions[c].text}”" for c in error.codes if c in self.spec.questions)
+            form.add_error(None, f"{error.by} changed {labels} while you were editing. Your answers below were "
+                                 "not saved: check them against the saved answers and save again.")
+            return self.render(form, seen_revision=self.assessment.revision, conflict=True)
+
+    def process_step(self, form):
+        seen = int(self.request.POST.get("seen_revision") or 0)
+        try:
+            self.assessment = save_section(self.assessment, self.steps.current, to_json_answers(form.cleaned_data),
+                                           user=self.request.user, seen_revision=seen)
+        except ConcurrentEditError as exc:
+            raise _Conflict(exc) from None
+        self.show_answer_warnings(form)
+        return form.data  # formtools then drops the form list, and get_form_list re-evaluates the saved answers
+
+    def render_done(self, form, **kwargs):
+        return redirect("check_answers", assessment_id=self.assessment.pk)
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        context["assessment"] = self.assessment
+        context["seen_revision"] = kwargs.get("seen_revision", self.assessment.revision)
+        return context
+
+
+class QuickCheckWizard(SectionWizard):
+    """The quick check: the same sections, forms and engine, with the answers in the visitor's session only
+    (quick_check.SessionAnswers); nothing is written to our tables until the visitor keeps the result."""
+
+    def dispatch(self, request, *args, **kwargs):
+        from .quick_check import SessionAnswers, nothing_published
+
+        self.answers = SessionAnswers(request)
+        version = self.answers.begin()
+        if version is None:
+            return nothing_published(request)
+        self.spec = spec_for(version)
+        self._refresh()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_prefix(self, request, *args, **kwargs) -> str:
+        return "quick-check"
+
+    def saved_answers(self) -> dict[str, Any]:
+        return self.answers.answers()
+
+    def step_url(self, step: str) -> str:
+        return reverse(self.url_name, kwargs={"step": step})
+
+    def check_url(self) -> str:
+        return reverse("quick_check_result")
+
+    def resume_url(self) -> str:
+        return reverse("quick_check")
+
+    def caption(self) -> str:
+        return "Quick check, without an account"
+
+    def process_step(self, form):
+        self.answers.save(to_json_answers(form.cleaned_data))
+        self.show_answer_warnings(form)
+        return form.data
+
+    def render_done(self, form, **kwargs):
+        return redirect("quick_check_result")
 
 
 def run_estimator(data: MultiValueDict | dict[str, Any], code: str):
@@ -219,5 +317,10 @@ def run_estimator(data: MultiValueDict | dict[str, Any], code: str):
 
 def wizard_view():
     return AssessmentWizard.as_view(form_list=[("placeholder", forms.Form)], url_name="wizard_step",
+                                    done_step_name="done")
+
+
+def quick_check_wizard_view():
+    return QuickCheckWizard.as_view(form_list=[("placeholder", forms.Form)], url_name="quick_check_step",
                                     done_step_name="done")
 

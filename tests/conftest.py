@@ -52,6 +52,16 @@ def _plain_static_storage(settings):
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """allauth counts requests in the cache: each test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def spec():
     from questionnaire.services import canonical_spec

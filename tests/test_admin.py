@@ -12,6 +12,7 @@ from django.urls import reverse
 from questionnaire import models as m
 from questionnaire.services import clone_version
 
+from .mfa import staff_login, with_second_factor
 from .test_gap import completed
 from .wizard_driver import make_member
 
@@ -20,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def superuser(django_user_model):
-    return django_user_model.objects.create_superuser("root", "root@example.org", "correct horse battery staple")
+    return with_second_factor(
+        django_user_model.objects.create_superuser("root", "root@example.org", "correct horse battery staple"))
 
 
 @pytest.fixture
@@ -29,7 +31,7 @@ def draft(published, superuser):
 
 
 def test_every_admin_page_answers_200(client, superuser, draft):
-    client.force_login(superuser)
+    staff_login(client, superuser)
     for model, model_admin in admin.site._registry.items():
         info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         assert client.get(reverse(f"{info}_changelist")).status_code == 200, info
@@ -44,7 +46,7 @@ def test_every_admin_page_answers_200(client, superuser, draft):
 
 
 def test_published_content_is_read_only_in_the_admin(client, superuser, published):
-    client.force_login(superuser)
+    staff_login(client, superuser)
     question = m.Question.objects.filter(version=published).get(code="role")
     url = reverse("admin:questionnaire_question_change", args=[question.pk])
     page = client.get(url).content.decode()
@@ -58,7 +60,7 @@ def test_published_content_is_read_only_in_the_admin(client, superuser, publishe
 
 
 def test_expression_errors_on_save_name_the_problem_and_known_names(client, superuser, draft):
-    client.force_login(superuser)
+    staff_login(client, superuser)
     fact = m.Fact.objects.get(version=draft, name="is_deployer")
     url = reverse("admin:questionnaire_fact_change", args=[fact.pk])
     data = {"version": draft.pk, "position": fact.position, "name": fact.name, "label": fact.label,
@@ -89,7 +91,7 @@ def _publish(client, version):
     ],
 )
 def test_publishing_a_broken_draft_is_refused_with_the_error(client, superuser, published, draft, mutate, expected):
-    client.force_login(superuser)
+    staff_login(client, superuser)
     mutate(draft)
     response = _publish(client, draft)
     page = response.content.decode()
@@ -104,7 +106,7 @@ def test_publishing_a_good_draft_makes_it_current_and_keeps_assessments(client, 
                                                                        django_user_model):
     user, organisation = make_member(django_user_model, "ann")
     assessment = completed(organisation, user, "T01")
-    client.force_login(superuser)
+    staff_login(client, superuser)
     m.Question.objects.filter(version=draft, code="role").update(help="Clearer help.")
     response = _publish(client, draft)
     assert response.status_code == 302
@@ -122,7 +124,7 @@ def test_diff_of_one_threshold_lists_exactly_the_changed_results(client, superus
     near = completed(organisation, user, "T05", name="Near")  # 1.05e25: systemic at 1e25, not at 1.1e25
     far = completed(organisation, user, "T06", name="Far")  # 3.8e25: systemic either way
     m.Constant.objects.filter(version=draft, name="sr_threshold").update(value=1.1e25)
-    client.force_login(superuser)
+    staff_login(client, superuser)
     page = client.get(reverse("admin:questionnaire_version_diff", args=[draft.pk]),
                       {"against": published.pk}).content.decode()
     assert "sr_threshold" in page
@@ -134,7 +136,7 @@ def test_diff_of_one_threshold_lists_exactly_the_changed_results(client, superus
 
 
 def test_import_yaml_creates_a_draft_and_errors_name_the_line(client, superuser, published, settings):
-    client.force_login(superuser)
+    staff_login(client, superuser)
     url = reverse("admin:questionnaire_version_import")
     text = re.sub(r'^version: ".*"$', 'version: "9999.1"', settings.QUESTIONNAIRE_CONTENT.read_text(), count=1,
                   flags=re.MULTILINE)
@@ -147,7 +149,7 @@ def test_import_yaml_creates_a_draft_and_errors_name_the_line(client, superuser,
 
 
 def test_preview_evaluates_an_answer_set(client, superuser, draft):
-    client.force_login(superuser)
+    staff_login(client, superuser)
     url = reverse("admin:questionnaire_version_preview", args=[draft.pk])
     page = client.post(url, {"answers": '{"role": "deployer_only"}'}).content.decode()
     assert "OUT_OF_SCOPE" in page and "deployer" in page
@@ -156,7 +158,7 @@ def test_preview_evaluates_an_answer_set(client, superuser, draft):
 
 
 def test_history_shows_who_changed_what_in_a_draft(client, superuser, draft):
-    client.force_login(superuser)
+    staff_login(client, superuser)
     fact = m.Fact.objects.get(version=draft, name="is_deployer")
     client.post(reverse("admin:questionnaire_fact_change", args=[fact.pk]), {
         "version": draft.pk, "position": fact.position, "name": fact.name, "label": "Deployer only",
@@ -169,7 +171,7 @@ def test_translations_become_stale_when_the_source_changes(client, superuser, dr
     from questionnaire.spec import spec_for
     from questionnaire.translations import is_stale, source_texts
 
-    client.force_login(superuser)
+    staff_login(client, superuser)
     response = client.post(reverse("admin:questionnaire_translation_add"), {
         "version": draft.pk, "position": 0, "target": "question:role:text", "language": "de",
         "text": "In welcher Beziehung steht Ihre Organisation zum Modell?"})
@@ -190,7 +192,7 @@ def test_translations_become_stale_when_the_source_changes(client, superuser, dr
 
 
 def test_expression_checks_on_save_forward_reference_and_choice_values(client, superuser, draft):
-    client.force_login(superuser)
+    staff_login(client, superuser)
     fact = m.Fact.objects.get(version=draft, name="is_deployer")
     url = reverse("admin:questionnaire_fact_change", args=[fact.pk])
     data = {"version": draft.pk, "position": fact.position, "name": fact.name, "label": fact.label,
@@ -202,7 +204,7 @@ def test_expression_checks_on_save_forward_reference_and_choice_values(client, s
 
 
 def test_preview_walks_the_pages_a_respondent_would_see(client, superuser, draft):
-    client.force_login(superuser)
+    staff_login(client, superuser)
     url = reverse("admin:questionnaire_version_preview", args=[draft.pk])
     answers = '{"role": "downstream_modifier", "eu_market_placement": "yes"}'
     page = client.post(url, {"answers": answers}).content.decode()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent, Membership, Role
 from questionnaire.services import clone_version
 
+from .mfa import staff_login, with_second_factor
 from .test_gap import completed
 from .wizard_driver import make_member
 
@@ -29,8 +30,9 @@ def test_sign_in_export_download_membership_and_publish_are_logged(client, djang
     client.get(reverse("report_pdf", kwargs={"assessment_id": assessment.pk}))
     membership = Membership.objects.get(user=colleague)
     client.post(reverse("change_member_role"), {"member": membership.pk, "role": "viewer"})
-    superuser = django_user_model.objects.create_superuser("root", "r@example.org", "correct horse battery staple")
-    client.force_login(superuser)
+    superuser = with_second_factor(
+        django_user_model.objects.create_superuser("root", "r@example.org", "correct horse battery staple"))
+    staff_login(client, superuser)
     draft = clone_version(published, user=superuser)
     client.post(reverse("admin:questionnaire_version_publish", args=[draft.pk]))
     logged = actions()

@@ -76,3 +76,15 @@ def complete_through_wizard(client, assessment, answers: dict[str, Any], spec, *
     done = client.post(reverse("complete", kwargs={"assessment_id": assessment.pk}))
     assert done.status_code == 302 and done["Location"].endswith("/result/"), done
     return client.get(done["Location"])
+
+
+def corrected_answers(spec, answers: dict[str, Any]) -> dict[str, Any]:
+    """The scenario's answers as a user would correct them after the wizard refuses a contradiction at the field
+    (S54: cumulative compute typed below training compute): the refused field is left empty."""
+    from questionnaire.engine import check_answers, parse_answers
+
+    answers = dict(answers)
+    for problem in check_answers(spec, parse_answers(spec, answers), dt.date.today()):
+        if problem.refuse:
+            answers[problem.fields[0]] = None
+    return answers

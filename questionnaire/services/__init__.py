@@ -4,6 +4,7 @@ from .assessments import (
     ConcurrentEditError,
     IncompleteAssessmentError,
     complete,
+    keep_answers,
     save_section,
     start_assessment,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "diff_specs",
     "export_yaml",
     "impact",
+    "keep_answers",
     "load",
     "new_version_assessment",
     "parse_content_text",

@@ -43,19 +43,33 @@ class IncompleteAssessmentError(Exception):
 def evaluate_assessment(assessment: Assessment, spec: Spec | None = None) -> Result:
     """The live result of an assessment's saved answers (hidden answers do not count)."""
     spec = spec or spec_for(assessment.questionnaire_version)
-    return evaluate(spec, _parsed_answers(spec, assessment), today=timezone.localdate())
+    return evaluate_answers(spec, assessment.answers)
 
 
 def assessment_visibility(assessment: Assessment, spec: Spec) -> Visibility:
     """The sections and questions shown for the saved answers (the wizard's pages), without the outcomes."""
-    return visibility(spec, _parsed_answers(spec, assessment), today=timezone.localdate())
+    return answers_visibility(spec, assessment.answers)
+
+
+def answers_visibility(spec: Spec, answers: dict[str, Any]) -> Visibility:
+    """The sections and questions shown for stored JSON answers (an assessment's or a quick check's)."""
+    return visibility(spec, parsed_answers(spec, answers), today=timezone.localdate())
+
+
+def evaluate_answers(spec: Spec, answers: dict[str, Any]) -> Result:
+    """The live result of stored JSON answers (hidden answers do not count)."""
+    return evaluate(spec, parsed_answers(spec, answers), today=timezone.localdate())
+
+
+def parsed_answers(spec: Spec, answers: dict[str, Any]) -> dict[str, Any]:
+    """The stored answers the engine accepts, parsed. A saved answer that no longer fits its question (left by a
+    copy made before copies were cleaned) counts as unanswered, so the wizard asks it again instead of failing."""
+    kept, _dropped = clean_answers(spec, answers)
+    return parse_answers(spec, kept)
 
 
 def _parsed_answers(spec: Spec, assessment: Assessment) -> dict[str, Any]:
-    """The saved answers the engine accepts, parsed. A saved answer that no longer fits its question (left by a
-    copy made before copies were cleaned) counts as unanswered, so the wizard asks it again instead of failing."""
-    kept, _dropped = clean_answers(spec, assessment.answers)
-    return parse_answers(spec, kept)
+    return parsed_answers(spec, assessment.answers)
 
 
 def clean_answers(spec: Spec, answers: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -184,3 +198,27 @@ def complete(assessment: Assessment, *, user) -> Assessment:
     locked.save()
     prerender_report(locked)
     return locked
+
+
+@transaction.atomic
+def keep_answers(*, organisation, user, version: QuestionnaireVersion, answers: dict[str, Any],
+                 model_name: str) -> Assessment:
+    """A quick check kept: a new draft assessment of the organisation's model (made if new) with the answers
+    the version accepts."""
+    ai_model, _ = AIModel.objects.get_or_create(organisation=organisation, name=model_name)
+    kept, _dropped = clean_answers(spec_for(version), answers)
+    return new_draft(organisation=organisation, ai_model=ai_model, version=version, answers=kept, user=user)
+
+
+def new_draft(*, organisation, ai_model: AIModel, version: QuestionnaireVersion, answers: dict[str, Any], user,
+              title: str = "", based_on: Assessment | None = None, amends: Assessment | None = None) -> Assessment:
+    """A new draft with these answers, each recorded in the history as revision 1."""
+    draft = Assessment.objects.create(
+        organisation=organisation, ai_model=ai_model, questionnaire_version=version, title=title, answers=answers,
+        based_on=based_on, amends=amends, created_by=user, revision=1 if answers else 0,
+    )
+    AnswerRevision.objects.bulk_create(
+        AnswerRevision(assessment=draft, question_code=code, old_value=None, new_value=value, revision=1, user=user)
+        for code, value in answers.items()
+    )
+    return draft

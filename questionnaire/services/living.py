@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from ..engine import AnswerError, Spec, evaluate, parse_answers
 from ..models import (
-    AnswerRevision,
     Assessment,
     AssessmentStatus,
     DocumentationRevision,
@@ -32,7 +31,7 @@ from ..models import (
 )
 from ..presenters import result_changes
 from ..spec import current_version, spec_for
-from .assessments import clean_answers
+from .assessments import clean_answers, new_draft
 from .documents.store import copy_documents
 
 
@@ -58,15 +57,8 @@ def _derive(source: Assessment, *, user, carry: Carry, title: str, amends: Asses
     version = version or current_version() or source.questionnaire_version
     spec = spec_for(version)
     answers, dropped = clean_answers(spec, source.answers) if carry.answers else ({}, {})
-    new = Assessment.objects.create(
-        organisation=source.organisation, ai_model=source.ai_model, questionnaire_version=version,
-        title=title or source.title, answers=answers, based_on=source, amends=amends, created_by=user,
-        revision=1 if answers else 0,
-    )
-    AnswerRevision.objects.bulk_create(
-        AnswerRevision(assessment=new, question_code=code, old_value=None, new_value=value, revision=1, user=user)
-        for code, value in answers.items()
-    )
+    new = new_draft(organisation=source.organisation, ai_model=source.ai_model, version=version, answers=answers,
+                    user=user, title=title or source.title, based_on=source, amends=amends)
     if carry.gap_records:
         copy_gap_records(source, new)
     if carry.documentation:

@@ -18,12 +18,20 @@ def serious_violations(page) -> list[str]:
             for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
 
 
-def sign_in(page, base_url: str, username: str, password: str = PASSWORD) -> None:
+def sign_in(page, base_url: str, username: str, password: str = PASSWORD, *, totp_secret: str | None = None) -> None:
+    """Sign in; with `totp_secret`, also enter the authenticator app's code when asked for it."""
     page.goto(f"{base_url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     with page.expect_navigation():
         page.click("main button[type=submit]")
+    if totp_secret is not None:
+        from ..mfa import totp_code
+
+        assert "/accounts/2fa/authenticate/" in page.url, page.url
+        page.fill("input[name=code]", totp_code(totp_secret))
+        with page.expect_navigation():
+            page.click("main button[type=submit]")
 
 
 def answer_visible_questions(page, answers: dict[str, Any]) -> None:

@@ -8,16 +8,17 @@ from django.urls import reverse
 from questionnaire import models as m
 from questionnaire.services import clone_version
 
+from ..mfa import SECRET, with_second_factor
 from .helpers import PASSWORD, serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_admin_pages_are_accessible(live_server, new_page, django_user_model, published):
-    admin_user = django_user_model.objects.create_superuser("root", "root@example.org", PASSWORD)
+    admin_user = with_second_factor(django_user_model.objects.create_superuser("root", "root@example.org", PASSWORD))
     draft = clone_version(published, user=admin_user)
     page = new_page(javascript=True)
-    sign_in(page, live_server.url, "root")
+    sign_in(page, live_server.url, "root", totp_secret=SECRET)
     question = m.Question.objects.get(version=draft, code="role")
     paths = [
         reverse("admin:index"),

@@ -1,0 +1,161 @@
+"""The quick check: the questionnaire without an account, kept in the visitor's session.
+
+The wizard is the assessment wizard's code path (wizard.QuickCheckWizard); this module holds the session
+store, the result page and keeping the result. Nothing is written to our tables until the visitor, signed in,
+keeps the result: then the answers become a draft assessment of their organisation (services.keep_answers).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.access import current_membership
+from accounts.adapter import KEEP_SESSION_KEY
+
+from . import presenters
+from .models import QuestionnaireVersion
+from .services import keep_answers
+from .services.assessments import answers_visibility, evaluate_answers
+from .spec import current_version, spec_for
+
+SESSION_KEY = "quick_check"
+
+
+class SessionAnswers:
+    """The visitor's quick-check answers in their session: {"version": <pk>, "answers": {code: JSON value}}."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.session = request.session
+
+    def _data(self) -> dict[str, Any]:
+        return self.session.get(SESSION_KEY) or {}
+
+    def version(self) -> QuestionnaireVersion | None:
+        """The version this check started on (kept while it is answered), if it still exists."""
+        pk = self._data().get("version")
+        return QuestionnaireVersion.objects.filter(pk=pk).first() if pk else None
+
+    def begin(self) -> QuestionnaireVersion | None:
+        """The version this check uses (the one it started on, else the current one), recorded in the session;
+        None when no questionnaire is published."""
+        version = self.version() or current_version()
+        if version is not None and self._data().get("version") != version.pk:
+            self.session[SESSION_KEY] = {"version": version.pk, "answers": {}}
+        return version
+
+    def answers(self) -> dict[str, Any]:
+        return dict(self._data().get("answers", {}))
+
+    def save(self, answers: dict[str, Any]) -> None:
+        data = self._data()
+        self.session[SESSION_KEY] = {**data, "answers": {**data.get("answers", {}), **answers}}
+
+    def clear(self) -> None:
+        self.session.pop(SESSION_KEY, None)
+        self.session.pop(KEEP_SESSION_KEY, None)
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    """The first section still open (or the result when every question is answered)."""
+    store = SessionAnswers(request)
+    version = store.begin()
+    if version is None:
+        return nothing_published(request)
+    spec = spec_for(version)
+    answers = store.answers()
+    step = presenters.first_open_section(spec, answers_visibility(spec, answers), answers)
+    return redirect("quick_check_step", step=step) if step else redirect("quick_check_result")
+
+
+def nothing_published(request: HttpRequest) -> HttpResponse:
+    messages.error(request, "No questionnaire is published yet. An administrator must load it first.")
+    return redirect("start")
+
+
+@require_POST
+def restart(request: HttpRequest) -> HttpResponse:
+    SessionAnswers(request).clear()
+    messages.info(request, "Your quick-check answers are cleared. Start again below.")
+    return redirect("quick_check")
+
+
+def result(request: HttpRequest) -> HttpResponse:
+    """The result of the quick check: the result page's outcome, with the offer to keep it."""
+    store = SessionAnswers(request)
+    version = store.version()
+    if version is None:
+        return redirect("quick_check")
+    spec = spec_for(version)
+    answers = store.answers()
+    outcome = evaluate_answers(spec, answers)
+    step = presenters.first_open_section(spec, answers_visibility(spec, answers), answers)
+    if step is not None:
+        messages.warning(request, "Answer the remaining questions to see your result.")
+        return redirect("quick_check_step", step=step)
+    snapshot = {"answers": {c: answers.get(c) for c in outcome.visible_questions if c in answers},
+                "result": outcome.to_json()}
+    page = presenters.result_page(spec, snapshot, today=timezone.localdate())
+    return render(request, "questionnaire/quick_result.html", {
+        "spec": spec, "version": version, "page": page, "form": KeepForm(initial=_pending(request)),
+        "sections": presenters.answered_sections_for(spec, answers, outcome, presenters.quick_check_step_url)})
+
+
+class KeepForm(forms.Form):
+    model_name = forms.CharField(
+        label="Name of the model", max_length=200, required=False,
+        help_text="For example “Atlas-70B”. The assessment is kept under this model in your organisation.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+    def clean_model_name(self) -> str:
+        return " ".join(self.cleaned_data["model_name"].split())
+
+
+def _pending(request: HttpRequest) -> dict[str, Any]:
+    pending = request.session.get(KEEP_SESSION_KEY)
+    return pending if isinstance(pending, dict) else {}
+
+
+@require_http_methods(["GET", "POST"])
+def keep(request: HttpRequest) -> HttpResponse:
+    """Keep the quick check as an assessment. Not signed in: remember the wish, offer sign-in or sign-up (both
+    come back here). Signed in: the model's name, then the answers become a draft assessment of the
+    organisation the session works for."""
+    store = SessionAnswers(request)
+    version = store.version()
+    if version is None or not store.answers():
+        messages.info(request, "There is no quick check to keep in this browser. Start one here.")
+        return redirect("quick_check")
+    form = KeepForm(request.POST or None, initial=_pending(request))
+    if request.method == "POST" and form.is_valid():
+        request.session[KEEP_SESSION_KEY] = {"model_name": form.cleaned_data["model_name"]}
+    elif not _pending(request):
+        request.session[KEEP_SESSION_KEY] = {"model_name": ""}
+    if not request.user.is_authenticated:
+        return render(request, "questionnaire/quick_keep_sign_in.html", {"next": request.path})
+
+    membership = current_membership(request)
+    status = 400 if form.errors else 200
+    if request.method == "POST" and form.is_valid():
+        name = form.cleaned_data["model_name"]
+        if not membership.can_edit:
+            raise PermissionDenied("Viewers cannot start assessments")
+        if name:
+            assessment = keep_answers(organisation=membership.organisation, user=request.user, version=version,
+                                      answers=store.answers(), model_name=name)
+            store.clear()
+            messages.success(request, f"Your quick check is now an assessment of {name} in "
+                                      f"{membership.organisation.name}, with every answer. Check them and "
+                                      "complete it to freeze the result and get the report.")
+            return redirect("check_answers", assessment_id=assessment.pk)
+        form.add_error("model_name", "Enter the name of the model")
+        status = 400
+    return render(request, "questionnaire/quick_keep.html",
+                  {"form": form, "membership": membership, "organisation": membership.organisation}, status=status)
