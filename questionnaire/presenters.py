@@ -202,7 +202,7 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
 
     outcome = snapshot["result"]
     if signatory is None:
-        signatory = snapshot.get("code_signatory") or answered_statuses(snapshot)
+        signatory = snapshot.get("code_signatory") or answered_statuses(spec, snapshot)
     reasons: dict[str, list[dict]] = {}
     for reason in outcome.get("reasons", []):
         reasons.setdefault(reason["about"], []).append(reason)
@@ -240,7 +240,7 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
     chapters = [
         {"chapter": ch, "measures": [m for m in ch.measures() if m.id in outcome["code_measures"]],
          "signatory": signatory.get(ch.id, "not_signing"),
-         "demonstration": demonstration_text(ch.title, signatory.get(ch.id, "not_signing"))}
+         "demonstration": demonstration_text(spec, ch.title, signatory.get(ch.id, "not_signing"))}
         for ch in spec.chapters if ch.id in outcome["code_chapters"]
     ]
     flags = [{"flag": f, "reasons": reasons.get(f.id, [])} for f in spec.flags if f.id in outcome["flags"]]

@@ -1,7 +1,6 @@
 """The few multi-step writes, each atomic: content (load, publish) and assessments (start, save, complete)."""
 
 from .assessments import (
-    ConcurrentEditError,
     IncompleteAssessmentError,
     complete,
     save_section,
@@ -20,6 +19,7 @@ from .content import (
     publish,
     read_content_file,
 )
+from .history import ConcurrentEditError
 from .living import Carry, Derived, amend, new_version_assessment, record_rules_changes
 
 __all__ = [
