@@ -94,6 +94,8 @@ STATUS_LABELS = dict(MeasureStatus.choices)
 
 def gap_value_text(field: str, value) -> str:
     """A gap-analysis value as people read it (history, conflicts): labels, names, dates in words."""
+    if field == "status" and value is None:
+        return NOT_RECORDED
     if value in (None, ""):
         return "–"
     if field == "status":

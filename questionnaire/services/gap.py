@@ -77,6 +77,8 @@ def update_gap_item(item: GapItem, data: dict[str, Any], *, user, seen_revision:
     if "status" in data and data["status"] != MeasureStatus.NOT_APPLICABLE:
         data = {**data, "not_applicable_reason": ""}
     current = {field: getattr(locked, field) for field in GAP_FIELDS}
+    if not locked.is_recorded:
+        current["status"] = None  # "not recorded": recording "not started" is a change, kept in the history
     proposed = {field: data[field] for field in GAP_FIELDS if field in data}
     changes = save_fields(
         locked, current, proposed, seen_revision=seen_revision,
