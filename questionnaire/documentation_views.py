@@ -61,7 +61,9 @@ class QuantityField(forms.CharField):
 
 
 def _form_field(f) -> forms.Field:
-    common = {"label": f.label, "help_text": f.help, "required": False}
+    # hidden initial values tell which fields this person changed: only those are saved, so two people
+    # filling in different parts of the form at the same time both keep their work
+    common = {"label": f.label, "help_text": f.help, "required": False, "show_hidden_initial": True}
     if f.type == "number":
         return QuantityField(max_length=100, **common)
     if f.type == "date":
@@ -96,7 +98,9 @@ def documentation_edit(request: HttpRequest, assessment_id) -> HttpResponse:
     form = documentation_form_class()(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            save_documentation(assessment, form.cleaned_data, user=request.user,
+            changed = set(form.changed_data) | {c for c in prefilled if form.cleaned_data.get(c)}
+            save_documentation(assessment, {c: v for c, v in form.cleaned_data.items() if c in changed},
+                               user=request.user,
                                seen_revision=int(request.POST.get("seen_revision") or 0))
         except ConcurrentEditError as exc:
             names = ", ".join(f"“{all_fields()[c].label}”" for c in exc.codes if c in all_fields())
