@@ -85,7 +85,7 @@ def answered_sections(assessment: Assessment, spec: Spec, result: Result) -> lis
                 continue
             value = answers.get(question.code)
             block.rows.append(AnswerRow(question, display_answer(question, value),
-                                        f"{step_url(assessment, section.code)}#field-{question.code}"))
+                                        f"{step_url(assessment, section.code)}?return=check#field-{question.code}"))
         out.append(block)
     return out
 

@@ -22,7 +22,7 @@ from formtools.wizard.views import NamedUrlWizardView
 
 from .access import assessment_for
 from .engine import QuestionType
-from .engine.compute import ACCELERATORS, MARGIN, architecture_estimate, hardware_estimate
+from .engine.compute import ACCELERATORS, MARGIN, EstimateInputError, architecture_estimate, hardware_estimate
 from .engine.values import format_flop
 from .forms import answers_to_form_data, section_form_class, to_json_answers
 from .services import ConcurrentEditError, save_section
@@ -119,8 +119,8 @@ class AssessmentWizard(LoginRequiredMixin, NamedUrlWizardView):
             messages.warning(request, "That section no longer applies to your answers.")
             return redirect("resume", assessment_id=self.assessment.pk)
         self.storage.current_step = step
-        if request.POST.get("estimate"):
-            return self.render_estimate(step, request.POST["estimate"])
+        if request.POST.get("estimate") or request.POST.get("use_estimate"):
+            return self.render_estimate(step, request.POST.get("estimate") or request.POST["use_estimate"])
         try:
             return super().post(request, *args, **kwargs)
         except _Conflict as conflict:
@@ -159,22 +159,33 @@ class AssessmentWizard(LoginRequiredMixin, NamedUrlWizardView):
     def render_done(self, form, **kwargs):
         return redirect("check_answers", assessment_id=self.assessment.pk)
 
+    def render_next_step(self, form, **kwargs):
+        # "Change" on the check-your-answers page comes back there after saving
+        if self.request.POST.get("return_to") == "check":
+            return redirect("check_answers", assessment_id=self.assessment.pk)
+        return super().render_next_step(form, **kwargs)
+
     # ---- the training-compute estimator without JavaScript
-    def render_estimate(self, step: str, code: str):
+    def render_estimate(self, step: str, requested: str):
+        """Calculate (`estimate` = "<code>|<method>") or use a calculated value (`use_estimate` = "<code>")."""
         form_class = self.get_form_list()[step]
         posted = {name: form_class.base_fields[name].widget.value_from_datadict(self.request.POST, None,
                                                                                  f"{step}-{name}")
                   for name in form_class.base_fields}
+        code, _, method = requested.partition("|")
         question = self.spec.questions.get(code)
-        estimate, error = None, None
+        method = method or self.request.POST.get(f"estimate-{code}-method") or "architecture"
+        result: dict[str, Any] = {"method": method}
         if question is None or question.type is not QuestionType.FLOP or code not in form_class.base_fields:
-            error = "There is no estimator for that question."
+            result["error"] = "There is no estimator for that question."
         else:
-            estimate, error = run_estimator(self.request.POST, code)
-            if estimate is not None:
+            estimate, error = run_estimator(self.request.POST, code, result["method"])
+            result.update(estimate=estimate, error=error)
+            if estimate is not None and self.request.POST.get("use_estimate") == code:
                 posted[code] = f"{estimate.flop:.2e}".replace("e+", "e")
+                result["used"] = True
         form = form_class(prefix=step, initial={k: v for k, v in posted.items() if v not in (None, "", [])})
-        return self.render(form, estimates={code: {"estimate": estimate, "error": error}})
+        return self.render(form, estimates={code: result})
 
     # ---- page context
     def get_context_data(self, form, **kwargs):
@@ -188,6 +199,11 @@ class AssessmentWizard(LoginRequiredMixin, NamedUrlWizardView):
             "section": section,
             "step_number": index + 1,
             "step_count": len(steps),
+            "sections_so_far": [{"code": code, "title": self.get_form_list()[code].section.title,
+                                 "url": self.get_step_url(code), "current": code == self.steps.current}
+                                for code in steps],
+            "return_to": "check" if self.request.GET.get("return") == "check"
+            or self.request.POST.get("return_to") == "check" else "",
             "previous_url": self.get_step_url(steps[index - 1]) if index > 0 else None,
             "seen_revision": kwargs.get("seen_revision", self.assessment.revision),
             "estimates": kwargs.get("estimates", {}),
@@ -201,9 +217,9 @@ class AssessmentWizard(LoginRequiredMixin, NamedUrlWizardView):
         return context
 
 
-def run_estimator(data: MultiValueDict | dict[str, Any], code: str):
-    """The estimate asked for on a FLOP question: (Estimate, None) or (None, message)."""
-    method = data.get(f"estimate-{code}-method") or "architecture"
+def run_estimator(data: MultiValueDict | dict[str, Any], code: str, method: str = "architecture"):
+    """The estimate asked for on a FLOP question: (Estimate, None) or (None, EstimateInputError naming
+    the input)."""
     try:
         if method == "hardware":
             preset = data.get(f"estimate-{code}-accelerator") or "h100"
@@ -213,8 +229,8 @@ def run_estimator(data: MultiValueDict | dict[str, Any], code: str):
                                      data.get(f"estimate-{code}-utilisation") or ""), None
         return architecture_estimate(data.get(f"estimate-{code}-parameters") or "",
                                      data.get(f"estimate-{code}-tokens") or ""), None
-    except ValueError as exc:
-        return None, str(exc)
+    except EstimateInputError as exc:
+        return None, exc
 
 
 def wizard_view():
