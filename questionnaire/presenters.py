@@ -9,37 +9,14 @@ from typing import Any
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 
-from .engine import QuestionType, Result, Spec, Visibility
+from .display import display_answer, export_value
+from .engine import Result, Spec, Visibility
 from .engine.spec import Question
-from .engine.values import format_flop
 from .models import AIModel, Assessment, GapItem, RulesChange, current_assessment_id, current_assessments
 from .spec import current_version, spec_for
 
 # How obligations are grouped, the next steps and the checklists (e.g. the Annex XII requests) are content:
 # spec.article_groups, spec.next_steps, spec.checklists (see content/gpai.yaml).
-
-
-def display_answer(question: Question, value: Any) -> str:
-    if value is None or value == []:
-        return "Not answered" if value is None else "None of these"
-    if question.type is QuestionType.FLOP and isinstance(value, int | float):
-        return f"{format_flop(value)} FLOP"
-    if question.type is QuestionType.DATE and isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value).strftime("%-d %B %Y")
-        except ValueError:
-            return value
-    return describe_value_json(question, value)
-
-
-def describe_value_json(question: Question, value: Any) -> str:
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if question.type is QuestionType.SINGLE_CHOICE:
-        return question.choice_label(value)
-    if question.type is QuestionType.MULTIPLE_CHOICE:
-        return "; ".join(question.choice_label(v) for v in value)
-    return str(value)
 
 
 # ---------------------------------------------------------------- wizard helpers
@@ -471,13 +448,7 @@ NO_LONGER_APPLIES = "No longer applies"
 
 def csv_value(value: Any) -> str:
     """A cell for the CSV export; text that a spreadsheet would run as a formula is quoted with '."""
-    if isinstance(value, list):
-        value = "; ".join(map(str, value))
-    elif isinstance(value, bool):
-        value = "yes" if value else "no"
-    elif value is None:
-        value = ""
-    text = str(value)
+    text = value if isinstance(value, str) else export_value(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
