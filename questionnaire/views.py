@@ -225,7 +225,8 @@ def result(request: HttpRequest, assessment_id) -> HttpResponse:
                                   signatory=statuses_for(assessment))
     return render(request, "questionnaire/result.html", {
         "assessment": assessment, "spec": spec, "page": page, "can_edit": can_edit(assessment),
-        "living": presenters.lineage(assessment), "carry_choices": CARRY_CHOICES})
+        "living": presenters.lineage(assessment), "carry_choices": CARRY_CHOICES,
+        "documentation_chapter": spec.constants.get("documentation_form_chapter")})
 
 
 def _export_document(assessment: Assessment) -> dict:

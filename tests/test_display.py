@@ -83,3 +83,19 @@ def test_history_shows_question_texts_answer_labels_and_the_time_zone(client, dj
     assert "7.98 × 10^23 FLOP" in page
     assert ">role<" not in page and ">developer<" not in page and "7.980000000000002" not in page
     assert re.search(r"\d\d:\d\d:\d\d (CET|CEST|UTC)", page)
+
+
+def test_result_page_has_contents_and_sections_that_fold(client, django_user_model, published):
+    user, organisation = make_member(django_user_model, "olga")
+    client.force_login(user)
+    assessment = completed(organisation, user, "T06")
+    page = client.get(reverse("result", kwargs={"assessment_id": assessment.pk})).content.decode()
+    contents = re.search(r'<nav class="contents".*?</nav>', page, re.S).group(0)
+    targets = re.findall(r'href="#([\w-]+)"', contents)
+    assert {"obligations", "dates", "code-of-practice", "answers", "downloads"} <= set(targets)
+    for target in targets:
+        assert f'id="{target}"' in page, target
+    assert re.search(r'<details class="result-section" id="obligations" open><summary><h2>', page)
+    assert '<details class="result-section" id="answers"><summary>' in page  # the long list starts folded
+    assert 'data-classification="GPAI_MODEL_SYSTEMIC_RISK"' in page and page.count("data-obligation=") >= 5
+    assert "Fill in the Model Documentation Form" in page
