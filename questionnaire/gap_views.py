@@ -52,6 +52,7 @@ class GapItemForm(forms.Form):
                               help_text="A member of your organisation who is responsible for the measure.",
                               error_messages={"invalid_choice": "Choose a member of your organisation as owner"})
     due_date = forms.DateField(label="Due date", required=False, widget=IsoDateInput(), input_formats=["%Y-%m-%d"],
+                               help_text="For example 31 March 2027.",
                                error_messages={"invalid": "Enter a real date as YYYY-MM-DD, for example 2027-03-31"})
     evidence = forms.CharField(label="Evidence", required=False, max_length=10000,
                                widget=forms.Textarea(attrs={"rows": 4}),

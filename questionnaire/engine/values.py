@@ -96,13 +96,13 @@ def parse_quantity(text: str | float | int) -> float:
         if match:
             scale = _SCALES.get(match.group("scale").lower())
             if scale is None:
-                raise ValueError(f"“{match.group('scale')}” is not a scale we know: write the number "
+                raise ValueError(f"“{match.group('scale')}” is not a scale we know. Write it as a number, "
                                  f"{QUANTITY_FORMAT_HELP}.")
             return float(match.group("number")) * scale
     try:
         return parse_flop(text)
     except ValueError:
-        raise ValueError(f"Write the number {QUANTITY_FORMAT_HELP}.") from None
+        raise ValueError(f"Write it as a number, {QUANTITY_FORMAT_HELP}.") from None
 
 
 def format_scientific(value: float | None) -> str:
