@@ -168,6 +168,7 @@ def audience_document(audience: str, values: dict[str, str], *, model: str, orga
     return {
         "form": "Model Documentation Form (GPAI Code of Practice, Transparency chapter)",
         "audience": audiences()[audience].name,
+        "audience_phrase": audiences()[audience].phrase,
         "model": model,
         "provider": organisation,
         "document_version": version,

@@ -4,6 +4,7 @@ submission, with per-measure conflicts; "Not recorded" for untouched measures.""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from html.parser import HTMLParser
@@ -152,3 +153,17 @@ def test_chapter_page_of_a_chapter_that_does_not_apply_is_404(client, team):  # 
     assert client.get(chapter_url(assessment, "SAFETY_SECURITY")).status_code == 404
     client.force_login(viewer)
     assert client.post(chapter_url(assessment, "COPYRIGHT"), {}).status_code == 403
+
+
+def test_measure_page_conflict_says_who_saved_what(client, team):  # noqa: F811
+    organisation, owner, editor, _ = team
+    assessment = completed(organisation, owner, "T01")
+    client.force_login(owner)
+    post_item(client, assessment, "CR-1.5", status="planned", due_date="2027-01-31")
+    client.force_login(editor)
+    response = client.post(item_url(assessment, "CR-1.5"), {"status": "implemented", "seen_revision": 0})
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "olga changed CR-1.5 while you were editing" in page
+    assert "status Planned" in page and "due date 31 January 2027" in page
+    assert GapItem.objects.get(assessment=assessment, measure="CR-1.5").status == "planned"

@@ -155,14 +155,18 @@ def test_second_concurrent_save_is_refused_and_input_kept(client, owner, spec, d
     assert assessment.answers["provider_established_in_eu"] is True
 
 
-def test_estimator_without_javascript(client, owner, spec):
+def at_compute_section(client, owner, spec):
+    """A draft answered up to the compute section (T01's answers): (assessment, the compute section's URL)."""
     user, organisation = owner
     client.force_login(user)
     assessment = new_assessment(organisation, user)
-    answers = SCENARIOS["T01"]["answers"]
     for s in ("role", "organisation", "market", "placement_date", "research"):
-        post_section(client, assessment, s, answers, spec)
-    url = reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": "compute"})
+        post_section(client, assessment, s, SCENARIOS["T01"]["answers"], spec)
+    return assessment, reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": "compute"})
+
+
+def test_estimator_without_javascript(client, owner, spec):
+    assessment, url = at_compute_section(client, owner, spec)
     base = {f"assessment-{assessment.pk}-current_step": "compute", "seen_revision": "0",
             "estimate-training_compute_flop-parameters": "70 billion",
             "estimate-training_compute_flop-tokens": "15T"}
@@ -185,13 +189,7 @@ def test_estimator_without_javascript(client, owner, spec):
     ({"parameters": "7B", "tokens": "0"}, "tokens"),
 ])
 def test_estimator_errors_attach_to_their_field(client, owner, spec, inputs, field):
-    user, organisation = owner
-    client.force_login(user)
-    assessment = new_assessment(organisation, user)
-    answers = SCENARIOS["T01"]["answers"]
-    for s in ("role", "organisation", "market", "placement_date", "research"):
-        post_section(client, assessment, s, answers, spec)
-    url = reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": "compute"})
+    assessment, url = at_compute_section(client, owner, spec)
     html = client.post(url, {f"assessment-{assessment.pk}-current_step": "compute", "seen_revision": "0",
                              "estimate": "training_compute_flop|architecture",
                              **{f"estimate-training_compute_flop-{k}": v for k, v in inputs.items()}}).content.decode()
