@@ -176,3 +176,13 @@ def test_two_people_editing_different_fields_both_keep_their_changes(client, tea
     assert client.post(url, {"intended_uses": "Chat assistants", "seen_revision": 0}).status_code == 302
     values = assessment.documentation.__class__.objects.get(assessment=assessment).values
     assert values["architecture"] == "Decoder-only transformer" and values["intended_uses"] == "Chat assistants"
+
+
+def test_viewers_do_not_see_pre_filled_values_as_saved(client, team):
+    organisation, owner, viewer = team
+    assessment = completed(organisation, owner, "T01", name="Atlas-70B")
+    client.force_login(viewer)
+    page = client.get(reverse("documentation", kwargs={"assessment_id": assessment.pk})).content.decode()
+    assert "Atlas-70B</p>" not in page and "Pre-filled</span>" not in page
+    block = page.split('data-field="model_name"')[1].split("</div>")[0]
+    assert "Not filled in" in block
