@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 FORM_FILE = Path(__file__).resolve().parent / "content" / "model_documentation_form.yaml"
-FIELD_TYPES = ("text", "number", "date", "choice")
+FIELD_TYPES = ("text", "line", "number", "date", "choice")
 
 
 @dataclass(frozen=True)

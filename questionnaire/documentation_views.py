@@ -73,6 +73,8 @@ def _form_field(f) -> forms.Field:
         return forms.ChoiceField(choices=[("", "Not chosen yet"), *((c, c) for c in f.choices)],
                                  error_messages={"invalid_choice": "Choose one of the ranges the form gives"},
                                  **common)
+    if f.type == "line":
+        return forms.CharField(max_length=2000, **common)
     return forms.CharField(max_length=20000, widget=forms.Textarea(attrs={"rows": 3}), **common)
 
 

@@ -104,14 +104,14 @@ def test_model_documentation_form_is_pre_filled_typed_and_counts_completeness(li
     walk(page, live_server.url, SCENARIOS["T01"], model_name="Atlas-70B", axe_pages=None)
     page.click("text=Fill in the Model Documentation Form")
     found: dict[str, list[str]] = {}
-    assert page.input_value("textarea[name=model_name]") == "Atlas-70B"
-    assert page.input_value("textarea[name=provider_legal_name]") == "officer Ltd"
+    assert page.input_value("[name=model_name]") == "Atlas-70B"
+    assert page.input_value("[name=provider_legal_name]") == "officer Ltd"
     assert "FLOP" in page.input_value("input[name=compute_exact]")
     assert page.locator("[data-field=model_name][data-prefilled]").count() == 1
     check_page(page, "documentation", found)
     before = int(page.get_attribute("[data-audience=dp]", "data-filled"))
     page.fill("input[name=model_size_exact]", "lots")
-    page.fill("textarea[name=output_max_size]", "128k tokens of text")
+    page.fill("[name=output_max_size]", "128k tokens of text")
     with page.expect_navigation():
         page.click("main form > button[type=submit]")
     assert page.locator(".error-summary a[href='#id_model_size_exact']").count() == 1
