@@ -83,6 +83,7 @@ def test_forty_measures_in_four_submissions(live_server, new_page, django_user_m
     page.goto(f"{live_server.url}/action-plan/")
     assert page.locator("tr.row-overdue [href*='SS-9.3']").count() == 1
     assert page.locator("[data-measure]").count() == open_measures
+    check_page(page, "action-plan", found)
     page.goto(overview)
     page.click("text=Back to the result")
     with page.expect_download() as info:
