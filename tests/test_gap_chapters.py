@@ -167,3 +167,19 @@ def test_measure_page_conflict_says_who_saved_what(client, team):  # noqa: F811
     assert "olga changed CR-1.5 while you were editing" in page
     assert "status Planned" in page and "due date 31 January 2027" in page
     assert GapItem.objects.get(assessment=assessment, measure="CR-1.5").status == "planned"
+
+
+def test_chapter_page_queries_do_not_grow_with_its_measures(client, team):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    organisation, owner, _, _ = team
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T06")
+    counts = {}
+    for chapter in ("TRANSPARENCY", "SAFETY_SECURITY"):  # 3 and 32 measures
+        chapter_form(client, assessment, chapter)
+        with CaptureQueriesContext(connection) as queries:
+            chapter_form(client, assessment, chapter)
+        counts[chapter] = len(queries)
+    assert counts["TRANSPARENCY"] == counts["SAFETY_SECURITY"] <= 8, counts
