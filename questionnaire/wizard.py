@@ -181,8 +181,13 @@ class AssessmentWizard(LoginRequiredMixin, NamedUrlWizardView):
         else:
             estimate, error = run_estimator(self.request.POST, code, result["method"])
             result.update(estimate=estimate, error=error)
+            method_question = (self.spec.constants.get("estimator_method_questions") or {}).get(code)
+            if method_question in form_class.base_fields:
+                result["method_input"] = f"{step}-{method_question}"
             if estimate is not None and self.request.POST.get("use_estimate") == code:
                 posted[code] = f"{estimate.flop:.2e}".replace("e+", "e")
+                if method_question in form_class.base_fields:
+                    posted[method_question] = method
                 result["used"] = True
         form = form_class(prefix=step, initial={k: v for k, v in posted.items() if v not in (None, "", [])})
         return self.render(form, estimates={code: result})

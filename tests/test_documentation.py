@@ -14,9 +14,10 @@ from pypdf import PdfReader
 from accounts.models import Role
 from questionnaire.documentation import AUDIENCES, all_fields, documentation_form
 from questionnaire.models import DocumentationRevision
+from questionnaire.services import complete, save_section
 
-from .test_gap import completed
-from .wizard_driver import make_member
+from .test_gap import SCENARIOS, completed
+from .wizard_driver import make_member, new_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +187,15 @@ def test_viewers_do_not_see_pre_filled_values_as_saved(client, team):
     assert "Atlas-70B</p>" not in page and "Pre-filled</span>" not in page
     block = page.split('data-field="model_name"')[1].split("</div>")[0]
     assert "Not filled in" in block
+
+
+def test_the_compute_method_answer_pre_fills_the_methodology(client, team):
+    organisation, owner, _ = team
+    client.force_login(owner)
+    assessment = new_assessment(organisation, owner, name="Atlas-70B")
+    answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in SCENARIOS["T01"]["answers"].items()}
+    save_section(assessment, "all", {**answers, "training_compute_method": "hardware"}, user=owner, seen_revision=0)
+    complete(assessment, user=owner)
+    page = client.get(reverse("documentation", kwargs={"assessment_id": assessment.pk})).content.decode()
+    block = html.unescape(page.split('data-field="compute_methodology"')[1].split("</div>")[0])
+    assert "Estimated from the hardware used" in block and "Pre-filled" in block

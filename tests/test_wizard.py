@@ -180,6 +180,8 @@ def test_estimator_without_javascript(client, owner, spec):
     used = client.post(url, {**base, "use_estimate": "training_compute_flop",
                              "estimate-training_compute_flop-method": "architecture"}).content.decode()
     assert 'value="6.30e24"' in used and "put in the answer above" in used
+    method = used.split('data-question="training_compute_method"')[1].split("</fieldset>")[0]
+    assert re.search(r'value="architecture"[^>]*checked', method)  # how the figure was arrived at
     assessment.refresh_from_db()
     assert "training_compute_flop" not in assessment.answers  # calculating does not save
 

@@ -295,6 +295,18 @@ def _page_constants(spec: Spec) -> list[Problem]:
     for key in keys if isinstance(keys, list) else [keys]:
         if key not in deadlines:
             problems.append(Problem("constant measure_deadline_keys", f"unknown deadline “{key}”"))
+    methods = constants.get("estimator_method_questions", {})
+    for flop_code, method_code in (methods.items() if isinstance(methods, Mapping) else []):
+        flop_question, method_question = spec.questions.get(flop_code), spec.questions.get(method_code)
+        if flop_question is None or flop_question.type is not QuestionType.FLOP:
+            problems.append(Problem("constant estimator_method_questions", f"“{flop_code}” is not a FLOP question"))
+        if method_question is None or method_question.section != (flop_question.section if flop_question else None):
+            problems.append(Problem("constant estimator_method_questions",
+                                    f"“{method_code}” is not a question in the section of “{flop_code}”"))
+        elif not {"architecture", "hardware"} <= set(method_question.choice_values()):
+            problems.append(Problem("constant estimator_method_questions",
+                                    f"“{method_code}” needs the choices architecture and hardware (the estimator's "
+                                    "two methods)"))
     choices = constants.get("signatory_chapter_choices", {})
     signatory = spec.questions.get("cop_signatory_chapters")
     allowed = set(signatory.choice_values()) if signatory else set()

@@ -58,6 +58,11 @@
         if (!input) return;
         event.preventDefault();
         input.value = use.getAttribute("data-use-estimate").replace("e+", "e");
+        var methodInput = use.getAttribute("data-use-method-input");
+        if (methodInput) {
+          var radio = document.querySelector("input[name='" + methodInput + "'][value='" + use.getAttribute("data-use-method") + "']");
+          if (radio) radio.checked = true;
+        }
         result.textContent = "The estimate has been put in the answer: check it and save.";
         use.remove();
         input.focus();

@@ -162,6 +162,7 @@ def test_wizard_estimator_check_and_result_pages(live_server, new_page, django_u
     check_page(page, "step-estimate", found)
     page.click("button[name=use_estimate]")
     assert page.input_value("input[name='compute-training_compute_flop']") == "6.30e24"
+    assert page.is_checked("input[name='compute-training_compute_method'][value=architecture]")
     answer_visible_questions(page, {k: v for k, v in answers.items() if k != "training_compute_flop"})
     save(page)
     for _ in range(20):
