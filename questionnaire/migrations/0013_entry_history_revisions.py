@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questionnaire', '0010_law_content_parts'),
+        ('questionnaire', '0012_documents_legal_documents'),
     ]
 
     operations = [
