@@ -1,16 +1,19 @@
-"""The Model Documentation Form (Transparency chapter, Measure 1.1): its fields and who receives each."""
+"""The Model Documentation Form (Transparency chapter, Measure 1.1): its fields, their types, who receives
+each, and what the assessment already knows to pre-fill them. Read from content/model_documentation_form.yaml."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 FORM_FILE = Path(__file__).resolve().parent / "content" / "model_documentation_form.yaml"
-AUDIENCES = {"aio": ("AIO", "AI Office"), "nca": ("NCA", "National competent authorities"),
-             "dp": ("DP", "Downstream providers")}
+FIELD_TYPES = ("text", "line", "number", "date", "choice")
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,9 @@ class FormField:
     label: str
     audiences: frozenset[str]
     help: str = ""
+    type: str = "text"
+    choices: tuple[str, ...] = ()
+    prefill: Any = None  # see the YAML file's header
 
 
 @dataclass(frozen=True)
@@ -28,23 +34,57 @@ class FormGroup:
     fields: tuple[FormField, ...]
 
 
+@dataclass(frozen=True)
+class Audience:
+    key: str  # in URLs and file names: aio, nca, dp
+    mark: str  # in the form: AIO, NCA, DP
+    name: str  # "AI Office"
+    phrase: str  # "the AI Office", as in "For the AI Office"
+
+
+@cache
+def _content() -> dict:
+    return yaml.safe_load(FORM_FILE.read_text(encoding="utf-8"))
+
+
 @cache
 def documentation_form() -> tuple[FormGroup, ...]:
-    data = yaml.safe_load(FORM_FILE.read_text(encoding="utf-8"))
-    return tuple(
-        FormGroup(g["code"], g["title"], tuple(
-            FormField(f["code"], f["label"], frozenset(f["audiences"]), f.get("help", "")) for f in g["fields"]))
-        for g in data["groups"]
-    )
+    groups = []
+    for g in _content()["groups"]:
+        fields = []
+        for f in g["fields"]:
+            kind = f.get("type", "text")
+            if kind not in FIELD_TYPES:
+                raise ValueError(f"{FORM_FILE.name}: field {f['code']} has unknown type {kind!r}")
+            fields.append(FormField(f["code"], f["label"], frozenset(f["audiences"]), f.get("help", ""), kind,
+                                    tuple(str(c) for c in f.get("choices", ())), f.get("prefill")))
+        groups.append(FormGroup(g["code"], g["title"], tuple(fields)))
+    return tuple(groups)
+
+
+@cache
+def audiences() -> dict[str, Audience]:
+    return {mark.lower(): Audience(mark.lower(), mark, a["name"], a["phrase"])
+            for mark, a in _content()["audiences"].items()}
+
+
+# key -> (mark, name, phrase), the shape older callers use
+AUDIENCES = {key: (a.mark, a.name, a.phrase) for key, a in audiences().items()}
 
 
 def all_fields() -> dict[str, FormField]:
     return {f.code: f for g in documentation_form() for f in g.fields}
 
 
+def audience_names(form_field: FormField) -> str:
+    """Who receives a field, spelled out: "the AI Office, national competent authorities and downstream providers"."""
+    names = [a.phrase for a in audiences().values() if a.mark in form_field.audiences]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def for_audience(audience: str) -> tuple[FormGroup, ...]:
     """The groups and fields marked for one audience (aio, nca or dp), in form order."""
-    mark = AUDIENCES[audience][0]
+    mark = audiences()[audience].mark
     groups = []
     for group in documentation_form():
         fields = tuple(f for f in group.fields if mark in f.audiences)
@@ -53,12 +93,82 @@ def for_audience(audience: str) -> tuple[FormGroup, ...]:
     return tuple(groups)
 
 
+@dataclass(frozen=True)
+class Completeness:
+    audience: Audience
+    filled: int
+    total: int
+    missing: tuple[FormField, ...] = field(default=())
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.filled / self.total) if self.total else 100
+
+
+def completeness(values: Mapping[str, str]) -> list[Completeness]:
+    """For each audience: how many of its fields are filled in, and which are missing."""
+    out = []
+    for key, audience in audiences().items():
+        fields = [f for g in for_audience(key) for f in g.fields]
+        missing = tuple(f for f in fields if not (values.get(f.code) or "").strip())
+        out.append(Completeness(audience, len(fields) - len(missing), len(fields), missing))
+    return out
+
+
+@dataclass(frozen=True)
+class Prefill:
+    value: str
+    source: str  # where it comes from, for the "pre-filled" mark
+
+
+def prefills(*, organisation: str, model: str, answers: Mapping[str, Any], questions: Mapping[str, Any],
+             show_answer) -> dict[str, Prefill]:
+    """Field code -> value the assessment already knows. `show_answer(question, value)` is the one
+    formatter of answers (presenters.display_answer); dates stay ISO for date fields."""
+    out: dict[str, Prefill] = {}
+    for f in all_fields().values():
+        rule = f.prefill
+        if rule == "organisation" and organisation:
+            out[f.code] = Prefill(organisation, "your organisation's name")
+        elif rule == "model" and model:
+            out[f.code] = Prefill(model, "the model's name in this assessment")
+        elif isinstance(rule, Mapping):
+            found = _from_answers(f, rule, answers, questions, show_answer)
+            if found:
+                out[f.code] = found
+    return out
+
+
+def _from_answers(f: FormField, rule: Mapping, answers, questions, show_answer) -> Prefill | None:
+    if "answer" in rule:
+        code = rule["answer"]
+        value, question = answers.get(code), questions.get(code)
+        if value in (None, "", []) or question is None:
+            return None
+        text = str(value) if f.type == "date" else show_answer(question, value)
+        return Prefill(text, f"your answer to “{question.text}”")
+    if "answer_order_of_magnitude" in rule:
+        code = rule["answer_order_of_magnitude"]
+        value, question = answers.get(code), questions.get(code)
+        if not isinstance(value, int | float) or value <= 0 or question is None:
+            return None
+        return Prefill(f"10^{math.floor(math.log10(value))}", f"your answer to “{question.text}”")
+    if "yes_answers" in rule:
+        texts = [str(text) for code, text in rule["yes_answers"].items() if answers.get(code) is True]
+        if not texts:
+            return None
+        asked = [questions[c].text for c in rule["yes_answers"] if c in questions]
+        return Prefill(", ".join(texts), "your answers to " + "; ".join(f"“{t}”" for t in asked))
+    return None
+
+
 def audience_document(audience: str, values: dict[str, str], *, model: str, organisation: str,
                       version: int) -> dict:
     """The filled form for one audience: only its fields, in the form's groups."""
     return {
         "form": "Model Documentation Form (GPAI Code of Practice, Transparency chapter)",
-        "audience": AUDIENCES[audience][1],
+        "audience": audiences()[audience].name,
+        "audience_phrase": audiences()[audience].phrase,
         "model": model,
         "provider": organisation,
         "document_version": version,

@@ -9,28 +9,77 @@ import json
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from accounts.audit import audit
 
 from .access import SUPERSEDED_MESSAGE, assessment_for, can_change_records
-from .documentation import AUDIENCES, audience_document, documentation_form
-from .services.documentation import DocumentationConflictError, documentation_for, save_documentation
+from .documentation import (
+    AUDIENCES,
+    all_fields,
+    audience_document,
+    audience_names,
+    audiences,
+    completeness,
+    documentation_form,
+    prefills,
+)
+from .engine.values import parse_quantity
+from .forms import IsoDateInput
+from .presenters import display_answer
+from .services.documentation import documentation_for, save_documentation
+from .services.history import ConcurrentEditError
+from .spec import spec_for
 
 
 def _transparency_assessment(request, assessment_id, *, edit=False):
+    """The completed assessment whose result includes the chapter the form serves (a content constant)."""
     assessment = assessment_for(request, assessment_id, edit=edit)
-    if not assessment.is_completed or "TRANSPARENCY" not in assessment.snapshot["result"]["code_chapters"]:
-        raise Http404("The Model Documentation Form belongs to the Transparency chapter, which does not apply here")
+    chapter = spec_for(assessment.questionnaire_version).constants.get("documentation_form_chapter")
+    if not assessment.is_completed or chapter not in assessment.snapshot["result"]["code_chapters"]:
+        raise Http404("The Model Documentation Form belongs to a Code chapter that does not apply here")
     return assessment
 
 
+class QuantityField(forms.CharField):
+    """A count or amount (parameters, FLOP, MWh): kept as typed, refused unless it reads as a number."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value:
+            try:
+                parse_quantity(value)
+            except ValueError as exc:
+                raise ValidationError(f"“{value}” is not a number. {exc}", code="invalid") from None
+        return value
+
+
+def _form_field(f) -> forms.Field:
+    # hidden initial values tell which fields this person changed: only those are saved, so two people
+    # filling in different parts of the form at the same time both keep their work
+    common = {"label": f.label, "help_text": f.help, "required": False, "show_hidden_initial": True}
+    if f.type == "number":
+        return QuantityField(max_length=100, **common)
+    if f.type == "date":
+        return forms.DateField(widget=IsoDateInput(), input_formats=["%Y-%m-%d"], error_messages={
+            "invalid": "Enter a real date as YYYY-MM-DD, for example 2025-08-02"}, **common)
+    if f.type == "choice":
+        return forms.ChoiceField(choices=[("", "Not chosen yet"), *((c, c) for c in f.choices)],
+                                 error_messages={"invalid_choice": "Choose one of the ranges the form gives"},
+                                 **common)
+    if f.type == "line":
+        return forms.CharField(max_length=2000, **common)
+    return forms.CharField(max_length=20000, widget=forms.Textarea(attrs={"rows": 3}), **common)
+
+
 def documentation_form_class():
-    fields = {f.code: forms.CharField(label=f.label, help_text=f.help, required=False, max_length=20000,
-                                      widget=forms.Textarea(attrs={"rows": 3}))
-              for g in documentation_form() for f in g.fields}
+    fields = {f.code: _form_field(f) for g in documentation_form() for f in g.fields}
     return type("DocumentationForm", (forms.Form,), fields)
 
 
@@ -41,22 +90,35 @@ def documentation_edit(request: HttpRequest, assessment_id) -> HttpResponse:
     if request.method == "POST" and not editable:
         messages.error(request, SUPERSEDED_MESSAGE)
         return redirect("documentation", assessment_id=assessment.pk)
+    spec = spec_for(assessment.questionnaire_version)
     documentation = documentation_for(assessment)
-    form = documentation_form_class()(request.POST or None, initial=documentation.values)
+    known = prefills(organisation=assessment.organisation.name, model=assessment.ai_model.name,
+                     answers=assessment.snapshot.get("answers", {}), questions=spec.questions,
+                     show_answer=display_answer)
+    prefilled = {code: p for code, p in known.items() if not documentation.values.get(code)}
+    initial = {**{code: p.value for code, p in prefilled.items()}, **documentation.values}
+    form = documentation_form_class()(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            save_documentation(assessment, form.cleaned_data, user=request.user,
+            changed = set(form.changed_data) | {c for c in prefilled if form.cleaned_data.get(c)}
+            save_documentation(assessment, {c: v for c, v in form.cleaned_data.items() if c in changed},
+                               user=request.user,
                                seen_revision=int(request.POST.get("seen_revision") or 0))
-        except DocumentationConflictError:
-            form.add_error(None, "Someone saved this form while you were editing. Your changes below were not "
-                                 "saved: compare them with the saved form and save again.")
+        except ConcurrentEditError as exc:
+            names = ", ".join(f"“{all_fields()[c].label}”" for c in exc.codes if c in all_fields())
+            when = timezone.localtime(exc.at).strftime("%-d %B %Y, %H:%M %Z")
+            form.add_error(None, f"{exc.by} saved {names} at {when} while you were editing. Your changes below "
+                                 "were not saved: compare them with the saved form and save again.")
         else:
             messages.success(request, "Model documentation saved.")
             return redirect("documentation", assessment_id=assessment.pk)
-    groups = [{"group": g, "fields": [(f, form[f.code]) for f in g.fields]} for g in documentation_form()]
+    groups = [{"group": g, "fields": [{"spec": f, "field": form[f.code], "prefill": prefilled.get(f.code),
+                                       "for": audience_names(f)} for f in g.fields]}
+              for g in documentation_form()]
     return render(request, "questionnaire/documentation.html", {
         "assessment": assessment, "form": form, "groups": groups, "documentation": documentation,
-        "audiences": AUDIENCES, "can_edit": editable}, status=400 if form.errors else 200)
+        "audiences": audiences(), "completeness": completeness(documentation.values),
+        "can_edit": editable}, status=400 if form.errors else 200)
 
 
 @login_required

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -17,21 +20,25 @@ from accounts.models import Membership
 from .access import SUPERSEDED_MESSAGE, assessment_for, can_change_records, can_edit
 from .forms import IsoDateInput
 from .models import (
+    NOT_RECORDED,
     Assessment,
     EvidenceFile,
+    GapItem,
     GapRevision,
     MeasureStatus,
     SignatoryChoice,
     SignatoryStatus,
 )
 from .services.gap import (
-    GapConflictError,
+    GapUpdate,
     add_evidence_file,
     carried_not_applying,
     check_evidence_upload,
     ensure_gap_items,
     update_gap_item,
+    update_gap_items,
 )
+from .services.history import ConcurrentEditError
 from .signatory import demonstration_text, statuses_for
 from .spec import spec_for
 
@@ -45,6 +52,7 @@ class GapItemForm(forms.Form):
                               help_text="A member of your organisation who is responsible for the measure.",
                               error_messages={"invalid_choice": "Choose a member of your organisation as owner"})
     due_date = forms.DateField(label="Due date", required=False, widget=IsoDateInput(), input_formats=["%Y-%m-%d"],
+                               help_text="For example 31 March 2027.",
                                error_messages={"invalid": "Enter a real date as YYYY-MM-DD, for example 2027-03-31"})
     evidence = forms.CharField(label="Evidence", required=False, max_length=10000,
                                widget=forms.Textarea(attrs={"rows": 4}),
@@ -80,6 +88,70 @@ class GapItemForm(forms.Form):
         return data
 
 
+FIELD_LABELS = {"status": "Status", "not_applicable_reason": "Why it does not apply", "owner": "Owner",
+                "due_date": "Due date", "evidence": "Evidence", "notes": "Notes", "file": "Evidence file"}
+STATUS_LABELS = dict(MeasureStatus.choices)
+
+
+def gap_value_text(field: str, value) -> str:
+    """A gap-analysis value as people read it (history, conflicts): labels, names, dates in words."""
+    if field == "status" and value is None:
+        return NOT_RECORDED
+    if value in (None, ""):
+        return "–"
+    if field == "status":
+        return str(STATUS_LABELS.get(value, value))
+    if field == "owner":
+        return value.get_full_name() or value.get_username() if hasattr(value, "get_username") else str(value)
+    if field == "due_date":
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+        return f"{day:%-d %B %Y}"
+    return str(value)
+
+
+class ChapterRowForm(forms.Form):
+    """Status, owner and due date of one measure on a chapter page (prefix: the measure id). Hidden
+    initial values tell which fields the person changed, so only those are saved and checked."""
+
+    status = forms.ChoiceField(required=False, show_hidden_initial=True)
+    owner = forms.ChoiceField(required=False, show_hidden_initial=True,
+                              error_messages={"invalid_choice": "Choose a member of your organisation as owner"})
+    due_date = forms.DateField(required=False, widget=IsoDateInput(), input_formats=["%Y-%m-%d"],
+                               show_hidden_initial=True,
+                               error_messages={"invalid": "Enter a real date as YYYY-MM-DD, for example 2027-03-31"})
+
+    def __init__(self, *args, item: GapItem, measure, members: dict, **kwargs):
+        super().__init__(*args, prefix=measure.id, **kwargs)
+        self.item, self.measure, self.members = item, measure, members
+        unrecorded = [] if item.is_recorded else [("", NOT_RECORDED)]
+        self.fields["status"].choices = unrecorded + list(MeasureStatus.choices)
+        self.fields["owner"].choices = [("", "No owner yet")] + [
+            (uid, user.get_full_name() or user.get_username()) for uid, user in members.items()]
+        for name, field in self.fields.items():
+            field.label = f"{FIELD_LABELS[name]} of {measure.id}"
+
+    def clean(self):
+        data = super().clean()
+        status = data.get("status")
+        if "status" in self.changed_data:
+            if not status:
+                self.add_error("status", f"Choose a status for {self.measure.id}")
+            elif status == MeasureStatus.NOT_APPLICABLE and not self.item.not_applicable_reason.strip():
+                self.add_error("status", f"Say why {self.measure.id} does not apply: open the measure and give "
+                                         "the reason there")
+        return data
+
+    def changes(self) -> dict:
+        """The fields the person changed, as the record stores them."""
+        out = {}
+        for name in self.changed_data:
+            value = self.cleaned_data.get(name)
+            if name == "owner":
+                value = self.members.get(value) if value else None
+            out[name] = value
+        return out
+
+
 def _completed(request, assessment_id, *, edit=False) -> Assessment:
     assessment = assessment_for(request, assessment_id, edit=edit)
     if not assessment.is_completed:
@@ -109,11 +181,13 @@ def gap_overview(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment = _completed(request, assessment_id)
     spec = spec_for(assessment.questionnaire_version)
     items = ensure_gap_items(assessment)
-    counts = {label: sum(1 for i in items.values() if i.status == value) for value, label in MeasureStatus.choices}
+    counts = {NOT_RECORDED: sum(1 for i in items.values() if not i.is_recorded)}
+    counts.update({label: sum(1 for i in items.values() if i.is_recorded and i.status == value)
+                   for value, label in MeasureStatus.choices})
     statuses = statuses_for(assessment)
     titles = {ch.id: ch.title for ch in spec.chapters}
     signatory = [{"chapter": ch, "title": titles.get(ch, ch), "status": status,
-                  "text": demonstration_text(titles.get(ch, ch), status)} for ch, status in statuses.items()]
+                  "text": demonstration_text(spec, titles.get(ch, ch), status)} for ch, status in statuses.items()]
     return render(request, "questionnaire/gap.html", {
         "signatory": signatory, "signatory_choices": SignatoryChoice.choices,
         "assessment": assessment, "chapters": _measure_rows(spec, items, timezone.localdate()),
@@ -121,6 +195,74 @@ def gap_overview(request: HttpRequest, assessment_id) -> HttpResponse:
         "can_change_records": can_change_records(assessment),
         "no_longer_applies": carried_not_applying(assessment, spec),
     })
+
+
+def _members(assessment) -> dict:
+    return {str(m.user_id): m.user for m in
+            Membership.objects.filter(organisation=assessment.organisation).select_related("user")}
+
+
+@login_required
+def gap_chapter(request: HttpRequest, assessment_id, chapter: str) -> HttpResponse:
+    """Every measure of one chapter with status, owner and due date, edited inline and saved together."""
+    assessment = _completed(request, assessment_id, edit=request.method == "POST")
+    spec = spec_for(assessment.questionnaire_version)
+    items = ensure_gap_items(assessment)
+    block = next((c for c in _measure_rows(spec, items, timezone.localdate()) if c["chapter"].id == chapter), None)
+    if block is None:
+        raise Http404("This chapter does not apply to the assessment")
+    members = _members(assessment)
+    editable = can_change_records(assessment)
+    if request.method == "POST" and not editable:
+        messages.error(request, SUPERSEDED_MESSAGE)
+        return redirect("gap_chapter", assessment_id=assessment.pk, chapter=chapter)
+
+    def row_forms(data=None):
+        return [ChapterRowForm(data, item=row["item"], measure=row["measure"], members=members, initial={
+            "status": row["item"].status if row["item"].is_recorded else "",
+            "owner": str(row["item"].owner_id or ""), "due_date": row["item"].due_date}) for row in block["rows"]]
+
+    forms_ = row_forms(request.POST if request.method == "POST" else None)
+    conflicts = []
+    status = 200
+    if request.method == "POST":
+        if all(f.is_valid() for f in forms_):
+            updates = [GapUpdate(f.measure.id, f.changes(), _int(request.POST.get(f"{f.measure.id}-seen_revision")))
+                       for f in forms_]
+            outcome = update_gap_items(items, updates, user=request.user)
+            if not outcome.conflicts:
+                messages.success(request, f"{block['chapter'].title}: {len(outcome.saved)} "
+                                          f"measure{'s' if len(outcome.saved) != 1 else ''} saved.")
+                return redirect(f"{reverse('gap_overview', args=[assessment.pk])}#chapter-{chapter}")
+            conflicts = [_conflict_view(measure, exc, spec) for measure, exc in outcome.conflicts.items()]
+            if outcome.saved:
+                messages.success(request, f"Saved: {', '.join(outcome.saved)}.")
+            items = ensure_gap_items(assessment)
+            block = next(c for c in _measure_rows(spec, items, timezone.localdate()) if c["chapter"].id == chapter)
+            forms_ = row_forms()
+            status = 409
+        else:
+            status = 400
+    for row, form in zip(block["rows"], forms_, strict=True):
+        row["form"] = form
+    errors = [(f, field, error) for f in forms_ for field in f for error in field.errors]
+    return render(request, "questionnaire/gap_chapter.html", {
+        "assessment": assessment, "chapter": block["chapter"], "rows": block["rows"], "errors": errors,
+        "conflicts": conflicts, "can_edit": editable}, status=status)
+
+
+def _int(value) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
+
+
+def _conflict_view(measure: str, exc: ConcurrentEditError, spec) -> dict:
+    title = spec.measures()[measure].title if measure in spec.measures() else ""
+    saved = "; ".join(f"{FIELD_LABELS.get(f, f).lower()} {gap_value_text(f, v)}" for f, v in exc.saved.items())
+    when = timezone.localtime(exc.at).strftime("%-d %B %Y, %H:%M %Z") if exc.at else ""
+    return {"measure": measure, "title": title, "by": exc.by, "when": when, "saved": saved}
 
 
 @login_required
@@ -148,7 +290,8 @@ def gap_item(request: HttpRequest, assessment_id, measure: str) -> HttpResponse:
     if item is None or spec_measure is None:
         raise Http404("This measure does not apply to the assessment")
     members = Membership.objects.filter(organisation=assessment.organisation).select_related("user")
-    initial = {"status": item.status, "not_applicable_reason": item.not_applicable_reason,
+    initial = {"status": item.status if item.is_recorded else None,
+               "not_applicable_reason": item.not_applicable_reason,
                "owner": str(item.owner_id or ""), "due_date": item.due_date, "evidence": item.evidence,
                "notes": item.notes}
     editable = can_change_records(assessment)
@@ -156,25 +299,33 @@ def gap_item(request: HttpRequest, assessment_id, measure: str) -> HttpResponse:
         messages.error(request, SUPERSEDED_MESSAGE)
         return redirect("gap_item", assessment_id=assessment.pk, measure=measure)
     form = GapItemForm(request.POST or None, request.FILES or None, members=members, initial=initial)
+    order = list(items)
+    following = order[order.index(measure) + 1] if order.index(measure) + 1 < len(order) else None
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("status", "not_applicable_reason", "owner", "due_date",
                                                   "evidence", "notes")}
         try:
-            item = update_gap_item(item, data, user=request.user,
-                                   seen_revision=int(request.POST.get("seen_revision") or 0))
-        except GapConflictError as exc:
-            form.add_error(None, f"{exc.by} changed this measure while you were editing. Your changes below were "
-                                 "not saved: check them against the saved record and save again.")
+            item = update_gap_item(item, data, user=request.user, seen_revision=_int(request.POST.get("seen_revision")))
+        except ConcurrentEditError as exc:
+            conflict = _conflict_view(measure, exc, spec)
+            form.add_error(None, f"{conflict['by']} changed {measure} while you were editing ({conflict['when']}): "
+                                 f"they saved {conflict['saved']}. Your changes below were not saved: check them "
+                                 "against the saved record and save again.")
         else:
             if form.cleaned_data.get("upload"):
                 add_evidence_file(item, form.cleaned_data["upload"], user=request.user)
             messages.success(request, f"{measure} saved.")
-            return redirect("gap_overview", assessment_id=assessment.pk)
+            if request.POST.get("next") and following:
+                return redirect("gap_item", assessment_id=assessment.pk, measure=following)
+            return redirect(f"{reverse('gap_overview', args=[assessment.pk])}#measure-{measure}")
     obligations = {o.id: o for o in spec.obligations}
+    history = [{"revision": r, "what": FIELD_LABELS.get(r.field, r.field),
+                "old": gap_value_text(r.field, r.old_value), "new": gap_value_text(r.field, r.new_value)}
+               for r in GapRevision.objects.filter(item=item).select_related("user")[:100]]
     return render(request, "questionnaire/gap_item.html", {
         "assessment": assessment, "item": item, "measure": spec_measure, "form": form,
-        "serves": [obligations[o] for o in spec_measure.serves if o in obligations],
-        "files": item.files.all(), "history": GapRevision.objects.filter(item=item).select_related("user")[:100],
+        "serves": [obligations[o] for o in spec_measure.serves if o in obligations], "following": following,
+        "files": item.files.all(), "history": history,
         "can_edit": editable}, status=400 if form.errors else 200)
 
 

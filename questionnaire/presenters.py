@@ -10,37 +10,14 @@ from typing import Any
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 
-from .engine import QuestionType, Result, Spec, Visibility
+from .display import display_answer, export_value
+from .engine import Result, Spec, Visibility
 from .engine.spec import Question
-from .engine.values import format_flop
 from .models import AIModel, Assessment, GapItem, RulesChange, current_assessment_id, current_assessments
 from .spec import current_version, spec_for
 
 # How obligations are grouped, the next steps and the checklists (e.g. the Annex XII requests) are content:
 # spec.article_groups, spec.next_steps, spec.checklists (see content/gpai.yaml).
-
-
-def display_answer(question: Question, value: Any) -> str:
-    if value is None or value == []:
-        return "Not answered" if value is None else "None of these"
-    if question.type is QuestionType.FLOP and isinstance(value, int | float):
-        return f"{format_flop(value)} FLOP"
-    if question.type is QuestionType.DATE and isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value).strftime("%-d %B %Y")
-        except ValueError:
-            return value
-    return describe_value_json(question, value)
-
-
-def describe_value_json(question: Question, value: Any) -> str:
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if question.type is QuestionType.SINGLE_CHOICE:
-        return question.choice_label(value)
-    if question.type is QuestionType.MULTIPLE_CHOICE:
-        return "; ".join(question.choice_label(v) for v in value)
-    return str(value)
 
 
 # ---------------------------------------------------------------- wizard helpers
@@ -91,7 +68,7 @@ def answered_sections_for(spec: Spec, answers: dict[str, Any], result: Result,
                 continue
             value = answers.get(question.code)
             block.rows.append(AnswerRow(question, display_answer(question, value),
-                                        f"{section_url(section.code)}#field-{question.code}"))
+                                        f"{section_url(section.code)}?return=check#field-{question.code}"))
         out.append(block)
     return out
 
@@ -208,7 +185,7 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
 
     outcome = snapshot["result"]
     if signatory is None:
-        signatory = snapshot.get("code_signatory") or answered_statuses(snapshot)
+        signatory = snapshot.get("code_signatory") or answered_statuses(spec, snapshot)
     reasons: dict[str, list[dict]] = {}
     for reason in outcome.get("reasons", []):
         reasons.setdefault(reason["about"], []).append(reason)
@@ -246,7 +223,7 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
     chapters = [
         {"chapter": ch, "measures": [m for m in ch.measures() if m.id in outcome["code_measures"]],
          "signatory": signatory.get(ch.id, "not_signing"),
-         "demonstration": demonstration_text(ch.title, signatory.get(ch.id, "not_signing"))}
+         "demonstration": demonstration_text(spec, ch.title, signatory.get(ch.id, "not_signing"))}
         for ch in spec.chapters if ch.id in outcome["code_chapters"]
     ]
     flags = [{"flag": f, "reasons": reasons.get(f.id, [])} for f in spec.flags if f.id in outcome["flags"]]
@@ -477,13 +454,7 @@ NO_LONGER_APPLIES = "No longer applies"
 
 def csv_value(value: Any) -> str:
     """A cell for the CSV export; text that a spreadsheet would run as a formula is quoted with '."""
-    if isinstance(value, list):
-        value = "; ".join(map(str, value))
-    elif isinstance(value, bool):
-        value = "yes" if value else "no"
-    elif value is None:
-        value = ""
-    text = str(value)
+    text = value if isinstance(value, str) else export_value(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 

@@ -9,6 +9,7 @@ import contextlib
 import datetime as dt
 from typing import Any
 
+from .display import display_fact
 from .engine import Spec
 from .engine.expressions import Evaluator, ExpressionError, compile_expression
 from .models import OPEN_STATUSES
@@ -224,13 +225,7 @@ def overdue(page: dict[str, Any], gap: dict[str, dict[str, Any]], today: dt.date
 
 
 def _fact_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, float):
-        from .engine.values import format_flop
-
-        return format_flop(value) + " FLOP" if value >= 1e6 else f"{value:g}"
-    return "–" if value is None else str(value)
+    return display_fact(value)
 
 
 def timeline(spec: Spec, outcome: dict[str, Any], today: dt.date) -> list[dict[str, Any]]:

@@ -32,6 +32,7 @@ urlpatterns = [
     path("assessments/<uuid:assessment_id>/verify/", report_views.verify, name="verify"),
     path("assessments/<uuid:assessment_id>/gap/", gap_views.gap_overview, name="gap_overview"),
     path("assessments/<uuid:assessment_id>/gap/signatory/", gap_views.gap_signatory, name="gap_signatory"),
+    path("assessments/<uuid:assessment_id>/gap/chapters/<str:chapter>/", gap_views.gap_chapter, name="gap_chapter"),
     path("assessments/<uuid:assessment_id>/gap/<str:measure>/", gap_views.gap_item, name="gap_item"),
     path("assessments/<uuid:assessment_id>/evidence/<uuid:file_id>/", gap_views.evidence_file, name="evidence_file"),
     path("action-plan/", action_plan.action_plan, name="action_plan"),

@@ -25,6 +25,7 @@ from accounts.services import rename_organisation
 
 from . import presenters
 from .access import ai_model_for, assessment_for, can_edit
+from .display import display_answer, display_fact
 from .models import AIModel, AnswerRevision, Assessment, current_assessments
 from .services import Carry, IncompleteAssessmentError, amend, complete, new_version_assessment, start_assessment
 from .services.assessments import assessment_visibility, evaluate_assessment
@@ -224,7 +225,8 @@ def result(request: HttpRequest, assessment_id) -> HttpResponse:
                                   signatory=statuses_for(assessment))
     return render(request, "questionnaire/result.html", {
         "assessment": assessment, "spec": spec, "page": page, "can_edit": can_edit(assessment),
-        "living": presenters.lineage(assessment), "carry_choices": CARRY_CHOICES})
+        "living": presenters.lineage(assessment), "carry_choices": CARRY_CHOICES,
+        "documentation_chapter": spec.constants.get("documentation_form_chapter")})
 
 
 def _export_document(assessment: Assessment) -> dict:
@@ -253,24 +255,32 @@ def export_csv(request: HttpRequest, assessment_id) -> HttpResponse:
     document = _export_document(assessment)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["kind", "code", "label", "value"])
+    # codes and machine-readable values first (as before), the words people read beside them
+    writer.writerow(["kind", "code", "label", "value", "value_label"])
     for code, value in document["answers"].items():
         question = spec.questions.get(code)
         writer.writerow(["answer", code, presenters.csv_value(question.text if question else code),
-                         presenters.csv_value(value)])
+                         presenters.csv_value(value), presenters.csv_value(display_answer(question, value))])
     outcome = document["result"]
+    outcomes = {o.name for o in spec.outcomes}
     for key in ("classification", "role_outcome", "obligation_scope"):
-        writer.writerow(["result", key, spec.outcome(key).title if key in {o.name for o in spec.outcomes} else key,
-                         outcome[key] or ""])
+        known = key in outcomes
+        writer.writerow(["result", key, spec.outcome(key).title if known else key, outcome[key] or "",
+                         spec.outcome(key).label(outcome[key]) if known and outcome[key] else ""])
     titles = {o.id: f"{o.label} {o.title}" for o in spec.obligations}
     for ob in outcome["obligations"]:
-        writer.writerow(["obligation", ob, titles.get(ob, ob), "applies"])
+        writer.writerow(["obligation", ob, titles.get(ob, ob), "applies", "Applies"])
+    deadline_labels = {d.key: d.label for d in spec.deadlines}
     for key, value in outcome["deadlines"].items():
-        writer.writerow(["deadline", key, key.replace("_", " "), value])
+        writer.writerow(["deadline", key, deadline_labels.get(key, key.replace("_", " ")), value,
+                         display_fact(value)])
+    flag_titles = {f.id: f.title for f in spec.flags}
     for flag in outcome["flags"]:
-        writer.writerow(["flag", flag, "", ""])
+        writer.writerow(["flag", flag, flag_titles.get(flag, ""), "", ""])
+    measures = spec.measures()
     for measure in outcome["code_measures"]:
-        writer.writerow(["code_measure", measure, "", "applies"])
+        writer.writerow(["code_measure", measure, measures[measure].title if measure in measures else "", "applies",
+                         "Applies"])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="assessment-{assessment.pk}.csv"'
     return response

@@ -25,7 +25,7 @@ from formtools.wizard.views import NamedUrlWizardView
 
 from .access import assessment_for
 from .engine import QuestionType
-from .engine.compute import ACCELERATORS, MARGIN, architecture_estimate, hardware_estimate
+from .engine.compute import ACCELERATORS, MARGIN, EstimateInputError, architecture_estimate, hardware_estimate
 from .engine.values import format_flop
 from .forms import answers_to_form_data, section_form_class, to_json_answers
 from .services import ConcurrentEditError, save_section
@@ -127,9 +127,15 @@ class SectionWizard(NamedUrlWizardView):
             messages.warning(request, "That section no longer applies to your answers.")
             return redirect(self.resume_url())
         self.storage.current_step = step
-        if request.POST.get("estimate"):
-            return self.render_estimate(step, request.POST["estimate"])
+        if request.POST.get("estimate") or request.POST.get("use_estimate"):
+            return self.render_estimate(step, request.POST.get("estimate") or request.POST["use_estimate"])
         return super().post(request, *args, **kwargs)
+
+    def render_next_step(self, form, **kwargs):
+        # "Change" on the check-your-answers page comes back there after saving
+        if self.request.POST.get("return_to") == "check":
+            return redirect(self.check_url())
+        return super().render_next_step(form, **kwargs)
 
     # ---- forms
     def get_form_initial(self, step):
@@ -150,21 +156,31 @@ class SectionWizard(NamedUrlWizardView):
             messages.warning(self.request, warning)
 
     # ---- the training-compute estimator without JavaScript
-    def render_estimate(self, step: str, code: str):
+    def render_estimate(self, step: str, requested: str):
+        """Calculate (`estimate` = "<code>|<method>") or use a calculated value (`use_estimate` = "<code>")."""
         form_class = self.get_form_list()[step]
         posted = {name: form_class.base_fields[name].widget.value_from_datadict(self.request.POST, None,
                                                                                  f"{step}-{name}")
                   for name in form_class.base_fields}
+        code, _, method = requested.partition("|")
         question = self.spec.questions.get(code)
-        estimate, error = None, None
+        method = method or self.request.POST.get(f"estimate-{code}-method") or "architecture"
+        result: dict[str, Any] = {"method": method}
         if question is None or question.type is not QuestionType.FLOP or code not in form_class.base_fields:
-            error = "There is no estimator for that question."
+            result["error"] = "There is no estimator for that question."
         else:
-            estimate, error = run_estimator(self.request.POST, code)
-            if estimate is not None:
+            estimate, error = run_estimator(self.request.POST, code, result["method"])
+            result.update(estimate=estimate, error=error)
+            method_question = (self.spec.constants.get("estimator_method_questions") or {}).get(code)
+            if method_question in form_class.base_fields:
+                result["method_input"] = f"{step}-{method_question}"
+            if estimate is not None and self.request.POST.get("use_estimate") == code:
                 posted[code] = f"{estimate.flop:.2e}".replace("e+", "e")
+                if method_question in form_class.base_fields:
+                    posted[method_question] = method
+                result["used"] = True
         form = form_class(prefix=step, initial={k: v for k, v in posted.items() if v not in (None, "", [])})
-        return self.render(form, estimates={code: {"estimate": estimate, "error": error}})
+        return self.render(form, estimates={code: result})
 
     # ---- page context
     def get_context_data(self, form, **kwargs):
@@ -179,6 +195,11 @@ class SectionWizard(NamedUrlWizardView):
             "check_url": self.check_url(),
             "step_number": index + 1,
             "step_count": len(steps),
+            "sections_so_far": [{"code": code, "title": self.get_form_list()[code].section.title,
+                                 "url": self.get_step_url(code), "current": code == self.steps.current}
+                                for code in steps],
+            "return_to": "check" if self.request.GET.get("return") == "check"
+            or self.request.POST.get("return_to") == "check" else "",
             "previous_url": self.get_step_url(steps[index - 1]) if index > 0 else None,
             "estimates": kwargs.get("estimates", {}),
             "estimator_inputs": self.request.POST if self.request.method == "POST" else {},
@@ -299,9 +320,9 @@ class QuickCheckWizard(SectionWizard):
         return redirect("quick_check_result")
 
 
-def run_estimator(data: MultiValueDict | dict[str, Any], code: str):
-    """The estimate asked for on a FLOP question: (Estimate, None) or (None, message)."""
-    method = data.get(f"estimate-{code}-method") or "architecture"
+def run_estimator(data: MultiValueDict | dict[str, Any], code: str, method: str = "architecture"):
+    """The estimate asked for on a FLOP question: (Estimate, None) or (None, EstimateInputError naming
+    the input)."""
     try:
         if method == "hardware":
             preset = data.get(f"estimate-{code}-accelerator") or "h100"
@@ -311,8 +332,8 @@ def run_estimator(data: MultiValueDict | dict[str, Any], code: str):
                                      data.get(f"estimate-{code}-utilisation") or ""), None
         return architecture_estimate(data.get(f"estimate-{code}-parameters") or "",
                                      data.get(f"estimate-{code}-tokens") or ""), None
-    except ValueError as exc:
-        return None, str(exc)
+    except EstimateInputError as exc:
+        return None, exc
 
 
 def wizard_view():

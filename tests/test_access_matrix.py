@@ -43,7 +43,7 @@ MATRIX = {
     "gap_signatory": ("POST",), "gap_item": ("GET", "POST"), "evidence_file": ("GET",),
     "documentation": ("GET", "POST"), "documentation_export": ("GET",),
     "document": ("GET", "POST"), "document_entry": ("GET", "POST"),
-    "document_download": ("GET",), "document_retry": ("POST",),
+    "document_download": ("GET",), "document_retry": ("POST",), "gap_chapter": ("GET", "POST"),
 }
 
 # URL parameters that differ by URL name (the incident register's entries are numbered).
@@ -69,7 +69,8 @@ def world(django_user_model, published, client):
     client.logout()
     kwargs = {"assessment_id": assessment.pk, "model_id": assessment.ai_model_id, "other_id": assessment.pk,
               "file_id": evidence.pk, "step": "role", "measure": "TR-1.1", "audience": "aio", "fmt": "json",
-              "issue_id": issue.pk, "kind": "training_summary", "number": 1}
+              "issue_id": issue.pk, "kind": "training_summary", "number": 1,
+              "chapter": "COPYRIGHT"}
     assert EvidenceFile.objects.count() == 1
     return kwargs
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -12,11 +14,18 @@ from pypdf import PdfReader
 from accounts.models import Role
 from questionnaire.documentation import AUDIENCES, all_fields, documentation_form
 from questionnaire.models import DocumentationRevision
+from questionnaire.services import complete, save_section
 
-from .test_gap import completed
-from .wizard_driver import make_member
+from .test_gap import SCENARIOS, completed
+from .wizard_driver import make_member, new_assessment
 
 pytestmark = pytest.mark.django_db
+
+
+def valid_value(f) -> str:
+    """A value each typed field accepts (text fields: a text naming the field)."""
+    return {"number": "7.3e10", "date": "2025-08-02", "choice": f.choices[0] if f.choices else ""}.get(
+        f.type, f"value of {f.code}")
 
 
 @pytest.fixture
@@ -42,7 +51,7 @@ def test_each_audience_export_has_exactly_its_fields(client, team, audience):
     client.force_login(owner)
     assessment = completed(organisation, owner, "T01")
     url = reverse("documentation", kwargs={"assessment_id": assessment.pk})
-    values = {code: f"value of {code}" for code in all_fields()}
+    values = {code: valid_value(f) for code, f in all_fields().items()}
     response = client.post(url, {**values, "seen_revision": 0})
     assert response.status_code == 302
     mark = AUDIENCES[audience][0]
@@ -51,15 +60,16 @@ def test_each_audience_export_has_exactly_its_fields(client, team, audience):
         "assessment_id": assessment.pk, "audience": audience, "fmt": "json"})).json()
     exported = {f["code"]: f["value"] for s in document["sections"] for f in s["fields"]}
     assert set(exported) == expected
-    assert all(exported[c] == f"value of {c}" for c in expected)
+    assert all(exported[c] == values[c] for c in expected)
     pdf = client.get(reverse("documentation_export", kwargs={
         "assessment_id": assessment.pk, "audience": audience, "fmt": "pdf"}))
     reader = PdfReader(io.BytesIO(pdf.content))
     text = " ".join(p.extract_text() for p in reader.pages).replace("\n", " ")
     attached = json.loads(next(iter(reader.attachments.values()))[0])
     assert {f["code"] for s in attached["sections"] for f in s["fields"]} == expected
-    for code in all_fields():
-        assert (f"value of {code}" in text) == (code in expected), code
+    for code, f in all_fields().items():
+        if f.type in ("text", "line"):
+            assert (f"value of {code}" in text) == (code in expected), code
 
 
 def test_changes_are_recorded_and_viewers_cannot_edit(client, team):
@@ -72,7 +82,7 @@ def test_changes_are_recorded_and_viewers_cannot_edit(client, team):
     history = list(DocumentationRevision.objects.values_list("old_value", "new_value"))
     assert history == [("Atlas-70B v1", "Atlas-70B v1.1"), ("", "Atlas-70B v1")]
     stale = client.post(url, {"model_name": "Other", "seen_revision": 1})
-    assert stale.status_code == 400 and "Someone saved this form" in stale.content.decode()
+    assert stale.status_code == 400 and "dora saved “Model name” at" in stale.content.decode()
     client.force_login(viewer)
     assert client.get(url).status_code == 200
     assert client.post(url, {"model_name": "x", "seen_revision": 2}).status_code == 403
@@ -83,3 +93,109 @@ def test_not_offered_when_transparency_does_not_apply(client, team):
     client.force_login(owner)
     exempt = completed(organisation, owner, "T08")  # open-source exemption: no Transparency chapter
     assert client.get(reverse("documentation", kwargs={"assessment_id": exempt.pk})).status_code == 404
+
+
+def test_known_fields_are_pre_filled_and_marked_until_saved(client, team):
+    organisation, owner, _ = team
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T01", name="Atlas-70B")
+    url = reverse("documentation", kwargs={"assessment_id": assessment.pk})
+    page = client.get(url).content.decode()
+    answers = assessment.snapshot["answers"]
+
+    def shown(code):
+        match = re.search(rf'<(?:input|textarea)[^>]*name="{code}"[^>]*?(?:value="([^"]*)"[^>]*>|>([^<]*)</textarea>)',
+                          page)
+        assert match, code
+        return html.unescape(match.group(1) if match.group(1) is not None else match.group(2)).strip()
+
+    assert shown("provider_legal_name") == "dora Ltd"
+    assert shown("model_name") == "Atlas-70B"
+    assert shown("union_release_date") == answers["first_eu_placement_date"]
+    assert shown("compute_exact") == "6.3 × 10^24 FLOP"
+    assert shown("compute_coarse") == "10^24"
+    assert shown("output_modalities") == "Text"
+    assert page.count("data-prefilled") >= 6 and "Pre-filled</span> from your answer to" in page
+    # saving keeps the pre-filled values; they are then the saved form, no longer marked
+    data = {code: shown(code) for code in ("provider_legal_name", "model_name", "union_release_date",
+                                            "compute_exact", "compute_coarse", "output_modalities")}
+    assert client.post(url, {**data, "seen_revision": 0}).status_code == 302
+    saved = client.get(url).content.decode()
+    assert 'data-field="model_name" data-prefilled' not in saved
+    assert DocumentationRevision.objects.filter(field="compute_exact", new_value="6.3 × 10^24 FLOP").exists()
+
+
+@pytest.mark.parametrize(("code", "value", "message"), [
+    ("model_size_exact", "lots", "“lots” is not a number"),
+    ("release_date", "2025-02-30", "Enter a real date"),
+    ("model_size_range", "about 70B", "Choose one of the ranges"),
+])
+def test_typed_fields_refuse_bad_values_at_the_field(client, team, code, value, message):
+    organisation, owner, _ = team
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T01")
+    url = reverse("documentation", kwargs={"assessment_id": assessment.pk})
+    response = client.post(url, {code: value, "architecture": "transformer", "seen_revision": 0})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f'href="#id_{code}"' in page and message in page
+    assert not DocumentationRevision.objects.exists()
+    ok = {"model_size_exact": "70B", "release_date": "2025-02-28", "model_size_range": "50–100B"}[code]
+    assert client.post(url, {code: ok, "seen_revision": 0}).status_code == 302
+
+
+def test_completeness_per_audience_counts_filled_fields_and_links_the_missing(client, team):
+    organisation, owner, _ = team
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T01")
+    url = reverse("documentation", kwargs={"assessment_id": assessment.pk})
+
+    def counts():
+        page = client.get(url).content.decode()
+        return {m[0]: (int(m[1]), int(m[2])) for m in re.findall(
+            r'data-audience="(\w+)" data-filled="(\d+)" data-total="(\d+)"', page)}, page
+
+    before, page = counts()
+    assert set(before) == {"aio", "nca", "dp"} and all(filled == 0 for filled, _ in before.values())
+    assert "For the AI Office" in page and "For national competent authorities" in page
+    assert "AIO" not in page.split("<main", 1)[1].split("</form>")[0].replace('"aio"', "")
+    assert '<a href="#id_output_max_size">' in page  # a downstream-provider field, missing, linked
+    client.post(url, {"output_max_size": "N/A", "model_size_exact": "7.3e10", "seen_revision": 0})
+    after, page = counts()
+    assert after["dp"][0] == 1 and after["aio"][0] == 1 and after["nca"][0] == 0
+    assert '<a href="#id_output_max_size">' not in page
+
+
+def test_two_people_editing_different_fields_both_keep_their_changes(client, team, django_user_model):
+    organisation, owner, _ = team
+    colleague, _ = make_member(django_user_model, "carl", role=Role.EDITOR, organisation=organisation)
+    assessment = completed(organisation, owner, "T01")
+    url = reverse("documentation", kwargs={"assessment_id": assessment.pk})
+    client.force_login(owner)
+    assert client.post(url, {"architecture": "Decoder-only transformer", "seen_revision": 0}).status_code == 302
+    client.force_login(colleague)  # carl's page was opened at revision 0 too, before the owner saved
+    assert client.post(url, {"intended_uses": "Chat assistants", "seen_revision": 0}).status_code == 302
+    values = assessment.documentation.__class__.objects.get(assessment=assessment).values
+    assert values["architecture"] == "Decoder-only transformer" and values["intended_uses"] == "Chat assistants"
+
+
+def test_viewers_do_not_see_pre_filled_values_as_saved(client, team):
+    organisation, owner, viewer = team
+    assessment = completed(organisation, owner, "T01", name="Atlas-70B")
+    client.force_login(viewer)
+    page = client.get(reverse("documentation", kwargs={"assessment_id": assessment.pk})).content.decode()
+    assert "Atlas-70B</p>" not in page and "Pre-filled</span>" not in page
+    block = page.split('data-field="model_name"')[1].split("</div>")[0]
+    assert "Not filled in" in block
+
+
+def test_the_compute_method_answer_pre_fills_the_methodology(client, team):
+    organisation, owner, _ = team
+    client.force_login(owner)
+    assessment = new_assessment(organisation, owner, name="Atlas-70B")
+    answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in SCENARIOS["T01"]["answers"].items()}
+    save_section(assessment, "all", {**answers, "training_compute_method": "hardware"}, user=owner, seen_revision=0)
+    complete(assessment, user=owner)
+    page = client.get(reverse("documentation", kwargs={"assessment_id": assessment.pk})).content.decode()
+    block = html.unescape(page.split('data-field="compute_methodology"')[1].split("</div>")[0])
+    assert "Estimated from the hardware used" in block and "Pre-filled" in block

@@ -74,7 +74,7 @@ def test_recording_a_measure_keeps_history(client, team):
     item = GapItem.objects.get(assessment=assessment, measure="CR-1.3")
     assert (item.status, item.owner, item.due_date) == ("partially_implemented", owner, dt.date(2027, 3, 31))
     changes = {r.field: (r.old_value, r.new_value, r.user) for r in GapRevision.objects.filter(item=item)}
-    assert changes["status"] == ("not_started", "partially_implemented", editor)
+    assert changes["status"] == (None, "partially_implemented", editor)  # None: not recorded before
     assert changes["owner"] == (None, "olga", editor)
     assert changes["due_date"] == (None, "2027-03-31", editor)
 

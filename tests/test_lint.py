@@ -151,3 +151,16 @@ def test_next_step_with_a_broken_condition(content):
         d["next_steps"][0]["when"] = "unknown_fact and True"
     first = content["next_steps"][0]["id"]
     assert any(p.startswith(f"next step {first}: unknown name “unknown_fact”") for p in problems_of(content, mutate))
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("documentation_form_chapter", "TRANSPARENCYY", "unknown chapter “TRANSPARENCYY”"),
+    ("measure_deadline_keys", ["comply_by", "comply_bye"], "unknown deadline “comply_bye”"),
+    ("signatory_chapter_choices", {"COPYRIGHT": "copyrite"}, "“copyrite” is not a choice of cop_signatory_chapters"),
+])
+def test_constants_pages_rely_on_must_name_what_exists(content, name, value, message):
+    def mutate(data):
+        data["constants"][name] = value
+
+    found = problems_of(content, mutate)
+    assert any(p.startswith(f"constant {name}") and message in p for p in found), found

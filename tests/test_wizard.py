@@ -155,27 +155,80 @@ def test_second_concurrent_save_is_refused_and_input_kept(client, owner, spec, d
     assert assessment.answers["provider_established_in_eu"] is True
 
 
+def at_compute_section(client, owner, spec):
+    """A draft answered up to the compute section (T01's answers): (assessment, the compute section's URL)."""
+    user, organisation = owner
+    client.force_login(user)
+    assessment = new_assessment(organisation, user)
+    for s in ("role", "organisation", "market", "placement_date", "research"):
+        post_section(client, assessment, s, SCENARIOS["T01"]["answers"], spec)
+    return assessment, reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": "compute"})
+
+
 def test_estimator_without_javascript(client, owner, spec):
+    assessment, url = at_compute_section(client, owner, spec)
+    base = {f"assessment-{assessment.pk}-current_step": "compute", "seen_revision": "0",
+            "estimate-training_compute_flop-parameters": "70 billion",
+            "estimate-training_compute_flop-tokens": "15T"}
+    response = client.post(url, {**base, "estimate": "training_compute_flop|architecture"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "6.3 × 10^24 FLOP" in html and "There is a problem" not in html
+    # the result sits next to "Use this value", which has the focus; nothing is put in the answer yet
+    assert re.search(r'<button[^>]*name="use_estimate" value="training_compute_flop"[^>]*autofocus', html)
+    assert 'name="compute-training_compute_flop" id="id_compute-training_compute_flop"\n         value=""' in html
+    used = client.post(url, {**base, "use_estimate": "training_compute_flop",
+                             "estimate-training_compute_flop-method": "architecture"}).content.decode()
+    assert 'value="6.30e24"' in used and "put in the answer above" in used
+    method = used.split('data-question="training_compute_method"')[1].split("</fieldset>")[0]
+    assert re.search(r'value="architecture"[^>]*checked', method)  # how the figure was arrived at
+    assessment.refresh_from_db()
+    assert "training_compute_flop" not in assessment.answers  # calculating does not save
+
+
+@pytest.mark.parametrize(("inputs", "field"), [
+    ({"parameters": "lots", "tokens": "15T"}, "parameters"),
+    ({"parameters": "7B", "tokens": "0"}, "tokens"),
+])
+def test_estimator_errors_attach_to_their_field(client, owner, spec, inputs, field):
+    assessment, url = at_compute_section(client, owner, spec)
+    html = client.post(url, {f"assessment-{assessment.pk}-current_step": "compute", "seen_revision": "0",
+                             "estimate": "training_compute_flop|architecture",
+                             **{f"estimate-training_compute_flop-{k}": v for k, v in inputs.items()}}).content.decode()
+    error_id = f"estimate-training_compute_flop-{field}-error"
+    assert f'<p class="field-error" id="{error_id}">' in html
+    assert re.search(rf'id="estimate-training_compute_flop-{field}"[^>]*aria-describedby="{error_id}"', html)
+
+
+def test_change_from_check_your_answers_returns_there(client, owner, spec):
     user, organisation = owner
     client.force_login(user)
     assessment = new_assessment(organisation, user)
     answers = SCENARIOS["T01"]["answers"]
-    for s in ("role", "organisation", "market", "placement_date", "research"):
-        post_section(client, assessment, s, answers, spec)
-    url = reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": "compute"})
-    response = client.post(url, {
-        f"assessment-{assessment.pk}-current_step": "compute", "seen_revision": "0",
-        "estimate": "training_compute_flop",
-        "estimate-training_compute_flop-method": "architecture",
-        "estimate-training_compute_flop-parameters": "7e10",
-        "estimate-training_compute_flop-tokens": "1.5 × 10^13",
-    })
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "6.3 × 10^24 FLOP" in html and 'value="6.30e24"' in html
-    assert "There is a problem" not in html
+    post_section(client, assessment, "role", answers, spec)
+    post_section(client, assessment, "organisation", answers, spec)
+    check = client.get(reverse("check_answers", kwargs={"assessment_id": assessment.pk})).content.decode()
+    change = re.search(r'href="([^"]*/step/organisation/\?return=check)#field-sme_or_smc"', check).group(1)
+    page = client.get(change).content.decode()
+    assert '<input type="hidden" name="return_to" value="check">' in page
     assessment.refresh_from_db()
-    assert "training_compute_flop" not in assessment.answers  # calculating does not save
+    response = client.post(change.split("?")[0], {
+        f"assessment-{assessment.pk}-current_step": "organisation", "seen_revision": str(assessment.revision),
+        "return_to": "check", "organisation-places_under_own_name": "yes",
+        "organisation-provider_established_in_eu": "yes", "organisation-sme_or_smc": "yes"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("check_answers", kwargs={"assessment_id": assessment.pk})
+    assessment.refresh_from_db()
+    assert assessment.answers["sme_or_smc"] is True
+
+
+def test_progress_says_the_number_of_sections_can_grow(client, owner, spec):
+    user, organisation = owner
+    client.force_login(user)
+    assessment = new_assessment(organisation, user)
+    html = client.get(reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": "role"})).content.decode()
+    assert re.search(r"Section 1 of \d+ so far", html)
+    assert "the number of sections can grow" in html
 
 
 def test_viewer_cannot_edit(client, owner, spec, django_user_model):

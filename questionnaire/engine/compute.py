@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .values import parse_flop
+from .values import QUANTITY_FORMAT_HELP, parse_quantity
 
 SECONDS_PER_DAY = 86_400
 # Peak dense FLOP/s used in the Guidelines' worked examples (Annex A.3).
@@ -27,31 +27,40 @@ class Estimate:
         return self.flop * (1 + MARGIN)
 
 
-def quantity(text: str | float, what: str) -> float:
-    """A positive number in the notations FLOP fields accept (70e9, 7 × 10^10, 70000000000)."""
+class EstimateInputError(ValueError):
+    """A bad estimator input; `field` names it (parameters, tokens, accelerators, days, peak, utilisation)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def quantity(text: str | float, what: str, field: str = "") -> float:
+    """A positive number in the notations FLOP fields accept (70e9, 7 × 10^10) or with a scale (70B, 7 billion)."""
     try:
-        value = parse_flop(text)
+        value = parse_quantity(text)
     except ValueError:
-        raise ValueError(f"Enter the {what} as a number, for example 7e10 or 7 × 10^10.") from None
+        raise EstimateInputError(field, f"Enter the {what} as a number, {QUANTITY_FORMAT_HELP}.") from None
     if value <= 0:
-        raise ValueError(f"The {what} must be more than zero.")
+        raise EstimateInputError(field, f"The {what} must be more than zero.")
     return value
 
 
 def architecture_estimate(parameters: str | float, tokens: str | float) -> Estimate:
     """Dense decoder transformer: 6 × parameters × training tokens (forward and backward passes)."""
-    p, d = quantity(parameters, "number of parameters"), quantity(tokens, "number of training tokens")
+    p = quantity(parameters, "number of parameters", "parameters")
+    d = quantity(tokens, "number of training tokens", "tokens")
     return Estimate(6 * p * d, "architecture", "6 × parameters × tokens")
 
 
 def hardware_estimate(accelerators: str | float, days: str | float, peak_flops: str | float,
                       utilisation_percent: str | float) -> Estimate:
     """Accelerators × seconds × peak FLOP/s × utilisation."""
-    n = quantity(accelerators, "number of accelerators")
-    seconds = quantity(days, "number of days") * SECONDS_PER_DAY
-    peak = quantity(peak_flops, "peak FLOP/s per accelerator")
-    utilisation = quantity(utilisation_percent, "utilisation") / 100
+    n = quantity(accelerators, "number of accelerators", "accelerators")
+    seconds = quantity(days, "number of days", "days") * SECONDS_PER_DAY
+    peak = quantity(peak_flops, "peak FLOP/s per accelerator", "peak")
+    utilisation = quantity(utilisation_percent, "utilisation", "utilisation") / 100
     if utilisation > 1:
-        raise ValueError("Utilisation is a percentage between 0 and 100.")
+        raise EstimateInputError("utilisation", "Utilisation is a percentage between 0 and 100.")
     return Estimate(n * seconds * peak * utilisation, "hardware",
                     "accelerators × seconds × peak FLOP/s × utilisation")

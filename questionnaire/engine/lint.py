@@ -278,6 +278,44 @@ def _references(spec: Spec) -> list[Problem]:
         for code in answer_check.fields:
             if code not in spec.questions:
                 problems.append(Problem(f"answer check {answer_check.id}", f"unknown field “{code}”"))
+    problems += _page_constants(spec)
+    return problems
+
+
+def _page_constants(spec: Spec) -> list[Problem]:
+    """The constants pages rely on name chapters, deadlines and choices that exist (when they are given)."""
+    problems: list[Problem] = []
+    chapters = {c.id for c in spec.chapters}
+    deadlines = {d.key for d in spec.deadlines}
+    constants = spec.constants
+    if "documentation_form_chapter" in constants and constants["documentation_form_chapter"] not in chapters:
+        problems.append(Problem("constant documentation_form_chapter",
+                                f"unknown chapter “{constants['documentation_form_chapter']}”"))
+    keys = constants.get("measure_deadline_keys", [])
+    for key in keys if isinstance(keys, list) else [keys]:
+        if key not in deadlines:
+            problems.append(Problem("constant measure_deadline_keys", f"unknown deadline “{key}”"))
+    methods = constants.get("estimator_method_questions", {})
+    for flop_code, method_code in (methods.items() if isinstance(methods, Mapping) else []):
+        flop_question, method_question = spec.questions.get(flop_code), spec.questions.get(method_code)
+        if flop_question is None or flop_question.type is not QuestionType.FLOP:
+            problems.append(Problem("constant estimator_method_questions", f"“{flop_code}” is not a FLOP question"))
+        if method_question is None or method_question.section != (flop_question.section if flop_question else None):
+            problems.append(Problem("constant estimator_method_questions",
+                                    f"“{method_code}” is not a question in the section of “{flop_code}”"))
+        elif not {"architecture", "hardware"} <= set(method_question.choice_values()):
+            problems.append(Problem("constant estimator_method_questions",
+                                    f"“{method_code}” needs the choices architecture and hardware (the estimator's "
+                                    "two methods)"))
+    choices = constants.get("signatory_chapter_choices", {})
+    signatory = spec.questions.get("cop_signatory_chapters")
+    allowed = set(signatory.choice_values()) if signatory else set()
+    for chapter, value in (choices.items() if isinstance(choices, Mapping) else []):
+        if chapter not in chapters:
+            problems.append(Problem("constant signatory_chapter_choices", f"unknown chapter “{chapter}”"))
+        if value not in allowed:
+            problems.append(Problem("constant signatory_chapter_choices",
+                                    f"“{value}” is not a choice of cop_signatory_chapters"))
     return problems
 
 

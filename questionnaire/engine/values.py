@@ -81,6 +81,42 @@ def format_flop(value: float | None) -> str:
     return f"10^{exponent}" if text == "1" else f"{text} × 10^{exponent}"
 
 
+# Counts such as parameters and tokens: "7 billion", "7B", "15T", "1.5e12", "7 × 10^9", "7000000000".
+_SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9,
+           "t": 1e12, "tn": 1e12, "trillion": 1e12}
+_SCALED = re.compile(r"^(?P<number>\d+(?:\.\d+)?|\.\d+)\s*(?P<scale>[a-z]+)$", re.IGNORECASE)
+QUANTITY_FORMAT_HELP = "for example 7 billion, 7B, 15T, 1.5e12 or 7 × 10^9"
+
+
+def parse_quantity(text: str | float | int) -> float:
+    """A non-negative count in the FLOP notations or with a scale word or letter (7 billion, 7B, 15T);
+    ValueError otherwise."""
+    if isinstance(text, str):
+        match = _SCALED.match(text.strip().replace("\u00a0", " "))
+        if match:
+            scale = _SCALES.get(match.group("scale").lower())
+            if scale is None:
+                raise ValueError(f"“{match.group('scale')}” is not a scale we know. Write it as a number, "
+                                 f"{QUANTITY_FORMAT_HELP}.")
+            return float(match.group("number")) * scale
+    try:
+        return parse_flop(text)
+    except ValueError:
+        raise ValueError(f"Write it as a number, {QUANTITY_FORMAT_HELP}.") from None
+
+
+def format_scientific(value: float | None) -> str:
+    """A large figure in scientific notation with up to three significant figures, for CSV and JSON
+    readers (7.98e23, never 7.980000000000002e+23)."""
+    if value is None:
+        return ""
+    if value == 0:
+        return "0"
+    mantissa, exponent = f"{value:.2e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}"
+
+
 def parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()

@@ -37,10 +37,20 @@ from .content import (
 )
 from .documentation import DocumentationRevision, ModelDocumentation
 from .documents import DocumentIssue, LegalDocument, LegalDocumentRevision
-from .gap import OPEN_STATUSES, EvidenceFile, GapItem, GapRevision, MeasureStatus, SignatoryChoice, SignatoryStatus
+from .gap import (
+    NOT_RECORDED,
+    OPEN_STATUSES,
+    EvidenceFile,
+    GapItem,
+    GapRevision,
+    MeasureStatus,
+    SignatoryChoice,
+    SignatoryStatus,
+)
 from .reports import Report, ReportStatus
 
 __all__ = [
+    "NOT_RECORDED",
     "OPEN_STATUSES",
     "AIModel",
     "AnswerRevision",

@@ -26,6 +26,7 @@ class DocumentationRevision(models.Model):
     field = models.CharField(max_length=64)
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
+    revision = models.PositiveIntegerField(default=0, help_text="The form's revision this change made")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -20,6 +20,7 @@ class MeasureStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (MeasureStatus.NOT_STARTED, MeasureStatus.PLANNED, MeasureStatus.PARTIAL)
+NOT_RECORDED = "Not recorded"  # what an untouched measure reads everywhere (pages, PDF, CSV)
 
 
 class GapItem(models.Model):
@@ -43,11 +44,22 @@ class GapItem(models.Model):
         indexes = [models.Index(fields=["assessment", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.measure}: {self.get_status_display()}"
+        return f"{self.measure}: {self.status_label}"
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_recorded(self) -> bool:
+        """Someone recorded something for this measure. An untouched record keeps the stored status
+        `not_started` (contract.md §5) but reads "Not recorded", not "Not started"."""
+        return bool(self.revision or self.status != MeasureStatus.NOT_STARTED or self.owner_id or self.due_date
+                    or self.evidence or self.notes)
+
+    @property
+    def status_label(self) -> str:
+        return self.get_status_display() if self.is_recorded else NOT_RECORDED
 
 
 class GapRevision(models.Model):
@@ -57,6 +69,7 @@ class GapRevision(models.Model):
     field = models.CharField(max_length=40)
     old_value = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
     new_value = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
+    revision = models.PositiveIntegerField(default=0, help_text="The record's revision this change made")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

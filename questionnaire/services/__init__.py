@@ -1,7 +1,6 @@
 """The few multi-step writes, each atomic: content (load, publish) and assessments (start, save, complete)."""
 
 from .assessments import (
-    ConcurrentEditError,
     IncompleteAssessmentError,
     complete,
     keep_answers,
@@ -21,6 +20,7 @@ from .content import (
     publish,
     read_content_file,
 )
+from .history import ConcurrentEditError
 from .living import Carry, Derived, amend, new_version_assessment, record_rules_changes
 
 __all__ = [

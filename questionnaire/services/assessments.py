@@ -17,14 +17,7 @@ from ..forms import answers_to_form_data, section_form_class
 from ..models import AIModel, AnswerRevision, Assessment, AssessmentStatus, QuestionnaireVersion
 from ..spec import current_version, spec_for
 from ..tasks import prerender_report
-
-
-class ConcurrentEditError(Exception):
-    """Someone saved answers to the same questions since this form was shown."""
-
-    def __init__(self, codes: list[str], by: str, at) -> None:
-        super().__init__(f"{', '.join(codes)} changed by {by}")
-        self.codes, self.by, self.at = codes, by, at
+from .history import save_fields
 
 
 @dataclass(frozen=True)
@@ -109,26 +102,13 @@ def save_section(assessment: Assessment, section_code: str, answers: dict[str, A
     locked = Assessment.objects.select_for_update().only("status", "answers", "revision").get(pk=assessment.pk)
     if locked.is_completed:
         raise ValueError("a completed assessment cannot be changed")
-    codes = list(answers)
-    if locked.revision > seen_revision:
-        clash = (AnswerRevision.objects.filter(assessment=locked, revision__gt=seen_revision, question_code__in=codes)
-                 .select_related("user").order_by("-revision").first())
-        if clash is not None:
-            changed = sorted(set(AnswerRevision.objects.filter(
-                assessment=locked, revision__gt=seen_revision, question_code__in=codes).values_list(
-                "question_code", flat=True)))
-            who = clash.user.get_username() if clash.user else "someone"
-            raise ConcurrentEditError(changed, who, clash.created_at)
-    changes = [(code, locked.answers.get(code), value) for code, value in answers.items()
-               if locked.answers.get(code) != value]
+    changes = save_fields(
+        locked, locked.answers, answers, seen_revision=seen_revision,
+        history=AnswerRevision.objects.filter(assessment=locked), field_attr="question_code",
+        new_row=lambda c, revision: AnswerRevision(assessment=locked, question_code=c.field, old_value=c.old,
+                                                   new_value=c.new, revision=revision, user=user))
     if changes:
-        locked.revision += 1
-        AnswerRevision.objects.bulk_create(
-            AnswerRevision(assessment=locked, question_code=code, old_value=old, new_value=new,
-                           revision=locked.revision, user=user)
-            for code, old, new in changes
-        )
-        locked.answers = {**locked.answers, **{code: new for code, _old, new in changes}}
+        locked.answers = {**locked.answers, **{c.field: c.new for c in changes}}
         locked.save(update_fields=["answers", "revision", "updated_at"])
     assessment.status, assessment.answers, assessment.revision = locked.status, locked.answers, locked.revision
     return assessment

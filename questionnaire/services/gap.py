@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.db import transaction
 
 from ..models import Assessment, EvidenceFile, GapItem, GapRevision, MeasureStatus
 from ..tasks import prerender_report
+from .history import ConcurrentEditError, save_fields
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 # Extension -> (content type, accepted leading bytes). Anything else is refused.
@@ -27,12 +29,6 @@ EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     ".md": ("text/markdown", ()),
 }
 GAP_FIELDS = ("status", "not_applicable_reason", "owner", "due_date", "evidence", "notes")
-
-
-class GapConflictError(Exception):
-    def __init__(self, by: str) -> None:
-        super().__init__(f"changed by {by}")
-        self.by = by
 
 
 def applicable_measures(assessment: Assessment) -> list[str]:
@@ -73,28 +69,67 @@ def _json(value: Any) -> Any:
 
 
 @transaction.atomic
-def update_gap_item(item: GapItem, data: dict[str, Any], *, user, seen_revision: int) -> GapItem:
+def update_gap_item(item: GapItem, data: dict[str, Any], *, user, seen_revision: int,
+                    prerender: bool = True) -> GapItem:
+    """Save the fields in `data` of one measure's record (optimistic concurrency, every change kept).
+    ConcurrentEditError when someone else changed one of these fields since `seen_revision`."""
     locked = GapItem.objects.select_for_update(of=("self",)).select_related("owner").get(pk=item.pk)
-    if locked.revision != seen_revision:
-        last = GapRevision.objects.filter(item=locked).select_related("user").first()
-        raise GapConflictError(last.user.get_username() if last and last.user else "someone")
-    if data.get("status") != MeasureStatus.NOT_APPLICABLE:
+    if "status" in data and data["status"] != MeasureStatus.NOT_APPLICABLE:
         data = {**data, "not_applicable_reason": ""}
-    changes = []
-    for field in GAP_FIELDS:
-        if field not in data:
-            continue
-        old, new = getattr(locked, field), data[field]
-        if old != new:
-            changes.append(GapRevision(item=locked, field=field, old_value=_json(old), new_value=_json(new), user=user))
-            setattr(locked, field, new)
+    current = {field: getattr(locked, field) for field in GAP_FIELDS}
+    if not locked.is_recorded:
+        current["status"] = None  # "not recorded": recording "not started" is a change, kept in the history
+    proposed = {field: data[field] for field in GAP_FIELDS if field in data}
+    changes = save_fields(
+        locked, current, proposed, seen_revision=seen_revision,
+        history=GapRevision.objects.filter(item=locked), field_attr="field",
+        new_row=lambda c, revision: GapRevision(item=locked, field=c.field, old_value=_json(c.old),
+                                                new_value=_json(c.new), revision=revision, user=user))
     if changes:
-        locked.revision += 1
+        for change in changes:
+            setattr(locked, change.field, change.new)
         locked.updated_by = user
         locked.save()
-        GapRevision.objects.bulk_create(changes)
-        prerender_report(locked.assessment)
+        if prerender:
+            prerender_report(locked.assessment)
     return locked
+
+
+@dataclass(frozen=True)
+class GapUpdate:
+    """What one row of a chapter page asks to change: the fields the person changed, and the revision
+    of the record the page showed."""
+
+    measure: str
+    data: dict[str, Any]
+    seen_revision: int
+
+
+@dataclass
+class ChapterSaveOutcome:
+    saved: list[str] = field(default_factory=list)
+    conflicts: dict[str, ConcurrentEditError] = field(default_factory=dict)
+
+
+@transaction.atomic
+def update_gap_items(items: dict[str, GapItem], updates: list[GapUpdate], *, user) -> ChapterSaveOutcome:
+    """Save several measures at once (a chapter page). Each measure is checked for conflicts on its own:
+    the others are saved, a conflicting one is left as the other person saved it. One report render is
+    queued for the whole save, not one per measure."""
+    outcome = ChapterSaveOutcome()
+    for update in updates:
+        if not update.data:
+            continue
+        try:
+            update_gap_item(items[update.measure], update.data, user=user, seen_revision=update.seen_revision,
+                            prerender=False)
+        except ConcurrentEditError as exc:
+            outcome.conflicts[update.measure] = exc
+        else:
+            outcome.saved.append(update.measure)
+    if outcome.saved:
+        prerender_report(items[outcome.saved[0]].assessment)
+    return outcome
 
 
 def check_evidence_upload(upload) -> tuple[str, str]:
@@ -143,7 +178,8 @@ def gap_snapshot(assessment: Assessment) -> dict[str, dict[str, Any]]:
     for item in items:
         out[item.measure] = {
             "status": item.status,
-            "status_label": item.get_status_display(),
+            "status_label": item.status_label,
+            "recorded": item.is_recorded,
             "owner": item.owner.get_username() if item.owner else "",
             "due_date": item.due_date.isoformat() if item.due_date else "",
             "evidence": item.evidence,

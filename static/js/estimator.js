@@ -1,10 +1,15 @@
-// Live training-compute estimate: a small enhancement; the "Calculate" button works without JavaScript.
+// Training-compute estimator: small enhancements; "Calculate" and "Use this value" work without JavaScript.
 (function () {
   "use strict";
   var PEAK = { a100: 3.0e14, h100: 9.89e14 };
+  var SCALE = { k: 1e3, thousand: 1e3, m: 1e6, mn: 1e6, million: 1e6, b: 1e9, bn: 1e9, billion: 1e9,
+                t: 1e12, tn: 1e12, trillion: 1e12 };
   function parse(text) {
     if (!text) return NaN;
-    var t = String(text).trim().replace(/\s+/g, "").replace(/FLOPs?$/i, "");
+    var raw = String(text).trim();
+    var s = raw.match(/^(\d+(?:\.\d+)?|\.\d+)\s*([a-z]+)$/i);
+    if (s) return SCALE[s[2].toLowerCase()] ? parseFloat(s[1]) * SCALE[s[2].toLowerCase()] : NaN;
+    var t = raw.replace(/\s+/g, "").replace(/FLOPs?$/i, "");
     var m = t.match(/^(\d+(?:\.\d+)?|\.\d+)?(?:[×xX*·])?10(?:\^|\*\*)([+-]?\d+)$/);
     if (m) return (m[1] ? parseFloat(m[1]) : 1) * Math.pow(10, parseInt(m[2], 10));
     if (/^(\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?$/.test(t)) return parseFloat(t);
@@ -17,22 +22,52 @@
     return (Math.round(m * 100) / 100) + " × 10^" + e;
   }
   function value(box, name) { var el = box.querySelector("[name$='-" + name + "']"); return el ? el.value : ""; }
-  function update(box) {
-    var live = box.querySelector("[data-estimate-live]");
-    var methodEl = box.querySelector("[name$='-method']:checked");
-    var method = methodEl ? methodEl.value : "architecture", flop;
-    if (method === "hardware") {
-      var preset = value(box, "accelerator");
-      var peak = preset === "custom" ? parse(value(box, "peak")) : PEAK[preset];
-      flop = parse(value(box, "accelerators")) * parse(value(box, "days")) * 86400 * peak * parse(value(box, "utilisation")) / 100;
-    } else {
-      flop = 6 * parse(value(box, "parameters")) * parse(value(box, "tokens"));
+  function estimate(fieldset) {
+    if (fieldset.getAttribute("data-method") === "hardware") {
+      var preset = value(fieldset, "accelerator");
+      var peak = preset === "custom" ? parse(value(fieldset, "peak")) : PEAK[preset];
+      return parse(value(fieldset, "accelerators")) * parse(value(fieldset, "days")) * 86400 * peak *
+        parse(value(fieldset, "utilisation")) / 100;
     }
-    live.textContent = fmt(flop) ? "Estimate: " + fmt(flop) + " FLOP (±30 %: " + fmt(flop * 0.7) + " to " + fmt(flop * 1.3) + "). Select “Calculate” to use it." : "";
+    return 6 * parse(value(fieldset, "parameters")) * parse(value(fieldset, "tokens"));
   }
   document.querySelectorAll("[data-estimator]").forEach(function (box) {
-    box.addEventListener("input", function () { update(box); });
-    box.addEventListener("change", function () { update(box); });
+    var live = box.querySelector("[data-estimate-live]");
+    box.querySelectorAll("fieldset[data-method]").forEach(function (fieldset) {
+      function update() {
+        var flop = estimate(fieldset), legend = fieldset.querySelector("legend").textContent;
+        live.textContent = fmt(flop) ? legend + ": " + fmt(flop) + " FLOP (±30 %: " + fmt(flop * 0.7) + " to " +
+          fmt(flop * 1.3) + "). Select “Calculate” to use it." : "";
+      }
+      fieldset.addEventListener("input", update);
+      fieldset.addEventListener("change", update);
+      // Enter in an estimator field calculates with that method (not "Save and continue")
+      fieldset.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && event.target.tagName === "INPUT") {
+          event.preventDefault();
+          fieldset.querySelector("[data-calculate]").click();
+        }
+      });
+    });
+    var result = box.querySelector("[data-estimate-result] [tabindex='-1']");
+    var use = box.querySelector("[data-use-estimate]");
+    if (use) {
+      use.focus();
+      use.addEventListener("click", function (event) {
+        var input = document.querySelector("input[name$='-" + box.getAttribute("data-estimator") + "']");
+        if (!input) return;
+        event.preventDefault();
+        input.value = use.getAttribute("data-use-estimate").replace("e+", "e");
+        var methodInput = use.getAttribute("data-use-method-input");
+        if (methodInput) {
+          var radio = document.querySelector("input[name='" + methodInput + "'][value='" + use.getAttribute("data-use-method") + "']");
+          if (radio) radio.checked = true;
+        }
+        result.textContent = "The estimate has been put in the answer: check it and save.";
+        use.remove();
+        input.focus();
+      });
+    }
   });
   var summary = document.querySelector("[data-error-summary]");
   if (summary) summary.focus();

@@ -1,0 +1,185 @@
+"""Gap analysis by chapter: status, owner and due date of every measure of a chapter saved in one
+submission, with per-measure conflicts; "Not recorded" for untouched measures."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from questionnaire.models import GapItem, GapRevision
+from questionnaire.services.gap import gap_snapshot
+
+from .test_gap import completed, item_url, post_item, team  # noqa: F401 (team is a fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would post from the page's chapter form (selected options, input values)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: dict[str, str] = {}
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name") and a.get("type") != "submit":
+            self.data[a["name"]] = a.get("value") or ""
+        elif tag == "select":
+            self._select = a["name"]
+            self.data.setdefault(self._select, "")
+        elif tag == "option" and self._select and "selected" in a:
+            self.data[self._select] = a.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def chapter_url(assessment, chapter):
+    return reverse("gap_chapter", kwargs={"assessment_id": assessment.pk, "chapter": chapter})
+
+
+def chapter_form(client, assessment, chapter) -> dict[str, str]:
+    page = client.get(chapter_url(assessment, chapter))
+    assert page.status_code == 200
+    parser = _FormFields()
+    parser.feed(page.content.decode())
+    return parser.data
+
+
+def test_a_whole_chapter_is_recorded_in_one_submission(client, team):  # noqa: F811
+    organisation, owner, editor, _ = team
+    client.force_login(editor)
+    assessment = completed(organisation, owner, "T06")
+    data = chapter_form(client, assessment, "SAFETY_SECURITY")
+    measures = sorted({name.split("-status")[0] for name in data if name.endswith("-status")
+                       and not name.startswith("initial-")})
+    assert len(measures) == 32
+    for i, measure in enumerate(measures):
+        data[f"{measure}-status"] = "implemented" if i % 2 else "planned"
+        data[f"{measure}-owner"] = str(owner.pk)
+        data[f"{measure}-due_date"] = f"2027-0{1 + i % 9}-15"
+    response = client.post(chapter_url(assessment, "SAFETY_SECURITY"), data)
+    assert response.status_code == 302
+    items = GapItem.objects.filter(assessment=assessment, measure__startswith="SS-")
+    assert {i.owner for i in items} == {owner} and all(i.due_date for i in items)
+    assert sorted(i.status for i in items).count("planned") == 16
+    assert GapRevision.objects.filter(item__in=items, user=editor).count() == 32 * 3
+    assert set(GapRevision.objects.filter(item__in=items).values_list("revision", flat=True)) == {1}
+    # the other chapters were not touched
+    assert not GapRevision.objects.filter(item__assessment=assessment, item__measure__startswith="TR-").exists()
+    overview = client.get(reverse("gap_overview", kwargs={"assessment_id": assessment.pk})).content.decode()
+    assert overview.count('data-recorded="yes"') == 32 and overview.count('data-recorded="no"') == 8
+
+
+def test_untouched_measures_read_not_recorded_everywhere(client, team):  # noqa: F811
+    organisation, owner, _, _ = team
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T01")
+    post_item(client, assessment, "CR-1.1", status="not_started")
+    overview = client.get(reverse("gap_overview", kwargs={"assessment_id": assessment.pk})).content.decode()
+    row = re.search(r'<tr[^>]*data-measure="CR-1.2".*?</tr>', overview, re.S).group(0)
+    assert 'data-status="not_started"' in row and "Not recorded" in row and "Not started" not in row
+    recorded = re.search(r'<tr[^>]*data-measure="CR-1.1".*?</tr>', overview, re.S).group(0)
+    assert "Not started" in recorded
+    snapshot = gap_snapshot(assessment)
+    assert snapshot["CR-1.2"]["status_label"] == "Not recorded"
+    assert snapshot["CR-1.1"]["status_label"] == "Not started"
+    rows = list(csv.DictReader(io.StringIO(client.get(reverse("action_plan"), {"format": "csv"}).content.decode())))
+    statuses = {r["measure"]: r["status"] for r in rows}
+    assert statuses["CR-1.2"] == "Not recorded" and statuses["CR-1.1"] == "Not started"
+
+
+def test_conflict_names_the_measure_and_what_the_other_person_saved(client, team):  # noqa: F811
+    organisation, owner, editor, _ = team
+    assessment = completed(organisation, owner, "T01")
+    client.force_login(editor)
+    data = chapter_form(client, assessment, "COPYRIGHT")  # the editor opens the page ...
+    client.force_login(owner)  # ... the owner records CR-1.1 and CR-1.4 meanwhile
+    post_item(client, assessment, "CR-1.1", status="implemented", owner=str(owner.pk))
+    post_item(client, assessment, "CR-1.4", status="planned")
+    client.force_login(editor)
+    data.update({"CR-1.1-status": "planned", "CR-1.2-status": "implemented", "CR-1.2-due_date": "2027-05-31"})
+    response = client.post(chapter_url(assessment, "COPYRIGHT"), data)
+    page = response.content.decode()
+    assert response.status_code == 409
+    conflict = re.search(r'<li data-conflict="CR-1.1">(.*?)</li>', page, re.S).group(1)
+    assert "olga saved" in conflict and "status Implemented" in conflict
+    assert 'data-conflict="CR-1.4"' not in page  # the editor did not change CR-1.4: no conflict, nothing lost
+    items = {i.measure: i for i in GapItem.objects.filter(assessment=assessment)}
+    assert items["CR-1.1"].status == "implemented"  # the owner's record stands
+    assert items["CR-1.4"].status == "planned"
+    assert items["CR-1.2"].status == "implemented" and str(items["CR-1.2"].due_date) == "2027-05-31"
+
+
+def test_a_bad_value_is_refused_at_its_field_and_nothing_is_saved(client, team):  # noqa: F811
+    organisation, owner, _, _ = team
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T01")
+    data = chapter_form(client, assessment, "COPYRIGHT")
+    data.update({"CR-1.1-status": "implemented", "CR-1.2-due_date": "2027-02-30", "CR-1.3-status": "not_applicable"})
+    response = client.post(chapter_url(assessment, "COPYRIGHT"), data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#id_CR-1.2-due_date"' in page and "Enter a real date" in page
+    assert "Say why CR-1.3 does not apply" in page
+    assert 'value="2027-02-30"' in page  # what was typed is shown again
+    assert not GapRevision.objects.filter(item__assessment=assessment).exists()
+
+
+def test_save_and_go_to_the_next_measure(client, team):  # noqa: F811
+    organisation, owner, _, _ = team
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T01")
+    response = post_item(client, assessment, "TR-1.3", status="planned", next="1")
+    assert response.status_code == 302 and response["Location"] == item_url(assessment, "CR-1.1")
+    history = client.get(item_url(assessment, "TR-1.3")).content.decode()
+    assert "<td data-label=\"What\">Status</td>" in history and "Planned" in history
+    assert re.search(r"\d{1,2} \w{3} \d{4}, \d\d:\d\d (CET|CEST|UTC)", history)
+
+
+def test_chapter_page_of_a_chapter_that_does_not_apply_is_404(client, team):  # noqa: F811
+    organisation, owner, _, viewer = team
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T01")
+    assert client.get(chapter_url(assessment, "SAFETY_SECURITY")).status_code == 404
+    client.force_login(viewer)
+    assert client.post(chapter_url(assessment, "COPYRIGHT"), {}).status_code == 403
+
+
+def test_measure_page_conflict_says_who_saved_what(client, team):  # noqa: F811
+    organisation, owner, editor, _ = team
+    assessment = completed(organisation, owner, "T01")
+    client.force_login(owner)
+    post_item(client, assessment, "CR-1.5", status="planned", due_date="2027-01-31")
+    client.force_login(editor)
+    response = client.post(item_url(assessment, "CR-1.5"), {"status": "implemented", "seen_revision": 0})
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "olga changed CR-1.5 while you were editing" in page
+    assert "status Planned" in page and "due date 31 January 2027" in page
+    assert GapItem.objects.get(assessment=assessment, measure="CR-1.5").status == "planned"
+
+
+def test_chapter_page_queries_do_not_grow_with_its_measures(client, team):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    organisation, owner, _, _ = team
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T06")
+    counts = {}
+    for chapter in ("TRANSPARENCY", "SAFETY_SECURITY"):  # 3 and 32 measures
+        chapter_form(client, assessment, chapter)
+        with CaptureQueriesContext(connection) as queries:
+            chapter_form(client, assessment, chapter)
+        counts[chapter] = len(queries)
+    assert counts["TRANSPARENCY"] == counts["SAFETY_SECURITY"] <= 8, counts
