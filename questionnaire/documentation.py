@@ -29,8 +29,18 @@ class FormGroup:
 
 
 @cache
+def _form_data() -> dict:
+    return yaml.safe_load(FORM_FILE.read_text(encoding="utf-8"))
+
+
+def form_chapter() -> str:
+    """The Code chapter the form belongs to (content, not code): the form is offered when it applies."""
+    return _form_data()["chapter"]
+
+
+@cache
 def documentation_form() -> tuple[FormGroup, ...]:
-    data = yaml.safe_load(FORM_FILE.read_text(encoding="utf-8"))
+    data = _form_data()
     return tuple(
         FormGroup(g["code"], g["title"], tuple(
             FormField(f["code"], f["label"], frozenset(f["audiences"]), f.get("help", "")) for f in g["fields"]))
@@ -68,3 +78,31 @@ def audience_document(audience: str, values: dict[str, str], *, model: str, orga
             for g in for_audience(audience)
         ],
     }
+
+
+def documentation_content(audience: str, documentation, *, model: str, organisation: str) -> dict:
+    """What a PDF export shows, frozen when it is asked for (rendering.request_render stores it)."""
+    document = audience_document(audience, documentation.values, model=model, organisation=organisation,
+                                 version=documentation.revision)
+    return {"audience": audience, "document": document,
+            "updated": documentation.updated_at.isoformat() if documentation.updated_at else None}
+
+
+def documentation_source(content: dict):
+    """The export's HTML and JSON attachment (rendering.DOCUMENTS["documentation"])."""
+    import datetime as dt
+    import hashlib
+    import json
+
+    from django.template.loader import render_to_string
+
+    from .pdf import Source
+
+    document = content["document"]
+    updated = dt.datetime.fromisoformat(content["updated"]) if content.get("updated") else None
+    html = render_to_string("reports/documentation.html", {"document": document, "updated": updated})
+    identifier = hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()[:32].encode()
+    return Source(html=html, when=updated or dt.datetime(2025, 8, 2, tzinfo=dt.UTC), identifier=identifier,
+                  attachment=(f"model-documentation-{content['audience']}.json",
+                              "The filled form for this audience (JSON)",
+                              json.dumps(document, indent=2, ensure_ascii=False)))

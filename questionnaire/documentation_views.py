@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
 
 from django import forms
@@ -11,18 +9,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 
 from accounts.audit import audit
 
 from .access import SUPERSEDED_MESSAGE, assessment_for, can_change_records
-from .documentation import AUDIENCES, audience_document, documentation_form
+from .documentation import AUDIENCES, audience_document, documentation_content, documentation_form, form_chapter
+from .forms import posted_revision
+from .models import ReportStatus
+from .rendering import TooManyRenders, request_render, serve, too_many
 from .services.documentation import DocumentationConflictError, documentation_for, save_documentation
 
 
 def _transparency_assessment(request, assessment_id, *, edit=False):
     assessment = assessment_for(request, assessment_id, edit=edit)
-    if not assessment.is_completed or "TRANSPARENCY" not in assessment.snapshot["result"]["code_chapters"]:
+    if not assessment.is_completed or form_chapter() not in assessment.snapshot["result"]["code_chapters"]:
         raise Http404("The Model Documentation Form belongs to the Transparency chapter, which does not apply here")
     return assessment
 
@@ -46,7 +46,7 @@ def documentation_edit(request: HttpRequest, assessment_id) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             save_documentation(assessment, form.cleaned_data, user=request.user,
-                               seen_revision=int(request.POST.get("seen_revision") or 0))
+                               seen_revision=posted_revision(request))
         except DocumentationConflictError:
             form.add_error(None, "Someone saved this form while you were editing. Your changes below were not "
                                  "saved: compare them with the saved form and save again.")
@@ -65,23 +65,22 @@ def documentation_export(request: HttpRequest, assessment_id, audience: str, fmt
         raise Http404
     assessment = _transparency_assessment(request, assessment_id)
     documentation = documentation_for(assessment)
-    document = audience_document(audience, documentation.values, model=assessment.ai_model.name,
-                                 organisation=assessment.organisation.name, version=documentation.revision)
     filename = f"model-documentation-{audience}-{assessment.pk}"
-    audit(request, "documentation_export", target=f"{filename}.{fmt}", organisation=assessment.organisation)
     if fmt == "json":
+        document = audience_document(audience, documentation.values, model=assessment.ai_model.name,
+                                     organisation=assessment.organisation.name, version=documentation.revision)
+        audit(request, "documentation_export", target=f"{filename}.json", organisation=assessment.organisation)
         response = HttpResponse(json.dumps(document, indent=2, ensure_ascii=False),
                                 content_type="application/json; charset=utf-8")
-    else:
-        from .pdf import html_to_pdf
-
-        html = render_to_string("reports/documentation.html", {"document": document,
-                                                                 "updated": documentation.updated_at})
-        when = documentation.updated_at or dt.datetime.now(dt.UTC)
-        identifier = hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()[:32].encode()
-        rendered = html_to_pdf(html, when=when, identifier=identifier,
-                               attachment=(f"{filename}.json", "The filled form for this audience (JSON)",
-                                           json.dumps(document, indent=2, ensure_ascii=False)))
-        response = HttpResponse(rendered.pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+        return response
+    # the PDF is rendered in the background, like the report (rendering.py)
+    content = documentation_content(audience, documentation, model=assessment.ai_model.name,
+                                    organisation=assessment.organisation.name)
+    try:
+        rendered = request_render(assessment, "documentation", content, user=request.user)
+    except TooManyRenders as exc:
+        return too_many(request, exc)
+    if rendered.status == ReportStatus.DONE:
+        audit(request, "documentation_export", target=f"{filename}.pdf", organisation=assessment.organisation)
+    return serve(request, rendered)

@@ -15,7 +15,7 @@ from accounts.audit import audit
 from accounts.models import Membership
 
 from .access import SUPERSEDED_MESSAGE, assessment_for, can_change_records, can_edit
-from .forms import IsoDateInput
+from .forms import IsoDateInput, posted_revision
 from .models import (
     Assessment,
     EvidenceFile,
@@ -161,7 +161,7 @@ def gap_item(request: HttpRequest, assessment_id, measure: str) -> HttpResponse:
                                                   "evidence", "notes")}
         try:
             item = update_gap_item(item, data, user=request.user,
-                                   seen_revision=int(request.POST.get("seen_revision") or 0))
+                                   seen_revision=posted_revision(request))
         except GapConflictError as exc:
             form.add_error(None, f"{exc.by} changed this measure while you were editing. Your changes below were "
                                  "not saved: check them against the saved record and save again.")

@@ -469,18 +469,6 @@ NOT_RECORDED = "Not recorded"
 NO_LONGER_APPLIES = "No longer applies"
 
 
-def csv_value(value: Any) -> str:
-    """A cell for the CSV export; text that a spreadsheet would run as a formula is quoted with '."""
-    if isinstance(value, list):
-        value = "; ".join(map(str, value))
-    elif isinstance(value, bool):
-        value = "yes" if value else "no"
-    elif value is None:
-        value = ""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def step_url(assessment: Assessment, section: str) -> str:
     return reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": section})
 

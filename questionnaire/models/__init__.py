@@ -39,6 +39,7 @@ from .documentation import DocumentationRevision, ModelDocumentation
 from .documents import DocumentIssue, LegalDocument, LegalDocumentRevision
 from .gap import OPEN_STATUSES, EvidenceFile, GapItem, GapRevision, MeasureStatus, SignatoryChoice, SignatoryStatus
 from .reports import Report, ReportStatus
+from .submissions import FormSubmission
 
 __all__ = [
     "OPEN_STATUSES",
@@ -58,6 +59,7 @@ __all__ = [
     "EvidenceFile",
     "Fact",
     "Flag",
+    "FormSubmission",
     "FrozenVersionError",
     "GapItem",
     "GapRevision",
