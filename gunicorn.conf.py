@@ -15,3 +15,5 @@ max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# reset and invitation links in the access log are redacted
+logger_class = "compliance_checker.gunicorn_logging.RedactingLogger"

@@ -31,6 +31,24 @@ class RequestIdMiddleware:
         return response
 
 
+# Paths that carry a secret (password-reset and invitation tokens): never written to a log, neither by our
+# loggers (RedactSecretsFilter) nor by gunicorn's access log (compliance_checker.gunicorn_logging).
+SECRET_LINK = re.compile(r"(/(?:reset|invitations|invitation|password/reset/key|confirm-email)/)[^\s\"'<>]+")
+
+
+def redact(text: str) -> str:
+    return SECRET_LINK.sub(r"\1[redacted]", text)
+
+
+class RedactSecretsFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id.get()

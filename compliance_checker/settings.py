@@ -12,6 +12,9 @@ Environment variables (see .env.example and README.md):
   SIGNUP_OPEN           true (default): anyone can create an account and organisation; false for a closed deployment
   TASKS_BACKEND         immediate (default) or database (with `manage.py db_worker`)
   REPORT_PRERENDER      render reports on completion and gap changes (default: on with the database backend)
+  EMAIL_URL             smtp://user:password@host:587 (or EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+                        EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL); required in production
+  MAX_REQUEST_BYTES     largest request body accepted (default 11 MB); larger is refused with 413 unread
 """
 
 from __future__ import annotations
@@ -110,12 +113,14 @@ MIDDLEWARE = [
     "compliance_checker.observability.RequestIdMiddleware",
     "compliance_checker.faults.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "compliance_checker.guards.RequestGuardMiddleware",  # size cap and NUL bytes, before the body is read
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "compliance_checker.guards.NoStoreMiddleware",  # Cache-Control: no-store for signed-in users
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SecondFactorMiddleware",  # staff in the admin, members of organisations requiring it
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -232,11 +237,16 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
+# ---- request guards (compliance_checker/guards.py): a request body above this is refused (413) unread.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 11 * 1024 * 1024)
+
 # ---- security: secure by default behind HTTPS (SECURE_SSL=true in production)
 SECURE_SSL = env_bool("SECURE_SSL", False)
 SESSION_COOKIE_SECURE = SECURE_SSL
 CSRF_COOKIE_SECURE = SECURE_SSL
 SECURE_SSL_REDIRECT = SECURE_SSL and env_bool("SECURE_SSL_REDIRECT", True)
+# the container's health check asks gunicorn over plain HTTP (compliance_checker/healthcheck.py)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000) if SECURE_SSL else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL
 SECURE_HSTS_PRELOAD = SECURE_SSL and env_bool("SECURE_HSTS_PRELOAD", True)
@@ -270,7 +280,38 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# ---- e-mail: SMTP configured from the environment (EMAIL_URL, or EMAIL_HOST/EMAIL_PORT/EMAIL_HOST_USER/
+# EMAIL_HOST_PASSWORD/EMAIL_USE_TLS/EMAIL_USE_SSL). The console backend (it prints mails, reset links included,
+# to the log) is the default only under DEBUG; `check --deploy` refuses it otherwise (gpai.E002).
+def _email_url(url: str) -> dict:
+    """smtp://user:password@host:587 (STARTTLS with ?tls=true, the default on 587) or smtps://... (TLS)."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ImproperlyConfigured("EMAIL_URL must look like smtp://user:password@host:587 or smtps://host:465")
+    query = {k: v[-1].lower() for k, v in parse_qs(parts.query).items()}
+    ssl = parts.scheme == "smtps"
+    return {"EMAIL_HOST": parts.hostname, "EMAIL_PORT": parts.port or (465 if ssl else 587),
+            "EMAIL_HOST_USER": unquote(parts.username or ""), "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_SSL": ssl,
+            "EMAIL_USE_TLS": not ssl and query.get("tls", "true" if (parts.port or 587) == 587 else "false") in _TRUE}
+
+
+EMAIL_URL = os.environ.get("EMAIL_URL", "").strip()
+if EMAIL_URL:
+    globals().update(_email_url(EMAIL_URL))
+else:
+    EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+    EMAIL_PORT = env_int("EMAIL_PORT", 25)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_CONFIGURED = bool(EMAIL_URL or os.environ.get("EMAIL_HOST", "").strip())
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "").strip() or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gpai-checker@localhost")
 # E-mail owners and editors when a newly published rules version would change a model's current assessment.
 RULES_CHANGE_EMAILS = env_bool("RULES_CHANGE_EMAILS", True)
@@ -290,6 +331,11 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["defau
 # so that the download is normally instant. Off with the immediate backend, which would render inside the request.
 REPORT_PRERENDER = env_bool("REPORT_PRERENDER", TASKS_BACKEND == "database")
 
+# Every PDF is rendered in the background (questionnaire/rendering.py): a member may have this many renders
+# waiting at once (beyond it: 429), and a render running longer than the lease is taken to have lost its worker.
+RENDER_LIMIT_PER_MEMBER = env_int("RENDER_LIMIT_PER_MEMBER", 3)
+RENDER_LEASE_SECONDS = env_int("RENDER_LEASE_SECONDS", 300)
+
 # Rendered reports are kept this long (default ten years, the Code's retention), then `prune_reports` deletes them.
 REPORT_RETENTION_DAYS = env_int("REPORT_RETENTION_DAYS", 3653)
 
@@ -302,13 +348,14 @@ if LOG_FORMAT not in {"json", "text"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "compliance_checker.observability.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "compliance_checker.observability.RequestIdFilter"},
+                "redact": {"()": "compliance_checker.observability.RedactSecretsFilter"}},
     "formatters": {
         "json": {"()": "compliance_checker.observability.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
-                             "filters": ["request_id"]}},
+                             "filters": ["request_id", "redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}, "weasyprint": {"level": "WARNING"},
                 "axes": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"},

@@ -7,9 +7,7 @@ tuple and are then sorted, filtered, shown and exported like the measures.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,8 +22,9 @@ from django.utils import timezone
 
 from accounts.access import current_membership
 
+from .csv_export import csv_text
 from .models import OPEN_STATUSES, Assessment, GapItem, MeasureStatus, current_assessments
-from .presenters import NOT_RECORDED, csv_value
+from .presenters import NOT_RECORDED
 from .spec import spec_for
 
 NOT_RECORDED_STATUS = "not_recorded"
@@ -166,15 +165,11 @@ CSV_HEADER = ("model", "measure", "title", "status", "owner", "due_date", "overd
 
 def plan_csv(rows: list[PlanRow]) -> str:
     """The page's rows, in the page's order, as CSV."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
-    for r in (row for group in by_model(rows) for row in group["rows"]):
-        writer.writerow([csv_value(r.model.name), r.key, csv_value(r.title), r.status_label, csv_value(r.owner_name),
-                         r.due_date or "", "yes" if r.overdue else "no", r.legal_deadline or "",
-                         "yes" if r.legal_deadline_passed else "no", r.assessment.pk,
-                         r.assessment.completed_at.date().isoformat() if r.assessment.completed_at else ""])
-    return buffer.getvalue()
+    return csv_text(CSV_HEADER, (
+        [r.model.name, r.key, r.title, r.status_label, r.owner_name, r.due_date or "", "yes" if r.overdue else "no",
+         r.legal_deadline or "", "yes" if r.legal_deadline_passed else "no", r.assessment.pk,
+         r.assessment.completed_at.date().isoformat() if r.assessment.completed_at else ""]
+        for r in (row for group in by_model(rows) for row in group["rows"])))
 
 
 @login_required

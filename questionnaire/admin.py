@@ -7,11 +7,12 @@ result would change, and YAML export; the version list offers YAML import (creat
 
 from __future__ import annotations
 
+import contextvars
 import json
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, path, reverse
@@ -21,7 +22,14 @@ from accounts.audit import audit
 
 from . import models as m
 from .engine import AnswerError, ExpressionError, evaluate, lint, parse_answers
-from .engine.expressions import FUNCTIONS, compile_expression, string_literals
+from .engine.expressions import (
+    FUNCTIONS,
+    EvaluationTimeout,
+    ExpressionLimitError,
+    compile_expression,
+    string_literals,
+    time_limit,
+)
 from .services import ContentInvalid, create_draft, export_yaml, parse_content_text, publish
 from .services.authoring import clone_version, diff_specs, impact
 from .services.content import checked_spec
@@ -29,6 +37,41 @@ from .spec import spec_for
 from .translations import is_stale, source_texts, text_hash
 
 EXPRESSION_FIELDS = {"visible_if", "expr", "when", "applies_if", "value"}
+_admin_request: contextvars.ContextVar = contextvars.ContextVar("admin_request", default=None)
+CHECK_SECONDS = 5  # Validate, Publish and Preview stop after this long
+SAVE_CHECK_SECONDS = 2  # the save-time trial of a fact on the version's scenarios
+
+
+def fact_explodes(version: m.QuestionnaireVersion, name: str, expr: str, kind: str) -> str | None:
+    """The problem, if the version's facts with this one changed give a value beyond the bounds (or take too
+    long) on the version's scenarios; None when they do not (other errors are Validate's business)."""
+    from .engine import ContentError, build_spec
+    from .engine.spec import spec_to_content
+
+    content = spec_to_content(spec_for(version))
+    facts = content.get("facts", [])
+    for fact in facts:
+        if fact["name"] == name:
+            fact["expr"] = expr
+            break
+    else:
+        facts.append({"name": name, "expr": expr, **({"type": kind} if kind and kind != "bool" else {})})
+    try:
+        spec = build_spec(content)
+    except ContentError:  # the field checks and Validate report what is wrong
+        return None
+    try:
+        with time_limit(SAVE_CHECK_SECONDS):
+            for scenario in spec.scenarios:
+                try:
+                    evaluate(spec, parse_answers(spec, scenario.answers))
+                except ExpressionLimitError as exc:
+                    return f"On scenario {scenario.id} the facts give a value beyond the bounds: {exc}."
+                except (AnswerError, ExpressionError):
+                    continue
+    except EvaluationTimeout:
+        return f"Evaluating the facts with this expression takes longer than {SAVE_CHECK_SECONDS} s."
+    return None
 
 # where -> (model, lookup field) for linking a problem to the object to fix
 PROBLEM_TARGETS = {
@@ -86,6 +129,11 @@ class ContentForm(forms.ModelForm):
                 shown = ", ".join(sorted(names))
                 self.add_error(field, f"Unknown name{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
                                       f"Known names: {shown}. Functions: {', '.join(sorted(FUNCTIONS))}.")
+            if isinstance(self.instance, m.Fact) and field == "expr" and not self.has_error(field):
+                exploded = fact_explodes(version, data.get("name") or self.instance.name, source,
+                                         data.get("type") or self.instance.type)
+                if exploded:
+                    self.add_error(field, exploded)
             if isinstance(self.instance, m.Fact):
                 position = data.get("position", self.instance.position)
                 later = sorted(m.Fact.objects.filter(version=version, name__in=compiled.names,
@@ -320,22 +368,57 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
             links = [("validate", "Validate"), ("publish", "Publish"), *links]
         else:
             links = [("clone", "Clone into a draft"), *links]
+        request = _admin_request.get()  # only the tools this user may use
+        links = [(name, label) for name, label in links
+                 if request is None or self.has_authoring_permission(request, name)]
+        if not links:
+            return "–"
         return format_html(" · ".join(f'<a href="{{}}">{label}</a>' for _, label in links),
                            *[reverse(f"admin:questionnaire_version_{name}", args=[obj.pk]) for name, _ in links])
 
+    # every authoring view and the permission it needs (codename on QuestionnaireVersion); a staff user
+    # without it gets 403 and nothing changes. Cloning and importing create a draft: "add".
+    AUTHORING_VIEWS = {
+        "clone": ("<int:pk>/clone/", "add"), "validate": ("<int:pk>/validate/", "view"),
+        "publish": ("<int:pk>/publish/", "publish"), "preview": ("<int:pk>/preview/", "view"),
+        "diff": ("<int:pk>/diff/", "view"), "export": ("<int:pk>/export/", "view"),
+        "history": ("<int:pk>/changes/", "view"), "import": ("import/", "add"),
+    }
+
+    def has_authoring_permission(self, request, name: str) -> bool:
+        action = self.AUTHORING_VIEWS[name][1]
+        return request.user.has_perm(f"{self.opts.app_label}.{action}_{self.opts.model_name}")
+
     def get_urls(self):
-        view = self.admin_site.admin_view
+        def guarded(name):
+            view = getattr(self, f"{name}_view")
+
+            def check(request, *args, **kwargs):
+                if not self.has_authoring_permission(request, name):
+                    raise PermissionDenied(f"You do not have the permission to {name} questionnaire versions.")
+                return view(request, *args, **kwargs)
+
+            return self.admin_site.admin_view(check)
+
         return [
-            path("<int:pk>/clone/", view(self.clone_view), name="questionnaire_version_clone"),
-            path("<int:pk>/validate/", view(self.validate_view), name="questionnaire_version_validate"),
-            path("<int:pk>/publish/", view(self.publish_view), name="questionnaire_version_publish"),
-            path("<int:pk>/preview/", view(self.preview_view), name="questionnaire_version_preview"),
-            path("<int:pk>/diff/", view(self.diff_view), name="questionnaire_version_diff"),
-            path("<int:pk>/export/", view(self.export_view), name="questionnaire_version_export"),
-            path("<int:pk>/changes/", view(self.history_view), name="questionnaire_version_history"),
-            path("import/", view(self.import_view), name="questionnaire_version_import"),
+            *[path(route, guarded(name), name=f"questionnaire_version_{name}")
+              for name, (route, _) in self.AUTHORING_VIEWS.items()],
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_import": self.has_authoring_permission(request, "import")}
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        token = _admin_request.set(request)
+        try:
+            response = super().change_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()  # while the request is known to `tools`
+            return response
+        finally:
+            _admin_request.reset(token)
 
     def _version(self, request, pk) -> m.QuestionnaireVersion:
         return get_object_or_404(m.QuestionnaireVersion, pk=pk)
@@ -359,9 +442,15 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
 
     def validate_view(self, request, pk):
         version = self._version(request, pk)
-        problems = lint(spec_for(version))
+        try:
+            with time_limit(CHECK_SECONDS):
+                problems = self._problems(version, lint(spec_for(version)))
+        except EvaluationTimeout:
+            problems = [{"where": f"version {version.label}", "link": None, "message": f"Validation stopped after "
+                         f"{CHECK_SECONDS} s: the expressions take too long to evaluate. Simplify the facts "
+                         "changed last."}]
         return self._render(request, "admin/questionnaire/problems.html", {
-            "title": f"Validation of {version}", "version": version, "problems": self._problems(version, problems)})
+            "title": f"Validation of {version}", "version": version, "problems": problems})
 
     def publish_view(self, request, pk):
         version = self._version(request, pk)
@@ -371,13 +460,21 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
                 "text": "Every check runs first. On success this version becomes the current one; the current "
                         "version is retired; existing assessments keep the version they were answered with."})
         try:
-            publish(version, user=request.user)
+            with time_limit(CHECK_SECONDS):
+                version = publish(version, user=request.user)
         except ContentInvalid as exc:
             return self._render(request, "admin/questionnaire/problems.html", {
                 "title": f"{version.label} cannot be published", "version": version,
                 "problems": self._problems(version, exc.problems)})
+        except EvaluationTimeout:
+            return self._render(request, "admin/questionnaire/problems.html", {
+                "title": f"{version.label} cannot be published", "version": version, "problems": [{
+                    "where": f"version {version.label}", "link": None,
+                    "message": f"The checks stopped after {CHECK_SECONDS} s: the expressions take too long."}]})
         self.log_change(request, version, f"Published {version.label}")
-        audit(request, "publish", target=f"{version.slug} {version.label} ({version.content_hash[:19]})")
+        # the hash of what was published (the draft's own row had none, or an outdated one)
+        audit(request, "publish", target=f"{version.slug} {version.label} ({version.content_hash})",
+              content_hash=version.content_hash)
         messages.success(request, f"{version.label} is published and current.")
         return HttpResponseRedirect(reverse("admin:questionnaire_questionnaireversion_changelist"))
 
@@ -391,13 +488,18 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
                 raw = json.loads(form.cleaned_data["answers"])
                 if not isinstance(raw, dict):
                     raise ValueError("expected a JSON object")
-                evaluated = evaluate(spec, parse_answers(spec, raw))
+                with time_limit(CHECK_SECONDS):
+                    evaluated = evaluate(spec, parse_answers(spec, raw))
                 result = evaluated.to_json()
                 # the pages a respondent with these answers would see, in order
                 walk = [{"section": s, "questions": [q for q in s.questions if q.code in evaluated.visible_questions]}
                         for s in spec.sections if s.code in evaluated.visible_sections]
             except (ValueError, AnswerError) as exc:
                 error = str(exc)
+            except RecursionError:
+                error = "The JSON is nested too deeply; answers are one object of question code to value."
+            except EvaluationTimeout:
+                error = f"Evaluating these answers took longer than {CHECK_SECONDS} s."
         return self._render(request, "admin/questionnaire/preview.html", {
             "title": f"Preview of {version}", "version": version, "form": form, "error": error,
             "result": json.dumps(result, indent=2, ensure_ascii=False) if result else None,

@@ -22,3 +22,24 @@ def harfbuzz_subset_installed(app_configs, **kwargs):
         return [Warning("HarfBuzz-Subset is not installed: reports render slower and are not byte-for-byte "
                         "reproducible.", hint="Install the Debian package libharfbuzz-subset0.", id="gpai.W001")]
     return []
+
+
+DEVELOPMENT_MAIL_BACKENDS = ("console", "locmem", "dummy", "filebased")
+
+
+@register(Tags.security, deploy=True)
+def email_sent_through_smtp(app_configs, **kwargs):
+    """Outside DEBUG, mail (password resets, invitations) goes out through a configured SMTP server: the
+    console backend would write every reset link to the log, and deliver nothing."""
+    if settings.DEBUG:
+        return []
+    backend = settings.EMAIL_BACKEND.lower()
+    if any(f".{name}." in backend for name in DEVELOPMENT_MAIL_BACKENDS):
+        return [Error(f"EMAIL_BACKEND is {settings.EMAIL_BACKEND} with DEBUG off: mail is not delivered and its "
+                      "links (password resets, invitations) are written to the log.",
+                      hint="Set EMAIL_URL=smtp://user:password@host:587 (or EMAIL_HOST and friends) and unset "
+                           "EMAIL_BACKEND.", id="gpai.E002")]
+    if backend.endswith("smtp.emailbackend") and not getattr(settings, "EMAIL_CONFIGURED", True):
+        return [Error("No SMTP server is configured: mail would go to localhost:25.",
+                      hint="Set EMAIL_URL=smtp://user:password@host:587 (or EMAIL_HOST).", id="gpai.E003")]
+    return []

@@ -178,3 +178,31 @@ def audience_document(audience: str, values: dict[str, str], *, model: str, orga
             for g in for_audience(audience)
         ],
     }
+
+
+def documentation_content(audience: str, documentation, *, model: str, organisation: str) -> dict:
+    """What a PDF export shows, frozen when it is asked for (rendering.request_render stores it)."""
+    document = audience_document(audience, documentation.values, model=model, organisation=organisation,
+                                 version=documentation.revision)
+    return {"audience": audience, "document": document,
+            "updated": documentation.updated_at.isoformat() if documentation.updated_at else None}
+
+
+def documentation_source(content: dict):
+    """The export's HTML and JSON attachment (rendering.DOCUMENTS["documentation"])."""
+    import datetime as dt
+    import hashlib
+    import json
+
+    from django.template.loader import render_to_string
+
+    from .pdf import Source
+
+    document = content["document"]
+    updated = dt.datetime.fromisoformat(content["updated"]) if content.get("updated") else None
+    html = render_to_string("reports/documentation.html", {"document": document, "updated": updated})
+    identifier = hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()[:32].encode()
+    return Source(html=html, when=updated or dt.datetime(2025, 8, 2, tzinfo=dt.UTC), identifier=identifier,
+                  attachment=(f"model-documentation-{content['audience']}.json",
+                              "The filled form for this audience (JSON)",
+                              json.dumps(document, indent=2, ensure_ascii=False)))

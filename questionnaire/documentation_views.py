@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
 
 from django import forms
@@ -12,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.audit import audit
@@ -25,12 +22,15 @@ from .documentation import (
     audience_names,
     audiences,
     completeness,
+    documentation_content,
     documentation_form,
     prefills,
 )
 from .engine.values import parse_quantity
-from .forms import IsoDateInput
+from .forms import IsoDateInput, posted_revision
+from .models import ReportStatus
 from .presenters import display_answer
+from .rendering import TooManyRenders, request_render, serve, too_many
 from .services.documentation import documentation_for, save_documentation
 from .services.history import ConcurrentEditError
 from .spec import spec_for
@@ -103,7 +103,7 @@ def documentation_edit(request: HttpRequest, assessment_id) -> HttpResponse:
             changed = set(form.changed_data) | {c for c in prefilled if form.cleaned_data.get(c)}
             save_documentation(assessment, {c: v for c, v in form.cleaned_data.items() if c in changed},
                                user=request.user,
-                               seen_revision=int(request.POST.get("seen_revision") or 0))
+                               seen_revision=posted_revision(request))
         except ConcurrentEditError as exc:
             names = ", ".join(f"“{all_fields()[c].label}”" for c in exc.codes if c in all_fields())
             when = timezone.localtime(exc.at).strftime("%-d %B %Y, %H:%M %Z")
@@ -127,23 +127,22 @@ def documentation_export(request: HttpRequest, assessment_id, audience: str, fmt
         raise Http404
     assessment = _transparency_assessment(request, assessment_id)
     documentation = documentation_for(assessment)
-    document = audience_document(audience, documentation.values, model=assessment.ai_model.name,
-                                 organisation=assessment.organisation.name, version=documentation.revision)
     filename = f"model-documentation-{audience}-{assessment.pk}"
-    audit(request, "documentation_export", target=f"{filename}.{fmt}", organisation=assessment.organisation)
     if fmt == "json":
+        document = audience_document(audience, documentation.values, model=assessment.ai_model.name,
+                                     organisation=assessment.organisation.name, version=documentation.revision)
+        audit(request, "documentation_export", target=f"{filename}.json", organisation=assessment.organisation)
         response = HttpResponse(json.dumps(document, indent=2, ensure_ascii=False),
                                 content_type="application/json; charset=utf-8")
-    else:
-        from .pdf import html_to_pdf
-
-        html = render_to_string("reports/documentation.html", {"document": document,
-                                                                 "updated": documentation.updated_at})
-        when = documentation.updated_at or dt.datetime.now(dt.UTC)
-        identifier = hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()[:32].encode()
-        rendered = html_to_pdf(html, when=when, identifier=identifier,
-                               attachment=(f"{filename}.json", "The filled form for this audience (JSON)",
-                                           json.dumps(document, indent=2, ensure_ascii=False)))
-        response = HttpResponse(rendered.pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+        return response
+    # the PDF is rendered in the background, like the report (rendering.py)
+    content = documentation_content(audience, documentation, model=assessment.ai_model.name,
+                                    organisation=assessment.organisation.name)
+    try:
+        rendered = request_render(assessment, "documentation", content, user=request.user)
+    except TooManyRenders as exc:
+        return too_many(request, exc)
+    if rendered.status == ReportStatus.DONE:
+        audit(request, "documentation_export", target=f"{filename}.pdf", organisation=assessment.organisation)
+    return serve(request, rendered)

@@ -12,12 +12,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.utils.datastructures import MultiValueDict
 
 from .engine import QuestionType, Spec, check_answers, parse_answer, visibility
 from .engine.spec import Question, Section
 from .engine.values import FLOP_FORMAT_HELP, parse_flop
+
+
+def posted_revision(request, field: str = "seen_revision") -> int:
+    """The revision a form was shown at (its hidden `seen_revision` field); anything but a whole number
+    is a tampered form: 400, not a crash."""
+    raw = (request.POST.get(field) or "0").strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
+        raise BadRequest(f"{field} must be a whole number")
+    return int(raw)
+
 
 REQUIRED_MESSAGES = {
     QuestionType.SINGLE_CHOICE: "Select an answer",

@@ -18,7 +18,7 @@ from accounts.audit import audit
 from accounts.models import Membership
 
 from .access import SUPERSEDED_MESSAGE, assessment_for, can_change_records, can_edit
-from .forms import IsoDateInput
+from .forms import IsoDateInput, posted_revision
 from .models import (
     NOT_RECORDED,
     Assessment,
@@ -227,7 +227,7 @@ def gap_chapter(request: HttpRequest, assessment_id, chapter: str) -> HttpRespon
     status = 200
     if request.method == "POST":
         if all(f.is_valid() for f in forms_):
-            updates = [GapUpdate(f.measure.id, f.changes(), _int(request.POST.get(f"{f.measure.id}-seen_revision")))
+            updates = [GapUpdate(f.measure.id, f.changes(), posted_revision(request, f"{f.measure.id}-seen_revision"))
                        for f in forms_]
             outcome = update_gap_items(items, updates, user=request.user)
             if not outcome.conflicts:
@@ -249,13 +249,6 @@ def gap_chapter(request: HttpRequest, assessment_id, chapter: str) -> HttpRespon
     return render(request, "questionnaire/gap_chapter.html", {
         "assessment": assessment, "chapter": block["chapter"], "rows": block["rows"], "errors": errors,
         "conflicts": conflicts, "can_edit": editable}, status=status)
-
-
-def _int(value) -> int:
-    try:
-        return int(value or 0)
-    except ValueError:
-        return 0
 
 
 def _conflict_view(measure: str, exc: ConcurrentEditError, spec) -> dict:
@@ -305,7 +298,8 @@ def gap_item(request: HttpRequest, assessment_id, measure: str) -> HttpResponse:
         data = {k: form.cleaned_data[k] for k in ("status", "not_applicable_reason", "owner", "due_date",
                                                   "evidence", "notes")}
         try:
-            item = update_gap_item(item, data, user=request.user, seen_revision=_int(request.POST.get("seen_revision")))
+            item = update_gap_item(item, data, user=request.user,
+                                   seen_revision=posted_revision(request))
         except ConcurrentEditError as exc:
             conflict = _conflict_view(measure, exc, spec)
             form.add_error(None, f"{conflict['by']} changed {measure} while you were editing ({conflict['when']}): "

@@ -120,10 +120,29 @@ def html_to_pdf(html: str, *, attachment: tuple[str, str, str] | None = None, wh
                           refused_urls=tuple(fetcher.refused))
 
 
-def render_pdf(spec: Spec, snapshot: dict[str, Any], snapshot_hash: str, **extra: Any) -> RenderedReport:
-    html = render_html(spec, snapshot, snapshot_hash, **extra)
+@dataclass(frozen=True)
+class Source:
+    """What a PDF is rendered from (see rendering.py): the HTML, the time it carries, its identifier, and an
+    optional attachment (file name, description, text)."""
+
+    html: str
+    when: dt.datetime
+    identifier: bytes
+    attachment: tuple[str, str, str] | None = None
+
+
+def render_source(source: Source) -> RenderedReport:
+    return html_to_pdf(source.html, when=source.when, identifier=source.identifier, attachment=source.attachment)
+
+
+def report_source(spec: Spec, snapshot: dict[str, Any], snapshot_hash: str, **extra: Any) -> Source:
     completed = dt.datetime.fromisoformat(snapshot["assessment"]["completed_at"])
-    return html_to_pdf(html, when=completed, identifier=snapshot_hash.removeprefix("sha256:")[:32].encode(),
-                       attachment=("assessment-snapshot.json",
-                                   "The answers, the result and the questionnaire version of this report (JSON)",
-                                   snapshot_json(snapshot, snapshot_hash)))
+    return Source(html=render_html(spec, snapshot, snapshot_hash, **extra), when=completed,
+                  identifier=snapshot_hash.removeprefix("sha256:")[:32].encode(),
+                  attachment=("assessment-snapshot.json",
+                              "The answers, the result and the questionnaire version of this report (JSON)",
+                              snapshot_json(snapshot, snapshot_hash)))
+
+
+def render_pdf(spec: Spec, snapshot: dict[str, Any], snapshot_hash: str, **extra: Any) -> RenderedReport:
+    return render_source(report_source(spec, snapshot, snapshot_hash, **extra))

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 
-from .display import display_answer, export_value
+from .display import display_answer
 from .engine import Result, Spec, Visibility
 from .engine.spec import Question
 from .models import AIModel, Assessment, GapItem, RulesChange, current_assessment_id, current_assessments
@@ -450,12 +450,6 @@ def gap_diff(first: Assessment, a_result: dict[str, Any], second: Assessment, b_
 
 NOT_RECORDED = "Not recorded"
 NO_LONGER_APPLIES = "No longer applies"
-
-
-def csv_value(value: Any) -> str:
-    """A cell for the CSV export; text that a spreadsheet would run as a formula is quoted with '."""
-    text = value if isinstance(value, str) else export_value(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def quick_check_step_url(section: str) -> str:

@@ -9,17 +9,21 @@ import re
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit
 
 from .access import assessment_for
 from .models import Report, ReportStatus
+from .rendering import DOCUMENTS, TooManyRenders, retry, serve, too_many
 from .tasks import request_report, retry_report
+from .uploads import check_pdf
 
-MAX_UPLOAD = 20 * 1024 * 1024
+MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def _completed(request, assessment_id):
@@ -32,24 +36,21 @@ def report_pdf(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment = _completed(request, assessment_id)
     if assessment is None:
         return redirect("check_answers", assessment_id=assessment_id)
-    report = request_report(assessment)
+    try:
+        report = request_report(assessment, user=request.user)
+    except TooManyRenders as exc:
+        return too_many(request, exc)
     if report.status == ReportStatus.DONE:
         audit(request, "report_download", target=f"assessment {assessment.pk} report {report.snapshot_hash[:19]}",
               organisation=assessment.organisation)
-        filename = f"gpai-assessment-{assessment.ai_model.name}-{assessment.completed_at:%Y-%m-%d}.pdf"
-        filename = re.sub(r"[^A-Za-z0-9._-]+", "-", filename)
-        response = FileResponse(report.file.open("rb"), content_type="application/pdf", filename=filename,
-                                as_attachment=True)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
-    return render(request, "questionnaire/report_pending.html", {"assessment": assessment, "report": report},
-                  status=202 if report.status != ReportStatus.FAILED else 503)
+    return serve(request, report)
 
 
 @login_required
 def report_status(request: HttpRequest, assessment_id) -> JsonResponse:
     assessment = _completed(request, assessment_id)
-    report = Report.objects.filter(assessment=assessment).order_by("-created_at").first() if assessment else None
+    report = Report.objects.filter(assessment=assessment, kind="report").order_by("-created_at").first() \
+        if assessment else None
     return JsonResponse({"status": report.status if report else "none"})
 
 
@@ -57,15 +58,39 @@ def report_status(request: HttpRequest, assessment_id) -> JsonResponse:
 @require_POST
 def report_retry(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment = assessment_for(request, assessment_id, edit=True)
-    report = Report.objects.filter(assessment=assessment, status=ReportStatus.FAILED).order_by("-created_at").first()
+    report = Report.objects.filter(assessment=assessment, kind="report",
+                                   status=ReportStatus.FAILED).order_by("-created_at").first()
     if report is not None:
         retry_report(report)
     return redirect("report_pdf", assessment_id=assessment.pk)
 
 
+# ---- any rendered document (rendering.py): the progress page polls its status and offers "Try again"
+
+@login_required
+def render_status(request: HttpRequest, assessment_id, render_id) -> JsonResponse:
+    assessment = assessment_for(request, assessment_id)
+    report = get_object_or_404(Report, pk=render_id, assessment=assessment)
+    return JsonResponse({"status": report.status})
+
+
+@login_required
+@require_POST
+def render_retry(request: HttpRequest, assessment_id, render_id) -> HttpResponse:
+    assessment = assessment_for(request, assessment_id, edit=True)
+    report = get_object_or_404(Report, pk=render_id, assessment=assessment)
+    if report.status == ReportStatus.FAILED:
+        retry(report)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = reverse("result", kwargs={"assessment_id": assessment.pk})
+    return redirect(back)
+
+
 class VerifyForm(forms.Form):
     pdf = forms.FileField(label="Upload a report PDF", required=False,
-                          help_text="The PDF downloaded from this assessment (at most 20 MB).")
+                          help_text="The PDF downloaded from this assessment (at most 10 MB).")
     digest = forms.CharField(label="Or paste a hash", required=False, max_length=80,
                              help_text="The snapshot SHA-256 from the report's cover (or the first 12 characters "
                                        "shown in its header), or the SHA-256 of the PDF file.")
@@ -75,11 +100,10 @@ class VerifyForm(forms.Form):
         if upload is None:
             return None
         if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError("The file is larger than 20 MB; a report of this tool is much smaller.")
-        head = upload.read(5)
-        upload.seek(0)
-        if head != b"%PDF-":
+            raise forms.ValidationError("The file is larger than 10 MB; a report of this tool is much smaller.")
+        if upload.read(5) != b"%PDF-":
             raise forms.ValidationError("The file is not a PDF.")
+        check_pdf(upload, upload.name or "the file")
         return upload
 
     def clean_digest(self):
@@ -100,21 +124,28 @@ def verify_upload(assessment, upload) -> dict:
     digest = hashlib.sha256(content).hexdigest()
     report = Report.objects.filter(assessment=assessment, file_sha256=digest, status=ReportStatus.DONE).first()
     if report is not None:
-        return {"match": True, "kind": "file", "text": f"This file is exactly the report rendered on "
+        what = "report" if report.kind == "report" else DOCUMENTS[report.kind].title
+        return {"match": True, "kind": "file", "text": f"This file is exactly the {what} rendered on "
                 f"{report.rendered_at:%d %B %Y at %H:%M} from snapshot {report.snapshot_hash}."}
     attached = attached_snapshot(content)
     if attached is not None:
         claimed = attached.pop("snapshot_hash", "")
         from .services.assessments import snapshot_hash
 
-        known = {assessment.snapshot_hash, *Report.objects.filter(assessment=assessment).values_list(
-            "snapshot_hash", flat=True)}
+        known = {assessment.snapshot_hash, *_report_snapshots(assessment)}
         if claimed in known and snapshot_hash(attached) == claimed:
-            return {"match": True, "kind": "snapshot", "text": "The answers and result attached to this PDF match "
-                    "the stored snapshot of this assessment, but the file itself is not byte-for-byte the one we "
-                    "rendered: check its pages against a fresh download."}
+            # genuine data in a file we did not issue: its pages may say anything
+            return {"match": False, "kind": "snapshot", "text": "The data attached is genuine, but this file is "
+                    "not the report we issued: the answers and result attached to it match the stored snapshot "
+                    f"{claimed} of this assessment, but the file itself is not one we rendered, so its pages "
+                    "may have been changed. Compare them with a fresh download."}
     return {"match": False, "text": "This file does not match any report of this assessment. It may belong to "
             "another assessment, or it has been changed."}
+
+
+def _report_snapshots(assessment) -> list[str]:
+    """The snapshot hashes of the assessment's reports (other rendered documents hash other content)."""
+    return list(Report.objects.filter(assessment=assessment, kind="report").values_list("snapshot_hash", flat=True))
 
 
 def attached_snapshot(content: bytes) -> dict | None:
@@ -141,8 +172,7 @@ def verify(request: HttpRequest, assessment_id) -> HttpResponse:
             outcome = verify_upload(assessment, form.cleaned_data["pdf"])
         else:
             value = form.cleaned_data["digest"]
-            snapshots = [assessment.snapshot_hash, *Report.objects.filter(assessment=assessment).values_list(
-                "snapshot_hash", flat=True)]
+            snapshots = [assessment.snapshot_hash, *_report_snapshots(assessment)]
             found = next((h for h in snapshots if h and h.removeprefix("sha256:").startswith(value)), None)
             if found:
                 outcome = {"match": True, "text": f"This hash matches the stored snapshot {found} of this "

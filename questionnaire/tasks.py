@@ -1,18 +1,15 @@
-"""Background work (django-tasks): rendering a report PDF once per snapshot, and noticing which models' current
-assessments a newly published questionnaire version would change (and e-mailing their organisations once).
+"""Background work (django-tasks): the report's part of background rendering (what a report shows, asking for
+it, pre-rendering it), and noticing which models' current assessments a newly published questionnaire version
+would change (and e-mailing their organisations once).
 
-With TASKS_BACKEND=immediate (make run, tests) the task runs in the request; with `database` it is queued
-and `python manage.py task_worker` runs it. A render is written to storage first and marked done after, so a
-half-written file is never served; a failed render is retried up to MAX_ATTEMPTS times, then reported.
+The machinery (stored rows, the task, the lease, the progress page) is questionnaire/rendering.py, shared by
+every PDF. With TASKS_BACKEND=immediate (make run, tests) the task runs in the request; with `database` it is
+queued and `python manage.py task_worker` runs it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
-
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -21,11 +18,12 @@ from django.utils import timezone
 from django_tasks import task
 
 from .models import QuestionnaireVersion, Report, ReportStatus, RulesChange
-from .spec import spec_for
+from .rendering import MAX_ATTEMPTS, render_document, request_render, retry
 
-log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 3
-STALLED_AFTER_SECONDS = 300  # no render takes this long: its worker died
+# the task's historical name: tasks queued before the move still find it
+render_report = render_document
+__all__ = ["MAX_ATTEMPTS", "notice_rules_changes", "prerender_report", "render_report", "report_snapshot",
+           "request_report", "retry_report"]
 
 
 def report_snapshot(assessment) -> tuple[dict, str]:
@@ -48,45 +46,6 @@ def report_snapshot(assessment) -> tuple[dict, str]:
     return snapshot, snapshot_hash(snapshot)
 
 
-@task()
-def render_report(report_id: str) -> str:
-    with transaction.atomic():
-        report = Report.objects.select_for_update().select_related(
-            "assessment__questionnaire_version").filter(pk=report_id).first()
-        if report is None or report.status == ReportStatus.DONE:
-            return "nothing to do"
-        report.status = ReportStatus.RENDERING
-        report.attempts += 1
-        report.started_at = timezone.now()
-        report.save(update_fields=["status", "attempts", "started_at"])
-    assessment = report.assessment
-    try:
-        from .pdf import render_pdf  # WeasyPrint is imported only where PDFs are made
-
-        spec = spec_for(assessment.questionnaire_version)
-        snapshot = report.snapshot or assessment.snapshot
-        rendered = render_pdf(spec, snapshot, report.snapshot_hash, gap_analysis=snapshot.get("gap_analysis", {}))
-        digest = hashlib.sha256(rendered.pdf).hexdigest()
-        name = f"{assessment.pk}/{report.snapshot_hash.removeprefix('sha256:')[:16]}.pdf"
-        report.file.save(name, ContentFile(rendered.pdf), save=False)
-    except Exception as exc:  # report it, and retry a few times
-        log.exception("rendering report %s failed (attempt %s)", report_id, report.attempts)
-        report.error = f"{type(exc).__name__}: {exc}"[:2000]
-        report.status = ReportStatus.PENDING if report.attempts < MAX_ATTEMPTS else ReportStatus.FAILED
-        report.save(update_fields=["error", "status"])
-        if report.status == ReportStatus.PENDING:
-            render_report.enqueue(str(report.pk))
-        return "failed"
-    report.file_sha256 = digest
-    report.pages = rendered.pages
-    report.size = len(rendered.pdf)
-    report.status = ReportStatus.DONE
-    report.rendered_at = timezone.now()
-    report.error = ""
-    report.save(update_fields=["file", "file_sha256", "pages", "size", "status", "rendered_at", "error"])
-    return "done"
-
-
 def prerender_report(assessment) -> None:
     """Queue the report of the assessment's current snapshot now, on completion and when its gap records change,
     so that the download is normally instant (settings.REPORT_PRERENDER: with a background worker). Called inside
@@ -96,40 +55,18 @@ def prerender_report(assessment) -> None:
     report = request_report(assessment)
     # an earlier report of the assessment still waiting for its turn shows gap records changed since: drop it
     # (its queued task then finds nothing to do), so that a run of edits costs one render, not one per edit
-    Report.objects.filter(assessment=assessment, status=ReportStatus.PENDING, attempts=0).exclude(
+    Report.objects.filter(assessment=assessment, kind="report", status=ReportStatus.PENDING, attempts=0).exclude(
         pk=report.pk).delete()
 
 
-def request_report(assessment) -> Report:
+def request_report(assessment, *, user=None) -> Report:
     """The report of the assessment's snapshot, queued for rendering if it is not there yet."""
     snapshot, digest = report_snapshot(assessment)
-    report, created = Report.objects.get_or_create(assessment=assessment, snapshot_hash=digest,
-                                                   defaults={"snapshot": snapshot})
-    stale = _stalled(report)
-    if created or stale:
-        if stale:
-            Report.objects.filter(pk=report.pk).update(status=ReportStatus.PENDING)
-        render_report.enqueue(str(report.pk))  # in the same transaction: the queued row commits with it
-        report.refresh_from_db()
-    return report
-
-
-def _stalled(report: Report) -> bool:
-    """A worker died with this report: mid-render, or after taking its task off the queue and before starting.
-    (A report only waiting in a long queue still has its task ready, and is not stalled.)"""
-    now = timezone.now()
-    if report.status == ReportStatus.RENDERING:
-        return bool(report.started_at) and (now - report.started_at).total_seconds() > STALLED_AFTER_SECONDS
-    if report.status == ReportStatus.PENDING and (now - report.created_at).total_seconds() > STALLED_AFTER_SECONDS:
-        from django_tasks_db.models import DBTaskResult
-
-        return not DBTaskResult.objects.ready().filter(args_kwargs__args__0=str(report.pk)).exists()
-    return False
+    return request_render(assessment, "report", snapshot, key=digest, user=user)
 
 
 def retry_report(report: Report) -> None:
-    Report.objects.filter(pk=report.pk).update(status=ReportStatus.PENDING, attempts=0, error="")
-    render_report.enqueue(str(report.pk))
+    retry(report)
 
 
 @task()

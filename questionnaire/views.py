@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import json
 
@@ -14,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, IntegrityError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -25,8 +24,10 @@ from accounts.services import rename_organisation
 
 from . import presenters
 from .access import ai_model_for, assessment_for, can_edit
+from .csv_export import csv_response
 from .display import display_answer, display_fact
 from .models import AIModel, AnswerRevision, Assessment, current_assessments
+from .once import submit_once
 from .services import Carry, IncompleteAssessmentError, amend, complete, new_version_assessment, start_assessment
 from .services.assessments import assessment_visibility, evaluate_assessment
 from .signatory import statuses_for
@@ -253,37 +254,29 @@ def export_csv(request: HttpRequest, assessment_id) -> HttpResponse:
     audit(request, "export", target=f"assessment {assessment.pk} (CSV)", organisation=assessment.organisation)
     spec = spec_for(assessment.questionnaire_version)
     document = _export_document(assessment)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     # codes and machine-readable values first (as before), the words people read beside them
-    writer.writerow(["kind", "code", "label", "value", "value_label"])
+    rows = []
     for code, value in document["answers"].items():
         question = spec.questions.get(code)
-        writer.writerow(["answer", code, presenters.csv_value(question.text if question else code),
-                         presenters.csv_value(value), presenters.csv_value(display_answer(question, value))])
+        rows.append(["answer", code, question.text if question else code, value, display_answer(question, value)
+                     if question else ""])
     outcome = document["result"]
     outcomes = {o.name for o in spec.outcomes}
     for key in ("classification", "role_outcome", "obligation_scope"):
         known = key in outcomes
-        writer.writerow(["result", key, spec.outcome(key).title if known else key, outcome[key] or "",
-                         spec.outcome(key).label(outcome[key]) if known and outcome[key] else ""])
+        rows.append(["result", key, spec.outcome(key).title if known else key, outcome[key] or "",
+                     spec.outcome(key).label(outcome[key]) if known and outcome[key] else ""])
     titles = {o.id: f"{o.label} {o.title}" for o in spec.obligations}
-    for ob in outcome["obligations"]:
-        writer.writerow(["obligation", ob, titles.get(ob, ob), "applies", "Applies"])
+    rows += [["obligation", ob, titles.get(ob, ob), "applies", "Applies"] for ob in outcome["obligations"]]
     deadline_labels = {d.key: d.label for d in spec.deadlines}
-    for key, value in outcome["deadlines"].items():
-        writer.writerow(["deadline", key, deadline_labels.get(key, key.replace("_", " ")), value,
-                         display_fact(value)])
+    rows += [["deadline", key, deadline_labels.get(key, key.replace("_", " ")), value, display_fact(value)]
+             for key, value in outcome["deadlines"].items()]
     flag_titles = {f.id: f.title for f in spec.flags}
-    for flag in outcome["flags"]:
-        writer.writerow(["flag", flag, flag_titles.get(flag, ""), "", ""])
+    rows += [["flag", flag, flag_titles.get(flag, ""), "", ""] for flag in outcome["flags"]]
     measures = spec.measures()
-    for measure in outcome["code_measures"]:
-        writer.writerow(["code_measure", measure, measures[measure].title if measure in measures else "", "applies",
-                         "Applies"])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="assessment-{assessment.pk}.csv"'
-    return response
+    rows += [["code_measure", measure, measures[measure].title if measure in measures else "", "applies", "Applies"]
+             for measure in outcome["code_measures"]]
+    return csv_response(f"assessment-{assessment.pk}.csv", ["kind", "code", "label", "value", "value_label"], rows)
 
 
 @login_required
@@ -331,13 +324,17 @@ def _say_dropped(request: HttpRequest, derived) -> None:
 def copy(request: HttpRequest, assessment_id) -> HttpResponse:
     """Assess a new version of the model (or under new rules), carrying over what the user chose."""
     source = assessment_for(request, assessment_id, edit=True)
-    derived = new_version_assessment(source, user=request.user, carry=_carry(request.POST),
-                                     title=request.POST.get("title", "").strip()[:200])
-    messages.success(request, f"A new assessment was started from the one of {source.created_at:%d %B %Y}, on "
-                              f"rules version {derived.assessment.questionnaire_version.label}. Change what is "
-                              "different, then complete it: it becomes the model's current assessment.")
-    _say_dropped(request, derived)
-    return redirect("check_answers", assessment_id=derived.assessment.pk)
+
+    def create() -> str:
+        derived = new_version_assessment(source, user=request.user, carry=_carry(request.POST),
+                                         title=request.POST.get("title", "").strip()[:200])
+        messages.success(request, f"A new assessment was started from the one of {source.created_at:%d %B %Y}, "
+                                  f"on rules version {derived.assessment.questionnaire_version.label}. Change what "
+                                  "is different, then complete it: it becomes the model's current assessment.")
+        _say_dropped(request, derived)
+        return reverse("check_answers", kwargs={"assessment_id": derived.assessment.pk})
+
+    return redirect(submit_once(request, create))  # a double submission starts one assessment
 
 
 @login_required

@@ -27,7 +27,7 @@ from .access import assessment_for
 from .engine import QuestionType
 from .engine.compute import ACCELERATORS, MARGIN, EstimateInputError, architecture_estimate, hardware_estimate
 from .engine.values import format_flop
-from .forms import answers_to_form_data, section_form_class, to_json_answers
+from .forms import answers_to_form_data, posted_revision, section_form_class, to_json_answers
 from .services import ConcurrentEditError, save_section
 from .services.assessments import answers_visibility
 from .spec import spec_for
@@ -259,7 +259,7 @@ class AssessmentWizard(LoginRequiredMixin, SectionWizard):
             return self.render(form, seen_revision=self.assessment.revision, conflict=True)
 
     def process_step(self, form):
-        seen = int(self.request.POST.get("seen_revision") or 0)
+        seen = posted_revision(self.request)
         try:
             self.assessment = save_section(self.assessment, self.steps.current, to_json_answers(form.cleaned_data),
                                            user=self.request.user, seen_revision=seen)

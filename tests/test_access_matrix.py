@@ -44,6 +44,7 @@ MATRIX = {
     "documentation": ("GET", "POST"), "documentation_export": ("GET",),
     "document": ("GET", "POST"), "document_entry": ("GET", "POST"),
     "document_download": ("GET",), "document_retry": ("POST",), "gap_chapter": ("GET", "POST"),
+    "render_status": ("GET",), "render_retry": ("POST",),
 }
 
 # URL parameters that differ by URL name (the incident register's entries are numbered).
@@ -60,17 +61,21 @@ def world(django_user_model, published, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from questionnaire.services.gap import add_evidence_file
+    from questionnaire.tasks import request_report
 
-    evidence = add_evidence_file(item, SimpleUploadedFile("p.pdf", b"%PDF-1.4\n"), user=owner)
+    from .test_gap import tiny_pdf
+
+    evidence = add_evidence_file(item, SimpleUploadedFile("p.pdf", tiny_pdf()), user=owner)
     from questionnaire.services.documents.store import new_numbered_document
 
     issue = published_summary(assessment, owner)
     new_numbered_document(assessment, "serious_incident", user=owner)
+    rendered = request_report(assessment)
     client.logout()
     kwargs = {"assessment_id": assessment.pk, "model_id": assessment.ai_model_id, "other_id": assessment.pk,
               "file_id": evidence.pk, "step": "role", "measure": "TR-1.1", "audience": "aio", "fmt": "json",
               "issue_id": issue.pk, "kind": "training_summary", "number": 1,
-              "chapter": "COPYRIGHT"}
+              "chapter": "COPYRIGHT", "render_id": rendered.pk}
     assert EvidenceFile.objects.count() == 1
     return kwargs
 

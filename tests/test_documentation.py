@@ -63,7 +63,8 @@ def test_each_audience_export_has_exactly_its_fields(client, team, audience):
     assert all(exported[c] == values[c] for c in expected)
     pdf = client.get(reverse("documentation_export", kwargs={
         "assessment_id": assessment.pk, "audience": audience, "fmt": "pdf"}))
-    reader = PdfReader(io.BytesIO(pdf.content))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(b"".join(pdf.streaming_content)))
     text = " ".join(p.extract_text() for p in reader.pages).replace("\n", " ")
     attached = json.loads(next(iter(reader.attachments.values()))[0])
     assert {f["code"] for s in attached["sections"] for f in s["fields"]} == expected

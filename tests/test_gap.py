@@ -128,12 +128,21 @@ def test_bad_evidence_uploads_get_a_clear_message(client, team, name, content, m
     assert GapItem.objects.get(assessment=assessment, measure="CR-1.1").status == "not_started"
 
 
+def tiny_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer, buffer = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(72, 72)
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def test_evidence_upload_and_download(client, team, django_user_model):
     organisation, owner, _, _ = team
     client.force_login(owner)
     assessment = completed(organisation, owner, "T01")
     client.get(reverse("gap_overview", kwargs={"assessment_id": assessment.pk}))
-    pdf = b"%PDF-1.4\n% policy\n"
+    pdf = tiny_pdf()  # a real PDF: uploads are checked by what they are (issue 12)
     response = post_item(client, assessment, "CR-1.1", upload=SimpleUploadedFile("../../policy.pdf", pdf))
     assert response.status_code == 302
     evidence = EvidenceFile.objects.get()

@@ -10,13 +10,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {"SECRET_KEY": "k" * 40 + "-Zq8#vR2!mT5@wL9$xN4", "DEBUG": "false", "SECURE_SSL": "true",
               "BEHIND_PROXY": "true", "ALLOWED_HOSTS": "gpai.example.org",
-              "CSRF_TRUSTED_ORIGINS": "https://gpai.example.org", "TASKS_BACKEND": "database"}
+              "CSRF_TRUSTED_ORIGINS": "https://gpai.example.org", "TASKS_BACKEND": "database",
+              "EMAIL_URL": "smtp://gpai:s3cret@smtp.example.org:587"}
+
+
+IGNORED = {"EMAIL_BACKEND", "EMAIL_HOST"}
 
 
 def check_deploy(**env: str) -> subprocess.CompletedProcess:
     # the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE (Playwright) is theirs, not production's
     environment = {k: v for k, v in os.environ.items()
-                   if k not in PRODUCTION and k != "DJANGO_ALLOW_ASYNC_UNSAFE"} | env
+                   if k not in PRODUCTION and k not in IGNORED and k != "DJANGO_ALLOW_ASYNC_UNSAFE"} | env
     return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
                           env=environment, capture_output=True, text=True, timeout=120)
 
@@ -31,3 +35,70 @@ def test_check_deploy_fails_without_a_secret_key_from_the_environment():
     done = check_deploy(**{k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"})
     assert done.returncode != 0
     assert "gpai.E001" in done.stdout + done.stderr
+
+
+def test_check_deploy_fails_with_the_console_mail_backend_and_debug_off():
+    done = check_deploy(**PRODUCTION, EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend")
+    assert done.returncode != 0
+    assert "gpai.E002" in done.stdout + done.stderr
+
+
+def test_check_deploy_fails_without_an_smtp_server():
+    done = check_deploy(**{k: v for k, v in PRODUCTION.items() if k != "EMAIL_URL"})
+    assert done.returncode != 0
+    assert "gpai.E003" in done.stdout + done.stderr
+
+
+def _mail_settings(env: dict) -> list[str]:
+    code = ("from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, "
+            "s.EMAIL_HOST_USER, s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL)")
+    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in IGNORED} | env
+    done = subprocess.run([sys.executable, "manage.py", "shell", "-c", code],  # noqa: S603 (our own code)
+                          cwd=ROOT, capture_output=True, text=True, timeout=60, env=environment)
+    return done.stdout.strip().splitlines()[-1].split()
+
+
+def test_email_url_configures_smtp():
+    assert _mail_settings(PRODUCTION) == ["django.core.mail.backends.smtp.EmailBackend", "smtp.example.org", "587",
+                                          "gpai", "s3cret", "True", "False"]
+    assert _mail_settings({"DEBUG": "true"})[0] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_the_container_health_check_passes_with_the_production_settings(tmp_path):
+    """docker-compose's health check (python -m compliance_checker.healthcheck) against gunicorn running with
+    the documented production settings: plain HTTP from 127.0.0.1, HTTPS redirect on, one allowed host."""
+    import socket
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in IGNORED} | PRODUCTION | {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "PORT": port, "WEB_CONCURRENCY": "1",
+        "GUNICORN_BIND": f"127.0.0.1:{port}", "STATIC_MANIFEST": "false", "VAR_DIR": str(tmp_path)}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "compliance_checker.wsgi", "-c", "gunicorn.conf.py"],
+                              cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        health = None
+        for _ in range(60):
+            health = subprocess.run([sys.executable, "-m", "compliance_checker.healthcheck"], cwd=ROOT,
+                                    env=environment, capture_output=True, text=True, timeout=30)
+            if health.returncode == 0:
+                break
+            time.sleep(0.5)
+        assert health.returncode == 0, health.stderr
+        # the same request without the exemption would be redirected to https: the check is not vacuous
+        import urllib.request
+
+        opener = urllib.request.build_opener(type("NoRedirect", (urllib.request.HTTPRedirectHandler,), {
+            "redirect_request": lambda *args, **kwargs: None}))
+        try:
+            opener.open(urllib.request.Request(f"http://127.0.0.1:{port}/dashboard",
+                                               headers={"Host": "gpai.example.org"}), timeout=5)
+            redirected = False
+        except urllib.error.HTTPError as error:
+            redirected = error.code == 301
+        assert redirected
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

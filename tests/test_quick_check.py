@@ -79,7 +79,7 @@ def test_quick_check_gives_the_scenario_result_and_stores_nothing(client, publis
 
 def test_the_result_shows_reasons_sources_and_dates(client, published, spec):
     html = quick_check(client, SCENARIOS["T05"]["answers"], spec).content.decode()
-    assert "<h2>Why</h2>" in html and "Sources:" in html and "When:" in html
+    assert '<h2 id="why">Why</h2>' in html and "Sources:" in html and "When:" in html
     assert "eur-lex.europa.eu" in html
     assert "Change<span class=\"visually-hidden\">" in html  # every answer can be changed from here
 

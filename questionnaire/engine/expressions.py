@@ -10,18 +10,74 @@ from __future__ import annotations
 
 import ast
 import calendar
+import contextlib
+import contextvars
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable
+import operator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from simpleeval import EvalWithCompoundTypes
+from simpleeval import DEFAULT_OPERATORS, EvalWithCompoundTypes
+
+# Bounds that keep any expression (and any chain of facts) cheap: nesting depth, number size, time.
+MAX_DEPTH = 40  # nested operations in one expression
+MAX_NUMBER = 10**40  # no integer or float beyond this (FLOP figures stop at 10^40, values.MAX_FLOP)
 
 
 class ExpressionError(ValueError):
     pass
+
+
+class ExpressionLimitError(ExpressionError):
+    """A value beyond MAX_NUMBER, or a sequence or text too long: a chain of facts that explodes."""
+
+
+class EvaluationTimeout(Exception):  # not an ExpressionError: it stops a whole lint or preview
+    """Evaluation ran past the deadline set with `time_limit`."""
+
+
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("expression_deadline", default=None)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Every expression evaluated inside raises EvaluationTimeout once `seconds` have passed."""
+    token = _deadline.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def bounded(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and abs(value) > MAX_NUMBER:
+        raise ExpressionLimitError(f"a number larger than 10^40 came out ({len(str(abs(value)))} digits)")
+    if isinstance(value, float) and (math.isinf(value) or math.isnan(value) or abs(value) > MAX_NUMBER):
+        raise ExpressionLimitError("a number larger than 10^40 (or not finite) came out")
+    return value
+
+
+def _bounded_operator(function: Callable[..., Any]) -> Callable[..., Any]:
+    def apply(*operands: Any) -> Any:
+        try:
+            return bounded(function(*operands))
+        except OverflowError:
+            raise ExpressionLimitError("a number too large for a float came out") from None
+
+    return apply
+
+
+OPERATORS = {**DEFAULT_OPERATORS}
+for _node, _function in ((ast.Add, DEFAULT_OPERATORS[ast.Add]), (ast.Sub, operator.sub),
+                         (ast.Mult, DEFAULT_OPERATORS[ast.Mult]), (ast.Div, operator.truediv),
+                         (ast.USub, operator.neg), (ast.UAdd, operator.pos)):
+    OPERATORS[_node] = _bounded_operator(_function)
 
 
 def same(x: Any, t: Any) -> bool:
@@ -135,7 +191,18 @@ def check_syntax(source: str) -> ast.Expression:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
         raise ExpressionError(f"syntax error at column {exc.offset}: {exc.msg}") from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError(f"the expression is nested more than {MAX_DEPTH} levels deep") from None
+    if _depth(tree) > MAX_DEPTH:
+        raise ExpressionError(f"the expression is nested more than {MAX_DEPTH} levels deep")
     for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float) \
+                and not isinstance(node.value, bool):
+            try:
+                bounded(node.value)
+            except ExpressionLimitError:
+                shown = ast.get_source_segment(source.strip(), node) or str(node.value)
+                raise ExpressionError(f"the number {shown[:24]} is larger than 10^40") from None
         if not isinstance(node, _ALLOWED_NODES):
             raise ExpressionError(f"{type(node).__name__} is not allowed in expressions")
         if isinstance(node, ast.Call):
@@ -156,6 +223,17 @@ def check_syntax(source: str) -> ast.Expression:
     return tree
 
 
+def _depth(tree: ast.AST) -> int:
+    """Nesting depth, without recursion (the tree may be deep: that is what is being checked)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth <= MAX_DEPTH + 1:
+            stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
 def names_in(tree: ast.AST) -> frozenset[str]:
     called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
     return frozenset(
@@ -174,14 +252,19 @@ class Evaluator:
 
     def __init__(self, scope: dict[str, Any]) -> None:
         # a copy: simpleeval adds dict(), list(), set() and tuple() to the mapping it is given
-        self._eval = EvalWithCompoundTypes(names=scope, functions=dict(FUNCTIONS))
+        self._eval = EvalWithCompoundTypes(names=scope, functions=dict(FUNCTIONS), operators=OPERATORS)
         scope.update(LITERAL_NAMES)
 
     def __call__(self, compiled: Compiled) -> Any:
+        deadline = _deadline.get()
+        if deadline is not None and time.monotonic() > deadline:
+            raise EvaluationTimeout("evaluation ran past its time limit")
         try:
             return self._eval.eval(compiled.source, previously_parsed=compiled.tree)
-        except ExpressionError:
+        except (ExpressionError, EvaluationTimeout):
             raise
+        except RecursionError:
+            raise ExpressionLimitError(f"{compiled.source[:80]!r} is nested too deeply") from None
         except Exception as exc:  # a type error on None, an unknown name...: name the expression
             raise ExpressionError(f"{compiled.source!r} failed: {type(exc).__name__}: {exc}") from exc
 

@@ -23,6 +23,7 @@ _FLOP_PATTERNS = (
 )
 FLOP_FORMAT_HELP = "Write it like 3.8e25, 3.8 × 10^25, 3.8x10^25 or as a whole number."
 MAX_FLOP = 1e40  # far beyond any training run; a larger figure is a typing error
+TOO_LARGE = "That figure is larger than 10^40 FLOP; check the exponent."
 
 
 class AnswerError(ValueError):
@@ -39,7 +40,10 @@ def parse_flop(text: str | float | int) -> float:
     if isinstance(text, bool):
         raise ValueError("Enter a number of FLOP, not yes or no. " + FLOP_FORMAT_HELP)
     if isinstance(text, int | float):
-        value = float(text)
+        try:
+            value = float(text)
+        except OverflowError:  # an integer beyond any float
+            raise ValueError(TOO_LARGE) from None
     else:
         cleaned = str(text).strip().replace("\u2009", " ").replace("\u00a0", " ")
         cleaned = re.sub(r"\s*FLOPs?$", "", cleaned, flags=re.IGNORECASE)
@@ -54,7 +58,10 @@ def parse_flop(text: str | float | int) -> float:
                 exp = match.group("exp")
                 if exp is not None and abs(int(exp)) > 400:
                     raise ValueError("That exponent is out of range. " + FLOP_FORMAT_HELP)
-                value = mantissa * (10.0 ** int(exp)) if exp is not None else mantissa
+                try:
+                    value = mantissa * (10.0 ** int(exp)) if exp is not None else mantissa
+                except OverflowError:  # 1e309, 10^400: beyond any float
+                    raise ValueError(TOO_LARGE) from None
                 break
         else:
             raise ValueError(f"“{cleaned}” is not a number of FLOP. " + FLOP_FORMAT_HELP)
@@ -63,7 +70,7 @@ def parse_flop(text: str | float | int) -> float:
     if value < 0:
         raise ValueError("Training compute cannot be negative.")
     if value > MAX_FLOP:
-        raise ValueError("That figure is larger than 10^40 FLOP; check the exponent.")
+        raise ValueError(TOO_LARGE)
     return value
 
 
@@ -172,8 +179,13 @@ def parse_answer(question: Question, value: Any) -> Any:
                 value = float(value.strip())
             except ValueError as exc:
                 raise ValueError(f"“{value}” is not a number.") from exc
-        if not isinstance(value, int | float) or math.isnan(value) or math.isinf(value):
+        if not isinstance(value, int | float):
             raise ValueError("Expected a finite number.")
+        try:
+            if not math.isfinite(value):
+                raise ValueError("Expected a finite number.")
+        except OverflowError:  # an integer beyond any float
+            raise ValueError("That number is too large.") from None
         return value
     if kind is QuestionType.DATE:
         return parse_date(value)

@@ -48,6 +48,7 @@ from .gap import (
     SignatoryStatus,
 )
 from .reports import Report, ReportStatus
+from .submissions import FormSubmission
 
 __all__ = [
     "NOT_RECORDED",
@@ -68,6 +69,7 @@ __all__ = [
     "EvidenceFile",
     "Fact",
     "Flag",
+    "FormSubmission",
     "FrozenVersionError",
     "GapItem",
     "GapRevision",

@@ -68,7 +68,8 @@ class Assessment(models.Model):
                                                name="one_open_amendment")]
 
     def __str__(self) -> str:
-        return f"{self.ai_model} – {self.title or self.created_at:%Y-%m-%d}"
+        started = f"{self.created_at:%Y-%m-%d}" if self.created_at else "not saved yet"
+        return f"{self.ai_model} – {self.title or started}"
 
     @property
     def is_completed(self) -> bool:

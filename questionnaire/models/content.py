@@ -50,6 +50,8 @@ class QuestionnaireVersion(models.Model):
 
     class Meta:
         ordering = ["slug", "-created_at"]
+        # publishing changes the rules for every organisation: a permission of its own, not "change"
+        permissions = [("publish_questionnaireversion", "Can publish a questionnaire version")]
         constraints = [
             models.UniqueConstraint(fields=["slug", "label"], name="unique_version_label"),
             models.UniqueConstraint(fields=["slug"], condition=Q(status="published"),

@@ -1,9 +1,14 @@
-"""Rendered PDF reports: one per assessment snapshot, rendered in the background and stored."""
+"""Rendered PDFs of an assessment, rendered in the background and stored (questionnaire/rendering.py).
+
+A row is keyed by what it renders: the document `kind` ("report", "documentation", ...) and the hash of the
+content it was rendered from (`snapshot_hash`: for the report, the snapshot's hash). The same content is
+rendered once; changed content gives a new row."""
 
 from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 from .assessments import Assessment
@@ -20,9 +25,13 @@ class ReportStatus(models.TextChoices):
 class Report(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(max_length=40, default="report", help_text="which document (rendering.DOCUMENTS)")
     snapshot_hash = models.CharField(max_length=80)
-    # what the report shows: the assessment's frozen snapshot plus the gap analysis at the time of the request
+    # what the document shows, frozen at the request: for the report, the assessment's snapshot plus the gap
+    # analysis at the time of the request; for another document, its content
     snapshot = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
     status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING)
     file = models.FileField(upload_to="reports/", blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
@@ -35,7 +44,8 @@ class Report(models.Model):
     rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["assessment", "snapshot_hash"], name="one_report_per_snapshot")]
+        constraints = [models.UniqueConstraint(fields=["assessment", "kind", "snapshot_hash"],
+                                               name="one_render_per_content")]
 
     def __str__(self) -> str:
-        return f"Report {self.snapshot_hash[:19]} ({self.status})"
+        return f"{self.kind.capitalize()} {self.snapshot_hash[:19]} ({self.status})"

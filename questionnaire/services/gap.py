@@ -13,6 +13,7 @@ from django.db import transaction
 
 from ..models import Assessment, EvidenceFile, GapItem, GapRevision, MeasureStatus
 from ..tasks import prerender_report
+from ..uploads import OFFICE_PARTS, check_office_zip, check_pdf, check_text
 from .history import ConcurrentEditError, save_fields
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -149,8 +150,13 @@ def check_evidence_upload(upload) -> tuple[str, str]:
     upload.seek(0)
     if magic and not any(head.startswith(m) for m in magic):
         raise ValidationError(f"“{name}” does not look like a {extension} file.")
-    if not magic and b"\x00" in head:
-        raise ValidationError(f"“{name}” is not a text file.")
+    # then by what the file really is, not only its first bytes
+    if extension == ".pdf":
+        check_pdf(upload, name)
+    elif extension in OFFICE_PARTS:
+        check_office_zip(upload, name, extension)
+    elif not magic:
+        check_text(upload, name)
     return extension, content_type
 
 

@@ -38,3 +38,13 @@ def days_left(days):
     if days == 0:
         return "today"
     return f"{days} day{'s' if days != 1 else ''} left"
+
+
+@register.simple_tag
+def once_token():
+    """The one-time token of a form that creates something (once.submit_once)."""
+    from django.utils.html import format_html
+
+    from ..once import FIELD, new_token
+
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_token())

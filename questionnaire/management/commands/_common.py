@@ -34,6 +34,10 @@ def read_json_input(path: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise input_error(f"unreadable JSON in {path}: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise input_error(f"{path} is nested too deeply to be an answer set") from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts
+        raise input_error(f"unreadable JSON in {path}: {exc}") from None
 
 
 def published_spec(stderr) -> Spec:

@@ -1,4 +1,5 @@
-"""python manage.py prune_reports: delete stored report PDFs older than REPORT_RETENTION_DAYS (default 10 years).
+"""python manage.py prune_reports: delete stored report PDFs older than REPORT_RETENTION_DAYS (default 10 years),
+then every stored file no row points to (prune_orphan_files).
 
 Assessments and their frozen snapshots stay; a deleted report is rendered again from the snapshot on request.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -32,3 +34,4 @@ class Command(BaseCommand):
                 report.delete()
         verb = "Would delete" if options["dry_run"] else "Deleted"
         self.stdout.write(f"{verb} {count} report(s) rendered before {cutoff:%Y-%m-%d}.")
+        call_command("prune_orphan_files", dry_run=options["dry_run"], stdout=self.stdout)

@@ -1,16 +1,25 @@
-"""The background task worker (PDF reports): django-tasks-db's db_worker, kept running through database outages.
+"""The background task worker (PDF rendering): django-tasks-db's db_worker, kept running through database
+outages, and reclaiming renders whose worker died.
 
-db_worker exits on the first database error. In production that would leave reports unrendered until someone
-restarts the worker, so this command waits and starts the worker loop again instead; a report that was being
-rendered when the database went away is picked up again (see tasks.request_report). Same options as db_worker.
+db_worker exits on the first database error. In production that would leave documents unrendered until someone
+restarts the worker, so this command waits and starts the worker loop again instead; the wait grows with each
+failure in a row (RETRY_SECONDS) and starts again from the shortest once the database has answered.
+
+A render whose worker died (killed, out of memory, machine lost) would stay "rendering" for ever: every render
+holds a lease of RENDER_LEASE_SECONDS, and a sweep in this process (every lease / 5) queues again each render
+whose lease expired, without waiting for anyone to ask for it (rendering.reclaim_stalled). Same options as
+db_worker.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
-from django.db import InterfaceError, OperationalError, connections
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.db.backends.signals import connection_created
 from django_tasks_db.management.commands import db_worker
 
 logger = logging.getLogger("questionnaire.tasks")
@@ -18,19 +27,60 @@ logger = logging.getLogger("questionnaire.tasks")
 RETRY_SECONDS = (1, 2, 5, 10, 30)  # then every 30 s until the database answers
 
 
+class LeaseSweeper(threading.Thread):
+    """Every `every` seconds, queue again the renders whose worker died (in its own database connection)."""
+
+    def __init__(self, every: float) -> None:
+        super().__init__(name="render-lease-sweeper", daemon=True)
+        self.every = every
+        self.stopped = threading.Event()
+
+    def sweep(self) -> int:
+        from ...rendering import reclaim_stalled
+
+        try:
+            return reclaim_stalled()
+        except DatabaseError as error:
+            logger.warning("The render lease sweep could not reach the database (%s)", error)
+            return 0
+
+    def run(self) -> None:
+        while True:  # at start too: renders left behind by the worker this one replaces
+            self.sweep()
+            connections.close_all()  # this thread's own connections, not the worker's
+            if self.stopped.wait(self.every):
+                return
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+
 class Command(db_worker.Command):
-    help = "Run the background task worker (PDF reports); it waits out database outages instead of exiting."
+    help = ("Run the background task worker (PDF rendering); it waits out database outages instead of exiting "
+            "and re-queues renders whose worker died.")
 
     def handle(self, *args, **options) -> None:
-        failures = 0
-        while True:
-            try:
-                super().handle(*args, **options)
-                return
-            except (OperationalError, InterfaceError) as error:
-                delay = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
-                failures += 1
-                first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
-                logger.warning("Database unavailable (%s); the task worker starts again in %s s", first_line, delay)
-                connections.close_all()
-                time.sleep(delay)
+        self.failures = 0
+        sweeper = LeaseSweeper(every=max(1, settings.RENDER_LEASE_SECONDS / 5))
+        sweeper.start()
+        connection_created.connect(self._database_answered, dispatch_uid="task_worker_database_answered")
+        try:
+            while True:
+                try:
+                    super().handle(*args, **options)
+                    return
+                except (OperationalError, InterfaceError) as error:
+                    delay = RETRY_SECONDS[min(self.failures, len(RETRY_SECONDS) - 1)]
+                    self.failures += 1
+                    first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+                    logger.warning("Database unavailable (%s); the task worker starts again in %s s", first_line,
+                                   delay)
+                    connections.close_all()
+                    time.sleep(delay)
+        finally:
+            sweeper.stop()
+            connection_created.disconnect(dispatch_uid="task_worker_database_answered")
+
+    def _database_answered(self, sender, connection, **kwargs) -> None:
+        """A new connection is the database answering again: the next outage waits from the shortest delay."""
+        self.failures = 0
