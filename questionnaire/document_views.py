@@ -22,6 +22,7 @@ from accounts.audit import audit
 
 from .access import assessment_for, can_edit
 from .models import DocumentIssue, LegalDocument, LegalDocumentRevision, ReportStatus
+from .rendering import TooManyRenders, too_many
 from .services.documents.checks import check
 from .services.documents.deadlines import dues
 from .services.documents.definitions import DocumentDefinition, Field, definitions
@@ -195,6 +196,8 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
                 if not summary_errors:
                     try:
                         issue = issue_document(document, stage=stage, issued_on=issued_date, user=request.user)
+                    except TooManyRenders as exc:
+                        return too_many(request, exc)
                     except IssueRefused as refused:
                         errors = {k: v for k, v in refused.findings.errors.items() if k}
                         summary_errors[:0] = [f"Saved as a draft, but not {doc.issue['done']}: complete the "

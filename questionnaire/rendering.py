@@ -103,7 +103,19 @@ def content_hash(content: dict[str, Any]) -> str:
 
 
 def waiting_for(user) -> int:
-    return Report.objects.filter(requested_by=user, status__in=[ReportStatus.PENDING, ReportStatus.RENDERING]).count()
+    """Renders this member asked for that are not done yet: reports and exports, and issued legal documents."""
+    from .models import DocumentIssue
+
+    waiting = [ReportStatus.PENDING, ReportStatus.RENDERING]
+    return (Report.objects.filter(requested_by=user, status__in=waiting).count()
+            + DocumentIssue.objects.filter(recorded_by=user, status__in=waiting).count())
+
+
+def check_render_limit(user) -> None:
+    """TooManyRenders when `user` already has RENDER_LIMIT_PER_MEMBER renders waiting."""
+    limit = settings.RENDER_LIMIT_PER_MEMBER
+    if user is not None and user.is_authenticated and waiting_for(user) >= limit:
+        raise TooManyRenders(limit)
 
 
 def request_render(assessment, kind: str, content: dict[str, Any], *, key: str | None = None, user=None) -> Report:
@@ -115,9 +127,7 @@ def request_render(assessment, kind: str, content: dict[str, Any], *, key: str |
     report = Report.objects.filter(assessment=assessment, kind=kind, snapshot_hash=key).first()
     created = False
     if report is None:
-        limit = settings.RENDER_LIMIT_PER_MEMBER
-        if user is not None and user.is_authenticated and waiting_for(user) >= limit:
-            raise TooManyRenders(limit)
+        check_render_limit(user)
         report, created = Report.objects.get_or_create(
             assessment=assessment, kind=kind, snapshot_hash=key,
             defaults={"snapshot": content, "requested_by": user if user is not None and user.is_authenticated

@@ -521,3 +521,20 @@ def test_any_typed_text_is_accepted_or_refused_with_a_message_never_an_exception
             assert parse_input(f, input_text(f, value)) == value
 
     typed()
+
+
+@pytestmark_db
+def test_issued_documents_count_towards_the_member_render_limit(team, settings):
+    """An issued document's PDF joins the member's waiting renders: beyond RENDER_LIMIT_PER_MEMBER nothing is
+    issued (#12: a member cannot queue more than a few renders at once)."""
+    from questionnaire.rendering import TooManyRenders, waiting_for
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # renders stay waiting
+    settings.RENDER_LIMIT_PER_MEMBER = 1
+    organisation, owner, _ = team
+    assessment = completed(organisation, owner, "T08")
+    first = published_summary(assessment, owner)
+    assert first.status == "pending" and waiting_for(owner) == 1
+    with pytest.raises(TooManyRenders):
+        published_summary(assessment, owner)
+    assert LegalDocument.objects.get(assessment=assessment, kind=SUMMARY).issues.count() == 1

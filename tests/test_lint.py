@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 import yaml
@@ -164,3 +165,17 @@ def test_constants_pages_rely_on_must_name_what_exists(content, name, value, mes
 
     found = problems_of(content, mutate)
     assert any(p.startswith(f"constant {name}") and message in p for p in found), found
+
+
+def test_a_golden_scenario_id_longer_than_its_column_is_refused_with_its_line():
+    """PostgreSQL refuses a scenario id longer than its column; the import names the line instead."""
+    from django.conf import settings
+
+    from questionnaire.services.content import too_long_texts
+
+    text = Path(settings.QUESTIONNAIRE_CONTENT).read_text(encoding="utf-8")
+    assert too_long_texts(text) == []  # the canonical content fits
+    longer = text.replace("  - id: MODIFIER-SIGNIFICANT-CHANGE-SR-BASE", "  - id: " + "X" * 41, 1)
+    line = longer.splitlines().index("  - id: " + "X" * 41) + 1
+    problems = too_long_texts(longer, "gpai.yaml")
+    assert [p.where for p in problems] == [f"gpai.yaml line {line}"], problems

@@ -11,6 +11,7 @@ from accounts.models import AuditEvent
 from questionnaire import models as m
 from questionnaire.services import clone_version
 
+from .mfa import staff_login
 from .test_gap import SCENARIOS, completed
 from .wizard_driver import make_member, new_assessment, post_section
 
@@ -55,7 +56,7 @@ def _custom_admin_urls(pk: int) -> list[tuple[str, str]]:
 # ---- 1. admin authoring checks named permissions
 
 def test_every_custom_admin_view_refuses_a_staff_user_without_permissions(client, staff, published, draft):
-    client.force_login(staff)
+    staff_login(client, staff)
     urls = _custom_admin_urls(draft.pk)
     assert len(urls) >= 8
     before = (m.QuestionnaireVersion.objects.count(), AuditEvent.objects.filter(action="publish").count())
@@ -71,7 +72,7 @@ def test_each_authoring_view_needs_its_own_permission(client, staff, published, 
     def grant(*codenames):
         staff.user_permissions.set(Permission.objects.filter(content_type__app_label="questionnaire",
                                                              codename__in=codenames))
-        client.force_login(type(staff).objects.get(pk=staff.pk))
+        staff_login(client, type(staff).objects.get(pk=staff.pk))
 
     publish_url = reverse("admin:questionnaire_version_publish", args=[draft.pk])
     grant("view_questionnaireversion")
@@ -94,7 +95,7 @@ def test_each_authoring_view_needs_its_own_permission(client, staff, published, 
 # ---- 18. the publish audit entry records the published content hash
 
 def test_publish_audit_records_the_published_content_hash(client, superuser, published, draft):
-    client.force_login(superuser)
+    staff_login(client, superuser)
     assert client.post(reverse("admin:questionnaire_version_publish", args=[draft.pk])).status_code == 302
     draft.refresh_from_db()
     event = AuditEvent.objects.get(action="publish")
@@ -115,7 +116,7 @@ def test_every_admin_changelist_and_change_page_with_titles_and_unicode(client, 
     assessment.save()
     completed(organisation, user, "T06", name="Frontier")  # one without a title
     assert assessment.title in str(assessment)
-    client.force_login(superuser)
+    staff_login(client, superuser)
     for model in admin.site._registry:
         info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         response = client.get(reverse(f"{info}_changelist"))
@@ -171,7 +172,7 @@ def test_assess_refuses_deeply_nested_json_with_exit_2(published, tmp_path):
 
 
 def test_admin_preview_with_deeply_nested_json_says_so(client, superuser, published):
-    client.force_login(superuser)
+    staff_login(client, superuser)
     url = reverse("admin:questionnaire_version_preview", args=[published.pk])
     response = client.post(url, {"answers": '{"role": ' + "[" * 100000 + "]" * 100000 + "}"})
     assert response.status_code == 200
@@ -640,7 +641,7 @@ def test_evaluation_bounds_numbers_and_time():
 
 
 def test_a_chain_of_facts_that_explodes_is_refused_at_save(client, superuser, draft):
-    client.force_login(superuser)
+    staff_login(client, superuser)
     last = m.Fact.objects.filter(version=draft).order_by("-position").first()
     url = reverse("admin:questionnaire_fact_add")
     data = {"version": draft.pk, "label": "", "type": "number"}
@@ -668,7 +669,7 @@ def test_validate_stops_after_a_few_seconds(client, superuser, draft, monkeypatc
 
     monkeypatch.setattr(questionnaire_admin, "lint", slow_lint)
     started = time.monotonic()
-    client.force_login(superuser)
+    staff_login(client, superuser)
     page = client.get(reverse("admin:questionnaire_version_validate", args=[draft.pk])).content.decode()
     assert "Validation stopped after" in page
     assert time.monotonic() - started < 10
@@ -682,7 +683,7 @@ def test_yaml_import_refuses_a_text_longer_than_its_column_naming_the_line(clien
     index = next(i for i, line in enumerate(lines) if line.strip().startswith("- code: ") and "sections:" in
                  "\n".join(lines[:i]))
     lines[index] = lines[index].replace("- code: ", "- code: " + "x" * 80, 1)
-    client.force_login(superuser)
+    staff_login(client, superuser)
     response = client.post(reverse("admin:questionnaire_version_import"),
                            {"file": SimpleUploadedFile("long.yaml", "\n".join(lines).encode())})
     page = response.content.decode()

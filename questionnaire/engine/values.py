@@ -58,10 +58,10 @@ def parse_flop(text: str | float | int) -> float:
                 exp = match.group("exp")
                 if exp is not None and abs(int(exp)) > 400:
                     raise ValueError("That exponent is out of range. " + FLOP_FORMAT_HELP)
-                try:
-                    value = mantissa * (10.0 ** int(exp)) if exp is not None else mantissa
-                except OverflowError:  # 1e309, 10^400: beyond any float
-                    raise ValueError(TOO_LARGE) from None
+                # one decimal conversion (6.3e24 stays 6.3e24; 6.3 * 10.0**24 would give 6.299999999999999e24)
+                value = float(f"{match.group('mantissa') or 1}e{int(exp)}") if exp is not None else mantissa
+                if math.isinf(value):  # 1e309, 10^400: beyond any float
+                    raise ValueError(TOO_LARGE)
                 break
         else:
             raise ValueError(f"“{cleaned}” is not a number of FLOP. " + FLOP_FORMAT_HELP)

@@ -156,6 +156,11 @@ def too_long_texts(text: str, name: str = "content") -> list[Problem]:
             elif key in _LISTS and isinstance(value, yaml.SequenceNode):
                 for item in value.value:
                     walk(_LISTS[key], item)
+            elif key == "scenarios" and isinstance(value, yaml.MappingNode):  # {defaults, cases: [...]}
+                for sub_key, cases in value.value:
+                    if sub_key.value == "cases" and isinstance(cases, yaml.SequenceNode):
+                        for item in cases.value:
+                            walk(m.Scenario, item)
     return problems
 
 

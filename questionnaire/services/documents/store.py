@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from ...models import Assessment, DocumentIssue, LegalDocument, LegalDocumentRevision
+from ...rendering import check_render_limit
 from ...signatory import statuses_for
 from .checks import CheckContext, Findings, check
 from .definitions import DocumentDefinition, definition
@@ -162,6 +163,7 @@ def issue_document(document: LegalDocument, *, stage: str, issued_on: dt.date, u
     locked = LegalDocument.objects.select_for_update().select_related(
         "assessment__ai_model", "assessment__organisation").get(pk=document.pk)
     doc = definition(locked.kind)
+    check_render_limit(user)  # its PDF joins the member's waiting renders (rendering.RENDER_LIMIT_PER_MEMBER)
     findings = check(doc, locked.values, check_context(locked, stage, issued_on=issued_on))
     if not findings.ok:
         raise IssueRefused(findings)
