@@ -45,10 +45,20 @@ def own_scenarios() -> list[dict]:
     return cases
 
 
+@pytest.fixture(scope="session")
+def _media_root(tmp_path_factory) -> Path:
+    """Uploaded evidence and rendered reports of this test process: under pytest's temporary directory, which
+    pytest-xdist gives each worker on its own, never under var/media."""
+    return tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Tests do not run collectstatic: serve static files without the hashed manifest."""
+def _test_storages(settings, _media_root):
+    """Tests do not run collectstatic: serve static files without the hashed manifest; files go to this
+    process's own media directory."""
     settings.STORAGES = {**settings.STORAGES,
+                         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                     "OPTIONS": {"location": str(_media_root)}},
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 
