@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 
@@ -79,11 +80,19 @@ def spec():
     return canonical_spec()
 
 
-@pytest.fixture
-def published(db):
-    """The canonical questionnaire, loaded and published in the test database."""
+@pytest.fixture(scope="session")
+def canonical_content() -> dict:
+    """The canonical content file parsed once per test process (PyYAML takes about a second and a half)."""
     from django.conf import settings
 
-    from questionnaire.services import load, read_content_file
+    from questionnaire.services import read_content_file
 
-    return load(read_content_file(settings.QUESTIONNAIRE_CONTENT)).version
+    return read_content_file(settings.QUESTIONNAIRE_CONTENT)
+
+
+@pytest.fixture
+def published(db, canonical_content):
+    """The canonical questionnaire, loaded (checked, written, published) in the test database."""
+    from questionnaire.services import load
+
+    return load(copy.deepcopy(canonical_content)).version
