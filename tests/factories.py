@@ -16,6 +16,7 @@ from questionnaire.services import complete, save_section, start_assessment
 from .conftest import public_scenarios
 
 PASSWORD = "correct horse battery staple"
+SCENARIOS = {c["id"]: c for c in public_scenarios()}
 
 
 def make_member(django_user_model, username: str, *, role: str = Role.OWNER, organisation=None):
@@ -33,7 +34,7 @@ def new_assessment(organisation, user, name: str = "Atlas-70B"):
 
 def completed(organisation, user, scenario_id: str, *, name: str | None = None):
     """A completed assessment with the answers of public scenario `scenario_id`, saved through the services."""
-    (case,) = [c for c in public_scenarios() if c["id"] == scenario_id]
+    case = SCENARIOS[scenario_id]
     assessment = new_assessment(organisation, user, name=name or f"Model {scenario_id}")
     answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in case["answers"].items()}
     save_section(assessment, "all", answers, user=user, seen_revision=0)
