@@ -23,9 +23,11 @@ run: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_questionnaire
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-## make test: the whole suite (on PostgreSQL when DATABASE_URL points at it)
+## make test: the whole suite (on PostgreSQL when DATABASE_URL points at it), spread over the CPU cores by
+## pytest-xdist (PYTEST_WORKERS=0 runs it in one process; PYTEST_ARGS adds options, as CI does)
+PYTEST_WORKERS ?= auto
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 
@@ -45,10 +46,20 @@ def own_scenarios() -> list[dict]:
     return cases
 
 
+@pytest.fixture(scope="session")
+def _media_root(tmp_path_factory) -> Path:
+    """Uploaded evidence and rendered reports of this test process: under pytest's temporary directory, which
+    pytest-xdist gives each worker on its own, never under var/media."""
+    return tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Tests do not run collectstatic: serve static files without the hashed manifest."""
+def _test_storages(settings, _media_root):
+    """Tests do not run collectstatic: serve static files without the hashed manifest; files go to this
+    process's own media directory."""
     settings.STORAGES = {**settings.STORAGES,
+                         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                     "OPTIONS": {"location": str(_media_root)}},
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 
@@ -69,11 +80,19 @@ def spec():
     return canonical_spec()
 
 
-@pytest.fixture
-def published(db):
-    """The canonical questionnaire, loaded and published in the test database."""
+@pytest.fixture(scope="session")
+def canonical_content() -> dict:
+    """The canonical content file parsed once per test process (PyYAML takes about a second and a half)."""
     from django.conf import settings
 
-    from questionnaire.services import load, read_content_file
+    from questionnaire.services import read_content_file
 
-    return load(read_content_file(settings.QUESTIONNAIRE_CONTENT)).version
+    return read_content_file(settings.QUESTIONNAIRE_CONTENT)
+
+
+@pytest.fixture
+def published(db, canonical_content):
+    """The canonical questionnaire, loaded (checked, written, published) in the test database."""
+    from questionnaire.services import load
+
+    return load(copy.deepcopy(canonical_content)).version

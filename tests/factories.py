@@ -1,4 +1,5 @@
-"""Test data: synthetic questionnaires that are larger copies of the real one."""
+"""Test data shared by the test modules: members and assessments, completed assessments of the public
+scenarios, and synthetic questionnaires that are larger copies of the real one."""
 
 from __future__ import annotations
 
@@ -6,8 +7,38 @@ import copy
 import re
 from typing import Any
 
+from accounts.models import Membership, Organisation, Role
 from questionnaire.engine import build_spec
 from questionnaire.engine.spec import spec_to_content
+from questionnaire.models import AIModel
+from questionnaire.services import complete, save_section, start_assessment
+
+from .conftest import public_scenarios
+
+PASSWORD = "correct horse battery staple"
+SCENARIOS = {c["id"]: c for c in public_scenarios()}
+
+
+def make_member(django_user_model, username: str, *, role: str = Role.OWNER, organisation=None):
+    """A user with `role` in `organisation` (a new one named after the user when none is given)."""
+    user = django_user_model.objects.create_user(username=username, password=PASSWORD)
+    organisation = organisation or Organisation.objects.create(name=f"{username} Ltd")
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user, organisation
+
+
+def new_assessment(organisation, user, name: str = "Atlas-70B"):
+    ai_model, _ = AIModel.objects.get_or_create(organisation=organisation, name=name)
+    return start_assessment(organisation=organisation, ai_model=ai_model, user=user)
+
+
+def completed(organisation, user, scenario_id: str, *, name: str | None = None):
+    """A completed assessment with the answers of public scenario `scenario_id`, saved through the services."""
+    case = SCENARIOS[scenario_id]
+    assessment = new_assessment(organisation, user, name=name or f"Model {scenario_id}")
+    answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in case["answers"].items()}
+    save_section(assessment, "all", answers, user=user, seen_revision=0)
+    return complete(assessment, user=user)
 
 
 def scaled_content(content: dict[str, Any], factor: int, *, label: str | None = None) -> dict[str, Any]:

@@ -9,9 +9,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from questionnaire.models import EvidenceFile, GapItem
 
+from .factories import completed, make_member
 from .test_documents import published_summary
-from .test_gap import completed
-from .wizard_driver import make_member
 
 pytestmark = pytest.mark.django_db
 ID_PARAMETERS = {"assessment_id", "model_id", "other_id", "file_id", "issue_id"}

@@ -12,9 +12,8 @@ from django.urls import reverse
 from questionnaire import models as m
 from questionnaire.services import clone_version
 
+from .factories import completed, make_member
 from .mfa import staff_login, with_second_factor
-from .test_gap import completed
-from .wizard_driver import make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -133,14 +133,14 @@ def test_validate_checks_the_newest_draft(published, spec):
         call_command("validate_questionnaire")
 
 
-def test_assess_lists_contradictory_answers_and_still_gives_the_law_with_exit_0():
+def test_assess_lists_contradictory_answers_and_still_gives_the_law_with_exit_0(tmp_path):
+    """In this process (test_assess_reads_standard_input_in_a_real_process runs the command in its own)."""
     (s54,) = [c for c in public_scenarios() if c["id"] == "S54"]  # cumulative 5e24 typed below training 9e24
-    process = subprocess.run(
-        [sys.executable, "manage.py", "assess", "--input", "-"], cwd=ROOT,
-        input=json.dumps(s54["answers"], default=str), capture_output=True, text=True, timeout=120, check=False,
-    )
-    assert process.returncode == 0, process.stderr
-    result = json.loads(process.stdout)
+    path = tmp_path / "s54.json"
+    path.write_text(json.dumps(s54["answers"], default=str))
+    out, err = io.StringIO(), io.StringIO()
+    call_command("assess", "--input", str(path), stdout=out, stderr=err)  # exit 0: no CommandError
+    result = json.loads(out.getvalue())
     assert [c["check"] for c in result["answer_checks"]] == ["cumulative_below_training"]
-    assert "cannot be lower than the compute that updated the parameters" in process.stderr
+    assert "cannot be lower than the compute that updated the parameters" in err.getvalue()
     assert result["flags"] == ["WITHIN_30PCT_OF_1E25_MONITOR"]  # 9e24, the larger of the two, counts

@@ -15,8 +15,7 @@ from questionnaire.display import display_answer, display_fact, export_value
 from questionnaire.engine.values import format_scientific, parse_quantity
 from questionnaire.services import save_section
 
-from .test_gap import completed
-from .wizard_driver import make_member, new_assessment
+from .factories import completed, make_member, new_assessment
 
 pytestmark = pytest.mark.django_db
 

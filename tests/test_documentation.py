@@ -16,8 +16,7 @@ from questionnaire.documentation import AUDIENCES, all_fields, documentation_for
 from questionnaire.models import DocumentationRevision
 from questionnaire.services import complete, save_section
 
-from .test_gap import SCENARIOS, completed
-from .wizard_driver import make_member, new_assessment
+from .factories import SCENARIOS, completed, make_member, new_assessment
 
 pytestmark = pytest.mark.django_db
 

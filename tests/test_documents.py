@@ -18,8 +18,7 @@ from questionnaire.services.documents.deadlines import training_summary_dues
 from questionnaire.services.documents.definitions import definition
 from questionnaire.services.documents.values import input_text, parse_input
 
-from .test_gap import completed
-from .wizard_driver import make_member
+from .factories import completed, make_member
 
 SUMMARY = "training_summary"
 

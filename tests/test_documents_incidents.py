@@ -14,8 +14,7 @@ from questionnaire.services.documents.deadlines import incident_dues, notificati
 from questionnaire.services.documents.definitions import definition
 from questionnaire.services.documents.values import input_text
 
-from .test_gap import completed
-from .wizard_driver import make_member
+from .factories import completed, make_member
 
 NOTIFICATION, INCIDENT = "art52_notification", "serious_incident"
 D = dt.date

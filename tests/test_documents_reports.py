@@ -16,8 +16,7 @@ from questionnaire.services.documents.deadlines import (
 )
 from questionnaire.services.documents.definitions import definition
 
-from .test_gap import completed
-from .wizard_driver import make_member
+from .factories import completed, make_member
 
 D = dt.date
 REPORT, POLICY = "model_report", "copyright_policy"

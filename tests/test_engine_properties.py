@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -38,83 +39,91 @@ def answers_for(spec):
 PROPERTY_SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def test_properties(spec):
-    @PROPERTY_SETTINGS
-    @given(answers_for(spec), st.floats(min_value=1.0, max_value=1e4))
-    def more_compute_never_lowers_the_classification(answers, factor):
-        answers = {**answers, "narrow_task_only": False}  # the narrowness override works against compute
-        low = evaluate(spec, answers, today=TODAY)
-        raised = dict(answers)
-        for code in ("training_compute_flop", "cumulative_training_compute_flop", "planned_cumulative_compute_flop",
-                     "modification_compute_flop"):
-            if raised.get(code) is not None:
-                raised[code] = min(raised[code] * factor, 1e40)
-        high = evaluate(spec, raised, today=TODAY)
-        if low.classification in RANK and high.classification in RANK:
-            assert RANK[high.classification] >= RANK[low.classification], (answers, factor)
+@functools.cache
+def _canonical_spec():
+    from questionnaire.services import canonical_spec
 
-    @PROPERTY_SETTINGS
-    @given(answers_for(spec), answers_for(spec))
-    def hidden_answers_never_change_the_result(answers, noise):
-        result = evaluate(spec, answers, today=TODAY)
-        hidden = {code for code in spec.questions if code not in result.visible_questions}
-        noisy = {**answers, **{code: noise[code] for code in hidden}}
-        assert evaluate(spec, noisy, today=TODAY).to_json() == result.to_json()
+    return canonical_spec()
 
-    @PROPERTY_SETTINGS
-    @given(answers_for(spec))
-    def the_wizard_pages_are_those_of_the_full_evaluation(answers):
-        result = evaluate(spec, answers, today=TODAY)
-        shown = visibility(spec, answers, today=TODAY)
-        assert (shown.visible_sections, shown.visible_questions, shown.missing_required) == (
-            tuple(result.visible_sections), tuple(result.visible_questions), tuple(result.missing_required))
 
-    @PROPERTY_SETTINGS
-    @given(answers_for(spec))
-    def every_result_is_explained_and_consistent(answers):
-        result = evaluate(spec, answers, today=TODAY)
-        about = {r.about for r in result.reasons}
-        assert set(result.obligations) <= about
-        assert set(result.flags) <= about
-        assert {"classification", "role_outcome"} <= about
-        visible = set(result.visible_questions)
-        for reason in result.reasons:
-            assert set(reason.answers) <= visible
-        provider = result.classification in ("GPAI_MODEL", "GPAI_MODEL_SYSTEMIC_RISK")
-        if result.role_outcome == "authorised_representative":
-            # the representative's tasks exist exactly when its provider needs one (Art. 54, 54(6))
-            needed = "ART54" in result.to_json()["provider_obligations"]
-            assert result.obligations == (REPRESENTATIVE_TASKS if needed else ())
-            assert ("REPRESENTATIVE_NOT_REQUIRED" in result.flags) == (not needed)
-            assert result.code_chapters == ()
-            return
-        assert bool(result.obligations) == provider
-        assert ("ART53_1_C" in result.obligations) == provider  # copyright: every provider, open source too
-        systemic = result.classification == "GPAI_MODEL_SYSTEMIC_RISK"
-        assert ("ART55_1_A" in result.obligations) == systemic
-        assert ("SAFETY_SECURITY" in result.code_chapters) == systemic
-        if systemic:  # open source never exempts a model with systemic risk
-            assert {"ART53_1_A", "ART53_1_B"} <= set(result.obligations)
-        if "ART52_1_NOTIFY" in result.obligations:
-            assert systemic and "notify_commission" in result.deadlines
-        assert set(result.missing_required) <= visible
+# drawn from the canonical questionnaire, built when hypothesis first draws (Django is set up by then)
+ANSWERS = st.deferred(lambda: answers_for(_canonical_spec()))
 
-    @PROPERTY_SETTINGS
-    @given(answers_for(spec))
-    def a_representative_sees_what_the_provider_would(answers):
-        """gpai-reference.md §5.3: the representative's result is the provider's evaluation of the same model
-        (role developer, under its own name, established outside the EU), with the tasks of Art. 54(3), (5)."""
-        represented = evaluate(spec, {**answers, "role": "authorised_representative"}, today=TODAY)
-        provider = evaluate(spec, {**answers, "role": "developer", "places_under_own_name": True,
-                                   "provider_established_in_eu": False}, today=TODAY)
-        doc = represented.to_json()
-        assert doc["provider_obligations"] == list(provider.obligations)
-        assert represented.classification == provider.classification
-        assert represented.deadlines == provider.deadlines
-        assert [f for f in represented.flags if f != "REPRESENTATIVE_NOT_REQUIRED"] == list(provider.flags)
 
-    a_representative_sees_what_the_provider_would()
-    more_compute_never_lowers_the_classification()
-    hidden_answers_never_change_the_result()
-    the_wizard_pages_are_those_of_the_full_evaluation()
-    every_result_is_explained_and_consistent()
+@PROPERTY_SETTINGS
+@given(answers=ANSWERS, factor=st.floats(min_value=1.0, max_value=1e4))
+def test_more_compute_never_lowers_the_classification(spec, answers, factor):
+    answers = {**answers, "narrow_task_only": False}  # the narrowness override works against compute
+    low = evaluate(spec, answers, today=TODAY)
+    raised = dict(answers)
+    for code in ("training_compute_flop", "cumulative_training_compute_flop", "planned_cumulative_compute_flop",
+                 "modification_compute_flop"):
+        if raised.get(code) is not None:
+            raised[code] = min(raised[code] * factor, 1e40)
+    high = evaluate(spec, raised, today=TODAY)
+    if low.classification in RANK and high.classification in RANK:
+        assert RANK[high.classification] >= RANK[low.classification], (answers, factor)
+
+
+@PROPERTY_SETTINGS
+@given(answers=ANSWERS, noise=ANSWERS)
+def test_hidden_answers_never_change_the_result(spec, answers, noise):
+    result = evaluate(spec, answers, today=TODAY)
+    hidden = {code for code in spec.questions if code not in result.visible_questions}
+    noisy = {**answers, **{code: noise[code] for code in hidden}}
+    assert evaluate(spec, noisy, today=TODAY).to_json() == result.to_json()
+
+
+@PROPERTY_SETTINGS
+@given(answers=ANSWERS)
+def test_the_wizard_pages_are_those_of_the_full_evaluation(spec, answers):
+    result = evaluate(spec, answers, today=TODAY)
+    shown = visibility(spec, answers, today=TODAY)
+    assert (shown.visible_sections, shown.visible_questions, shown.missing_required) == (
+        tuple(result.visible_sections), tuple(result.visible_questions), tuple(result.missing_required))
+
+
+@PROPERTY_SETTINGS
+@given(answers=ANSWERS)
+def test_every_result_is_explained_and_consistent(spec, answers):
+    result = evaluate(spec, answers, today=TODAY)
+    about = {r.about for r in result.reasons}
+    assert set(result.obligations) <= about
+    assert set(result.flags) <= about
+    assert {"classification", "role_outcome"} <= about
+    visible = set(result.visible_questions)
+    for reason in result.reasons:
+        assert set(reason.answers) <= visible
+    provider = result.classification in ("GPAI_MODEL", "GPAI_MODEL_SYSTEMIC_RISK")
+    if result.role_outcome == "authorised_representative":
+        # the representative's tasks exist exactly when its provider needs one (Art. 54, 54(6))
+        needed = "ART54" in result.to_json()["provider_obligations"]
+        assert result.obligations == (REPRESENTATIVE_TASKS if needed else ())
+        assert ("REPRESENTATIVE_NOT_REQUIRED" in result.flags) == (not needed)
+        assert result.code_chapters == ()
+        return
+    assert bool(result.obligations) == provider
+    assert ("ART53_1_C" in result.obligations) == provider  # copyright: every provider, open source too
+    systemic = result.classification == "GPAI_MODEL_SYSTEMIC_RISK"
+    assert ("ART55_1_A" in result.obligations) == systemic
+    assert ("SAFETY_SECURITY" in result.code_chapters) == systemic
+    if systemic:  # open source never exempts a model with systemic risk
+        assert {"ART53_1_A", "ART53_1_B"} <= set(result.obligations)
+    if "ART52_1_NOTIFY" in result.obligations:
+        assert systemic and "notify_commission" in result.deadlines
+    assert set(result.missing_required) <= visible
+
+
+@PROPERTY_SETTINGS
+@given(answers=ANSWERS)
+def test_a_representative_sees_what_the_provider_would(spec, answers):
+    """gpai-reference.md §5.3: the representative's result is the provider's evaluation of the same model
+    (role developer, under its own name, established outside the EU), with the tasks of Art. 54(3), (5)."""
+    represented = evaluate(spec, {**answers, "role": "authorised_representative"}, today=TODAY)
+    provider = evaluate(spec, {**answers, "role": "developer", "places_under_own_name": True,
+                               "provider_established_in_eu": False}, today=TODAY)
+    doc = represented.to_json()
+    assert doc["provider_obligations"] == list(provider.obligations)
+    assert represented.classification == provider.classification
+    assert represented.deadlines == provider.deadlines
+    assert [f for f in represented.flags if f != "REPRESENTATIVE_NOT_REQUIRED"] == list(provider.flags)

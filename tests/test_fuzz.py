@@ -1,20 +1,27 @@
-"""Fuzzing (hypothesis): random strings, huge numbers, unicode, empty and oversized values posted to every
-wizard section and given to `assess` and `load_questionnaire` never cause a 500 or lose a saved answer."""
+"""Fuzzing (hypothesis): random strings, huge numbers, unicode, empty and oversized values posted to a field of
+a valid wizard section are saved exactly as parsed or refused at the field with nothing changed; given to
+`assess` and `load_questionnaire` they give a clear error, never a crash. One property per test."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
+import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from hypothesis import HealthCheck, given, settings
+from django.urls import reverse
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from questionnaire.forms import field_for, to_json_answers
 from questionnaire.models import Assessment
 
-from .wizard_driver import make_member, new_assessment, post_section
+from .factories import make_member, new_assessment
+from .wizard_driver import form_value, post_section
 
 pytestmark = pytest.mark.django_db
 nasty = st.one_of(
@@ -24,42 +31,82 @@ nasty = st.one_of(
     st.integers(min_value=-(10**40), max_value=10**40).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
 )
+REFUSED = object()
 FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                        HealthCheck.function_scoped_fixture])
 
 
-def test_wizard_sections_survive_random_input(client, django_user_model, published, spec):
+VALID = {"role": "developer", "places_under_own_name": True, "provider_established_in_eu": True,
+         "sme_or_smc": False, "eu_market_placement": "yes", "internal_use": "none",
+         "integrated_into_eu_product_by_third_party": False, "eu_excluded_clearly": False,
+         "first_eu_placement_date": "2025-10-01", "research_status": "none", "academic_noncommercial_release": False,
+         "training_compute_flop": 6.3e24}
+SECTIONS = ("role", "organisation", "market", "placement_date", "research", "compute")
+
+
+@pytest.fixture
+def filled(client, django_user_model, published, spec):
+    """An assessment whose sections above were saved with valid answers through the wizard, and the answers."""
     user, organisation = make_member(django_user_model, "fuzzy")
     client.force_login(user)
     assessment = new_assessment(organisation, user)
-    base = {"role": "developer", "places_under_own_name": True, "provider_established_in_eu": True,
-            "sme_or_smc": False, "eu_market_placement": "yes", "internal_use": "none",
-            "integrated_into_eu_product_by_third_party": False, "eu_excluded_clearly": False,
-            "first_eu_placement_date": "2025-10-01", "research_status": "none", "academic_noncommercial_release": False,
-            "training_compute_flop": 6.3e24}
-    for step in ("role", "organisation", "market", "placement_date", "research", "compute"):
-        post_section(client, assessment, step, base, spec)
+    for section in SECTIONS:
+        assert post_section(client, assessment, section, VALID, spec).status_code == 302, section
     assessment.refresh_from_db()
-    saved = dict(assessment.answers)
+    assert set(VALID) <= set(assessment.answers)
+    return assessment, dict(assessment.answers)
 
-    @FUZZ
-    @given(step=st.sampled_from(["role", "organisation", "market", "placement_date", "research", "compute"]),
-           values=st.lists(nasty, min_size=1, max_size=4))
-    def run(step, values):
-        url = f"/assessments/{assessment.pk}/step/{step}/"
-        data = {f"assessment-{assessment.pk}-current_step": step, "seen_revision": "0"}
-        codes = [q.code for s in spec.sections if s.code == step for q in s.questions]
-        for code, value in zip(codes, values, strict=False):
-            data[f"{step}-{code}"] = value
-        response = client.post(url, data)
-        assert response.status_code in (200, 302, 400), response.status_code
-        current = Assessment.objects.get(pk=assessment.pk).answers
-        # a refused post changes nothing; an accepted one only changes its own section's answers
-        for code, value in saved.items():
-            if code not in codes:
-                assert current.get(code) == value, code
 
-    run()
+def parsed(question, value):
+    """What the wizard should store for `value` posted to `question`, or ValidationError."""
+    raw = [value] if question.type.value == "multiple_choice" else value
+    return to_json_answers({question.code: field_for(question).clean(raw)})[question.code]
+
+
+@FUZZ
+@given(section=st.sampled_from(SECTIONS), data=st.data())
+def test_a_section_with_one_fuzzed_field_saves_the_parsed_value_or_refuses_it_at_the_field(client, spec, filled,
+                                                                                          section, data):
+    """Post a valid section with one field replaced by random input: either it is saved (redirect) and the
+    answer is exactly what the field parses the input to, nothing else changed; or the page answers 200/400
+    with the error at that field (or an answer check's error when the input parses) and nothing changed."""
+    assessment, valid = filled
+    Assessment.objects.filter(pk=assessment.pk).update(answers=valid)  # every example starts from the valid section
+    url = reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": section})
+    page = client.get(url).content.decode()
+    shown = re.findall(r'data-question="(\w+)"', page)
+    code = data.draw(st.sampled_from(shown), label="field")
+    question = spec.questions[code]
+    plausible = st.one_of(st.sampled_from([c.value for c in question.choices] or ["yes", "no"]),
+                          st.dates(max_value=dt.date.today()).map(str),
+                          st.floats(min_value=0, max_value=1e30).map(repr), st.integers(0, 10**30).map(str))
+    value = data.draw(st.one_of(plausible, nasty), label="value")
+    post = {f"assessment-{assessment.pk}-current_step": section,
+            "seen_revision": re.search(r'name="seen_revision" value="(\d+)"', page).group(1)}
+    for other in shown:
+        post[f"{section}-{other}"] = form_value(spec.questions[other].type.value, valid.get(other))
+    post[f"{section}-{code}"] = value
+    try:
+        expected = parsed(question, value)
+    except ValidationError:
+        expected = REFUSED
+
+    response = client.post(url, post)
+    saved = Assessment.objects.get(pk=assessment.pk).answers
+    if response.status_code == 302:
+        event("saved")
+        assert expected is not REFUSED, (code, value)
+        assert saved == {**valid, code: expected}
+        return
+    assert response.status_code in (200, 400), response.status_code
+    assert saved == valid
+    errors = response.context["form"].errors
+    if expected is REFUSED:
+        event("refused at the field")
+        assert code in errors, (code, value, errors)
+    else:
+        event("refused by an answer check")
+        assert errors, (code, value)
 
 
 @FUZZ

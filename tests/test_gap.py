@@ -12,21 +12,11 @@ from pypdf import PdfReader
 
 from accounts.models import Role
 from questionnaire.models import EvidenceFile, GapItem, GapRevision, MeasureStatus
-from questionnaire.services import complete, save_section
 
-from .conftest import public_scenarios
-from .wizard_driver import make_member, new_assessment
+from .factories import completed, make_member
 
 pytestmark = pytest.mark.django_db
-SCENARIOS = {c["id"]: c for c in public_scenarios()}
 
-
-def completed(organisation, user, scenario_id, *, name=None):
-    assessment = new_assessment(organisation, user, name=name or f"Model {scenario_id}")
-    answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
-               for k, v in SCENARIOS[scenario_id]["answers"].items()}
-    save_section(assessment, "all", answers, user=user, seen_revision=0)
-    return complete(assessment, user=user)
 
 
 @pytest.fixture

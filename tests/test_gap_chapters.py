@@ -15,7 +15,8 @@ from django.urls import reverse
 from questionnaire.models import GapItem, GapRevision
 from questionnaire.services.gap import gap_snapshot
 
-from .test_gap import completed, item_url, post_item, team  # noqa: F401 (team is a fixture)
+from .factories import completed
+from .test_gap import item_url, post_item, team  # noqa: F401 (team is a fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,8 @@ from questionnaire.engine.expressions import flop2
 from questionnaire.presenters import deadline_views, result_page
 
 from .conftest import public_scenarios
-from .wizard_driver import complete_through_wizard, make_member, new_assessment
+from .factories import make_member, new_assessment
+from .wizard_driver import complete_through_wizard
 
 SCENARIOS = {c["id"]: c for c in public_scenarios()}
 BASE = SCENARIOS["T01"]["answers"]

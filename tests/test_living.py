@@ -26,7 +26,8 @@ from questionnaire.services import ContentInvalid, load, read_content_file, save
 from questionnaire.services.documentation import save_documentation
 from questionnaire.tasks import notice_rules_changes
 
-from .test_gap import completed, post_item, team  # noqa: F401  (team: a fixture)
+from .factories import completed
+from .test_gap import post_item, team  # noqa: F401  (team: a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -255,7 +256,7 @@ def test_made_up_organisation_name_is_asked_before_the_first_completion(client, 
     from questionnaire.pdf import render_html
     from questionnaire.spec import spec_for
 
-    from .test_gap import SCENARIOS
+    from .factories import SCENARIOS
 
     user = django_user_model.objects.create_user(username="officer", password="correct horse battery staple")
     client.force_login(user)
@@ -289,7 +290,7 @@ def test_made_up_organisation_name_is_asked_before_the_first_completion(client, 
 def test_completing_without_the_legal_name_marks_the_recorded_name(client, published, django_user_model):
     """Asked, not forced (a user made by createsuperuser completes straight away, contract §3): the snapshot and
     so the report cover say the legal name was not given, and the next completion asks again."""
-    from .test_gap import SCENARIOS
+    from .factories import SCENARIOS
 
     user = django_user_model.objects.create_user(username="officer", password="correct horse battery staple")
     client.force_login(user)
@@ -312,7 +313,7 @@ def test_action_plan_marks_a_legal_deadline_that_passed_and_lists_each_open_meas
 
     from django.utils import timezone
 
-    from .test_gap import SCENARIOS
+    from .factories import SCENARIOS
 
     organisation, owner, _, _ = team
     client.force_login(owner)

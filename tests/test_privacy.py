@@ -13,8 +13,8 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation, Role
 from questionnaire.models import Assessment, Report
 
-from .test_gap import completed
-from .wizard_driver import make_member, new_assessment, post_section
+from .factories import completed, make_member, new_assessment
+from .wizard_driver import post_section
 
 pytestmark = pytest.mark.django_db
 

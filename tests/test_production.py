@@ -102,3 +102,27 @@ def test_the_container_health_check_passes_with_the_production_settings(tmp_path
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_a_process_starting_while_another_writes_the_secret_key_uses_the_others_key(tmp_path, monkeypatch):
+    """`make test` starts its workers at once on a fresh clone: one may find no key and then lose the race to
+    write it; it must use the key the other wrote, not crash or read half of it."""
+    from compliance_checker import settings as project_settings
+
+    var = tmp_path / "var"
+    monkeypatch.setattr(project_settings, "VAR_DIR", var)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    read_text = Path.read_text
+    raced = []
+
+    def other_process_writes_first(path, *args, **kwargs):
+        if path.name == "secret_key" and not raced:
+            raced.append(path)
+            var.mkdir(parents=True, exist_ok=True)
+            path.write_text("the-key-the-other-worker-wrote-" + "x" * 30)
+            raise FileNotFoundError(path)
+        return read_text(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", other_process_writes_first)
+    assert project_settings._secret_key() == "the-key-the-other-worker-wrote-" + "x" * 30
+    assert raced and [p.name for p in var.iterdir()] == ["secret_key"]

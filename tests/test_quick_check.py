@@ -15,7 +15,8 @@ from questionnaire.engine import evaluate, parse_answers
 from questionnaire.models import AIModel, AnswerRevision, Assessment
 
 from .conftest import public_scenarios
-from .wizard_driver import corrected_answers, form_value, make_member
+from .factories import make_member
+from .wizard_driver import corrected_answers, form_value
 
 pytestmark = pytest.mark.django_db
 SCENARIOS = {c["id"]: c for c in public_scenarios()}

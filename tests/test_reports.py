@@ -22,11 +22,10 @@ from pypdf import PdfReader
 from accounts.models import Role
 from questionnaire.management.commands import task_worker
 from questionnaire.models import Report, ReportStatus
-from questionnaire.services import complete, save_section
 from questionnaire.tasks import report_snapshot, request_report
 
 from .conftest import public_scenarios
-from .wizard_driver import make_member, new_assessment
+from .factories import completed, make_member
 
 pytestmark = pytest.mark.django_db
 SCENARIOS = {c["id"]: c for c in public_scenarios()}
@@ -34,13 +33,6 @@ LABELS = {"GPAI_MODEL_SYSTEMIC_RISK": "General-purpose AI model with systemic ri
           "GPAI_MODEL": "General-purpose AI model", "OUT_OF_SCOPE": "Out of scope",
           "NOT_GPAI_MODEL": "Not a general-purpose AI model"}
 
-
-def completed(organisation, user, scenario_id, *, name=None):
-    assessment = new_assessment(organisation, user, name=name or f"Model {scenario_id}")
-    answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
-               for k, v in SCENARIOS[scenario_id]["answers"].items()}
-    save_section(assessment, "all", answers, user=user, seen_revision=0)
-    return complete(assessment, user=user)
 
 
 def flat(text: str) -> str:

@@ -73,7 +73,8 @@ def test_database_outage_gives_a_clear_page_and_keeps_saved_answers(client, djan
 
     from questionnaire.models import Assessment
 
-    from .wizard_driver import make_member, new_assessment, post_section
+    from .factories import make_member, new_assessment
+    from .wizard_driver import post_section
 
     user, organisation = make_member(django_user_model, "olly")
     client.force_login(user)

@@ -15,7 +15,8 @@ from questionnaire.engine import check_answers, evaluate, parse_answers
 from questionnaire.models import AnswerRevision, Assessment
 
 from .conftest import public_scenarios
-from .wizard_driver import complete_through_wizard, make_member, new_assessment, post_section
+from .factories import make_member, new_assessment
+from .wizard_driver import complete_through_wizard, post_section
 
 pytestmark = pytest.mark.django_db
 SCENARIOS = {c["id"]: c for c in public_scenarios()}

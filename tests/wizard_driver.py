@@ -9,23 +9,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from accounts.models import Membership, Organisation, Role
-from questionnaire.models import AIModel
-from questionnaire.services import start_assessment
-
 STEP_URL = re.compile(r"/assessments/(?P<id>[0-9a-f-]{36})/step/(?P<step>[\w-]+)/$")
-
-
-def make_member(django_user_model, username: str, *, role: str = Role.OWNER, organisation=None):
-    user = django_user_model.objects.create_user(username=username, password="correct horse battery staple")
-    organisation = organisation or Organisation.objects.create(name=f"{username} Ltd")
-    Membership.objects.create(user=user, organisation=organisation, role=role)
-    return user, organisation
-
-
-def new_assessment(organisation, user, name: str = "Atlas-70B"):
-    ai_model, _ = AIModel.objects.get_or_create(organisation=organisation, name=name)
-    return start_assessment(organisation=organisation, ai_model=ai_model, user=user)
 
 
 def form_value(question_type: str, value: Any) -> Any:

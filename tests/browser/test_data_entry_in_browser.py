@@ -10,7 +10,7 @@ import pytest
 
 from accounts.models import Role
 from tests.conftest import public_scenarios
-from tests.wizard_driver import make_member
+from tests.factories import make_member
 
 from .helpers import answer_visible_questions, save, serious_violations, sign_in
 from .test_assessment_in_browser import walk

@@ -12,10 +12,9 @@ import pytest
 from accounts.models import Role
 from questionnaire.services.documents.definitions import definition
 from questionnaire.services.documents.values import input_text
+from tests.factories import completed, make_member
 from tests.test_documents import summary_values
 from tests.test_documents_incidents import incident
-from tests.test_gap import completed
-from tests.wizard_driver import make_member
 
 from .helpers import serious_violations, sign_in
 

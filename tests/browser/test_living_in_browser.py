@@ -13,8 +13,8 @@ import pytest
 
 from accounts.models import Role
 from questionnaire.models import Assessment, GapItem
+from tests.factories import make_member
 from tests.test_living import higher_systemic_threshold, publish_changed
-from tests.wizard_driver import make_member
 
 from .helpers import serious_violations, sign_in
 from .test_assessment_in_browser import SCENARIOS, walk
@@ -116,7 +116,7 @@ def test_amend_keeps_the_gap_record_and_the_original(live_server, new_page, djan
 
 def test_legal_name_is_asked_before_the_first_completion(live_server, new_page, django_user_model, published):
     from questionnaire.services import save_section
-    from tests.wizard_driver import new_assessment
+    from tests.factories import new_assessment
 
     user, organisation = make_member(django_user_model, "officer", role=Role.OWNER)
     organisation.name, organisation.name_confirmed = "officer's organisation", False
