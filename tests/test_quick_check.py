@@ -108,12 +108,13 @@ def test_the_estimator_works_without_javascript(client, published, spec):
             break
         response = post_quick_section(client, step, answers, spec)
     code = "training_compute_flop"
-    response = client.post("/quick-check/compute/", {
-        "quick-check-current_step": "compute", "estimate": code, f"estimate-{code}-method": "architecture",
-        f"estimate-{code}-parameters": "7e10", f"estimate-{code}-tokens": "1.5 × 10^13"})
+    base = {"quick-check-current_step": "compute", f"estimate-{code}-method": "architecture",
+            f"estimate-{code}-parameters": "7e10", f"estimate-{code}-tokens": "1.5 × 10^13"}
+    response = client.post("/quick-check/compute/", {**base, "estimate": f"{code}|architecture"})
     assert response.status_code == 200
-    html = response.content.decode()
-    assert "6.3 × 10^24 FLOP" in html and 'value="6.30e24"' in html
+    assert "6.3 × 10^24 FLOP" in response.content.decode()  # calculated, next to "Use this value"
+    used = client.post("/quick-check/compute/", {**base, "use_estimate": code})
+    assert used.status_code == 200 and 'value="6.30e24"' in used.content.decode()
     assert code not in client.session["quick_check"]["answers"]  # calculating does not save
     assert nothing_stored()
 

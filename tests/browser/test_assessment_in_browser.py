@@ -144,7 +144,7 @@ def test_history_model_compare_and_password_pages_are_accessible(live_server, ne
     assert "History of changes" in page.content() and serious_violations(page) == []
     page.go_back()
     with page.expect_navigation():
-        page.click("main form.inline-form button[type=submit]")  # copy into a new assessment
+        page.click("button:has-text('Assess a new version')")  # a new assessment of the model, everything carried over
     assert page.url.endswith("/check/")
     page.goto(f"{live_server.url}/assessments/")
     page.click("text=Atlas")
