@@ -57,7 +57,7 @@ def test_amend_keeps_the_gap_record_and_the_original(live_server, new_page, djan
     evidence.write_text("Safety and Security Framework, draft 3")
     page.set_input_files("input[name=upload]", str(evidence))
     with page.expect_navigation():
-        page.click("main form button[type=submit]")
+        page.click("button:has-text('Save and return to the gap analysis')")
     assert page.locator('[data-measure="SS-1.1"][data-status="planned"]').count() == 1
 
     page.goto(original_result)
