@@ -209,8 +209,25 @@ def reclaim_stalled() -> int:
                     status=ReportStatus.PENDING, started_at=None):
                 render_document.enqueue(str(report.pk))
                 count += 1
+    count += _reclaim_stalled_document_issues(cutoff)
     if count:
         log.warning("re-queued %s render(s) whose worker died", count)
+    return count
+
+
+def _reclaim_stalled_document_issues(cutoff: dt.datetime) -> int:
+    """The same sweep for issued legal documents (document_tasks.render_document_issue): a render started
+    before the lease cutoff and never finished is queued again."""
+    from .document_tasks import render_document_issue
+    from .models import DocumentIssue
+
+    count = 0
+    for issue in DocumentIssue.objects.filter(status=ReportStatus.RENDERING, started_at__lt=cutoff).iterator():
+        with transaction.atomic():
+            if DocumentIssue.objects.filter(pk=issue.pk, status=ReportStatus.RENDERING).update(
+                    status=ReportStatus.PENDING):
+                render_document_issue.enqueue(str(issue.pk))
+                count += 1
     return count
 
 

@@ -537,3 +537,24 @@ def test_issued_documents_count_towards_the_member_render_limit(team, settings):
     with pytest.raises(TooManyRenders):
         published_summary(assessment, owner)
     assert LegalDocument.objects.get(assessment=assessment, kind=SUMMARY).issues.count() == 1
+
+
+@pytestmark_db
+def test_the_worker_sweep_requeues_a_document_render_whose_worker_died(team, settings):
+    """A legal document's PDF whose worker died mid-render is queued again by the task worker's own sweep
+    (rendering.reclaim_stalled), without anyone asking for it (#12 item 14)."""
+    from django.utils import timezone
+
+    from questionnaire.models import ReportStatus
+    from questionnaire.rendering import reclaim_stalled
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    organisation, owner, _ = team
+    issue = published_summary(completed(organisation, owner, "T08"), owner)
+    DocumentIssue.objects.filter(pk=issue.pk).update(status=ReportStatus.RENDERING, started_at=timezone.now())
+    assert reclaim_stalled() == 0  # still within its lease
+    long_ago = timezone.now() - dt.timedelta(seconds=settings.RENDER_LEASE_SECONDS + 60)
+    DocumentIssue.objects.filter(pk=issue.pk).update(started_at=long_ago)
+    assert reclaim_stalled() == 1
+    issue.refresh_from_db()
+    assert issue.status == ReportStatus.PENDING
