@@ -70,10 +70,10 @@ def render_document_issue(issue_id: str) -> str:
 def retry_document_issue(issue: DocumentIssue) -> bool:
     """Queue a failed render again, or one whose worker died (rendering or waiting longer than a render takes).
     False when the render is fine or still within its time."""
-    from .tasks import STALLED_AFTER_SECONDS
+    from .rendering import lease_seconds  # the same lease as every other render
 
     age = (timezone.now() - (issue.started_at or issue.recorded_at)).total_seconds()
-    if issue.status == ReportStatus.DONE or (issue.status != ReportStatus.FAILED and age < STALLED_AFTER_SECONDS):
+    if issue.status == ReportStatus.DONE or (issue.status != ReportStatus.FAILED and age < lease_seconds()):
         return False
     DocumentIssue.objects.filter(pk=issue.pk).update(status=ReportStatus.PENDING, attempts=0, error="")
     render_document_issue.enqueue(str(issue.pk))

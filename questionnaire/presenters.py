@@ -112,7 +112,10 @@ class DeadlineView:
 def deadline_views(spec: Spec, deadlines: dict[str, str], today: dt.date) -> list[DeadlineView]:
     by_key = {d.key: d for d in spec.deadlines}
     rows = []
-    for key, value in deadlines.items():
+    # in the content's order, never the stored mapping's: PostgreSQL's jsonb reorders keys, and a report must
+    # read the same however its snapshot was stored
+    order = {key: i for i, key in enumerate(by_key)}
+    for key, value in sorted(deadlines.items(), key=lambda item: (order.get(item[0], len(order)), item[0])):
         spec_deadline = by_key.get(key)
         try:
             day = dt.date.fromisoformat(value)

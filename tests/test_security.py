@@ -11,9 +11,9 @@ from accounts.models import AuditEvent
 from questionnaire import models as m
 from questionnaire.services import clone_version
 
+from .factories import SCENARIOS, completed, make_member, new_assessment
 from .mfa import staff_login
-from .test_gap import SCENARIOS, completed
-from .wizard_driver import make_member, new_assessment, post_section
+from .wizard_driver import post_section
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
