@@ -502,3 +502,31 @@ def test_task_worker_waits_out_a_database_outage(monkeypatch, settings):
     monkeypatch.setattr(task_worker.LeaseSweeper, "start", lambda sweeper: None)  # tested in test_security
     call_command("task_worker", "--no-reload", "--no-startup-delay", verbosity=0)
     assert len(runs) == 3 and sleeps == [1, 2]
+
+
+@pytest.mark.parametrize("scenario_id", ["T06", "T08", "S52"])
+def test_the_report_reads_the_same_whatever_order_the_snapshot_keys_come_in(spec, scenario_id):
+    """PostgreSQL's jsonb gives a stored snapshot's keys back in its own order: the report must not follow it
+    (two renders of one snapshot differed in the order of the passed deadlines)."""
+    import datetime as dt
+
+    from questionnaire.engine import evaluate, parse_answers
+    from questionnaire.pdf import render_html
+    from questionnaire.services.assessments import build_snapshot, snapshot_hash
+
+    from .factories import SCENARIOS
+
+    answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+               for k, v in SCENARIOS[scenario_id]["answers"].items()}
+    result = evaluate(spec, parse_answers(spec, answers), dt.date(2026, 11, 29))
+    snapshot = json.loads(json.dumps(build_snapshot(
+        spec, result, answers, assessment_id="x", title="", organisation="Example AI GmbH", model="Atlas",
+        completed_at=dt.datetime(2026, 11, 29, tzinfo=dt.UTC), completed_by="officer", revision=1)))
+
+    def reversed_keys(value):
+        if isinstance(value, dict):
+            return {key: reversed_keys(value[key]) for key in reversed(list(value))}
+        return [reversed_keys(v) for v in value] if isinstance(value, list) else value
+
+    digest = snapshot_hash(snapshot)
+    assert render_html(spec, snapshot, digest) == render_html(spec, reversed_keys(snapshot), digest)
