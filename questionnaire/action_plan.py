@@ -1,8 +1,8 @@
 """The organisation's action plan: what is still open on each model's current assessment, with its dates.
 
 Rows come from row sources (ROW_SOURCES): each takes the current assessments and gives PlanRows. The Code of
-Practice measures are the first source; other sources (for example document deadlines) are added to the
-tuple and are then sorted, filtered, shown and exported like the measures.
+Practice measures are one source, the legal documents due (not yet issued, or with a report or update due)
+the other; their rows are sorted, filtered, shown and exported (CSV) together.
 """
 
 from __future__ import annotations
@@ -23,11 +23,16 @@ from django.utils import timezone
 from accounts.access import current_membership
 
 from .csv_export import csv_text
-from .models import OPEN_STATUSES, Assessment, GapItem, MeasureStatus, current_assessments
+from .models import OPEN_STATUSES, Assessment, GapItem, LegalDocument, MeasureStatus, current_assessments
 from .presenters import NOT_RECORDED
+from .services.documents.checks import check
+from .services.documents.deadlines import dues
+from .services.documents.definitions import definitions
+from .services.documents.store import applies, prefill_values
 from .spec import spec_for
 
 NOT_RECORDED_STATUS = "not_recorded"
+DOCUMENT_DUE = "document_due"  # a document row's status: something is due (what, in its status_label)
 
 
 @dataclass
@@ -35,11 +40,11 @@ class PlanRow:
     """One open thing to do for a model's current assessment."""
 
     assessment: Assessment
-    kind: str  # "measure", ...
-    key: str  # the measure id (data-measure on the page)
+    kind: str  # "measure" or "document"
+    key: str  # the measure id (data-measure on the page), or the document's kind
     title: str
-    status: str  # a MeasureStatus value, or NOT_RECORDED_STATUS when nothing was recorded yet
-    status_label: str
+    status: str  # a MeasureStatus value, NOT_RECORDED_STATUS when nothing was recorded yet, or DOCUMENT_DUE
+    status_label: str  # for a document: what is due
     url: str
     owner: Any = None
     due_date: dt.date | None = None
@@ -47,6 +52,7 @@ class PlanRow:
     legal_deadline_label: str = ""
     today: dt.date | None = None
     position: int = 0  # order within the assessment (the Code's order of measures)
+    incomplete: bool = False  # a document not issued yet whose draft misses something
 
     @property
     def model(self):
@@ -124,7 +130,49 @@ def measure_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow]
     return rows
 
 
-ROW_SOURCES: tuple[Callable[[list[Assessment], dt.date], list[PlanRow]], ...] = (measure_rows,)
+def document_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow]:
+    """One row per open deadline of each legal document that applies to an assessment: a document not yet
+    issued (also one not yet started), or one whose next deadline (an update, an intermediate or final incident
+    report) is open. The deadline is the row's legal deadline."""
+    by_pk = {a.pk: a for a in assessments}
+    documents = LegalDocument.objects.filter(assessment_id__in=list(by_pk)).prefetch_related("issues")
+    started = {(d.assessment_id, d.kind) for d in documents}
+    rows = []
+    for document in documents:
+        doc = definitions().get(document.kind)
+        assessment = by_pk[document.assessment_id]
+        if doc is None or not applies(assessment, doc):
+            continue
+        issues = sorted(document.issues.all(), key=lambda i: i.sequence)
+        open_dues = dues(doc.kind, document.values, [i.issued_on for i in issues], doc.rules,
+                         [(i.stage, i.issued_on) for i in issues])
+        incomplete = not issues and not check(doc, document.values).ok
+        title = f"{doc.title} No. {document.number}" if doc.many else doc.title
+        url = reverse("document_entry" if doc.many else "document",
+                      kwargs={"assessment_id": assessment.pk, "kind": doc.kind,
+                              **({"number": document.number} if doc.many else {})})
+        rows += [_document_row(assessment, doc, title, url, due, today, incomplete)
+                 for due in open_dues if due.action]
+    for assessment in assessments:
+        for doc in definitions().values():
+            if doc.many or (assessment.pk, doc.kind) in started or not applies(assessment, doc):
+                continue
+            url = reverse("document", kwargs={"assessment_id": assessment.pk, "kind": doc.kind})
+            rows += [_document_row(assessment, doc, doc.title, url, due, today, True)
+                     for due in dues(doc.kind, prefill_values(doc, assessment), [], doc.rules, []) if due.action]
+    rows.sort(key=lambda r: (r.legal_deadline or dt.date.max, r.model.name, r.title))
+    for position, row in enumerate(rows):
+        row.position = position
+    return rows
+
+
+def _document_row(assessment, doc, title: str, url: str, due, today: dt.date, incomplete: bool) -> PlanRow:
+    return PlanRow(assessment=assessment, kind="document", key=doc.kind, title=title, status=DOCUMENT_DUE,
+                   status_label=due.what, url=url, legal_deadline=due.due, legal_deadline_label=due.what,
+                   today=today, incomplete=incomplete)
+
+
+ROW_SOURCES: tuple[Callable[[list[Assessment], dt.date], list[PlanRow]], ...] = (measure_rows, document_rows)
 
 
 def sort_key(row: PlanRow) -> tuple:
@@ -137,7 +185,8 @@ def sort_key(row: PlanRow) -> tuple:
 def plan_rows(organisation, *, today: dt.date, model=None, status=None, owner=None) -> list[PlanRow]:
     """The open rows of each model's current assessment (never of a superseded one), sorted by sort_key.
     A fixed number of queries however many assessments each model has."""
-    currents = current_assessments(Assessment.objects.filter(organisation=organisation)).select_related("ai_model")
+    currents = current_assessments(Assessment.objects.filter(organisation=organisation)).select_related(
+        "ai_model", "organisation")
     if model:
         currents = currents.filter(ai_model_id=model)
     assessments = list(currents)
@@ -151,7 +200,7 @@ def plan_rows(organisation, *, today: dt.date, model=None, status=None, owner=No
 
 def by_model(rows: list[PlanRow]) -> list[dict[str, Any]]:
     """The sorted rows grouped per model (and its current assessment), models in the order of their first
-    row: the page shows one table per model, the CSV the same rows in the same order."""
+    row: the page shows one table per model."""
     groups: dict[Any, dict[str, Any]] = {}
     for row in rows:
         groups.setdefault(row.assessment.pk, {"model": row.model, "assessment": row.assessment, "rows": []})
@@ -159,17 +208,27 @@ def by_model(rows: list[PlanRow]) -> list[dict[str, Any]]:
     return list(groups.values())
 
 
+def page_sections(rows: list[PlanRow]) -> tuple[list[dict[str, Any]], list[PlanRow]]:
+    """The page's two parts: the measures in one table per model (by_model), then the documents due in one
+    table. The CSV has the same rows in the same order."""
+    measures = by_model([r for r in rows if r.kind == "measure"])
+    return measures, [r for r in rows if r.kind == "document"]
+
+
 CSV_HEADER = ("model", "measure", "title", "status", "owner", "due_date", "overdue", "legal_deadline",
-              "legal_deadline_passed", "assessment", "assessment_completed")
+              "legal_deadline_passed", "assessment", "assessment_completed", "kind")
 
 
 def plan_csv(rows: list[PlanRow]) -> str:
-    """The page's rows, in the page's order, as CSV."""
+    """The page's rows, in the page's order, as CSV (a document's row: its kind as `measure`, what is due as
+    `status`)."""
+    groups, documents = page_sections(rows)
+    ordered = [row for group in groups for row in group["rows"]] + documents
     return csv_text(CSV_HEADER, (
         [r.model.name, r.key, r.title, r.status_label, r.owner_name, r.due_date or "", "yes" if r.overdue else "no",
          r.legal_deadline or "", "yes" if r.legal_deadline_passed else "no", r.assessment.pk,
-         r.assessment.completed_at.date().isoformat() if r.assessment.completed_at else ""]
-        for r in (row for group in by_model(rows) for row in group["rows"])))
+         r.assessment.completed_at.date().isoformat() if r.assessment.completed_at else "", r.kind]
+        for r in ordered))
 
 
 @login_required
@@ -190,8 +249,10 @@ def action_plan(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(plan_csv(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="action-plan.csv"'
         return response
+    groups, documents = page_sections(rows)
     return render(request, "questionnaire/action_plan.html", {
-        "rows": rows, "groups": by_model(rows), "today": today, "models": membership.organisation.ai_models.all(),
+        "rows": [row for group in groups for row in group["rows"]], "groups": groups, "documents": documents,
+        "today": today, "models": membership.organisation.ai_models.all(),
         "statuses": statuses,
         "selected": {"model": model or "", "status": status or "", "owner": request.GET.get("owner", "")},
         "query": request.GET.urlencode()})

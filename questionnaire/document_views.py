@@ -22,7 +22,7 @@ from accounts.audit import audit
 
 from .access import assessment_for, can_edit
 from .models import DocumentIssue, LegalDocument, LegalDocumentRevision, ReportStatus
-from .rendering import TooManyRenders, too_many
+from .rendering import TooManyRenders, retry_if_stuck, too_many
 from .services.documents.checks import check
 from .services.documents.deadlines import dues
 from .services.documents.definitions import DocumentDefinition, Field, definitions
@@ -290,11 +290,9 @@ def document_download(request: HttpRequest, assessment_id, kind: str, issue_id, 
 @require_POST
 def document_retry(request: HttpRequest, assessment_id, kind: str, issue_id) -> HttpResponse:
     """Render an issued document's PDF again after a failure (or a worker that died)."""
-    from .document_tasks import retry_document_issue
-
     assessment, _doc = _document_assessment(request, assessment_id, kind, edit=True)
     issue = DocumentIssue.objects.filter(pk=issue_id, document__assessment=assessment, document__kind=kind).first()
     if issue is None:
         raise Http404
-    retry_document_issue(issue)
+    retry_if_stuck(issue)
     return redirect("document_download", assessment_id=assessment.pk, kind=kind, issue_id=issue.pk, fmt="pdf")

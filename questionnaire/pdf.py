@@ -17,10 +17,12 @@ from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from weasyprint import HTML, Attachment
+from weasyprint import CSS, HTML, Attachment
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .engine import Spec
+from .rendering import Source
 from .reports import report_context
 
 log = logging.getLogger(__name__)
@@ -67,12 +69,14 @@ class RenderedReport:
         return hashlib.sha256(self.pdf).hexdigest()
 
 
-def snapshot_json(snapshot: dict[str, Any], snapshot_hash: str) -> str:
-    return json.dumps({**snapshot, "snapshot_hash": snapshot_hash}, indent=2, ensure_ascii=False, sort_keys=True)
+def snapshot_json(snapshot: dict[str, Any], report_hash: str) -> str:
+    """The report snapshot as attached to the PDF; its key `snapshot_hash` (kept for readers of earlier
+    reports) holds the report hash."""
+    return json.dumps({**snapshot, "snapshot_hash": report_hash}, indent=2, ensure_ascii=False, sort_keys=True)
 
 
-def render_html(spec: Spec, snapshot: dict[str, Any], snapshot_hash: str, **extra: Any) -> str:
-    return render_to_string("reports/report.html", report_context(spec, snapshot, snapshot_hash, **extra))
+def render_html(spec: Spec, snapshot: dict[str, Any], report_hash: str, **extra: Any) -> str:
+    return render_to_string("reports/report.html", report_context(spec, snapshot, report_hash, **extra))
 
 
 _STYLE: tuple[Any, Any, Any] | None = None
@@ -83,9 +87,6 @@ def _stylesheet() -> tuple[Any, Any, Any]:
     change with a deploy)."""
     global _STYLE
     if _STYLE is None:
-        from weasyprint import CSS
-        from weasyprint.text.fonts import FontConfiguration
-
         font_config = FontConfiguration()
         css = CSS(url=STATIC_BASE + "css/report.css", url_fetcher=StaticOnlyFetcher(), font_config=font_config)
         ua = CSS(url=STATIC_BASE + "css/report-ua.css", url_fetcher=StaticOnlyFetcher())
@@ -120,29 +121,21 @@ def html_to_pdf(html: str, *, attachment: tuple[str, str, str] | None = None, wh
                           refused_urls=tuple(fetcher.refused))
 
 
-@dataclass(frozen=True)
-class Source:
-    """What a PDF is rendered from (see rendering.py): the HTML, the time it carries, its identifier, and an
-    optional attachment (file name, description, text)."""
-
-    html: str
-    when: dt.datetime
-    identifier: bytes
-    attachment: tuple[str, str, str] | None = None
-
-
 def render_source(source: Source) -> RenderedReport:
+    """The PDF of a rendering.Source."""
     return html_to_pdf(source.html, when=source.when, identifier=source.identifier, attachment=source.attachment)
 
 
-def report_source(spec: Spec, snapshot: dict[str, Any], snapshot_hash: str, **extra: Any) -> Source:
+def report_source(spec: Spec, snapshot: dict[str, Any], report_hash: str, **extra: Any) -> Source:
+    """What the report's PDF is rendered from: its HTML, dated at completion, identified and verified by the
+    report hash, with the report snapshot attached."""
     completed = dt.datetime.fromisoformat(snapshot["assessment"]["completed_at"])
-    return Source(html=render_html(spec, snapshot, snapshot_hash, **extra), when=completed,
-                  identifier=snapshot_hash.removeprefix("sha256:")[:32].encode(),
+    return Source(html=render_html(spec, snapshot, report_hash, **extra), when=completed,
+                  identifier=report_hash.removeprefix("sha256:")[:32].encode(),
                   attachment=("assessment-snapshot.json",
                               "The answers, the result and the questionnaire version of this report (JSON)",
-                              snapshot_json(snapshot, snapshot_hash)))
+                              snapshot_json(snapshot, report_hash)))
 
 
-def render_pdf(spec: Spec, snapshot: dict[str, Any], snapshot_hash: str, **extra: Any) -> RenderedReport:
-    return render_source(report_source(spec, snapshot, snapshot_hash, **extra))
+def render_pdf(spec: Spec, snapshot: dict[str, Any], report_hash: str, **extra: Any) -> RenderedReport:
+    return render_source(report_source(spec, snapshot, report_hash, **extra))

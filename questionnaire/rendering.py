@@ -1,21 +1,24 @@
 """Every PDF of the application is rendered here, in the background, never inside a request.
 
-One path for all documents (the assessment report, the Model Documentation Form exports, and any later one):
+One path for all documents (the assessment report, the Model Documentation Form exports, the issued legal
+documents, and any later one):
 
 1. A view freezes what the document shows (`content`, a JSON-able dict) and calls `request_render(assessment,
-   kind, content, user=...)`. The content is stored in a `Report` row keyed by (assessment, kind, content
-   hash): the same content is rendered once, changed content gives a new row. A member may have at most
-   `RENDER_LIMIT_PER_MEMBER` renders waiting at once (`TooManyRenders`: the view answers 429).
-2. The task `render_document` (django-tasks; `manage.py task_worker` runs it, TASKS_BACKEND=immediate runs it
-   at once) builds the HTML with the document's `build` function, renders a PDF/A-3a with `pdf.render_source`,
+   kind, content, user=...)`. The content is stored in a `Report` row keyed by (assessment, kind,
+   `document_hash`): the same content is rendered once, changed content gives a new row. A member may have at
+   most `RENDER_LIMIT_PER_MEMBER` renders waiting at once (`TooManyRenders`: the view answers 429). An issued
+   legal document (`DocumentIssue`, services/documents/store.py) is its own row with its own task.
+2. `render_row` renders any row that has a PDF to make (`models.RenderedPdf`: a report or an issued
+   document): it builds the HTML with the row kind's `source`, renders a PDF/A-3a with `pdf.render_source`,
    writes the file to storage first and marks the row done after; a failure is retried MAX_ATTEMPTS times.
-   A render whose worker died (its lease of `RENDER_LEASE_SECONDS` expired) is queued again, by the next
-   request for it or by the task worker's own sweep (`reclaim_stalled`).
+   The tasks `render_document` (reports) and `render_document_issue` (issued documents) call it. A render whose
+   worker died (its lease of `RENDER_LEASE_SECONDS` expired) is queued again, by the next request for it or by
+   the task worker's own sweep (`reclaim_stalled`).
 3. `serve(request, report)` answers the view: the file when it is done, otherwise the progress page
    (templates/questionnaire/report_pending.html: 202 while waiting, 503 when it failed, with "Try again").
 
 A new document is one entry in DOCUMENTS: its kind, a title for the progress page, a `build(report) ->
-pdf.Source` that makes the HTML (and attachment) from `report.snapshot` only, and a file name.
+Source` that makes the HTML (and attachment) from `report.snapshot` only, and a file name.
 """
 
 from __future__ import annotations
@@ -27,21 +30,22 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
-from .models import Report, ReportStatus
-
-if TYPE_CHECKING:
-    from .pdf import Source
+from .documentation import documentation_source
+from .models import DocumentIssue, RenderedPdf, Report, ReportStatus
+from .spec import spec_for
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -53,6 +57,17 @@ def lease_seconds() -> int:
 
 
 @dataclass(frozen=True)
+class Source:
+    """What a PDF is rendered from: the HTML, the time it carries, its identifier, and an optional attachment
+    (file name, description, text)."""
+
+    html: str
+    when: dt.datetime
+    identifier: bytes
+    attachment: tuple[str, str, str] | None = None
+
+
+@dataclass(frozen=True)
 class Document:
     kind: str
     title: str  # "report", "Model Documentation Form (AI Office)": shown on the progress page
@@ -61,11 +76,10 @@ class Document:
 
 
 def _report_source(report: Report) -> Source:
-    from .pdf import report_source
-    from .spec import spec_for
+    from .pdf import report_source  # WeasyPrint is imported only where PDFs are made
 
     snapshot = report.snapshot or report.assessment.snapshot
-    return report_source(spec_for(report.assessment.questionnaire_version), snapshot, report.snapshot_hash,
+    return report_source(spec_for(report.assessment.questionnaire_version), snapshot, report.document_hash,
                          gap_analysis=snapshot.get("gap_analysis", {}))
 
 
@@ -74,20 +88,14 @@ def _report_filename(report: Report) -> str:
     return f"gpai-assessment-{assessment.ai_model.name}-{assessment.completed_at:%Y-%m-%d}.pdf"
 
 
-def _documentation_source(report: Report) -> Source:
-    from .documentation import documentation_source
-
-    return documentation_source(report.snapshot)
-
-
 def _documentation_filename(report: Report) -> str:
     return f"model-documentation-{report.snapshot['audience']}-{report.assessment_id}.pdf"
 
 
 DOCUMENTS: dict[str, Document] = {
     "report": Document("report", "report", _report_source, _report_filename),
-    "documentation": Document("documentation", "Model Documentation Form", _documentation_source,
-                              _documentation_filename),
+    "documentation": Document("documentation", "Model Documentation Form",
+                              lambda report: documentation_source(report.snapshot), _documentation_filename),
 }
 
 
@@ -104,11 +112,9 @@ def content_hash(content: dict[str, Any]) -> str:
 
 def waiting_for(user) -> int:
     """Renders this member asked for that are not done yet: reports and exports, and issued legal documents."""
-    from .models import DocumentIssue
-
     waiting = [ReportStatus.PENDING, ReportStatus.RENDERING]
-    return (Report.objects.filter(requested_by=user, status__in=waiting).count()
-            + DocumentIssue.objects.filter(recorded_by=user, status__in=waiting).count())
+    return sum(rows.model.objects.filter(**{rows.requester: user, "status__in": waiting}).count()
+               for rows in RENDERABLE)
 
 
 def check_render_limit(user) -> None:
@@ -119,17 +125,18 @@ def check_render_limit(user) -> None:
 
 
 def request_render(assessment, kind: str, content: dict[str, Any], *, key: str | None = None, user=None) -> Report:
-    """The rendered document of this content, queued if it is not there yet. `key` defaults to the content's
-    hash (the report passes its snapshot hash). Raises TooManyRenders when `user` has enough waiting."""
+    """The rendered document of this content, queued if it is not there yet. `key` (the row's document hash)
+    defaults to the content's hash (the report passes its report snapshot's hash). Raises TooManyRenders when
+    `user` has enough waiting."""
     if kind not in DOCUMENTS:
         raise KeyError(f"unknown document kind {kind!r}")
     key = key or content_hash(content)
-    report = Report.objects.filter(assessment=assessment, kind=kind, snapshot_hash=key).first()
+    report = Report.objects.filter(assessment=assessment, kind=kind, document_hash=key).first()
     created = False
     if report is None:
         check_render_limit(user)
         report, created = Report.objects.get_or_create(
-            assessment=assessment, kind=kind, snapshot_hash=key,
+            assessment=assessment, kind=kind, document_hash=key,
             defaults={"snapshot": content, "requested_by": user if user is not None and user.is_authenticated
                       else None})
     stale = stalled(report)
@@ -141,99 +148,140 @@ def request_render(assessment, kind: str, content: dict[str, Any], *, key: str |
     return report
 
 
-@task()
-def render_document(report_id: str) -> str:
+@dataclass(frozen=True)
+class Renderable:
+    """A kind of row that has a PDF to make (a models.RenderedPdf): how `render_row` reads, builds and names it."""
+
+    model: type[RenderedPdf]
+    related: tuple[str, ...]  # what `source` and `file_name` read
+    queued_at: str  # the row's field: when it was queued
+    requester: str  # the row's field: the member who asked for it
+    source: Callable[[Any], Source]
+    file_name: Callable[[Any], str]  # its name in storage
+    task: Any  # the task that renders it: render_row(this, row id)
+
+
+def render_row(rows: Renderable, row_id: str) -> str:
+    """Render the PDF of one row: the one path every PDF takes. Marks it rendering (one more attempt, the lease
+    starts), writes the file to storage first and marks the row done after; a failure is queued again up to
+    MAX_ATTEMPTS attempts, then the row is failed."""
+    model = rows.model
     with transaction.atomic():
-        report = Report.objects.select_for_update().filter(pk=report_id).first()
-        if report is None or report.status == ReportStatus.DONE:
+        row = model.objects.select_for_update().filter(pk=row_id).first()
+        if row is None or row.status == ReportStatus.DONE:
             return "nothing to do"
-        report.status = ReportStatus.RENDERING
-        report.attempts += 1
-        report.started_at = timezone.now()
-        report.save(update_fields=["status", "attempts", "started_at"])
-    report = Report.objects.select_related("assessment__questionnaire_version", "assessment__ai_model").get(
-        pk=report_id)
+        row.status = ReportStatus.RENDERING
+        row.attempts += 1
+        row.started_at = timezone.now()
+        row.save(update_fields=["status", "attempts", "started_at"])
+    row = model.objects.select_related(*rows.related).get(pk=row_id)
     try:
         from .pdf import render_source  # WeasyPrint is imported only where PDFs are made
 
-        rendered = render_source(DOCUMENTS[report.kind].build(report))
-        digest = hashlib.sha256(rendered.pdf).hexdigest()
-        prefix = "" if report.kind == "report" else f"{report.kind}-"
-        name = f"{report.assessment_id}/{prefix}{report.snapshot_hash.removeprefix('sha256:')[:16]}.pdf"
-        old_name = report.file.name if report.file else ""
-        report.file.save(name, ContentFile(rendered.pdf), save=False)
+        rendered = render_source(rows.source(row))
+        old_name = row.file.name if row.file else ""
+        row.file.save(rows.file_name(row), ContentFile(rendered.pdf), save=False)
     except Exception as exc:  # report it, and retry a few times
-        log.exception("rendering %s %s failed (attempt %s)", report.kind, report_id, report.attempts)
-        report.error = f"{type(exc).__name__}: {exc}"[:2000]
-        report.status = ReportStatus.PENDING if report.attempts < MAX_ATTEMPTS else ReportStatus.FAILED
-        report.save(update_fields=["error", "status"])
-        if report.status == ReportStatus.PENDING:
-            render_document.enqueue(str(report.pk))
+        log.exception("rendering %s %s failed (attempt %s)", model.__name__, row_id, row.attempts)
+        row.error = f"{type(exc).__name__}: {exc}"[:2000]
+        row.status = ReportStatus.PENDING if row.attempts < MAX_ATTEMPTS else ReportStatus.FAILED
+        row.save(update_fields=["error", "status"])
+        if row.status == ReportStatus.PENDING:
+            rows.task.enqueue(str(row.pk))
         return "failed"
-    report.file_sha256 = digest
-    report.pages = rendered.pages
-    report.size = len(rendered.pdf)
-    report.status = ReportStatus.DONE
-    report.rendered_at = timezone.now()
-    report.error = ""
-    report.save(update_fields=["file", "file_sha256", "pages", "size", "status", "rendered_at", "error"])
-    if old_name and old_name != report.file.name:  # a render that ran twice (a reclaimed lease) keeps one file
-        report.file.storage.delete(old_name)
+    row.file_sha256 = hashlib.sha256(rendered.pdf).hexdigest()
+    row.pages = rendered.pages
+    row.size = len(rendered.pdf)
+    row.status = ReportStatus.DONE
+    row.rendered_at = timezone.now()
+    row.error = ""
+    row.save(update_fields=["file", "file_sha256", "pages", "size", "status", "rendered_at", "error"])
+    if old_name and old_name != row.file.name:  # a render that ran twice (a reclaimed lease) keeps one file
+        row.file.storage.delete(old_name)
     return "done"
 
 
-def stalled(report: Report) -> bool:
+@task()
+def render_document(report_id: str) -> str:
+    """Render a report or another document of rendering.DOCUMENTS (a Report row)."""
+    return render_row(REPORTS, report_id)
+
+
+@task()
+def render_document_issue(issue_id: str) -> str:
+    """Render an issued legal document (a DocumentIssue row)."""
+    return render_row(ISSUES, issue_id)
+
+
+def _report_file_name(report: Report) -> str:
+    prefix = "" if report.kind == "report" else f"{report.kind}-"
+    return f"{report.assessment_id}/{prefix}{report.document_hash.removeprefix('sha256:')[:16]}.pdf"
+
+
+def _issue_source(issue: DocumentIssue) -> Source:
+    from .services.documents.export import issue_source  # circular: services import this module
+
+    return issue_source(issue)
+
+
+REPORTS = Renderable(Report, ("assessment__questionnaire_version", "assessment__ai_model"), "created_at",
+                     "requested_by", lambda report: DOCUMENTS[report.kind].build(report), _report_file_name,
+                     render_document)
+ISSUES = Renderable(DocumentIssue, ("document__assessment",), "recorded_at", "recorded_by", _issue_source,
+                    lambda issue: f"{issue.document.assessment_id}/{issue.pk}.pdf", render_document_issue)
+RENDERABLE = (REPORTS, ISSUES)
+
+
+def renderable(row: RenderedPdf) -> Renderable:
+    return next(rows for rows in RENDERABLE if isinstance(row, rows.model))
+
+
+def stalled(row: RenderedPdf) -> bool:
     """A worker died with this render: mid-render past its lease, or after taking its task off the queue and
     before starting. (A render only waiting in a long queue still has its task ready, and is not stalled.)"""
     now = timezone.now()
     lease = lease_seconds()
-    if report.status == ReportStatus.RENDERING:
-        return bool(report.started_at) and (now - report.started_at).total_seconds() > lease
-    if report.status == ReportStatus.PENDING and (now - report.created_at).total_seconds() > lease:
-        from django_tasks_db.models import DBTaskResult
-
-        return not DBTaskResult.objects.ready().filter(args_kwargs__args__0=str(report.pk)).exists()
+    if row.status == ReportStatus.RENDERING:
+        return bool(row.started_at) and (now - row.started_at).total_seconds() > lease
+    queued_at = getattr(row, renderable(row).queued_at)
+    if row.status == ReportStatus.PENDING and (now - queued_at).total_seconds() > lease:
+        return not DBTaskResult.objects.ready().filter(args_kwargs__args__0=str(row.pk)).exists()
     return False
 
 
 def reclaim_stalled() -> int:
-    """Queue again every render whose worker died (its lease expired), without waiting for anyone to ask for
-    it; the task worker calls this every RENDER_LEASE_SECONDS / 5. Returns how many were queued."""
+    """Queue again every render whose worker died (its lease expired), reports and issued documents alike,
+    without waiting for anyone to ask for it; the task worker calls this every RENDER_LEASE_SECONDS / 5.
+    Returns how many were queued."""
     cutoff = timezone.now() - dt.timedelta(seconds=lease_seconds())
-    candidates = Report.objects.filter(status__in=[ReportStatus.PENDING, ReportStatus.RENDERING],
-                                       created_at__lt=cutoff)
     count = 0
-    for report in candidates.iterator():
-        with transaction.atomic():
-            if stalled(report) and Report.objects.filter(pk=report.pk, status=report.status).update(
-                    status=ReportStatus.PENDING, started_at=None):
-                render_document.enqueue(str(report.pk))
-                count += 1
-    count += _reclaim_stalled_document_issues(cutoff)
+    for rows in RENDERABLE:
+        candidates = rows.model.objects.filter(Q(status=ReportStatus.RENDERING, started_at__lt=cutoff)
+                                               | Q(status=ReportStatus.PENDING, **{f"{rows.queued_at}__lt": cutoff}))
+        for row in candidates.iterator():
+            with transaction.atomic():
+                if stalled(row) and rows.model.objects.filter(pk=row.pk, status=row.status).update(
+                        status=ReportStatus.PENDING, started_at=None):
+                    rows.task.enqueue(str(row.pk))
+                    count += 1
     if count:
         log.warning("re-queued %s render(s) whose worker died", count)
     return count
 
 
-def _reclaim_stalled_document_issues(cutoff: dt.datetime) -> int:
-    """The same sweep for issued legal documents (document_tasks.render_document_issue): a render started
-    before the lease cutoff and never finished is queued again."""
-    from .document_tasks import render_document_issue
-    from .models import DocumentIssue
-
-    count = 0
-    for issue in DocumentIssue.objects.filter(status=ReportStatus.RENDERING, started_at__lt=cutoff).iterator():
-        with transaction.atomic():
-            if DocumentIssue.objects.filter(pk=issue.pk, status=ReportStatus.RENDERING).update(
-                    status=ReportStatus.PENDING):
-                render_document_issue.enqueue(str(issue.pk))
-                count += 1
-    return count
+def retry(row: RenderedPdf) -> None:
+    """Render a row again from its first attempt (after it failed, or its worker died)."""
+    rows = renderable(row)
+    rows.model.objects.filter(pk=row.pk).update(status=ReportStatus.PENDING, attempts=0, error="")
+    rows.task.enqueue(str(row.pk))
 
 
-def retry(report: Report) -> None:
-    Report.objects.filter(pk=report.pk).update(status=ReportStatus.PENDING, attempts=0, error="")
-    render_document.enqueue(str(report.pk))
+def retry_if_stuck(row: RenderedPdf) -> bool:
+    """Retry a render that failed or whose worker died; False when it is done or still within its time."""
+    if row.status != ReportStatus.FAILED and not stalled(row):
+        return False
+    retry(row)
+    return True
 
 
 def serve(request: HttpRequest, report: Report) -> HttpResponse:

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from .display import display_fact
-from .engine import Spec
+from .engine import Spec, parse_answers
 from .engine.expressions import Evaluator, ExpressionError, compile_expression
 from .models import OPEN_STATUSES
 from .presenters import display_answer, result_page
@@ -19,8 +19,10 @@ CONFIDENCE = {"P": "official text read in full", "P~": "official text read in a 
               "S": "secondary sources only", "U": "uncertain"}
 
 
-def report_context(spec: Spec, snapshot: dict[str, Any], snapshot_hash: str, *,
+def report_context(spec: Spec, snapshot: dict[str, Any], report_hash: str, *,
                    gap_analysis: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """`snapshot` is the report snapshot (services.reports.report_snapshot) and `report_hash` its hash, which
+    the report prints."""
     info = snapshot["assessment"]
     completed = dt.datetime.fromisoformat(info["completed_at"])
     today = completed.date()
@@ -30,8 +32,8 @@ def report_context(spec: Spec, snapshot: dict[str, Any], snapshot_hash: str, *,
     return {
         "spec": spec,
         "snapshot": snapshot,
-        "snapshot_hash": snapshot_hash,
-        "short_hash": snapshot_hash.removeprefix("sha256:")[:12],
+        "report_hash": report_hash,
+        "short_hash": report_hash.removeprefix("sha256:")[:12],
         "info": info,
         "completed": completed,
         "page": page,
@@ -156,8 +158,6 @@ def _flip_matters(compiled, scope: dict[str, Any], name: str) -> bool:
 
 def _scope(spec: Spec, snapshot: dict[str, Any]) -> dict[str, Any]:
     """The names the content's expressions use, as they stood at completion, from the snapshot alone."""
-    from .engine import parse_answers
-
     completed = dt.datetime.fromisoformat(snapshot["assessment"]["completed_at"]).date()
     answers = snapshot.get("answers", {})
     try:

@@ -1,10 +1,10 @@
-"""Background work (django-tasks): the report's part of background rendering (what a report shows, asking for
-it, pre-rendering it), and noticing which models' current assessments a newly published questionnaire version
-would change (and e-mailing their organisations once).
+"""Background tasks (django-tasks), each calling a service: noticing which models' current assessments a newly
+published questionnaire version would change (and e-mailing their organisations once), and, under its
+historical name, rendering a report.
 
-The machinery (stored rows, the task, the lease, the progress page) is questionnaire/rendering.py, shared by
-every PDF. With TASKS_BACKEND=immediate (make run, tests) the task runs in the request; with `database` it is
-queued and `python manage.py task_worker` runs it.
+Rendering PDFs (the rows, the task, the lease, the progress page) is questionnaire/rendering.py, shared by
+every PDF; what a report shows and asking for it is services/reports.py. With TASKS_BACKEND=immediate (make
+run, tests) a task runs in the request; with `database` it is queued and `python manage.py task_worker` runs it.
 """
 
 from __future__ import annotations
@@ -17,56 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from .models import QuestionnaireVersion, Report, ReportStatus, RulesChange
-from .rendering import MAX_ATTEMPTS, render_document, request_render, retry
+from accounts.models import Membership, Role
+
+from .models import QuestionnaireVersion, RulesChange
+from .rendering import render_document
 
 # the task's historical name: tasks queued before the move still find it
 render_report = render_document
-__all__ = ["MAX_ATTEMPTS", "notice_rules_changes", "prerender_report", "render_report", "report_snapshot",
-           "request_report", "retry_report"]
-
-
-def report_snapshot(assessment) -> tuple[dict, str]:
-    """What a report shows: the frozen snapshot, plus the gap analysis as it stands when one was recorded.
-    A change in the gap analysis gives a new report snapshot and hash."""
-    from .models import SignatoryStatus
-    from .services.assessments import snapshot_hash
-    from .services.gap import gap_snapshot
-    from .signatory import statuses_for
-
-    extra = {}
-    gap = gap_snapshot(assessment)
-    if gap:
-        extra["gap_analysis"] = gap
-    if SignatoryStatus.objects.filter(organisation_id=assessment.organisation_id).exists():
-        extra["code_signatory"] = statuses_for(assessment)
-    if not extra:
-        return assessment.snapshot, assessment.snapshot_hash
-    snapshot = {**assessment.snapshot, **extra}
-    return snapshot, snapshot_hash(snapshot)
-
-
-def prerender_report(assessment) -> None:
-    """Queue the report of the assessment's current snapshot now, on completion and when its gap records change,
-    so that the download is normally instant (settings.REPORT_PRERENDER: with a background worker). Called inside
-    the writing transaction: the queued report commits with the change or not at all."""
-    if not (settings.REPORT_PRERENDER and assessment.is_completed):
-        return
-    report = request_report(assessment)
-    # an earlier report of the assessment still waiting for its turn shows gap records changed since: drop it
-    # (its queued task then finds nothing to do), so that a run of edits costs one render, not one per edit
-    Report.objects.filter(assessment=assessment, kind="report", status=ReportStatus.PENDING, attempts=0).exclude(
-        pk=report.pk).delete()
-
-
-def request_report(assessment, *, user=None) -> Report:
-    """The report of the assessment's snapshot, queued for rendering if it is not there yet."""
-    snapshot, digest = report_snapshot(assessment)
-    return request_render(assessment, "report", snapshot, key=digest, user=user)
-
-
-def retry_report(report: Report) -> None:
-    retry(report)
+__all__ = ["notice_rules_changes", "render_report"]
 
 
 @task()
@@ -88,8 +46,6 @@ def notice_rules_changes(version_id: int) -> str:
 def send_rules_change_emails(version: QuestionnaireVersion) -> int:
     """One e-mail per owner or editor of each organisation with rules changes not yet e-mailed; each change is
     marked as e-mailed in the same transaction, so a change is never e-mailed twice."""
-    from accounts.models import Membership, Role
-
     sent = 0
     with transaction.atomic():
         pending = list(RulesChange.objects.select_for_update(of=("self",))

@@ -60,7 +60,7 @@ def world(django_user_model, published, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from questionnaire.services.gap import add_evidence_file
-    from questionnaire.tasks import request_report
+    from questionnaire.services.reports import request_report
 
     from .test_gap import tiny_pdf
 

@@ -181,7 +181,11 @@ def test_action_plan_orders_filters_and_exports(client, team):
     lines = csv_text.strip().splitlines()
     assert lines[0].startswith("model,measure,title,status,owner,due_date,overdue")
     assert lines[1].startswith("Alpha,CR-1.2,") and ",yes," in lines[1]
-    assert [line.split(",")[1] for line in lines[1:]] == order  # the CSV has the page's rows in its order
+    documents = re.findall(r'data-document="(\w+)"', page.split("data-document-rows")[1])
+    assert documents  # the documents due are rows of the plan too (#13)
+    # the CSV has the page's rows in its order: the measures, then the documents due
+    assert [line.split(",")[1] for line in lines[1:]] == order + documents
+    assert [line.split(",")[-1] for line in lines[1:]] == ["measure"] * len(order) + ["document"] * len(documents)
 
 
 def test_gap_analysis_appears_in_a_new_report(client, team):
@@ -199,7 +203,7 @@ def test_gap_analysis_appears_in_a_new_report(client, team):
     assert "Incident runbook v4" in text and "Implemented" in text
     from questionnaire.models import Report
 
-    hashes = set(Report.objects.filter(assessment=assessment).values_list("snapshot_hash", flat=True))
+    hashes = set(Report.objects.filter(assessment=assessment).values_list("document_hash", flat=True))
     assert len(hashes) == 2 and assessment.snapshot_hash in hashes
     assert MeasureStatus.IMPLEMENTED == "implemented"
 

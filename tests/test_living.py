@@ -343,8 +343,14 @@ def test_action_plan_marks_a_legal_deadline_that_passed_and_lists_each_open_meas
     assert len(re.findall(r'<tr data-measure="', never)) == len(rows)  # nothing was recorded but SS-1.1 (done)
     assert client.get(reverse("action_plan"), {"status": "planned"}).content.decode().count("<tr data-measure=") == 0
     csv_lines = client.get(reverse("action_plan"), {"format": "csv"}).content.decode().strip().splitlines()
-    late_csv = [line for line in csv_lines if line.startswith("Late,")]
+    late_csv = [line for line in csv_lines if line.startswith("Late,") and line.endswith(",measure")]
     assert len(late_csv) == len(late_rows) and all(f",{placed.isoformat()},yes," in line for line in late_csv)
+    late_documents = [kind for kind, model in re.findall(
+        r'<tr data-document="(\w+)"[^>]*>\s*<td data-label="Due">.*?</td>\s*<td data-label="Model">([^<]*)</td>', page)
+        if model == "Late"]
+    assert late_documents
+    assert [line.split(",")[1] for line in csv_lines if line.startswith("Late,") and line.endswith(",document")
+            ] == late_documents  # its documents due are in the CSV as on the page
 
 
 def test_queries_per_page_do_not_grow_with_assessments_per_model(client, team):

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from accounts.models import Role
 from questionnaire.management.commands import task_worker
 from questionnaire.models import Report, ReportStatus
-from questionnaire.tasks import report_snapshot, request_report
+from questionnaire.services.reports import report_snapshot, request_report
 
 from .conftest import public_scenarios
 from .factories import completed, make_member
@@ -361,7 +361,7 @@ def test_report_is_rendered_on_completion_and_again_when_the_gap_analysis_change
     client.force_login(user)
     assessment = completed(organisation, user, "T01")
     report = Report.objects.get(assessment=assessment)  # rendered without anyone asking for it
-    assert report.status == ReportStatus.DONE and report.snapshot_hash == assessment.snapshot_hash
+    assert report.status == ReportStatus.DONE and report.document_hash == assessment.snapshot_hash
     items = ensure_gap_items(assessment)  # the gap analysis is opened: its records are part of the report
     assert Report.objects.filter(assessment=assessment, status=ReportStatus.DONE).count() == 2
     measure, item = next(iter(items.items()))
@@ -453,7 +453,7 @@ def test_render_report_command(tmp_path, published):
 
 def _report_of(assessment):
     snapshot, digest = report_snapshot(assessment)
-    return Report.objects.create(assessment=assessment, snapshot_hash=digest, snapshot=snapshot)
+    return Report.objects.create(assessment=assessment, document_hash=digest, snapshot=snapshot)
 
 
 def test_report_of_a_worker_that_died_mid_render_is_rendered_again(owner):

@@ -414,7 +414,7 @@ def test_the_worker_sweep_requeues_a_render_whose_worker_died_without_any_reques
     from django_tasks_db.models import DBTaskResult
 
     from questionnaire.management.commands.task_worker import LeaseSweeper
-    from questionnaire.tasks import request_report
+    from questionnaire.services.reports import request_report
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     user, organisation = owner

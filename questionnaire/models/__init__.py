@@ -47,7 +47,7 @@ from .gap import (
     SignatoryChoice,
     SignatoryStatus,
 )
-from .reports import Report, ReportStatus
+from .reports import RenderedPdf, Report, ReportStatus
 from .submissions import FormSubmission
 
 __all__ = [
@@ -85,6 +85,7 @@ __all__ = [
     "Question",
     "QuestionType",
     "QuestionnaireVersion",
+    "RenderedPdf",
     "Report",
     "ReportStatus",
     "RulesChange",

@@ -11,7 +11,7 @@ from django.db import models
 
 from .assessments import Assessment
 from .content import ExactNumberDecoder
-from .reports import ReportStatus
+from .reports import RenderedPdf
 
 
 class LegalDocument(models.Model):
@@ -54,7 +54,7 @@ class LegalDocumentRevision(models.Model):
         return self.field
 
 
-class DocumentIssue(models.Model):
+class DocumentIssue(RenderedPdf):
     """A version that left the building: a published summary version, a sent notification, a sent incident
     report. Its values are frozen; its PDF is rendered once in the background and stored."""
 
@@ -69,13 +69,7 @@ class DocumentIssue(models.Model):
     sha256 = models.CharField(max_length=64)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING)
     file = models.FileField(upload_to="documents/", blank=True)
-    file_sha256 = models.CharField(max_length=64, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["document", "sequence"], name="one_issue_per_sequence")]

@@ -1,8 +1,10 @@
 """Rendered PDFs of an assessment, rendered in the background and stored (questionnaire/rendering.py).
 
-A row is keyed by what it renders: the document `kind` ("report", "documentation", ...) and the hash of the
-content it was rendered from (`snapshot_hash`: for the report, the snapshot's hash). The same content is
-rendered once; changed content gives a new row."""
+A row is keyed by what it renders: the document `kind` ("report", "documentation", ...) and `document_hash`,
+the hash of the content it was rendered from. For the report that is the report snapshot's hash (the
+assessment's snapshot plus the gap analysis and signatory status; printed on the PDF), which differs from
+`Assessment.snapshot_hash` (answers and result only) once gap records exist. The same content is rendered
+once; changed content gives a new row."""
 
 from __future__ import annotations
 
@@ -22,16 +24,9 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class Report(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reports")
-    kind = models.CharField(max_length=40, default="report", help_text="which document (rendering.DOCUMENTS)")
-    snapshot_hash = models.CharField(max_length=80)
-    # what the document shows, frozen at the request: for the report, the assessment's snapshot plus the gap
-    # analysis at the time of the request; for another document, its content
-    snapshot = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+class RenderedPdf(models.Model):
+    """A row that has a PDF to make (rendering.render_row): its render's state and the stored file."""
+
     status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING)
     file = models.FileField(upload_to="reports/", blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
@@ -39,13 +34,29 @@ class Report(models.Model):
     size = models.PositiveIntegerField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["assessment", "kind", "snapshot_hash"],
+        abstract = True
+
+
+class Report(RenderedPdf):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(max_length=40, default="report", help_text="which document (rendering.DOCUMENTS)")
+    document_hash = models.CharField(max_length=80, help_text="hash of the content rendered (for the report: the "
+                                     "report snapshot's hash, printed on the PDF)")
+    # what the document shows, frozen at the request: for the report, the assessment's snapshot plus the gap
+    # analysis at the time of the request; for another document, its content
+    snapshot = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "kind", "document_hash"],
                                                name="one_render_per_content")]
 
     def __str__(self) -> str:
-        return f"{self.kind.capitalize()} {self.snapshot_hash[:19]} ({self.status})"
+        return f"{self.kind.capitalize()} {self.document_hash[:19]} ({self.status})"

@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ..models import Assessment, EvidenceFile, GapItem, GapRevision, MeasureStatus
-from ..tasks import prerender_report
 from ..uploads import OFFICE_PARTS, check_office_zip, check_pdf, check_text
 from .history import ConcurrentEditError, save_fields
+from .reports import prerender_report
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 # Extension -> (content type, accepted leading bytes). Anything else is refused.

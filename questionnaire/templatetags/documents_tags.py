@@ -1,16 +1,14 @@
-"""Links to the legal documents from the result page, the gap analysis and the action plan (one tag each)."""
+"""Links to the legal documents from the result page and the gap analysis (one tag each); the action plan's
+document rows are a row source of action_plan.py."""
 
 from __future__ import annotations
 
-import uuid
-
 from django import template
-from django.utils import timezone
 
 from ..models import LegalDocument
-from ..services.documents.action_plan import document_action_rows
 from ..services.documents.definitions import definitions
 from ..services.documents.store import applies
+from ..spec import spec_for
 
 register = template.Library()
 
@@ -19,8 +17,6 @@ def _in_commitment(assessment, measure, where: dict | None) -> bool:
     """Whether the measure belongs to the commitment a document is limited to (e.g. the Model Report)."""
     if not where:
         return True
-    from ..spec import spec_for
-
     spec = spec_for(assessment.questionnaire_version)
     return any(measure in c.measures for ch in spec.chapters if ch.id == where["chapter"]
                for c in ch.commitments if c.number == where["number"])
@@ -53,21 +49,3 @@ def measure_documents(assessment, measure):
     """The documents that serve the obligations this Code measure serves: they are evidence for it."""
     return {"assessment": assessment, "documents": _documents(assessment, set(measure.serves), measure),
             "evidence": True}
-
-
-@register.inclusion_tag("documents/_action_rows.html", takes_context=True)
-def document_actions(context):
-    """The action plan's rows for the documents of the signed-in member's organisation, for the model the plan
-    is filtered on; none when it is filtered on a measure's status or owner (documents have neither)."""
-    from accounts.access import current_membership
-
-    request = context["request"]
-    today = timezone.localdate()
-    if request.GET.get("status") or request.GET.get("owner"):
-        return {"rows": [], "today": today}
-    try:
-        model = uuid.UUID(request.GET["model"]) if request.GET.get("model") else None
-    except ValueError:
-        return {"rows": [], "today": today}
-    return {"rows": document_action_rows(current_membership(request).organisation, today=today, model=model),
-            "today": today}

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from ...engine import evaluate
+from ...pdf import render_html, render_pdf, snapshot_json
 from ...services.assessments import build_snapshot, snapshot_hash
 from ._common import read_answer_set
 
@@ -43,16 +44,10 @@ class Command(BaseCommand):
         output = Path(options["output"])
         try:
             if options["format"] == "json":
-                from ...pdf import snapshot_json
-
                 output.write_text(snapshot_json(snapshot, digest), encoding="utf-8")
             elif options["format"] == "html":
-                from ...pdf import render_html
-
                 output.write_text(render_html(spec, snapshot, digest), encoding="utf-8")
             else:
-                from ...pdf import render_pdf
-
                 output.write_bytes(render_pdf(spec, snapshot, digest).pdf)
         except OSError as exc:
             raise CommandError(f"cannot write {output}: {exc.strerror}") from None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .deadlines import incident_dues
 from .definitions import DocumentDefinition
 
 UNKNOWN_FIELD = "unknown_items"  # a serious-incident report records items not yet known here (M9.2)
@@ -227,8 +228,6 @@ def notification_rules(definition, values, context: CheckContext, findings: Find
 
 
 def incident_rules(definition, values, context: CheckContext, findings: Findings) -> None:
-    from .deadlines import incident_dues
-
     rules = definition.rules
     start, end = values.get("start_date"), values.get("end_date")
     if start and end and end < start:

@@ -4,14 +4,17 @@ version's frozen values; a closed block (its gate answered "No") prints only "No
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 from typing import Any
 
 from django.template.loader import render_to_string
 
+from ...rendering import Source
 from .checks import UNKNOWN_FIELD
 from .deadlines import dues
-from .definitions import DocumentDefinition, Field
+from .definitions import DocumentDefinition, Field, definition
 from .values import cell_words, date_words, display
 
 NOT_YET_KNOWN = "Not yet known"
@@ -99,6 +102,16 @@ def pdf_html(doc: DocumentDefinition, issue) -> str:
     """The HTML the PDF is printed from (the report stylesheet and bundled fonts): the printed fields; the
     attached JSON has every field."""
     return render_to_string("documents/pdf.html", issue_context(doc, issue, printed_only=True))
+
+
+def issue_source(issue) -> Source:
+    """What an issued document's PDF is rendered from: its printed fields as HTML, dated the day it was issued,
+    with its JSON attached."""
+    doc = definition(issue.document.kind)
+    attachment = (f"{doc.kind}-{issue.sequence}.json", f"{doc.title}, {issue.label} (JSON)",
+                  json.dumps(issue.document_json, indent=2, ensure_ascii=False, sort_keys=True))
+    return Source(html=pdf_html(doc, issue), when=dt.datetime.combine(issue.issued_on, dt.time(), tzinfo=dt.UTC),
+                  identifier=issue.sha256[:32].encode(), attachment=attachment)
 
 
 def publishable_html(doc: DocumentDefinition, issue) -> str:

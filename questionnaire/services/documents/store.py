@@ -13,10 +13,11 @@ from django.db import transaction
 from django.db.models import Max
 
 from ...models import Assessment, DocumentIssue, LegalDocument, LegalDocumentRevision
-from ...rendering import check_render_limit
+from ...rendering import check_render_limit, render_document_issue
 from ...signatory import statuses_for
 from .checks import CheckContext, Findings, check
 from .definitions import DocumentDefinition, definition
+from .export import document_json
 
 
 class DocumentConflictError(Exception):
@@ -158,8 +159,6 @@ def issue_label(doc: DocumentDefinition, values: dict[str, Any], stage: str, seq
 def issue_document(document: LegalDocument, *, stage: str, issued_on: dt.date, user) -> DocumentIssue:
     """Freeze the current draft as a published or sent version, after the checks; queue its PDF.
     IssueRefused (with the findings) when a mandatory field is missing or a rule is broken."""
-    from .export import document_json  # the export builds on the definitions, not the other way round
-
     locked = LegalDocument.objects.select_for_update().select_related(
         "assessment__ai_model", "assessment__organisation").get(pk=document.pk)
     doc = definition(locked.kind)
@@ -175,8 +174,6 @@ def issue_document(document: LegalDocument, *, stage: str, issued_on: dt.date, u
     issue.sha256 = hashlib.sha256(json.dumps(issue.document_json, sort_keys=True, ensure_ascii=False)
                                   .encode()).hexdigest()
     issue.save()
-    from ...document_tasks import render_document_issue
-
     render_document_issue.enqueue(str(issue.pk))
     issue.refresh_from_db()
     return issue
