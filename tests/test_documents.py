@@ -558,3 +558,55 @@ def test_the_worker_sweep_requeues_a_document_render_whose_worker_died(team, set
     assert reclaim_stalled() == 1
     issue.refresh_from_db()
     assert issue.status == ReportStatus.PENDING
+
+
+@pytestmark_db
+def test_an_issued_document_and_a_report_render_through_the_same_function(team, monkeypatch):
+    """One render path (#13): an issued document's PDF and a report's are both made by rendering.render_row,
+    which stores the file and its SHA-256 on the row the same way."""
+    import hashlib
+
+    from questionnaire import rendering
+    from questionnaire.services.reports import request_report
+
+    calls = []
+    real = rendering.render_row
+    monkeypatch.setattr(rendering, "render_row", lambda rows, row_id: calls.append(rows.model) or real(rows, row_id))
+    organisation, owner, _ = team
+    assessment = completed(organisation, owner, "T08")
+    issue = published_summary(assessment, owner)
+    report = request_report(assessment, user=owner)
+    assert calls == [DocumentIssue, rendering.Report]
+    issue.refresh_from_db()
+    report.refresh_from_db()
+    for row in (issue, report):
+        assert row.status == "done" and row.pages and row.size == row.file.size
+        assert row.file_sha256 == hashlib.sha256(row.file.open("rb").read()).hexdigest()
+
+
+@pytestmark_db
+def test_document_rows_are_action_plan_rows_on_the_page_and_in_the_csv(client, team):
+    """The documents due come from a row source of the action plan like the measures (#13): plan_rows has them,
+    and the CSV lists the same rows as the page."""
+    import csv
+    import re
+
+    from django.utils import timezone
+
+    from questionnaire.action_plan import plan_rows
+
+    organisation, owner, _ = team
+    assessment = completed(organisation, owner, "T05", name="Frontier")
+    rows = plan_rows(organisation, today=timezone.localdate())
+    documents = [(r.key, r.legal_deadline) for r in rows if r.kind == "document"]
+    assert ("training_summary", dt.date(2025, 10, 1)) in documents and ("art52_notification", None) in documents
+    assert all(r.assessment == assessment for r in rows)
+    client.force_login(owner)
+    page = client.get(reverse("action_plan")).content.decode()
+    exported = list(csv.DictReader(io.StringIO(client.get(reverse("action_plan"), {"format": "csv"}).content.decode())))
+    on_page = re.findall(r'data-document="(\w+)"', page)
+    assert [r["measure"] for r in exported if r["kind"] == "document"] == on_page == [k for k, _ in documents]
+    summary = next(r for r in exported if r["measure"] == "training_summary")
+    assert (summary["model"], summary["legal_deadline"], summary["legal_deadline_passed"]) == (
+        "Frontier", "2025-10-01", "yes")
+    assert summary["status"].startswith("Publish the summary")

@@ -530,3 +530,38 @@ def test_the_report_reads_the_same_whatever_order_the_snapshot_keys_come_in(spec
 
     digest = snapshot_hash(snapshot)
     assert render_html(spec, snapshot, digest) == render_html(spec, reversed_keys(snapshot), digest)
+
+
+def test_the_report_hash_and_the_snapshot_hash_are_two_hashes_both_printed_or_verified(client, owner):
+    """With gap records the report shows more than the completion snapshot: the report row's document_hash (the
+    report hash) is printed on every page and attached, the assessment's snapshot_hash stays the completion
+    snapshot's, and the verification page knows each by its name (#13)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from questionnaire.services.assessments import snapshot_hash
+    from questionnaire.services.gap import ensure_gap_items, update_gap_item
+
+    user, organisation = owner
+    client.force_login(user)
+    assessment = completed(organisation, user, "T01")
+    item = next(iter(ensure_gap_items(assessment).values()))
+    update_gap_item(item, {"status": "planned", "owner": None, "due_date": None, "evidence": "", "notes": "",
+                           "not_applicable_reason": ""}, user=user, seen_revision=item.revision)
+    pdf_bytes = download(client, assessment)
+    report = Report.objects.get(assessment=assessment, file_sha256=hashlib.sha256(pdf_bytes).hexdigest())
+    report_hash = report.document_hash
+    assert report_hash != assessment.snapshot_hash and report_hash == report_snapshot(assessment)[1]
+    assert snapshot_hash(assessment.snapshot) == assessment.snapshot_hash  # the completion snapshot, unchanged
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    text = flat(" ".join(page.extract_text() for page in reader.pages))
+    assert report_hash.removeprefix("sha256:")[:12] in text and assessment.snapshot_hash not in text
+    attached = json.loads(reader.attachments["assessment-snapshot.json"][0])
+    assert attached.pop("snapshot_hash") == report_hash and snapshot_hash(attached) == report_hash
+    assert "gap_analysis" in attached
+    url = reverse("verify", kwargs={"assessment_id": assessment.pk})
+    page = client.post(url, {"digest": report_hash}).content.decode()
+    assert 'data-verified="yes"' in page and f"stored report snapshot {report_hash}" in page
+    page = client.post(url, {"digest": assessment.snapshot_hash}).content.decode()
+    assert 'data-verified="yes"' in page and f"stored snapshot {assessment.snapshot_hash}" in page
+    page = client.post(url, {"pdf": SimpleUploadedFile("r.pdf", pdf_bytes)}).content.decode()
+    assert 'data-verified="yes"' in page and f"from the report snapshot {report_hash}" in page
