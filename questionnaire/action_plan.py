@@ -168,8 +168,7 @@ def document_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow
 
 def _document_row(assessment, doc, title: str, url: str, due, today: dt.date, incomplete: bool) -> PlanRow:
     return PlanRow(assessment=assessment, kind="document", key=doc.kind, title=title, status=DOCUMENT_DUE,
-                   status_label=due.what, url=url, legal_deadline=due.due, legal_deadline_label=due.what,
-                   today=today, incomplete=incomplete)
+                   status_label=due.what, url=url, legal_deadline=due.due, today=today, incomplete=incomplete)
 
 
 ROW_SOURCES: tuple[Callable[[list[Assessment], dt.date], list[PlanRow]], ...] = (measure_rows, document_rows)
