@@ -117,22 +117,15 @@ class SectionWizard(NamedUrlWizardView):
         # formtools' documented initkwargs, set per request: the sections depend on the questionnaire version
         self.form_list = OrderedDict((s.code, section_form_class(self.spec, s.code)) for s in self.spec.sections)
         self.condition_dict = {s.code: shown_by_engine(s.code) for s in self.spec.sections}
-        self._shown: tuple[dict[str, Any], Visibility, frozenset[str]] | None = None
+        self._visibility: tuple[dict[str, Any], Visibility] | None = None  # (the saved answers, what they show)
         return super().dispatch(request, *args, **kwargs)
 
     def visibility(self) -> Visibility:
         """What the engine shows for the saved answers; computed once per state of the saved answers."""
-        return self._visibility_state()[1]
-
-    def shown_questions(self) -> frozenset[str]:
-        return self._visibility_state()[2]
-
-    def _visibility_state(self) -> tuple[dict[str, Any], Visibility, frozenset[str]]:
         answers = self.store.answers()
-        if self._shown is None or self._shown[0] != answers:
-            shown = answers_visibility(self.spec, answers)
-            self._shown = (dict(answers), shown, frozenset(shown.visible_questions))
-        return self._shown
+        if self._visibility is None or self._visibility[0] != answers:
+            self._visibility = (dict(answers), answers_visibility(self.spec, answers))
+        return self._visibility[1]
 
     def open_section(self, section_code: str) -> bool:
         """Point formtools' storage at the answers and at this section; False when the engine hides it."""
@@ -194,7 +187,7 @@ class SectionWizard(NamedUrlWizardView):
         return dict(self.store.answers())
 
     def get_form_kwargs(self, step=None):
-        return {"shown": self.shown_questions(),
+        return {"shown": self.visibility().visible_questions,
                 "answer_context": (self.spec, self.store.answers(), timezone.localdate())}
 
     def show_answer_warnings(self, form) -> None:
@@ -206,7 +199,7 @@ class SectionWizard(NamedUrlWizardView):
     def render_estimate(self, section_code: str, requested: str):
         """Calculate (`estimate` = "<code>|<method>") or use a calculated value (`use_estimate` = "<code>")."""
         form_class = self.get_form_list()[section_code]
-        shown = self.shown_questions()
+        shown = set(self.visibility().visible_questions)
         fields = {name: field for name, field in form_class.base_fields.items() if name in shown}
         posted = {name: field.widget.value_from_datadict(self.request.POST, None, f"{section_code}-{name}")
                   for name, field in fields.items()}
