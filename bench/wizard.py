@@ -1,4 +1,4 @@
-"""Wizard throughput: drive complete assessments through Django's test client and time every step.
+"""Wizard throughput: drive complete assessments through Django's test client and time every section.
 
 Creates a throw-away test database (SQLite by default; PostgreSQL when DATABASE_URL points at it), loads
 the questionnaire, then completes assessments for several scenarios, GET and POST of every section,
@@ -44,7 +44,8 @@ def run(assessments: int) -> None:
     from questionnaire.services import load, read_content_file
     from questionnaire.spec import spec_for
     from tests.conftest import public_scenarios
-    from tests.wizard_driver import STEP_URL, form_value, make_member, new_assessment
+    from tests.factories import make_member, new_assessment
+    from tests.wizard_driver import SECTION_URL, form_value
 
     version = load(read_content_file(settings.QUESTIONNAIRE_CONTENT)).version
     spec = spec_for(version)
@@ -58,8 +59,8 @@ def run(assessments: int) -> None:
     def complete_one(answers, record: bool) -> None:
         assessment = new_assessment(organisation, user, name=f"model-{time.perf_counter_ns()}")
         response = client.get(reverse("resume", kwargs={"assessment_id": assessment.pk}))
-        while (match := STEP_URL.search(response["Location"])) is not None:
-            step = match.group("step")
+        while (match := SECTION_URL.search(response["Location"])) is not None:
+            section = match.group("section")
             url = response["Location"]
             start = time.perf_counter()
             page = client.get(url)
@@ -67,16 +68,16 @@ def run(assessments: int) -> None:
             html = page.content.decode()
             import re
 
-            data = {f"assessment-{assessment.pk}-current_step": step,
+            data = {f"assessment-{assessment.pk}-current_step": section,
                     "seen_revision": re.search(r'name="seen_revision" value="(\d+)"', html).group(1)}
             for code in re.findall(r'data-question="(\w+)"', html):
                 value = form_value(spec.questions[code].type.value, answers.get(code))
                 if value not in ("", []):
-                    data[f"{step}-{code}"] = value
+                    data[f"{section}-{code}"] = value
             start = time.perf_counter()
             response = client.post(url, data)
             post_time = time.perf_counter() - start
-            assert response.status_code == 302, (step, response.status_code)
+            assert response.status_code == 302, (section, response.status_code)
             if record:
                 gets.append(get_time)
                 posts.append(post_time)

@@ -8,6 +8,7 @@ Answers are stored as JSON values: `to_json_answers` and `answers_to_form_data` 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,13 +124,22 @@ class Option:
 
 
 class SectionForm(forms.Form):
-    """Base of every section form; `questions` keeps the spec questions in field order."""
+    """Base of every section form: one field per question of the section. `shown` (question codes) keeps only
+    the questions the engine shows for the saved answers; `questions` are the questions kept, in field order.
+    `answer_context` (spec, saved JSON answers, today) turns on the content's answer checks."""
 
     section: Section
     questions: tuple[Question, ...]
-    # set by the view before validation: (spec, saved JSON answers, today); enables the answer checks
-    answer_context: tuple[Spec, dict[str, Any], dt.date] | None = None
     answer_warnings: list[str]
+
+    def __init__(self, *args: Any, shown: Collection[str] | None = None,
+                 answer_context: tuple[Spec, dict[str, Any], dt.date] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.answer_context = answer_context
+        if shown is not None:
+            shown = set(shown)
+            self.questions = tuple(q for q in self.questions if q.code in shown)
+            self.fields = {q.code: self.fields[q.code] for q in self.questions}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -156,26 +166,26 @@ def options(question: Question, field: forms.BoundField) -> list[Option]:
             for i, (value, label) in enumerate(choices)]
 
 
-_FORM_CLASSES: dict[tuple[str, str, tuple[str, ...]], type[SectionForm]] = {}
+_FORM_CLASSES: dict[tuple[str, str], type[SectionForm]] = {}
 
 
-def section_form_class(spec: Spec, section_code: str, visible: tuple[str, ...]) -> type[SectionForm]:
-    """The form class of a section, with the questions that are visible; cached by content hash."""
-    key = (spec.content_hash, section_code, visible)
+def section_form_class(spec: Spec, section_code: str) -> type[SectionForm]:
+    """The form class of a section, with every question of it (the form's `shown` drops the hidden ones);
+    cached by content hash."""
+    key = (spec.content_hash, section_code)
     cached = _FORM_CLASSES.get(key)
     if cached is None:
         if len(_FORM_CLASSES) > 2048:
             _FORM_CLASSES.clear()
-        cached = _FORM_CLASSES[key] = _build_form_class(spec, section_code, visible)
+        cached = _FORM_CLASSES[key] = _build_form_class(spec, section_code)
     return cached
 
 
-def _build_form_class(spec: Spec, section_code: str, visible: tuple[str, ...]) -> type[SectionForm]:
+def _build_form_class(spec: Spec, section_code: str) -> type[SectionForm]:
     section = next(s for s in spec.sections if s.code == section_code)
-    questions = tuple(q for q in section.questions if q.code in visible)
-    attrs: dict[str, Any] = {q.code: field_for(q) for q in questions}
+    attrs: dict[str, Any] = {q.code: field_for(q) for q in section.questions}
     attrs["section"] = section
-    attrs["questions"] = questions
+    attrs["questions"] = section.questions
     return type(f"SectionForm_{section_code}", (SectionForm,), attrs)
 
 
@@ -225,7 +235,8 @@ def to_json_answers(cleaned: dict[str, Any]) -> dict[str, Any]:
 
 
 def answers_to_form_data(section_form: type[SectionForm], prefix: str, answers: dict[str, Any]) -> MultiValueDict:
-    """Saved JSON answers as the POST data a section form accepts (for re-validation on completion)."""
+    """Saved JSON answers as the POST data a section form accepts (the wizard's storage; re-validation on
+    completion)."""
     data: dict[str, Any] = {}
     for question in section_form.questions:
         value = answers.get(question.code)

@@ -54,7 +54,8 @@ class SessionAnswers:
     def answers(self) -> dict[str, Any]:
         return dict(self._data().get("answers", {}))
 
-    def save(self, answers: dict[str, Any]) -> None:
+    def save(self, section_code: str, answers: dict[str, Any]) -> None:
+        """Save one section's answers (kept by question code, like an assessment's)."""
         data = self._data()
         self.session[SESSION_KEY] = {**data, "answers": {**data.get("answers", {}), **answers}}
 

@@ -1,21 +1,26 @@
-"""The questionnaire wizard on django-formtools' named-URL wizard: one code path for an assessment and for
-the quick check; only where the answers are kept differs.
+"""The questionnaire wizard on django-formtools' named-URL wizard, through its public API: one code path for an
+assessment and for the quick check; only where the answers are kept (the answers store) differs.
 
-Steps are the sections the engine shows for the saved answers; every valid step is saved before moving on.
-`AssessmentWizard` saves to the database (services.save_section, with history and concurrency checks), keyed
-by the assessment, so two assessments in one browser never mix and a user can resume on any device.
-`QuickCheckWizard` keeps the answers in the visitor's session and writes nothing to our tables.
-GET always shows the saved answers (unbound forms).
+formtools calls a page a "step"; here a step is a section. Per request the wizard gets one form class per section
+of the questionnaire (`form_list`) and, per section, a condition that asks the engine whether it shows that section
+for the saved answers (`condition_dict`); which questions a section shows goes to its form (`get_form_kwargs`).
+The storage (`AnswersStorage`) reads and writes the saved answers through the answers store:
+`AssessmentAnswers` saves to the database (services.save_section, with history and concurrency checks), so a user
+can resume on any device; the quick check's `quick_check.SessionAnswers` keeps them in the visitor's session.
+GET always shows the saved answers (unbound forms); a refused POST answers 400, a concurrent edit 409.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import SuspiciousOperation
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -24,61 +29,78 @@ from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView
 
 from .access import assessment_for
-from .engine import QuestionType
+from .engine import QuestionType, Spec, Visibility
 from .engine.compute import ACCELERATORS, MARGIN, EstimateInputError, architecture_estimate, hardware_estimate
 from .engine.values import format_flop
 from .forms import answers_to_form_data, posted_revision, section_form_class, to_json_answers
+from .models import Assessment
+from .quick_check import SessionAnswers, nothing_published
 from .services import ConcurrentEditError, save_section
 from .services.assessments import answers_visibility
 from .spec import spec_for
 
 
-class AssessmentStorage(BaseStorage):
-    """formtools storage backed by the view's saved answers (the view is set on the storage)."""
+class AnswersStore(Protocol):
+    """Where a wizard's answers live: the saved JSON answers by question code, and saving one section's."""
 
-    assessment = None
-    view = None
+    def answers(self) -> dict[str, Any]: ...
+
+    def save(self, section_code: str, answers: dict[str, Any]) -> None: ...
+
+
+class AssessmentAnswers:
+    """An assessment's answers in the database. A save records the history and is refused (ConcurrentEditError)
+    when someone changed the same questions after the page was shown (the posted `seen_revision`)."""
+
+    def __init__(self, request: HttpRequest, assessment: Assessment) -> None:
+        self.request, self.assessment = request, assessment
+
+    def answers(self) -> dict[str, Any]:
+        return self.assessment.answers
+
+    def save(self, section_code: str, answers: dict[str, Any]) -> None:
+        save_section(self.assessment, section_code, answers, user=self.request.user,
+                     seen_revision=posted_revision(self.request))
+
+
+class AnswersStorage(BaseStorage):
+    """formtools storage over an answers store: a section's data is its saved answers (as form data), and
+    storing a section's data saves it. The wizard sets `store` and `spec` before it handles the request.
+    formtools' own bookkeeping (current section, files, extra data) lives for one request only."""
+
+    store: AnswersStore | None = None
+    spec: Spec | None = None
 
     def __init__(self, prefix, request=None, file_storage=None) -> None:
         super().__init__(prefix, request, file_storage)
         self.init_data()
 
-    def get_step_data(self, step):
-        if self.view is None or step not in self.view.get_form_list():
+    def get_step_data(self, step: str) -> MultiValueDict | None:
+        if self.store is None or self.spec is None or not any(s.code == step for s in self.spec.sections):
             return None
-        form_class = self.view.get_form_list()[step]
-        return answers_to_form_data(form_class, step, self.view.saved_answers())
+        return answers_to_form_data(section_form_class(self.spec, step), step, self.store.answers())
 
-    def set_step_data(self, step, cleaned_data) -> None:
-        pass  # saved by the view's process_step
-
-    def get_step_files(self, step):
-        return None
-
-    def set_step_files(self, step, files) -> None:
-        pass
-
-    def update_response(self, response) -> None:
-        pass
+    def set_step_data(self, step: str, cleaned_data: dict[str, Any]) -> None:
+        """Save the section's answers: the cleaned JSON answers that the wizard's process_step returns."""
+        self.store.save(step, cleaned_data)
 
 
-class _Conflict(Exception):
-    def __init__(self, error: ConcurrentEditError) -> None:
-        self.error = error
+def shown_by_engine(section_code: str) -> Callable[[SectionWizard], bool]:
+    """The formtools condition of a section: the engine shows it for the saved answers."""
+    return lambda wizard: section_code in wizard.visibility().visible_sections
 
 
 class SectionWizard(NamedUrlWizardView):
-    """The wizard over the sections the engine shows; subclasses say where the answers live and the URLs."""
+    """The wizard over the sections the engine shows; subclasses set `spec` and `store` in dispatch, and say
+    the URLs."""
 
-    storage_name = "questionnaire.wizard.AssessmentStorage"
-    template_name = "questionnaire/step.html"
-    spec = None
+    storage_name = "questionnaire.wizard.AnswersStorage"
+    template_name = "questionnaire/section.html"
+    spec: Spec | None = None
+    store: AnswersStore | None = None
 
     # ---- what a subclass provides
-    def saved_answers(self) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def step_url(self, step: str) -> str:
+    def section_url(self, section_code: str) -> str:
         raise NotImplementedError
 
     def check_url(self) -> str:
@@ -90,65 +112,83 @@ class SectionWizard(NamedUrlWizardView):
     def caption(self) -> str:
         raise NotImplementedError
 
-    # ---- steps
-    def _refresh(self) -> None:
-        shown = answers_visibility(self.spec, self.saved_answers())
-        visible_questions = set(shown.visible_questions)
-        steps = OrderedDict()
-        for section in self.spec.sections:
-            if section.code in shown.visible_sections:
-                codes = tuple(q.code for q in section.questions if q.code in visible_questions)
-                steps[section.code] = section_form_class(self.spec, section.code, codes)
-        self._resolved_form_list = steps
-        self._cache_signature = None  # formtools deletes both after a step is saved; get_form_list rebuilds
+    # ---- sections
+    def dispatch(self, request, *args, **kwargs):
+        # formtools' documented initkwargs, set per request: the sections depend on the questionnaire version
+        self.form_list = OrderedDict((s.code, section_form_class(self.spec, s.code)) for s in self.spec.sections)
+        self.condition_dict = {s.code: shown_by_engine(s.code) for s in self.spec.sections}
+        self._visibility: tuple[dict[str, Any], Visibility] | None = None  # (the saved answers, what they show)
+        return super().dispatch(request, *args, **kwargs)
 
-    def get_form_list(self):
-        if not hasattr(self, "_resolved_form_list"):
-            self._refresh()
-        return self._resolved_form_list
+    def visibility(self) -> Visibility:
+        """What the engine shows for the saved answers; computed once per state of the saved answers."""
+        answers = self.store.answers()
+        if self._visibility is None or self._visibility[0] != answers:
+            self._visibility = (dict(answers), answers_visibility(self.spec, answers))
+        return self._visibility[1]
+
+    def open_section(self, section_code: str) -> bool:
+        """Point formtools' storage at the answers and at this section; False when the engine hides it."""
+        self.storage.store, self.storage.spec = self.store, self.spec
+        self.storage.current_step = section_code
+        return section_code in self.get_form_list()
 
     def get_step_url(self, step: str) -> str:
         if step == self.done_step_name:
             return self.check_url()
-        return self.step_url(step)
+        return self.section_url(step)
 
     def get(self, request, *args, **kwargs):
-        self.storage.view = self
-        step = kwargs.get("step")
-        if step not in self.get_form_list():
+        section_code = kwargs.get("step")
+        if not self.open_section(section_code):
             return redirect(self.resume_url())
-        self.storage.current_step = step
-        return self.render(self.get_form(step))
+        return self.render(self.get_form(section_code))  # unbound: the saved answers, never errors
 
     def post(self, request, *args, **kwargs):
-        self.storage.view = self
-        step = kwargs.get("step")
-        if step not in self.get_form_list():
+        section_code = kwargs.get("step")
+        if not self.open_section(section_code):
             messages.warning(request, "That section no longer applies to your answers.")
             return redirect(self.resume_url())
-        self.storage.current_step = step
+        if request.POST.get(f"{self.prefix}-current_step", section_code) != section_code:
+            # formtools would switch to the posted section; the URL says which section this is
+            raise SuspiciousOperation("The posted section is not the section of this page")
         if request.POST.get("estimate") or request.POST.get("use_estimate"):
-            return self.render_estimate(step, request.POST.get("estimate") or request.POST["use_estimate"])
+            return self.render_estimate(section_code, request.POST.get("estimate") or request.POST["use_estimate"])
         return super().post(request, *args, **kwargs)
 
+    def process_step(self, form) -> dict[str, Any]:
+        """The section's answers to store: the cleaned values as JSON answers."""
+        return to_json_answers(form.cleaned_data)
+
     def render_next_step(self, form, **kwargs):
+        self.show_answer_warnings(form)
         # "Change" on the check-your-answers page comes back there after saving
         if self.request.POST.get("return_to") == "check":
             return redirect(self.check_url())
         return super().render_next_step(form, **kwargs)
 
+    def render_done(self, form, **kwargs):
+        """After the last section: the check-your-answers page (an assessment) or the result (the quick check),
+        which check every section again."""
+        self.show_answer_warnings(form)
+        return redirect(self.check_url())
+
+    def render(self, form=None, **kwargs):
+        """The section's page: 400 when the posted answers were refused, like every other form; `status`
+        overrides it (409 for a concurrent edit)."""
+        status = kwargs.pop("status", None)
+        form = form or self.get_form()
+        response = super().render(form, **kwargs)
+        response.status_code = status or (400 if form.is_bound and form.errors else 200)
+        return response
+
     # ---- forms
     def get_form_initial(self, step):
-        return dict(self.saved_answers())
+        return dict(self.store.answers())
 
-    def get_form(self, step=None, data=None, files=None):
-        step = step or self.steps.current
-        form_class = self.get_form_list()[step]
-        if self.request.method != "POST":
-            data = None  # GET shows the saved answers, never errors
-        form = form_class(data=data, prefix=step, initial=self.get_form_initial(step))
-        form.answer_context = (self.spec, self.saved_answers(), timezone.localdate())
-        return form
+    def get_form_kwargs(self, step=None):
+        return {"shown": self.visibility().visible_questions,
+                "answer_context": (self.spec, self.store.answers(), timezone.localdate())}
 
     def show_answer_warnings(self, form) -> None:
         """Warnings about saved answers that are allowed but worth a second look (the form's answer checks)."""
@@ -156,58 +196,60 @@ class SectionWizard(NamedUrlWizardView):
             messages.warning(self.request, warning)
 
     # ---- the training-compute estimator without JavaScript
-    def render_estimate(self, step: str, requested: str):
+    def render_estimate(self, section_code: str, requested: str):
         """Calculate (`estimate` = "<code>|<method>") or use a calculated value (`use_estimate` = "<code>")."""
-        form_class = self.get_form_list()[step]
-        posted = {name: form_class.base_fields[name].widget.value_from_datadict(self.request.POST, None,
-                                                                                 f"{step}-{name}")
-                  for name in form_class.base_fields}
+        form_class = self.get_form_list()[section_code]
+        shown = set(self.visibility().visible_questions)
+        fields = {name: field for name, field in form_class.base_fields.items() if name in shown}
+        posted = {name: field.widget.value_from_datadict(self.request.POST, None, f"{section_code}-{name}")
+                  for name, field in fields.items()}
         code, _, method = requested.partition("|")
         question = self.spec.questions.get(code)
         method = method or self.request.POST.get(f"estimate-{code}-method") or "architecture"
         result: dict[str, Any] = {"method": method}
-        if question is None or question.type is not QuestionType.FLOP or code not in form_class.base_fields:
+        if question is None or question.type is not QuestionType.FLOP or code not in fields:
             result["error"] = "There is no estimator for that question."
         else:
             estimate, error = run_estimator(self.request.POST, code, result["method"])
             result.update(estimate=estimate, error=error)
             method_question = (self.spec.constants.get("estimator_method_questions") or {}).get(code)
-            if method_question in form_class.base_fields:
-                result["method_input"] = f"{step}-{method_question}"
+            if method_question in fields:
+                result["method_input"] = f"{section_code}-{method_question}"
             if estimate is not None and self.request.POST.get("use_estimate") == code:
                 posted[code] = f"{estimate.flop:.2e}".replace("e+", "e")
-                if method_question in form_class.base_fields:
+                if method_question in fields:
                     posted[method_question] = method
                 result["used"] = True
-        form = form_class(prefix=step, initial={k: v for k, v in posted.items() if v not in (None, "", [])})
+        form = form_class(prefix=section_code, initial={k: v for k, v in posted.items() if v not in (None, "", [])},
+                          **self.get_form_kwargs(section_code))
         return self.render(form, estimates={code: result})
 
     # ---- page context
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
-        steps = list(self.get_form_list())
-        index = steps.index(self.steps.current)
-        section = form.section
+        sections = self.get_form_list()
+        codes = list(sections)
+        index = codes.index(self.steps.current)
         context.update({
             "spec": self.spec,
-            "section": section,
+            "section": form.section,
             "caption": self.caption(),
             "check_url": self.check_url(),
-            "step_number": index + 1,
-            "step_count": len(steps),
-            "sections_so_far": [{"code": code, "title": self.get_form_list()[code].section.title,
+            "section_number": index + 1,
+            "section_count": len(codes),
+            "sections_so_far": [{"code": code, "title": sections[code].section.title,
                                  "url": self.get_step_url(code), "current": code == self.steps.current}
-                                for code in steps],
+                                for code in codes],
             "return_to": "check" if self.request.GET.get("return") == "check"
             or self.request.POST.get("return_to") == "check" else "",
-            "previous_url": self.get_step_url(steps[index - 1]) if index > 0 else None,
+            "previous_url": self.get_step_url(codes[index - 1]) if index > 0 else None,
             "estimates": kwargs.get("estimates", {}),
             "estimator_inputs": self.request.POST if self.request.method == "POST" else {},
             "accelerators": ACCELERATORS,
             "margin_percent": int(MARGIN * 100),
             "thresholds": {"gpai": format_flop(self.spec.constants.get("gpai_threshold")),
                            "systemic": format_flop(self.spec.constants.get("sr_threshold"))},
-            "is_last": index == len(steps) - 1,
+            "is_last": index == len(codes) - 1,
         })
         return context
 
@@ -223,17 +265,14 @@ class AssessmentWizard(LoginRequiredMixin, SectionWizard):
             messages.info(request, "This assessment is completed. Copy it to change answers.")
             return redirect("result", assessment_id=self.assessment.pk)
         self.spec = spec_for(self.assessment.questionnaire_version)
-        self._refresh()
+        self.store = AssessmentAnswers(request, self.assessment)
         return super().dispatch(request, *args, **kwargs)
 
     def get_prefix(self, request, *args, **kwargs) -> str:
         return f"assessment-{kwargs['assessment_id']}"
 
-    def saved_answers(self) -> dict[str, Any]:
-        return self.assessment.answers
-
-    def step_url(self, step: str) -> str:
-        return reverse(self.url_name, kwargs={"assessment_id": self.assessment.pk, "step": step})
+    def section_url(self, section_code: str) -> str:
+        return reverse(self.url_name, kwargs={"assessment_id": self.assessment.pk, "step": section_code})
 
     def check_url(self) -> str:
         return reverse("check_answers", kwargs={"assessment_id": self.assessment.pk})
@@ -248,28 +287,17 @@ class AssessmentWizard(LoginRequiredMixin, SectionWizard):
     def post(self, request, *args, **kwargs):
         try:
             return super().post(request, *args, **kwargs)
-        except _Conflict as conflict:
-            step = kwargs.get("step")
-            form = self.get_form(step, data=request.POST)
-            form.is_valid()
-            error = conflict.error
-            labels = ", ".join(f"“{self.spec.questions[c].text}”" for c in error.codes if c in self.spec.questions)
-            form.add_error(None, f"{error.by} changed {labels} while you were editing. Your answers below were "
-                                 "not saved: check them against the saved answers and save again.")
-            return self.render(form, seen_revision=self.assessment.revision, conflict=True)
+        except ConcurrentEditError as error:
+            return self.render_conflict(kwargs["step"], error)
 
-    def process_step(self, form):
-        seen = posted_revision(self.request)
-        try:
-            self.assessment = save_section(self.assessment, self.steps.current, to_json_answers(form.cleaned_data),
-                                           user=self.request.user, seen_revision=seen)
-        except ConcurrentEditError as exc:
-            raise _Conflict(exc) from None
-        self.show_answer_warnings(form)
-        return form.data  # formtools then drops the form list, and get_form_list re-evaluates the saved answers
-
-    def render_done(self, form, **kwargs):
-        return redirect("check_answers", assessment_id=self.assessment.pk)
+    def render_conflict(self, section_code: str, error: ConcurrentEditError):
+        """409: the posted answers again, not saved, with who changed which of them meanwhile."""
+        form = self.get_form(section_code, data=self.request.POST)
+        form.is_valid()
+        labels = ", ".join(f"“{self.spec.questions[c].text}”" for c in error.codes if c in self.spec.questions)
+        form.add_error(None, f"{error.by} changed {labels} while you were editing. Your answers below were "
+                             "not saved: check them against the saved answers and save again.")
+        return self.render(form, seen_revision=self.assessment.revision, status=409)
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
@@ -283,24 +311,18 @@ class QuickCheckWizard(SectionWizard):
     (quick_check.SessionAnswers); nothing is written to our tables until the visitor keeps the result."""
 
     def dispatch(self, request, *args, **kwargs):
-        from .quick_check import SessionAnswers, nothing_published
-
-        self.answers = SessionAnswers(request)
-        version = self.answers.begin()
+        self.store = SessionAnswers(request)
+        version = self.store.begin()
         if version is None:
             return nothing_published(request)
         self.spec = spec_for(version)
-        self._refresh()
         return super().dispatch(request, *args, **kwargs)
 
     def get_prefix(self, request, *args, **kwargs) -> str:
         return "quick-check"
 
-    def saved_answers(self) -> dict[str, Any]:
-        return self.answers.answers()
-
-    def step_url(self, step: str) -> str:
-        return reverse(self.url_name, kwargs={"step": step})
+    def section_url(self, section_code: str) -> str:
+        return reverse(self.url_name, kwargs={"step": section_code})
 
     def check_url(self) -> str:
         return reverse("quick_check_result")
@@ -310,14 +332,6 @@ class QuickCheckWizard(SectionWizard):
 
     def caption(self) -> str:
         return "Quick check, without an account"
-
-    def process_step(self, form):
-        self.answers.save(to_json_answers(form.cleaned_data))
-        self.show_answer_warnings(form)
-        return form.data
-
-    def render_done(self, form, **kwargs):
-        return redirect("quick_check_result")
 
 
 def run_estimator(data: MultiValueDict | dict[str, Any], code: str, method: str = "architecture"):
@@ -336,12 +350,15 @@ def run_estimator(data: MultiValueDict | dict[str, Any], code: str, method: str 
         return None, exc
 
 
+# formtools' as_view wants a non-empty form list; the real one depends on the questionnaire version of the
+# assessment or quick check, so dispatch sets it per request
+NO_SECTIONS_YET = [("placeholder", forms.Form)]
+
+
 def wizard_view():
-    return AssessmentWizard.as_view(form_list=[("placeholder", forms.Form)], url_name="wizard_step",
-                                    done_step_name="done")
+    return AssessmentWizard.as_view(form_list=NO_SECTIONS_YET, url_name="wizard_step", done_step_name="done")
 
 
 def quick_check_wizard_view():
-    return QuickCheckWizard.as_view(form_list=[("placeholder", forms.Form)], url_name="quick_check_step",
-                                    done_step_name="done")
+    return QuickCheckWizard.as_view(form_list=NO_SECTIONS_YET, url_name="quick_check_step", done_step_name="done")
 

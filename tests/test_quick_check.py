@@ -94,7 +94,7 @@ def test_result_before_the_end_sends_to_the_first_open_section(client, published
 def test_bad_input_is_refused_at_the_field_and_nothing_is_lost(client, published, spec):
     client.post("/quick-check/role/", {"quick-check-current_step": "role", "role-role": "developer"})
     response = client.post("/quick-check/role/", {"quick-check-current_step": "role", "role-role": "nonsense"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'class="error-summary"' in response.content.decode()
     assert client.session["quick_check"]["answers"]["role"] == "developer"
 

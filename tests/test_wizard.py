@@ -123,7 +123,7 @@ def test_bad_input_shows_a_message_and_keeps_other_answers(client, owner, spec, 
     assessment.refresh_from_db()
     before = dict(assessment.answers)
     response = post_section(client, assessment, step, {**answers, field: value}, spec)
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert "There is a problem" in html and message in html
     assert f'href="#id_{step}-{field}' in html  # the error summary links to the field
@@ -148,12 +148,82 @@ def test_second_concurrent_save_is_refused_and_input_kept(client, owner, spec, d
     response = post_section(client, assessment, "organisation", {"places_under_own_name": True,
                                                                  "provider_established_in_eu": False,
                                                                  "sme_or_smc": True}, spec, seen_revision=seen)
-    assert response.status_code == 200
+    assert response.status_code == 409
     html = response.content.decode()
-    assert "carl changed" in html and "were not saved" in html
+    assert "There is a problem" in html and "carl changed" in html and "were not saved" in html
     assert re.search(r'value="no"[^>]*checked', html.split('data-question="provider_established_in_eu"')[1])
     assessment.refresh_from_db()
     assert assessment.answers["provider_established_in_eu"] is True
+
+
+def test_refused_post_answers_400_with_the_error_at_the_field_and_nothing_saved(client, owner, spec):
+    user, organisation = owner
+    client.force_login(user)
+    assessment = new_assessment(organisation, user)
+    post_section(client, assessment, "role", {"role": "developer"}, spec)
+    assessment.refresh_from_db()
+    before, revision = dict(assessment.answers), assessment.revision
+    response = post_section(client, assessment, "organisation", {"places_under_own_name": True,
+                                                                 "provider_established_in_eu": "maybe"}, spec)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There is a problem" in html and 'href="#id_organisation-provider_established_in_eu' in html
+    field = html.split('data-question="provider_established_in_eu"')[1].split('data-question="')[0]
+    assert '<p class="field-error" id="id_organisation-provider_established_in_eu-error">' in field
+    assert re.search(r'value="yes"[^>]*checked', html.split('data-question="places_under_own_name"')[1])  # kept
+    assessment.refresh_from_db()
+    assert (assessment.answers, assessment.revision) == (before, revision)
+    assert AnswerRevision.objects.filter(assessment=assessment).count() == 1
+
+
+def test_a_post_for_another_section_than_the_page_is_refused(client, owner, spec):
+    user, organisation = owner
+    client.force_login(user)
+    assessment = new_assessment(organisation, user)
+    url = reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": "role"})
+    for posted in ("organisation", "no_such_section"):
+        response = client.post(url, {f"assessment-{assessment.pk}-current_step": posted, "seen_revision": "0",
+                                     "role-role": "developer", f"{posted}-places_under_own_name": "yes"})
+        assert response.status_code == 400, posted
+    assessment.refresh_from_db()
+    assert assessment.answers == {}
+
+
+def test_the_wizard_storage_reads_and_saves_the_answers_with_history(rf, owner, spec):
+    from questionnaire.wizard import AnswersStorage, AssessmentAnswers
+
+    user, organisation = owner
+    assessment = new_assessment(organisation, user)
+    request = rf.post("/", {"seen_revision": "0"})
+    request.user = user
+    storage = AnswersStorage(f"assessment-{assessment.pk}", request)
+    storage.store, storage.spec = AssessmentAnswers(request, assessment), spec
+    assert storage.get_step_data("role") == {}
+    storage.set_step_data("role", {"role": "developer"})
+    assert Assessment.objects.get(pk=assessment.pk).answers == {"role": "developer"}
+    revision = AnswerRevision.objects.get(assessment=assessment)
+    assert (revision.question_code, revision.new_value, revision.user) == ("role", "developer", user)
+    assert list(storage.get_step_data("role").lists()) == [("role-role", ["developer"])]
+    assert storage.get_step_data("no_such_section") is None
+
+
+@pytest.mark.parametrize(("role", "then"), [("deployer_only", "check"), ("developer", "organisation")])
+def test_sections_shown_follow_the_answer_just_saved(client, owner, spec, role, then):
+    """The next page is chosen from the sections shown after the save, in the same request: changing the first
+    answer hides every later section (straight to the check page) or shows them again (on to the next one)."""
+    user, organisation = owner
+    client.force_login(user)
+    assessment = new_assessment(organisation, user)
+    answers = SCENARIOS["T01"]["answers"]
+    for section in ("role", "organisation", "market"):
+        post_section(client, assessment, section, answers, spec)
+    post_section(client, assessment, "role", {"role": "developer" if role == "deployer_only" else "deployer_only"},
+                 spec)
+    response = post_section(client, assessment, "role", {"role": role}, spec)
+    assert response.status_code == 302
+    expected = (reverse("check_answers", kwargs={"assessment_id": assessment.pk}) if then == "check" else
+                reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": then}))
+    assert response["Location"] == expected
 
 
 def at_compute_section(client, owner, spec):
@@ -399,7 +469,7 @@ def _saved_until(client, assessment, spec, answers, sections):
 
 
 def _refused_at(response, step, field, text):
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert "There is a problem" in html and text in html
     assert f'href="#id_{step}-{field}' in html

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.urls import reverse
 
-STEP_URL = re.compile(r"/assessments/(?P<id>[0-9a-f-]{36})/step/(?P<step>[\w-]+)/$")
+SECTION_URL = re.compile(r"/assessments/(?P<id>[0-9a-f-]{36})/step/(?P<section>[\w-]+)/$")
 
 
 def form_value(question_type: str, value: Any) -> Any:
@@ -26,13 +26,14 @@ def form_value(question_type: str, value: Any) -> Any:
     return str(value)
 
 
-def post_section(client, assessment, step: str, answers: dict[str, Any], spec, *, seen_revision=None):
-    """Post the answers for the questions of `step` that the page shows."""
-    url = reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": step})
+def post_section(client, assessment, section: str, answers: dict[str, Any], spec, *, seen_revision=None):
+    """Post the answers for the questions of `section` that the page shows. The response is a redirect when the
+    section was saved, 400 when the answers were refused, 409 when someone changed them meanwhile."""
+    url = reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": section})
     page = client.get(url)
     assert page.status_code == 200, page.status_code
     html = page.content.decode()
-    data: dict[str, Any] = {f"assessment-{assessment.pk}-current_step": step}
+    data: dict[str, Any] = {f"assessment-{assessment.pk}-current_step": section}
     revision = re.search(r'name="seen_revision" value="(\d+)"', html).group(1)
     data["seen_revision"] = seen_revision if seen_revision is not None else revision
     for code in re.findall(r'data-question="([\w]+)"', html):
@@ -40,20 +41,20 @@ def post_section(client, assessment, step: str, answers: dict[str, Any], spec, *
         value = form_value(question.type.value, answers.get(code))
         if value in ("", []) and question.type.value in ("multiple_choice",):
             continue
-        data[f"{step}-{code}"] = value
+        data[f"{section}-{code}"] = value
     return client.post(url, data)
 
 
-def complete_through_wizard(client, assessment, answers: dict[str, Any], spec, *, max_steps: int = 40):
+def complete_through_wizard(client, assessment, answers: dict[str, Any], spec, *, max_sections: int = 40):
     """Answer every section shown, then complete; returns the result page response."""
     response = client.get(reverse("resume", kwargs={"assessment_id": assessment.pk}))
-    for _ in range(max_steps):
+    for _ in range(max_sections):
         assert response.status_code == 302, (response.status_code, getattr(response, "content", b"")[:2000])
         location = response["Location"]
-        match = STEP_URL.search(location)
+        match = SECTION_URL.search(location)
         if not match:
             break
-        response = post_section(client, assessment, match.group("step"), answers, spec)
+        response = post_section(client, assessment, match.group("section"), answers, spec)
     assert location.endswith("/check/"), location
     check = client.get(location)
     assert check.status_code == 200

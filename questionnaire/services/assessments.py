@@ -120,10 +120,9 @@ def revalidate(assessment: Assessment, spec: Spec, result: Result) -> list[Secti
     for section in spec.sections:
         if section.code not in result.visible_sections:
             continue
-        visible = tuple(q.code for q in section.questions if q.code in result.visible_questions)
-        form_class = section_form_class(spec, section.code, visible)
+        form_class = section_form_class(spec, section.code)
         form = form_class(data=answers_to_form_data(form_class, section.code, assessment.answers),
-                          prefix=section.code)
+                          prefix=section.code, shown=result.visible_questions)
         if not form.is_valid():
             problems.append(SectionProblem(section.code, section.title,
                                            {k: [str(e) for e in v] for k, v in form.errors.items()}))
