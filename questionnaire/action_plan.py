@@ -25,7 +25,7 @@ from accounts.access import current_membership
 from .csv_export import csv_text
 from .models import OPEN_STATUSES, Assessment, GapItem, MeasureStatus, current_assessments
 from .presenters import NOT_RECORDED
-from .spec import spec_for
+from .versions import spec_for
 
 NOT_RECORDED_STATUS = "not_recorded"
 

@@ -62,7 +62,7 @@ class Document:
 
 def _report_source(report: Report) -> Source:
     from .pdf import report_source
-    from .spec import spec_for
+    from .versions import spec_for
 
     snapshot = report.snapshot or report.assessment.snapshot
     return report_source(spec_for(report.assessment.questionnaire_version), snapshot, report.snapshot_hash,

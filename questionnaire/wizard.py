@@ -30,7 +30,7 @@ from .engine.values import format_flop
 from .forms import answers_to_form_data, posted_revision, section_form_class, to_json_answers
 from .services import ConcurrentEditError, save_section
 from .services.assessments import answers_visibility
-from .spec import spec_for
+from .versions import spec_for
 
 
 class AssessmentStorage(BaseStorage):

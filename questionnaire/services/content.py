@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,10 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import models as m
-from ..engine import ContentError, Problem, Spec, build_spec, lint
-from ..engine.spec import extra_content, spec_to_content
-from ..spec import spec_for
+from ..engine import ContentError, Problem, Spec, build_spec, lint, spec_to_content
 from ..tasks import notice_rules_changes
+from ..versions import spec_for, write_version
 
 
 class ContentInvalid(Exception):
@@ -198,99 +196,8 @@ class LoadOutcome:
 def create_draft(spec: Spec, *, user=None, based_on: m.QuestionnaireVersion | None = None,
                  label: str | None = None) -> m.QuestionnaireVersion:
     """Write a Spec as a new draft version (bulk inserts: a fixed number of queries per table)."""
-    version = m.QuestionnaireVersion.objects.create(
-        slug=spec.slug, label=label or spec.version, title=spec.title, rulebook_date=spec.rulebook_date,
-        status=m.VersionStatus.DRAFT, created_by=user, based_on=based_on,
-    )
-    _write_rows(version, spec)
-    return version
-
-
-def _write_rows(version: m.QuestionnaireVersion, spec: Spec) -> None:
-    v = version
-    m.Constant.objects.bulk_create(
-        m.Constant(version=v, position=i, name=name, value=value.isoformat() if isinstance(value, dt.date) else value)
-        for i, (name, value) in enumerate(spec.constants.items())
-    )
-    m.Source.objects.bulk_create(
-        m.Source(version=v, position=i, code=s.id, title=s.title, url=s.url, confidence=s.confidence, note=s.note)
-        for i, s in enumerate(spec.sources)
-    )
-    sections = m.Section.objects.bulk_create(
-        m.Section(version=v, position=i, code=s.code, title=s.title, intro=s.intro, visible_if=s.visible_if or "")
-        for i, s in enumerate(spec.sections)
-    )
-    questions, question_specs = [], []
-    for section_row, section in zip(sections, spec.sections, strict=True):
-        for q in section.questions:
-            questions.append(m.Question(version=v, section=section_row, position=len(questions), code=q.code,
-                                        type=q.type.value, text=q.text, help=q.help, required=q.required,
-                                        visible_if=q.visible_if or "", estimator=q.estimator))
-            question_specs.append(q)
-    questions = m.Question.objects.bulk_create(questions)
-    m.Choice.objects.bulk_create(
-        m.Choice(version=v, question=row, position=i, value=c.value, label=c.label, help=c.help)
-        for row, q in zip(questions, question_specs, strict=True)
-        if q.type.value != "yes_no"
-        for i, c in enumerate(q.choices)
-    )
-    m.Fact.objects.bulk_create(
-        m.Fact(version=v, position=i, name=f.name, expr=f.expr, label=f.label, type=f.type)
-        for i, f in enumerate(spec.facts)
-    )
-    outcomes = m.Outcome.objects.bulk_create(
-        m.Outcome(version=v, position=i, name=o.name, title=o.title) for i, o in enumerate(spec.outcomes)
-    )
-    m.OutcomeValue.objects.bulk_create(
-        m.OutcomeValue(version=v, outcome=row, position=i, value=x.value, label=x.label, description=x.description)
-        for row, o in zip(outcomes, spec.outcomes, strict=True) for i, x in enumerate(o.values)
-    )
-    m.OutcomeRule.objects.bulk_create(
-        m.OutcomeRule(version=v, outcome=row, position=i, when=r.when or "", value=r.value, reason=r.reason)
-        for row, o in zip(outcomes, spec.outcomes, strict=True) for i, r in enumerate(o.rules)
-    )
-    m.Obligation.objects.bulk_create(
-        m.Obligation(version=v, position=i, code=o.id, label=o.label, title=o.title, summary=o.summary,
-                     applies_if=o.applies_if, reason=o.reason, scope_note=o.scope_note,
-                     citations=[{"source": c.source, **({"pinpoint": c.pinpoint} if c.pinpoint else {})}
-                                for c in o.citations],
-                     deadlines=list(o.deadlines))
-        for i, o in enumerate(spec.obligations)
-    )
-    m.Deadline.objects.bulk_create(
-        m.Deadline(version=v, position=i, key=d.key, label=d.label, when=d.when, value=d.value,
-                   explanation=d.explanation, label_passed=d.label_passed)
-        for i, d in enumerate(spec.deadlines)
-    )
-    m.Flag.objects.bulk_create(
-        m.Flag(version=v, position=i, code=f.id, title=f.title, when=f.when, explanation=f.explanation)
-        for i, f in enumerate(spec.flags)
-    )
-    chapters = m.CodeChapter.objects.bulk_create(
-        m.CodeChapter(version=v, position=i, code=c.id, title=c.title, summary=c.summary, applies_if=c.applies_if)
-        for i, c in enumerate(spec.chapters)
-    )
-    commitment_rows, commitment_specs = [], []
-    for chapter_row, chapter in zip(chapters, spec.chapters, strict=True):
-        for k in chapter.commitments:
-            commitment_rows.append(m.Commitment(version=v, chapter=chapter_row, position=len(commitment_rows),
-                                                number=k.number, title=k.title))
-            commitment_specs.append(k)
-    commitment_rows = m.Commitment.objects.bulk_create(commitment_rows)
-    m.Measure.objects.bulk_create(
-        m.Measure(version=v, commitment=row, position=i, code=x.id, title=x.title, summary=x.summary,
-                  evidence=x.evidence, serves=list(x.serves))
-        for row, k in zip(commitment_rows, commitment_specs, strict=True) for i, x in enumerate(k.measures)
-    )
-    m.Scenario.objects.bulk_create(
-        m.Scenario(version=v, position=i, code=s.id, description=s.description,
-                   answers=dict(s.answers), expected=dict(s.expected))
-        for i, s in enumerate(spec.scenarios)
-    )
-    m.ContentPart.objects.bulk_create(
-        m.ContentPart(version=v, position=i, key=key, data=data)
-        for i, (key, data) in enumerate(extra_content(spec).items())
-    )
+    return write_version(spec, label=label or spec.version, status=m.VersionStatus.DRAFT, created_by=user,
+                         based_on=based_on)
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ def _in_commitment(assessment, measure, where: dict | None) -> bool:
     """Whether the measure belongs to the commitment a document is limited to (e.g. the Model Report)."""
     if not where:
         return True
-    from ..spec import spec_for
+    from ..versions import spec_for
 
     spec = spec_for(assessment.questionnaire_version)
     return any(measure in c.measures for ch in spec.chapters if ch.id == where["chapter"]
