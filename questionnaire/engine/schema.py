@@ -227,7 +227,8 @@ def _item_where(cls: type, raw: Any, where: str, key: str, index: int) -> str:
 
 def _read_items(cls: type, raw: Any, key: str, where: str, **given: Any) -> tuple[Any, ...]:
     items = _list({key: raw}, key, where)
-    return tuple(from_content(cls, item, _item_where(cls, item, where, key, i), **given) for i, item in enumerate(items))
+    return tuple(from_content(cls, item, _item_where(cls, item, where, key, i), **given)
+                 for i, item in enumerate(items))
 
 
 def from_content(cls: type, raw: Any, where: str, **given: Any) -> Any:
