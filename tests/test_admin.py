@@ -59,12 +59,17 @@ def test_published_content_is_read_only_in_the_admin(client, superuser, publishe
     assert client.post(version_url, {"title": "x"}).status_code == 403
 
 
+def fact_form(draft):
+    """The fact is_deployer of the draft, its admin page and the form's data as stored."""
+    fact = m.Fact.objects.get(version=draft, name="is_deployer")
+    data = {"version": draft.pk, "position": fact.position, "name": fact.name, "label": fact.label,
+            "type": fact.type, "expr": fact.expr}
+    return fact, reverse("admin:questionnaire_fact_change", args=[fact.pk]), data
+
+
 def test_expression_errors_on_save_name_the_problem_and_known_names(client, superuser, draft):
     staff_login(client, superuser)
-    fact = m.Fact.objects.get(version=draft, name="is_deployer")
-    url = reverse("admin:questionnaire_fact_change", args=[fact.pk])
-    data = {"version": draft.pk, "position": fact.position, "name": fact.name, "label": fact.label,
-            "type": fact.type}
+    _fact, url, data = fact_form(draft)
     page = client.post(url, {**data, "expr": "rolle == 'x'"}).content.decode()
     # the engine's lint, shown next to the field
     assert re.search(r'id="id_expr_error"><li>unknown name “rolle” in [^<]*Known names: [^<]*\brole\b', page)
@@ -194,10 +199,7 @@ def test_translations_become_stale_when_the_source_changes(client, superuser, dr
 
 def test_expression_checks_on_save_forward_reference_and_choice_values(client, superuser, draft):
     staff_login(client, superuser)
-    fact = m.Fact.objects.get(version=draft, name="is_deployer")
-    url = reverse("admin:questionnaire_fact_change", args=[fact.pk])
-    data = {"version": draft.pk, "position": fact.position, "name": fact.name, "label": fact.label,
-            "type": fact.type}
+    fact, url, data = fact_form(draft)
     page = client.post(url, {**data, "expr": "systemic_risk"}).content.decode()
     assert 'id="id_expr_error"><li>“systemic_risk” is not known yet here: fact systemic_risk is defined after ' \
            "is_deployer" in page
@@ -219,10 +221,7 @@ def test_a_save_that_breaks_another_item_is_refused_naming_it(client, superuser,
     """The form runs the engine's lint on the draft as it would be: renaming a fact that conditions use is
     refused with the items it would break, above the form."""
     staff_login(client, superuser)
-    fact = m.Fact.objects.get(version=draft, name="is_deployer")
-    url = reverse("admin:questionnaire_fact_change", args=[fact.pk])
-    data = {"version": draft.pk, "position": fact.position, "label": fact.label, "type": fact.type,
-            "expr": fact.expr}
+    _fact, url, data = fact_form(draft)
     page = client.post(url, {**data, "name": "deployer_only"}).content.decode()
     assert re.search(r'<ul class="errorlist nonfield"><li>fact \w+: unknown name “is_deployer”', page)
     assert "<li>section organisation: unknown name “is_deployer” in “not is_deployer”" in page

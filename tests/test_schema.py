@@ -57,7 +57,7 @@ def test_a_dataclass_field_without_a_column_fails_loudly():
 
 
 def test_a_column_without_a_dataclass_field_fails_loudly():
-    Question = dataclasses.make_dataclass(  # noqa: N806  (the class the schema knows by this name)
+    Question = dataclasses.make_dataclass(  # the name the schema knows the class by
         "Question", [(f.name, f.type, f) for f in dataclasses.fields(s.Question) if f.name != "estimator"],
         frozen=True, namespace={"__module__": s.__name__})
     with pytest.raises(SchemaError, match=r"Question\.estimator is no field of Question"):
@@ -80,3 +80,12 @@ def test_question_types_are_defined_once():
     field = m.Question._meta.get_field("type")
     assert field.choices == [(kind.value, kind.label) for kind in QuestionType]
     assert not hasattr(m, "QuestionType")
+
+
+def test_a_field_of_a_kind_the_schema_does_not_know_fails_loudly():
+    @dataclasses.dataclass(frozen=True)
+    class Flag(s.Flag):
+        weight: float = 0.0
+
+    with pytest.raises(TypeError, match="Flag.weight: the schema does not know how to read"):
+        to_content(Flag("X", "", "True", ""))

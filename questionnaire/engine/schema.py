@@ -153,8 +153,8 @@ def slots(cls: type) -> tuple[Slot, ...]:
         kind, item = _kind(name, f.name, hints[f.name])
         default = f.default if f.default is not MISSING else (
             f.default_factory() if f.default_factory is not MISSING else MISSING)
-        required = default is MISSING and name not in OPTIONAL and name not in FALLBACKS and kind in {
-            "text", "expression", "number", "choice", "converted"} and name != "Spec.constants"
+        required = (default is MISSING and name not in OPTIONAL and name not in FALLBACKS
+                    and kind in {"text", "expression", "number", "choice"})
         result.append(Slot(name, f.name, KEYS.get(name, f.name), kind, item, required, default))
     return tuple(result)
 
