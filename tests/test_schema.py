@@ -87,5 +87,5 @@ def test_a_field_of_a_kind_the_schema_does_not_know_fails_loudly():
     class Flag(s.Flag):
         weight: float = 0.0
 
-    with pytest.raises(TypeError, match="Flag.weight: the schema does not know how to read"):
+    with pytest.raises(TypeError, match=r"Flag\.weight: the schema does not know how to read"):
         to_content(Flag("X", "", "True", ""))

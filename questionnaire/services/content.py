@@ -8,14 +8,13 @@ from typing import Any
 
 import yaml
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 
 from .. import models as m
 from ..engine import ContentError, Problem, Spec, build_spec, lint, spec_to_content
 from ..tasks import notice_rules_changes
-from ..versions import spec_for, write_version
+from ..versions import PARTS, STORED, spec_for, write_version
 
 
 class ContentInvalid(Exception):
@@ -101,64 +100,47 @@ def unquoted_non_text(text: str, name: str = "content") -> list[Problem]:
     return problems
 
 
-# where each part of the content file is stored: a text longer than its column is refused at import, with its line
-_TOP_FIELDS = {"slug": "slug", "version": "label", "title": "title", "rulebook_date": "rulebook_date"}
-_LISTS = {"sources": m.Source, "sections": m.Section, "facts": m.Fact, "outcomes": m.Outcome,
-          "obligations": m.Obligation, "deadlines": m.Deadline, "flags": m.Flag, "code_chapters": m.CodeChapter,
-          "scenarios": m.Scenario}
-_CHILDREN = {m.Section: {"questions": m.Question}, m.Question: {"choices": m.Choice},
-             m.Outcome: {"values": m.OutcomeValue, "rules": m.OutcomeRule},
-             m.CodeChapter: {"commitments": m.Commitment}, m.Commitment: {"measures": m.Measure}}
-_KEY_ALIASES = {"id": "code"}
-
-
-def _limit(model, key: str) -> int | None:
-    for field_name in (_KEY_ALIASES.get(key, key), key):
-        try:
-            return getattr(model._meta.get_field(field_name), "max_length", None)
-        except FieldDoesNotExist:
-            continue
-    return None
-
-
 def too_long_texts(text: str, name: str = "content") -> list[Problem]:
-    """Every text longer than the column that stores it, named by its line (the database would refuse it)."""
+    """Every text longer than the column that stores it (engine/schema.py says which), named by its line: the
+    database would refuse it."""
     try:
         root = yaml.compose(text)
     except yaml.YAMLError:
         return []
     problems: list[Problem] = []
 
-    def check(model, key: str, node) -> None:
-        limit = _limit(model, key)
+    def check(model, column: str, key: str, node) -> None:
+        limit = getattr(model._meta.get_field(column), "max_length", None)
         if limit and isinstance(node, yaml.ScalarNode) and len(node.value) > limit:
             problems.append(Problem(f"{name} line {node.start_mark.line + 1}",
                                     f"“{key}” is {len(node.value)} characters long; at most {limit} fit"))
 
-    def walk(model, mapping) -> None:
+    def walk(cls: type, mapping) -> None:
         if not isinstance(mapping, yaml.MappingNode):
             return
+        kept = STORED[cls]
         for key_node, value in mapping.value:
             key = key_node.value
-            if key in _CHILDREN.get(model, {}) and isinstance(value, yaml.SequenceNode):
+            if key in kept.children and isinstance(value, yaml.SequenceNode):
                 for item in value.value:
-                    walk(_CHILDREN[model][key], item)
-            else:
-                check(model, key, value)
+                    walk(kept.children[key], item)
+            elif key in kept.columns:
+                check(kept.model, kept.columns[key], key, value)
 
     if isinstance(root, yaml.MappingNode):
         for key_node, value in root.value:
             key = key_node.value
-            if key in _TOP_FIELDS:
-                check(m.QuestionnaireVersion, _TOP_FIELDS[key], value)
-            elif key in _LISTS and isinstance(value, yaml.SequenceNode):
+            where, what = PARTS.get(key, ("", None))
+            if where == "version":
+                check(m.QuestionnaireVersion, what, key, value)
+            elif where == "table" and isinstance(value, yaml.SequenceNode):
                 for item in value.value:
-                    walk(_LISTS[key], item)
-            elif key == "scenarios" and isinstance(value, yaml.MappingNode):  # {defaults, cases: [...]}
+                    walk(what, item)
+            elif where == "table" and isinstance(value, yaml.MappingNode):  # scenarios: {defaults, cases: [...]}
                 for sub_key, cases in value.value:
                     if sub_key.value == "cases" and isinstance(cases, yaml.SequenceNode):
                         for item in cases.value:
-                            walk(m.Scenario, item)
+                            walk(what, item)
     return problems
 
 
