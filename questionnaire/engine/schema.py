@@ -237,7 +237,7 @@ def from_content(cls: type, raw: Any, where: str, **given: Any) -> Any:
         raise ContentError(where, "expected a mapping")
     values: dict[str, Any] = dict(given)
     for slot in slots(cls):
-        values[slot.field] = _read_value(cls, slot, raw.get(slot.key), where, values)
+        values[slot.field] = _read_value(slot, raw.get(slot.key), where, values)
     return cls(**values)
 
 
@@ -248,7 +248,7 @@ def _from_parent(cls: type) -> tuple[tuple[str, str], ...]:
                  if name.startswith(f"{cls.__name__}."))
 
 
-def _read_value(cls: type, slot: Slot, value: Any, where: str, values: dict[str, Any]) -> Any:
+def _read_value(slot: Slot, value: Any, where: str, values: dict[str, Any]) -> Any:
     kind = slot.kind
     if kind == "converted":
         return CONVERTERS[slot.name][0](value, where, values)
