@@ -59,8 +59,10 @@ def stored(cls: type, table: Table) -> Stored:
 
 STORED = {cls: stored(cls, table) for cls, table in TABLES.items()}  # checked when the app starts
 PARTS = spec_parts()
-for _column in VERSION_COLUMNS.values():
-    m.QuestionnaireVersion._meta.get_field(_column)  # FieldDoesNotExist when the version row lacks one
+if missing := set(VERSION_COLUMNS.values()) - {f.name for f in m.QuestionnaireVersion._meta.concrete_fields}:
+    raise SchemaError(f"QuestionnaireVersion has no column {', '.join(sorted(missing))}")
+CONSTANT_VALUES = ("id", "position", "name", "value")  # Spec.constants: a Constant row each
+PART_VALUES = ("id", "position", "key", "data")  # the other parts: a ContentPart row each
 
 
 # ---------------------------------------------------------------- rows -> content dictionary -> Spec
@@ -71,9 +73,9 @@ def version_rows(version: m.QuestionnaireVersion) -> dict[str, list[dict[str, An
     rows = {s.model.__name__: list(s.model.objects.filter(version=version).order_by("position", "id")
                                    .values(*s.values)) for s in STORED.values()}
     rows["Constant"] = list(m.Constant.objects.filter(version=version).order_by("position", "id")
-                            .values("id", "position", "name", "value"))
+                            .values(*CONSTANT_VALUES))
     rows["ContentPart"] = list(m.ContentPart.objects.filter(version=version).order_by("position", "id")
-                               .values("id", "position", "key", "data"))
+                               .values(*PART_VALUES))
     return rows
 
 
@@ -83,7 +85,7 @@ def with_row(rows: dict[str, list[dict[str, Any]]], row: m.VersionContent) -> di
     if name not in rows:
         return rows
     names = next((s.values for s in STORED.values() if s.model is type(row)), None) or (
-        ("id", "position", "name", "value") if name == "Constant" else ("id", "position", "key", "data"))
+        CONSTANT_VALUES if name == "Constant" else PART_VALUES)
     changed = {key: getattr(row, key) for key in names}
     table = [r for r in rows[name] if row.pk is None or r["id"] != row.pk] + [changed]
     table.sort(key=lambda r: (r["position"], r["id"] is None, r["id"] or 0))
