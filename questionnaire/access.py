@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest
 from accounts.models import Membership, Role
 
 from .models import AIModel, Assessment, current_assessments
-from .spec import frozen_version
+from .versions import frozen_version
 
 
 def _role_of(user):

@@ -29,7 +29,7 @@ from .services.documents.checks import check
 from .services.documents.deadlines import dues
 from .services.documents.definitions import definitions
 from .services.documents.store import applies, prefill_values
-from .spec import spec_for
+from .versions import spec_for
 
 NOT_RECORDED_STATUS = "not_recorded"
 DOCUMENT_DUE = "document_due"  # a document row's status: something is due (what, in its status_label)

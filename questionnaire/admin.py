@@ -8,6 +8,7 @@ result would change, and YAML export; the version list offers YAML import (creat
 from __future__ import annotations
 
 import contextvars
+import copy
 import json
 
 from django import forms
@@ -21,45 +22,23 @@ from django.utils.html import format_html
 from accounts.audit import audit
 
 from . import models as m
-from .engine import AnswerError, ExpressionError, evaluate, lint, parse_answers
-from .engine.expressions import (
-    FUNCTIONS,
-    EvaluationTimeout,
-    ExpressionLimitError,
-    compile_expression,
-    string_literals,
-    time_limit,
-)
+from .engine import AnswerError, ContentError, ExpressionError, Problem, Spec, build_spec, evaluate, lint, parse_answers
+from .engine.expressions import EvaluationTimeout, ExpressionLimitError, time_limit
+from .engine.schema import TABLES, key_field, label
 from .services import ContentInvalid, create_draft, export_yaml, parse_content_text, publish
 from .services.authoring import clone_version, diff_specs, impact
 from .services.content import checked_spec
-from .spec import spec_for
 from .translations import is_stale, source_texts, text_hash
+from .versions import rows_content, spec_for, version_rows, with_row
 
-EXPRESSION_FIELDS = {"visible_if", "expr", "when", "applies_if", "value"}
 _admin_request: contextvars.ContextVar = contextvars.ContextVar("admin_request", default=None)
 CHECK_SECONDS = 5  # Validate, Publish and Preview stop after this long
 SAVE_CHECK_SECONDS = 2  # the save-time trial of a fact on the version's scenarios
 
 
-def fact_explodes(version: m.QuestionnaireVersion, name: str, expr: str, kind: str) -> str | None:
-    """The problem, if the version's facts with this one changed give a value beyond the bounds (or take too
-    long) on the version's scenarios; None when they do not (other errors are Validate's business)."""
-    from .engine import ContentError, build_spec
-    from .engine.spec import spec_to_content
-
-    content = spec_to_content(spec_for(version))
-    facts = content.get("facts", [])
-    for fact in facts:
-        if fact["name"] == name:
-            fact["expr"] = expr
-            break
-    else:
-        facts.append({"name": name, "expr": expr, **({"type": kind} if kind and kind != "bool" else {})})
-    try:
-        spec = build_spec(content)
-    except ContentError:  # the field checks and Validate report what is wrong
-        return None
+def fact_explodes(spec: Spec) -> str | None:
+    """The problem, if the facts give a value beyond the bounds (or take too long) on the version's scenarios;
+    None when they do not (other errors are Validate's business)."""
     try:
         with time_limit(SAVE_CHECK_SECONDS):
             for scenario in spec.scenarios:
@@ -72,6 +51,24 @@ def fact_explodes(version: m.QuestionnaireVersion, name: str, expr: str, kind: s
     except EvaluationTimeout:
         return f"Evaluating the facts with this expression takes longer than {SAVE_CHECK_SECONDS} s."
     return None
+
+
+ITEM_CLASSES = {table.model: cls for cls, table in TABLES.items()}  # model name -> the Spec's dataclass
+
+
+def item_where(row: m.VersionContent) -> str | None:
+    """How lint names the item a row stores ("fact is_deployer"), when the item has a name of its own."""
+    if isinstance(row, m.Constant):
+        return f"constant {row.name}"
+    cls = ITEM_CLASSES.get(type(row).__name__)
+    name = key_field(cls) if cls else None
+    return f"{label(cls)} {getattr(row, TABLES[cls].column(name))}" if name else None
+
+
+def lint_problems(spec: Spec) -> set[Problem]:
+    """The checks of the content itself (no scenarios, no reachability search): quick enough for every save."""
+    return set(lint(spec, search=False, scenarios=False))
+
 
 # where -> (model, lookup field) for linking a problem to the object to fix
 PROBLEM_TARGETS = {
@@ -98,60 +95,41 @@ def problem_link(version: m.QuestionnaireVersion, where: str) -> str | None:
         return None
 
 
-def known_names(version: m.QuestionnaireVersion) -> set[str]:
-    return {*m.Question.objects.filter(version=version).values_list("code", flat=True),
-            *m.Fact.objects.filter(version=version).values_list("name", flat=True),
-            *m.Constant.objects.filter(version=version).values_list("name", flat=True),
-            *m.Outcome.objects.filter(version=version).values_list("name", flat=True), "today"}
-
-
 class ContentForm(forms.ModelForm):
-    """Checks every expression field on save: syntax, allowed constructs, and names the version knows."""
+    """Runs the engine's lint on the draft as it would be with this row saved: a save that brings a problem is
+    refused, the message next to the field to blame (or above the form when it is another item's)."""
 
     def clean(self):
         data = super().clean()
         version = data.get("version") or getattr(self.instance, "version", None)
-        if version is None:
+        if version is None or self.errors:
             return data
-        names = known_names(version)
-        # the name being defined (a fact) may not be used by itself, but every other known name may
-        for field in EXPRESSION_FIELDS & set(self.fields):
-            source = data.get(field)
-            if not source or (field == "value" and not isinstance(self.instance, m.Deadline)):
+        row = copy.copy(self.instance)
+        columns = {f.name for f in row._meta.concrete_fields}
+        for name, value in data.items():
+            if name in columns:
+                setattr(row, name, value)
+        rows = version_rows(version)
+        try:
+            before = lint_problems(build_spec(rows_content(version, rows)))
+        except ContentError:
+            before = set()
+        try:
+            spec = build_spec(rows_content(version, with_row(rows, row)))
+        except ContentError as exc:
+            self.add_error(None, str(exc))
+            return data
+        where, cls = item_where(row), ITEM_CLASSES.get(type(row).__name__)
+        for problem in sorted(lint_problems(spec) - before):
+            if problem.where != where:
+                self.add_error(None, str(problem))
                 continue
-            try:
-                compiled = compile_expression(source)
-            except ExpressionError as exc:
-                self.add_error(field, f"{exc}")
-                continue
-            unknown = sorted(compiled.names - names)
-            if unknown:
-                shown = ", ".join(sorted(names))
-                self.add_error(field, f"Unknown name{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
-                                      f"Known names: {shown}. Functions: {', '.join(sorted(FUNCTIONS))}.")
-            if isinstance(self.instance, m.Fact) and field == "expr" and not self.has_error(field):
-                exploded = fact_explodes(version, data.get("name") or self.instance.name, source,
-                                         data.get("type") or self.instance.type)
-                if exploded:
-                    self.add_error(field, exploded)
-            if isinstance(self.instance, m.Fact):
-                position = data.get("position", self.instance.position)
-                later = sorted(m.Fact.objects.filter(version=version, name__in=compiled.names,
-                                                     position__gte=position).exclude(pk=self.instance.pk)
-                               .values_list("name", flat=True))
-                if later:
-                    self.add_error(field, f"{', '.join(later)} {'is' if len(later) == 1 else 'are'} defined after "
-                                          "this fact; a fact may only use earlier facts.")
-            choices = {}
-            for question in m.Question.objects.filter(version=version, type__in=["single_choice",
-                                                                                "multiple_choice"]):
-                choices[question.code] = set(m.Choice.objects.filter(question=question).values_list("value",
-                                                                                                      flat=True))
-            for name, literals in string_literals(compiled.tree):
-                wrong = [lit for lit in literals if name in choices and lit not in choices[name]]
-                if wrong:
-                    self.add_error(field, f"{', '.join(map(repr, wrong))} is not a choice of {name} "
-                                          f"({', '.join(sorted(choices[name]))}).")
+            field = TABLES[cls].column(problem.field) if cls and problem.field else problem.field
+            self.add_error(field if field in self.fields else None, problem.message)
+        if isinstance(row, m.Fact) and "expr" in self.fields and not self.has_error("expr"):
+            exploded = fact_explodes(spec)
+            if exploded:
+                self.add_error("expr", exploded)
         return data
 
 

@@ -14,7 +14,7 @@ class QuestionnaireConfig(AppConfig):
             files,
         )
         from .models import QuestionnaireVersion
-        from .spec import forget_versions
+        from .versions import forget_versions
 
         post_save.connect(forget_versions, sender=QuestionnaireVersion, dispatch_uid="forget_versions_saved")
         post_delete.connect(forget_versions, sender=QuestionnaireVersion, dispatch_uid="forget_versions_deleted")

@@ -33,7 +33,7 @@ from .presenters import display_answer
 from .rendering import TooManyRenders, request_render, serve, too_many
 from .services.documentation import documentation_for, save_documentation
 from .services.history import ConcurrentEditError
-from .spec import spec_for
+from .versions import spec_for
 
 
 def _transparency_assessment(request, assessment_id, *, edit=False):

@@ -40,7 +40,7 @@ from .services.gap import (
 )
 from .services.history import ConcurrentEditError
 from .signatory import demonstration_text, statuses_for
-from .spec import spec_for
+from .versions import spec_for
 
 
 class GapItemForm(forms.Form):

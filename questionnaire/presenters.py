@@ -14,7 +14,7 @@ from .display import display_answer
 from .engine import Result, Spec, Visibility
 from .engine.spec import Question
 from .models import AIModel, Assessment, GapItem, RulesChange, current_assessment_id, current_assessments
-from .spec import current_version, spec_for
+from .versions import current_version, spec_for
 
 # How obligations are grouped, the next steps and the checklists (e.g. the Annex XII requests) are content:
 # spec.article_groups, spec.next_steps, spec.checklists (see content/gpai.yaml).

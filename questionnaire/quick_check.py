@@ -24,7 +24,7 @@ from . import presenters
 from .models import QuestionnaireVersion
 from .services import keep_answers
 from .services.assessments import answers_visibility, evaluate_answers
-from .spec import current_version, spec_for
+from .versions import current_version, spec_for
 
 SESSION_KEY = "quick_check"
 

@@ -45,7 +45,7 @@ from django_tasks_db.models import DBTaskResult
 
 from .documentation import documentation_source
 from .models import DocumentIssue, RenderedPdf, Report, ReportStatus
-from .spec import spec_for
+from .versions import spec_for
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3

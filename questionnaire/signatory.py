@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .engine import Spec
 from .models import SignatoryChoice, SignatoryStatus
-from .spec import spec_for
+from .versions import spec_for
 
 
 def answered_statuses(spec: Spec, snapshot: dict) -> dict[str, str]:

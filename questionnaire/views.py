@@ -31,7 +31,7 @@ from .once import submit_once
 from .services import Carry, IncompleteAssessmentError, amend, complete, new_version_assessment, start_assessment
 from .services.assessments import assessment_visibility, evaluate_assessment
 from .signatory import statuses_for
-from .spec import current_version, spec_for
+from .versions import current_version, spec_for
 
 
 def start(request: HttpRequest) -> HttpResponse:

@@ -37,7 +37,7 @@ from .models import Assessment
 from .quick_check import SessionAnswers, nothing_published
 from .services import ConcurrentEditError, save_section
 from .services.assessments import answers_visibility
-from .spec import spec_for
+from .versions import spec_for
 
 
 class AnswersStore(Protocol):

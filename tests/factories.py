@@ -8,8 +8,7 @@ import re
 from typing import Any
 
 from accounts.models import Membership, Organisation, Role
-from questionnaire.engine import build_spec
-from questionnaire.engine.spec import spec_to_content
+from questionnaire.engine import build_spec, spec_to_content
 from questionnaire.models import AIModel
 from questionnaire.services import complete, save_section, start_assessment
 

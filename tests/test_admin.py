@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -58,16 +59,22 @@ def test_published_content_is_read_only_in_the_admin(client, superuser, publishe
     assert client.post(version_url, {"title": "x"}).status_code == 403
 
 
+def fact_form(draft):
+    """The fact is_deployer of the draft, its admin page and the form's data as stored."""
+    fact = m.Fact.objects.get(version=draft, name="is_deployer")
+    data = {"version": draft.pk, "position": fact.position, "name": fact.name, "label": fact.label,
+            "type": fact.type, "expr": fact.expr}
+    return fact, reverse("admin:questionnaire_fact_change", args=[fact.pk]), data
+
+
 def test_expression_errors_on_save_name_the_problem_and_known_names(client, superuser, draft):
     staff_login(client, superuser)
-    fact = m.Fact.objects.get(version=draft, name="is_deployer")
-    url = reverse("admin:questionnaire_fact_change", args=[fact.pk])
-    data = {"version": draft.pk, "position": fact.position, "name": fact.name, "label": fact.label,
-            "type": fact.type}
+    _fact, url, data = fact_form(draft)
     page = client.post(url, {**data, "expr": "rolle == 'x'"}).content.decode()
-    assert "Unknown name: rolle" in page and "Known names:" in page and "role" in page
+    # the engine's lint, shown next to the field
+    assert re.search(r'id="id_expr_error"><li>unknown name “rolle” in [^<]*Known names: [^<]*\brole\b', page)
     page = client.post(url, {**data, "expr": "role =="}).content.decode()
-    assert "syntax error" in page
+    assert re.search(r'id="id_expr_error"><li>syntax error', page)
     assert client.post(url, {**data, "expr": 'role == "deployer_only"'}).status_code == 302
 
 
@@ -167,8 +174,8 @@ def test_history_shows_who_changed_what_in_a_draft(client, superuser, draft):
 
 
 def test_translations_become_stale_when_the_source_changes(client, superuser, draft):
-    from questionnaire.spec import spec_for
     from questionnaire.translations import is_stale, source_texts
+    from questionnaire.versions import spec_for
 
     staff_login(client, superuser)
     response = client.post(reverse("admin:questionnaire_translation_add"), {
@@ -192,14 +199,13 @@ def test_translations_become_stale_when_the_source_changes(client, superuser, dr
 
 def test_expression_checks_on_save_forward_reference_and_choice_values(client, superuser, draft):
     staff_login(client, superuser)
-    fact = m.Fact.objects.get(version=draft, name="is_deployer")
-    url = reverse("admin:questionnaire_fact_change", args=[fact.pk])
-    data = {"version": draft.pk, "position": fact.position, "name": fact.name, "label": fact.label,
-            "type": fact.type}
+    fact, url, data = fact_form(draft)
     page = client.post(url, {**data, "expr": "systemic_risk"}).content.decode()
-    assert "systemic_risk is defined after this fact" in page
+    assert 'id="id_expr_error"><li>“systemic_risk” is not known yet here: fact systemic_risk is defined after ' \
+           "is_deployer" in page
     page = client.post(url, {**data, "expr": 'role == "deployer"'}).content.decode()
-    assert "&#x27;deployer&#x27; is not a choice of role" in page
+    assert 'id="id_expr_error"><li>“deployer” is not a choice of role (' in page
+    assert m.Fact.objects.get(pk=fact.pk).expr == fact.expr  # none of them was saved
 
 
 def test_preview_walks_the_pages_a_respondent_would_see(client, superuser, draft):
@@ -209,3 +215,26 @@ def test_preview_walks_the_pages_a_respondent_would_see(client, superuser, draft
     page = client.post(url, {"answers": answers}).content.decode()
     assert 'data-question="modification_compute_flop"' in page
     assert 'data-question="training_compute_flop"' not in page
+
+
+def test_a_save_that_breaks_another_item_is_refused_naming_it(client, superuser, draft):
+    """The form runs the engine's lint on the draft as it would be: renaming a fact that conditions use is
+    refused with the items it would break, above the form."""
+    staff_login(client, superuser)
+    _fact, url, data = fact_form(draft)
+    page = client.post(url, {**data, "name": "deployer_only"}).content.decode()
+    assert re.search(r'<ul class="errorlist nonfield"><li>fact \w+: unknown name “is_deployer”', page)
+    assert "<li>section organisation: unknown name “is_deployer” in “not is_deployer”" in page
+    assert m.Fact.objects.filter(version=draft, name="is_deployer").exists()
+    assert client.post(url, {**data, "name": "is_deployer"}).status_code == 302  # unchanged: saved
+
+
+def test_an_obligation_without_a_source_is_refused_at_the_field(client, superuser, draft):
+    staff_login(client, superuser)
+    obligation = m.Obligation.objects.filter(version=draft).first()
+    url = reverse("admin:questionnaire_obligation_change", args=[obligation.pk])
+    data = {f: getattr(obligation, f) for f in ("position", "code", "label", "title", "summary", "applies_if",
+                                                "reason", "scope_note")}
+    page = client.post(url, {**data, "version": draft.pk, "citations": "[]",
+                             "deadlines": json.dumps(obligation.deadlines)}).content.decode()
+    assert 'id="id_citations_error"><li>needs at least one legal source' in page

@@ -163,8 +163,7 @@ def test_rebadging_a_third_party_model_is_a_point_for_counsel_not_a_guess(spec):
 
 
 def test_the_version_diff_shows_changes_to_the_new_sections(spec):
-    from questionnaire.engine import build_spec
-    from questionnaire.engine.spec import spec_to_content
+    from questionnaire.engine import build_spec, spec_to_content
     from questionnaire.services.authoring import diff_specs
 
     content = spec_to_content(spec)

@@ -254,7 +254,7 @@ def test_rules_change_emails_can_be_turned_off(team, settings, mailoutbox):
 
 def test_made_up_organisation_name_is_asked_before_the_first_completion(client, published, django_user_model):
     from questionnaire.pdf import render_html
-    from questionnaire.spec import spec_for
+    from questionnaire.versions import spec_for
 
     from .factories import SCENARIOS
 

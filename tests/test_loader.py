@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from questionnaire import models as m
-from questionnaire.engine.spec import spec_to_content
+from questionnaire.engine import spec_to_content
 from questionnaire.services import ContentInvalid, create_draft, export_yaml, load, publish, read_content_file
-from questionnaire.spec import spec_for, version_content
+from questionnaire.versions import spec_for, version_content
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def test_general_dates_live_in_the_content_and_survive_the_database(published, s
         {"date": d.date, "text": d.text} for d in spec.general_dates]
     content = canonical()
     content["general_dates"][0]["text"] = "The AI Act enters into force."
-    from questionnaire.engine.spec import build_spec
+    from questionnaire.engine import build_spec
 
     changed = build_spec(content)
     assert changed.content_hash != spec.content_hash  # the hash covers them

@@ -14,7 +14,8 @@ from .evaluate import (
 )
 from .expressions import ExpressionError
 from .lint import Problem, lint, scenario_differences
-from .spec import ContentError, QuestionType, Spec, build_spec, content_hash, normalise
+from .schema import ContentError, build_spec, content_hash, normalise, spec_to_content
+from .spec import QuestionType, Spec
 from .values import AnswerError, format_flop, parse_answer, parse_answers, parse_flop
 
 __all__ = [
@@ -42,5 +43,6 @@ __all__ = [
     "parse_flop",
     "render_text",
     "scenario_differences",
+    "spec_to_content",
     "visibility",
 ]

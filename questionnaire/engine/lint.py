@@ -1,11 +1,13 @@
 """The publish-time checks: a version that fails any of them cannot be published.
 
 Each problem is a Problem(where, message), `where` naming the object to fix ("question role",
-"fact placed_in_eu", "obligation ART54", "scenario T05"...). See design.md §4.
+"fact placed_in_eu", "obligation ART54", "scenario T05"...) and, where one field is to blame, `field` naming it
+(the Spec's field: "expr", "visible_if"; the admin shows the message next to it). See design.md §4.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from collections import Counter
@@ -32,12 +34,15 @@ SEARCH_BUDGET = 1500  # sampled answer sets when looking for a way to reach ever
 class Problem:
     where: str
     message: str
+    field: str = dataclasses.field(default="", compare=False)
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
 
 
-def lint(spec: Spec, *, search: bool = True) -> list[Problem]:
+def lint(spec: Spec, *, search: bool = True, scenarios: bool = True) -> list[Problem]:
+    """Every problem of the version. Without `scenarios` and `search`, only the checks of the content itself
+    (no evaluation): what the admin runs on every save of a draft's row."""
     problems: list[Problem] = []
     problems += _duplicates(spec)
     expression_problems = _expressions(spec)
@@ -45,7 +50,8 @@ def lint(spec: Spec, *, search: bool = True) -> list[Problem]:
     problems += _references(spec)
     if expression_problems:
         return problems  # cannot evaluate anything safely
-    problems += _scenarios(spec)
+    if scenarios:
+        problems += _scenarios(spec)
     if search:
         problems += _reachability(spec)
     return problems
@@ -100,43 +106,46 @@ def _expressions(spec: Spec) -> list[Problem]:
     # question codes each fact depends on, for facts used in visibility conditions
     fact_deps: dict[str, set[str]] = {}
 
-    def check(where: str, source: str | None, allowed: set[str], *, later: Mapping[str, str]) -> Any:
+    def check(where: str, source: str | None, allowed: set[str], *, later: Mapping[str, str], field: str) -> Any:
         if source is None:
             return None
         try:
             compiled = compile_expression(source)
         except ExpressionError as exc:
-            problems.append(Problem(where, f"{exc} in “{source}”"))
+            problems.append(Problem(where, f"{exc} in “{source}”", field))
             return None
         for name in sorted(compiled.names):
             if name in allowed:
                 continue
             if name in later:
-                problems.append(Problem(where, f"“{name}” is not known yet here: {later[name]}"))
+                problems.append(Problem(where, f"“{name}” is not known yet here: {later[name]}", field))
             else:
                 known = ", ".join(sorted(allowed - constants)[:40])
-                problems.append(Problem(where, f"unknown name “{name}” in “{source}”. Known names: {known}"))
+                problems.append(Problem(where, f"unknown name “{name}” in “{source}”. Known names: {known}",
+                                        field))
         for name, literals in string_literals(compiled.tree):
             question = spec.questions.get(name)
             if question is None:
                 continue
             if question.type is QuestionType.YES_NO:
                 problems.append(Problem(where, f"{name} is a yes/no question: compare it with True or "
-                                               f"False, not with {literals!r}"))
+                                               f"False, not with {literals!r}", field))
             elif question.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
                 for literal in literals:
                     if literal not in question.choice_values():
                         values = ", ".join(question.choice_values())
-                        problems.append(Problem(where, f"“{literal}” is not a choice of {name} ({values})"))
+                        problems.append(Problem(where, f"“{literal}” is not a choice of {name} ({values})",
+                                                field))
         return compiled
 
     # facts: constants, every question, earlier facts
     for i, fact in enumerate(spec.facts):
         where = f"fact {fact.name}"
         if fact.type not in FACT_TYPES:
-            problems.append(Problem(where, f"type must be one of {', '.join(sorted(FACT_TYPES))}"))
+            problems.append(Problem(where, f"type must be one of {', '.join(sorted(FACT_TYPES))}", "type"))
         later = {n: f"fact {n} is defined after {fact.name}" for n in all_facts[i:]}
-        compiled = check(where, fact.expr, constants | set(spec.questions) | set(all_facts[:i]), later=later)
+        compiled = check(where, fact.expr, constants | set(spec.questions) | set(all_facts[:i]), later=later,
+                         field="expr")
         deps: set[str] = set()
         if compiled is not None:
             for name in compiled.names:
@@ -155,9 +164,9 @@ def _expressions(spec: Spec) -> list[Problem]:
                  for q, i in question_section.items() if i >= k}
         later |= {f: f"fact {f} uses answers given in or after section {section.code}"
                   for f in fact_deps if f not in earlier_facts}
-        check(f"section {section.code}", section.visible_if, allowed, later=later)
+        check(f"section {section.code}", section.visible_if, allowed, later=later, field="visible_if")
         for question in section.questions:
-            check(f"question {question.code}", question.visible_if, allowed, later=later)
+            check(f"question {question.code}", question.visible_if, allowed, later=later, field="visible_if")
 
     # outcomes, obligations, deadlines, flags, chapters: everything, outcomes in order
     everything = constants | set(spec.questions) | set(all_facts)
@@ -167,50 +176,51 @@ def _expressions(spec: Spec) -> list[Problem]:
         values = {v.value for v in outcome.values}
         for r, rule in enumerate(outcome.rules, start=1):
             where = f"outcome {outcome.name} rule {r}"
-            check(where, rule.when, allowed, later=later)
+            check(where, rule.when, allowed, later=later, field="when")
             if rule.value not in values:
-                problems.append(Problem(where, f"value “{rule.value}” is not one of {', '.join(sorted(values))}"))
-            problems += _placeholders(where, rule.reason, allowed)
+                problems.append(Problem(where, f"value “{rule.value}” is not one of {', '.join(sorted(values))}",
+                                        "value"))
+            problems += _placeholders(where, rule.reason, allowed, "reason")
     everything |= set(outcome_names)
     for obligation in spec.obligations:
         where = f"obligation {obligation.id}"
-        check(where, obligation.applies_if, everything, later={})
-        problems += _placeholders(where, obligation.reason, everything)
+        check(where, obligation.applies_if, everything, later={}, field="applies_if")
+        problems += _placeholders(where, obligation.reason, everything, "reason")
     for deadline in spec.deadlines:
-        check(f"deadline {deadline.key}", deadline.when, everything, later={})
-        check(f"deadline {deadline.key}", deadline.value, everything, later={})
+        check(f"deadline {deadline.key}", deadline.when, everything, later={}, field="when")
+        check(f"deadline {deadline.key}", deadline.value, everything, later={}, field="value")
     for flag in spec.flags:
-        check(f"flag {flag.id}", flag.when, everything, later={})
-        problems += _placeholders(f"flag {flag.id}", flag.explanation, everything)
+        check(f"flag {flag.id}", flag.when, everything, later={}, field="when")
+        problems += _placeholders(f"flag {flag.id}", flag.explanation, everything, "explanation")
     for chapter in spec.chapters:
-        check(f"chapter {chapter.id}", chapter.applies_if, everything, later={})
+        check(f"chapter {chapter.id}", chapter.applies_if, everything, later={}, field="applies_if")
     for perspective in spec.perspectives:
         where = f"perspective {perspective.key}"
-        check(where, perspective.when, everything, later={})
+        check(where, perspective.when, everything, later={}, field="when")
         for code, expr in perspective.answers:
-            check(f"{where} answer {code}", expr, everything, later={})
+            check(f"{where} answer {code}", expr, everything, later={}, field="answers")
     for notice in spec.notices:
         where = f"notice {notice.id}"
-        check(where, notice.when, everything, later={})
-        check(where, notice.date, everything, later={})
-        problems += _placeholders(where, notice.text, everything)
-        problems += _placeholders(where, notice.text_passed, everything)
+        check(where, notice.when, everything, later={}, field="when")
+        check(where, notice.date, everything, later={}, field="date")
+        problems += _placeholders(where, notice.text, everything, "text")
+        problems += _placeholders(where, notice.text_passed, everything, "text_passed")
     for step in spec.next_steps:
-        check(f"next step {step.id}", step.when, everything, later={})
-        problems += _placeholders(f"next step {step.id}", step.text, everything)
+        check(f"next step {step.id}", step.when, everything, later={}, field="when")
+        problems += _placeholders(f"next step {step.id}", step.text, everything, "text")
     for checklist in spec.checklists:
-        check(f"checklist {checklist.id}", checklist.when, everything, later={})
+        check(f"checklist {checklist.id}", checklist.when, everything, later={}, field="when")
     # answer checks see answers and constants only (they run before anything is saved)
     answers_only = constants | set(spec.questions)
     for answer_check in spec.answer_checks:
         where = f"answer check {answer_check.id}"
-        check(where, answer_check.when, answers_only, later={})
-        problems += _placeholders(where, answer_check.message, answers_only)
+        check(where, answer_check.when, answers_only, later={}, field="when")
+        problems += _placeholders(where, answer_check.message, answers_only, "message")
     return problems
 
 
-def _placeholders(where: str, text: str, allowed: set[str]) -> list[Problem]:
-    return [Problem(where, f"unknown name {{{m.group(1)}}} in the text")
+def _placeholders(where: str, text: str, allowed: set[str], field: str) -> list[Problem]:
+    return [Problem(where, f"unknown name {{{m.group(1)}}} in the text", field)
             for m in _PLACEHOLDER.finditer(text or "") if m.group(1) not in allowed]
 
 
@@ -222,22 +232,22 @@ def _references(spec: Spec) -> list[Problem]:
     for obligation in spec.obligations:
         where = f"obligation {obligation.id}"
         if not obligation.label:
-            problems.append(Problem(where, "needs an article label, e.g. Art. 53(1)(a)"))
+            problems.append(Problem(where, "needs an article label, e.g. Art. 53(1)(a)", "label"))
         if not obligation.title:
-            problems.append(Problem(where, "needs a title"))
+            problems.append(Problem(where, "needs a title", "title"))
         if not obligation.citations:
-            problems.append(Problem(where, "needs at least one legal source"))
+            problems.append(Problem(where, "needs at least one legal source", "citations"))
         for citation in obligation.citations:
             if citation.source not in source_ids:
-                problems.append(Problem(where, f"unknown source “{citation.source}”"))
+                problems.append(Problem(where, f"unknown source “{citation.source}”", "citations"))
         for key in obligation.deadlines:
             if key not in deadline_keys:
-                problems.append(Problem(where, f"unknown deadline “{key}”"))
+                problems.append(Problem(where, f"unknown deadline “{key}”", "deadlines"))
     for chapter in spec.chapters:
         for measure in chapter.measures():
             for ob in measure.serves:
                 if ob not in obligation_ids:
-                    problems.append(Problem(f"measure {measure.id}", f"serves unknown obligation “{ob}”"))
+                    problems.append(Problem(f"measure {measure.id}", f"serves unknown obligation “{ob}”", "serves"))
     for question in spec.question_list():
         choice_types = (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE)
         if question.type in choice_types and not question.choices:
@@ -247,7 +257,7 @@ def _references(spec: Spec) -> list[Problem]:
             problems.append(Problem(f"outcome {name}", "is missing"))
     for source in spec.sources:
         if not source.url.startswith("https://"):
-            problems.append(Problem(f"source {source.id}", "the URL must start with https://"))
+            problems.append(Problem(f"source {source.id}", "the URL must start with https://", "url"))
     for name in spec.constants:
         if name in FUNCTIONS:
             problems.append(Problem(f"constant {name}", "has the name of a function"))

@@ -1,7 +1,8 @@
 """Content models: versioned questionnaires. Published and retired versions are frozen.
 
 Every content row points straight at its version, so one query per table loads a whole version
-(questionnaire/spec.py) and the freeze check needs no joins.
+(questionnaire/versions.py) and the freeze check needs no joins. Which row and column holds each part of the
+content is the content schema's (engine/schema.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import json
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from ..engine import QuestionType
 
 
 class ExactNumberDecoder(json.JSONDecoder):
@@ -160,7 +163,8 @@ class Constant(VersionContent):
 
 class ContentPart(VersionContent):
     """A content section kept as one JSON document (the sections added in 2026: perspectives, notices,
-    answer checks, article groups, next steps, checklists, and the rules note); see engine.spec.extra_content."""
+    answer checks, article groups, next steps, checklists, and the rules note): every part of the Spec without
+    a table of its own (engine/schema.py)."""
 
     key = models.CharField(max_length=40)
     data = models.JSONField(decoder=ExactNumberDecoder)
@@ -200,21 +204,11 @@ class Section(VersionContent):
         return self.title
 
 
-class QuestionType(models.TextChoices):
-    SINGLE_CHOICE = "single_choice", "Single choice"
-    MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
-    YES_NO = "yes_no", "Yes / no"
-    NUMBER = "number", "Number"
-    FLOP = "flop", "FLOP"
-    DATE = "date", "Date"
-    TEXT = "text", "Text"
-
-
 class Question(VersionContent):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
     code = models.SlugField(max_length=64,
                             help_text="Stable code: the key of the answer; never change it once published")
-    type = models.CharField(max_length=20, choices=QuestionType.choices)
+    type = models.CharField(max_length=20, choices=[(kind.value, kind.label) for kind in QuestionType])
     text = models.TextField()
     help = models.TextField(blank=True)
     required = models.BooleanField(default=True)

@@ -15,7 +15,7 @@ from ..engine.spec import Spec
 from ..engine.values import parse_answer
 from ..forms import answers_to_form_data, section_form_class
 from ..models import AIModel, AnswerRevision, Assessment, AssessmentStatus, QuestionnaireVersion
-from ..spec import current_version, spec_for
+from ..versions import current_version, spec_for
 from .history import save_fields
 from .reports import prerender_report
 

@@ -8,10 +8,9 @@ from typing import Any
 from django.db import transaction
 
 from .. import models as m
-from ..engine import Spec
-from ..engine.spec import spec_to_content
+from ..engine import Spec, spec_to_content
 from ..presenters import result_changes
-from ..spec import spec_for
+from ..versions import spec_for
 from .content import create_draft
 from .living import changes_under, result_under
 

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 
 from .. import models as m
-from ..engine import ContentError, Problem, Spec, build_spec, lint
-from ..engine.spec import extra_content, spec_to_content
-from ..spec import spec_for
+from ..engine import ContentError, Problem, Spec, build_spec, lint, spec_to_content
 from ..tasks import notice_rules_changes
+from ..versions import PARTS, STORED, spec_for, write_version
 
 
 class ContentInvalid(Exception):
@@ -103,64 +100,47 @@ def unquoted_non_text(text: str, name: str = "content") -> list[Problem]:
     return problems
 
 
-# where each part of the content file is stored: a text longer than its column is refused at import, with its line
-_TOP_FIELDS = {"slug": "slug", "version": "label", "title": "title", "rulebook_date": "rulebook_date"}
-_LISTS = {"sources": m.Source, "sections": m.Section, "facts": m.Fact, "outcomes": m.Outcome,
-          "obligations": m.Obligation, "deadlines": m.Deadline, "flags": m.Flag, "code_chapters": m.CodeChapter,
-          "scenarios": m.Scenario}
-_CHILDREN = {m.Section: {"questions": m.Question}, m.Question: {"choices": m.Choice},
-             m.Outcome: {"values": m.OutcomeValue, "rules": m.OutcomeRule},
-             m.CodeChapter: {"commitments": m.Commitment}, m.Commitment: {"measures": m.Measure}}
-_KEY_ALIASES = {"id": "code"}
-
-
-def _limit(model, key: str) -> int | None:
-    for field_name in (_KEY_ALIASES.get(key, key), key):
-        try:
-            return getattr(model._meta.get_field(field_name), "max_length", None)
-        except FieldDoesNotExist:
-            continue
-    return None
-
-
 def too_long_texts(text: str, name: str = "content") -> list[Problem]:
-    """Every text longer than the column that stores it, named by its line (the database would refuse it)."""
+    """Every text longer than the column that stores it (engine/schema.py says which), named by its line: the
+    database would refuse it."""
     try:
         root = yaml.compose(text)
     except yaml.YAMLError:
         return []
     problems: list[Problem] = []
 
-    def check(model, key: str, node) -> None:
-        limit = _limit(model, key)
+    def check(model, column: str, key: str, node) -> None:
+        limit = getattr(model._meta.get_field(column), "max_length", None)
         if limit and isinstance(node, yaml.ScalarNode) and len(node.value) > limit:
             problems.append(Problem(f"{name} line {node.start_mark.line + 1}",
                                     f"“{key}” is {len(node.value)} characters long; at most {limit} fit"))
 
-    def walk(model, mapping) -> None:
+    def walk(cls: type, mapping) -> None:
         if not isinstance(mapping, yaml.MappingNode):
             return
+        kept = STORED[cls]
         for key_node, value in mapping.value:
             key = key_node.value
-            if key in _CHILDREN.get(model, {}) and isinstance(value, yaml.SequenceNode):
+            if key in kept.children and isinstance(value, yaml.SequenceNode):
                 for item in value.value:
-                    walk(_CHILDREN[model][key], item)
-            else:
-                check(model, key, value)
+                    walk(kept.children[key], item)
+            elif key in kept.columns:
+                check(kept.model, kept.columns[key], key, value)
 
     if isinstance(root, yaml.MappingNode):
         for key_node, value in root.value:
             key = key_node.value
-            if key in _TOP_FIELDS:
-                check(m.QuestionnaireVersion, _TOP_FIELDS[key], value)
-            elif key in _LISTS and isinstance(value, yaml.SequenceNode):
+            where, what = PARTS.get(key, ("", None))
+            if where == "version":
+                check(m.QuestionnaireVersion, what, key, value)
+            elif where == "table" and isinstance(value, yaml.SequenceNode):
                 for item in value.value:
-                    walk(_LISTS[key], item)
-            elif key == "scenarios" and isinstance(value, yaml.MappingNode):  # {defaults, cases: [...]}
+                    walk(what, item)
+            elif where == "table" and isinstance(value, yaml.MappingNode):  # scenarios: {defaults, cases: [...]}
                 for sub_key, cases in value.value:
                     if sub_key.value == "cases" and isinstance(cases, yaml.SequenceNode):
                         for item in cases.value:
-                            walk(m.Scenario, item)
+                            walk(what, item)
     return problems
 
 
@@ -198,99 +178,8 @@ class LoadOutcome:
 def create_draft(spec: Spec, *, user=None, based_on: m.QuestionnaireVersion | None = None,
                  label: str | None = None) -> m.QuestionnaireVersion:
     """Write a Spec as a new draft version (bulk inserts: a fixed number of queries per table)."""
-    version = m.QuestionnaireVersion.objects.create(
-        slug=spec.slug, label=label or spec.version, title=spec.title, rulebook_date=spec.rulebook_date,
-        status=m.VersionStatus.DRAFT, created_by=user, based_on=based_on,
-    )
-    _write_rows(version, spec)
-    return version
-
-
-def _write_rows(version: m.QuestionnaireVersion, spec: Spec) -> None:
-    v = version
-    m.Constant.objects.bulk_create(
-        m.Constant(version=v, position=i, name=name, value=value.isoformat() if isinstance(value, dt.date) else value)
-        for i, (name, value) in enumerate(spec.constants.items())
-    )
-    m.Source.objects.bulk_create(
-        m.Source(version=v, position=i, code=s.id, title=s.title, url=s.url, confidence=s.confidence, note=s.note)
-        for i, s in enumerate(spec.sources)
-    )
-    sections = m.Section.objects.bulk_create(
-        m.Section(version=v, position=i, code=s.code, title=s.title, intro=s.intro, visible_if=s.visible_if or "")
-        for i, s in enumerate(spec.sections)
-    )
-    questions, question_specs = [], []
-    for section_row, section in zip(sections, spec.sections, strict=True):
-        for q in section.questions:
-            questions.append(m.Question(version=v, section=section_row, position=len(questions), code=q.code,
-                                        type=q.type.value, text=q.text, help=q.help, required=q.required,
-                                        visible_if=q.visible_if or "", estimator=q.estimator))
-            question_specs.append(q)
-    questions = m.Question.objects.bulk_create(questions)
-    m.Choice.objects.bulk_create(
-        m.Choice(version=v, question=row, position=i, value=c.value, label=c.label, help=c.help)
-        for row, q in zip(questions, question_specs, strict=True)
-        if q.type.value != "yes_no"
-        for i, c in enumerate(q.choices)
-    )
-    m.Fact.objects.bulk_create(
-        m.Fact(version=v, position=i, name=f.name, expr=f.expr, label=f.label, type=f.type)
-        for i, f in enumerate(spec.facts)
-    )
-    outcomes = m.Outcome.objects.bulk_create(
-        m.Outcome(version=v, position=i, name=o.name, title=o.title) for i, o in enumerate(spec.outcomes)
-    )
-    m.OutcomeValue.objects.bulk_create(
-        m.OutcomeValue(version=v, outcome=row, position=i, value=x.value, label=x.label, description=x.description)
-        for row, o in zip(outcomes, spec.outcomes, strict=True) for i, x in enumerate(o.values)
-    )
-    m.OutcomeRule.objects.bulk_create(
-        m.OutcomeRule(version=v, outcome=row, position=i, when=r.when or "", value=r.value, reason=r.reason)
-        for row, o in zip(outcomes, spec.outcomes, strict=True) for i, r in enumerate(o.rules)
-    )
-    m.Obligation.objects.bulk_create(
-        m.Obligation(version=v, position=i, code=o.id, label=o.label, title=o.title, summary=o.summary,
-                     applies_if=o.applies_if, reason=o.reason, scope_note=o.scope_note,
-                     citations=[{"source": c.source, **({"pinpoint": c.pinpoint} if c.pinpoint else {})}
-                                for c in o.citations],
-                     deadlines=list(o.deadlines))
-        for i, o in enumerate(spec.obligations)
-    )
-    m.Deadline.objects.bulk_create(
-        m.Deadline(version=v, position=i, key=d.key, label=d.label, when=d.when, value=d.value,
-                   explanation=d.explanation, label_passed=d.label_passed)
-        for i, d in enumerate(spec.deadlines)
-    )
-    m.Flag.objects.bulk_create(
-        m.Flag(version=v, position=i, code=f.id, title=f.title, when=f.when, explanation=f.explanation)
-        for i, f in enumerate(spec.flags)
-    )
-    chapters = m.CodeChapter.objects.bulk_create(
-        m.CodeChapter(version=v, position=i, code=c.id, title=c.title, summary=c.summary, applies_if=c.applies_if)
-        for i, c in enumerate(spec.chapters)
-    )
-    commitment_rows, commitment_specs = [], []
-    for chapter_row, chapter in zip(chapters, spec.chapters, strict=True):
-        for k in chapter.commitments:
-            commitment_rows.append(m.Commitment(version=v, chapter=chapter_row, position=len(commitment_rows),
-                                                number=k.number, title=k.title))
-            commitment_specs.append(k)
-    commitment_rows = m.Commitment.objects.bulk_create(commitment_rows)
-    m.Measure.objects.bulk_create(
-        m.Measure(version=v, commitment=row, position=i, code=x.id, title=x.title, summary=x.summary,
-                  evidence=x.evidence, serves=list(x.serves))
-        for row, k in zip(commitment_rows, commitment_specs, strict=True) for i, x in enumerate(k.measures)
-    )
-    m.Scenario.objects.bulk_create(
-        m.Scenario(version=v, position=i, code=s.id, description=s.description,
-                   answers=dict(s.answers), expected=dict(s.expected))
-        for i, s in enumerate(spec.scenarios)
-    )
-    m.ContentPart.objects.bulk_create(
-        m.ContentPart(version=v, position=i, key=key, data=data)
-        for i, (key, data) in enumerate(extra_content(spec).items())
-    )
+    return write_version(spec, label=label or spec.version, status=m.VersionStatus.DRAFT, created_by=user,
+                         based_on=based_on)
 
 
 @transaction.atomic

@@ -30,7 +30,7 @@ from ..models import (
     current_assessments,
 )
 from ..presenters import result_changes
-from ..spec import current_version, spec_for
+from ..versions import current_version, spec_for
 from .assessments import clean_answers, new_draft
 from .documents.store import copy_documents
 

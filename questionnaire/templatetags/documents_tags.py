@@ -8,7 +8,7 @@ from django import template
 from ..models import LegalDocument
 from ..services.documents.definitions import definitions
 from ..services.documents.store import applies
-from ..spec import spec_for
+from ..versions import spec_for
 
 register = template.Library()
 

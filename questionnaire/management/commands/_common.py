@@ -11,7 +11,7 @@ from django.db import DatabaseError
 
 from ...engine import Spec
 from ...services import ContentInvalid, canonical_spec
-from ...spec import current_version, spec_for
+from ...versions import current_version, spec_for
 
 
 def input_error(message: str) -> CommandError:

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ...models import QuestionnaireVersion, VersionStatus
 from ...services import export_yaml
-from ...spec import spec_for
+from ...versions import spec_for
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.db import DatabaseError
 from ...engine import lint
 from ...models import QuestionnaireVersion, VersionStatus
 from ...services import ContentInvalid, checked_spec, read_content_file
-from ...spec import spec_for
+from ...versions import spec_for
 
 
 class Command(BaseCommand):
