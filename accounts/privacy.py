@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from .access import SESSION_KEY, current_membership
+from .memberships import SESSION_KEY, current_membership
 from .audit import audit
 from .models import AuditEvent, Membership, Organisation, Role
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.access import current_membership
+from accounts.memberships import current_membership
 from accounts.audit import audit
 from accounts.forms import LegalNameForm
 from accounts.services import rename_organisation

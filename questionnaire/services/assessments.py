@@ -145,7 +145,7 @@ def build_snapshot(spec: Spec, result: Result, answers: dict[str, Any], *, asses
 
 
 def recorded_organisation_name(organisation) -> str:
-    """The name a snapshot records: a made-up name (see accounts.access) is marked as not the legal name."""
+    """The name a snapshot records: a made-up name (see accounts.memberships) is marked as not the legal name."""
     return organisation.name if organisation.name_confirmed else f"{organisation.name} (legal name not given)"
 
 

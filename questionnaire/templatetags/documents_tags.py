@@ -59,7 +59,7 @@ def measure_documents(assessment, measure):
 def document_actions(context):
     """The action plan's rows for the documents of the signed-in member's organisation, for the model the plan
     is filtered on; none when it is filtered on a measure's status or owner (documents have neither)."""
-    from accounts.access import current_membership
+    from accounts.memberships import current_membership
 
     request = context["request"]
     today = timezone.localdate()
