@@ -13,8 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from .memberships import SESSION_KEY, current_membership
 from .audit import audit
+from .memberships import SESSION_KEY, current_membership
 from .models import AuditEvent, Membership, Organisation, Role
 
 

@@ -17,8 +17,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.memberships import current_membership
 from accounts.adapter import KEEP_SESSION_KEY
+from accounts.memberships import current_membership
 
 from . import presenters
 from .models import QuestionnaireVersion

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.memberships import current_membership
 from accounts.audit import audit
 from accounts.forms import LegalNameForm
+from accounts.memberships import current_membership
 from accounts.services import rename_organisation
 
 from . import presenters
