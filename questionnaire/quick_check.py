@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +20,7 @@ from accounts.adapter import KEEP_SESSION_KEY
 from accounts.memberships import current_membership
 
 from . import presenters
+from .forms import KeepForm
 from .models import QuestionnaireVersion
 from .services import keep_answers
 from .services.assessments import answers_visibility, evaluate_answers
@@ -106,16 +106,6 @@ def result(request: HttpRequest) -> HttpResponse:
     return render(request, "questionnaire/quick_result.html", {
         "spec": spec, "version": version, "page": page, "form": KeepForm(initial=_pending(request)),
         "sections": presenters.answered_sections_for(spec, answers, outcome, presenters.quick_check_step_url)})
-
-
-class KeepForm(forms.Form):
-    model_name = forms.CharField(
-        label="Name of the model", max_length=200, required=False,
-        help_text="For example “Atlas-70B”. The assessment is kept under this model in your organisation.",
-        widget=forms.TextInput(attrs={"autocomplete": "off"}))
-
-    def clean_model_name(self) -> str:
-        return " ".join(self.cleaned_data["model_name"].split())
 
 
 def _pending(request: HttpRequest) -> dict[str, Any]:
