@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from questionnaire.models import AnswerRevision, GapRevision
+
 from .audit import audit
 from .memberships import SESSION_KEY, current_membership
 from .models import AuditEvent, Membership, Organisation, Role
@@ -20,8 +22,6 @@ from .models import AuditEvent, Membership, Organisation, Role
 
 def user_data(user) -> dict:
     """Everything we hold about a user, as one JSON document."""
-    from questionnaire.models import AnswerRevision, GapRevision
-
     return {
         "account": {"username": user.get_username(), "email": user.email, "first_name": user.first_name,
                     "last_name": user.last_name, "date_joined": user.date_joined.isoformat(),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.audit import audit
 
 from .access import SUPERSEDED_MESSAGE, assessment_for, can_change_records
+from .display import display_answer
 from .documentation import (
     AUDIENCES,
     all_fields,
@@ -26,7 +27,6 @@ from .documentation import (
 )
 from .forms import documentation_form_class, posted_revision
 from .models import ReportStatus
-from .presenters import display_answer
 from .rendering import TooManyRenders, request_render, serve, too_many
 from .services.documentation import documentation_for, save_documentation
 from .services.history import ConcurrentEditError

@@ -14,6 +14,7 @@ from .display import display_answer
 from .engine import Result, Spec, Visibility
 from .engine.spec import Question
 from .models import AIModel, Assessment, GapItem, RulesChange, current_assessment_id, current_assessments
+from .signatory import answered_statuses, demonstration_text
 from .spec import current_version, spec_for
 
 # How obligations are grouped, the next steps and the checklists (e.g. the Annex XII requests) are content:
@@ -184,8 +185,6 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
                 signatory: dict[str, str] | None = None) -> dict[str, Any]:
     """What the result page and the report show. `signatory`: chapter -> signed / intends_to_sign /
     not_signing (default: from the answer to cop_signatory_chapters)."""
-    from .signatory import answered_statuses, demonstration_text
-
     outcome = snapshot["result"]
     if signatory is None:
         signatory = snapshot.get("code_signatory") or answered_statuses(spec, snapshot)
@@ -337,6 +336,7 @@ def revision_row(spec: Spec, revision) -> dict[str, Any]:
 def _answers_and_result(assessment: Assessment) -> tuple[dict[str, Any], dict[str, Any]]:
     if assessment.is_completed:
         return assessment.snapshot["answers"], assessment.snapshot["result"]
+    # circular: services (authoring, living) import presenters
     from .services.assessments import evaluate_assessment
 
     result = evaluate_assessment(assessment)

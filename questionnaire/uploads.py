@@ -38,6 +38,7 @@ def _content(upload) -> bytes:
 
 def check_pdf(upload, name: str) -> int:
     """The number of pages of a PDF that parses; ValidationError otherwise."""
+    # heavy: pypdf takes about a second to import; loaded only when a PDF is checked
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 

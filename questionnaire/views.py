@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_tasks_db.models import DBTaskResult
 
 from accounts.audit import audit
 from accounts.forms import LegalNameForm
@@ -62,12 +64,8 @@ def readyz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
     except DatabaseError:
         checks["database"] = "unavailable"
-    from django.conf import settings
-
     if settings.TASKS_BACKEND == "database":
         try:
-            from django_tasks_db.models import DBTaskResult
-
             DBTaskResult.objects.exists()
         except DatabaseError:
             checks["tasks"] = "unavailable"
