@@ -71,8 +71,8 @@ def start(request: HttpRequest) -> HttpResponse:
         return nothing_published(request)
     spec = spec_for(version)
     answers = store.answers()
-    step = presenters.first_open_section(spec, answers_visibility(spec, answers), answers)
-    return redirect("quick_check_step", step=step) if step else redirect("quick_check_result")
+    section = presenters.first_open_section(spec, answers_visibility(spec, answers), answers)
+    return redirect("quick_check_step", step=section) if section else redirect("quick_check_result")
 
 
 def nothing_published(request: HttpRequest) -> HttpResponse:
@@ -96,16 +96,16 @@ def result(request: HttpRequest) -> HttpResponse:
     spec = spec_for(version)
     answers = store.answers()
     outcome = evaluate_answers(spec, answers)
-    step = presenters.first_open_section(spec, answers_visibility(spec, answers), answers)
-    if step is not None:
+    section = presenters.first_open_section(spec, answers_visibility(spec, answers), answers)
+    if section is not None:
         messages.warning(request, "Answer the remaining questions to see your result.")
-        return redirect("quick_check_step", step=step)
+        return redirect("quick_check_step", step=section)
     snapshot = {"answers": {c: answers.get(c) for c in outcome.visible_questions if c in answers},
                 "result": outcome.to_json()}
     page = presenters.result_page(spec, snapshot, today=timezone.localdate())
     return render(request, "questionnaire/quick_result.html", {
         "spec": spec, "version": version, "page": page, "form": KeepForm(initial=_pending(request)),
-        "sections": presenters.answered_sections_for(spec, answers, outcome, presenters.quick_check_step_url)})
+        "sections": presenters.answered_sections_for(spec, answers, outcome, presenters.quick_check_section_url)})
 
 
 def _pending(request: HttpRequest) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Views: thin. Access helper -> form -> one service call -> redirect. Wizard steps are in wizard.py."""
+"""Views: thin. Access helper -> form -> one service call -> redirect. The wizard's section pages are in wizard.py."""
 
 from __future__ import annotations
 
@@ -138,10 +138,10 @@ def resume(request: HttpRequest, assessment_id) -> HttpResponse:
     if assessment.is_completed or not can_edit(assessment):
         return redirect("result" if assessment.is_completed else "check_answers", assessment_id=assessment.pk)
     spec = spec_for(assessment.questionnaire_version)
-    step = presenters.first_open_section(spec, assessment_visibility(assessment, spec), assessment.answers)
-    if step is None:
+    section = presenters.first_open_section(spec, assessment_visibility(assessment, spec), assessment.answers)
+    if section is None:
         return redirect("check_answers", assessment_id=assessment.pk)
-    return redirect("wizard_step", assessment_id=assessment.pk, step=step)
+    return redirect("wizard_step", assessment_id=assessment.pk, step=section)
 
 
 @login_required

@@ -195,9 +195,9 @@ def _expressions(spec: Spec) -> list[Problem]:
         check(where, notice.date, everything, later={})
         problems += _placeholders(where, notice.text, everything)
         problems += _placeholders(where, notice.text_passed, everything)
-    for step in spec.next_steps:
-        check(f"next step {step.id}", step.when, everything, later={})
-        problems += _placeholders(f"next step {step.id}", step.text, everything)
+    for next_step in spec.next_steps:
+        check(f"next step {next_step.id}", next_step.when, everything, later={})
+        problems += _placeholders(f"next step {next_step.id}", next_step.text, everything)
     for checklist in spec.checklists:
         check(f"checklist {checklist.id}", checklist.when, everything, later={})
     # answer checks see answers and constants only (they run before anything is saved)

@@ -156,7 +156,7 @@ def snapshot_hash(snapshot: dict[str, Any]) -> str:
 
 @transaction.atomic
 def complete(assessment: Assessment, *, user) -> Assessment:
-    """Re-validate every step and freeze the result with the answers, the version, the time and the user."""
+    """Re-validate every section and freeze the result with the answers, the version, the time and the user."""
     locked = Assessment.objects.select_for_update().select_related(
         "questionnaire_version", "ai_model", "organisation").get(pk=assessment.pk)
     if locked.is_completed:
