@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from allauth.account import stages
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_save
@@ -56,8 +57,6 @@ class EmailVerificationStage(stages.EmailVerificationStage):
     any address (createsuperuser or the admin with the e-mail left empty) has nothing to confirm."""
 
     def handle(self):
-        from allauth.account.models import EmailAddress
-
         user = self.login.user
         if not user.email and not EmailAddress.objects.filter(user=user).exists():
             return None, True
@@ -70,7 +69,5 @@ def _trust_address(sender, instance, created, raw=False, **kwargs):
     proves the address) has its e-mail recorded as verified; a self-service sign-up verifies it by mail."""
     if not created or raw or not instance.email or getattr(instance, "_signing_up", False):
         return
-    from allauth.account.models import EmailAddress
-
     if not EmailAddress.objects.filter(email__iexact=instance.email).exists():
         EmailAddress.objects.create(user=instance, email=instance.email.lower(), verified=True, primary=True)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from .models import AuditEvent, Invitation, Membership, Organisation
+from .services import new_token, send_invitation
 
 
 class MembershipInline(admin.TabularInline):
@@ -47,8 +48,6 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj: Invitation, form, change) -> None:
         """A new invitation gets its token and expiry here and is mailed at once: the token is never stored."""
-        from .services import new_token, send_invitation
-
         if not change:
             new_token(obj)
             if obj.invited_by_id is None:

@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # adapter and audit use the models, which exist only once the app registry is ready
         from . import adapter, audit  # noqa: F401  (connect the sign-in signals and the trusted-address signal)

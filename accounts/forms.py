@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from .models import Organisation, Role
+from .services import create_own_organisation
 
 MISMATCH_MESSAGE = "The two passwords do not match. Enter the same password twice."
 
@@ -75,8 +76,6 @@ class SignUpForm(SignupForm):
         return name
 
     def save(self, request):
-        from .services import create_own_organisation
-
         with transaction.atomic():
             user = super().save(request)
             create_own_organisation(user, self.cleaned_data["organisation"])

@@ -13,15 +13,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from .access import SESSION_KEY, current_membership
+from questionnaire.models import AnswerRevision, GapRevision
+
 from .audit import audit
+from .memberships import SESSION_KEY, current_membership
 from .models import AuditEvent, Membership, Organisation, Role
 
 
 def user_data(user) -> dict:
     """Everything we hold about a user, as one JSON document."""
-    from questionnaire.models import AnswerRevision, GapRevision
-
     return {
         "account": {"username": user.get_username(), "email": user.email, "first_name": user.first_name,
                     "last_name": user.last_name, "date_joined": user.date_joined.isoformat(),

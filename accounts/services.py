@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -31,8 +32,6 @@ class WrongInvitee(Exception):
 
 
 def has_verified_address(user, email: str) -> bool:
-    from allauth.account.models import EmailAddress
-
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
@@ -156,8 +155,6 @@ def accept_invitation(token: str, user) -> Membership:
 @transaction.atomic
 def create_account_and_accept(form, token: str) -> Membership:
     """Create the invited person's account from a valid InvitedAccountForm and join them, all or nothing."""
-    from allauth.account.models import EmailAddress
-
     user = form.save()
     # the link came to this address, so it is proven; recorded even if a stranger's unconfirmed sign-up names it
     EmailAddress.objects.update_or_create(user=user, email=user.email.lower(),

@@ -21,7 +21,6 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
-from .access import SESSION_KEY, current_membership, membership_for
 from .audit import audit
 from .forms import (
     InvitationChoiceForm,
@@ -33,6 +32,7 @@ from .forms import (
     RequireMfaForm,
     SwitchOrganisationForm,
 )
+from .memberships import SESSION_KEY, current_membership, membership_for
 from .models import Membership, Role
 
 # The backend that logs in a person who has just created their account (django-axes' backend only checks).

@@ -83,7 +83,7 @@ def prepare(users: int) -> None:
     manage("collectstatic", "--noinput")
     script = (
         "from django.contrib.auth import get_user_model\n"
-        "from accounts.access import ensure_organisation\n"
+        "from accounts.memberships import ensure_organisation\n"
         "from accounts.services import rename_organisation\n"
         f"for i in range({users}):\n"
         f"    u = get_user_model().objects.create_user(f'officer{{i}}', password='{PASSWORD}')\n"

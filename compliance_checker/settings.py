@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -294,8 +295,6 @@ CONTENT_SECURITY_POLICY = {
 # to the log) is the default only under DEBUG; `check --deploy` refuses it otherwise (gpai.E002).
 def _email_url(url: str) -> dict:
     """smtp://user:password@host:587 (STARTTLS with ?tls=true, the default on 587) or smtps://... (TLS)."""
-    from urllib.parse import parse_qs, unquote, urlsplit
-
     parts = urlsplit(url)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
         raise ImproperlyConfigured("EMAIL_URL must look like smtp://user:password@host:587 or smtps://host:465")

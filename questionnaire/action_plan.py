@@ -20,7 +20,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.access import current_membership
+from accounts.memberships import current_membership
 
 from .csv_export import csv_text
 from .models import OPEN_STATUSES, Assessment, GapItem, LegalDocument, MeasureStatus, current_assessments

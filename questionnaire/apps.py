@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class QuestionnaireConfig(AppConfig):
@@ -7,11 +8,10 @@ class QuestionnaireConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-
+        # the app's modules import its models, which exist only once the app registry is ready
         from . import (
-            checks,  # noqa: F401  (registers the system checks)
             files,
+            system_checks,  # noqa: F401  (registers the system checks)
         )
         from .models import QuestionnaireVersion
         from .versions import forget_versions

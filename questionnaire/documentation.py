@@ -3,6 +3,9 @@ each, and what the assessment already knows to pre-fill them. Read from content/
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.template.loader import render_to_string
 
 FORM_FILE = Path(__file__).resolve().parent / "content" / "model_documentation_form.yaml"
 FIELD_TYPES = ("text", "line", "number", "date", "choice")
@@ -190,13 +194,7 @@ def documentation_content(audience: str, documentation, *, model: str, organisat
 
 def documentation_source(content: dict):
     """The export's HTML and JSON attachment (rendering.DOCUMENTS["documentation"])."""
-    import datetime as dt
-    import hashlib
-    import json
-
-    from django.template.loader import render_to_string
-
-    from .pdf import Source
+    from .pdf import Source  # heavy: pdf imports WeasyPrint, loaded only where PDFs are made
 
     document = content["document"]
     updated = dt.datetime.fromisoformat(content["updated"]) if content.get("updated") else None

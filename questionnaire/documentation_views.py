@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +13,7 @@ from django.utils import timezone
 from accounts.audit import audit
 
 from .access import SUPERSEDED_MESSAGE, assessment_for, can_change_records
+from .display import display_answer
 from .documentation import (
     AUDIENCES,
     all_fields,
@@ -26,10 +25,8 @@ from .documentation import (
     documentation_form,
     prefills,
 )
-from .engine.values import parse_quantity
-from .forms import IsoDateInput, posted_revision
+from .forms import documentation_form_class, posted_revision
 from .models import ReportStatus
-from .presenters import display_answer
 from .rendering import TooManyRenders, request_render, serve, too_many
 from .services.documentation import documentation_for, save_documentation
 from .services.history import ConcurrentEditError
@@ -43,44 +40,6 @@ def _transparency_assessment(request, assessment_id, *, edit=False):
     if not assessment.is_completed or chapter not in assessment.snapshot["result"]["code_chapters"]:
         raise Http404("The Model Documentation Form belongs to a Code chapter that does not apply here")
     return assessment
-
-
-class QuantityField(forms.CharField):
-    """A count or amount (parameters, FLOP, MWh): kept as typed, refused unless it reads as a number."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"})
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value:
-            try:
-                parse_quantity(value)
-            except ValueError as exc:
-                raise ValidationError(f"“{value}” is not a number. {exc}", code="invalid") from None
-        return value
-
-
-def _form_field(f) -> forms.Field:
-    # hidden initial values tell which fields this person changed: only those are saved, so two people
-    # filling in different parts of the form at the same time both keep their work
-    common = {"label": f.label, "help_text": f.help, "required": False, "show_hidden_initial": True}
-    if f.type == "number":
-        return QuantityField(max_length=100, **common)
-    if f.type == "date":
-        return forms.DateField(widget=IsoDateInput(), input_formats=["%Y-%m-%d"], error_messages={
-            "invalid": "Enter a real date as YYYY-MM-DD, for example 2025-08-02"}, **common)
-    if f.type == "choice":
-        return forms.ChoiceField(choices=[("", "Not chosen yet"), *((c, c) for c in f.choices)],
-                                 error_messages={"invalid_choice": "Choose one of the ranges the form gives"},
-                                 **common)
-    if f.type == "line":
-        return forms.CharField(max_length=2000, **common)
-    return forms.CharField(max_length=20000, widget=forms.Textarea(attrs={"rows": 3}), **common)
-
-
-def documentation_form_class():
-    fields = {f.code: _form_field(f) for g in documentation_form() for f in g.fields}
-    return type("DocumentationForm", (forms.Form,), fields)
 
 
 @login_required

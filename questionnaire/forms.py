@@ -8,6 +8,7 @@ Answers are stored as JSON values: `to_json_answers` and `answers_to_form_data` 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -16,9 +17,12 @@ from django import forms
 from django.core.exceptions import BadRequest, ValidationError
 from django.utils.datastructures import MultiValueDict
 
+from .documentation import documentation_form
 from .engine import QuestionType, Spec, check_answers, parse_answer, visibility
 from .engine.spec import Question, Section
-from .engine.values import FLOP_FORMAT_HELP, parse_flop
+from .engine.values import FLOP_FORMAT_HELP, parse_flop, parse_quantity
+from .models import NOT_RECORDED, GapItem, MeasureStatus
+from .uploads import check_evidence_upload, check_pdf
 
 
 def posted_revision(request, field: str = "seen_revision") -> int:
@@ -252,3 +256,208 @@ def answers_to_form_data(section_form: type[SectionForm], prefix: str, answers: 
         else:
             data[key] = str(value)
     return MultiValueDict({k: v if isinstance(v, list) else [v] for k, v in data.items()})
+
+
+# ---- the forms of the other pages: a new assessment, keeping a quick check, the gap analysis, the Model
+# Documentation Form, report verification
+
+
+class NewAssessmentForm(forms.Form):
+    ai_model = forms.ChoiceField(label="Which model is this assessment for?", widget=forms.RadioSelect,
+                                 required=False)
+    new_model_name = forms.CharField(label="Name of the model", max_length=200, required=False,
+                                     help_text="For example “Atlas-70B”. You can assess new versions later.")
+    title = forms.CharField(label="Version or note (optional)", max_length=200, required=False,
+                            help_text="For example “v2.1, release candidate”.")
+
+    def __init__(self, *args, models=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ai_model"].choices = [(str(m.pk), m.name) for m in models] + [("new", "A new model")]
+        if not models:
+            del self.fields["ai_model"]
+
+    def clean(self):
+        data = super().clean()
+        choice = data.get("ai_model", "new") or ("new" if "ai_model" not in self.fields else "")
+        if not choice:
+            self.add_error("ai_model", "Select a model, or “A new model”")
+        elif choice == "new" and not data.get("new_model_name", "").strip():
+            self.add_error("new_model_name", "Enter the name of the model")
+        data["ai_model"] = choice
+        return data
+
+
+class KeepForm(forms.Form):
+    model_name = forms.CharField(
+        label="Name of the model", max_length=200, required=False,
+        help_text="For example “Atlas-70B”. The assessment is kept under this model in your organisation.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+    def clean_model_name(self) -> str:
+        return " ".join(self.cleaned_data["model_name"].split())
+
+
+class GapItemForm(forms.Form):
+    status = forms.ChoiceField(label="Status", choices=MeasureStatus.choices, widget=forms.RadioSelect,
+                               error_messages={"required": "Select a status"})
+    not_applicable_reason = forms.CharField(label="Why it does not apply", required=False, max_length=5000,
+                                            widget=forms.Textarea(attrs={"rows": 3}))
+    owner = forms.ChoiceField(label="Owner", required=False,
+                              help_text="A member of your organisation who is responsible for the measure.",
+                              error_messages={"invalid_choice": "Choose a member of your organisation as owner"})
+    due_date = forms.DateField(label="Due date", required=False, widget=IsoDateInput(), input_formats=["%Y-%m-%d"],
+                               help_text="For example 31 March 2027.",
+                               error_messages={"invalid": "Enter a real date as YYYY-MM-DD, for example 2027-03-31"})
+    evidence = forms.CharField(label="Evidence", required=False, max_length=10000,
+                               widget=forms.Textarea(attrs={"rows": 4}),
+                               help_text="Documents, records and links that show the measure is met.")
+    notes = forms.CharField(label="Notes", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))
+    upload = forms.FileField(label="Add an evidence file (optional)", required=False,
+                             help_text="PDF, PNG, JPEG, DOCX, XLSX, TXT, CSV or Markdown, at most 10 MB.")
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = {str(m.user_id): m.user for m in members}
+        self.fields["owner"].choices = [("", "No owner yet")] + [
+            (uid, user.get_full_name() or user.get_username()) for uid, user in self.members.items()]
+
+    def clean_owner(self):
+        value = self.cleaned_data.get("owner")
+        if not value:
+            return None
+        if value not in self.members:
+            raise ValidationError("Choose a member of your organisation as owner")
+        return self.members[value]
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            check_evidence_upload(upload)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == MeasureStatus.NOT_APPLICABLE and not (data.get("not_applicable_reason") or "").strip():
+            self.add_error("not_applicable_reason", "Say why the measure does not apply")
+        return data
+
+
+GAP_FIELD_LABELS = {"status": "Status", "not_applicable_reason": "Why it does not apply", "owner": "Owner",
+                    "due_date": "Due date", "evidence": "Evidence", "notes": "Notes", "file": "Evidence file"}
+
+
+class ChapterRowForm(forms.Form):
+    """Status, owner and due date of one measure on a chapter page (prefix: the measure id). Hidden
+    initial values tell which fields the person changed, so only those are saved and checked."""
+
+    status = forms.ChoiceField(required=False, show_hidden_initial=True)
+    owner = forms.ChoiceField(required=False, show_hidden_initial=True,
+                              error_messages={"invalid_choice": "Choose a member of your organisation as owner"})
+    due_date = forms.DateField(required=False, widget=IsoDateInput(), input_formats=["%Y-%m-%d"],
+                               show_hidden_initial=True,
+                               error_messages={"invalid": "Enter a real date as YYYY-MM-DD, for example 2027-03-31"})
+
+    def __init__(self, *args, item: GapItem, measure, members: dict, **kwargs):
+        super().__init__(*args, prefix=measure.id, **kwargs)
+        self.item, self.measure, self.members = item, measure, members
+        unrecorded = [] if item.is_recorded else [("", NOT_RECORDED)]
+        self.fields["status"].choices = unrecorded + list(MeasureStatus.choices)
+        self.fields["owner"].choices = [("", "No owner yet")] + [
+            (uid, user.get_full_name() or user.get_username()) for uid, user in members.items()]
+        for name, field in self.fields.items():
+            field.label = f"{GAP_FIELD_LABELS[name]} of {measure.id}"
+
+    def clean(self):
+        data = super().clean()
+        status = data.get("status")
+        if "status" in self.changed_data:
+            if not status:
+                self.add_error("status", f"Choose a status for {self.measure.id}")
+            elif status == MeasureStatus.NOT_APPLICABLE and not self.item.not_applicable_reason.strip():
+                self.add_error("status", f"Say why {self.measure.id} does not apply: open the measure and give "
+                                         "the reason there")
+        return data
+
+    def changes(self) -> dict:
+        """The fields the person changed, as the record stores them."""
+        out = {}
+        for name in self.changed_data:
+            value = self.cleaned_data.get(name)
+            if name == "owner":
+                value = self.members.get(value) if value else None
+            out[name] = value
+        return out
+
+
+class QuantityField(forms.CharField):
+    """A count or amount (parameters, FLOP, MWh): kept as typed, refused unless it reads as a number."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value:
+            try:
+                parse_quantity(value)
+            except ValueError as exc:
+                raise ValidationError(f"“{value}” is not a number. {exc}", code="invalid") from None
+        return value
+
+
+def _documentation_field(f) -> forms.Field:
+    # hidden initial values tell which fields this person changed: only those are saved, so two people
+    # filling in different parts of the form at the same time both keep their work
+    common = {"label": f.label, "help_text": f.help, "required": False, "show_hidden_initial": True}
+    if f.type == "number":
+        return QuantityField(max_length=100, **common)
+    if f.type == "date":
+        return forms.DateField(widget=IsoDateInput(), input_formats=["%Y-%m-%d"], error_messages={
+            "invalid": "Enter a real date as YYYY-MM-DD, for example 2025-08-02"}, **common)
+    if f.type == "choice":
+        return forms.ChoiceField(choices=[("", "Not chosen yet"), *((c, c) for c in f.choices)],
+                                 error_messages={"invalid_choice": "Choose one of the ranges the form gives"},
+                                 **common)
+    if f.type == "line":
+        return forms.CharField(max_length=2000, **common)
+    return forms.CharField(max_length=20000, widget=forms.Textarea(attrs={"rows": 3}), **common)
+
+
+def documentation_form_class() -> type[forms.Form]:
+    """The Model Documentation Form's fields (content/model_documentation_form.yaml) as a Django form."""
+    fields = {f.code: _documentation_field(f) for g in documentation_form() for f in g.fields}
+    return type("DocumentationForm", (forms.Form,), fields)
+
+
+MAX_REPORT_BYTES = 10 * 1024 * 1024
+
+
+class VerifyForm(forms.Form):
+    pdf = forms.FileField(label="Upload a report PDF", required=False,
+                          help_text="The PDF downloaded from this assessment (at most 10 MB).")
+    digest = forms.CharField(label="Or paste a hash", required=False, max_length=80,
+                             help_text="The report snapshot SHA-256 from the report's cover (or the first 12 "
+                                       "characters shown in its header), the snapshot SHA-256 from the result "
+                                       "page, or the SHA-256 of the PDF file.")
+
+    def clean_pdf(self):
+        upload = self.cleaned_data.get("pdf")
+        if upload is None:
+            return None
+        if upload.size > MAX_REPORT_BYTES:
+            raise forms.ValidationError("The file is larger than 10 MB; a report of this tool is much smaller.")
+        if upload.read(5) != b"%PDF-":
+            raise forms.ValidationError("The file is not a PDF.")
+        check_pdf(upload, upload.name or "the file")
+        return upload
+
+    def clean_digest(self):
+        value = (self.cleaned_data.get("digest") or "").strip().lower().removeprefix("sha256:")
+        if value and not re.fullmatch(r"[0-9a-f]{12,64}", value):
+            raise forms.ValidationError("A hash is 12 to 64 characters, 0–9 and a–f.")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("pdf") and not data.get("digest"):
+            raise forms.ValidationError("Upload a PDF or paste a hash.")
+        return data

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,12 +16,11 @@ from accounts.audit import audit
 from accounts.models import Membership
 
 from .access import SUPERSEDED_MESSAGE, assessment_for, can_change_records, can_edit
-from .forms import IsoDateInput, posted_revision
+from .forms import GAP_FIELD_LABELS, ChapterRowForm, GapItemForm, posted_revision
 from .models import (
     NOT_RECORDED,
     Assessment,
     EvidenceFile,
-    GapItem,
     GapRevision,
     MeasureStatus,
     SignatoryChoice,
@@ -33,7 +30,6 @@ from .services.gap import (
     GapUpdate,
     add_evidence_file,
     carried_not_applying,
-    check_evidence_upload,
     ensure_gap_items,
     update_gap_item,
     update_gap_items,
@@ -42,54 +38,6 @@ from .services.history import ConcurrentEditError
 from .signatory import demonstration_text, statuses_for
 from .versions import spec_for
 
-
-class GapItemForm(forms.Form):
-    status = forms.ChoiceField(label="Status", choices=MeasureStatus.choices, widget=forms.RadioSelect,
-                               error_messages={"required": "Select a status"})
-    not_applicable_reason = forms.CharField(label="Why it does not apply", required=False, max_length=5000,
-                                            widget=forms.Textarea(attrs={"rows": 3}))
-    owner = forms.ChoiceField(label="Owner", required=False,
-                              help_text="A member of your organisation who is responsible for the measure.",
-                              error_messages={"invalid_choice": "Choose a member of your organisation as owner"})
-    due_date = forms.DateField(label="Due date", required=False, widget=IsoDateInput(), input_formats=["%Y-%m-%d"],
-                               help_text="For example 31 March 2027.",
-                               error_messages={"invalid": "Enter a real date as YYYY-MM-DD, for example 2027-03-31"})
-    evidence = forms.CharField(label="Evidence", required=False, max_length=10000,
-                               widget=forms.Textarea(attrs={"rows": 4}),
-                               help_text="Documents, records and links that show the measure is met.")
-    notes = forms.CharField(label="Notes", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))
-    upload = forms.FileField(label="Add an evidence file (optional)", required=False,
-                             help_text="PDF, PNG, JPEG, DOCX, XLSX, TXT, CSV or Markdown, at most 10 MB.")
-
-    def __init__(self, *args, members=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.members = {str(m.user_id): m.user for m in members}
-        self.fields["owner"].choices = [("", "No owner yet")] + [
-            (uid, user.get_full_name() or user.get_username()) for uid, user in self.members.items()]
-
-    def clean_owner(self):
-        value = self.cleaned_data.get("owner")
-        if not value:
-            return None
-        if value not in self.members:
-            raise ValidationError("Choose a member of your organisation as owner")
-        return self.members[value]
-
-    def clean_upload(self):
-        upload = self.cleaned_data.get("upload")
-        if upload:
-            check_evidence_upload(upload)
-        return upload
-
-    def clean(self):
-        data = super().clean()
-        if data.get("status") == MeasureStatus.NOT_APPLICABLE and not (data.get("not_applicable_reason") or "").strip():
-            self.add_error("not_applicable_reason", "Say why the measure does not apply")
-        return data
-
-
-FIELD_LABELS = {"status": "Status", "not_applicable_reason": "Why it does not apply", "owner": "Owner",
-                "due_date": "Due date", "evidence": "Evidence", "notes": "Notes", "file": "Evidence file"}
 STATUS_LABELS = dict(MeasureStatus.choices)
 
 
@@ -107,49 +55,6 @@ def gap_value_text(field: str, value) -> str:
         day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
         return f"{day:%-d %B %Y}"
     return str(value)
-
-
-class ChapterRowForm(forms.Form):
-    """Status, owner and due date of one measure on a chapter page (prefix: the measure id). Hidden
-    initial values tell which fields the person changed, so only those are saved and checked."""
-
-    status = forms.ChoiceField(required=False, show_hidden_initial=True)
-    owner = forms.ChoiceField(required=False, show_hidden_initial=True,
-                              error_messages={"invalid_choice": "Choose a member of your organisation as owner"})
-    due_date = forms.DateField(required=False, widget=IsoDateInput(), input_formats=["%Y-%m-%d"],
-                               show_hidden_initial=True,
-                               error_messages={"invalid": "Enter a real date as YYYY-MM-DD, for example 2027-03-31"})
-
-    def __init__(self, *args, item: GapItem, measure, members: dict, **kwargs):
-        super().__init__(*args, prefix=measure.id, **kwargs)
-        self.item, self.measure, self.members = item, measure, members
-        unrecorded = [] if item.is_recorded else [("", NOT_RECORDED)]
-        self.fields["status"].choices = unrecorded + list(MeasureStatus.choices)
-        self.fields["owner"].choices = [("", "No owner yet")] + [
-            (uid, user.get_full_name() or user.get_username()) for uid, user in members.items()]
-        for name, field in self.fields.items():
-            field.label = f"{FIELD_LABELS[name]} of {measure.id}"
-
-    def clean(self):
-        data = super().clean()
-        status = data.get("status")
-        if "status" in self.changed_data:
-            if not status:
-                self.add_error("status", f"Choose a status for {self.measure.id}")
-            elif status == MeasureStatus.NOT_APPLICABLE and not self.item.not_applicable_reason.strip():
-                self.add_error("status", f"Say why {self.measure.id} does not apply: open the measure and give "
-                                         "the reason there")
-        return data
-
-    def changes(self) -> dict:
-        """The fields the person changed, as the record stores them."""
-        out = {}
-        for name in self.changed_data:
-            value = self.cleaned_data.get(name)
-            if name == "owner":
-                value = self.members.get(value) if value else None
-            out[name] = value
-        return out
 
 
 def _completed(request, assessment_id, *, edit=False) -> Assessment:
@@ -253,7 +158,7 @@ def gap_chapter(request: HttpRequest, assessment_id, chapter: str) -> HttpRespon
 
 def _conflict_view(measure: str, exc: ConcurrentEditError, spec) -> dict:
     title = spec.measures()[measure].title if measure in spec.measures() else ""
-    saved = "; ".join(f"{FIELD_LABELS.get(f, f).lower()} {gap_value_text(f, v)}" for f, v in exc.saved.items())
+    saved = "; ".join(f"{GAP_FIELD_LABELS.get(f, f).lower()} {gap_value_text(f, v)}" for f, v in exc.saved.items())
     when = timezone.localtime(exc.at).strftime("%-d %B %Y, %H:%M %Z") if exc.at else ""
     return {"measure": measure, "title": title, "by": exc.by, "when": when, "saved": saved}
 
@@ -313,7 +218,7 @@ def gap_item(request: HttpRequest, assessment_id, measure: str) -> HttpResponse:
                 return redirect("gap_item", assessment_id=assessment.pk, measure=following)
             return redirect(f"{reverse('gap_overview', args=[assessment.pk])}#measure-{measure}")
     obligations = {o.id: o for o in spec.obligations}
-    history = [{"revision": r, "what": FIELD_LABELS.get(r.field, r.field),
+    history = [{"revision": r, "what": GAP_FIELD_LABELS.get(r.field, r.field),
                 "old": gap_value_text(r.field, r.old_value), "new": gap_value_text(r.field, r.new_value)}
                for r in GapRevision.objects.filter(item=item).select_related("user")[:100]]
     return render(request, "questionnaire/gap_item.html", {

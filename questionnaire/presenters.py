@@ -14,6 +14,7 @@ from .display import display_answer
 from .engine import Result, Spec, Visibility
 from .engine.spec import Question
 from .models import AIModel, Assessment, GapItem, RulesChange, current_assessment_id, current_assessments
+from .signatory import answered_statuses, demonstration_text
 from .versions import current_version, spec_for
 
 # How obligations are grouped, the next steps and the checklists (e.g. the Annex XII requests) are content:
@@ -51,7 +52,7 @@ class SectionAnswers:
 
 
 def answered_sections(assessment: Assessment, spec: Spec, result: Result) -> list[SectionAnswers]:
-    return answered_sections_for(spec, assessment.answers, result, lambda section: step_url(assessment, section))
+    return answered_sections_for(spec, assessment.answers, result, lambda section: section_url(assessment, section))
 
 
 def answered_sections_for(spec: Spec, answers: dict[str, Any], result: Result,
@@ -184,8 +185,6 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
                 signatory: dict[str, str] | None = None) -> dict[str, Any]:
     """What the result page and the report show. `signatory`: chapter -> signed / intends_to_sign /
     not_signing (default: from the answer to cop_signatory_chapters)."""
-    from .signatory import answered_statuses, demonstration_text
-
     outcome = snapshot["result"]
     if signatory is None:
         signatory = snapshot.get("code_signatory") or answered_statuses(spec, snapshot)
@@ -222,7 +221,7 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
         for p in spec.perspectives if p.key in outcome
     ]
     checklists = [c for c in spec.checklists if c.id in outcome.get("checklists", [])]
-    step_texts = {n.id: n.text for n in spec.next_steps}
+    next_step_texts = {n.id: n.text for n in spec.next_steps}
     chapters = [
         {"chapter": ch, "measures": [m for m in ch.measures() if m.id in outcome["code_measures"]],
          "signatory": signatory.get(ch.id, "not_signing"),
@@ -255,7 +254,7 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
         "next_deadline": next((d for d in sorted((d for d in deadlines if d.date and not d.is_past),
                                                   key=lambda d: d.date)), None),
         "flags": flags,
-        "next_steps": [step_texts[i] for i in outcome.get("next_steps", []) if i in step_texts][:4],
+        "next_steps": [next_step_texts[i] for i in outcome.get("next_steps", []) if i in next_step_texts][:4],
         "question_answers": [
             {"question": spec.questions[code], "value": display_answer(spec.questions[code], value)}
             for code, value in answers.items() if code in spec.questions
@@ -337,6 +336,7 @@ def revision_row(spec: Spec, revision) -> dict[str, Any]:
 def _answers_and_result(assessment: Assessment) -> tuple[dict[str, Any], dict[str, Any]]:
     if assessment.is_completed:
         return assessment.snapshot["answers"], assessment.snapshot["result"]
+    # circular: services (authoring, living) import presenters
     from .services.assessments import evaluate_assessment
 
     result = evaluate_assessment(assessment)
@@ -455,10 +455,12 @@ NOT_RECORDED = "Not recorded"
 NO_LONGER_APPLIES = "No longer applies"
 
 
-def quick_check_step_url(section: str) -> str:
+def quick_check_section_url(section: str) -> str:
+    """The quick check's page of a section (formtools names it a step in the URL)."""
     return reverse("quick_check_step", kwargs={"step": section})
 
 
-def step_url(assessment: Assessment, section: str) -> str:
+def section_url(assessment: Assessment, section: str) -> str:
+    """The wizard's page of a section of an assessment (formtools names it a step in the URL)."""
     return reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": section})
 

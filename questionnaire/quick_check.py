@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -17,10 +16,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import current_membership
 from accounts.adapter import KEEP_SESSION_KEY
+from accounts.memberships import current_membership
 
 from . import presenters
+from .forms import KeepForm
 from .models import QuestionnaireVersion
 from .services import keep_answers
 from .services.assessments import answers_visibility, evaluate_answers
@@ -72,8 +72,8 @@ def start(request: HttpRequest) -> HttpResponse:
         return nothing_published(request)
     spec = spec_for(version)
     answers = store.answers()
-    step = presenters.first_open_section(spec, answers_visibility(spec, answers), answers)
-    return redirect("quick_check_step", step=step) if step else redirect("quick_check_result")
+    section = presenters.first_open_section(spec, answers_visibility(spec, answers), answers)
+    return redirect("quick_check_step", step=section) if section else redirect("quick_check_result")
 
 
 def nothing_published(request: HttpRequest) -> HttpResponse:
@@ -97,26 +97,16 @@ def result(request: HttpRequest) -> HttpResponse:
     spec = spec_for(version)
     answers = store.answers()
     outcome = evaluate_answers(spec, answers)
-    step = presenters.first_open_section(spec, answers_visibility(spec, answers), answers)
-    if step is not None:
+    section = presenters.first_open_section(spec, answers_visibility(spec, answers), answers)
+    if section is not None:
         messages.warning(request, "Answer the remaining questions to see your result.")
-        return redirect("quick_check_step", step=step)
+        return redirect("quick_check_step", step=section)
     snapshot = {"answers": {c: answers.get(c) for c in outcome.visible_questions if c in answers},
                 "result": outcome.to_json()}
     page = presenters.result_page(spec, snapshot, today=timezone.localdate())
     return render(request, "questionnaire/quick_result.html", {
         "spec": spec, "version": version, "page": page, "form": KeepForm(initial=_pending(request)),
-        "sections": presenters.answered_sections_for(spec, answers, outcome, presenters.quick_check_step_url)})
-
-
-class KeepForm(forms.Form):
-    model_name = forms.CharField(
-        label="Name of the model", max_length=200, required=False,
-        help_text="For example “Atlas-70B”. The assessment is kept under this model in your organisation.",
-        widget=forms.TextInput(attrs={"autocomplete": "off"}))
-
-    def clean_model_name(self) -> str:
-        return " ".join(self.cleaned_data["model_name"].split())
+        "sections": presenters.answered_sections_for(spec, answers, outcome, presenters.quick_check_section_url)})
 
 
 def _pending(request: HttpRequest) -> dict[str, Any]:

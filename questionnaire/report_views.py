@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import re
-
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,12 +13,10 @@ from django.views.decorators.http import require_POST
 from accounts.audit import audit
 
 from .access import assessment_for
+from .forms import VerifyForm
 from .models import Report, ReportStatus
 from .rendering import TooManyRenders, retry, serve, too_many
 from .services.reports import latest_report, request_report, retry_failed_report, verify_file, verify_hash
-from .uploads import check_pdf
-
-MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def _completed(request, assessment_id):
@@ -82,36 +77,6 @@ def render_retry(request: HttpRequest, assessment_id, render_id) -> HttpResponse
     return redirect(back)
 
 
-class VerifyForm(forms.Form):
-    pdf = forms.FileField(label="Upload a report PDF", required=False,
-                          help_text="The PDF downloaded from this assessment (at most 10 MB).")
-    digest = forms.CharField(label="Or paste a hash", required=False, max_length=80,
-                             help_text="The report snapshot SHA-256 from the report's cover (or the first 12 "
-                                       "characters shown in its header), the snapshot SHA-256 from the result "
-                                       "page, or the SHA-256 of the PDF file.")
-
-    def clean_pdf(self):
-        upload = self.cleaned_data.get("pdf")
-        if upload is None:
-            return None
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError("The file is larger than 10 MB; a report of this tool is much smaller.")
-        if upload.read(5) != b"%PDF-":
-            raise forms.ValidationError("The file is not a PDF.")
-        check_pdf(upload, upload.name or "the file")
-        return upload
-
-    def clean_digest(self):
-        value = (self.cleaned_data.get("digest") or "").strip().lower().removeprefix("sha256:")
-        if value and not re.fullmatch(r"[0-9a-f]{12,64}", value):
-            raise forms.ValidationError("A hash is 12 to 64 characters, 0–9 and a–f.")
-        return value
-
-    def clean(self):
-        data = super().clean()
-        if not self.errors and not data.get("pdf") and not data.get("digest"):
-            raise forms.ValidationError("Upload a PDF or paste a hash.")
-        return data
 
 
 @login_required

@@ -39,8 +39,8 @@ def source_texts(spec: Spec) -> dict[str, str]:
         texts[f"notice:{notice.id}:text"] = notice.text
         if notice.text_passed:
             texts[f"notice:{notice.id}:text_passed"] = notice.text_passed
-    for step in spec.next_steps:
-        texts[f"next_step:{step.id}:text"] = step.text
+    for next_step in spec.next_steps:
+        texts[f"next_step:{next_step.id}:text"] = next_step.text
     for measure in spec.measures().values():
         for field in ("title", "summary", "evidence"):
             if getattr(measure, field):

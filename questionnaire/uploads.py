@@ -1,10 +1,12 @@
 """Uploaded files checked by what they really are, not by their name or first bytes: a PDF must parse as a
 PDF, a DOCX/XLSX must be a valid zip of the right parts whose uncompressed size is bounded, a text file must be
-UTF-8 without NUL bytes. Used by evidence uploads (services.gap) and report verification (report_views)."""
+UTF-8 without NUL bytes; an evidence file must also be one of the accepted types. Used by the evidence upload
+(forms.GapItemForm, services.gap) and report verification (forms.VerifyForm)."""
 
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 
 from django.core.exceptions import ValidationError
@@ -12,6 +14,19 @@ from django.core.exceptions import ValidationError
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # what an office file may expand to
 MAX_ZIP_ENTRIES = 5000
 OFFICE_PARTS = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+# Extension -> (content type, accepted leading bytes). Anything else is refused.
+EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    ".txt": ("text/plain", ()),
+    ".csv": ("text/csv", ()),
+    ".md": ("text/markdown", ()),
+}
 
 
 def _content(upload) -> bytes:
@@ -23,6 +38,7 @@ def _content(upload) -> bytes:
 
 def check_pdf(upload, name: str) -> int:
     """The number of pages of a PDF that parses; ValidationError otherwise."""
+    # heavy: pypdf takes about a second to import; loaded only when a PDF is checked
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -63,3 +79,30 @@ def check_text(upload, name: str) -> None:
         data.decode("utf-8")
     except UnicodeDecodeError:
         raise ValidationError(f"“{name}” is not UTF-8 text; save it as UTF-8 and upload it again.") from None
+
+
+def check_evidence_upload(upload) -> tuple[str, str]:
+    """(extension, content type) of an acceptable upload; ValidationError with a clear message otherwise."""
+    name = os.path.basename(upload.name or "")
+    extension = os.path.splitext(name)[1].lower()
+    if extension not in EVIDENCE_TYPES:
+        allowed = ", ".join(sorted(EVIDENCE_TYPES))
+        raise ValidationError(f"“{name}” is not an accepted type. Upload one of: {allowed}.")
+    if upload.size > MAX_EVIDENCE_BYTES:
+        raise ValidationError(f"“{name}” is {upload.size / 2**20:.1f} MB; the limit is "
+                              f"{MAX_EVIDENCE_BYTES // 2**20} MB per file.")
+    if upload.size == 0:
+        raise ValidationError(f"“{name}” is empty.")
+    content_type, magic = EVIDENCE_TYPES[extension]
+    head = upload.read(16)
+    upload.seek(0)
+    if magic and not any(head.startswith(m) for m in magic):
+        raise ValidationError(f"“{name}” does not look like a {extension} file.")
+    # then by what the file really is, not only its first bytes
+    if extension == ".pdf":
+        check_pdf(upload, name)
+    elif extension in OFFICE_PARTS:
+        check_office_zip(upload, name, extension)
+    elif not magic:
+        check_text(upload, name)
+    return extension, content_type

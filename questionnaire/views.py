@@ -1,11 +1,11 @@
-"""Views: thin. Access helper -> form -> one service call -> redirect. Wizard steps are in wizard.py."""
+"""Views: thin. Access helper -> form -> one service call -> redirect. The wizard's section pages are in wizard.py."""
 
 from __future__ import annotations
 
 import itertools
 import json
 
-from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,16 +16,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_tasks_db.models import DBTaskResult
 
-from accounts.access import current_membership
 from accounts.audit import audit
 from accounts.forms import LegalNameForm
+from accounts.memberships import current_membership
 from accounts.services import rename_organisation
 
 from . import presenters
 from .access import ai_model_for, assessment_for, can_edit
 from .csv_export import csv_response
 from .display import display_answer, display_fact
+from .forms import NewAssessmentForm
 from .models import AIModel, AnswerRevision, Assessment, current_assessments
 from .once import submit_once
 from .services import Carry, IncompleteAssessmentError, amend, complete, new_version_assessment, start_assessment
@@ -62,12 +64,8 @@ def readyz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
     except DatabaseError:
         checks["database"] = "unavailable"
-    from django.conf import settings
-
     if settings.TASKS_BACKEND == "database":
         try:
-            from django_tasks_db.models import DBTaskResult
-
             DBTaskResult.objects.exists()
         except DatabaseError:
             checks["tasks"] = "unavailable"
@@ -84,31 +82,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     rows = presenters.dashboard_rows(membership.organisation, today=timezone.localdate())
     return render(request, "questionnaire/dashboard.html", {"rows": rows, "can_edit": membership.can_edit})
-
-
-class NewAssessmentForm(forms.Form):
-    ai_model = forms.ChoiceField(label="Which model is this assessment for?", widget=forms.RadioSelect,
-                                 required=False)
-    new_model_name = forms.CharField(label="Name of the model", max_length=200, required=False,
-                                     help_text="For example “Atlas-70B”. You can assess new versions later.")
-    title = forms.CharField(label="Version or note (optional)", max_length=200, required=False,
-                            help_text="For example “v2.1, release candidate”.")
-
-    def __init__(self, *args, models=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["ai_model"].choices = [(str(m.pk), m.name) for m in models] + [("new", "A new model")]
-        if not models:
-            del self.fields["ai_model"]
-
-    def clean(self):
-        data = super().clean()
-        choice = data.get("ai_model", "new") or ("new" if "ai_model" not in self.fields else "")
-        if not choice:
-            self.add_error("ai_model", "Select a model, or “A new model”")
-        elif choice == "new" and not data.get("new_model_name", "").strip():
-            self.add_error("new_model_name", "Enter the name of the model")
-        data["ai_model"] = choice
-        return data
 
 
 @login_required
@@ -165,10 +138,10 @@ def resume(request: HttpRequest, assessment_id) -> HttpResponse:
     if assessment.is_completed or not can_edit(assessment):
         return redirect("result" if assessment.is_completed else "check_answers", assessment_id=assessment.pk)
     spec = spec_for(assessment.questionnaire_version)
-    step = presenters.first_open_section(spec, assessment_visibility(assessment, spec), assessment.answers)
-    if step is None:
+    section = presenters.first_open_section(spec, assessment_visibility(assessment, spec), assessment.answers)
+    if section is None:
         return redirect("check_answers", assessment_id=assessment.pk)
-    return redirect("wizard_step", assessment_id=assessment.pk, step=step)
+    return redirect("wizard_step", assessment_id=assessment.pk, step=section)
 
 
 @login_required

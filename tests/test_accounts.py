@@ -12,7 +12,7 @@ from django.contrib.sessions.middleware import SessionMiddleware
 from django.test import RequestFactory
 from django.utils import timezone
 
-from accounts.access import SESSION_KEY, current_membership
+from accounts.memberships import SESSION_KEY, current_membership
 from accounts.models import Invitation, Membership, Organisation, Role
 
 from .mfa import staff_login, with_second_factor

@@ -205,9 +205,9 @@ def _expressions(spec: Spec) -> list[Problem]:
         check(where, notice.date, everything, later={}, field="date")
         problems += _placeholders(where, notice.text, everything, "text")
         problems += _placeholders(where, notice.text_passed, everything, "text_passed")
-    for step in spec.next_steps:
-        check(f"next step {step.id}", step.when, everything, later={}, field="when")
-        problems += _placeholders(f"next step {step.id}", step.text, everything, "text")
+    for next_step in spec.next_steps:
+        check(f"next step {next_step.id}", next_step.when, everything, later={}, field="when")
+        problems += _placeholders(f"next step {next_step.id}", next_step.text, everything, "text")
     for checklist in spec.checklists:
         check(f"checklist {checklist.id}", checklist.when, everything, later={}, field="when")
     # answer checks see answers and constants only (they run before anything is saved)

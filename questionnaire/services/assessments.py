@@ -144,7 +144,7 @@ def build_snapshot(spec: Spec, result: Result, answers: dict[str, Any], *, asses
 
 
 def recorded_organisation_name(organisation) -> str:
-    """The name a snapshot records: a made-up name (see accounts.access) is marked as not the legal name."""
+    """The name a snapshot records: a made-up name (see accounts.memberships) is marked as not the legal name."""
     return organisation.name if organisation.name_confirmed else f"{organisation.name} (legal name not given)"
 
 
@@ -155,7 +155,7 @@ def snapshot_hash(snapshot: dict[str, Any]) -> str:
 
 @transaction.atomic
 def complete(assessment: Assessment, *, user) -> Assessment:
-    """Re-validate every step and freeze the result with the answers, the version, the time and the user."""
+    """Re-validate every section and freeze the result with the answers, the version, the time and the user."""
     locked = Assessment.objects.select_for_update().select_related(
         "questionnaire_version", "ai_model", "organisation").get(pk=assessment.pk)
     if locked.is_completed:

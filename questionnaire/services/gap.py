@@ -8,27 +8,13 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ..models import Assessment, EvidenceFile, GapItem, GapRevision, MeasureStatus
-from ..uploads import OFFICE_PARTS, check_office_zip, check_pdf, check_text
+from ..uploads import check_evidence_upload
 from .history import ConcurrentEditError, save_fields
 from .reports import prerender_report
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-# Extension -> (content type, accepted leading bytes). Anything else is refused.
-EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-    ".txt": ("text/plain", ()),
-    ".csv": ("text/csv", ()),
-    ".md": ("text/markdown", ()),
-}
 GAP_FIELDS = ("status", "not_applicable_reason", "owner", "due_date", "evidence", "notes")
 
 
@@ -131,33 +117,6 @@ def update_gap_items(items: dict[str, GapItem], updates: list[GapUpdate], *, use
     if outcome.saved:
         prerender_report(items[outcome.saved[0]].assessment)
     return outcome
-
-
-def check_evidence_upload(upload) -> tuple[str, str]:
-    """(extension, content type) of an acceptable upload; ValidationError with a clear message otherwise."""
-    name = os.path.basename(upload.name or "")
-    extension = os.path.splitext(name)[1].lower()
-    if extension not in EVIDENCE_TYPES:
-        allowed = ", ".join(sorted(EVIDENCE_TYPES))
-        raise ValidationError(f"“{name}” is not an accepted type. Upload one of: {allowed}.")
-    if upload.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError(f"“{name}” is {upload.size / 2**20:.1f} MB; the limit is "
-                              f"{MAX_EVIDENCE_BYTES // 2**20} MB per file.")
-    if upload.size == 0:
-        raise ValidationError(f"“{name}” is empty.")
-    content_type, magic = EVIDENCE_TYPES[extension]
-    head = upload.read(16)
-    upload.seek(0)
-    if magic and not any(head.startswith(m) for m in magic):
-        raise ValidationError(f"“{name}” does not look like a {extension} file.")
-    # then by what the file really is, not only its first bytes
-    if extension == ".pdf":
-        check_pdf(upload, name)
-    elif extension in OFFICE_PARTS:
-        check_office_zip(upload, name, extension)
-    elif not magic:
-        check_text(upload, name)
-    return extension, content_type
 
 
 @transaction.atomic

@@ -1,6 +1,8 @@
 from django import template
+from django.utils.html import format_html
 
 from ..engine.values import format_flop
+from ..once import FIELD, new_token
 
 register = template.Library()
 
@@ -43,8 +45,4 @@ def days_left(days):
 @register.simple_tag
 def once_token():
     """The one-time token of a form that creates something (once.submit_once)."""
-    from django.utils.html import format_html
-
-    from ..once import FIELD, new_token
-
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_token())

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import CommandError
 from django.db import DatabaseError
 
-from ...engine import Spec
+from ...engine import AnswerError, Spec, parse_answers
 from ...services import ContentInvalid, canonical_spec
 from ...versions import current_version, spec_for
 
@@ -59,8 +59,6 @@ def published_spec(stderr) -> Spec:
 
 def read_answer_set(path: str, stderr):
     """(spec, parsed answers) for an answer-set file; exit 2 naming the problem on bad input."""
-    from ...engine import AnswerError, parse_answers
-
     raw = read_json_input(path)
     if not isinstance(raw, dict):
         raise input_error("the answer set must be a JSON object of question code to value")

@@ -22,6 +22,8 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.backends.signals import connection_created
 from django_tasks_db.management.commands import db_worker
 
+from ...rendering import reclaim_stalled
+
 logger = logging.getLogger("questionnaire.tasks")
 
 RETRY_SECONDS = (1, 2, 5, 10, 30)  # then every 30 s until the database answers
@@ -36,8 +38,6 @@ class LeaseSweeper(threading.Thread):
         self.stopped = threading.Event()
 
     def sweep(self) -> int:
-        from ...rendering import reclaim_stalled
-
         try:
             return reclaim_stalled()
         except DatabaseError as error:

@@ -16,7 +16,7 @@ def secret_key_from_environment(app_configs, **kwargs):
 def harfbuzz_subset_installed(app_configs, **kwargs):
     """Without HarfBuzz's subsetter WeasyPrint falls back to fontTools: slower, and the font tables carry the
     time of rendering, so two renders of one snapshot are no longer the same bytes."""
-    from weasyprint.text.ffi import harfbuzz_subset
+    from weasyprint.text.ffi import harfbuzz_subset  # heavy: WeasyPrint is loaded only where PDFs are made
 
     if harfbuzz_subset is None:
         return [Warning("HarfBuzz-Subset is not installed: reports render slower and are not byte-for-byte "

@@ -1,0 +1,96 @@
+"""Names a newcomer can follow (#13 item 5): forms in forms.py, every import inside a function says why, and
+a section is not also a "step" outside the wizard. Static checks over the project's application Python."""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("questionnaire", "accounts", "compliance_checker")
+
+# Modules of session 4's other helpers, still to give their hidden imports a reason; the lead empties this at merge.
+IMPORTS_NOT_YET_EXPLAINED = {f"questionnaire/{name}" for name in (
+    "admin.py", "document_tasks.py", "document_views.py", "management/commands/render_report.py", "pdf.py",
+    "rendering.py", "report_views.py", "reports.py", "services/documents/checks.py", "services/documents/store.py",
+    "tasks.py", "templatetags/documents_tags.py", "wizard.py",
+)}
+
+
+def application_modules() -> dict[str, str]:
+    """{path relative to the project: source} of every app module, migrations left out."""
+    return {str(path.relative_to(ROOT)): path.read_text()
+            for app in APPS for path in sorted((ROOT / app).rglob("*.py")) if "migrations" not in path.parts}
+
+
+def hidden_imports_without_reason(source: str) -> list[int]:
+    """Line numbers of imports inside a function with no comment on them or on the line above their run of
+    imports (consecutive imports share the comment above the first)."""
+    lines = source.splitlines()
+    bare = []
+    for function in ast.walk(ast.parse(source)):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        imports = [n for n in ast.walk(function) if isinstance(n, ast.Import | ast.ImportFrom)]
+        covered = {line for n in imports for line in range(n.lineno, n.end_lineno + 1)}
+        for node in imports:
+            above = node.lineno - 1
+            while above in covered or (above - 1 in covered and not lines[above - 1].strip()):
+                above -= 1
+            explained = above >= 1 and lines[above - 1].strip().startswith("#")
+            if not explained and not any("#" in line for line in lines[node.lineno - 1:node.end_lineno]):
+                bare.append(node.lineno)
+    return sorted(bare)
+
+
+def test_every_import_inside_a_function_says_why():
+    found = {path: lines for path, source in application_modules().items()
+             if path not in IMPORTS_NOT_YET_EXPLAINED and (lines := hidden_imports_without_reason(source))}
+    assert found == {}, ("an import inside a function needs a comment giving the reason (circular: x imports y; "
+                         f"app registry not ready; heavy optional import), or belongs at the top: {found}")
+
+
+def test_the_import_check_finds_a_bare_import_and_accepts_a_reason():
+    bare = "def f():\n    from .pdf import Source\n\n    return Source\n"
+    explained = "def f():\n    # heavy: pdf imports WeasyPrint\n    from .pdf import Source\n\n    return Source\n"
+    trailing = "def f():\n    from .pdf import Source  # heavy: WeasyPrint\n    return Source\n"
+    assert hidden_imports_without_reason(bare) == [2]
+    assert hidden_imports_without_reason(explained) == []
+    assert hidden_imports_without_reason(trailing) == []
+
+
+def _form_bases(node: ast.ClassDef) -> list[str]:
+    return [ast.unparse(base) for base in node.bases if ast.unparse(base).endswith("Form")]
+
+
+def test_forms_are_defined_in_forms_modules():
+    """Form classes live in an app's forms.py; the admin's forms stay with the admin."""
+    misplaced = [f"{path}:{node.lineno} {node.name}"
+                 for path, source in application_modules().items()
+                 if Path(path).name not in ("forms.py", "admin.py")
+                 for node in ast.walk(ast.parse(source))
+                 if isinstance(node, ast.ClassDef) and _form_bases(node)]
+    assert misplaced == []
+
+
+# formtools' own names (its URL kwarg `step`, hooks such as process_step) are used in the wizard only; the
+# content's "next steps" (what to do next) are a different concept and keep their name.
+STEP_ALLOWED = ("next_step", "nextstep")
+
+
+def test_a_section_is_not_called_a_step_outside_the_wizard():
+    found = []
+    for path, source in application_modules().items():
+        if path == "questionnaire/wizard.py":
+            continue
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+        for index, token in enumerate(tokens):
+            name = token.string.lower()
+            if token.type != tokenize.NAME or "step" not in name or any(a in name for a in STEP_ALLOWED):
+                continue
+            if name == "step" and tokens[index + 1].string == "=":  # the URL kwarg formtools names `step`
+                continue
+            found.append(f"{path}:{token.start[0]} {token.string}")
+    assert found == []
