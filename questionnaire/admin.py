@@ -13,6 +13,8 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -505,9 +507,6 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
 
     def history_view(self, request, pk):
         """Every admin change to this version and its content (who, what, when), newest first."""
-        from django.contrib.admin.models import LogEntry
-        from django.contrib.contenttypes.models import ContentType
-
         version = self._version(request, pk)
         entries = []
         content_models = [model for model in admin.site._registry if issubclass(model, m.VersionContent)]
