@@ -64,6 +64,13 @@ def _test_storages(settings, _media_root):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Production hashes passwords with PBKDF2 at a million iterations (about half a second a password, on
+    purpose); tests create and sign in hundreds of users, so they hash with Django's fast MD5 hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """allauth counts requests in the cache: each test starts with none counted."""
     from django.core.cache import cache
