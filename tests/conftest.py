@@ -64,6 +64,13 @@ def _test_storages(settings, _media_root):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Production hashes passwords with PBKDF2 at a million iterations (about half a second a password, on
+    purpose); tests create and sign in hundreds of users, so they hash with Django's fast MD5 hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """allauth counts requests in the cache: each test starts with none counted."""
     from django.core.cache import cache
@@ -90,9 +97,32 @@ def canonical_content() -> dict:
     return read_content_file(settings.QUESTIONNAIRE_CONTENT)
 
 
-@pytest.fixture
-def published(db, canonical_content):
-    """The canonical questionnaire, loaded (checked, written, published) in the test database."""
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, canonical_content):
+    """Each test database starts with the canonical questionnaire published, loaded once per test process
+    (checking and publishing it takes seconds; most tests need it). A test that needs no content at all asks
+    for `no_content`; a test on a live server flushes the database, and `published` then loads it again."""
     from questionnaire.services import load
 
-    return load(copy.deepcopy(canonical_content)).version
+    with django_db_blocker.unblock():
+        load(copy.deepcopy(canonical_content))
+
+
+@pytest.fixture
+def published(db, canonical_content):
+    """The canonical questionnaire, published in the test database: the one loaded when the database was set
+    up, or loaded now (checked, written, published) after a live-server test flushed it."""
+    from questionnaire.models import QuestionnaireVersion, VersionStatus
+    from questionnaire.services import load
+
+    preloaded = (QuestionnaireVersion.objects.filter(label=canonical_content["version"], status=VersionStatus.PUBLISHED)
+                 .first())
+    return preloaded or load(copy.deepcopy(canonical_content)).version
+
+
+@pytest.fixture
+def no_content(db):
+    """A database without any questionnaire version (the one published at set-up is removed for this test)."""
+    from questionnaire.models import QuestionnaireVersion
+
+    QuestionnaireVersion.objects.all().delete()

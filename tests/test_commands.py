@@ -82,7 +82,7 @@ def test_assess_reads_standard_input_in_a_real_process():
     assert bad.returncode == 2 and "“rol”: unknown question code" in bad.stderr
 
 
-def test_load_and_validate_commands(tmp_path):
+def test_load_and_validate_commands(tmp_path, no_content):
     out = io.StringIO()
     call_command("load_questionnaire", stdout=out)
     assert out.getvalue().startswith("Published gpai")

@@ -22,7 +22,7 @@ def canonical():
     return read_content_file(settings.QUESTIONNAIRE_CONTENT)
 
 
-def test_load_is_idempotent():
+def test_load_is_idempotent(no_content):
     first = load(canonical())
     second = load(canonical())
     assert first.created and not second.created
@@ -89,7 +89,7 @@ def test_a_threshold_change_that_breaks_golden_scenarios_is_refused(published):
     assert m.QuestionnaireVersion.objects.get() == published
 
 
-def test_invalid_content_is_refused_with_every_problem():
+def test_invalid_content_is_refused_with_every_problem(no_content):
     content = canonical()
     content["facts"][0]["expr"] = "nonsense =="
     content["obligations"][0]["label"] = ""

@@ -227,7 +227,7 @@ def test_the_start_page_tells_a_stranger_what_they_get_and_need(client, publishe
         assert words in text, words
 
 
-def test_without_a_published_questionnaire_the_quick_check_says_so(client):
+def test_without_a_published_questionnaire_the_quick_check_says_so(client, no_content):
     response = client.get("/quick-check/", follow=True)
     assert "No questionnaire is published yet" in response.content.decode()
     assert client.get("/quick-check/role/").status_code == 302

@@ -16,7 +16,7 @@ def test_start_page_says_what_you_need(client, published):
     assert f"Rules version {published.label}" in text
 
 
-def test_start_page_without_a_published_questionnaire(client):
+def test_start_page_without_a_published_questionnaire(client, no_content):
     response = client.get("/")
     assert response.status_code == 200
     assert "load_questionnaire" in response.content.decode()
