@@ -34,7 +34,8 @@ from .translations import is_stale, source_texts, text_hash
 from .versions import rows_content, spec_for, version_rows, with_row
 
 _admin_request: contextvars.ContextVar = contextvars.ContextVar("admin_request", default=None)
-CHECK_SECONDS = 5  # Validate, Publish and Preview stop after this long
+CHECK_SECONDS = 10  # Validate, Publish and Preview stop after this long (the search for unreachable items alone
+# takes one to two seconds on a quiet machine; the web worker's own timeout is 30 s)
 SAVE_CHECK_SECONDS = 2  # the save-time trial of a fact on the version's scenarios
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,16 @@ def test_a_golden_scenario_id_longer_than_its_column_is_refused_with_its_line():
     line = longer.splitlines().index("  - id: " + "X" * 41) + 1
     problems = too_long_texts(longer, "gpai.yaml")
     assert [p.where for p in problems] == [f"gpai.yaml line {line}"], problems
+
+
+def test_a_remembered_answer_belongs_to_the_content_not_to_a_stale_hash(content):
+    """lint remembers its answer per content; a Spec changed in place (its stored hash left as it was) is
+    checked afresh, and asking again for unchanged content gives the same problems."""
+    clean = build_spec(content)
+    assert lint(clean) == []
+    broken = dataclasses.replace(clean, facts=(dataclasses.replace(clean.facts[0], expr="nonsense =="),
+                                               *clean.facts[1:]))
+    assert broken.content_hash == clean.content_hash
+    first = lint(broken)
+    assert any("nonsense" in str(problem) or "expr" in problem.field for problem in first), first
+    assert lint(broken) == first and lint(clean) == []

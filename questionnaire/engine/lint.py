@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,11 +23,13 @@ from .expressions import (
     numeric_literals,
     string_literals,
 )
+from .schema import content_hash, spec_to_content
 from .spec import QuestionType, Spec
 from .values import AnswerError, parse_answers
 
 FACT_TYPES = {"bool", "number", "date", "text", "any"}
 SEARCH_BUDGET = 1500  # sampled answer sets when looking for a way to reach every question and rule
+REMEMBERED = 16  # lint results kept per process, by content hash (see lint)
 
 
 @dataclass(frozen=True, order=True)
@@ -40,9 +42,28 @@ class Problem:
         return f"{self.where}: {self.message}"
 
 
+_remembered: OrderedDict[tuple[str, bool, bool], tuple[Problem, ...]] = OrderedDict()
+
+
 def lint(spec: Spec, *, search: bool = True, scenarios: bool = True) -> list[Problem]:
     """Every problem of the version. Without `scenarios` and `search`, only the checks of the content itself
-    (no evaluation): what the admin runs on every save of a draft's row."""
+    (no evaluation): what the admin runs on every save of a draft's row.
+
+    The checks depend on the content alone (the search is seeded, the date fixed), so the answer for a content
+    hash is remembered: loading checks the content, then publishing checks the same content read back from the
+    database, and Validate then Publish in the admin check one draft twice; each costs one search, not two."""
+    key = (content_hash(spec_to_content(spec)), search, scenarios)  # the content itself, not a stored hash
+    if key in _remembered:
+        _remembered.move_to_end(key)
+        return list(_remembered[key])
+    problems = _lint(spec, search=search, scenarios=scenarios)
+    _remembered[key] = tuple(problems)
+    while len(_remembered) > REMEMBERED:
+        _remembered.popitem(last=False)
+    return problems
+
+
+def _lint(spec: Spec, *, search: bool, scenarios: bool) -> list[Problem]:
     problems: list[Problem] = []
     problems += _duplicates(spec)
     expression_problems = _expressions(spec)
