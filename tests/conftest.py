@@ -121,6 +121,13 @@ def published(db, canonical_content):
 
 
 @pytest.fixture
+def queued_renders(settings):
+    """PDF renders are queued and not run (the dummy task backend): for tests that need a report or an issued
+    document to exist, not its PDF (WeasyPrint takes about a second a document)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.fixture
 def no_content(db):
     """A database without any questionnaire version (the one published at set-up is removed for this test)."""
     from questionnaire.models import QuestionnaireVersion

@@ -51,7 +51,9 @@ KWARGS_FOR = {"document_entry": {"kind": "serious_incident"}}
 
 
 @pytest.fixture
-def world(django_user_model, published, client):
+def world(django_user_model, published, client, queued_renders):
+    """An organisation's assessment with every kind of id the URLs take: its report and issued document are
+    queued, not rendered (a URL is refused to others whether or not its PDF exists)."""
     owner, organisation = make_member(django_user_model, "alice")
     assessment = completed(organisation, owner, "T06")
     client.force_login(owner)
