@@ -100,6 +100,11 @@ def test_a_section_with_one_fuzzed_field_saves_the_parsed_value_or_refuses_it_at
         return
     assert response.status_code == 400, response.status_code
     assert saved == valid
+    if "\x00" in value:
+        # the request guard refuses a NUL byte in any field before the wizard sees the form
+        event("refused by the request guard")
+        assert "NUL character" in response.content.decode()
+        return
     errors = response.context["form"].errors
     if expected is REFUSED:
         event("refused at the field")
