@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from pypdf import PdfReader
 
 from ..models import Report, ReportStatus, SignatoryStatus
 from ..rendering import DOCUMENTS, request_render, retry
@@ -144,6 +143,9 @@ def verify_hash(assessment, value: str) -> Verdict:
 
 def attached_snapshot(content: bytes) -> dict | None:
     """The report snapshot attached to a PDF, or None (not one of our reports, or damaged)."""
+    # heavy: pypdf takes about half a second to import; loaded only when a PDF is verified
+    from pypdf import PdfReader
+
     try:
         data = PdfReader(io.BytesIO(content)).attachments.get(ATTACHMENT)
         return json.loads(data[0]) if data else None
