@@ -7,6 +7,8 @@ from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.factories import completed
+
 PASSWORD = "correct horse battery staple"
 _axe = Axe()
 
@@ -66,3 +68,11 @@ def answer_visible_questions(page, answers: dict[str, Any]) -> None:
 def save(page) -> None:
     with page.expect_navigation():
         page.click("main form .actions button[type=submit], main form > button.button[type=submit]")
+
+
+def open_completed(page, base_url: str, user, organisation, scenario_id: str, *, model_name: str):
+    """A completed assessment of a public scenario, made through the services (the wizard in the browser is
+    tested by test_complete_assessment), opened at its result page; returns the assessment."""
+    assessment = completed(organisation, user, scenario_id, name=model_name)
+    page.goto(f"{base_url}/assessments/{assessment.pk}/result/")
+    return assessment

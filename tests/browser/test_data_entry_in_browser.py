@@ -12,8 +12,7 @@ from accounts.models import Role
 from tests.conftest import public_scenarios
 from tests.factories import make_member
 
-from .helpers import answer_visible_questions, save, serious_violations, sign_in
-from .test_assessment_in_browser import walk
+from .helpers import answer_visible_questions, open_completed, save, serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCENARIOS = {c["id"]: c for c in public_scenarios()}
@@ -36,10 +35,10 @@ def test_forty_measures_in_four_submissions(live_server, new_page, django_user_m
     """A systemic-risk model's 40 measures get a status, an owner and a due date chapter by chapter
     (three submissions), one measure gets evidence on its own page (the fourth); the action plan and
     the report show them."""
-    make_member(django_user_model, "officer", role=Role.OWNER)
+    user, organisation = make_member(django_user_model, "officer", role=Role.OWNER)
     page = new_page(javascript=True)
     sign_in(page, live_server.url, "officer")
-    walk(page, live_server.url, SCENARIOS["T06"], model_name="Frontier", axe_pages=None)
+    open_completed(page, live_server.url, user, organisation, "T06", model_name="Frontier")
     found: dict[str, list[str]] = {}
     posts: list[str] = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" and "/gap/" in r.url else None)
@@ -100,10 +99,10 @@ def test_forty_measures_in_four_submissions(live_server, new_page, django_user_m
 
 def test_model_documentation_form_is_pre_filled_typed_and_counts_completeness(live_server, new_page,
                                                                               django_user_model, published):
-    make_member(django_user_model, "officer", role=Role.OWNER)
+    user, organisation = make_member(django_user_model, "officer", role=Role.OWNER)
     page = new_page(javascript=True)
     sign_in(page, live_server.url, "officer")
-    walk(page, live_server.url, SCENARIOS["T01"], model_name="Atlas-70B", axe_pages=None)
+    open_completed(page, live_server.url, user, organisation, "T01", model_name="Atlas-70B")
     page.click("text=Fill in the Model Documentation Form")
     found: dict[str, list[str]] = {}
     assert page.input_value("[name=model_name]") == "Atlas-70B"

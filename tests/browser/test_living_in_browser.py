@@ -16,8 +16,8 @@ from questionnaire.models import Assessment, GapItem
 from tests.factories import make_member
 from tests.test_living import higher_systemic_threshold, publish_changed
 
-from .helpers import serious_violations, sign_in
-from .test_assessment_in_browser import SCENARIOS, walk
+from .helpers import open_completed, serious_violations, sign_in
+from .test_assessment_in_browser import SCENARIOS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTHS = (1280, 390)
@@ -42,10 +42,10 @@ def look(page, name: str, problems: dict[str, list[str]]) -> None:
 
 def test_amend_keeps_the_gap_record_and_the_original(live_server, new_page, django_user_model, published,
                                                      tmp_path):
-    make_member(django_user_model, "officer", role=Role.OWNER)
+    user, organisation = make_member(django_user_model, "officer", role=Role.OWNER)
     page = new_page(javascript=True)
     sign_in(page, live_server.url, "officer")
-    walk(page, live_server.url, SCENARIOS["T06"], model_name="Frontier", axe_pages=None)
+    open_completed(page, live_server.url, user, organisation, "T06", model_name="Frontier")
     original_result = page.url
     original = Assessment.objects.get()
 
