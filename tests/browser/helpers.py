@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
@@ -10,6 +12,8 @@ from axe_playwright_python.sync_playwright import Axe
 from tests.factories import completed
 
 PASSWORD = "correct horse battery staple"
+WIDTHS = (1280, 390)  # desktop and phone
+SCREENSHOTS = os.environ.get("SCREENSHOTS")  # a folder: full-page screenshots of the pages checked, to look at
 _axe = Axe()
 
 
@@ -76,3 +80,27 @@ def open_completed(page, base_url: str, user, organisation, scenario_id: str, *,
     assessment = completed(organisation, user, scenario_id, name=model_name)
     page.goto(f"{base_url}/assessments/{assessment.pk}/result/")
     return assessment
+
+
+def shoot(page, name: str) -> None:
+    """Full-page screenshots at both widths when SCREENSHOTS names a folder."""
+    if not SCREENSHOTS:
+        return
+    Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1100, "height": 900})
+
+
+def look(page, name: str, problems: dict[str, list[str]]) -> None:
+    """axe-core at both widths, and no sideways scrolling; a screenshot of each when SCREENSHOTS is set."""
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        found = serious_violations(page)
+        if page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"):
+            found.append("the page scrolls sideways")
+        if found:
+            problems[f"{name}@{width}"] = found
+    shoot(page, name)
+    page.set_viewport_size({"width": 1100, "height": 900})

@@ -3,34 +3,16 @@ the wizard's estimator; axe-core at 1280 px and 390 px on every page touched, wi
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from accounts.models import Role
 from tests.conftest import public_scenarios
 from tests.factories import make_member
 
-from .helpers import answer_visible_questions, open_completed, save, serious_violations, sign_in
+from .helpers import answer_visible_questions, look, open_completed, save, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCENARIOS = {c["id"]: c for c in public_scenarios()}
-WIDTHS = (1280, 390)
-SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "")) if os.environ.get("SCREENSHOT_DIR") else None
-
-
-def check_page(page, name: str, found: dict[str, list[str]]) -> None:
-    """axe-core at both widths (and a full-page screenshot of each when SCREENSHOT_DIR is set)."""
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        found[f"{name}@{width}"] = serious_violations(page)
-        if SHOTS:
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-
 def test_forty_measures_in_four_submissions(live_server, new_page, django_user_model, published):
     """A systemic-risk model's 40 measures get a status, an owner and a due date chapter by chapter
     (three submissions), one measure gets evidence on its own page (the fourth); the action plan and
@@ -48,14 +30,14 @@ def test_forty_measures_in_four_submissions(live_server, new_page, django_user_m
     assert page.locator("[data-recorded=no]").count() == 40
     statuses = page.locator("[data-measure] .tag").all_inner_texts()
     assert statuses == ["Not recorded"] * 40
-    check_page(page, "gap-overview-empty", found)
+    look(page, "gap-overview-empty", found)
     chapters = [a.get_attribute("href") for a in page.query_selector_all("a.button[href*='/gap/chapters/']")]
     assert len(chapters) == 3
     i = 0
     for n, href in enumerate(chapters):
         page.goto(live_server.url + href)
         if n == 2:
-            check_page(page, "gap-chapter", found)
+            look(page, "gap-chapter", found)
         for row in page.query_selector_all("tr[data-measure]"):
             measure = row.get_attribute("data-measure")
             row.query_selector("select[name$='-status']").select_option(
@@ -71,10 +53,10 @@ def test_forty_measures_in_four_submissions(live_server, new_page, django_user_m
     assert page.get_attribute('[data-measure="SS-9.3"]', "data-status") == "partially_implemented"
     assert "Not recorded" not in page.locator("[data-measure] .tag").all_inner_texts()
     open_measures = page.locator("[data-status=planned], [data-status=partially_implemented]").count()
-    check_page(page, "gap-overview-filled", found)
+    look(page, "gap-overview-filled", found)
     page.click("text=SS-9.3 Reporting timelines")
     page.fill("textarea[name=evidence]", "Incident runbook v4")
-    check_page(page, "gap-measure", found)
+    look(page, "gap-measure", found)
     with page.expect_navigation():
         page.click("main form button[name=next]")
     assert "/gap/SS-9.4/" in page.url  # saved, and on to the next measure
@@ -82,7 +64,7 @@ def test_forty_measures_in_four_submissions(live_server, new_page, django_user_m
     page.goto(f"{live_server.url}/action-plan/")
     assert page.locator("tr.row-overdue [href*='SS-9.3']").count() == 1
     assert page.locator("[data-measure]").count() == open_measures
-    check_page(page, "action-plan", found)
+    look(page, "action-plan", found)
     page.goto(overview)
     page.click("text=Back to the result")
     with page.expect_download() as info:
@@ -109,7 +91,7 @@ def test_model_documentation_form_is_pre_filled_typed_and_counts_completeness(li
     assert page.input_value("[name=provider_legal_name]") == "officer Ltd"
     assert "FLOP" in page.input_value("input[name=compute_exact]")
     assert page.locator("[data-field=model_name][data-prefilled]").count() == 1
-    check_page(page, "documentation", found)
+    look(page, "documentation", found)
     before = int(page.get_attribute("[data-audience=dp]", "data-filled"))
     page.fill("input[name=model_size_exact]", "lots")
     page.fill("[name=output_max_size]", "128k tokens of text")
@@ -118,7 +100,7 @@ def test_model_documentation_form_is_pre_filled_typed_and_counts_completeness(li
     assert page.locator(".error-summary a[href='#id_model_size_exact']").count() == 1
     error = page.locator("[data-field=model_size_exact] .field-error").inner_text()
     assert "“lots” is not a number" in error
-    check_page(page, "documentation-error", found)
+    look(page, "documentation-error", found)
     page.fill("input[name=model_size_exact]", "70B")
     with page.expect_navigation():
         page.click("main form > button[type=submit]")
@@ -143,7 +125,7 @@ def test_wizard_estimator_check_and_result_pages(live_server, new_page, django_u
         if "/step/compute/" in page.url:
             break
         if "/step/placement_date/" in page.url:
-            check_page(page, "step-date", found)
+            look(page, "step-date", found)
         answer_visible_questions(page, answers)
         save(page)
     assert "/step/compute/" in page.url
@@ -153,12 +135,12 @@ def test_wizard_estimator_check_and_result_pages(live_server, new_page, django_u
     with page.expect_navigation():
         page.press("input[name='estimate-training_compute_flop-tokens']", "Enter")  # Enter calculates
     assert page.locator("#estimate-training_compute_flop-tokens-error").count() == 1
-    check_page(page, "step-estimator-error", found)
+    look(page, "step-estimator-error", found)
     page.fill("input[name='estimate-training_compute_flop-tokens']", "15T")
     with page.expect_navigation():
         page.press("input[name='estimate-training_compute_flop-tokens']", "Enter")
     assert page.evaluate("document.activeElement.getAttribute('name')") == "use_estimate"
-    check_page(page, "step-estimate", found)
+    look(page, "step-estimate", found)
     page.click("button[name=use_estimate]")
     assert page.input_value("input[name='compute-training_compute_flop']") == "6.30e24"
     assert page.is_checked("input[name='compute-training_compute_method'][value=architecture]")
@@ -170,13 +152,13 @@ def test_wizard_estimator_check_and_result_pages(live_server, new_page, django_u
         answer_visible_questions(page, answers)
         save(page)
     assert page.url.endswith("/check/")
-    check_page(page, "check", found)
+    look(page, "check", found)
     page.click("[data-question=sme_or_smc] a")
     save(page)
     assert page.url.endswith("/check/#field-sme_or_smc")  # "Change" comes back here, to that answer
     with page.expect_navigation():
         page.click("main form button.button[type=submit]")
-    check_page(page, "result", found)
+    look(page, "result", found)
     page.click("#downloads >> text=History of changes")
-    check_page(page, "history", found)
+    look(page, "history", found)
     assert {name: v for name, v in found.items() if v} == {}

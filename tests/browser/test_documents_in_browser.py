@@ -16,10 +16,9 @@ from tests.factories import completed, make_member
 from tests.test_documents import summary_values
 from tests.test_documents_incidents import incident
 
-from .helpers import serious_violations, sign_in
+from .helpers import SCREENSHOTS, serious_violations, shoot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = os.environ.get("DOCUMENT_SCREENSHOTS")  # a directory: save screenshots there to look at them
 
 
 def fill(page, kind: str, values: dict) -> None:
@@ -35,15 +34,6 @@ def fill(page, kind: str, values: dict) -> None:
                 box.set_checked(box.get_attribute("value") in value)
         else:
             page.fill(f"[name={f.id}]", str(input_text(f, value)))
-
-
-def shoot(page, name: str) -> None:
-    if not SHOTS:
-        return
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=os.path.join(SHOTS, f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1100, "height": 900})
 
 
 @pytest.mark.parametrize("javascript", [True, False])
@@ -92,8 +82,8 @@ def test_training_content_summary_for_an_open_source_model(live_server, new_page
         path = tmp_path / info.value.suggested_filename
         info.value.save_as(path)
         downloads[fmt] = path.read_bytes()
-        if SHOTS:
-            with open(os.path.join(SHOTS, path.name), "wb") as handle:
+        if SCREENSHOTS:  # the downloads too, to look at them
+            with open(os.path.join(SCREENSHOTS, path.name), "wb") as handle:
                 handle.write(downloads[fmt])
     assert downloads["pdf"].startswith(b"%PDF-")
     assert b"site10.example" in downloads["html"]

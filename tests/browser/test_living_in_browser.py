@@ -1,13 +1,11 @@
 """Amend in Chromium: complete a systemic-risk assessment, record a gap status and evidence, amend it, complete
 the amendment: the record is on the new assessment, the original is unchanged, and the action plan shows each
 open measure once for the model. axe-core checks the result, compare, model and action-plan pages at desktop and
-phone widths; screenshots go to $SCREENSHOTS when it is set."""
+phone widths; screenshots go to $SCREENSHOTS when it is set (helpers.look)."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
@@ -16,28 +14,10 @@ from questionnaire.models import Assessment, GapItem
 from tests.factories import make_member
 from tests.test_living import higher_systemic_threshold, publish_changed
 
-from .helpers import open_completed, serious_violations, sign_in
+from .helpers import look, open_completed, sign_in
 from .test_assessment_in_browser import SCENARIOS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-WIDTHS = (1280, 390)
-
-
-def look(page, name: str, problems: dict[str, list[str]]) -> None:
-    """axe-core at each width (and a full-page screenshot when SCREENSHOTS names a folder)."""
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        found = serious_violations(page)
-        if found:
-            problems[f"{name}@{width}"] = found
-        if os.environ.get("SCREENSHOTS"):
-            folder = Path(os.environ["SCREENSHOTS"])
-            folder.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
-        overflow = page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
-        if overflow:
-            problems[f"{name}@{width}"] = [*problems.get(f"{name}@{width}", []), "the page scrolls sideways"]
-    page.set_viewport_size({"width": 1100, "height": 900})
 
 
 def test_amend_keeps_the_gap_record_and_the_original(live_server, new_page, django_user_model, published,
