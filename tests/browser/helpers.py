@@ -40,33 +40,38 @@ def sign_in(page, base_url: str, username: str, password: str = PASSWORD, *, tot
             page.click("main button[type=submit]")
 
 
+# What each question on the page asks for, read in one round trip (Playwright calls cost a few ms each)
+_QUESTIONS_ON_PAGE = """() => [...document.querySelectorAll('[data-question]')].map(w => ({
+    code: w.dataset.question,
+    kind: w.querySelector('input[data-flop-input]') ? 'flop'
+        : w.querySelector('input[type=checkbox]') ? 'checkbox'
+        : w.querySelector('input[type=radio]') ? 'radio'
+        : w.querySelector('input[type=date]') ? 'date' : 'text',
+}))"""
+
+
 def answer_visible_questions(page, answers: dict[str, Any]) -> None:
-    """Fill every question the page shows with the scenario's answer."""
-    for wrapper in page.query_selector_all("[data-question]"):
-        code = wrapper.get_attribute("data-question")
+    """Fill every question the page shows with the scenario's answer, as a person would (typing, checking)."""
+    for question in page.evaluate(_QUESTIONS_ON_PAGE):
+        code, kind = question["code"], question["kind"]
         value = answers.get(code)
         if value is None:
             continue
-        flop_input = wrapper.query_selector("input[data-flop-input]")
-        if flop_input is not None:
-            flop_input.fill(repr(value) if isinstance(value, float) else str(value))
+        wrapper = f"[data-question='{code}']"
+        if kind == "flop":
+            page.fill(f"{wrapper} input[data-flop-input]", repr(value) if isinstance(value, float) else str(value))
         elif isinstance(value, bool):
-            radio = wrapper.query_selector(f"input[type=radio][value={'yes' if value else 'no'}]")
-            assert radio is not None, (code, value, page.url)
-            radio.check()
+            page.check(f"{wrapper} input[type=radio][value={'yes' if value else 'no'}]")
         elif isinstance(value, list):
             for item in value:
-                wrapper.query_selector(f"input[type=checkbox][value='{item}']").check()
-        elif wrapper.query_selector("input[type=radio]"):
-            radio = wrapper.query_selector(f"input[type=radio][value='{value}']")
-            assert radio is not None, (code, value, page.url)
-            radio.check()
-        elif wrapper.query_selector("input[type=date]"):
-            text = value.isoformat() if isinstance(value, dt.date) else str(value)
-            wrapper.query_selector("input[type=date]").fill(text)
+                page.check(f"{wrapper} input[type=checkbox][value='{item}']")
+        elif kind == "radio":
+            page.check(f"{wrapper} input[type=radio][value='{value}']")
+        elif kind == "date":
+            page.fill(f"{wrapper} input[type=date]", value.isoformat() if isinstance(value, dt.date) else str(value))
         else:
-            wrapper.query_selector("input[type=text], textarea").fill(repr(value) if isinstance(value, float)
-                                                                       else str(value))
+            page.fill(f"{wrapper} :is(input[type=text], textarea)", repr(value) if isinstance(value, float)
+                      else str(value))
 
 
 def save(page) -> None:
