@@ -70,13 +70,20 @@ def test_every_step_is_saved_with_history(client, owner, spec):
         "role", None, "developer", user)
 
 
-def test_resume_lands_on_first_unanswered_section_after_signing_in_again(client, owner, spec):
+def first_sections_saved(client, owner, spec):
+    """A new assessment whose first three sections were saved through the wizard with T01's answers, the owner
+    signed in."""
     user, organisation = owner
     client.force_login(user)
     assessment = new_assessment(organisation, user)
-    answers = SCENARIOS["T01"]["answers"]
-    for step in ("role", "organisation", "market"):
-        post_section(client, assessment, step, answers, spec)
+    for section in ("role", "organisation", "market"):
+        post_section(client, assessment, section, SCENARIOS["T01"]["answers"], spec)
+    return assessment
+
+
+def test_resume_lands_on_first_unanswered_section_after_signing_in_again(client, owner, spec):
+    user, _ = owner
+    assessment = first_sections_saved(client, owner, spec)
     client.logout()
     client.force_login(user)
     response = client.get(reverse("resume", kwargs={"assessment_id": assessment.pk}))
@@ -211,12 +218,7 @@ def test_the_wizard_storage_reads_and_saves_the_answers_with_history(rf, owner, 
 def test_sections_shown_follow_the_answer_just_saved(client, owner, spec, role, then):
     """The next page is chosen from the sections shown after the save, in the same request: changing the first
     answer hides every later section (straight to the check page) or shows them again (on to the next one)."""
-    user, organisation = owner
-    client.force_login(user)
-    assessment = new_assessment(organisation, user)
-    answers = SCENARIOS["T01"]["answers"]
-    for section in ("role", "organisation", "market"):
-        post_section(client, assessment, section, answers, spec)
+    assessment = first_sections_saved(client, owner, spec)
     post_section(client, assessment, "role", {"role": "developer" if role == "deployer_only" else "deployer_only"},
                  spec)
     response = post_section(client, assessment, "role", {"role": role}, spec)
