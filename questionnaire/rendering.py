@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import logging
 import re
 from collections.abc import Callable
@@ -44,6 +43,7 @@ from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from .documentation import documentation_source
+from .engine import canonical_hash
 from .models import DocumentIssue, RenderedPdf, Report, ReportStatus
 from .versions import spec_for
 
@@ -105,11 +105,6 @@ class TooManyRenders(Exception):
         self.limit = limit
 
 
-def content_hash(content: dict[str, Any]) -> str:
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
-
-
 def waiting_for(user) -> int:
     """Renders this member asked for that are not done yet: reports and exports, and issued legal documents."""
     waiting = [ReportStatus.PENDING, ReportStatus.RENDERING]
@@ -130,7 +125,7 @@ def request_render(assessment, kind: str, content: dict[str, Any], *, key: str |
     `user` has enough waiting."""
     if kind not in DOCUMENTS:
         raise KeyError(f"unknown document kind {kind!r}")
-    key = key or content_hash(content)
+    key = key or canonical_hash(content)
     report = Report.objects.filter(assessment=assessment, kind=kind, document_hash=key).first()
     created = False
     if report is None:

@@ -14,7 +14,7 @@ from .evaluate import (
 )
 from .expressions import ExpressionError
 from .lint import Problem, lint, scenario_differences
-from .schema import ContentError, build_spec, content_hash, normalise, spec_to_content
+from .schema import ContentError, build_spec, canonical_hash, content_hash, normalise, spec_to_content
 from .spec import QuestionType, Spec
 from .values import AnswerError, format_flop, parse_answer, parse_answers, parse_flop
 
@@ -30,6 +30,7 @@ __all__ = [
     "Spec",
     "Visibility",
     "build_spec",
+    "canonical_hash",
     "check_answers",
     "compile_spec",
     "content_hash",

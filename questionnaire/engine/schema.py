@@ -328,11 +328,16 @@ def normalise(content: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
-def content_hash(normalised: Mapping[str, Any]) -> str:
-    """sha256 over the content, leaving out the version label and status (they are not content)."""
-    payload = {k: v for k, v in normalised.items() if k not in {"version", "status"}}
-    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+def canonical_hash(data: Any) -> str:
+    """"sha256:" and the SHA-256 of `data` as canonical JSON (keys sorted, no spaces, UTF-8; a date as its ISO
+    text): the one way a version's content, a completion snapshot and a rendered document's content are hashed."""
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()
+
+
+def content_hash(normalised: Mapping[str, Any]) -> str:
+    """The version's content hash, leaving out the version label and status (they are not content)."""
+    return canonical_hash({k: v for k, v in normalised.items() if k not in {"version", "status"}})
 
 
 def build_spec(content: Mapping[str, Any]) -> Spec:

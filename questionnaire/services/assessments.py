@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from ..engine import Result, Visibility, evaluate, parse_answers, visibility
+from ..engine import Result, Visibility, canonical_hash, evaluate, parse_answers, visibility
 from ..engine.spec import Spec
 from ..engine.values import parse_answer
 from ..forms import answers_to_form_data, section_form_class
@@ -149,8 +147,7 @@ def recorded_organisation_name(organisation) -> str:
 
 
 def snapshot_hash(snapshot: dict[str, Any]) -> str:
-    blob = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()
+    return canonical_hash(snapshot)
 
 
 @transaction.atomic
