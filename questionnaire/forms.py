@@ -20,7 +20,14 @@ from django.utils.datastructures import MultiValueDict
 from .documentation import documentation_form
 from .engine import QuestionType, Spec, check_answers, parse_answer, visibility
 from .engine.spec import Question, Section
-from .engine.values import FLOP_FORMAT_HELP, parse_flop, parse_quantity
+from .engine.values import (
+    FLOP_FORMAT_HELP,
+    MAX_NUMBER_CHARS,
+    bounded_number,
+    parse_flop,
+    parse_quantity,
+    plausible_date,
+)
 from .models import NOT_RECORDED, GapItem, MeasureStatus
 from .uploads import check_evidence_upload, check_pdf
 
@@ -68,6 +75,22 @@ class FlopField(forms.CharField):
         return flop_input_text(value) if isinstance(value, int | float) else value
 
 
+class NumberField(forms.CharField):
+    """A number question: read through the engine's one bounded rule (engine.values.bounded_number), never by
+    float() on whatever was typed."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"})
+
+    def to_python(self, value: Any) -> float | None:
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return bounded_number(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid") from None
+
+
 class YesNoField(forms.TypedChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect,
@@ -79,6 +102,14 @@ class YesNoField(forms.TypedChoiceField):
         if value is False:
             return "no"
         return value
+
+
+def validate_plausible_date(value: dt.date) -> None:
+    """A record's date within the questionnaire's plausible years (engine.values.PLAUSIBLE_DATES)."""
+    try:
+        plausible_date(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="implausible") from None
 
 
 class IsoDateInput(forms.DateInput):
@@ -109,7 +140,7 @@ def field_for(question: Question) -> forms.Field:
         common["error_messages"]["invalid"] = FLOP_FORMAT_HELP
         return FlopField(**common)
     if kind is QuestionType.NUMBER:
-        return forms.FloatField(**common)
+        return NumberField(**common)
     if kind is QuestionType.DATE:
         common["error_messages"]["invalid"] = "Enter a real date as YYYY-MM-DD, for example 2025-10-01"
         return forms.DateField(widget=IsoDateInput(), input_formats=["%Y-%m-%d"], **common)
@@ -306,7 +337,7 @@ class GapItemForm(forms.Form):
                               help_text="A member of your organisation who is responsible for the measure.",
                               error_messages={"invalid_choice": "Choose a member of your organisation as owner"})
     due_date = forms.DateField(label="Due date", required=False, widget=IsoDateInput(), input_formats=["%Y-%m-%d"],
-                               help_text="For example 31 March 2027.",
+                               help_text="For example 31 March 2027.", validators=[validate_plausible_date],
                                error_messages={"invalid": "Enter a real date as YYYY-MM-DD, for example 2027-03-31"})
     evidence = forms.CharField(label="Evidence", required=False, max_length=10000,
                                widget=forms.Textarea(attrs={"rows": 4}),
@@ -354,7 +385,7 @@ class ChapterRowForm(forms.Form):
     owner = forms.ChoiceField(required=False, show_hidden_initial=True,
                               error_messages={"invalid_choice": "Choose a member of your organisation as owner"})
     due_date = forms.DateField(required=False, widget=IsoDateInput(), input_formats=["%Y-%m-%d"],
-                               show_hidden_initial=True,
+                               show_hidden_initial=True, validators=[validate_plausible_date],
                                error_messages={"invalid": "Enter a real date as YYYY-MM-DD, for example 2027-03-31"})
 
     def __init__(self, *args, item: GapItem, measure, members: dict, **kwargs):
@@ -396,6 +427,9 @@ class QuantityField(forms.CharField):
 
     def to_python(self, value):
         value = super().to_python(value)
+        if value and len(value) > MAX_NUMBER_CHARS:  # checked before anything parses it
+            raise ValidationError(f"That is too long to be a number (at most {MAX_NUMBER_CHARS} characters).",
+                                  code="invalid")
         if value:
             try:
                 parse_quantity(value)
@@ -412,7 +446,8 @@ def _documentation_field(f) -> forms.Field:
         return QuantityField(max_length=100, **common)
     if f.type == "date":
         return forms.DateField(widget=IsoDateInput(), input_formats=["%Y-%m-%d"], error_messages={
-            "invalid": "Enter a real date as YYYY-MM-DD, for example 2025-08-02"}, **common)
+            "invalid": "Enter a real date as YYYY-MM-DD, for example 2025-08-02"},
+            validators=[validate_plausible_date], **common)
     if f.type == "choice":
         return forms.ChoiceField(choices=[("", "Not chosen yet"), *((c, c) for c in f.choices)],
                                  error_messages={"invalid_choice": "Choose one of the ranges the form gives"},

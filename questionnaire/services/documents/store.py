@@ -167,13 +167,15 @@ def issue_document(document: LegalDocument, *, stage: str, issued_on: dt.date, u
     if not findings.ok:
         raise IssueRefused(findings)
     sequence = (locked.issues.aggregate(n=Max("sequence"))["n"] or 0) + 1
-    issue = DocumentIssue(document=locked, sequence=sequence, stage=stage, issued_on=issued_on,
-                          values=dict(locked.values), recorded_by=user,
-                          label=issue_label(doc, locked.values, stage, sequence))
+    issue = DocumentIssue.objects.create(document=locked, sequence=sequence, stage=stage, issued_on=issued_on,
+                                         values=dict(locked.values), recorded_by=user,
+                                         label=issue_label(doc, locked.values, stage, sequence))
+    # written once the row has its recording time, which the JSON (and so the PDF and the hash) states next to
+    # the date the user gives as sent or published
     issue.document_json = document_json(doc, locked, issue)
     issue.sha256 = hashlib.sha256(json.dumps(issue.document_json, sort_keys=True, ensure_ascii=False)
                                   .encode()).hexdigest()
-    issue.save()
+    issue.save(update_fields=["document_json", "sha256"])
     render_document_issue.enqueue(str(issue.pk))
     issue.refresh_from_db()
     return issue
@@ -196,11 +198,15 @@ def copy_documents(source: Assessment, target: Assessment) -> int:
     for document in LegalDocument.objects.filter(assessment=source).prefetch_related("issues"):
         copy = LegalDocument.objects.create(assessment=target, kind=document.kind, number=document.number,
                                             values=dict(document.values), updated_by=document.updated_by)
-        DocumentIssue.objects.bulk_create(
+        originals = list(document.issues.all())
+        copies = DocumentIssue.objects.bulk_create(
             DocumentIssue(document=copy, sequence=i.sequence, stage=i.stage, label=i.label, issued_on=i.issued_on,
                           values=i.values, document_json=i.document_json, sha256=i.sha256,
                           recorded_by=i.recorded_by, status=i.status, file=_own_copy(i.file),
                           file_sha256=i.file_sha256, attempts=i.attempts, error=i.error, rendered_at=i.rendered_at)
-            for i in document.issues.all())
+            for i in originals)
+        for new, original in zip(copies, originals, strict=True):  # bulk_create stamped them with the time now
+            new.recorded_at = original.recorded_at
+        DocumentIssue.objects.bulk_update(copies, ["recorded_at"])
         copied += 1
     return copied

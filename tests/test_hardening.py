@@ -1,0 +1,433 @@
+"""The outside security review, second round (issue 22): one test (or more) per finding, so that each stays fixed,
+and hostile values in every number and date field of the legal documents, the Model Documentation Form, the gap
+analysis and the estimator (no 500, no request holding its worker for a second)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+
+import pytest
+from django.urls import reverse
+
+from questionnaire.models import DocumentIssue, GapItem, LegalDocument, ModelDocumentation
+from questionnaire.services.documents.definitions import definitions
+
+from .factories import SCENARIOS, completed, make_member
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE_NUMBERS = ["1e1000000", "-1e1000000", "1e-1000000", "1e5000", "inf", "-inf", "nan", "NaN", "9" * 10000,
+                   "1" + "0" * 9999, "0x1p4", "1\x002"]
+HOSTILE_DATES = ["0000-01-01", "9999-12-31", "9999-12-31T23:59", "0001-01-01", "1e1000000", "9" * 10000,
+                 "2026-02-30", "2026-11-10\x00"]
+HOSTILE_MONTHS = ["0000-01", "9999-12", "2026-13", "9" * 10000]
+TYPED = ("number", "date", "month", "datetime")
+
+
+def hostile_for(kind: str) -> list[str]:
+    return {"number": HOSTILE_NUMBERS, "date": HOSTILE_DATES, "datetime": HOSTILE_DATES,
+            "month": HOSTILE_MONTHS}[kind]
+
+
+def timed_post(client, url, data):
+    """The response and the CPU time this thread spent on it (the test client runs the view in this thread;
+    waiting on the database or on other processes is not counted, so a busy CI machine does not fail it)."""
+    started = time.thread_time()
+    response = client.post(url, data)
+    return response, time.thread_time() - started
+
+
+@pytest.fixture
+def systemic(django_user_model, published, client, queued_renders):
+    """A completed systemic-risk assessment (every legal document applies) with one incident entry."""
+    from questionnaire.services.documents.store import new_numbered_document
+
+    owner, organisation = make_member(django_user_model, "olga")
+    assessment = completed(organisation, owner, "T06")
+    new_numbered_document(assessment, "serious_incident", user=owner)
+    client.force_login(owner)
+    return assessment
+
+
+def document_url(assessment, doc):
+    if doc.many:
+        return reverse("document_entry", kwargs={"assessment_id": assessment.pk, "kind": doc.kind, "number": 1})
+    return reverse("document", kwargs={"assessment_id": assessment.pk, "kind": doc.kind})
+
+
+def document_rounds(doc):
+    """POST data sets that together put a hostile value in every typed field, list item and table column of a
+    document: round r gives each table a row whose r-th typed column is hostile (a row stops at its first
+    bad cell, so each column needs its own round)."""
+    fields = doc.fields().values()
+    scalars = [f for f in fields if f.type in TYPED]
+    lists = [f for f in fields if f.type == "list" and f.item in TYPED]
+    tables = [(f, [i for i, c in enumerate(f.columns) if c.type in TYPED]) for f in fields if f.type == "table"]
+    tables = [(f, typed) for f, typed in tables if typed]
+    assert scalars, doc.kind
+    rounds = max([len(typed) for _, typed in tables] or [1])
+    for r in range(rounds):
+        for kind in TYPED:
+            for value in hostile_for(kind):
+                data = {f.id: value for f in scalars if f.type == kind}
+                data.update({f.id: value for f in lists if f.item == kind})
+                for f, typed in tables:
+                    if r < len(typed) and f.columns[typed[r]].type == kind:
+                        cells = [_valid_cell(c) for c in f.columns]
+                        cells[typed[r]] = value
+                        data[f.id] = " | ".join(cells)
+                if data:
+                    yield data
+
+
+def _valid_cell(column) -> str:
+    return {"number": "1", "date": "2026-01-01", "month": "2026-01", "datetime": "2026-01-01T10:00",
+            "url": "https://example.org"}.get(column.type, "x")
+
+
+@pytest.mark.parametrize("kind", sorted(definitions()))
+def test_hostile_values_in_every_typed_field_of_a_legal_document(client, systemic, kind):
+    doc = definitions()[kind]
+    url = document_url(systemic, doc)
+    assert client.get(url).status_code == 200
+    document = LegalDocument.objects.get(assessment=systemic, kind=kind, number=1 if doc.many else 0)
+    seen, values = document.revision, dict(document.values)
+    posts = 0
+    for data in document_rounds(doc):
+        for action in ("save", "issue"):
+            response, cpu = timed_post(client, url, {**data, "action": action, "seen_revision": seen,
+                                                     "issued_on": dt.date.today().isoformat(), "stage": "initial"})
+            posts += 1
+            assert response.status_code == 400, (kind, action, {k: v[:40] for k, v in data.items()})
+            assert cpu < 1, (kind, action, cpu, {k: v[:40] for k, v in data.items()})
+            if not any("\x00" in v for v in data.values()):
+                assert 'class="field-error"' in response.content.decode() or "There is a problem" in \
+                    response.content.decode()
+    document.refresh_from_db()
+    assert (document.revision, document.values) == (seen, values)  # nothing saved
+    assert not DocumentIssue.objects.filter(document=document).exists()
+    assert posts >= 2 * (len(HOSTILE_DATES))
+
+
+def test_a_hostile_issue_date_is_refused(client, systemic):
+    doc = definitions()["training_summary"]
+    url = document_url(systemic, doc)
+    for value in HOSTILE_DATES + HOSTILE_NUMBERS:
+        response, cpu = timed_post(client, url, {"action": "issue", "seen_revision": 0, "issued_on": value})
+        assert response.status_code == 400 and cpu < 1, value
+    assert not DocumentIssue.objects.exists()
+
+
+def test_hostile_values_in_every_typed_field_of_the_documentation_form(client, systemic):
+    from questionnaire.documentation import all_fields
+
+    url = reverse("documentation", kwargs={"assessment_id": systemic.pk})
+    typed = [f for f in all_fields().values() if f.type in ("number", "date")]
+    assert {f.type for f in typed} == {"number", "date"}
+    for kind in ("number", "date"):
+        for value in hostile_for(kind):
+            data = {f.code: value for f in typed if f.type == kind}
+            response, cpu = timed_post(client, url, {**data, "seen_revision": 0})
+            assert response.status_code == 400 and cpu < 1, (kind, value[:40])
+    assert not ModelDocumentation.objects.filter(assessment=systemic).exclude(values={}).exists()
+
+
+def test_hostile_due_dates_in_the_gap_analysis(client, systemic):
+    client.get(reverse("gap_overview", kwargs={"assessment_id": systemic.pk}))
+    item_url = reverse("gap_item", kwargs={"assessment_id": systemic.pk, "measure": "TR-1.1"})
+    chapter_url = reverse("gap_chapter", kwargs={"assessment_id": systemic.pk, "chapter": "TRANSPARENCY"})
+    measures = [m for m in systemic.snapshot["result"]["code_measures"] if m.startswith("TR-")]
+    for value in HOSTILE_DATES:
+        response, cpu = timed_post(client, item_url, {"status": "planned", "due_date": value, "seen_revision": 0})
+        assert response.status_code == 400 and cpu < 1, value
+        data = {}
+        for measure in measures:
+            data.update({f"{measure}-due_date": value, f"initial-{measure}-due_date": "",
+                         f"{measure}-seen_revision": 0})
+        response, cpu = timed_post(client, chapter_url, data)
+        assert response.status_code == 400 and cpu < 1, value
+    assert not GapItem.objects.filter(assessment=systemic, due_date__isnull=False).exists()
+
+
+ESTIMATOR_INPUTS = {"architecture": ("parameters", "tokens"),
+                    "hardware": ("accelerators", "days", "peak", "utilisation")}
+
+
+def at_quick_check_compute(client, spec):
+    from .test_quick_check import STEP, post_quick_section
+
+    answers = SCENARIOS["T05"]["answers"]
+    response = client.get("/quick-check/")
+    while (step := STEP.search(response["Location"]).group("step")) != "compute":
+        response = post_quick_section(client, step, answers, spec)
+    return step
+
+
+@pytest.mark.parametrize("method", sorted(ESTIMATOR_INPUTS))
+def test_hostile_values_in_the_anonymous_estimator(client, published, spec, method):
+    at_quick_check_compute(client, spec)
+    code = "training_compute_flop"
+    valid = {"parameters": "7e10", "tokens": "1.5e13", "accelerators": "1000", "days": "30", "peak": "9.89e14",
+             "utilisation": "40"}
+    for field in ESTIMATOR_INPUTS[method]:
+        for value in [*HOSTILE_NUMBERS, "9" * 400 + "b", "9" * 59 + "T"]:
+            inputs = {f"estimate-{code}-{k}": v for k, v in valid.items()} | {f"estimate-{code}-{field}": value,
+                                                                               f"estimate-{code}-accelerator": "custom"}
+            response, cpu = timed_post(client, "/quick-check/compute/", {
+                "quick-check-current_step": "compute", "estimate": f"{code}|{method}", **inputs})
+            assert response.status_code in (200, 400) and cpu < 1, (field, value[:40])
+            if response.status_code == 200:
+                html = response.content.decode()
+                assert f'id="estimate-{code}-{field}-error"' in html, (field, value[:40])
+
+
+# ---- 1. a number is bounded before it is converted
+
+def test_a_huge_exponent_in_a_document_number_is_refused_at_the_field_at_once(client, systemic):
+    """#22.1: "1e1000000" in the crawled-domain count took about 40 s of CPU and then failed (500)."""
+    url = document_url(systemic, definitions()["training_summary"])
+    for value in ("1e1000000", "1e5000"):
+        response, cpu = timed_post(client, url, {"action": "save", "seen_revision": 0, "crawl_used": "yes",
+                                                 "crawl_domain_count": value})
+        page = response.content.decode()
+        assert response.status_code == 400 and cpu < 0.5
+        assert "is out of range" in page and 'href="#f-crawl_domain_count"' in page
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("1e41", "out of range"), ("1e-41", "out of range"), ("1e1000000", "out of range"), ("9" * 61, "too long"),
+    ("inf", "not a number"), ("nan", "not a number"), ("0x10", "not a number"), ("1_000", "not a number"),
+])
+def test_parse_decimal_bounds_length_and_magnitude_before_converting(text, message):
+    from questionnaire.engine.values import parse_decimal
+
+    with pytest.raises(ValueError, match=message):
+        parse_decimal(text)
+
+
+@pytest.mark.parametrize(("value", "ok"), [
+    ("2.5", True), (7, True), (1e40, True), (10**40, True), (0, True), (-3.5, True),
+    (10**41, False), (10**5000, False), (1e-41, False), (float("inf"), False), (float("nan"), False), (True, False),
+    ("1e1000000", False),
+], ids=lambda value: str(value)[:20] if not isinstance(value, int) or value < 10**100 else "10**5000")
+def test_number_answers_are_bounded_from_forms_and_json_alike(value, ok):
+    from questionnaire.engine.values import bounded_number
+
+    if ok:
+        assert float(bounded_number(value)) == float(value)
+    else:
+        with pytest.raises(ValueError):
+            bounded_number(value)
+
+
+def test_a_number_question_of_the_wizard_refuses_a_huge_exponent_at_the_field():
+    from questionnaire.forms import NumberField
+
+    field = NumberField(required=False)
+    assert field.clean("2.5e3") == 2500.0
+    for value in ("1e1000000", "1e-1000000", "9" * 10000, "inf"):
+        with pytest.raises(Exception) as caught:
+            field.clean(value)
+        assert type(caught.value).__name__ == "ValidationError", value
+
+
+# ---- 9. the anonymous estimator: an infinite estimate never reaches the formatter
+
+def test_four_hundred_nines_and_b_in_the_estimator_is_an_error_at_the_field(client, published, spec):
+    """#22.9: parameters of 400 nines plus "b" gave an infinite estimate and a 500."""
+    at_quick_check_compute(client, spec)
+    code = "training_compute_flop"
+    response = client.post("/quick-check/compute/", {
+        "quick-check-current_step": "compute", "estimate": f"{code}|architecture",
+        f"estimate-{code}-parameters": "9" * 400 + "b", f"estimate-{code}-tokens": "15T"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'<p class="field-error" id="estimate-{code}-parameters-error">' in html
+
+
+def test_an_estimate_beyond_ten_to_the_forty_is_refused():
+    from questionnaire.engine.compute import EstimateInputError, architecture_estimate
+    from questionnaire.engine.values import format_flop, parse_quantity
+
+    assert parse_quantity("1" + "0" * 20 + "T") == pytest.approx(1e32)  # each input is bounded ...
+    with pytest.raises(EstimateInputError) as caught:  # ... and so is their product
+        architecture_estimate("1e30", "1e30")
+    assert caught.value.field == "parameters" and "10^40" in str(caught.value)
+    with pytest.raises(ValueError):
+        parse_quantity("9" * 400 + "b")
+    assert format_flop(float("inf")) == "not a finite number"  # and a page never fails on one
+
+
+# ---- 6. dates bounded at the field; one bad record never fails a page
+
+def test_the_date_policy_of_records_is_the_questionnaires(spec):
+    from questionnaire.engine.values import PLAUSIBLE_DATES
+
+    constants = spec.constants
+    assert (dt.date.fromisoformat(str(constants["earliest_plausible_date"])),
+                               dt.date.fromisoformat(str(constants["latest_plausible_date"]))) == PLAUSIBLE_DATES
+
+
+@pytest.mark.parametrize(("kind", "values"), [
+    ("art52_notification", {"condition_date": "9999-12-31"}),
+    ("serious_incident", {"awareness_datetime": "9999-12-31T23:59", "harm_category": ["health"],
+                          "causal_link_status": "established"}),
+])
+def test_a_far_future_date_stored_before_the_bound_breaks_no_page(client, systemic, kind, values):
+    """#22.6: 9999-12-31 in the notification's condition date or an incident's awareness time overflowed the
+    deadline clocks: the document page and the action plan (page and CSV) answered 500 for every member."""
+    doc = definitions()[kind]
+    client.get(document_url(systemic, doc))
+    document = LegalDocument.objects.get(assessment=systemic, kind=kind, number=1 if doc.many else 0)
+    LegalDocument.objects.filter(pk=document.pk).update(values={**document.values, **values})  # as stored before
+    page = client.get(document_url(systemic, doc))
+    assert page.status_code == 200 and "Check this document&#x27;s dates" in page.content.decode()
+    plan = client.get(reverse("action_plan"))
+    assert plan.status_code == 200 and "Check this document&#x27;s dates" in plan.content.decode()
+    csv = client.get(reverse("action_plan") + "?format=csv")
+    assert csv.status_code == 200 and "Check this document's dates" in csv.content.decode()
+    if doc.many:
+        assert client.get(reverse("document", kwargs={"assessment_id": systemic.pk, "kind": kind})).status_code == 200
+    # the page needed to repair it works, and a bounded date repairs it
+    field, value = next(iter(values.items()))
+    repaired = {field: "2026-11-01" if len(value) == 10 else "2026-11-01T10:00"}
+    response = client.post(document_url(systemic, doc), {"action": "save", "seen_revision": document.revision,
+                                                         **repaired})
+    assert response.status_code == 302
+    assert "Check this document" not in client.get(reverse("action_plan")).content.decode()
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "2014-12-31", "2101-01-01"])
+def test_record_dates_outside_the_policy_are_refused_at_the_field(value):
+    from questionnaire.services.documents.values import parse_date, parse_datetime
+
+    with pytest.raises(ValueError, match="check the year"):
+        parse_date(value)
+    with pytest.raises(ValueError, match="check the year"):
+        parse_datetime(value + "T10:00")
+
+
+def test_a_month_may_lie_before_the_ai_act_but_not_in_year_9999():
+    from questionnaire.services.documents.values import parse_month
+
+    assert parse_month("2008-06") == "2008-06"  # a crawl or a dataset collected long ago
+    for value in ("9999-12", "0000-01", "1899-12"):
+        with pytest.raises(ValueError):
+            parse_month(value)
+
+
+def test_a_long_email_is_refused_before_the_pattern_runs():
+    from questionnaire.services.documents.values import parse_email
+
+    started = time.thread_time()
+    with pytest.raises(ValueError, match="not an email address"):
+        parse_email("a@" + "a." * 10000 + "@")  # quadratic for the pattern: about a second before
+    assert time.thread_time() - started < 0.1
+    assert parse_email("ai@acme.example") == "ai@acme.example"
+
+
+# ---- 8. incident reports: impossible orders of dates are refused, the recording time is kept
+
+INCIDENT = "serious_incident"
+D = dt.date
+
+
+def incident_findings(stage, issued_on, earlier=(), **changes):
+    from questionnaire.services.documents.checks import CheckContext, check
+    from questionnaire.services.documents.definitions import definition
+
+    from .test_documents_incidents import incident
+
+    return check(definition(INCIDENT), incident(**changes),
+                 CheckContext(stage=stage, issued_on=issued_on, earlier=tuple(earlier))).errors.get("", [])
+
+
+def test_a_report_cannot_be_sent_before_the_incident_was_known_or_before_the_report_it_follows():
+    """#22.8: an initial report recorded as sent on 1999-01-01, before the awareness time, hid its lateness."""
+    assert incident_findings("initial", D(2026, 11, 10)) == []  # the day of awareness itself is possible
+    assert "before you became aware of the incident (10/11/2026)" in incident_findings("initial", D(2026, 11, 9))[0]
+    earlier = [("initial", D(2026, 11, 20))]
+    assert incident_findings("intermediate", D(2026, 11, 20), earlier) == []
+    assert "before the report it follows (20/11/2026)" in incident_findings("intermediate", D(2026, 11, 19),
+                                                                          earlier)[0]
+    final = incident_findings("final", D(2026, 11, 30), earlier, resolution_date="2026-12-01", end_date="2026-12-01",
+                              root_cause="x", patterns="y")
+    assert any("before the incident was resolved (01/12/2026)" in e for e in final)
+
+
+def test_the_recording_time_of_a_report_is_in_its_json_and_pdf(client, django_user_model, published):
+    from pypdf import PdfReader
+
+    from .test_documents_incidents import form_data, incident
+
+    owner, organisation = make_member(django_user_model, "ines")
+    assessment = completed(organisation, owner, "T05")
+    client.force_login(owner)
+    entry = client.post(reverse("document", kwargs={"assessment_id": assessment.pk, "kind": INCIDENT}))["Location"]
+    data = {**form_data(INCIDENT, incident()), "action": "issue", "stage": "initial"}
+    refused = client.post(entry, {**data, "seen_revision": 0, "issued_on": "2026-11-09"})
+    assert refused.status_code == 400 and "before you became aware" in refused.content.decode()
+    assert not DocumentIssue.objects.exists()
+    assert client.post(entry, {**data, "seen_revision": 1, "issued_on": "2026-11-12"}).status_code == 302
+    issue = DocumentIssue.objects.get()
+    recorded = issue.document_json["recorded_at"]
+    assert dt.datetime.fromisoformat(recorded) == issue.recorded_at.replace(microsecond=0)
+    assert issue.document_json["issued_on"] == "2026-11-12"
+    kwargs = {"assessment_id": assessment.pk, "kind": INCIDENT, "issue_id": issue.pk}
+    assert client.get(reverse("document_download", kwargs={**kwargs, "fmt": "json"})).json()["recorded_at"] == recorded
+    pdf = client.get(reverse("document_download", kwargs={**kwargs, "fmt": "pdf"}))
+    text = " ".join(p.extract_text() for p in PdfReader(__import__("io").BytesIO(
+        b"".join(pdf.streaming_content))).pages)
+    local = __import__("django.utils.timezone", fromlist=["localtime"]).localtime(issue.recorded_at)
+    assert f"Recorded in the tool {local:%d/%m/%Y %H:%M}" in " ".join(text.split())
+
+
+def test_a_copied_register_keeps_the_recording_times(django_user_model, published):
+    from questionnaire.services.documents.store import copy_documents, issue_document, new_numbered_document
+
+    from .test_documents_incidents import incident
+
+    owner, organisation = make_member(django_user_model, "ivo")
+    source = completed(organisation, owner, "T05")
+    entry = new_numbered_document(source, INCIDENT, user=owner)
+    entry.values = incident()
+    entry.save()
+    issue_document(entry, stage="initial", issued_on=D(2026, 11, 12), user=owner)
+    DocumentIssue.objects.update(recorded_at=dt.datetime(2026, 11, 12, 9, 0, tzinfo=dt.UTC))
+    target = completed(organisation, owner, "T05")
+    copy_documents(source, target)
+    copied = DocumentIssue.objects.get(document__assessment=target)
+    assert copied.recorded_at == dt.datetime(2026, 11, 12, 9, 0, tzinfo=dt.UTC)
+
+
+# ---- 10. the Markdown export: a fence or a rule typed in a field never swallows the rest
+
+@pytest.mark.parametrize("line", ["~~~", "```", "---", "***", "___", "===", "   ~~~", "  ---", "    code", "\t~~~",
+                                  "1) item", "+ item", "> quote", "<div>", "~~~~python", "- - -", "* * *"])
+def test_markdown_export_escapes_lines_that_would_start_a_block(line):
+    from questionnaire.services.documents.export import markdown_text
+
+    escaped = markdown_text(line)
+    stripped = escaped.lstrip(" \t")
+    assert stripped[:1] == "\\" or stripped[:1].isalnum() or stripped.startswith("&"), (line, escaped)
+    assert len(escaped) - len(stripped) < 4, (line, escaped)  # never an indented code block either
+
+
+def test_a_fence_in_a_published_summary_does_not_swallow_the_rest(django_user_model, published, queued_renders):
+    from questionnaire.services.documents.export import publishable_markdown
+
+    from .test_documents import SUMMARY, published_summary
+
+    owner, organisation = make_member(django_user_model, "mia")
+    assessment = completed(organisation, owner, "T01")
+    issue = published_summary(assessment, owner)
+    issue.values = {**issue.values, "crawler_behaviour": "Follows robots.txt\n~~~\n---\n   ```"}
+    markdown = publishable_markdown(definitions()[SUMMARY], issue)
+    lines = markdown.splitlines()
+    start = lines.index("Follows robots.txt")
+    typed = lines[start + 1:start + 4]
+    assert all(line.lstrip()[:1] == "\\" for line in typed), typed
+    assert not any(re.match(r"^ {0,3}(~~~|```|---|\*\*\*|___)", line) for line in lines if not line.startswith("|-")
+                   and not line.startswith("|"))
