@@ -431,3 +431,100 @@ def test_a_fence_in_a_published_summary_does_not_swallow_the_rest(django_user_mo
     assert all(line.lstrip()[:1] == "\\" for line in typed), typed
     assert not any(re.match(r"^ {0,3}(~~~|```|---|\*\*\*|___)", line) for line in lines if not line.startswith("|-")
                    and not line.startswith("|"))
+
+
+# ---- 11. the anonymous quick check's pages are never stored by a cache
+
+def test_every_quick_check_page_is_no_store_for_an_anonymous_visitor(client, published, spec):
+    from .test_access_matrix import patterns
+
+    names = {name for name, _ in patterns() if name.startswith("quick_check")}
+    assert names == {"quick_check", "quick_check_result", "quick_check_keep", "quick_check_restart",
+                     "quick_check_step"}
+    from .test_quick_check import post_quick_section
+
+    post_quick_section(client, "role", SCENARIOS["T01"]["answers"], spec)  # the pages now show answers
+    responses = {
+        "quick_check": client.get(reverse("quick_check")),
+        "quick_check_step": client.get(reverse("quick_check_step", kwargs={"step": "role"})),
+        "quick_check_result": client.get(reverse("quick_check_result")),
+        "quick_check_keep": client.get(reverse("quick_check_keep")),
+        "quick_check_restart": client.post(reverse("quick_check_restart")),
+    }
+    assert set(responses) == names
+    for name, response in responses.items():
+        assert "no-store" in response.get("Cache-Control", ""), (name, response.status_code)
+    page = client.get(reverse("quick_check_step", kwargs={"step": "role"}))
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+
+
+# ---- 2. the second factor is decided on the path Django resolves, not on one a header can extend
+
+@pytest.fixture
+def script_prefix():
+    from django.urls import clear_script_prefix
+
+    yield
+    clear_script_prefix()  # the handler set it from the request's SCRIPT_NAME; later reverse() calls must not
+
+
+def test_a_script_name_does_not_skip_the_second_factor_of_the_admin(client, django_user_model, script_prefix):
+    """#22.2: GET /accounts/login/admin/ with SCRIPT_NAME /accounts/login gave staff without an authenticator the
+    admin: the middleware matched request.path (SCRIPT_NAME + PATH_INFO) against its open prefixes."""
+    staff = django_user_model.objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(staff)
+    response = client.get("/admin/", SCRIPT_NAME="/accounts/login")
+    assert response.status_code == 302 and response["Location"].endswith("/accounts/2fa/")
+    response = client.get("/admin/accounts/organisation/", SCRIPT_NAME="/accounts/2fa")
+    assert response.status_code == 302 and response["Location"].endswith("/accounts/2fa/")
+
+
+def test_a_script_name_does_not_skip_an_organisations_second_factor(client, django_user_model, systemic,
+                                                                   script_prefix):
+    systemic.organisation.require_mfa = True
+    systemic.organisation.save()
+    member, _ = make_member(django_user_model, "eddie", organisation=systemic.organisation)
+    client.force_login(member)
+    result = f"/assessments/{systemic.pk}/result/"
+    assert client.get(result).status_code == 302
+    response = client.get(result, SCRIPT_NAME="/accounts/login")
+    assert response.status_code == 302 and response["Location"].endswith("/accounts/2fa/")
+    assert client.get("/accounts/2fa/", SCRIPT_NAME="/accounts/login").status_code == 200  # still open
+
+
+def test_gunicorn_lets_no_proxy_set_script_name_or_path_info():
+    from pathlib import Path
+
+    from gunicorn.app.base import Application
+
+    class Configured(Application):
+        def load_config(self):
+            self.load_config_from_file(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+
+        def load(self):
+            return None
+
+    assert Configured().cfg.forwarder_headers == []
+
+
+# ---- 4. signing up with an address already in use: the same answer as any sign-up, and a mail to the address
+
+@pytest.mark.parametrize("verified", [True, False])
+def test_signing_up_with_an_address_in_use_answers_as_any_sign_up(client, django_user_model, mailoutbox, settings,
+                                                                  verified):
+    """#22.4: a 500 (which told a stranger the address has an account) and no "account already exists" mail; the
+    same 500 blocked a person whose address someone else had added, unverified, to their own account."""
+    from allauth.account.models import EmailAddress
+
+    settings.ACCOUNT_SIGNUP_OPEN = True
+    holder = django_user_model.objects.create_user("holder", "", "x")
+    EmailAddress.objects.create(user=holder, email="ana@acme.example", verified=verified, primary=True)
+    data = {"organisation": "Acme AI GmbH", "email": "ana@acme.example", "username": "ana",
+            "password1": "a long enough passphrase 7", "password2": "a long enough passphrase 7"}
+    response = client.post("/accounts/signup/", data)
+    assert response.status_code == 302 and response["Location"] == "/accounts/confirm-email/"
+    assert not django_user_model.objects.filter(username="ana").exists()
+    assert [m.to for m in mailoutbox] == [["ana@acme.example"]]
+    assert "already exists" in mailoutbox[0].body
+    fresh = client.post("/accounts/signup/", {**data, "email": "bea@acme.example", "username": "bea"})
+    assert (fresh.status_code, fresh["Location"]) == (response.status_code, response["Location"])  # the same answer
