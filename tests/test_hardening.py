@@ -528,3 +528,99 @@ def test_signing_up_with_an_address_in_use_answers_as_any_sign_up(client, django
     assert "already exists" in mailoutbox[0].body
     fresh = client.post("/accounts/signup/", {**data, "email": "bea@acme.example", "username": "bea"})
     assert (fresh.status_code, fresh["Location"]) == (response.status_code, response["Location"])  # the same answer
+
+
+# ---- 7. invitations: limited, queued, and no free text that could be a link in a mail to an outside address
+
+@pytest.fixture
+def inviter(django_user_model, client, settings):
+    from accounts.models import Organisation
+
+    settings.INVITATIONS_PER_HOUR, settings.OPEN_INVITATIONS_MAX = 10, 20
+    owner, organisation = make_member(django_user_model, "olivia")
+    Organisation.objects.filter(pk=organisation.pk).update(
+        name="Acme https://phish.example/login?x=1 support@phish.example www.phish.example Ltd")
+    organisation.refresh_from_db()
+    owner.first_name, owner.last_name = "Olivia", "see evil.example"
+    owner.save()
+    client.force_login(owner)
+    return owner, organisation
+
+
+def invite(client, email):
+    return client.post("/accounts/organisation/invite/", {"email": email, "role": "editor"})
+
+
+def test_an_invitation_mail_has_no_free_text_in_its_subject_and_no_link_but_its_own(client, inviter, mailoutbox):
+    """#22.7: an organisation name carrying a phishing link went into the subject and the body."""
+    assert invite(client, "ivan@example.org").status_code == 302
+    [mail] = mailoutbox
+    assert mail.subject == "You are invited to join an organisation on the GPAI compliance checker"
+    links = re.findall(r"(?i)(?:https?://|www\.|mailto:)\S+|\S+@\S+|\b[\w-]+\.(?:example|com|org)\b", mail.body)
+    assert len(links) == 1 and "/accounts/invitations/" in links[0], links
+    assert "phish[.]example" in mail.body and "support[at]phish[.]example" in mail.body
+    assert "as its owner typed it (we have not checked it)" in mail.body
+    assert "evil[.]example" in mail.body  # the inviter's name is a user's text too
+
+
+def test_invitations_are_sent_by_the_task_queue_with_the_token_only_in_the_mail(client, inviter, mailoutbox,
+                                                                                settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from accounts.models import Invitation
+    from accounts.tasks import send_invitation
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    assert invite(client, "ivan@example.org").status_code == 302
+    assert mailoutbox == []  # nothing is sent inside the request
+    [queued] = DBTaskResult.objects.all()
+    invitation = Invitation.objects.get()
+    assert queued.args_kwargs["args"] == [str(invitation.pk), "http://testserver"]
+    send_invitation.call(*queued.args_kwargs["args"])  # what the worker does
+    [mail] = mailoutbox
+    token = re.search(r"/accounts/invitations/([\w-]+)/", mail.body).group(1)
+    invitation.refresh_from_db()
+    assert invitation.token_hash == Invitation.hash_token(token)
+    assert token not in str(DBTaskResult.objects.values().get())
+    client.logout()
+    assert client.get(f"/accounts/invitations/{token}/").status_code == 200  # the link works
+    assert client.get(f"/accounts/invitations/{token}x/").status_code == 404
+    Invitation.objects.all().delete()
+    assert send_invitation.call(*queued.args_kwargs["args"]) == "no longer open"  # cancelled while queued
+    assert len(mailoutbox) == 1
+
+
+def test_invitations_are_rate_limited_per_organisation_and_owner_and_capped_when_open(client, inviter, mailoutbox,
+                                                                                      django_user_model, settings):
+    from accounts.models import Invitation, Membership, Organisation, Role
+
+    owner, _organisation = inviter
+    for n in range(10):
+        assert invite(client, f"person{n}@example.org").status_code == 302
+    refused = invite(client, "person10@example.org")
+    assert refused.status_code == 200 and "At most 10 invitations can be sent in an hour" in refused.content.decode()
+    assert Invitation.objects.count() == 10 and len(mailoutbox) == 10
+    # cancelling does not give the hour's invitations back
+    for invitation in Invitation.objects.all():
+        client.post("/accounts/organisation/invitations/cancel/", {"invitation": invitation.pk})
+    assert "At most 10" in invite(client, "person11@example.org").content.decode()
+    # the owner's other organisation shares the owner's limit
+    other = Organisation.objects.create(name="Other Ltd")
+    Membership.objects.create(user=owner, organisation=other, role=Role.OWNER)
+    client.post("/accounts/organisation/switch/", {"organisation": other.pk})
+    assert "At most 10" in invite(client, "person12@example.org").content.decode()
+    # at most OPEN_INVITATIONS_MAX open at once
+    settings.INVITATIONS_PER_HOUR = 100
+    for n in range(20):
+        assert invite(client, f"open{n}@example.org").status_code == 302
+    assert "open invitations, the most it can have" in invite(client, "open20@example.org").content.decode()
+    assert len(mailoutbox) == 30
+
+
+def test_inert_text_leaves_ordinary_names_alone():
+    from accounts.services import inert_text
+
+    assert inert_text("Acme AI GmbH") == "Acme AI GmbH"
+    assert inert_text("Société Générale S.A.") == "Société Générale S.A."
+    assert inert_text("Acme\nBcc: x") == "Acme Bcc: x"
+    assert inert_text("go to https://x.example") == "go to https[:]//x[.]example"
