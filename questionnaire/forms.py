@@ -362,9 +362,7 @@ class GapItemForm(forms.Form):
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
-        if upload:
-            check_evidence_upload(upload)
-        return upload
+        return check_evidence_upload(upload) if upload else upload  # checked once: the service keeps what it found
 
     def clean(self):
         data = super().clean()
@@ -474,6 +472,11 @@ class VerifyForm(forms.Form):
                                        "characters shown in its header), the snapshot SHA-256 from the result "
                                        "page, or the SHA-256 of the PDF file.")
 
+    def __init__(self, *args, attachment: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attachment = attachment  # the attachment the verification reads, found in the one parse of the PDF
+        self.pdf_facts = None
+
     def clean_pdf(self):
         upload = self.cleaned_data.get("pdf")
         if upload is None:
@@ -482,7 +485,7 @@ class VerifyForm(forms.Form):
             raise forms.ValidationError("The file is larger than 10 MB; a report of this tool is much smaller.")
         if upload.read(5) != b"%PDF-":
             raise forms.ValidationError("The file is not a PDF.")
-        check_pdf(upload, upload.name or "the file")
+        self.pdf_facts = check_pdf(upload, upload.name or "the file", attachment=self.attachment)
         return upload
 
     def clean_digest(self):

@@ -624,3 +624,114 @@ def test_inert_text_leaves_ordinary_names_alone():
     assert inert_text("Société Générale S.A.") == "Société Générale S.A."
     assert inert_text("Acme\nBcc: x") == "Acme Bcc: x"
     assert inert_text("go to https://x.example") == "go to https[:]//x[.]example"
+
+
+# ---- 3. an uploaded PDF is parsed once, bounded, and within a time limit
+
+def many_pages_pdf(pages: int, *, claimed: int | None = None) -> bytes:
+    """A PDF of `pages` empty pages in one flat page tree whose /Count says `claimed` (default: the truth)."""
+    import io
+
+    out, offsets = io.BytesIO(), {}
+    out.write(b"%PDF-1.7\n")
+
+    def obj(number, body):
+        offsets[number] = out.tell()
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+
+    obj(1, b"<</Type/Catalog/Pages 2 0 R>>")
+    kids = b" ".join(b"%d 0 R" % (3 + i) for i in range(pages))
+    obj(2, b"<</Type/Pages/Count %d/Kids[" % (pages if claimed is None else claimed) + kids + b"]>>")
+    for i in range(pages):
+        obj(3 + i, b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<<>>>>")
+    xref, size = out.tell(), 3 + pages
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % size)
+    for number in range(1, size):
+        out.write(b"%010d 00000 n \n" % offsets[number])
+    out.write(b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (size, xref))
+    return out.getvalue()
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """How many times an upload was parsed (each parse is one child process)."""
+    from questionnaire import uploads
+
+    counted = []
+    original = uploads.run_limited
+
+    def counting(*args, **kwargs):
+        counted.append(args[0].__name__)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(uploads, "run_limited", counting)
+    return counted
+
+
+def test_a_pdf_of_85000_pages_is_refused_at_once_on_verify_and_as_evidence(client, systemic):
+    """#22.3: a 9.6 MB PDF with 85,000 page objects took about 8 s per /verify/ upload (parsed twice), and
+    evidence uploads ran the same check."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = many_pages_pdf(85_000)
+    assert len(data) > 9 * 1024 * 1024
+    client.get(reverse("gap_overview", kwargs={"assessment_id": systemic.pk}))
+    for url, field, extra in (
+            (reverse("verify", kwargs={"assessment_id": systemic.pk}), "pdf", {}),
+            (reverse("gap_item", kwargs={"assessment_id": systemic.pk, "measure": "CR-1.1"}), "upload",
+             {"status": "planned", "seen_revision": 0})):
+        started = time.monotonic()
+        response = client.post(url, {field: SimpleUploadedFile("big.pdf", data), **extra})
+        assert time.monotonic() - started < 1, url
+        assert response.status_code == 400 and "more than 50,000 objects" in response.content.decode(), url
+
+
+def test_a_page_tree_beyond_the_page_cap_is_refused_even_when_its_count_lies():
+    from django.core.exceptions import ValidationError
+
+    from questionnaire.uploads import inspect_pdf
+
+    for data in (many_pages_pdf(2_001), many_pages_pdf(20_000, claimed=1)):
+        started = time.monotonic()
+        with pytest.raises(ValidationError, match="more than 2,000 pages"):
+            inspect_pdf(data, "long.pdf")
+        assert time.monotonic() - started < 1.5  # the child's hard limit is 1 s
+    assert inspect_pdf(many_pages_pdf(2_000), "ok.pdf").pages == 2_000
+
+
+def _sleep_long():
+    time.sleep(30)
+    return {}
+
+
+def _spin():
+    while True:
+        pass
+
+
+@pytest.mark.parametrize("work", [_sleep_long, _spin])
+def test_a_parse_that_takes_too_long_is_stopped(work):
+    from questionnaire.uploads import TooSlow, run_limited
+
+    started = time.monotonic()
+    with pytest.raises(TooSlow):
+        run_limited(work, seconds=0.5)
+    assert time.monotonic() - started < 1.5
+    with pytest.raises(ChildProcessError):  # the child was reaped, not left behind
+        __import__("os").waitpid(-1, __import__("os").WNOHANG)
+
+
+def test_verification_and_evidence_parse_an_upload_once(client, systemic, parses):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .test_gap import tiny_pdf
+
+    response = client.post(reverse("verify", kwargs={"assessment_id": systemic.pk}),
+                           {"pdf": SimpleUploadedFile("r.pdf", tiny_pdf())})
+    assert response.status_code == 200 and 'data-verified="no"' in response.content.decode()
+    assert parses == ["_read_pdf"]
+    client.get(reverse("gap_overview", kwargs={"assessment_id": systemic.pk}))
+    url = reverse("gap_item", kwargs={"assessment_id": systemic.pk, "measure": "CR-1.1"})
+    assert client.post(url, {"status": "planned", "seen_revision": 0,
+                             "upload": SimpleUploadedFile("p.pdf", tiny_pdf())}).status_code == 302
+    assert parses == ["_read_pdf", "_read_pdf"]
