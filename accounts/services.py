@@ -88,7 +88,7 @@ def _check_invitation_limits(organisation: Organisation, invited_by) -> None:
 def invite(organisation: Organisation, email: str, role: str, invited_by) -> Invitation:
     """A new open invitation; refused for members, for addresses already invited (an expired invitation is
     replaced) and beyond the invitation limits. Its link is made when its mail is sent (send_invitation)."""
-    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()  # one count at a time
+    Organisation.objects.select_for_update(no_key=True).filter(pk=organisation.pk).first()  # one count at a time
     if organisation.memberships.filter(user__email__iexact=email).exists():
         raise MembershipError(f"{email} is already a member of {organisation.name}.")
     open_ones = organisation.invitations.filter(email__iexact=email, accepted_at__isnull=True)
@@ -134,7 +134,7 @@ def send_invitation_mail(invitation: Invitation, site: str) -> None:
 
 def _other_owners(membership: Membership) -> bool:
     """Whether the organisation keeps an owner without this member (call inside a transaction)."""
-    Organisation.objects.select_for_update().filter(pk=membership.organisation_id).first()
+    Organisation.objects.select_for_update(no_key=True).filter(pk=membership.organisation_id).first()
     return (Membership.objects.filter(organisation_id=membership.organisation_id, role=Role.OWNER)
             .exclude(pk=membership.pk).exists())
 

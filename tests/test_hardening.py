@@ -735,3 +735,96 @@ def test_verification_and_evidence_parse_an_upload_once(client, systemic, parses
     assert client.post(url, {"status": "planned", "seen_revision": 0,
                              "upload": SimpleUploadedFile("p.pdf", tiny_pdf())}).status_code == 302
     assert parses == ["_read_pdf", "_read_pdf"]
+
+
+# ---- 12. copy and complete take their row locks in one order: twenty at once queue, none deadlocks
+
+def _locks(run) -> list[str]:
+    """The locking statements `run` sends to PostgreSQL, in order."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        run()
+    return [q["sql"] for q in queries.captured_queries if " FOR " in q["sql"] and "UPDATE" in q["sql"]]
+
+
+def _table(sql: str) -> str:
+    return re.search(r'FROM "(\w+)"', sql).group(1)
+
+
+def test_copy_amend_and_complete_lock_the_model_first_and_no_joined_row(django_user_model, published,
+                                                                       queued_renders):
+    """#22.12: complete locked its assessment with the version, model and organisation rows (FOR UPDATE, in the
+    join's order) while copies took KEY SHARE locks on the same rows in the order of their foreign keys."""
+    from django.db import connection
+
+    from questionnaire.services import complete, save_section
+    from questionnaire.services.living import amend, new_version_assessment
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's (SQLite ignores select_for_update)")
+    from .factories import new_assessment
+
+    owner, organisation = make_member(django_user_model, "lena")
+    source = completed(organisation, owner, "T06", name="M")
+    draft = new_assessment(organisation, owner, name="M")
+    answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in SCENARIOS["T06"]["answers"].items()}
+    save_section(draft, "all", answers, user=owner, seen_revision=0)
+    for run in (lambda: complete(draft, user=owner), lambda: new_version_assessment(source, user=owner),
+                lambda: amend(source, user=owner)):
+        locks = _locks(run)
+        assert locks and _table(locks[0]) == "questionnaire_aimodel" and "FOR NO KEY UPDATE" in locks[0], locks
+        for sql in locks:
+            assert "FOR NO KEY UPDATE" in sql, sql  # never a key lock, which blocks every insert referencing it
+            assert " JOIN " not in sql or " OF " in sql, sql  # never a joined table's row
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_dozen_copies_amendments_and_completions_at_once_do_not_deadlock(django_user_model, published,
+                                                                             settings):
+    """The review's load, on PostgreSQL with real transactions: before the fix one run in three ended in
+    "deadlock detected" (a 503)."""
+    import threading
+
+    from django.db import connection, connections
+
+    from questionnaire.models import Assessment
+    from questionnaire.services import complete, save_section
+    from questionnaire.services.living import amend, new_version_assessment
+
+    from .factories import new_assessment
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's row locks")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.REPORT_PRERENDER = True  # as in production: completing queues the report in the same transaction
+    owner, organisation = make_member(django_user_model, "dina")
+    sources = [completed(organisation, owner, "T06", name="M") for _ in range(2)]
+    answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in SCENARIOS["T06"]["answers"].items()}
+    drafts = []
+    for _ in range(12):
+        drafts.append(new_assessment(organisation, owner, name="M"))
+        save_section(drafts[-1], "all", answers, user=owner, seen_revision=0)
+    jobs = [lambda d=d: complete(d, user=owner) for d in drafts]
+    jobs += [lambda s=s: new_version_assessment(s, user=owner) for s in sources for _ in range(5)]
+    jobs += [lambda s=s: amend(s, user=owner) for s in sources for _ in range(2)]
+    errors, start = [], threading.Barrier(len(jobs))
+
+    def run(job):
+        try:
+            start.wait()
+            job()
+        except Exception as exc:  # what the request would have answered 503 (or 500) for
+            errors.append(repr(exc)[:300])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert Assessment.objects.filter(status="completed").count() == 2 + 12
+    assert Assessment.objects.filter(amends__in=sources).count() == 2  # one open amendment each

@@ -96,7 +96,8 @@ def document_for(assessment: Assessment, kind: str) -> LegalDocument:
 def new_numbered_document(assessment: Assessment, kind: str, *, user) -> LegalDocument:
     """A new entry of a register (e.g. a serious incident), numbered after the last one."""
     doc = definition(kind)
-    Assessment.objects.select_for_update().filter(pk=assessment.pk).first()  # one numbering at a time
+    # one numbering at a time; a NO KEY lock, so copies that reference the assessment are not held up
+    Assessment.objects.select_for_update(no_key=True).filter(pk=assessment.pk).values_list("pk").first()
     last = LegalDocument.objects.filter(assessment=assessment, kind=kind).aggregate(n=Max("number"))["n"] or 0
     return LegalDocument.objects.create(assessment=assessment, kind=kind, number=last + 1,
                                         values=prefill_values(doc, assessment), updated_by=user)
@@ -159,7 +160,7 @@ def issue_label(doc: DocumentDefinition, values: dict[str, Any], stage: str, seq
 def issue_document(document: LegalDocument, *, stage: str, issued_on: dt.date, user) -> DocumentIssue:
     """Freeze the current draft as a published or sent version, after the checks; queue its PDF.
     IssueRefused (with the findings) when a mandatory field is missing or a rule is broken."""
-    locked = LegalDocument.objects.select_for_update().select_related(
+    locked = LegalDocument.objects.select_for_update(of=("self",)).select_related(  # the document's row only
         "assessment__ai_model", "assessment__organisation").get(pk=document.pk)
     doc = definition(locked.kind)
     check_render_limit(user)  # its PDF joins the member's waiting renders (rendering.RENDER_LIMIT_PER_MEMBER)
