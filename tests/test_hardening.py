@@ -828,3 +828,44 @@ def test_two_dozen_copies_amendments_and_completions_at_once_do_not_deadlock(dja
     assert errors == []
     assert Assessment.objects.filter(status="completed").count() == 2 + 12
     assert Assessment.objects.filter(amends__in=sources).count() == 2  # one open amendment each
+
+
+# ---- 13. the admin's YAML import: aliases and nesting bounded before anything is built
+
+LAUGHS = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(8))
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (LAUGHS, "more than 100,000 values once its aliases"),
+    ("slug: gpai\nsections: " + "[" * 50_000 + "]" * 50_000 + "\n", "nested more than 64 levels deep"),
+    ("slug: gpai\nsections: &s [*s]\n", "refers to a node that contains it"),
+])
+def test_the_yaml_import_refuses_a_billion_laughs_deep_nesting_and_recursive_aliases(client, published, text,
+                                                                                     message):
+    """#22.13: the import expanded aliases without limit (a "billion laughs" file kills the worker); 50,000
+    levels of nesting crashed libyaml's composer (a segmentation fault, the worker gone)."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from questionnaire.models import QuestionnaireVersion
+
+    from .mfa import staff_login
+
+    staff_login(client, get_user_model().objects.create_superuser("root", "root@example.org", "x"))
+    before = QuestionnaireVersion.objects.count()
+    started = time.thread_time()
+    response = client.post(reverse("admin:questionnaire_version_import"),
+                           {"file": SimpleUploadedFile("laughs.yaml", text.encode())})
+    assert time.thread_time() - started < 1
+    page = response.content.decode()
+    assert response.status_code == 200 and message in page and "laughs.yaml line" in page
+    assert QuestionnaireVersion.objects.count() == before
+
+
+def test_the_canonical_content_is_well_within_the_yaml_bounds(settings):
+    from questionnaire.services.content import MAX_YAML_NODES, bounded_yaml
+
+    text = settings.QUESTIONNAIRE_CONTENT.read_text(encoding="utf-8")
+    bounded_yaml(text)
+    assert text.count("\n") < MAX_YAML_NODES / 10
