@@ -869,3 +869,36 @@ def test_the_canonical_content_is_well_within_the_yaml_bounds(settings):
     text = settings.QUESTIONNAIRE_CONTENT.read_text(encoding="utf-8")
     bounded_yaml(text)
     assert text.count("\n") < MAX_YAML_NODES / 10
+
+
+# ---- 14. docker-compose publishes the app only to the proxy; expired sessions are cleared with the housekeeping
+
+def test_compose_publishes_gunicorn_on_the_loopback_only_and_schedules_the_housekeeping():
+    """#22.14: web was published on 0.0.0.0:8000 while BEHIND_PROXY trusts X-Forwarded-For, so a direct client
+    chose its own address for lockouts and the audit log; nothing ran clearsessions."""
+    from pathlib import Path
+
+    import yaml
+
+    compose = yaml.safe_load((Path(__file__).resolve().parent.parent / "docker-compose.yml").read_text())
+    for name, service in compose["services"].items():
+        for port in service.get("ports", []):
+            assert str(port).startswith("127.0.0.1:"), (name, port)
+    commands = [" ".join(service.get("command") or []) for service in compose["services"].values()]
+    housekeeping = [c for c in commands if "clearsessions" in c]
+    assert housekeeping and "prune_reports" in housekeeping[0] and "sleep 86400" in housekeeping[0]
+
+
+def test_clearsessions_removes_expired_sessions(db):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    for expires in (timezone.now() - dt.timedelta(days=1), timezone.now() + dt.timedelta(days=1)):
+        store = SessionStore()
+        store["x"] = 1
+        store.create()
+        Session.objects.filter(session_key=store.session_key).update(expire_date=expires)
+    call_command("clearsessions")
+    assert Session.objects.count() == 1 and Session.objects.get().expire_date > timezone.now()
