@@ -196,8 +196,9 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
         if not errors:
             try:
                 seen = request.POST.get("seen_revision", "")
-                document = save_document(document, parsed, user=request.user,
-                                         seen_revision=int(seen) if seen.isdigit() else -1)
+                # a tampered number is a conflict (never a huge int(): at most nine ASCII digits)
+                seen_revision = int(seen) if seen.isascii() and seen.isdigit() and len(seen) <= 9 else -1
+                document = save_document(document, parsed, user=request.user, seen_revision=seen_revision)
             except DocumentConflictError as exc:
                 summary_errors.append(f"{exc.by} saved this document while you were editing. Your changes below "
                                       "were not saved: compare them with the saved document and save again.")

@@ -902,3 +902,40 @@ def test_clearsessions_removes_expired_sessions(db):
         Session.objects.filter(session_key=store.session_key).update(expire_date=expires)
     call_command("clearsessions")
     assert Session.objects.count() == 1 and Session.objects.get().expire_date > timezone.now()
+
+
+# ---- 1. (continued) the admin's JSON fields and a document's revision number are bounded too
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("1e1000000", "out of range"), ("9" * 10000, "too long to be a number"), ("-1e-1000000", "out of range"),
+    ("NaN", "NaN is not a number"), ("Infinity", "Infinity is not a number"), ("[" * 5000 + "]" * 5000, "nested"),
+])
+def test_a_hostile_json_value_in_the_admin_is_refused_at_the_field(client, django_user_model, published, value,
+                                                                  message):
+    from questionnaire.models import Constant
+    from questionnaire.services import clone_version
+
+    from .mfa import staff_login
+
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "x")
+    draft = clone_version(published, user=root)
+    staff_login(client, root)
+    constant = Constant.objects.get(version=draft, name="sr_threshold")
+    started = time.thread_time()
+    response = client.post(reverse("admin:questionnaire_constant_change", args=[constant.pk]),
+                           {"version": draft.pk, "name": "sr_threshold", "position": 0, "value": value})
+    assert time.thread_time() - started < 1
+    assert response.status_code == 200 and message in response.content.decode()
+    constant.refresh_from_db()
+    assert constant.value == 1e25
+    diff = reverse("admin:questionnaire_version_diff", args=[draft.pk])
+    for against in ("abc", "9" * 5000, "-1"):
+        assert client.get(diff, {"against": against}).status_code == 200
+
+
+@pytest.mark.parametrize("seen", ["9" * 5000, "²", "-1", "1.5"])
+def test_a_hostile_revision_number_on_a_document_is_a_400(client, systemic, seen):
+    url = document_url(systemic, definitions()["training_summary"])
+    response = client.post(url, {"action": "save", "seen_revision": seen, "summary_version": "2.0"})
+    assert response.status_code == 400
+    assert not LegalDocument.objects.filter(assessment=systemic, kind="training_summary", revision__gt=0).exists()
