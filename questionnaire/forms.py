@@ -59,36 +59,28 @@ def flop_input_text(value: float | None) -> str:
     return repr(float(value)).replace("e+", "e")
 
 
-class FlopField(forms.CharField):
+class NumberField(forms.CharField):
+    """A number question, typed as text and read by one of the engine's bounded parsers (`parse`: the one rule of
+    engine.values.bounded_number here), never by float() on whatever was typed; the message goes to the field."""
+
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"})
+    parse = staticmethod(bounded_number)
 
     def to_python(self, value: Any) -> float | None:
         value = super().to_python(value)
         if value in self.empty_values:
             return None
         try:
-            return parse_flop(value)
+            return self.parse(value)
         except ValueError as exc:
             raise ValidationError(str(exc), code="invalid") from None
+
+
+class FlopField(NumberField):
+    parse = staticmethod(parse_flop)
 
     def prepare_value(self, value: Any) -> Any:
         return flop_input_text(value) if isinstance(value, int | float) else value
-
-
-class NumberField(forms.CharField):
-    """A number question: read through the engine's one bounded rule (engine.values.bounded_number), never by
-    float() on whatever was typed."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"})
-
-    def to_python(self, value: Any) -> float | None:
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        try:
-            return bounded_number(value)
-        except ValueError as exc:
-            raise ValidationError(str(exc), code="invalid") from None
 
 
 class YesNoField(forms.TypedChoiceField):
