@@ -939,3 +939,32 @@ def test_a_hostile_revision_number_on_a_document_is_a_400(client, systemic, seen
     response = client.post(url, {"action": "save", "seen_revision": seen, "summary_version": "2.0"})
     assert response.status_code == 400
     assert not LegalDocument.objects.filter(assessment=systemic, kind="training_summary", revision__gt=0).exists()
+
+
+# ---- 6. (continued) a date the calendar cannot carry a deadline for is unknown, not a crash
+
+def test_date_arithmetic_beyond_the_calendar_is_unknown():
+    from questionnaire.engine.expressions import add_days, add_months
+
+    assert add_days(dt.date(9999, 12, 31), 14) is None and add_months(dt.date(9999, 12, 31), 6) is None
+    assert add_days(dt.date(2026, 11, 1), 14) == dt.date(2026, 11, 15)
+    assert add_months(dt.date(2025, 8, 31), 6) == dt.date(2026, 2, 28)
+
+
+@pytest.mark.parametrize("code", ["first_eu_placement_date", "threshold_known_date", "designation_date"])
+def test_assess_with_a_year_9999_date_warns_and_computes(published, tmp_path, capsys, code):
+    """`assess` crashed (a traceback, exit 1) when a date plus its deadline went beyond year 9999."""
+    import json
+
+    from django.core.management import call_command
+
+    answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in SCENARIOS["T06"]["answers"].items()}
+    answers[code] = "9999-12-31"
+    if code == "designation_date":
+        answers["commission_designated"] = True
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers))
+    call_command("assess", "--input", str(path))
+    out, err = capsys.readouterr()
+    assert "before 2015 or after 2100: check the year" in err
+    assert json.loads(out)["classification"] == "GPAI_MODEL_SYSTEMIC_RISK"
