@@ -37,6 +37,12 @@ def display_answer(question: Question | None, value: Any) -> str:
     return str(value)
 
 
+def full_stop(text: Any) -> str:
+    """A name that ends a sentence, with one full stop: "Acme GmbH" -> "Acme GmbH.", "Acme Inc." stays."""
+    text = str(text).rstrip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
 def display_fact(value: Any) -> str:
     """A computed fact: yes/no, a FLOP-sized number in words of ten, a date in words."""
     if value is None:

@@ -40,3 +40,59 @@ def test_a_threshold_known_before_the_rules_applied_is_due_16_august_2025(spec):
     notice = {n.id: n for n in result.notices}["notification_dated"]
     assert notice.date == "2025-08-16"
     assert "16 August 2025" in notice.text and "29 June 2025" not in notice.text
+
+
+# ---- helpers that render what a person reads: the report's HTML (no PDF), from a scenario's answers
+
+def report_html(spec, changes, *, organisation="Example AI Ltd", today=TODAY, gap=None):
+    from questionnaire.pdf import render_html
+    from questionnaire.services.assessments import build_snapshot, snapshot_hash
+
+    answers = parse_answers(spec, {**BASE, **changes})
+    result = evaluate(spec, answers, today=today)
+    stored = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in answers.items()
+              if k in result.visible_questions}
+    snapshot = build_snapshot(spec, result, stored, assessment_id="00000000-0000-4000-8000-000000000000",
+                              title="v1", organisation=organisation, model="Model X",
+                              completed_at=dt.datetime.combine(today, dt.time(10), tzinfo=dt.UTC),
+                              completed_by="lena", revision=1)
+    if gap is not None:
+        snapshot["gap_analysis"] = gap
+    return render_html(spec, snapshot, snapshot_hash(snapshot), gap_analysis=gap or {})
+
+
+def text_of(html: str) -> str:
+    import re
+    from html import unescape
+
+    return re.sub(r"\s+([,.;])", r"\1", re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))))
+
+
+# ---- item 1 (Guidelines C(2025) 7719), item 10 (Omnibus), wording: sources by name
+
+def test_the_guidelines_are_cited_as_c_2025_7719_and_the_omnibus_as_in_force(spec):
+    sources = {s.id: s for s in spec.sources}
+    assert "C(2025) 7719" in sources["GUIDELINES"].title and "C(2025) 5045" in sources["GUIDELINES"].title
+    assert "C(2025) 7719 of 19 November 2025 (content approved as C(2025) 5045" in spec.rules_note
+    assert "in force since 27 July 2026" in spec.rules_note and "presumption of conformity" in spec.rules_note
+    assert spec.rulebook_date == "2026-12-05"
+    assert sources["COP_FAQ"].confidence == "P" and "at least every two years" in sources["COP_FAQ"].note
+
+
+def test_report_names_its_sources_never_their_internal_ids(spec):
+    text = text_of(report_html(spec, {}))
+    sources = text.split("Sources:")[1:]
+    assert sources, "no obligation lists its sources"
+    for line in sources:
+        line = line.split(".", 1)[0]
+        for internal in ("AIA", "GUIDELINES", "TEMPLATE", "COP_"):
+            assert internal not in line.split("(")[0], line
+    assert "Sources: Regulation (EU) 2024/1689 (AI Act), Art. 53(1)(a), Annex XI" in text
+
+
+@pytest.mark.parametrize(("name", "ends"), [("Acme AI Inc.", "Acme AI Inc."), ("Acme GmbH", "Acme GmbH."),
+                                            ("Acme Ltd ", "Acme Ltd."), ("Ask Us?", "Ask Us?")])
+def test_a_name_ending_a_sentence_gets_one_full_stop(name, ends):
+    from questionnaire.display import full_stop
+
+    assert full_stop(name) == ends
