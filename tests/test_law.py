@@ -41,7 +41,7 @@ def test_notification_figures_have_two_significant_figures(value, text):
 
 
 def test_notification_reason_gives_the_figure_and_the_method(spec):
-    result = run(spec, {"training_compute_flop": 2.345e25, "compute_estimation_method": "architecture"})
+    result = run(spec, {"training_compute_flop": 2.345e25, "training_compute_method": "architecture"})
     (reason,) = result.reasons_about("ART52_1_NOTIFY")
     assert "2.3 × 10^25 FLOP" in reason.text and "6 × parameters × training tokens" in reason.text
     undated = {n.id: n for n in result.notices}["notification_undated"]

@@ -96,3 +96,47 @@ def test_a_name_ending_a_sentence_gets_one_full_stop(name, ends):
     from questionnaire.display import full_stop
 
     assert full_stop(name) == ends
+
+
+# ---- item 2 (the 10^23 criterion on parameter-updating compute) and the walk's compute wording
+
+def test_the_compute_page_asks_for_the_method_once(spec):
+    (section,) = [s for s in spec.sections if s.code == "compute"]
+    methods = [q.code for q in section.questions if q.text.startswith("How did you")]
+    assert methods == ["training_compute_method"]
+    codes = [q.code for q in section.questions]
+    assert codes.index("planned_training_compute_flop") + 1 == codes.index("planned_cumulative_compute_flop")
+
+
+@pytest.mark.parametrize(("changes", "says", "never"), [
+    ({"training_compute_flop": 7.2e23}, "the compute that updated its parameters, 7.2 × 10^23 FLOP, exceeds 10^23",
+     "planned"),
+    ({"training_compute_flop": 5e22, "planned_training_compute_flop": 1.2e23},
+     "the compute planned to update its parameters, 1.2 × 10^23 FLOP, exceeds 10^23 FLOP (training is not finished",
+     "spent"),
+    ({"training_compute_flop": 8e22, "cumulative_training_compute_flop": 1.1e23},
+     "the compute that updated its parameters, 8 × 10^22 FLOP, does not exceed 10^23 FLOP", "planned"),
+])
+def test_the_classification_says_planned_only_for_a_model_still_in_training(spec, changes, says, never):
+    (reason,) = run(spec, changes).reasons_about("classification")
+    assert says in reason.text
+    assert never not in reason.text
+
+
+def test_the_planned_cumulative_figure_standing_in_is_said_and_not_otherwise(spec):
+    notices = [n.id for n in run(spec, {"training_compute_flop": 5e22,
+                                        "planned_cumulative_compute_flop": 1.5e23}).notices]
+    assert "planned_training_not_given" in notices
+    for changes in ({"training_compute_flop": 5e22, "planned_training_compute_flop": 9e22,
+                     "planned_cumulative_compute_flop": 1.5e23},
+                    {"training_compute_flop": 3e24, "planned_cumulative_compute_flop": 2e25}):
+        assert "planned_training_not_given" not in [n.id for n in run(spec, changes).notices]
+
+
+@pytest.mark.parametrize(("method", "words"), [
+    ("measured", "counted or logged by the training software"), ("hardware", "hardware-based estimate"),
+    ("architecture", "6 × parameters × training tokens"), (None, "the method you used")])
+def test_the_notification_states_the_one_method_answered(spec, method, words):
+    (reason,) = run(spec, {"training_compute_flop": 3.8e25, "training_compute_method": method}).reasons_about(
+        "ART52_1_NOTIFY")
+    assert words in reason.text
