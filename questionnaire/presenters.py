@@ -228,7 +228,10 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
          "demonstration": demonstration_text(spec, ch.title, signatory.get(ch.id, "not_signing"))}
         for ch in spec.chapters if ch.id in outcome["code_chapters"]
     ]
-    flags = [{"flag": f, "reasons": reasons.get(f.id, [])} for f in spec.flags if f.id in outcome["flags"]]
+    # the explanation as evaluated ({placeholders} filled in), else as authored (a snapshot without reasons)
+    flags = [{"flag": f, "reasons": reasons.get(f.id, []),
+              "explanation": next((r["text"] for r in reasons.get(f.id, [])), f.explanation)}
+             for f in spec.flags if f.id in outcome["flags"]]
     classification = outcome["classification"]
     role = outcome["role_outcome"]
     answers = snapshot.get("answers", {})

@@ -140,3 +140,56 @@ def test_the_notification_states_the_one_method_answered(spec, method, words):
     (reason,) = run(spec, {"training_compute_flop": 3.8e25, "training_compute_method": method}).reasons_about(
         "ART52_1_NOTIFY")
     assert words in reason.text
+
+
+# ---- items 3 and 4: modified systemic-risk models, modifications over 10^25
+
+MODIFIER = {"role": "downstream_modifier", "base_model_is_gpai": True}
+
+
+def page_of(spec, result, today=TODAY):
+    from questionnaire.presenters import result_page
+
+    return result_page(spec, {"result": result.to_json(), "answers": {}}, today=today)
+
+
+def test_a_significant_change_below_a_third_of_a_systemic_model_is_presumed_and_put_to_counsel(spec):
+    result = run(spec, {**MODIFIER, "base_model_is_systemic": True, "base_model_compute_flop": 1.5e25,
+                        "modification_compute_flop": 1e24, "modification_significant_change": True})
+    (notify,) = result.reasons_about("ART52_1_NOTIFY")
+    assert "para 67" in notify.text and "counsel should confirm" in notify.text
+    assert "your modification's compute, 1.0 × 10^24 FLOP, and the original model's compute, 1.5 × 10^25 FLOP" \
+        in notify.text
+    (flag,) = [f for f in page_of(spec, result)["flags"]
+               if f["flag"].id == "MODIFIER_SIGNIFICANT_CHANGE_BELOW_INDICATIVE"]
+    assert "presumed to have systemic risk too" in flag["explanation"] and "{" not in flag["explanation"]
+
+
+def test_a_significant_change_to_a_model_without_systemic_risk_says_nothing_of_a_presumption(spec):
+    result = run(spec, {**MODIFIER, "base_model_is_systemic": False, "base_model_compute_flop": 6e24,
+                        "modification_compute_flop": 1e22, "modification_significant_change": True})
+    (flag,) = [f for f in page_of(spec, result)["flags"]]
+    assert "presumed" not in flag["explanation"] and "{" not in flag["explanation"]
+
+
+def test_the_notification_of_an_undisclosed_base_names_the_fallback(spec):
+    result = run(spec, {**MODIFIER, "base_model_is_systemic": True, "modification_compute_flop": 4e24})
+    (notify,) = result.reasons_about("ART52_1_NOTIFY")
+    assert "your modification's compute, 4.0 × 10^24 FLOP, and the original model's compute, not known (the " \
+           "fallback threshold of one third of 10^25 FLOP was used" in notify.text
+
+
+def test_a_modification_alone_over_1e25_is_presumed_on_its_own_compute(spec):
+    result = run(spec, {**MODIFIER, "base_model_is_systemic": False, "base_model_compute_flop": 9e24,
+                        "modification_compute_flop": 1.2e25})
+    (notify,) = result.reasons_about("ART52_1_NOTIFY")
+    assert "your modification alone used 1.2 × 10^25 FLOP, more than 10^25 FLOP" in notify.text
+    assert "recital 111" in notify.text
+
+
+def test_the_combined_compute_case_gives_both_figures(spec):
+    result = run(spec, {**MODIFIER, "base_model_is_systemic": False, "base_model_compute_flop": 9e24,
+                        "modification_compute_flop": 4e24})
+    (notify,) = result.reasons_about("ART52_1_NOTIFY")
+    assert "the combined compute, 1.3 × 10^25 FLOP (the original model's 9.0 × 10^24 FLOP and your " \
+           "modification's 4.0 × 10^24 FLOP)" in notify.text
