@@ -193,3 +193,17 @@ def test_the_combined_compute_case_gives_both_figures(spec):
     (notify,) = result.reasons_about("ART52_1_NOTIFY")
     assert "the combined compute, 1.3 × 10^25 FLOP (the original model's 9.0 × 10^24 FLOP and your " \
            "modification's 4.0 × 10^24 FLOP)" in notify.text
+
+
+# ---- item 5: integrators' own use
+
+def test_an_integrator_treated_as_provider_for_its_own_use_is_told_why(spec):
+    result = run(spec, {"role": "integrator", "eu_excluded_clearly": True, "eu_market_placement": "no",
+                        "internal_use": "internal_essential_or_rights_affecting"})
+    (role,) = result.reasons_about("role_outcome")
+    assert "put a system built on it into service in the EU for your own use" in role.text
+    (flag,) = result.reasons_about("INTEGRATOR_TREATED_AS_MODEL_PROVIDER")
+    assert "into service in the EU for your own use" in flag.text and "recital 97" in flag.text
+    placed = run(spec, {"role": "integrator", "eu_excluded_clearly": True})
+    (role,) = placed.reasons_about("role_outcome")
+    assert "you place a product built on it on the EU market" in role.text
