@@ -207,3 +207,41 @@ def test_an_integrator_treated_as_provider_for_its_own_use_is_told_why(spec):
     placed = run(spec, {"role": "integrator", "eu_excluded_clearly": True})
     (role,) = placed.reasons_about("role_outcome")
     assert "you place a product built on it on the EU market" in role.text
+
+
+# ---- item 6 (reassessment only after Art. 52(4)) and item 7 (notification dates from 2 August 2025)
+
+def test_a_notification_due_before_the_rules_applied_reads_16_august_2025_and_why(spec):
+    result = run(spec, {"training_compute_flop": 3e25, "threshold_known_date": "2025-06-15",
+                        "first_eu_placement_date": "2025-10-01"})
+    (notice,) = [n for n in result.notices if n.id == "notification_dated"]
+    assert "Notify the Commission by 16 August 2025: two weeks after 2 August 2025" in notice.text
+    assert "on 15 June 2025" in notice.text and "Guidelines §5.3" in notice.text
+    later = run(spec, {"training_compute_flop": 3e25, "threshold_known_date": "2026-11-20"})
+    (notice,) = [n for n in later.notices if n.id == "notification_dated"]
+    assert "by 4 December 2026: two weeks after 20 November 2026, when the threshold was met" in notice.text
+
+
+def test_a_designation_after_a_missed_notification_shows_it_missed_not_as_a_step(spec):
+    result = run(spec, {"training_compute_flop": 3e25, "commission_designated": True,
+                        "designation_date": "2026-03-01", "threshold_known_date": "2025-06-01"})
+    ids = [n.id for n in result.notices]
+    assert "notification_missed" in ids and "notification_dated" not in ids and "notification_undated" not in ids
+    (missed,) = [n for n in result.notices if n.id == "notification_missed"]
+    assert "The notification was due by 16 August 2025" in missed.text and "overdue" in missed.text
+    assert "notify" not in result.next_steps and "notification_missed" in result.next_steps
+    (reason,) = result.reasons_about("ART52_1_NOTIFY")
+    assert "The notification was missed" in reason.text
+    (flag,) = result.reasons_about("DESIGNATED_ART52_4")
+    assert "Art. 52(1), last sentence" in flag.text and "none is shown" in flag.text
+    assert "reassessment_request_earliest" not in result.deadlines
+
+
+def test_a_designation_on_annex_xiii_offers_reassessment_with_its_conditions(spec):
+    result = run(spec, {"training_compute_flop": 8e24, "commission_designated": True, "designation_date": "2026-03-01"})
+    assert result.deadlines["reassessment_request_earliest"] == "2026-09-01"
+    (flag,) = result.reasons_about("DESIGNATED_ART52_4")
+    assert "Annex XIII" in flag.text and "new reasons" in flag.text
+    assert not [n for n in result.notices if n.id.startswith("notification")]
+    (deadline,) = [d for d in spec.deadlines if d.key == "reassessment_request_earliest"]
+    assert "new reasons" in deadline.explanation
