@@ -160,6 +160,33 @@ def notice_views(spec: Spec, outcome: dict[str, Any], today: dt.date) -> list[No
     return views
 
 
+def ruled_out(spec: Spec, outcome: dict[str, Any]) -> list[dict[str, Any]]:
+    """The obligations this result does not have, each with why it does not apply: the texts of the content's
+    notices about it that the result holds (a ruled-out duty is never listed as an instruction)."""
+    applies = set(outcome.get("obligations", []))
+    about = {n.id: n.about for n in spec.notices}
+    out = []
+    for obligation in spec.obligations:
+        if obligation.id in applies:
+            continue
+        why = [shown["text"] for shown in outcome.get("notices", []) if obligation.id in about.get(shown["id"], ())]
+        out.append({"obligation": obligation, "why": why})
+    return out
+
+
+def ruled_out_grouped(spec: Spec, outcome: dict[str, Any]) -> list[dict[str, Any]]:
+    """ruled_out with a reason, obligations that share their reason together (Art. 55(1)(a)–(d) once)."""
+    groups: list[dict[str, Any]] = []
+    for row in ruled_out(spec, outcome):
+        if not row["why"]:
+            continue
+        if groups and groups[-1]["why"] == row["why"]:
+            groups[-1]["obligations"].append(row["obligation"])
+        else:
+            groups.append({"obligations": [row["obligation"]], "why": row["why"]})
+    return groups
+
+
 def _groups(spec: Spec) -> list[tuple[str, str, tuple[str, ...]]]:
     if spec.article_groups:
         return [(g.article, g.title, g.obligations) for g in spec.article_groups]
@@ -249,6 +276,7 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
         "groups": groups,
         "perspectives": perspectives,
         "notices": [n for n in notices if not n.about],
+        "ruled_out": ruled_out_grouped(spec, outcome),
         "checklists": checklists,
         "rules_as_of": outcome.get("rules_as_of") or snapshot.get("questionnaire", {}).get("rulebook_date") or "",
         "rules_note": spec.rules_note,

@@ -13,7 +13,7 @@ from .display import display_fact
 from .engine import Spec, parse_answers
 from .engine.expressions import Evaluator, ExpressionError, compile_expression
 from .models import OPEN_STATUSES
-from .presenters import display_answer, result_page
+from .presenters import display_answer, result_page, ruled_out_grouped
 
 CONFIDENCE = {"P": "official text read in full", "P~": "official text read in a transcription",
               "S": "secondary sources only", "U": "uncertain"}
@@ -96,7 +96,11 @@ def decisive_findings(spec: Spec, snapshot: dict[str, Any]) -> list[dict[str, An
     for obligation in spec.obligations:  # which obligations apply: the findings their conditions use
         for name in sorted(compile_expression(obligation.applies_if).names, key=_fact_order(spec)):
             _follow(name, spec, facts, scope, answers, seen, findings)
-    left_out = [f"{o.label} {o.title}" for o in spec.obligations if o.id not in applies]
+    groups = ruled_out_grouped(spec, outcome)  # each with why it does not apply, never as an instruction
+    grouped = {o.id for g in groups for o in g["obligations"]}
+    left_out = [", ".join(f"{o.label} {o.title}" for o in g["obligations"]) + f" ({' '.join(g['why'])})"
+                for g in groups]
+    left_out += [f"{o.label} {o.title}" for o in spec.obligations if o.id not in applies and o.id not in grouped]
     blocks.append({"title": "Obligations", "value": f"{len(applies)} of {len(spec.obligations)} apply",
                    "text": f"Not applicable to this model: {'; '.join(left_out)}." if left_out else "",
                    "held": [f for f in findings if f["deciding"]],

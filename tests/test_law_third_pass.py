@@ -242,6 +242,55 @@ def test_a_designation_on_annex_xiii_offers_reassessment_with_its_conditions(spe
     assert result.deadlines["reassessment_request_earliest"] == "2026-09-01"
     (flag,) = result.reasons_about("DESIGNATED_ART52_4")
     assert "Annex XIII" in flag.text and "new reasons" in flag.text
-    assert not [n for n in result.notices if n.id.startswith("notification")]
+    dated = ("notification_dated", "notification_undated", "notification_missed")
+    assert not [n for n in result.notices if n.id in dated]
     (deadline,) = [d for d in spec.deadlines if d.key == "reassessment_request_earliest"]
     assert "new reasons" in deadline.explanation
+
+
+# ---- item 8: no "must appoint a representative" where Art. 54(6) exempts; ruled-out lists say why
+
+FOSS_NON_EU = {"provider_established_in_eu": False, "licence_type": "foss", "weights_public": True,
+               "architecture_info_public": True, "usage_info_public": True, "monetised": False}
+
+
+@pytest.mark.django_db
+def test_an_exempt_non_eu_open_source_model_is_never_told_to_appoint_a_representative(spec, published):
+    import re
+
+    page = page_of(spec, run(spec, FOSS_NON_EU))
+    html = report_html(spec, FOSS_NON_EU)
+    text = text_of(html)
+    assert not re.search(r"must (be )?appoint", text, re.IGNORECASE), re.findall(r".{80}must (?:be )?appoint.{9}", text)
+    assert "Art. 54 Authorised representative in the EU (Not required (Art. 54(6)), unless the model has systemic " \
+           "risk" in text
+    (art54,) = [r for r in page["ruled_out"] if [o.id for o in r["obligations"]] == ["ART54"]]
+    assert art54["why"][0].startswith("Not required (Art. 54(6)), unless the model has systemic risk")
+    for d in page["deadlines"]:
+        assert "representative" not in d.explanation, d.explanation
+
+
+@pytest.mark.parametrize(("changes", "obligation", "why"), [
+    ({}, "ART54", "Not required: your organisation is established in the EU"),
+    ({}, "ART52_1_NOTIFY", "Not required: the cumulative training compute, spent or planned, 6.3 × 10^24 FLOP, does "
+                           "not exceed 10^25 FLOP"),
+    ({}, "ART55_1_A", "Not applicable: the model has no systemic risk"),
+    ({}, "ART54_3_A", "tasks of an authorised representative"),
+    (FOSS_NON_EU, "ART53_1_A", "Not required (Art. 53(2)), unless the model has systemic risk"),
+    ({"training_compute_flop": 1.2e25, "art52_2_arguments": "accepted"}, "ART52_1_NOTIFY",
+     "the Commission accepted your arguments"),
+])
+def test_every_ruled_out_duty_says_why_it_does_not_apply(spec, changes, obligation, why):
+    from questionnaire.presenters import ruled_out
+
+    result = run(spec, changes)
+    reasons = {r["obligation"].id: r["why"] for r in ruled_out(spec, result.to_json())}
+    assert obligation in reasons and why in " ".join(reasons[obligation]), reasons.get(obligation)
+
+
+def test_no_fact_label_reads_as_an_instruction(spec):
+    import re
+
+    for fact in spec.facts:
+        if fact.type == "bool":
+            assert not re.search(r"\bmust\b", fact.label), fact.name
