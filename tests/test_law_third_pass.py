@@ -294,3 +294,24 @@ def test_no_fact_label_reads_as_an_instruction(spec):
     for fact in spec.facts:
         if fact.type == "bool":
             assert not re.search(r"\bmust\b", fact.label), fact.name
+
+
+# ---- item 9: AI systems on the provider's own model (Art. 75(1)(a))
+
+@pytest.mark.parametrize(("answer", "shown"), [(True, True), (False, False), (None, False)])
+def test_a_provider_offering_systems_on_its_own_model_is_told_who_supervises_them(spec, answer, shown):
+    result = run(spec, {"provides_ai_system_on_own_model": answer})
+    notices = {n.id: n for n in result.notices}
+    assert ("own_system_supervision" in notices) is shown
+    if shown:
+        text = notices["own_system_supervision"].text
+        for words in ("Art. 75(1)(a)", "Regulation (EU) 2026/1744", "27 July 2026", "Annex I", "Annex III point 2",
+                      "law-enforcement", "financial-supervision"):
+            assert words in text, words
+    assert result.obligations == run(spec, {}).obligations
+
+
+def test_the_own_system_question_is_not_asked_of_a_deployer(spec):
+    result = run(spec, {"role": "deployer_only", "provides_ai_system_on_own_model": True})
+    assert "provides_ai_system_on_own_model" not in result.visible_questions
+    assert "own_system_supervision" not in [n.id for n in result.notices]
