@@ -14,7 +14,14 @@ from .display import display_answer
 from .engine import Result, Spec, Visibility
 from .engine.spec import Question
 from .models import AIModel, Assessment, GapItem, RulesChange, current_assessment_id, current_assessments
-from .signatory import answered_statuses, demonstration_text
+from .signatory import (
+    answered_statuses,
+    demonstration_text,
+    good_faith_text,
+    optional_chapter_texts,
+    review_text,
+    signing_texts,
+)
 from .versions import current_version, spec_for
 
 # How obligations are grouped, the next steps and the checklists (e.g. the Annex XII requests) are content:
@@ -252,9 +259,13 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
     chapters = [
         {"chapter": ch, "measures": [m for m in ch.measures() if m.id in outcome["code_measures"]],
          "signatory": signatory.get(ch.id, "not_signing"),
-         "demonstration": demonstration_text(spec, ch.title, signatory.get(ch.id, "not_signing"))}
+         "demonstration": demonstration_text(spec, ch.title, signatory.get(ch.id, "not_signing")),
+         "good_faith": good_faith_text(spec, signatory.get(ch.id, "not_signing"))}
         for ch in spec.chapters if ch.id in outcome["code_chapters"]
     ]
+    signing = {"by_status": signing_texts(spec, [(c["chapter"].title, c["signatory"]) for c in chapters]),
+               "optional": optional_chapter_texts(spec, outcome["code_chapters"]),
+               "review": review_text(spec)} if chapters else None
     # the explanation as evaluated ({placeholders} filled in), else as authored (a snapshot without reasons)
     flags = [{"flag": f, "reasons": reasons.get(f.id, []),
               "explanation": next((r["text"] for r in reasons.get(f.id, [])), f.explanation)}
@@ -281,6 +292,7 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
         "rules_as_of": outcome.get("rules_as_of") or snapshot.get("questionnaire", {}).get("rulebook_date") or "",
         "rules_note": spec.rules_note,
         "chapters": chapters,
+        "signing": signing,
         "deadlines": deadlines,
         "next_deadline": next((d for d in sorted((d for d in deadlines if d.date and not d.is_past),
                                                   key=lambda d: d.date)), None),

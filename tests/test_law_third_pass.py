@@ -74,7 +74,8 @@ def test_the_guidelines_are_cited_as_c_2025_7719_and_the_omnibus_as_in_force(spe
     sources = {s.id: s for s in spec.sources}
     assert "C(2025) 7719" in sources["GUIDELINES"].title and "C(2025) 5045" in sources["GUIDELINES"].title
     assert "C(2025) 7719 of 19 November 2025 (content approved as C(2025) 5045" in spec.rules_note
-    assert "in force since 27 July 2026" in spec.rules_note and "presumption of conformity" in spec.rules_note
+    assert "in force since 27 July 2026" in spec.rules_note
+    assert "not create a presumption of conformity" in spec.rules_note
     assert spec.rulebook_date == "2026-12-05"
     assert sources["COP_FAQ"].confidence == "P" and "at least every two years" in sources["COP_FAQ"].note
 
@@ -315,3 +316,56 @@ def test_the_own_system_question_is_not_asked_of_a_deployer(spec):
     result = run(spec, {"role": "deployer_only", "provides_ai_system_on_own_model": True})
     assert "provides_ai_system_on_own_model" not in result.visible_questions
     assert "own_system_supervision" not in [n.id for n in result.notices]
+
+
+# ---- item 12: signing the Code (the Commission's FAQ) on the result, the report and the gap analysis
+
+def test_the_result_says_what_signing_means_for_each_status_once(spec):
+    from questionnaire.presenters import result_page
+
+    result = run(spec, {"cop_signatory_chapters": ["transparency"]})
+    page = result_page(spec, {"result": result.to_json(), "answers": {"cop_signatory_chapters": ["transparency"]}},
+                       today=TODAY)
+    by_status = {s["status"]: s for s in page["signing"]["by_status"]}
+    assert set(by_status) == {"signed", "not_signing"}
+    assert by_status["signed"]["chapters"] == "Transparency"
+    signed, not_signing = by_status["signed"]["text"], by_status["not_signing"]["text"]
+    for words in ("does not change your legal obligations", "good faith", "Commitment 6", "withdraw",
+                  "opting out of a chapter loses its benefit"):
+        assert words in signed, words
+    for words in ("report to the AI Office the measures", "explain how they comply", "gap analysis",
+                  "more requests for information and evaluations", "Signatory Form", "authority to bind",
+                  "no deadline"):
+        assert words in not_signing, words
+    assert "at least every two years" in page["signing"]["review"]
+    (optional,) = page["signing"]["optional"]
+    assert "neither develops nor intends to develop a model with systemic risk" in optional
+    assert "naming the models" in optional
+
+
+def test_a_systemic_risk_model_is_not_offered_the_optional_chapter(spec):
+    from questionnaire.presenters import result_page
+
+    result = run(spec, {"training_compute_flop": 3.8e25})
+    page = result_page(spec, {"result": result.to_json(), "answers": {}}, today=TODAY)
+    assert page["signing"]["optional"] == []
+    assert [s["status"] for s in page["signing"]["by_status"]] == ["not_signing"]
+
+
+def test_a_chapter_one_intends_to_sign_says_how_to_sign(spec):
+    from questionnaire.signatory import signing_texts
+
+    (text,) = signing_texts(spec, [("Copyright", "intends_to_sign")])
+    assert "Signatory Form" in text["text"] and "no deadline" in text["text"] and "listed publicly" in text["text"]
+
+
+def test_the_report_shows_good_faith_beside_a_signatory_s_partly_implemented_measure(spec):
+    gap = {"TR-1.1": {"status": "partially_implemented", "status_label": "Partially implemented"},
+           "CR-1.1": {"status": "partially_implemented", "status_label": "Partially implemented"},
+           "TR-1.2": {"status": "implemented", "status_label": "Implemented"}}
+    html = report_html(spec, {"cop_signatory_chapters": ["transparency"]}, gap=gap)
+    text = text_of(html)
+    assert html.count("data-good-faith") == 1  # TR-1.1 only: Transparency is signed, Copyright is not
+    tr11 = text.split("TR-1.1 ", 1)[1].split("TR-1.2 ", 1)[0]
+    assert "Partly implemented by a signatory: not necessarily a breach of the Code" in tr11
+    assert "Signing the Code" in text and "at least every two years" in text

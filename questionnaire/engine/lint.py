@@ -338,6 +338,15 @@ def _page_constants(spec: Spec) -> list[Problem]:
             problems.append(Problem("constant estimator_method_questions",
                                     f"“{method_code}” needs the choices architecture and hardware (the estimator's "
                                     "two methods)"))
+    optional = constants.get("optional_chapters", {})
+    for chapter in (optional if isinstance(optional, Mapping) else {}):
+        if chapter not in chapters:
+            problems.append(Problem("constant optional_chapters", f"unknown chapter “{chapter}”"))
+    signing = constants.get("signing_texts", {})
+    known_texts = {"signed", "intends_to_sign", "not_signing", "good_faith", "review"}
+    for key in (signing if isinstance(signing, Mapping) else {}):
+        if key not in known_texts:
+            problems.append(Problem("constant signing_texts", f"“{key}” is none of {', '.join(sorted(known_texts))}"))
     choices = constants.get("signatory_chapter_choices", {})
     signatory = spec.questions.get("cop_signatory_chapters")
     allowed = set(signatory.choice_values()) if signatory else set()
