@@ -26,6 +26,8 @@ def display_answer(question: Question | None, value: Any) -> str:
         return display_fact(value)
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if question.type is QuestionType.YES_NO:
+        return question.choice_label(value)  # a third answer, e.g. "I don't know"
     if question.type is QuestionType.FLOP and isinstance(value, int | float):
         return f"{format_flop(value)} FLOP"
     if question.type is QuestionType.DATE and isinstance(value, str):

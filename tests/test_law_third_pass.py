@@ -369,3 +369,52 @@ def test_the_report_shows_good_faith_beside_a_signatory_s_partly_implemented_mea
     tr11 = text.split("TR-1.1 ", 1)[1].split("TR-1.2 ", 1)[0]
     assert "Partly implemented by a signatory: not necessarily a breach of the Code" in tr11
     assert "Signing the Code" in text and "at least every two years" in text
+
+
+# ---- the walk: "I don't know" for a third party's EU product, treated carefully and said so
+
+def test_not_knowing_about_a_third_party_product_is_the_careful_reading_and_said(spec):
+    unknown = run(spec, {"eu_market_placement": "no", "integrated_into_eu_product_by_third_party": "unknown"})
+    assert unknown.classification == "GPAI_MODEL"
+    (notice,) = [n for n in unknown.notices if n.id == "third_party_integration_unknown"]
+    assert "careful reading" in notice.text and "Guidelines §3.1.3" in notice.text
+    offered = run(spec, {"integrated_into_eu_product_by_third_party": "unknown"})
+    assert "third_party_integration_unknown" not in [n.id for n in offered.notices]  # placed anyway
+
+
+@pytest.mark.parametrize(("value", "parsed"), [("unknown", "unknown"), ("Unknown", "unknown"), (True, True),
+                                               ("no", False), (None, None)])
+def test_the_third_answer_is_accepted_only_where_offered(spec, value, parsed):
+    from questionnaire.engine import AnswerError
+
+    answers = parse_answers(spec, {"integrated_into_eu_product_by_third_party": value})
+    assert answers["integrated_into_eu_product_by_third_party"] == parsed
+    with pytest.raises(AnswerError) as error:
+        parse_answers(spec, {"eu_excluded_clearly": "unknown"})
+    assert error.value.code == "eu_excluded_clearly"
+
+
+def test_the_wizard_offers_i_don_t_know_and_keeps_it(spec):
+    from questionnaire.forms import answers_to_form_data, section_form_class
+
+    form_class = section_form_class(spec, "market")
+    field = form_class.base_fields["integrated_into_eu_product_by_third_party"]
+    assert [v for v, _ in field.choices] == ["yes", "no", "unknown"]
+    assert dict(field.choices)["unknown"] == "I don't know"
+    assert [v for v, _ in form_class.base_fields["eu_excluded_clearly"].choices] == ["yes", "no"]
+    data = answers_to_form_data(form_class, "market", {"integrated_into_eu_product_by_third_party": "unknown",
+                                                       "eu_excluded_clearly": False})
+    assert data["market-integrated_into_eu_product_by_third_party"] == "unknown"
+    assert data["market-eu_excluded_clearly"] == "no"
+    form = form_class(data=data, prefix="market", shown={"integrated_into_eu_product_by_third_party",
+                                                         "eu_excluded_clearly"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["integrated_into_eu_product_by_third_party"] == "unknown"
+    assert form.cleaned_data["eu_excluded_clearly"] is False
+
+
+def test_the_answer_reads_i_don_t_know(spec):
+    from questionnaire.display import display_answer
+
+    question = spec.questions["integrated_into_eu_product_by_third_party"]
+    assert display_answer(question, "unknown") == "I don't know" and display_answer(question, True) == "Yes"

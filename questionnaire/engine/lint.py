@@ -148,9 +148,10 @@ def _expressions(spec: Spec) -> list[Problem]:
             question = spec.questions.get(name)
             if question is None:
                 continue
-            if question.type is QuestionType.YES_NO:
+            if question.type is QuestionType.YES_NO and not set(literals) <= set(question.other_answers()):
+                others = "".join(f" or “{v}”" for v in question.other_answers())
                 problems.append(Problem(where, f"{name} is a yes/no question: compare it with True or "
-                                               f"False, not with {literals!r}", field))
+                                               f"False{others}, not with {literals!r}", field))
             elif question.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
                 for literal in literals:
                     if literal not in question.choice_values():
@@ -430,7 +431,8 @@ def random_answers(spec: Spec, rng: random.Random, numbers: list[float], dates: 
             continue  # unanswered
         kind = question.type
         if kind is QuestionType.YES_NO:
-            answers[question.code] = rng.random() < 0.5
+            others = question.other_answers()
+            answers[question.code] = rng.choice(others) if others and rng.random() < 0.2 else rng.random() < 0.5
         elif kind is QuestionType.SINGLE_CHOICE:
             answers[question.code] = rng.choice(question.choice_values())
         elif kind is QuestionType.MULTIPLE_CHOICE:
