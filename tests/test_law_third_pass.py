@@ -205,6 +205,8 @@ def test_an_integrator_treated_as_provider_for_its_own_use_is_told_why(spec):
     assert "put a system built on it into service in the EU for your own use" in role.text
     (flag,) = result.reasons_about("INTEGRATOR_TREATED_AS_MODEL_PROVIDER")
     assert "into service in the EU for your own use" in flag.text and "recital 97" in flag.text
+    (documentation,) = result.reasons_about("ART53_1_A")
+    assert documentation.text.startswith("You are treated as the provider of a general-purpose AI model")
     placed = run(spec, {"role": "integrator", "eu_excluded_clearly": True})
     (role,) = placed.reasons_about("role_outcome")
     assert "you place a product built on it on the EU market" in role.text
@@ -263,7 +265,7 @@ def test_an_exempt_non_eu_open_source_model_is_never_told_to_appoint_a_represent
     html = report_html(spec, FOSS_NON_EU)
     text = text_of(html)
     assert not re.search(r"must (be )?appoint", text, re.IGNORECASE), re.findall(r".{80}must (?:be )?appoint.{9}", text)
-    assert "Art. 54 Authorised representative in the EU (Not required (Art. 54(6)), unless the model has systemic " \
+    assert "Art. 54 Authorised representative in the EU: Not required (Art. 54(6)), unless the model has systemic " \
            "risk" in text
     (art54,) = [r for r in page["ruled_out"] if [o.id for o in r["obligations"]] == ["ART54"]]
     assert art54["why"][0].startswith("Not required (Art. 54(6)), unless the model has systemic risk")

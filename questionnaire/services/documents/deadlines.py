@@ -59,7 +59,7 @@ def notification_dues(values: dict[str, Any], issued: list[dt.date], rules: dict
                     f"{rules['framework_within_days']} days after notifying, if you signed the chapter)",
                     min(issued) + dt.timedelta(days=int(rules["framework_within_days"])))]
     return [Due(f"Notify the Commission (at the latest {rules['notify_within_days']} days after the condition was "
-                "met or became known, and not before 2 August 2025)",
+                "met or became known, counted from 2 August 2025 at the earliest)",
                 notification_due(values.get("condition_date"), rules))]
 
 
