@@ -19,6 +19,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from questionnaire.display import full_stop
+
 from .models import AuditEvent, Invitation, Membership, Organisation, Role
 
 
@@ -90,7 +92,7 @@ def invite(organisation: Organisation, email: str, role: str, invited_by) -> Inv
     replaced) and beyond the invitation limits. Its link is made when its mail is sent (send_invitation)."""
     Organisation.objects.select_for_update(no_key=True).filter(pk=organisation.pk).first()  # one count at a time
     if organisation.memberships.filter(user__email__iexact=email).exists():
-        raise MembershipError(f"{email} is already a member of {organisation.name}.")
+        raise MembershipError(f"{email} is already a member of {full_stop(organisation.name)}")
     open_ones = organisation.invitations.filter(email__iexact=email, accepted_at__isnull=True)
     if open_ones.filter(expires_at__gt=timezone.now()).exists():
         raise MembershipError(f"{email} has already been invited. Cancel that invitation to send a new one.")

@@ -14,7 +14,14 @@ from .display import display_answer
 from .engine import Result, Spec, Visibility
 from .engine.spec import Question
 from .models import AIModel, Assessment, GapItem, RulesChange, current_assessment_id, current_assessments
-from .signatory import answered_statuses, demonstration_text
+from .signatory import (
+    answered_statuses,
+    demonstration_text,
+    good_faith_text,
+    optional_chapter_texts,
+    review_text,
+    signing_texts,
+)
 from .versions import current_version, spec_for
 
 # How obligations are grouped, the next steps and the checklists (e.g. the Annex XII requests) are content:
@@ -160,6 +167,33 @@ def notice_views(spec: Spec, outcome: dict[str, Any], today: dt.date) -> list[No
     return views
 
 
+def ruled_out(spec: Spec, outcome: dict[str, Any]) -> list[dict[str, Any]]:
+    """The obligations this result does not have, each with why it does not apply: the texts of the content's
+    notices about it that the result holds (a ruled-out duty is never listed as an instruction)."""
+    applies = set(outcome.get("obligations", []))
+    about = {n.id: n.about for n in spec.notices}
+    out = []
+    for obligation in spec.obligations:
+        if obligation.id in applies:
+            continue
+        why = [shown["text"] for shown in outcome.get("notices", []) if obligation.id in about.get(shown["id"], ())]
+        out.append({"obligation": obligation, "why": why})
+    return out
+
+
+def ruled_out_grouped(spec: Spec, outcome: dict[str, Any]) -> list[dict[str, Any]]:
+    """ruled_out with a reason, obligations that share their reason together (Art. 55(1)(a)–(d) once)."""
+    groups: list[dict[str, Any]] = []
+    for row in ruled_out(spec, outcome):
+        if not row["why"]:
+            continue
+        if groups and groups[-1]["why"] == row["why"]:
+            groups[-1]["obligations"].append(row["obligation"])
+        else:
+            groups.append({"obligations": [row["obligation"]], "why": row["why"]})
+    return groups
+
+
 def _groups(spec: Spec) -> list[tuple[str, str, tuple[str, ...]]]:
     if spec.article_groups:
         return [(g.article, g.title, g.obligations) for g in spec.article_groups]
@@ -225,10 +259,17 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
     chapters = [
         {"chapter": ch, "measures": [m for m in ch.measures() if m.id in outcome["code_measures"]],
          "signatory": signatory.get(ch.id, "not_signing"),
-         "demonstration": demonstration_text(spec, ch.title, signatory.get(ch.id, "not_signing"))}
+         "demonstration": demonstration_text(spec, ch.title, signatory.get(ch.id, "not_signing")),
+         "good_faith": good_faith_text(spec, signatory.get(ch.id, "not_signing"))}
         for ch in spec.chapters if ch.id in outcome["code_chapters"]
     ]
-    flags = [{"flag": f, "reasons": reasons.get(f.id, [])} for f in spec.flags if f.id in outcome["flags"]]
+    signing = {"by_status": signing_texts(spec, [(c["chapter"].title, c["signatory"]) for c in chapters]),
+               "optional": optional_chapter_texts(spec, outcome["code_chapters"]),
+               "review": review_text(spec)} if chapters else None
+    # the explanation as evaluated ({placeholders} filled in), else as authored (a snapshot without reasons)
+    flags = [{"flag": f, "reasons": reasons.get(f.id, []),
+              "explanation": next((r["text"] for r in reasons.get(f.id, [])), f.explanation)}
+             for f in spec.flags if f.id in outcome["flags"]]
     classification = outcome["classification"]
     role = outcome["role_outcome"]
     answers = snapshot.get("answers", {})
@@ -246,10 +287,12 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
         "groups": groups,
         "perspectives": perspectives,
         "notices": [n for n in notices if not n.about],
+        "ruled_out": ruled_out_grouped(spec, outcome),
         "checklists": checklists,
         "rules_as_of": outcome.get("rules_as_of") or snapshot.get("questionnaire", {}).get("rulebook_date") or "",
         "rules_note": spec.rules_note,
         "chapters": chapters,
+        "signing": signing,
         "deadlines": deadlines,
         "next_deadline": next((d for d in sorted((d for d in deadlines if d.date and not d.is_past),
                                                   key=lambda d: d.date)), None),

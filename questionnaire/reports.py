@@ -13,7 +13,7 @@ from .display import display_fact
 from .engine import Spec, parse_answers
 from .engine.expressions import Evaluator, ExpressionError, compile_expression
 from .models import OPEN_STATUSES
-from .presenters import display_answer, result_page
+from .presenters import display_answer, result_page, ruled_out_grouped
 
 CONFIDENCE = {"P": "official text read in full", "P~": "official text read in a transcription",
               "S": "secondary sources only", "U": "uncertain"}
@@ -96,9 +96,17 @@ def decisive_findings(spec: Spec, snapshot: dict[str, Any]) -> list[dict[str, An
     for obligation in spec.obligations:  # which obligations apply: the findings their conditions use
         for name in sorted(compile_expression(obligation.applies_if).names, key=_fact_order(spec)):
             _follow(name, spec, facts, scope, answers, seen, findings)
-    left_out = [f"{o.label} {o.title}" for o in spec.obligations if o.id not in applies]
+    # what does not apply, each with why (never as an instruction); those without a reason in the content last
+    groups = ruled_out_grouped(spec, outcome)
+    grouped = {o.id for g in groups for o in g["obligations"]}
+    not_applicable = [{"obligations": "; ".join(f"{o.label} {o.title}" for o in g["obligations"]),
+                       "why": " ".join(g["why"])} for g in groups]
+    others = [f"{o.label} {o.title}" for o in spec.obligations if o.id not in applies and o.id not in grouped]
     blocks.append({"title": "Obligations", "value": f"{len(applies)} of {len(spec.obligations)} apply",
-                   "text": f"Not applicable to this model: {'; '.join(left_out)}." if left_out else "",
+                   "text": ("Not applicable to this model, and why:" if not_applicable else
+                            f"Not applicable to this model: {'; '.join(others)}." if others else ""),
+                   "not_applicable": not_applicable,
+                   "others": others if not_applicable else [],
                    "held": [f for f in findings if f["deciding"]],
                    "ruled_out": [f for f in findings if not f["deciding"]]})
     return blocks
@@ -119,6 +127,8 @@ def _follow(name: str, spec: Spec, facts: dict, scope: dict[str, Any], answers: 
         return
     seen.add(name)
     value = scope.get(name)
+    if fact.type == "number" and value is None:
+        return  # a figure that was not given (a plan for a finished model): nothing to show
     compiled = compile_expression(fact.expr)
     rests_on = [spec.questions[code] for code in spec.questions
                 if code in compiled.names and answers.get(code) not in (None, [])]  # empty ones: appendix A

@@ -41,7 +41,7 @@ def test_notification_figures_have_two_significant_figures(value, text):
 
 
 def test_notification_reason_gives_the_figure_and_the_method(spec):
-    result = run(spec, {"training_compute_flop": 2.345e25, "compute_estimation_method": "architecture"})
+    result = run(spec, {"training_compute_flop": 2.345e25, "training_compute_method": "architecture"})
     (reason,) = result.reasons_about("ART52_1_NOTIFY")
     assert "2.3 × 10^25 FLOP" in reason.text and "6 × parameters × training tokens" in reason.text
     undated = {n.id: n for n in result.notices}["notification_undated"]
@@ -150,7 +150,8 @@ def test_result_page_reads_the_law_and_the_state_of_the_rules(client, django_use
     client.force_login(user)
     html = complete_through_wizard(client, new_assessment(organisation, user), {**BASE, **changes}, spec)
     html = html.content.decode()
-    for words in [*must_read, "rules as of 2026-11-29", "Regulation (EU) 2026/1744", "C(2025) 8311"]:
+    for words in [*must_read, "rules as of 2026-12-05", "Regulation (EU) 2026/1744", "C(2025) 8311",
+                  "C(2025) 7719 of 19 November 2025"]:
         assert words in html, words
     assert not re.search(r"compliance is presumed", html, re.IGNORECASE)
 

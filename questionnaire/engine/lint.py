@@ -148,9 +148,10 @@ def _expressions(spec: Spec) -> list[Problem]:
             question = spec.questions.get(name)
             if question is None:
                 continue
-            if question.type is QuestionType.YES_NO:
+            if question.type is QuestionType.YES_NO and not set(literals) <= set(question.other_answers()):
+                others = "".join(f" or “{v}”" for v in question.other_answers())
                 problems.append(Problem(where, f"{name} is a yes/no question: compare it with True or "
-                                               f"False, not with {literals!r}", field))
+                                               f"False{others}, not with {literals!r}", field))
             elif question.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
                 for literal in literals:
                     if literal not in question.choice_values():
@@ -338,6 +339,15 @@ def _page_constants(spec: Spec) -> list[Problem]:
             problems.append(Problem("constant estimator_method_questions",
                                     f"“{method_code}” needs the choices architecture and hardware (the estimator's "
                                     "two methods)"))
+    optional = constants.get("optional_chapters", {})
+    for chapter in (optional if isinstance(optional, Mapping) else {}):
+        if chapter not in chapters:
+            problems.append(Problem("constant optional_chapters", f"unknown chapter “{chapter}”"))
+    signing = constants.get("signing_texts", {})
+    known_texts = {"signed", "intends_to_sign", "not_signing", "good_faith", "review"}
+    for key in (signing if isinstance(signing, Mapping) else {}):
+        if key not in known_texts:
+            problems.append(Problem("constant signing_texts", f"“{key}” is none of {', '.join(sorted(known_texts))}"))
     choices = constants.get("signatory_chapter_choices", {})
     signatory = spec.questions.get("cop_signatory_chapters")
     allowed = set(signatory.choice_values()) if signatory else set()
@@ -365,12 +375,10 @@ def scenario_differences(expected: Mapping[str, Any], result: Result) -> list[st
             differences.append(f"unknown expected key {key}")
             continue
         got = actual[key]
-        if key == "deadlines" and isinstance(want, Mapping):
-            # like the top-level keys, a deadline not given in the expectation is not checked
-            # (public scenario S51 expects obligations_apply_from only)
+        if key in ("deadlines", "facts") and isinstance(want, Mapping):
+            # like the top-level keys, a deadline or fact not given in the expectation is not checked
+            # (public scenario S51 expects obligations_apply_from only); YAML reads an unquoted date as a date
             want = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in want.items()}
-            got = {k: got.get(k) for k in want}
-        if key == "facts" and isinstance(want, Mapping):
             got = {k: got.get(k) for k in want}
         if want != got:
             differences.append(f"{key}: expected {want!r}, got {got!r}")
@@ -423,7 +431,8 @@ def random_answers(spec: Spec, rng: random.Random, numbers: list[float], dates: 
             continue  # unanswered
         kind = question.type
         if kind is QuestionType.YES_NO:
-            answers[question.code] = rng.random() < 0.5
+            others = question.other_answers()
+            answers[question.code] = rng.choice(others) if others and rng.random() < 0.2 else rng.random() < 0.5
         elif kind is QuestionType.SINGLE_CHOICE:
             answers[question.code] = rng.choice(question.choice_values())
         elif kind is QuestionType.MULTIPLE_CHOICE:

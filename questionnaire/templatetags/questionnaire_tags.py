@@ -1,6 +1,7 @@
 from django import template
 from django.utils.html import format_html
 
+from ..display import full_stop as end_sentence
 from ..engine.values import format_flop
 from ..once import FIELD, new_token
 
@@ -14,6 +15,12 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def full_stop(value):
+    """A name at the end of a sentence: "Acme Inc." gets no second full stop."""
+    return end_sentence(value)
 
 
 @register.filter

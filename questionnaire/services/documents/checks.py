@@ -210,10 +210,11 @@ def notification_rules(definition, values, context: CheckContext, findings: Find
             and flop_value(mantissa, exponent) <= Decimal(rules["threshold_flop"])):
         findings.error("compute_mantissa", f"{mantissa} × 10^{exponent} FLOP is not above 10^25 FLOP: the "
                                            "presumption needs strictly more (Art. 51(2))")
-    condition = values.get("condition_date")
-    if context.issued_on and condition and not context.earlier:
-        due = next((d.due for d in dues(definition.kind, values, [], rules) if d.due), None)
-        late = (context.issued_on - due).days if due else 0
+    # the notification's own clock (deadlines.notification_due), through dues(): a date that cannot carry it
+    # (9999-12-31) gives no due date here, never an error
+    due = next((d.due for d in dues(definition.kind, values, [], rules) if d.due), None)
+    if context.issued_on and due and not context.earlier:
+        late = (context.issued_on - due).days
         if late > 0:
             findings.warn("condition_date", f"Sending on {context.issued_on:%d/%m/%Y} is {late} day"
                                             f"{'s' if late != 1 else ''} after the two-week deadline of Art. 52(1) "
