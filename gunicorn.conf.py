@@ -15,5 +15,9 @@ max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Headers with an underscore that a trusted proxy may pass into the WSGI environment (gunicorn's default lets it
+# set SCRIPT_NAME and PATH_INFO): none, since we serve from the root and read no such header. Django reads
+# X-Forwarded-Proto and X-Forwarded-For itself, only with BEHIND_PROXY (compliance_checker/settings.py).
+forwarder_headers = ""
 # reset and invitation links in the access log are redacted
 logger_class = "compliance_checker.gunicorn_logging.RedactingLogger"

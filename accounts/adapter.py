@@ -54,11 +54,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
 class EmailVerificationStage(stages.EmailVerificationStage):
     """Every address must be confirmed before signing in, except that an account an administrator made without
-    any address (createsuperuser or the admin with the e-mail left empty) has nothing to confirm."""
+    any address (createsuperuser or the admin with the e-mail left empty) has nothing to confirm.
+
+    A sign-up with an address already in use has no user: allauth's enumeration protection then runs this stage
+    for a stand-in login (user None), which sends that address the "account already exists" mail and answers as
+    for any sign-up, so a stranger learns nothing."""
 
     def handle(self):
         user = self.login.user
-        if not user.email and not EmailAddress.objects.filter(user=user).exists():
+        if user is not None and not user.email and not EmailAddress.objects.filter(user=user).exists():
             return None, True
         return super().handle()
 

@@ -1,10 +1,10 @@
 """Admin for organisations, their members and invitations. Accounts themselves are Django's user admin."""
 
 from django.contrib import admin
-from django.urls import reverse
 
 from .models import AuditEvent, Invitation, Membership, Organisation
-from .services import new_token, send_invitation
+from .services import new_token
+from .tasks import queue_invitation
 
 
 class MembershipInline(admin.TabularInline):
@@ -47,14 +47,15 @@ class InvitationAdmin(admin.ModelAdmin):
     list_select_related = ["organisation", "invited_by"]
 
     def save_model(self, request, obj: Invitation, form, change) -> None:
-        """A new invitation gets its token and expiry here and is mailed at once: the token is never stored."""
+        """A new invitation gets a token and expiry here and its mail is queued (the mail gets its own token;
+        only hashes are stored)."""
         if not change:
             new_token(obj)
             if obj.invited_by_id is None:
                 obj.invited_by = request.user
         super().save_model(request, obj, form, change)
         if not change:
-            send_invitation(obj, request.build_absolute_uri(reverse("accept_invitation", args=[obj.token])))
+            queue_invitation(obj, request.build_absolute_uri("/"))
 
 
 @admin.register(AuditEvent)

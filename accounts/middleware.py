@@ -9,24 +9,34 @@ from allauth.account.authentication import get_authentication_records
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 
 from .models import Membership
 
 # Open to a user who still has to set up a second factor: setting it up, re-entering the password for it,
-# signing out, and what every page needs.
+# signing out, and what every page needs. Compared with request.path_info, the path Django resolves to a view:
+# request.path also carries SCRIPT_NAME, which a client could set through a proxy ("/accounts/login" in front
+# of /admin/ once made the admin look like the sign-in page).
 OPEN_PREFIXES = ("/accounts/2fa/", "/accounts/reauthenticate/", "/accounts/logout/", "/accounts/login/",
                  "/static/", "/healthz", "/readyz")
+
+
+def is_admin(request) -> bool:
+    """Whether the request goes to the admin site: decided on the view its path resolves to."""
+    try:
+        return "admin" in resolve(request.path_info).namespaces
+    except Resolver404:
+        return False
 
 
 def needs_second_factor(request) -> str | None:
     """What this request still needs: "set_up" (an authenticator, for the admin or an organisation),
     "admin_code" (a staff session that has not used its second factor yet), or None."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or request.path.startswith(OPEN_PREFIXES):
+    if user is None or not user.is_authenticated or request.path_info.startswith(OPEN_PREFIXES):
         return None
-    if user.is_staff and request.path.startswith(reverse("admin:index")):
+    if user.is_staff and is_admin(request):
         if not is_mfa_enabled(user):
             return "admin_set_up"
         used = any(record.get("method") == "mfa" for record in get_authentication_records(request, user))

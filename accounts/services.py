@@ -7,18 +7,21 @@ demoting each other at the same moment cannot both succeed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from questionnaire.display import full_stop
 
-from .models import Invitation, Membership, Organisation, Role
+from .models import AuditEvent, Invitation, Membership, Organisation, Role
 
 
 class MembershipError(Exception):
@@ -68,25 +71,64 @@ def new_token(invitation: Invitation) -> str:
     return token
 
 
+def _check_invitation_limits(organisation: Organisation, invited_by) -> None:
+    """Invitations go to outside addresses: an organisation, and an owner over all their organisations, send at
+    most INVITATIONS_PER_HOUR an hour, counted in the audit log (a cancelled invitation still counts), and an
+    organisation has at most OPEN_INVITATIONS_MAX open. Call with the organisation row locked."""
+    now = timezone.now()
+    open_ones = organisation.invitations.filter(accepted_at__isnull=True, expires_at__gt=now).count()
+    if open_ones >= settings.OPEN_INVITATIONS_MAX:
+        raise MembershipError(f"{organisation.name} has {open_ones} open invitations, the most it can have. Cancel "
+                              "the ones no longer needed, or wait until they are accepted or expire.")
+    sent = AuditEvent.objects.filter(action="member_invited", created_at__gte=now - dt.timedelta(hours=1))
+    if sent.filter(Q(organisation=organisation) | Q(user=invited_by)).count() >= settings.INVITATIONS_PER_HOUR:
+        raise MembershipError(f"At most {settings.INVITATIONS_PER_HOUR} invitations can be sent in an hour. Try "
+                              "again later.")
+
+
 @transaction.atomic
 def invite(organisation: Organisation, email: str, role: str, invited_by) -> Invitation:
-    """A new open invitation with a random token; refused for members and for addresses already invited
-    (an expired invitation is replaced)."""
+    """A new open invitation; refused for members, for addresses already invited (an expired invitation is
+    replaced) and beyond the invitation limits. Its link is made when its mail is sent (send_invitation)."""
+    Organisation.objects.select_for_update(no_key=True).filter(pk=organisation.pk).first()  # one count at a time
     if organisation.memberships.filter(user__email__iexact=email).exists():
         raise MembershipError(f"{email} is already a member of {full_stop(organisation.name)}")
     open_ones = organisation.invitations.filter(email__iexact=email, accepted_at__isnull=True)
     if open_ones.filter(expires_at__gt=timezone.now()).exists():
         raise MembershipError(f"{email} has already been invited. Cancel that invitation to send a new one.")
+    _check_invitation_limits(organisation, invited_by)
     open_ones.delete()
     invitation = Invitation(organisation=organisation, email=email, role=role, invited_by=invited_by)
-    new_token(invitation)
+    new_token(invitation)  # never mailed: the mail's own token replaces it
     invitation.save()
     return invitation
 
 
-def send_invitation(invitation: Invitation, accept_url: str) -> None:
-    context = {"invitation": invitation, "organisation": invitation.organisation, "accept_url": accept_url,
-               "inviter": invitation.invited_by}
+# Free text in an invitation is the organisation's name and the inviter's name, both typed by users of the tool.
+# In a mail to an outside address a mail program would turn a web address or an e-mail address in them into a
+# link: their dots, "://" and "@" are bracketed, as phishing reports "defang" links.
+_DOMAIN = re.compile(r"(?i)\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b")
+
+
+def inert_text(text: str) -> str:
+    """A user-provided name on one line, with nothing in it that a mail program would make a link of."""
+    text = " ".join(str(text).split())
+    text = re.sub(r"(?i)\b([a-z][a-z0-9+.-]*)://", r"\1[:]//", text)  # https://x
+    text = re.sub(r"(?i)\b(mailto|tel|sms|data|javascript):", r"\1[:]", text)
+    text = _DOMAIN.sub(lambda m: m.group(0).replace(".", "[.]"), text)
+    return text.replace("@", "[at]")
+
+
+def send_invitation_mail(invitation: Invitation, site: str) -> None:
+    """A fresh token for the invitation (its hash stored, the link in this mail only), then the mail. Its subject
+    has no free text; its body gives the organisation's and inviter's names as inert text, marked as typed by a
+    user of the tool."""
+    token = new_token(invitation)
+    invitation.save(update_fields=["token_hash", "expires_at"])
+    inviter = invitation.invited_by
+    context = {"invitation": invitation, "organisation_name": inert_text(invitation.organisation.name),
+               "inviter_name": inert_text(inviter.get_full_name() or inviter.get_username()) if inviter else "",
+               "accept_url": f"{site}{reverse('accept_invitation', args=[token])}"}
     subject = " ".join(render_to_string("accounts/invitation_subject.txt", context).split())  # one header line
     body = render_to_string("accounts/invitation_email.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
@@ -94,7 +136,7 @@ def send_invitation(invitation: Invitation, accept_url: str) -> None:
 
 def _other_owners(membership: Membership) -> bool:
     """Whether the organisation keeps an owner without this member (call inside a transaction)."""
-    Organisation.objects.select_for_update().filter(pk=membership.organisation_id).first()
+    Organisation.objects.select_for_update(no_key=True).filter(pk=membership.organisation_id).first()
     return (Membership.objects.filter(organisation_id=membership.organisation_id, role=Role.OWNER)
             .exclude(pk=membership.pk).exists())
 

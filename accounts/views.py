@@ -34,6 +34,7 @@ from .forms import (
 )
 from .memberships import SESSION_KEY, current_membership, membership_for
 from .models import Membership, Role
+from .tasks import queue_invitation
 
 # The backend that logs in a person who has just created their account (django-axes' backend only checks).
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -128,11 +129,10 @@ def invite_member(request: HttpRequest) -> HttpResponse:
     except services.MembershipError as error:
         form.add_error("email", str(error))
         return _organisation_page(request, membership, invite_form=form)
-    services.send_invitation(invitation, request.build_absolute_uri(
-        reverse("accept_invitation", args=[invitation.token])))  # the token exists only in this mail
     audit(request, "member_invited", target=f"{invitation.email} as {invitation.role}",
-          organisation=membership.organisation)
-    messages.success(request, f"We have sent an invitation to {invitation.email}.")
+          organisation=membership.organisation)  # also what the hourly limit counts
+    queue_invitation(invitation, request.build_absolute_uri("/"))
+    messages.success(request, f"We are sending an invitation to {invitation.email}.")
     return redirect("organisation")
 
 

@@ -180,6 +180,10 @@ ACCOUNT_RATE_LIMITS = {
     "signup": env_str("RATE_LIMIT_SIGNUP", "10/h/ip"),
 }
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)  # an invitation link works this long
+# An organisation (and an owner, over all their organisations) sends at most this many invitations an hour and
+# has at most this many open at once: invitations go to outside addresses, so they must not relay mail in bulk.
+INVITATIONS_PER_HOUR = env_int("INVITATIONS_PER_HOUR", 10)
+OPEN_INVITATIONS_MAX = env_int("OPEN_INVITATIONS_MAX", 20)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "GPAI compliance checker"
 # Members of an organisation whose owner requires it, and every staff user in the admin, need a second factor.

@@ -60,7 +60,7 @@ SUPERSEDED_MESSAGE = ("This assessment was superseded by a newer one of the same
 
 
 def can_change_records(assessment: Assessment) -> bool:
-    """Whether the member may change a completed assessment's gap-analysis records and Model Documentation
-    Form: an owner or editor, on the model's current assessment. A superseded assessment stays as it was
-    (its amendment or newer assessment carries the records on)."""
+    """Whether the member may change a completed assessment's gap-analysis records, Model Documentation Form
+    and legal documents: an owner or editor, on the model's current assessment. A superseded assessment stays
+    as it was (its amendment or newer assessment carries the records on)."""
     return can_edit(assessment) and current_assessments().filter(pk=assessment.pk).exists()

@@ -16,6 +16,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, path, reverse
@@ -27,6 +28,7 @@ from . import models as m
 from .engine import AnswerError, ContentError, ExpressionError, Problem, Spec, build_spec, evaluate, lint, parse_answers
 from .engine.expressions import EvaluationTimeout, ExpressionLimitError, time_limit
 from .engine.schema import TABLES, key_field, label
+from .engine.values import bounded_number
 from .services import ContentInvalid, create_draft, export_yaml, parse_content_text, publish
 from .services.authoring import clone_version, diff_specs, impact
 from .services.content import checked_spec
@@ -136,10 +138,45 @@ class ContentForm(forms.ModelForm):
         return data
 
 
+class BoundedJSONField(forms.JSONField):
+    """JSON typed into the admin (a constant, a scenario's answers, citations): read once with every number
+    bounded by the engine's rule (engine.values.bounded_number: "1e1000000" or 10,000 digits are refused, not
+    expanded) and its nesting caught, the message at the field; then as Django reads it."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not self.disabled:
+            try:
+                json.loads(value, parse_int=bounded_number, parse_float=bounded_number,
+                           parse_constant=_not_a_number)
+            except json.JSONDecodeError:
+                pass  # Django's own message, below
+            except ValueError as exc:
+                raise ValidationError(f"A number in it is refused: {exc}", code="invalid") from None
+            except RecursionError:
+                raise ValidationError("It is nested too deeply.", code="invalid") from None
+        return super().to_python(value)
+
+    def bound_data(self, data, initial):
+        """The typed text shown again with its error, as Django does for text that is not JSON."""
+        try:
+            return super().bound_data(data, initial)
+        except (ValueError, RecursionError):
+            return forms.fields.InvalidJSONInput(data)
+
+
+def _not_a_number(text: str):
+    raise ValueError(f"{text} is not a number.")
+
+
+# every JSON column of the content, in the admin's forms and inlines alike
+BOUNDED_JSON = {models.JSONField: {"form_class": BoundedJSONField}}
+
+
 class FrozenAwareMixin:
     """Published and retired content is read-only here (and refused by the models too)."""
 
     form = ContentForm
+    formfield_overrides = BOUNDED_JSON
 
     def _version_of(self, obj):
         return obj if isinstance(obj, m.QuestionnaireVersion) else getattr(obj, "version", None)
@@ -166,6 +203,7 @@ class ContentAdmin(FrozenAwareMixin, admin.ModelAdmin):
 class ContentInline(admin.StackedInline):
     extra = 0
     form = ContentForm
+    formfield_overrides = BOUNDED_JSON
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (obj is None or obj.version.is_draft)
@@ -488,7 +526,8 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
 
     def diff_view(self, request, pk):
         version = self._version(request, pk)
-        against_id = request.GET.get("against")
+        against_id = request.GET.get("against", "")
+        against_id = against_id if against_id.isascii() and against_id.isdigit() and len(against_id) < 19 else ""
         others = m.QuestionnaireVersion.objects.exclude(pk=version.pk)
         other = others.filter(pk=against_id).first() if against_id else (
             others.filter(status=m.VersionStatus.PUBLISHED).first() or version.based_on)

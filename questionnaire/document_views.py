@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import audit
 
-from .access import assessment_for, can_edit
+from .access import SUPERSEDED_MESSAGE, assessment_for, can_change_records, can_edit
 from .models import DocumentIssue, LegalDocument, LegalDocumentRevision, ReportStatus
 from .rendering import TooManyRenders, retry_if_stuck, too_many
 from .services.documents.checks import check
@@ -159,13 +159,27 @@ def _issue_request(doc: DocumentDefinition, post) -> tuple[str, str, dt.date | N
     return stage, typed, issued_date, problems
 
 
+def _refused_when_superseded(request: HttpRequest, assessment, back: str) -> HttpResponse | None:
+    """Every write on the documents of a superseded assessment (saving, issuing, a new register entry, a new
+    render) is refused, as for its gap records and documentation form (access.can_change_records): the
+    amendment or newer assessment carries the documents on."""
+    if request.method == "POST" and not can_change_records(assessment):
+        messages.error(request, SUPERSEDED_MESSAGE)
+        return redirect(back)
+    return None
+
+
 @login_required
 def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 0) -> HttpResponse:
     assessment, doc = _document_assessment(request, assessment_id, kind, edit=request.method == "POST")
+    refused = _refused_when_superseded(request, assessment, request.path)
+    if refused:
+        return refused
     if doc.many and not number:
         return _register(request, assessment, doc)
     document = _document(assessment, doc, number)
     document.assessment = assessment
+    editable = can_change_records(assessment)
     errors: dict[str, list[str]] = {}
     summary_errors: list[str] = []
     shown = {f.id: input_text(f, document.values.get(f.id)) for f in doc.fields().values()}
@@ -182,8 +196,9 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
         if not errors:
             try:
                 seen = request.POST.get("seen_revision", "")
-                document = save_document(document, parsed, user=request.user,
-                                         seen_revision=int(seen) if seen.isdigit() else -1)
+                # a tampered number is a conflict (never a huge int(): at most nine ASCII digits)
+                seen_revision = int(seen) if seen.isascii() and seen.isdigit() and len(seen) <= 9 else -1
+                document = save_document(document, parsed, user=request.user, seen_revision=seen_revision)
             except DocumentConflictError as exc:
                 summary_errors.append(f"{exc.by} saved this document while you were editing. Your changes below "
                                       "were not saved: compare them with the saved document and save again.")
@@ -223,7 +238,7 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
         "dues": dues(doc.kind, values, [i.issued_on for i in issues], doc.rules,
                      [(i.stage, i.issued_on) for i in issues]),
         "history": LegalDocumentRevision.objects.filter(document=document).select_related("user")[:50],
-        "can_edit": can_edit(assessment), "today": timezone.localdate(),
+        "can_edit": editable, "superseded": can_edit(assessment) and not editable, "today": timezone.localdate(),
         "labels": {f.id: f.label for f in doc.fields().values()},
     }
     return render(request, "documents/edit.html", context, status=400 if context["has_errors"] else 200)
@@ -233,6 +248,7 @@ def _register(request: HttpRequest, assessment, doc: DocumentDefinition) -> Http
     """The entries of a document kind of which there are several (the serious-incident register);
     a POST opens a new entry."""
     kind = doc.kind
+    editable = can_change_records(assessment)
     if request.method == "POST":
         document = new_numbered_document(assessment, kind, user=request.user)
         return redirect("document_entry", assessment_id=assessment.pk, kind=kind, number=document.number)
@@ -247,7 +263,7 @@ def _register(request: HttpRequest, assessment, doc: DocumentDefinition) -> Http
                                      [(i.stage, i.issued_on) for i in issues])})
     return render(request, "documents/register.html", {
         "assessment": assessment, "definition": doc, "entries": entries, "today": today,
-        "can_edit": can_edit(assessment)})
+        "can_edit": editable, "superseded": can_edit(assessment) and not editable})
 
 
 DOWNLOADS = {"pdf": "application/pdf", "json": "application/json; charset=utf-8",
@@ -294,5 +310,9 @@ def document_retry(request: HttpRequest, assessment_id, kind: str, issue_id) -> 
     issue = DocumentIssue.objects.filter(pk=issue_id, document__assessment=assessment, document__kind=kind).first()
     if issue is None:
         raise Http404
+    refused = _refused_when_superseded(request, assessment, reverse(
+        "document_download", kwargs={"assessment_id": assessment.pk, "kind": kind, "issue_id": issue.pk, "fmt": "pdf"}))
+    if refused:
+        return refused
     retry_if_stuck(issue)
     return redirect("document_download", assessment_id=assessment.pk, kind=kind, issue_id=issue.pk, fmt="pdf")

@@ -20,7 +20,14 @@ from django.utils.datastructures import MultiValueDict
 from .documentation import documentation_form
 from .engine import QuestionType, Spec, check_answers, parse_answer, visibility
 from .engine.spec import Question, Section
-from .engine.values import FLOP_FORMAT_HELP, parse_flop, parse_quantity
+from .engine.values import (
+    FLOP_FORMAT_HELP,
+    MAX_NUMBER_CHARS,
+    bounded_number,
+    parse_flop,
+    parse_quantity,
+    plausible_date,
+)
 from .models import NOT_RECORDED, GapItem, MeasureStatus
 from .uploads import check_evidence_upload, check_pdf
 
@@ -52,17 +59,25 @@ def flop_input_text(value: float | None) -> str:
     return repr(float(value)).replace("e+", "e")
 
 
-class FlopField(forms.CharField):
+class NumberField(forms.CharField):
+    """A number question, typed as text and read by one of the engine's bounded parsers (`parse`: the one rule of
+    engine.values.bounded_number here), never by float() on whatever was typed; the message goes to the field."""
+
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"})
+    parse = staticmethod(bounded_number)
 
     def to_python(self, value: Any) -> float | None:
         value = super().to_python(value)
         if value in self.empty_values:
             return None
         try:
-            return parse_flop(value)
+            return self.parse(value)
         except ValueError as exc:
             raise ValidationError(str(exc), code="invalid") from None
+
+
+class FlopField(NumberField):
+    parse = staticmethod(parse_flop)
 
     def prepare_value(self, value: Any) -> Any:
         return flop_input_text(value) if isinstance(value, int | float) else value
@@ -82,6 +97,14 @@ class YesNoField(forms.TypedChoiceField):
         if value is False:
             return "no"
         return value
+
+
+def validate_plausible_date(value: dt.date) -> None:
+    """A record's date within the questionnaire's plausible years (engine.values.PLAUSIBLE_DATES)."""
+    try:
+        plausible_date(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="implausible") from None
 
 
 class IsoDateInput(forms.DateInput):
@@ -112,7 +135,7 @@ def field_for(question: Question) -> forms.Field:
         common["error_messages"]["invalid"] = FLOP_FORMAT_HELP
         return FlopField(**common)
     if kind is QuestionType.NUMBER:
-        return forms.FloatField(**common)
+        return NumberField(**common)
     if kind is QuestionType.DATE:
         common["error_messages"]["invalid"] = "Enter a real date as YYYY-MM-DD, for example 2025-10-01"
         return forms.DateField(widget=IsoDateInput(), input_formats=["%Y-%m-%d"], **common)
@@ -309,7 +332,7 @@ class GapItemForm(forms.Form):
                               help_text="A member of your organisation who is responsible for the measure.",
                               error_messages={"invalid_choice": "Choose a member of your organisation as owner"})
     due_date = forms.DateField(label="Due date", required=False, widget=IsoDateInput(), input_formats=["%Y-%m-%d"],
-                               help_text="For example 31 March 2027.",
+                               help_text="For example 31 March 2027.", validators=[validate_plausible_date],
                                error_messages={"invalid": "Enter a real date as YYYY-MM-DD, for example 2027-03-31"})
     evidence = forms.CharField(label="Evidence", required=False, max_length=10000,
                                widget=forms.Textarea(attrs={"rows": 4}),
@@ -334,9 +357,7 @@ class GapItemForm(forms.Form):
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
-        if upload:
-            check_evidence_upload(upload)
-        return upload
+        return check_evidence_upload(upload) if upload else upload  # checked once: the service keeps what it found
 
     def clean(self):
         data = super().clean()
@@ -357,7 +378,7 @@ class ChapterRowForm(forms.Form):
     owner = forms.ChoiceField(required=False, show_hidden_initial=True,
                               error_messages={"invalid_choice": "Choose a member of your organisation as owner"})
     due_date = forms.DateField(required=False, widget=IsoDateInput(), input_formats=["%Y-%m-%d"],
-                               show_hidden_initial=True,
+                               show_hidden_initial=True, validators=[validate_plausible_date],
                                error_messages={"invalid": "Enter a real date as YYYY-MM-DD, for example 2027-03-31"})
 
     def __init__(self, *args, item: GapItem, measure, members: dict, **kwargs):
@@ -399,6 +420,9 @@ class QuantityField(forms.CharField):
 
     def to_python(self, value):
         value = super().to_python(value)
+        if value and len(value) > MAX_NUMBER_CHARS:  # checked before anything parses it
+            raise ValidationError(f"That is too long to be a number (at most {MAX_NUMBER_CHARS} characters).",
+                                  code="invalid")
         if value:
             try:
                 parse_quantity(value)
@@ -415,7 +439,8 @@ def _documentation_field(f) -> forms.Field:
         return QuantityField(max_length=100, **common)
     if f.type == "date":
         return forms.DateField(widget=IsoDateInput(), input_formats=["%Y-%m-%d"], error_messages={
-            "invalid": "Enter a real date as YYYY-MM-DD, for example 2025-08-02"}, **common)
+            "invalid": "Enter a real date as YYYY-MM-DD, for example 2025-08-02"},
+            validators=[validate_plausible_date], **common)
     if f.type == "choice":
         return forms.ChoiceField(choices=[("", "Not chosen yet"), *((c, c) for c in f.choices)],
                                  error_messages={"invalid_choice": "Choose one of the ranges the form gives"},
@@ -442,6 +467,11 @@ class VerifyForm(forms.Form):
                                        "characters shown in its header), the snapshot SHA-256 from the result "
                                        "page, or the SHA-256 of the PDF file.")
 
+    def __init__(self, *args, attachment: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attachment = attachment  # the attachment the verification reads, found in the one parse of the PDF
+        self.pdf_facts = None
+
     def clean_pdf(self):
         upload = self.cleaned_data.get("pdf")
         if upload is None:
@@ -450,7 +480,7 @@ class VerifyForm(forms.Form):
             raise forms.ValidationError("The file is larger than 10 MB; a report of this tool is much smaller.")
         if upload.read(5) != b"%PDF-":
             raise forms.ValidationError("The file is not a PDF.")
-        check_pdf(upload, upload.name or "the file")
+        self.pdf_facts = check_pdf(upload, upload.name or "the file", attachment=self.attachment)
         return upload
 
     def clean_digest(self):

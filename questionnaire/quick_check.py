@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.adapter import KEEP_SESSION_KEY
@@ -64,6 +65,9 @@ class SessionAnswers:
         self.session.pop(KEEP_SESSION_KEY, None)
 
 
+# Every quick-check page shows (or leads to) the visitor's answers, kept in their session: like a signed-in
+# member's pages (compliance_checker.guards.NoStoreMiddleware), none is kept by a browser cache or a proxy.
+@never_cache
 def start(request: HttpRequest) -> HttpResponse:
     """The first section still open (or the result when every question is answered)."""
     store = SessionAnswers(request)
@@ -81,6 +85,7 @@ def nothing_published(request: HttpRequest) -> HttpResponse:
     return redirect("start")
 
 
+@never_cache
 @require_POST
 def restart(request: HttpRequest) -> HttpResponse:
     SessionAnswers(request).clear()
@@ -88,6 +93,7 @@ def restart(request: HttpRequest) -> HttpResponse:
     return redirect("quick_check")
 
 
+@never_cache
 def result(request: HttpRequest) -> HttpResponse:
     """The result of the quick check: the result page's outcome, with the offer to keep it."""
     store = SessionAnswers(request)
@@ -115,6 +121,7 @@ def _pending(request: HttpRequest) -> dict[str, Any]:
     return pending if isinstance(pending, dict) else {}
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def keep(request: HttpRequest) -> HttpResponse:
     """Keep the quick check as an assessment. Not signed in: remember the wish, offer sign-in or sign-up (both

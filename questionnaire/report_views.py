@@ -16,7 +16,14 @@ from .access import assessment_for
 from .forms import VerifyForm
 from .models import Report, ReportStatus
 from .rendering import TooManyRenders, retry, serve, too_many
-from .services.reports import latest_report, request_report, retry_failed_report, verify_file, verify_hash
+from .services.reports import (
+    ATTACHMENT,
+    latest_report,
+    request_report,
+    retry_failed_report,
+    verify_file,
+    verify_hash,
+)
 
 
 def _completed(request, assessment_id):
@@ -82,13 +89,13 @@ def render_retry(request: HttpRequest, assessment_id, render_id) -> HttpResponse
 @login_required
 def verify(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment = assessment_for(request, assessment_id)
-    form = VerifyForm(request.POST or None, request.FILES or None)
+    form = VerifyForm(request.POST or None, request.FILES or None, attachment=ATTACHMENT)
     outcome = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("pdf")
         if upload:
             upload.seek(0)
-            outcome = verify_file(assessment, upload.read())
+            outcome = verify_file(assessment, upload.read(), form.pdf_facts.attachment)
         else:
             outcome = verify_hash(assessment, form.cleaned_data["digest"])
     return render(request, "questionnaire/verify.html", {"assessment": assessment, "form": form, "outcome": outcome},

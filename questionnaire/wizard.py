@@ -25,6 +25,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
+from django.views.decorators.cache import never_cache
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView
 
@@ -360,5 +361,7 @@ def wizard_view():
 
 
 def quick_check_wizard_view():
-    return QuickCheckWizard.as_view(form_list=NO_SECTIONS_YET, url_name="quick_check_step", done_step_name="done")
+    # the visitor's answers, in their session only: never kept by a cache (quick_check.start says why)
+    return never_cache(QuickCheckWizard.as_view(form_list=NO_SECTIONS_YET, url_name="quick_check_step",
+                                                done_step_name="done"))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from questionnaire.models import EvidenceFile, GapItem
+from questionnaire.models import DocumentIssue, EvidenceFile, GapItem, LegalDocument
 
 from .factories import completed, make_member
 from .test_documents import published_summary
@@ -96,3 +96,106 @@ def test_other_organisation_gets_404_and_anonymous_is_sent_to_sign_in(client, wo
     client.force_login(stranger)
     for method in MATRIX[name]:
         assert getattr(client, method.lower())(url).status_code == 404, (method, url)
+
+
+# ---- a superseded assessment's legal documents are read-only (issue 22, finding 5), like its gap records
+
+def _legal_document_urls(resolver=None):
+    """The URL names served by the legal documents' views (walked, so that a new view is covered)."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _legal_document_urls(entry)
+        elif isinstance(entry, URLPattern) and entry.callback.__module__ == "questionnaire.document_views":
+            yield entry.name
+
+
+DOCUMENT_WRITES = {name for name in _legal_document_urls() if "POST" in MATRIX.get(name, ())}
+
+
+def test_every_document_write_is_in_the_superseded_matrix():
+    assert {"document", "document_entry", "document_retry"} == DOCUMENT_WRITES, sorted(DOCUMENT_WRITES)
+
+
+@pytest.fixture
+def superseded(django_user_model, published, client, queued_renders):
+    """A completed assessment with a published summary and an incident entry, then amended and the amendment
+    completed: the original is superseded, the amendment current."""
+    import datetime as dt
+
+    from questionnaire.services import complete
+    from questionnaire.services.documents.store import new_numbered_document
+    from questionnaire.services.living import amend
+
+    owner, organisation = make_member(django_user_model, "alice")
+    original = completed(organisation, owner, "T06")
+    issue = published_summary(original, owner)
+    entry = new_numbered_document(original, "serious_incident", user=owner)
+    entry.values = {**entry.values, "awareness_datetime": "2026-11-10T09:30", "harm_category": ["health"]}
+    entry.save()
+    current = complete(amend(original, user=owner).assessment, user=owner)
+    client.force_login(owner)
+    return {"original": original, "current": current, "issue": issue, "today": dt.date.today().isoformat()}
+
+
+def _document_state(assessment):
+    from questionnaire.models import DocumentIssue, LegalDocument, LegalDocumentRevision
+
+    documents = LegalDocument.objects.filter(assessment=assessment)
+    return (sorted((d.kind, d.number, d.revision, repr(sorted(d.values.items()))) for d in documents),
+            DocumentIssue.objects.filter(document__assessment=assessment).count(),
+            sorted(DocumentIssue.objects.filter(document__assessment=assessment).values_list("status", "attempts")),
+            LegalDocumentRevision.objects.filter(document__assessment=assessment).count())
+
+
+def _writes(world, assessment):
+    """(URL name, URL, POST data) of every write on a document of `assessment`."""
+    pk = assessment.pk
+    summary = reverse("document", kwargs={"assessment_id": pk, "kind": "training_summary"})
+    register = reverse("document", kwargs={"assessment_id": pk, "kind": "serious_incident"})
+    entry = reverse("document_entry", kwargs={"assessment_id": pk, "kind": "serious_incident", "number": 1})
+    issue = next(i for i in DocumentIssue.objects.filter(
+        document__assessment=assessment, document__kind="training_summary"))
+    retry = reverse("document_retry", kwargs={"assessment_id": pk, "kind": "training_summary", "issue_id": issue.pk})
+    def seen(kind):
+        return str(LegalDocument.objects.get(assessment=assessment, kind=kind, number__lte=1).revision)
+
+    save = {"action": "save", "seen_revision": seen("training_summary"), "summary_version": "9.9"}
+    incident = {"seen_revision": seen("serious_incident"), "incident_ref": "INC-9"}
+    return [
+        ("document", summary, save),
+        ("document", summary, {**save, "action": "issue", "issued_on": world["today"]}),
+        ("document", register, {}),  # a new register entry
+        ("document_entry", entry, {**incident, "action": "save"}),
+        ("document_entry", entry, {**incident, "action": "issue", "stage": "initial", "issued_on": world["today"]}),
+        ("document_retry", retry, {}),
+    ]
+
+
+def test_every_document_write_on_a_superseded_assessment_is_refused(client, superseded):
+    from questionnaire.models import DocumentIssue
+
+    original = superseded["original"]
+    DocumentIssue.objects.filter(document__assessment=original).update(status="failed")  # a retry would act
+    before = _document_state(original)
+    writes = _writes(superseded, original)
+    assert {name for name, _, _ in writes} == DOCUMENT_WRITES
+    for name, url, data in writes:
+        response = client.post(url, data)
+        assert response.status_code == 302, (name, url, data)
+        assert "superseded" in client.get(response["Location"]).content.decode(), (name, url)
+        assert _document_state(original) == before, (name, url, data)
+    page = client.get(reverse("document", kwargs={"assessment_id": original.pk, "kind": "training_summary"}))
+    html = page.content.decode()
+    assert "data-superseded" in html and 'value="issue"' not in html
+
+
+def test_the_same_writes_work_on_the_current_assessment(client, superseded):
+    """The refusal above is the superseded rule, not a broken form: on the current assessment they save."""
+    current = superseded["current"]
+    before = _document_state(current)
+    for index in (0, 2, 3):  # save the summary, open a register entry, save an entry (issuing needs a full form)
+        name, url, data = _writes(superseded, current)[index]
+        state = _document_state(current)
+        assert client.post(url, data).status_code == 302, (name, url, data)
+        assert _document_state(current) != state, (name, url, data)
+    assert _document_state(current) != before

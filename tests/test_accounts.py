@@ -386,7 +386,8 @@ def test_owner_invites_and_an_existing_user_accepts(client, owner, organisation,
     assert invitation.invited_by == owner
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["Ivan@example.org"]
-    assert "Acme AI" in mailoutbox[0].subject
+    assert "Acme AI" not in mailoutbox[0].subject  # no free text in a subject (#22.7) ...
+    assert "The organisation's name, as its owner typed it (we have not checked it): Acme AI" in mailoutbox[0].body
     [link] = links_in(mailoutbox[0])
     token = link.rstrip("/").rsplit("/", 1)[1]
     assert len(token) >= 43

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .values import QUANTITY_FORMAT_HELP, parse_quantity
+from .values import MAX_FLOP, QUANTITY_FORMAT_HELP, parse_quantity
 
 SECONDS_PER_DAY = 86_400
 # Peak dense FLOP/s used in the Guidelines' worked examples (Annex A.3).
@@ -46,11 +46,19 @@ def quantity(text: str | float, what: str, field: str = "") -> float:
     return value
 
 
+def bounded(estimate: Estimate, field: str) -> Estimate:
+    """Each input is bounded (parse_quantity), their product may still exceed what a FLOP answer accepts."""
+    if estimate.flop > MAX_FLOP:
+        raise EstimateInputError(field, "The estimate is larger than 10^40 FLOP, beyond any training run: check "
+                                        "the figures.")
+    return estimate
+
+
 def architecture_estimate(parameters: str | float, tokens: str | float) -> Estimate:
     """Dense decoder transformer: 6 × parameters × training tokens (forward and backward passes)."""
     p = quantity(parameters, "number of parameters", "parameters")
     d = quantity(tokens, "number of training tokens", "tokens")
-    return Estimate(6 * p * d, "architecture", "6 × parameters × tokens")
+    return bounded(Estimate(6 * p * d, "architecture", "6 × parameters × tokens"), "parameters")
 
 
 def hardware_estimate(accelerators: str | float, days: str | float, peak_flops: str | float,
@@ -62,5 +70,5 @@ def hardware_estimate(accelerators: str | float, days: str | float, peak_flops: 
     utilisation = quantity(utilisation_percent, "utilisation", "utilisation") / 100
     if utilisation > 1:
         raise EstimateInputError("utilisation", "Utilisation is a percentage between 0 and 100.")
-    return Estimate(n * seconds * peak * utilisation, "hardware",
-                    "accelerators × seconds × peak FLOP/s × utilisation")
+    return bounded(Estimate(n * seconds * peak * utilisation, "hardware",
+                            "accelerators × seconds × peak FLOP/s × utilisation"), "accelerators")

@@ -113,16 +113,25 @@ def _min(*values: Any) -> Any:
 
 
 def add_months(day: dt.date | None, months: int) -> dt.date | None:
-    """Same day of month `months` later, clamped to the month's last day (31 Aug + 6 = 28/29 Feb)."""
+    """Same day of month `months` later, clamped to the month's last day (31 Aug + 6 = 28/29 Feb). None when
+    there is no such date (beyond year 9999: an answer such as 9999-12-31, which the answer checks name)."""
     if day is None:
         return None
     index = day.month - 1 + int(months)
     year, month = day.year + index // 12, index % 12 + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        return None
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def add_days(day: dt.date | None, days: int) -> dt.date | None:
-    return None if day is None else day + dt.timedelta(days=int(days))
+    """`days` later; None when there is no such date (see add_months)."""
+    if day is None:
+        return None
+    try:
+        return day + dt.timedelta(days=int(days))
+    except OverflowError:
+        return None
 
 
 def date(text: str) -> dt.date:

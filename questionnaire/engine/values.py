@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .spec import Question, QuestionType, Spec
@@ -24,6 +25,51 @@ _FLOP_PATTERNS = (
 FLOP_FORMAT_HELP = "Write it like 3.8e25, 3.8 × 10^25, 3.8x10^25 or as a whole number."
 MAX_FLOP = 1e40  # far beyond any training run; a larger figure is a typing error
 TOO_LARGE = "That figure is larger than 10^40 FLOP; check the exponent."
+
+
+# Every number a person or a file gives is bounded BEFORE anything converts it: a short text such as "1e1000000"
+# becomes a million-digit integer (or an infinite float) once converted, which costs seconds of CPU or fails
+# later where it is written or formatted. One rule for all of them: at most MAX_NUMBER_CHARS characters and a
+# magnitude of at most 10^MAX_EXPONENT (the FLOP ceiling, far beyond any count, size or share we record).
+MAX_NUMBER_CHARS = 60
+MAX_EXPONENT = 40
+_DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+def parse_decimal(text: str, *, max_exponent: int = MAX_EXPONENT) -> Decimal:
+    """A plain decimal number ("1200", "-3.5", "2.3e4"), checked for its length and magnitude before it is
+    converted to anything: ValueError with a message for the field otherwise. Zero, and numbers from
+    10^-max_exponent to 10^max_exponent (either sign), pass."""
+    cleaned = str(text).strip()
+    if len(cleaned) > MAX_NUMBER_CHARS:
+        raise ValueError(f"That is too long to be a number (at most {MAX_NUMBER_CHARS} characters).")
+    if not _DECIMAL.match(cleaned):
+        raise ValueError(f"“{cleaned}” is not a number; write digits, e.g. 1200 or 3.5.")
+    try:
+        number = Decimal(cleaned)  # exact, and cheap for a short text: nothing is expanded yet
+    except InvalidOperation:
+        raise ValueError(f"“{cleaned}” is not a number; write digits, e.g. 1200 or 3.5.") from None
+    if number and not -max_exponent <= number.adjusted() <= max_exponent:
+        raise ValueError(f"“{cleaned}” is out of range: give a number between 10^-{max_exponent} and "
+                         f"10^{max_exponent}.")
+    return number
+
+
+def bounded_number(value: Any, *, max_exponent: int = MAX_EXPONENT) -> int | float:
+    """A number from a form (text, read as a float) or from JSON (an int or float, kept as it is), within
+    parse_decimal's bounds; ValueError otherwise."""
+    if isinstance(value, bool):
+        raise ValueError("Expected a number.")
+    if isinstance(value, str):
+        return float(parse_decimal(value, max_exponent=max_exponent))
+    if not isinstance(value, int | float):
+        raise ValueError("Expected a finite number.")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("Expected a finite number.")
+    if value and not 10.0 ** -max_exponent <= abs(value) <= 10.0 ** max_exponent:  # an int is compared exactly
+        raise ValueError(f"That number is out of range: give one between 10^-{max_exponent} and "
+                         f"10^{max_exponent}.")
+    return value
 
 
 class AnswerError(ValueError):
@@ -49,7 +95,7 @@ def parse_flop(text: str | float | int) -> float:
         cleaned = re.sub(r"\s*FLOPs?$", "", cleaned, flags=re.IGNORECASE)
         if not cleaned:
             raise ValueError("Enter the number of FLOP. " + FLOP_FORMAT_HELP)
-        if len(cleaned) > 60:
+        if len(cleaned) > MAX_NUMBER_CHARS:
             raise ValueError("That is too long to be a number of FLOP. " + FLOP_FORMAT_HELP)
         for pattern in _FLOP_PATTERNS:
             match = pattern.match(cleaned)
@@ -80,6 +126,8 @@ def format_flop(value: float | None) -> str:
         return "not given"
     if value == 0:
         return "0"
+    if not math.isfinite(value):  # never parsed from input (parse_flop refuses it); a page must not fail on it
+        return "not a finite number"
     exponent = math.floor(math.log10(abs(value)))
     mantissa = value / 10**exponent
     if round(mantissa, 1) >= 10:
@@ -99,13 +147,17 @@ def parse_quantity(text: str | float | int) -> float:
     """A non-negative count in the FLOP notations or with a scale word or letter (7 billion, 7B, 15T);
     ValueError otherwise."""
     if isinstance(text, str):
-        match = _SCALED.match(text.strip().replace("\u00a0", " "))
+        match = _SCALED.match(text.strip().replace("\u00a0", " ")) if len(text) <= MAX_NUMBER_CHARS else None
         if match:
             scale = _SCALES.get(match.group("scale").lower())
             if scale is None:
                 raise ValueError(f"“{match.group('scale')}” is not a scale we know. Write it as a number, "
                                  f"{QUANTITY_FORMAT_HELP}.")
-            return float(match.group("number")) * scale
+            value = float(parse_decimal(match.group("number"))) * scale
+            if value > MAX_FLOP:
+                raise ValueError(f"That is larger than 10^{MAX_EXPONENT}. Write it as a number, "
+                                 f"{QUANTITY_FORMAT_HELP}.")
+            return value
     try:
         return parse_flop(text)
     except ValueError:
@@ -136,6 +188,23 @@ def parse_date(value: Any) -> dt.date:
             pass
         raise ValueError(f"“{value}” is not a real date.")
     raise ValueError("Enter a date as YYYY-MM-DD, for example 2025-10-01.")
+
+
+# The dates a record may hold (a legal document, the Model Documentation Form, a gap-analysis due date): the
+# questionnaire's own policy, which its answer checks apply through the content constants
+# earliest_plausible_date and latest_plausible_date (tests/test_hardening.py keeps the two equal). A year such
+# as 9999 is a typing error, and would overflow every deadline clock computed from it.
+PLAUSIBLE_DATES = (dt.date(2015, 1, 1), dt.date(2100, 12, 31))
+
+
+def plausible_date(day: dt.date, *, earliest: dt.date | None = None) -> dt.date:
+    """The date itself, or ValueError when it is before `earliest` (the policy's first date unless given, e.g.
+    for a data collection period that may lie further back) or after the policy's last date."""
+    earliest = earliest or PLAUSIBLE_DATES[0]
+    if not earliest <= day <= PLAUSIBLE_DATES[1]:
+        raise ValueError(f"{day.isoformat()} is before {earliest.year} or after {PLAUSIBLE_DATES[1].year}: "
+                         "check the year.")
+    return day
 
 
 def parse_bool(value: Any) -> bool:
@@ -180,21 +249,7 @@ def parse_answer(question: Question, value: Any) -> Any:
     if kind is QuestionType.FLOP:
         return parse_flop(value)
     if kind is QuestionType.NUMBER:
-        if isinstance(value, bool):
-            raise ValueError("Expected a number.")
-        if isinstance(value, str):
-            try:
-                value = float(value.strip())
-            except ValueError as exc:
-                raise ValueError(f"“{value}” is not a number.") from exc
-        if not isinstance(value, int | float):
-            raise ValueError("Expected a finite number.")
-        try:
-            if not math.isfinite(value):
-                raise ValueError("Expected a finite number.")
-        except OverflowError:  # an integer beyond any float
-            raise ValueError("That number is too large.") from None
-        return value
+        return bounded_number(value)
     if kind is QuestionType.DATE:
         return parse_date(value)
     if kind is QuestionType.TEXT:

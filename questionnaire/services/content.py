@@ -42,8 +42,16 @@ def read_content_file(path: str | Path) -> dict[str, Any]:
 
 
 def parse_content_text(text: str, name: str = "content") -> dict[str, Any]:
+    """A content file's YAML, bounded before it is built (bounded_yaml), composed once for the data and the
+    checks of its texts."""
     try:
-        data = yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 (a safe loader)
+        bounded_yaml(text, name)
+        loader = YAML_LOADER(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{name} line {mark.line + 1}" if mark else name
@@ -51,11 +59,57 @@ def parse_content_text(text: str, name: str = "content") -> dict[str, Any]:
         raise ContentInvalid([Problem(where, f"not valid YAML: {problem}")]) from None
     if not isinstance(data, dict):
         raise ContentInvalid([Problem(name, "expected a mapping (slug, version, sections, ...) at the top")])
-    problems = unquoted_non_text(text, name)
-    problems += too_long_texts(text, name)
+    problems = unquoted_non_text(text, name, root=root)
+    problems += too_long_texts(text, name, root=root)
     if problems:
         raise ContentInvalid(problems)
     return data
+
+
+# An imported file is bounded before it is composed: libyaml's composer recurses once per level of nesting
+# (50,000 levels crashed the process), and aliases let a few lines stand for billions of nodes ("billion
+# laughs"), which every walk over the data would then visit. The canonical questionnaire has about 5,000 nodes
+# at most 10 levels deep.
+MAX_YAML_DEPTH = 64
+MAX_YAML_NODES = 100_000
+
+
+def bounded_yaml(text: str, name: str = "content") -> None:
+    """ContentInvalid, naming the line, for YAML nested deeper than MAX_YAML_DEPTH, with an alias to a node that
+    contains it, or more than MAX_YAML_NODES nodes once its aliases are expanded; counted on the parser's event
+    stream, which builds nothing."""
+    sizes: dict[str, int] = {}  # anchor -> the number of nodes it stands for
+    open_nodes: list[list] = []  # [anchor, nodes so far] of each collection not yet closed
+    expanded = 0
+
+    def refuse(event, message: str) -> ContentInvalid:
+        return ContentInvalid([Problem(f"{name} line {event.start_mark.line + 1}", message)])
+
+    for event in yaml.parse(text, Loader=YAML_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(open_nodes) >= MAX_YAML_DEPTH:
+                raise refuse(event, f"nested more than {MAX_YAML_DEPTH} levels deep")
+            open_nodes.append([event.anchor, 1])
+            expanded += 1
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            anchor, size = open_nodes.pop()
+        elif isinstance(event, yaml.ScalarEvent):
+            anchor, size = event.anchor, 1
+            expanded += 1
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor not in sizes:
+                raise refuse(event, f"the alias *{event.anchor} refers to a node that contains it (or to none)")
+            anchor, size = None, sizes[event.anchor]
+            expanded += size
+        else:
+            continue
+        if anchor:
+            sizes[anchor] = size
+        if open_nodes:
+            open_nodes[-1][1] += size
+        if expanded > MAX_YAML_NODES:
+            raise refuse(event, f"more than {MAX_YAML_NODES:,} values once its aliases (*name) are expanded")
 
 
 # Authored texts: YAML reads an unquoted `label: No` as false, `title: 1.0` as a number, `help: ~` as null.
@@ -71,7 +125,7 @@ _NON_TEXT_TAGS = {
 }
 
 
-def unquoted_non_text(text: str, name: str = "content") -> list[Problem]:
+def unquoted_non_text(text: str, name: str = "content", *, root: yaml.Node | None = None) -> list[Problem]:
     """Every authored text (and choice value or checklist item) that YAML reads as a boolean, number or null,
     named by its line: `label: No` must be written `label: "No"`."""
     problems: list[Problem] = []
@@ -95,22 +149,24 @@ def unquoted_non_text(text: str, name: str = "content") -> list[Problem]:
                     scalar(item, "checklist item")
                 walk(item, parent_key)
 
-    try:
-        root = yaml.compose(text, Loader=YAML_LOADER)
-    except yaml.YAMLError:
-        return []  # reported by safe_load already
+    if root is None:
+        try:
+            root = yaml.compose(text, Loader=YAML_LOADER)
+        except yaml.YAMLError:
+            return []  # reported by safe_load already
     if root is not None:
         walk(root)
     return problems
 
 
-def too_long_texts(text: str, name: str = "content") -> list[Problem]:
+def too_long_texts(text: str, name: str = "content", *, root: yaml.Node | None = None) -> list[Problem]:
     """Every text longer than the column that stores it (engine/schema.py says which), named by its line: the
     database would refuse it."""
-    try:
-        root = yaml.compose(text, Loader=YAML_LOADER)
-    except yaml.YAMLError:
-        return []
+    if root is None:
+        try:
+            root = yaml.compose(text, Loader=YAML_LOADER)
+        except yaml.YAMLError:
+            return []
     problems: list[Problem] = []
 
     def check(model, column: str, key: str, node) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from ..models import Assessment, EvidenceFile, GapItem, GapRevision, MeasureStatus
-from ..uploads import check_evidence_upload
+from ..uploads import CheckedUpload, check_evidence_upload
 from .history import ConcurrentEditError, save_fields
 from .reports import prerender_report
 
@@ -120,8 +120,10 @@ def update_gap_items(items: dict[str, GapItem], updates: list[GapUpdate], *, use
 
 
 @transaction.atomic
-def add_evidence_file(item: GapItem, upload, *, user) -> EvidenceFile:
-    extension, content_type = check_evidence_upload(upload)
+def add_evidence_file(item: GapItem, upload: CheckedUpload | Any, *, user) -> EvidenceFile:
+    """Store an evidence file: one the form checked already (a CheckedUpload), or any upload, checked here."""
+    checked = upload if isinstance(upload, CheckedUpload) else check_evidence_upload(upload)
+    upload, extension, content_type = checked.file, checked.extension, checked.content_type
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

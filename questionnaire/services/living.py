@@ -31,7 +31,7 @@ from ..models import (
 )
 from ..presenters import result_changes
 from ..versions import current_version, spec_for
-from .assessments import clean_answers, new_draft
+from .assessments import clean_answers, lock_model, new_draft
 from .documents.store import copy_documents
 
 
@@ -54,6 +54,7 @@ class Derived:
 
 def _derive(source: Assessment, *, user, carry: Carry, title: str, amends: Assessment | None,
             version: QuestionnaireVersion | None) -> Derived:
+    lock_model(source.ai_model_id)  # the order every copy and completion takes its locks in
     version = version or current_version() or source.questionnaire_version
     spec = spec_for(version)
     answers, dropped = clean_answers(spec, source.answers) if carry.answers else ({}, {})

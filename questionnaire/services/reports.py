@@ -12,7 +12,6 @@ The PDF itself is rendered in the background by rendering.py.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -103,9 +102,10 @@ def known_hashes(assessment) -> list[str]:
     return [h for h in (assessment.snapshot_hash, *report_hashes) if h]
 
 
-def verify_file(assessment, content: bytes) -> Verdict:
+def verify_file(assessment, content: bytes, attached: bytes | None) -> Verdict:
     """A PDF is ours when its SHA-256 is that of a file we rendered for the assessment; otherwise the report
-    snapshot attached to it may still be genuine (its hash recomputed and known), while its pages may not."""
+    snapshot attached to it (`attached`, read by the upload's one bounded parse, uploads.inspect_pdf) may still
+    be genuine (its hash recomputed and known), while its pages may not."""
     # circular: services.assessments queues the report (prerender_report) from this module
     from .assessments import snapshot_hash
 
@@ -116,7 +116,7 @@ def verify_file(assessment, content: bytes) -> Verdict:
         source = "report snapshot" if report.kind == REPORT else "content"
         return Verdict(True, f"This file is exactly the {what} rendered on {report.rendered_at:%d %B %Y at %H:%M} "
                              f"from the {source} {report.document_hash}.", "file")
-    attached = attached_snapshot(content)
+    attached = attached_snapshot(attached)
     if attached is None:
         return NO_FILE_MATCH
     claimed = attached.pop("snapshot_hash", "")  # the attachment's key, whichever snapshot it carries
@@ -141,13 +141,12 @@ def verify_hash(assessment, value: str) -> Verdict:
     return Verdict(False, "This hash does not match this assessment's snapshot or any of its report files.")
 
 
-def attached_snapshot(content: bytes) -> dict | None:
-    """The report snapshot attached to a PDF, or None (not one of our reports, or damaged)."""
-    # heavy: pypdf takes about half a second to import; loaded only when a PDF is verified
-    from pypdf import PdfReader
-
-    try:
-        data = PdfReader(io.BytesIO(content)).attachments.get(ATTACHMENT)
-        return json.loads(data[0]) if data else None
-    except Exception:  # a damaged or foreign PDF simply does not match
+def attached_snapshot(data: bytes | None) -> dict | None:
+    """The report snapshot a PDF carried as its attachment, or None (not one of our reports, or damaged)."""
+    if not data:
         return None
+    try:
+        snapshot = json.loads(data)
+    except (ValueError, RecursionError):  # a damaged or foreign attachment simply does not match
+        return None
+    return snapshot if isinstance(snapshot, dict) else None

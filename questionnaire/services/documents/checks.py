@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .deadlines import incident_dues, notification_due
+from .deadlines import dues
 from .definitions import DocumentDefinition
 
 UNKNOWN_FIELD = "unknown_items"  # a serious-incident report records items not yet known here (M9.2)
@@ -210,7 +210,9 @@ def notification_rules(definition, values, context: CheckContext, findings: Find
             and flop_value(mantissa, exponent) <= Decimal(rules["threshold_flop"])):
         findings.error("compute_mantissa", f"{mantissa} × 10^{exponent} FLOP is not above 10^25 FLOP: the "
                                            "presumption needs strictly more (Art. 51(2))")
-    due = notification_due(values.get("condition_date"), rules)
+    # the notification's own clock (deadlines.notification_due), through dues(): a date that cannot carry it
+    # (9999-12-31) gives no due date here, never an error
+    due = next((d.due for d in dues(definition.kind, values, [], rules) if d.due), None)
     if context.issued_on and due and not context.earlier:
         late = (context.issued_on - due).days
         if late > 0:
@@ -236,6 +238,7 @@ def incident_rules(definition, values, context: CheckContext, findings: Findings
         findings.error("resolution_date", "The resolution date is before you became aware of the incident")
     if context.stage is None:
         return
+    _report_dates_in_order(definition, values, context, findings)
     sent = [stage for stage, _ in context.earlier]
     if context.stage in rules["needs_initial_first"] and sent.count(definition.stages[0][0]) == 0:
         findings.error("", f"Send the {definition.stages[0][1].lower()} first")
@@ -245,11 +248,33 @@ def incident_rules(definition, values, context: CheckContext, findings: Findings
     if context.stage == definition.stages[2][0] and definition.stages[2][0] in sent:
         findings.error("", f"The {definition.stages[2][1].lower()} was already sent")
     if context.issued_on and is_empty(values.get("exceptional_circumstances")):
-        due = next((d.due for d in incident_dues(values, list(context.earlier), rules)
+        due = next((d.due for d in dues(definition.kind, values, [], rules, list(context.earlier))
                     if d.stage == context.stage and d.due), None)
         if due and context.issued_on > due:
             findings.error("exceptional_circumstances", f"This report is late (due {due:%d/%m/%Y}): give the "
                                                         "exceptional circumstances")
+
+
+def _report_dates_in_order(definition, values, context: CheckContext, findings: Findings) -> None:
+    """A report cannot have been sent before the incident was known, before the report it follows, or (the
+    final one) before the incident was resolved: a date that would hide a late report is refused."""
+    day = context.issued_on
+    if day is None:
+        return
+    label = dict(definition.stages).get(context.stage, "report")
+    awareness = values.get("awareness_datetime")
+    if awareness and day.isoformat() < awareness[:10]:
+        findings.error("", f"The {label.lower()} cannot have been sent on {day:%d/%m/%Y}, before you became aware "
+                           f"of the incident ({dt.date.fromisoformat(awareness[:10]):%d/%m/%Y})")
+    last = max((sent_on for _, sent_on in context.earlier), default=None)
+    if last and day < last:
+        findings.error("", f"The {label.lower()} cannot have been sent on {day:%d/%m/%Y}, before the report it "
+                           f"follows ({last:%d/%m/%Y})")
+    resolved = values.get("resolution_date")
+    final = definition.stages[-1][0]
+    if context.stage == final and resolved and day.isoformat() < resolved:
+        findings.error("", f"The {label.lower()} cannot have been sent on {day:%d/%m/%Y}, before the incident was "
+                           f"resolved ({dt.date.fromisoformat(resolved):%d/%m/%Y})")
 
 
 # ---------------------------------------------------------------- Model Report (legal-documents §4.4)

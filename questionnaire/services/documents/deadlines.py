@@ -156,14 +156,24 @@ DUES = {"training_summary": training_summary_dues, "art52_notification": notific
         "copyright_policy": copyright_policy_dues}
 
 
+OUT_OF_RANGE = Due("Check this document's dates", None, "One of its dates is out of range, so its deadline "
+                   "cannot be computed: correct the date")
+
+
 def dues(kind: str, values: dict[str, Any], issued: list[dt.date], rules: dict[str, Any],
          stages: list[tuple[str, dt.date]] | None = None) -> list[Due]:
+    """The open deadlines of one document (or register entry). Every page, export and check asks here, so a
+    record whose date cannot carry a clock (stored before dates were bounded at the field, e.g. 9999-12-31
+    plus 14 days) gives one "check the dates" row instead of failing the page for everyone."""
     rule = DUES.get(kind)
     if rule is None:
         return []
-    if kind in STAGED:
-        return rule(values, stages or [], rules)
-    return rule(values, issued, rules)
+    try:
+        if kind in STAGED:
+            return rule(values, stages or [], rules)
+        return rule(values, issued, rules)
+    except (OverflowError, ValueError):
+        return [OUT_OF_RANGE]
 
 
 STAGED = {"serious_incident"}

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from ...rendering import Source
 from .checks import UNKNOWN_FIELD
@@ -62,11 +63,18 @@ def summary_lines(doc: DocumentDefinition, values: dict[str, Any]) -> list[dict[
     return out
 
 
+def recorded_at(issue) -> str | None:
+    """When the version was recorded in the tool (not the date the user gives as published or sent), in the
+    site's time zone to the second."""
+    return timezone.localtime(issue.recorded_at).isoformat(timespec="seconds") if issue.recorded_at else None
+
+
 def document_json(doc: DocumentDefinition, document, issue) -> dict[str, Any]:
     """The issued version as JSON: every field (also those not printed), with the earlier versions."""
     assessment = document.assessment
     earlier_issues = [i for i in document.issues.order_by("sequence") if i.pk != issue.pk]
-    earlier = [{"label": i.label, "stage": i.stage, "issued_on": i.issued_on.isoformat(), "sha256": i.sha256}
+    earlier = [{"label": i.label, "stage": i.stage, "issued_on": i.issued_on.isoformat(),
+                "recorded_at": recorded_at(i), "sha256": i.sha256}
                for i in document.issues.order_by("sequence") if i.pk != issue.pk]
     return {
         "document": doc.title,
@@ -80,6 +88,7 @@ def document_json(doc: DocumentDefinition, document, issue) -> dict[str, Any]:
         "stage": issue.stage,
         "sequence": issue.sequence,
         "issued_on": issue.issued_on.isoformat(),
+        "recorded_at": recorded_at(issue),
         "earlier_versions": earlier,
         "summary": summary_lines(doc, issue.values),
         "deadlines": [{"what": d.what, "due": d.due.isoformat() if d.due else None, "note": d.note}
@@ -119,37 +128,39 @@ def publishable_html(doc: DocumentDefinition, issue) -> str:
     return render_to_string("documents/publish.html", issue_context(doc, issue, printed_only=True))
 
 
-def _md(text: str) -> str:
-    """Text safe in Markdown: the characters that would start markup are escaped, HTML is neutralised."""
-    out = str(text)
-    for char in "\\`*_[]<>#|":
+def markdown_text(text: str) -> str:
+    """One line of typed text, safe in Markdown: every character that starts markup is escaped (also ~, which
+    opens a fenced block), HTML is neutralised, and the line starts with none of what opens a block (a fence,
+    a rule or setext underline, a list item, an indented code block: leading spaces are dropped)."""
+    out = str(text).lstrip(" \t")
+    for char in "\\`*_[]<>#|~":
         out = out.replace(char, "\\" + char)
     if out[:1] in ("-", "+", "="):
         out = "\\" + out
-    return re.sub(r"^(\d+)\.", r"\1\\.", out)
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", out)
 
 
 def publishable_markdown(doc: DocumentDefinition, issue) -> str:
     data = issue.document_json
-    lines = [f"# {_md(doc.title)}", "",
-             f"**{_md(data['model'])}**, provided by {_md(data['provider'])}  ",
-             f"Version {_md(data['version'])}, published {_md(issue.issued_on.strftime('%d/%m/%Y'))}", ""]
+    lines = [f"# {markdown_text(doc.title)}", "",
+             f"**{markdown_text(data['model'])}**, provided by {markdown_text(data['provider'])}  ",
+             f"Version {markdown_text(data['version'])}, published {issue.issued_on:%d/%m/%Y}", ""]
     for section in sections_view(doc, issue.values, printed_only=True):
-        lines += [f"## {_md(section['title'])}", ""]
+        lines += [f"## {markdown_text(section['title'])}", ""]
         for block in section["blocks"]:
             if block["title"]:
-                lines += [f"### {_md(block['title'])}", ""]
+                lines += [f"### {markdown_text(block['title'])}", ""]
             for f in block["fields"]:
-                lines.append(f"**{_md(f['label'])}**")
+                lines.append(f"**{markdown_text(f['label'])}**")
                 lines.append("")
                 if f["type"] == "table" and f["rows"]:
-                    lines.append("| " + " | ".join(_md(c) for c in f["columns"]) + " |")
+                    lines.append("| " + " | ".join(markdown_text(c) for c in f["columns"]) + " |")
                     lines.append("|" + "---|" * len(f["columns"]))
-                    lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in f["rows"]]
+                    lines += ["| " + " | ".join(markdown_text(c) for c in row) + " |" for row in f["rows"]]
                 elif f["type"] == "list" and f["value"]:
-                    lines += [f"- {_md(v)}" for v in f["value"]]
+                    lines += [f"- {markdown_text(v)}" for v in f["value"]]
                 else:
                     text = f["text"] or "Not applicable"
-                    lines += [_md(line) for line in text.splitlines()] or [""]
+                    lines += [markdown_text(line) for line in text.splitlines()] or [""]
                 lines.append("")
     return "\n".join(lines).rstrip() + "\n"

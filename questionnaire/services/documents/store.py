@@ -96,7 +96,8 @@ def document_for(assessment: Assessment, kind: str) -> LegalDocument:
 def new_numbered_document(assessment: Assessment, kind: str, *, user) -> LegalDocument:
     """A new entry of a register (e.g. a serious incident), numbered after the last one."""
     doc = definition(kind)
-    Assessment.objects.select_for_update().filter(pk=assessment.pk).first()  # one numbering at a time
+    # one numbering at a time; a NO KEY lock, so copies that reference the assessment are not held up
+    Assessment.objects.select_for_update(no_key=True).filter(pk=assessment.pk).values_list("pk").first()
     last = LegalDocument.objects.filter(assessment=assessment, kind=kind).aggregate(n=Max("number"))["n"] or 0
     return LegalDocument.objects.create(assessment=assessment, kind=kind, number=last + 1,
                                         values=prefill_values(doc, assessment), updated_by=user)
@@ -159,7 +160,7 @@ def issue_label(doc: DocumentDefinition, values: dict[str, Any], stage: str, seq
 def issue_document(document: LegalDocument, *, stage: str, issued_on: dt.date, user) -> DocumentIssue:
     """Freeze the current draft as a published or sent version, after the checks; queue its PDF.
     IssueRefused (with the findings) when a mandatory field is missing or a rule is broken."""
-    locked = LegalDocument.objects.select_for_update().select_related(
+    locked = LegalDocument.objects.select_for_update(of=("self",)).select_related(  # the document's row only
         "assessment__ai_model", "assessment__organisation").get(pk=document.pk)
     doc = definition(locked.kind)
     check_render_limit(user)  # its PDF joins the member's waiting renders (rendering.RENDER_LIMIT_PER_MEMBER)
@@ -167,13 +168,15 @@ def issue_document(document: LegalDocument, *, stage: str, issued_on: dt.date, u
     if not findings.ok:
         raise IssueRefused(findings)
     sequence = (locked.issues.aggregate(n=Max("sequence"))["n"] or 0) + 1
-    issue = DocumentIssue(document=locked, sequence=sequence, stage=stage, issued_on=issued_on,
-                          values=dict(locked.values), recorded_by=user,
-                          label=issue_label(doc, locked.values, stage, sequence))
+    issue = DocumentIssue.objects.create(document=locked, sequence=sequence, stage=stage, issued_on=issued_on,
+                                         values=dict(locked.values), recorded_by=user,
+                                         label=issue_label(doc, locked.values, stage, sequence))
+    # written once the row has its recording time, which the JSON (and so the PDF and the hash) states next to
+    # the date the user gives as sent or published
     issue.document_json = document_json(doc, locked, issue)
     issue.sha256 = hashlib.sha256(json.dumps(issue.document_json, sort_keys=True, ensure_ascii=False)
                                   .encode()).hexdigest()
-    issue.save()
+    issue.save(update_fields=["document_json", "sha256"])
     render_document_issue.enqueue(str(issue.pk))
     issue.refresh_from_db()
     return issue
@@ -196,11 +199,15 @@ def copy_documents(source: Assessment, target: Assessment) -> int:
     for document in LegalDocument.objects.filter(assessment=source).prefetch_related("issues"):
         copy = LegalDocument.objects.create(assessment=target, kind=document.kind, number=document.number,
                                             values=dict(document.values), updated_by=document.updated_by)
-        DocumentIssue.objects.bulk_create(
+        originals = list(document.issues.all())
+        copies = DocumentIssue.objects.bulk_create(
             DocumentIssue(document=copy, sequence=i.sequence, stage=i.stage, label=i.label, issued_on=i.issued_on,
                           values=i.values, document_json=i.document_json, sha256=i.sha256,
                           recorded_by=i.recorded_by, status=i.status, file=_own_copy(i.file),
                           file_sha256=i.file_sha256, attempts=i.attempts, error=i.error, rendered_at=i.rendered_at)
-            for i in document.issues.all())
+            for i in originals)
+        for new, original in zip(copies, originals, strict=True):  # bulk_create stamped them with the time now
+            new.recorded_at = original.recorded_at
+        DocumentIssue.objects.bulk_update(copies, ["recorded_at"])
         copied += 1
     return copied

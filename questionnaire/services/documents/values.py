@@ -8,60 +8,71 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
+from ...engine.values import parse_decimal, plausible_date
 from .definitions import Column, Field
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_ROWS = 5000
+# A month is a period of data collection (the training-content summary), which may lie well before the dates
+# of the AI Act that every other date of a document is about.
+EARLIEST_MONTH = dt.date(1900, 1, 1)
+
+
+def _shown(text: str) -> str:
+    """What was typed, as an error message quotes it: the start of a long text."""
+    text = text.strip()
+    return text if len(text) <= 60 else text[:60] + "…"
 
 
 def parse_number(text: str) -> int | float:
+    """A number as typed (1 200, 1,200, 3.5, 40 %): bounded in length and size by the engine's one rule
+    (engine.values.parse_decimal) before it becomes an int (when whole) or a float."""
     cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", "").removesuffix("%")
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(f"“{text.strip()}” is not a number; write digits, e.g. 1200 or 3.5") from None
-    if not number.is_finite():
-        raise ValueError(f"“{text.strip()}” is not a number")
+    number = parse_decimal(cleaned)
     return int(number) if number == number.to_integral_value() else float(number)
 
 
 def parse_month(text: str) -> str:
     match = MONTH.match(text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError(f"“{text.strip()}” is not a month; write it as YYYY-MM, e.g. 2025-06")
+    if not match or not 1 <= int(match.group(2)) <= 12 or not int(match.group(1)):
+        raise ValueError(f"“{_shown(text)}” is not a month; write it as YYYY-MM, e.g. 2025-06")
+    plausible_date(dt.date(int(match.group(1)), int(match.group(2)), 1), earliest=EARLIEST_MONTH)
     return text.strip()
 
 
 def parse_date(text: str) -> str:
+    """An ISO date within the plausible years (engine.values.PLAUSIBLE_DATES)."""
     try:
-        return dt.date.fromisoformat(text.strip()).isoformat()
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"“{text.strip()}” is not a date; write it as YYYY-MM-DD, e.g. 2025-06-30") from None
+        raise ValueError(f"“{_shown(text)}” is not a date; write it as YYYY-MM-DD, e.g. 2025-06-30") from None
+    return plausible_date(day).isoformat()
 
 
 def parse_datetime(text: str) -> str:
     try:
         value = dt.datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"“{text.strip()}” is not a date and time; write it as YYYY-MM-DD HH:MM") from None
+        raise ValueError(f"“{_shown(text)}” is not a date and time; write it as YYYY-MM-DD HH:MM") from None
+    plausible_date(value.date())
     return value.replace(tzinfo=None, second=0, microsecond=0).isoformat(timespec="minutes")
 
 
 def parse_url(text: str) -> str:
     parts = urlsplit(text.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in text.strip():
-        raise ValueError(f"“{text.strip()}” is not a web address; start it with https://")
+        raise ValueError(f"“{_shown(text)}” is not a web address; start it with https://")
     return text.strip()
 
 
 def parse_email(text: str) -> str:
-    if not EMAIL.match(text.strip()):
-        raise ValueError(f"“{text.strip()}” is not an email address")
+    # an address has at most 254 characters (RFC 5321); checked first, as the pattern is slow on long texts
+    if len(text.strip()) > 254 or not EMAIL.match(text.strip()):
+        raise ValueError(f"“{_shown(text)}” is not an email address")
     return text.strip()
 
 
