@@ -13,9 +13,20 @@ from django.urls import reverse
 from .display import display_answer
 from .engine import Result, Spec, Visibility
 from .engine.spec import Question
-from .models import AIModel, Assessment, GapItem, RulesChange, current_assessment_id, current_assessments
+from .models import (
+    OPEN_STATUSES,
+    AIModel,
+    Assessment,
+    GapItem,
+    MeasureStatus,
+    RulesChange,
+    current_assessment_id,
+    current_assessments,
+)
 from .signatory import answered_statuses, demonstration_text
 from .versions import current_version, spec_for
+
+DONE_STATUSES = tuple(s for s in MeasureStatus.values if s not in OPEN_STATUSES)  # implemented, not applicable
 
 # How obligations are grouped, the next steps and the checklists (e.g. the Annex XII requests) are content:
 # spec.article_groups, spec.next_steps, spec.checklists (see content/gpai.yaml).
@@ -160,6 +171,51 @@ def notice_views(spec: Spec, outcome: dict[str, Any], today: dt.date) -> list[No
     return views
 
 
+@dataclass
+class DatedItem:
+    """One date of the summary: a deadline or a dated notice, in its own words (which say whom it binds)."""
+
+    title: str
+    date: dt.date
+    today: dt.date
+    duty: bool  # a duty (due or overdue); otherwise a power or an option (enforcement, reassessment)
+    done: str = ""  # "sent on 10 August 2025": the document it asks for was recorded as issued
+    notice: bool = False  # the date of a notice (not one of the result's deadlines)
+
+    @property
+    def is_past(self) -> bool:
+        return self.date < self.today
+
+    @property
+    def days_left(self) -> int:
+        return (self.date - self.today).days
+
+
+def summary_dates(spec: Spec, deadlines: list[DeadlineView], notices: list[NoticeView],
+                  issued: list[dict[str, Any]], today: dt.date) -> dict[str, list]:
+    """What the summary says about dates: what is next and what is due or overdue (deadlines that are duties and
+    dated notices alike, e.g. the notification's latest day), the powers and options, and the undated deadlines no
+    dated notice states better. `issued`: the legal documents recorded as issued (report snapshot)."""
+    due_keys = spec.constants.get("due_deadline_keys")
+    due_keys = set(due_keys) if isinstance(due_keys, list) else {d.key for d in spec.deadlines}
+    dated_about = {o for n in notices if n.date for o in n.about}
+    covered = {key for o in spec.obligations if o.id in dated_about for key in o.deadlines}
+    done_for = {}
+    for document in issued:
+        done_for.setdefault(document.get("obligation"), f"{document.get('done', 'issued')} on "
+                            f"{dt.date.fromisoformat(document['date']):%-d %B %Y}")
+    items = [DatedItem(d.current_label, d.date, today, d.key in due_keys) for d in deadlines if d.date]
+    items += [DatedItem(n.title, n.date, today, True, next((done_for[o] for o in n.about if o in done_for), ""),
+                        notice=True) for n in notices if n.date]
+    items.sort(key=lambda i: i.date)
+    return {
+        "next": [i for i in items if i.duty and not i.is_past and not i.done],
+        "past": [i for i in items if i.duty and (i.is_past or i.done)],
+        "powers": [i for i in items if not i.duty],
+        "undated": [d for d in deadlines if not d.date and d.key not in covered],
+    }
+
+
 def _groups(spec: Spec) -> list[tuple[str, str, tuple[str, ...]]]:
     if spec.article_groups:
         return [(g.article, g.title, g.obligations) for g in spec.article_groups]
@@ -181,10 +237,21 @@ def next_deadline(deadlines: dict[str, str], today: dt.date) -> tuple[str, dt.da
     return key, day
 
 
+def _open_measures(chapter, outcome: dict[str, Any], gap: dict[str, dict[str, Any]] | None) -> int | None:
+    """How many of a chapter's applicable measures the gap analysis does not show as implemented (or not
+    applicable); None where the page does not know the gap analysis."""
+    if gap is None:
+        return None
+    done = {m for m, record in gap.items() if record.get("status") in DONE_STATUSES}
+    return sum(1 for m in chapter.measures() if m.id in outcome["code_measures"] and m.id not in done)
+
+
 def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
-                signatory: dict[str, str] | None = None) -> dict[str, Any]:
+                signatory: dict[str, str] | None = None,
+                gap: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """What the result page and the report show. `signatory`: chapter -> signed / intends_to_sign /
-    not_signing (default: from the answer to cop_signatory_chapters)."""
+    not_signing (default: from the answer to cop_signatory_chapters). `gap`: the gap analysis as the report
+    snapshot holds it (measure -> record), where the page reports on it."""
     outcome = snapshot["result"]
     if signatory is None:
         signatory = snapshot.get("code_signatory") or answered_statuses(spec, snapshot)
@@ -215,8 +282,10 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
         if items:
             groups.append({"article": article, "title": title, "items": items})
     # another actor's view of the same answers, e.g. the provider's own obligations for its representative
+    own_tasks = bool(outcome["obligations"])  # without any, another actor's list is for information only
     perspectives = [
-        {"key": p.key, "title": p.title, "intro": p.intro,
+        {"key": p.key, "title": p.title if own_tasks or not p.title_without_tasks else p.title_without_tasks,
+         "intro": p.intro if own_tasks or not p.intro_without_tasks else p.intro_without_tasks,
          "items": [item(obligations[i], with_reasons=False) for i in outcome[p.key] if i in obligations]}
         for p in spec.perspectives if p.key in outcome
     ]
@@ -225,10 +294,12 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
     chapters = [
         {"chapter": ch, "measures": [m for m in ch.measures() if m.id in outcome["code_measures"]],
          "signatory": signatory.get(ch.id, "not_signing"),
-         "demonstration": demonstration_text(spec, ch.title, signatory.get(ch.id, "not_signing"))}
+         "demonstration": demonstration_text(spec, ch, signatory.get(ch.id, "not_signing"),
+                                             open_measures=_open_measures(ch, outcome, gap))}
         for ch in spec.chapters if ch.id in outcome["code_chapters"]
     ]
     flags = [{"flag": f, "reasons": reasons.get(f.id, [])} for f in spec.flags if f.id in outcome["flags"]]
+    issued = snapshot.get("documents_issued") or []
     classification = outcome["classification"]
     role = outcome["role_outcome"]
     answers = snapshot.get("answers", {})
@@ -254,7 +325,11 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
         "next_deadline": next((d for d in sorted((d for d in deadlines if d.date and not d.is_past),
                                                   key=lambda d: d.date)), None),
         "flags": flags,
-        "next_steps": [next_step_texts[i] for i in outcome.get("next_steps", []) if i in next_step_texts][:4],
+        "notes": [f for f in flags if f["flag"].settled],  # settled consequences
+        "counsel": [f for f in flags if not f["flag"].settled],  # open points of law
+        "dates": summary_dates(spec, deadlines, notices, issued, today),
+        "has_obligations": bool(groups),
+        "next_steps": [next_step_texts[i] for i in outcome.get("next_steps", []) if i in next_step_texts],
         "question_answers": [
             {"question": spec.questions[code], "value": display_answer(spec.questions[code], value)}
             for code, value in answers.items() if code in spec.questions

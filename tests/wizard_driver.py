@@ -39,6 +39,8 @@ def post_section(client, assessment, section: str, answers: dict[str, Any], spec
     for code in re.findall(r'data-question="([\w]+)"', html):
         question = spec.questions[code]
         value = form_value(question.type.value, answers.get(code))
+        if value == [] and "none" in question.choice_values():
+            value = ["none"]  # an empty list is the answer "none of them": the required question has a box for it
         if value in ("", []) and question.type.value in ("multiple_choice",):
             continue
         data[f"{section}-{code}"] = value

@@ -121,6 +121,7 @@ class Source:
     url: str
     confidence: str = "P"
     note: str = ""
+    short: str = ""  # the name a citation gives it in client documents ("AI Act"); the title when empty
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,7 @@ class Flag:
     title: str
     when: str
     explanation: str
+    settled: bool = False  # a settled consequence (a note), not an open point of law for counsel
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,10 @@ class Perspective:
     when: str
     answers: tuple[tuple[str, str], ...]  # (question code, expression for its substituted value)
     intro: str = ""
+    # when the reader has no obligations of its own (a representative whose provider needs no mandate), the list
+    # is shown for information under these texts instead
+    title_without_tasks: str = ""
+    intro_without_tasks: str = ""
 
 
 @dataclass(frozen=True)
@@ -249,6 +255,7 @@ class ArticleGroup:
     article: str
     title: str
     obligations: tuple[str, ...]
+    binds: tuple[str, ...] = ()  # the role_outcome values whose own obligations these are (empty: every role)
 
 
 @dataclass(frozen=True)
@@ -256,6 +263,7 @@ class NextStep:
     id: str
     when: str
     text: str
+    binds: tuple[str, ...] = ()  # the role_outcome values it is shown to (whom it binds); empty: every role
 
 
 @dataclass(frozen=True)
@@ -264,6 +272,7 @@ class Checklist:
     title: str
     when: str
     items: tuple[str, ...]
+    binds: tuple[str, ...] = ()  # the role_outcome values it is shown to; empty: every role
 
 
 @dataclass(frozen=True)
