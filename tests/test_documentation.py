@@ -206,7 +206,8 @@ def test_the_export_for_the_ai_office_reads_as_the_providers_statement(client, t
         block = page.split(f'data-field="{code}"')[1].split("</div>")[0]
         assert "Pre-filled" not in block, code
     assert "beyond what the law already prohibits" in page.split('data-field="intended_uses"')[1]
-    assert client.post(url, {"training_energy": "21000", "compute_exact": "3.8e25", "seen_revision": 0}).status_code == 302
+    saved = client.post(url, {"training_energy": "21000", "compute_exact": "3.8e25", "seen_revision": 0})
+    assert saved.status_code == 302
     document = client.get(reverse("documentation_export", kwargs={
         "assessment_id": assessment.pk, "audience": "aio", "fmt": "json"})).json()
     exported = {f["code"]: f["value"] for s in document["sections"] for f in s["fields"]}
