@@ -54,9 +54,13 @@ def scaled_content(content: dict[str, Any], factor: int, *, label: str | None = 
     names = sorted([q["code"] for s in base["sections"] for q in s["questions"]] + [f["name"] for f in base["facts"]],
                    key=len, reverse=True)
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+    literal = re.compile(r"(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')")  # texts in an expression keep their words
     for i in range(1, factor):
         def rename(text, i=i):
-            return pattern.sub(lambda m: f"{m.group(1)}_x{i}", text) if text else text
+            if not text:
+                return text
+            return "".join(part if n % 2 else pattern.sub(lambda m: f"{m.group(1)}_x{i}", part)
+                           for n, part in enumerate(literal.split(text)))
 
         for section in copy.deepcopy(base["sections"]):
             section["code"] = f"{section['code']}_x{i}"

@@ -15,7 +15,7 @@ _EVERYWHERE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bedge[- ]cases?\s+E?\d+", re.IGNORECASE), "an edge-case number of our reference"),
     (re.compile(r"(?<![\w.-])E(?:[1-9]|[1-3]\d)\b(?![.\d])"), "an edge-case number of our reference"),
     (re.compile(r"[\w-]+\.(?:md|ya?ml|py)\b"), "a file name of the project"),
-    (re.compile(r"\b(?:result|facts|answers|snapshot)\.[a-z_]+\b"), "a key of the engine's result"),
+    (re.compile(r"(?<![\w-])(?:result|facts|answers|snapshot)\.[a-z_]+\b"), "a key of the engine's result"),
     (re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"), "an engine key (a name with underscores)"),
     (re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b"), "an engine id (a name with underscores)"),
     (re.compile(r"\b(?:TODO|FIXME|XXX|TBD)\b"), "an editor's note"),
@@ -39,7 +39,7 @@ def internal_markers(text: str, *, printed: bool = True, placeholders_allowed: b
     if placeholders_allowed:
         text = _PLACEHOLDER.sub(" ", text)
     found, taken = [], []
-    for pattern, what in _EVERYWHERE + (_PRINTED if printed else ()):
+    for pattern, what in (_PRINTED if printed else ()) + _EVERYWHERE:  # "{notify_by}": a placeholder, first
         for match in pattern.finditer(text):
             if any(match.start() < end and start < match.end() for start, end in taken):
                 continue  # "edge case E20" is one marker, not two
