@@ -194,7 +194,8 @@ def test_a_modifier_notifies_its_own_trigger_with_both_figures(spec):
     assert "the fallback threshold of one third of 10^25 FLOP (3.33 × 10^24 FLOP), used because the original " \
            "model's training compute is unknown" in role.text
     (notify,) = unknown.reasons_about("ART52_1_NOTIFY")
-    assert "your modification's compute, 4.0 × 10^24 FLOP, and that the original model's compute is unknown" in notify.text
+    assert "your modification's compute, 4.0 × 10^24 FLOP, and that the original model's compute is unknown" \
+        in notify.text
     page = result_page(spec, {"result": unknown.to_json(), "answers": {}}, today=TODAY)
     assert any("after your modification exceeded the one-third threshold" in s for s in page["next_steps"])
     assert not any("10^25 FLOP threshold" in s for s in page["next_steps"])
