@@ -16,6 +16,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from questionnaire.display import full_stop
+
 from .models import Invitation, Membership, Organisation, Role
 
 
@@ -71,7 +73,7 @@ def invite(organisation: Organisation, email: str, role: str, invited_by) -> Inv
     """A new open invitation with a random token; refused for members and for addresses already invited
     (an expired invitation is replaced)."""
     if organisation.memberships.filter(user__email__iexact=email).exists():
-        raise MembershipError(f"{email} is already a member of {organisation.name}.")
+        raise MembershipError(f"{email} is already a member of {full_stop(organisation.name)}")
     open_ones = organisation.invitations.filter(email__iexact=email, accepted_at__isnull=True)
     if open_ones.filter(expires_at__gt=timezone.now()).exists():
         raise MembershipError(f"{email} has already been invited. Cancel that invitation to send a new one.")

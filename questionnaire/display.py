@@ -26,6 +26,8 @@ def display_answer(question: Question | None, value: Any) -> str:
         return display_fact(value)
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if question.type is QuestionType.YES_NO:
+        return question.choice_label(value)  # a third answer, e.g. "I don't know"
     if question.type is QuestionType.FLOP and isinstance(value, int | float):
         return f"{format_flop(value)} FLOP"
     if question.type is QuestionType.DATE and isinstance(value, str):
@@ -35,6 +37,12 @@ def display_answer(question: Question | None, value: Any) -> str:
     if question.type is QuestionType.MULTIPLE_CHOICE and isinstance(value, list):
         return "; ".join(question.choice_label(v) for v in value)
     return str(value)
+
+
+def full_stop(text: Any) -> str:
+    """A name that ends a sentence, with one full stop: "Acme GmbH" -> "Acme GmbH.", "Acme Inc." stays."""
+    text = str(text).rstrip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 def display_fact(value: Any) -> str:

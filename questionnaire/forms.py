@@ -69,9 +69,12 @@ class FlopField(forms.CharField):
 
 
 class YesNoField(forms.TypedChoiceField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect,
-                         coerce=lambda v: v == "yes", empty_value=None, **kwargs)
+    """Radios yes and no (True, False), and any other answer the question offers kept as its value."""
+
+    def __init__(self, choices=(("yes", "Yes"), ("no", "No")), **kwargs: Any) -> None:
+        super().__init__(choices=list(choices), widget=forms.RadioSelect,
+                         coerce=lambda v: True if v == "yes" else False if v == "no" else v, empty_value=None,
+                         **kwargs)
 
     def prepare_value(self, value: Any) -> Any:
         if value is True:
@@ -104,7 +107,7 @@ def field_for(question: Question) -> forms.Field:
         return forms.MultipleChoiceField(choices=[(c.value, c.label) for c in question.choices],
                                          widget=forms.CheckboxSelectMultiple, **common)
     if kind is QuestionType.YES_NO:
-        return YesNoField(**common)
+        return YesNoField(choices=[(c.value, c.label) for c in question.choices], **common)
     if kind is QuestionType.FLOP:
         common["error_messages"]["invalid"] = FLOP_FORMAT_HELP
         return FlopField(**common)
@@ -248,7 +251,7 @@ def answers_to_form_data(section_form: type[SectionForm], prefix: str, answers: 
         if value is None:
             continue
         if question.type is QuestionType.YES_NO:
-            data[key] = "yes" if value else "no"
+            data[key] = value if isinstance(value, str) else "yes" if value else "no"
         elif question.type is QuestionType.MULTIPLE_CHOICE:
             data[key] = list(value)
         elif question.type is QuestionType.FLOP:

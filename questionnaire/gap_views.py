@@ -35,7 +35,14 @@ from .services.gap import (
     update_gap_items,
 )
 from .services.history import ConcurrentEditError
-from .signatory import demonstration_text, statuses_for
+from .signatory import (
+    demonstration_text,
+    good_faith_text,
+    optional_chapter_texts,
+    review_text,
+    signing_texts,
+    statuses_for,
+)
 from .versions import spec_for
 
 STATUS_LABELS = dict(MeasureStatus.choices)
@@ -64,9 +71,17 @@ def _completed(request, assessment_id, *, edit=False) -> Assessment:
     return assessment
 
 
-def _measure_rows(spec, items, today):
+def _good_faith(spec, item, status: str | None) -> str:
+    """The FAQ's good-faith note beside a measure a signatory has partly implemented (else empty)."""
+    if not item.is_recorded or item.status != MeasureStatus.PARTIAL or status is None:
+        return ""
+    return good_faith_text(spec, status)
+
+
+def _measure_rows(spec, items, today, statuses=None):
     chapters = []
     obligations = {o.id: o for o in spec.obligations}
+    statuses = statuses or {}
     for chapter in spec.chapters:
         rows = []
         for measure in chapter.measures():
@@ -75,7 +90,8 @@ def _measure_rows(spec, items, today):
                 continue
             rows.append({"measure": measure, "item": item,
                          "overdue": bool(item.is_open and item.due_date and item.due_date < today),
-                         "serves": [obligations[o] for o in measure.serves if o in obligations]})
+                         "serves": [obligations[o] for o in measure.serves if o in obligations],
+                         "good_faith": _good_faith(spec, item, statuses.get(chapter.id))})
         if rows:
             chapters.append({"chapter": chapter, "rows": rows})
     return chapters
@@ -102,9 +118,11 @@ def gap_overview(request: HttpRequest, assessment_id) -> HttpResponse:
                       1 for m in chapters[ch].measures()
                       if m.id not in items or items[m.id].is_open or not items[m.id].is_recorded))}
                  for ch, status in statuses.items() if ch in chapters]
+    signing = {"by_status": signing_texts(spec, [(s["title"], s["status"]) for s in signatory]),
+               "optional": optional_chapter_texts(spec, list(statuses)), "review": review_text(spec)}
     return render(request, "questionnaire/gap.html", {
-        "signatory": signatory, "signatory_choices": SignatoryChoice.choices,
-        "assessment": assessment, "chapters": _measure_rows(spec, items, timezone.localdate()),
+        "signatory": signatory, "signatory_choices": SignatoryChoice.choices, "signing": signing,
+        "assessment": assessment, "chapters": _measure_rows(spec, items, timezone.localdate(), statuses),
         "counts": counts, "total": len(items), "can_edit": can_edit(assessment),
         "can_change_records": can_change_records(assessment),
         "no_longer_applies": carried_not_applying(assessment, spec),
@@ -232,8 +250,10 @@ def gap_item(request: HttpRequest, assessment_id, measure: str) -> HttpResponse:
     history = [{"revision": r, "what": GAP_FIELD_LABELS.get(r.field, r.field),
                 "old": gap_value_text(r.field, r.old_value), "new": gap_value_text(r.field, r.new_value)}
                for r in GapRevision.objects.filter(item=item).select_related("user")[:100]]
+    chapter = next((ch.id for ch in spec.chapters if any(m.id == measure for m in ch.measures())), None)
+    good_faith = _good_faith(spec, item, statuses_for(assessment).get(chapter))
     return render(request, "questionnaire/gap_item.html", {
-        "assessment": assessment, "item": item, "measure": spec_measure, "form": form,
+        "assessment": assessment, "item": item, "measure": spec_measure, "form": form, "good_faith": good_faith,
         "serves": [obligations[o] for o in spec_measure.serves if o in obligations], "following": following,
         "files": item.files.all(), "history": history,
         "not_applicable_refused": not_applicable_refused(spec, measure),

@@ -23,7 +23,14 @@ from .models import (
     current_assessment_id,
     current_assessments,
 )
-from .signatory import answered_statuses, demonstration_text
+from .signatory import (
+    answered_statuses,
+    demonstration_text,
+    good_faith_text,
+    optional_chapter_texts,
+    review_text,
+    signing_texts,
+)
 from .versions import current_version, spec_for
 
 DONE_STATUSES = tuple(s for s in MeasureStatus.values if s not in OPEN_STATUSES)  # implemented, not applicable
@@ -216,6 +223,44 @@ def summary_dates(spec: Spec, deadlines: list[DeadlineView], notices: list[Notic
     }
 
 
+def ruled_out(spec: Spec, outcome: dict[str, Any]) -> list[dict[str, Any]]:
+    """The obligations this result does not have, each with why it does not apply: the texts of the content's
+    notices about it that the result holds (a ruled-out duty is never listed as an instruction)."""
+    applies = set(outcome.get("obligations", []))
+    about = {n.id: n.about for n in spec.notices}
+    out = []
+    for obligation in spec.obligations:
+        if obligation.id in applies:
+            continue
+        why = [shown["text"] for shown in outcome.get("notices", []) if obligation.id in about.get(shown["id"], ())]
+        out.append({"obligation": obligation, "why": why})
+    return out
+
+
+def own_obligations(spec: Spec, role: str | None) -> set[str]:
+    """The obligations that can bind this role: those of the article groups whose `binds` name it (a version
+    without article groups or binds: every obligation). A representative's tasks are not the provider's, and the
+    provider's obligations are not "not applicable" to its representative: they are another actor's."""
+    if not spec.article_groups:
+        return {o.id for o in spec.obligations}
+    return {ob for g in spec.article_groups if not g.binds or role in g.binds for ob in g.obligations}
+
+
+def ruled_out_grouped(spec: Spec, outcome: dict[str, Any]) -> list[dict[str, Any]]:
+    """ruled_out with a reason, obligations that share their reason together (Art. 55(1)(a)–(d) once); only the
+    reader's own obligations (own_obligations)."""
+    own = own_obligations(spec, outcome.get("role_outcome"))
+    groups: list[dict[str, Any]] = []
+    for row in ruled_out(spec, outcome):
+        if not row["why"] or row["obligation"].id not in own:
+            continue
+        if groups and groups[-1]["why"] == row["why"]:
+            groups[-1]["obligations"].append(row["obligation"])
+        else:
+            groups.append({"obligations": [row["obligation"]], "why": row["why"]})
+    return groups
+
+
 def _groups(spec: Spec) -> list[tuple[str, str, tuple[str, ...]]]:
     if spec.article_groups:
         return [(g.article, g.title, g.obligations) for g in spec.article_groups]
@@ -295,10 +340,17 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
         {"chapter": ch, "measures": [m for m in ch.measures() if m.id in outcome["code_measures"]],
          "signatory": signatory.get(ch.id, "not_signing"),
          "demonstration": demonstration_text(spec, ch, signatory.get(ch.id, "not_signing"),
-                                             open_measures=_open_measures(ch, outcome, gap))}
+                                             open_measures=_open_measures(ch, outcome, gap)),
+         "good_faith": good_faith_text(spec, signatory.get(ch.id, "not_signing"))}
         for ch in spec.chapters if ch.id in outcome["code_chapters"]
     ]
-    flags = [{"flag": f, "reasons": reasons.get(f.id, [])} for f in spec.flags if f.id in outcome["flags"]]
+    signing = {"by_status": signing_texts(spec, [(c["chapter"].title, c["signatory"]) for c in chapters]),
+               "optional": optional_chapter_texts(spec, outcome["code_chapters"]),
+               "review": review_text(spec)} if chapters else None
+    # the explanation as evaluated ({placeholders} filled in), else as authored (a snapshot without reasons)
+    flags = [{"flag": f, "reasons": reasons.get(f.id, []),
+              "explanation": next((r["text"] for r in reasons.get(f.id, [])), f.explanation)}
+             for f in spec.flags if f.id in outcome["flags"]]
     issued = snapshot.get("documents_issued") or []
     classification = outcome["classification"]
     role = outcome["role_outcome"]
@@ -317,10 +369,12 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
         "groups": groups,
         "perspectives": perspectives,
         "notices": [n for n in notices if not n.about],
+        "ruled_out": ruled_out_grouped(spec, outcome),
         "checklists": checklists,
         "rules_as_of": outcome.get("rules_as_of") or snapshot.get("questionnaire", {}).get("rulebook_date") or "",
         "rules_note": spec.rules_note,
         "chapters": chapters,
+        "signing": signing,
         "deadlines": deadlines,
         "next_deadline": next((d for d in sorted((d for d in deadlines if d.date and not d.is_past),
                                                   key=lambda d: d.date)), None),

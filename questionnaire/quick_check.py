@@ -103,9 +103,10 @@ def result(request: HttpRequest) -> HttpResponse:
         return redirect("quick_check_step", step=section)
     snapshot = {"answers": {c: answers.get(c) for c in outcome.visible_questions if c in answers},
                 "result": outcome.to_json()}
-    page = presenters.result_page(spec, snapshot, today=timezone.localdate())
+    today = timezone.localdate()
+    page = presenters.result_page(spec, snapshot, today=today)
     return render(request, "questionnaire/quick_result.html", {
-        "spec": spec, "version": version, "page": page, "form": KeepForm(initial=_pending(request)),
+        "spec": spec, "version": version, "page": page, "form": KeepForm(initial=_pending(request)), "today": today,
         "sections": presenters.answered_sections_for(spec, answers, outcome, presenters.quick_check_section_url)})
 
 

@@ -13,7 +13,7 @@ from .display import display_fact, mid_sentence
 from .engine import Spec, parse_answers
 from .engine.expressions import Evaluator, ExpressionError, compile_expression
 from .models import OPEN_STATUSES
-from .presenters import DONE_STATUSES, display_answer, result_page
+from .presenters import DONE_STATUSES, display_answer, own_obligations, result_page, ruled_out_grouped
 
 # What each confidence tag of a source means, as the report states it; how each source was read is its note
 CONFIDENCE = {"P": "official text, read in a full copy", "P~": "official text known from a transcription or in part",
@@ -99,27 +99,26 @@ def decisive_findings(spec: Spec, snapshot: dict[str, Any]) -> list[dict[str, An
         for name in sorted(compile_expression(obligation.applies_if).names, key=_fact_order(spec)):
             _follow(name, spec, facts, scope, answers, seen, findings)
     # the reader's own obligations only: those of the article groups that bind its role (a representative's
-    # tasks are not the provider's obligations, and the provider's obligations are not "not applicable" to it)
-    own = _own_obligations(spec, outcome.get("role_outcome"))
-    left_out = [f"{o.label} {o.title}" for o in spec.obligations if o.id in own and o.id not in applies]
-    others = [p for p in spec.perspectives if outcome.get(p.key)]
-    text = f"Not applicable to this model: {'; '.join(left_out)}." if left_out else ""
-    for perspective in others:
-        text += f" {perspective.title}: {len(outcome[perspective.key])}, listed in section 3."
+    # tasks are not the provider's obligations, and the provider's obligations are not "not applicable" to it);
+    # what does not apply, each with why (never as an instruction), those without a reason in the content last
+    own = own_obligations(spec, outcome.get("role_outcome"))
+    groups = ruled_out_grouped(spec, outcome)
+    grouped = {o.id for g in groups for o in g["obligations"]}
+    not_applicable = [{"obligations": "; ".join(f"{o.label} {o.title}" for o in g["obligations"]),
+                       "why": " ".join(g["why"])} for g in groups]
+    others = [f"{o.label} {o.title}" for o in spec.obligations
+              if o.id in own and o.id not in applies and o.id not in grouped]
+    text = ("Not applicable to this model, and why:" if not_applicable else
+            f"Not applicable to this model: {'; '.join(others)}." if others else "")
+    also = " ".join(f"{p.title}: {len(outcome[p.key])}, listed in section 3." for p in spec.perspectives
+                    if outcome.get(p.key))  # another actor's obligations: counted apart, never "not applicable"
     blocks.append({"title": "Your obligations", "value": f"{len([o for o in applies if o in own])} apply",
-                   "text": text.strip(),
+                   "text": text, "also": also,
+                   "not_applicable": not_applicable,
+                   "others": others if not_applicable else [],
                    "held": [f for f in findings if f["deciding"]],
                    "ruled_out": [f for f in findings if not f["deciding"]]})
     return blocks
-
-
-def _own_obligations(spec: Spec, role: str | None) -> set[str]:
-    """The obligations that can bind this role: those of the article groups whose `binds` name it (a version
-    without article groups or binds: every obligation)."""
-    groups = [g for g in spec.article_groups if not g.binds or role in g.binds]
-    if not spec.article_groups:
-        return {o.id for o in spec.obligations}
-    return {ob for g in groups for ob in g.obligations}
 
 
 def _fact_order(spec: Spec):
@@ -137,6 +136,8 @@ def _follow(name: str, spec: Spec, facts: dict, scope: dict[str, Any], answers: 
         return
     seen.add(name)
     value = scope.get(name)
+    if fact.type == "number" and value is None:
+        return  # a figure that was not given (a plan for a finished model): nothing to show
     compiled = compile_expression(fact.expr)
     rests_on = [spec.questions[code] for code in spec.questions
                 if code in compiled.names and answers.get(code) not in (None, [])]  # empty ones: appendix A

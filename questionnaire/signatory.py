@@ -63,3 +63,34 @@ def demonstration_text(spec: Spec, chapter, status: str, *, open_measures: int |
     if notes.get(chapter.id):
         parts.append(str(notes[chapter.id]))
     return " ".join(p for p in parts if p).replace(" ()", "")
+
+
+def signing_texts(spec: Spec, chapter_statuses: list[tuple[str, str]]) -> list[dict[str, str]]:
+    """What signing means (the Commission's FAQ, content constant `signing_texts`), once per signatory status in
+    the order the chapters come: [{status, chapters (their titles), text}]."""
+    texts = spec.constants.get("signing_texts") or {}
+    by_status: dict[str, list[str]] = {}
+    for title, status in chapter_statuses:
+        by_status.setdefault(status, []).append(title)
+    return [{"status": status, "chapters": ", ".join(titles),
+             "text": texts[status].replace("{chapters}", ", ".join(titles))}
+            for status, titles in by_status.items() if texts.get(status)]
+
+
+def good_faith_text(spec: Spec, status: str) -> str:
+    """The note beside a partly implemented measure of a chapter the organisation signed (else empty)."""
+    if status != SignatoryChoice.SIGNED.value:
+        return ""
+    return (spec.constants.get("signing_texts") or {}).get("good_faith", "")
+
+
+def review_text(spec: Spec) -> str:
+    return (spec.constants.get("signing_texts") or {}).get("review", "")
+
+
+def optional_chapter_texts(spec: Spec, code_chapters: list[str]) -> list[str]:
+    """Chapters a provider may sign although its result does not have them (constant `optional_chapters`)."""
+    if not code_chapters:
+        return []
+    optional = spec.constants.get("optional_chapters") or {}
+    return [text for chapter, text in optional.items() if chapter not in code_chapters]

@@ -22,7 +22,7 @@ def source_texts(spec: Spec) -> dict[str, str]:
             texts[f"question:{question.code}:text"] = question.text
             if question.help:
                 texts[f"question:{question.code}:help"] = question.help
-            if question.type.value != "yes_no":
+            if question.type.value != "yes_no" or question.other_answers():
                 for choice in question.choices:
                     texts[f"choice:{question.code}={choice.value}:label"] = choice.label
                     if choice.help:

@@ -82,10 +82,25 @@ def test_a_non_eu_provider_names_its_representative():
 
 @pytest.mark.parametrize(("condition", "sent", "due"), [
     ("2026-11-01", [], D(2026, 11, 15)), ("2026-12-25", [], D(2027, 1, 8)),
-    ("2026-11-01", [D(2026, 11, 3)], D(2026, 12, 1))])  # sent: then the Framework, 28 days after notifying
+    ("2026-11-01", [D(2026, 11, 3)], D(2026, 12, 1)),  # sent: then the Framework, 28 days after notifying
+    # a condition met or known before the rules applied runs from 2 August 2025 (Guidelines §5.3)
+    ("2025-06-15", [], D(2025, 8, 16)), ("2025-08-02", [], D(2025, 8, 16)), ("2025-08-03", [], D(2025, 8, 17))])
 def test_notification_is_due_two_weeks_after_the_condition(condition, sent, due):
     dues = notification_dues({"condition_date": condition}, sent, definition(NOTIFICATION).rules)
     assert (dues[0].due if dues else None) == due
+
+
+@pytest.mark.parametrize(("sent_on", "late_days"), [
+    (D(2025, 8, 10), None), (D(2025, 8, 16), None), (D(2025, 8, 17), 1), (D(2026, 12, 5), 476)])
+def test_a_recorded_notification_is_compared_with_16_august_2025_for_an_earlier_threshold(sent_on, late_days):
+    findings = check(definition(NOTIFICATION), notification(condition_date="2025-06-15"),
+                     CheckContext(stage="send", issued_on=sent_on))
+    late = [message for field, message in findings.warnings if field == "condition_date"]
+    if late_days is None:
+        assert late == []
+    else:
+        (message,) = late
+        assert f"is {late_days} day" in message and "(16/08/2025)" in message
 
 
 RULES = definition(INCIDENT).rules

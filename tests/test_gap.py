@@ -235,3 +235,23 @@ def test_signatory_status_changes_the_wording_never_a_presumption(client, team):
     client.force_login(viewer)
     assert client.post(reverse("gap_signatory", kwargs={"assessment_id": assessment.pk}),
                        {"signatory-COPYRIGHT": "signed"}).status_code == 403
+
+
+def test_a_signatory_s_partly_implemented_measure_is_shown_with_the_good_faith_note(client, team):
+    """gpai-reference.md 2026-12-05 item 12: the Commission's FAQ on signing, beside such measures."""
+    organisation, owner, _, _ = team
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T01")
+    client.post(reverse("gap_signatory", kwargs={"assessment_id": assessment.pk}),
+                {"signatory-TRANSPARENCY": "signed", "signatory-COPYRIGHT": "not_signing"})
+    for measure in ("TR-1.1", "CR-1.1"):
+        assert post_item(client, assessment, measure, status="partially_implemented").status_code == 302
+    assert post_item(client, assessment, "TR-1.2", status="planned").status_code == 302
+    page = client.get(reverse("gap_overview", kwargs={"assessment_id": assessment.pk})).content.decode()
+    rows = {m: page.split(f'data-measure="{m}"', 1)[1].split("</tr>", 1)[0] for m in ("TR-1.1", "TR-1.2", "CR-1.1")}
+    assert "data-good-faith" in rows["TR-1.1"] and "not necessarily a breach" in rows["TR-1.1"]
+    assert "data-good-faith" not in rows["TR-1.2"] and "data-good-faith" not in rows["CR-1.1"]
+    assert 'data-signing-status="signed"' in page and 'data-signing-status="not_signing"' in page
+    assert "Signatory Form" in page and "at least every two years" in page
+    assert "data-good-faith" in client.get(item_url(assessment, "TR-1.1")).content.decode()
+    assert "data-good-faith" not in client.get(item_url(assessment, "CR-1.1")).content.decode()

@@ -161,7 +161,8 @@ def test_result_page_reads_the_law_and_the_state_of_the_rules(client, django_use
     client.force_login(user)
     html = complete_through_wizard(client, new_assessment(organisation, user), {**BASE, **changes}, spec)
     html = html.content.decode()
-    for words in [*must_read, "rules as of 2026-11-29", "Regulation (EU) 2026/1744", "C(2025) 8311"]:
+    for words in [*must_read, "rules as of 2026-12-05", "Regulation (EU) 2026/1744", "C(2025) 8311",
+                  "C(2025) 7719 of 19 November 2025"]:
         assert words in html, words
     assert not re.search(r"compliance is presumed", html, re.IGNORECASE)
 

@@ -159,6 +159,8 @@ def test_next_step_with_a_broken_condition(content):
     ("documentation_form_chapter", "TRANSPARENCYY", "unknown chapter “TRANSPARENCYY”"),
     ("measure_deadline_keys", ["comply_by", "comply_bye"], "unknown deadline “comply_bye”"),
     ("signatory_chapter_choices", {"COPYRIGHT": "copyrite"}, "“copyrite” is not a choice of cop_signatory_chapters"),
+    ("optional_chapters", {"SAFETY_SECURTY": "Optional."}, "unknown chapter “SAFETY_SECURTY”"),
+    ("signing_texts", {"signd": "Signed."}, "“signd” is none of"),
 ])
 def test_constants_pages_rely_on_must_name_what_exists(content, name, value, message):
     def mutate(data):

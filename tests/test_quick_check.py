@@ -238,3 +238,15 @@ def test_keeping_without_a_quick_check_starts_one(client, published):
     assert response.redirect_chain[0][0] == "/quick-check/"
     assert "There is no quick check to keep in this browser" in response.content.decode()
     assert client.get("/quick-check/restart/").status_code == 405
+
+
+def test_a_quick_check_result_is_dated_like_a_completed_one(client, published, spec):
+    """gpai-reference.md 2026-12-05 item 11: the rules-as-of date and the date of the check."""
+    from django.utils import timezone
+
+    html = quick_check(client, SCENARIOS["T01"]["answers"], spec).content.decode()
+    today = timezone.localdate()
+    assert f'data-checked-on="{today.isoformat()}"' in html
+    assert f"checked on {today:%-d %B %Y}" in html and f"Checked on {today:%-d %B %Y}" in html
+    assert f"rules as of {spec.rulebook_date}" in html
+    assert f'data-rules-as-of="{spec.rulebook_date}"' in html and spec.rules_note[:60] in html

@@ -156,7 +156,7 @@ def test_the_representative_reads_its_tasks_apart_from_the_providers_obligations
     assert not re.search(r"\d+ of \d+ apply", text)
     (block,) = [b for b in decisive_findings(spec, snapshot) if b["title"] == "Your obligations"]
     assert block["value"] == "5 apply" and "Not applicable" not in block["text"]
-    assert "Obligations of the provider you verify (Art. 54(3)(a)): 11" in block["text"]
+    assert "Obligations of the provider you verify (Art. 54(3)(a)): 11" in block["also"]
     assert "may have been in breach of Art. 54" in text and "has been in breach" not in text
     provider = [b for b in decisive_findings(spec, snapshot_of(spec, FRONTIER)) if b["title"] == "Your obligations"]
     assert provider[0]["value"] == "11 apply" and "Art. 54(3)" not in provider[0]["text"]
@@ -194,13 +194,13 @@ def test_a_modifier_notifies_its_own_trigger_with_both_figures(spec):
     assert "the fallback threshold of one third of 10^25 FLOP (3.33 × 10^24 FLOP), used because the original " \
            "model's training compute is unknown" in role.text
     (notify,) = unknown.reasons_about("ART52_1_NOTIFY")
-    assert "your modification's compute, 4.0 × 10^24 FLOP, and that the original model's compute is unknown" \
-        in notify.text
+    assert "your modification's compute, 4.0 × 10^24 FLOP, and the original model's compute, not known (the " \
+           "fallback threshold of one third of 10^25 FLOP was used, Guidelines §3.2)" in notify.text
     page = result_page(spec, {"result": unknown.to_json(), "answers": {}}, today=TODAY)
     assert any("after your modification exceeded the one-third threshold" in s for s in page["next_steps"])
     assert not any("10^25 FLOP threshold" in s for s in page["next_steps"])
     known = evaluate(spec, parse_answers(spec, {**BASE, **MODIFIER}), today=TODAY)
-    assert "your modification's compute, 2.0 × 10^25 FLOP, and the original model's, 5.0 × 10^25 FLOP" in \
+    assert "your modification's compute, 2.0 × 10^25 FLOP, and the original model's compute, 5.0 × 10^25 FLOP" in \
         known.reasons_about("ART52_1_NOTIFY")[0].text
 
 

@@ -415,7 +415,7 @@ def describe_value(spec: Spec, name: str, value: Any) -> str:
         return "not answered" if question else "not known"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if question is not None and question.type is QuestionType.SINGLE_CHOICE:
+    if question is not None and question.type in (QuestionType.SINGLE_CHOICE, QuestionType.YES_NO):
         return question.choice_label(value)
     if question is not None and question.type is QuestionType.MULTIPLE_CHOICE:
         return ", ".join(question.choice_label(v) for v in value) or "none"

@@ -151,9 +151,10 @@ def _expressions(spec: Spec) -> list[Problem]:
             question = spec.questions.get(name)
             if question is None:
                 continue
-            if question.type is QuestionType.YES_NO:
+            if question.type is QuestionType.YES_NO and not set(literals) <= set(question.other_answers()):
+                others = "".join(f" or “{v}”" for v in question.other_answers())
                 problems.append(Problem(where, f"{name} is a yes/no question: compare it with True or "
-                                               f"False, not with {literals!r}", field))
+                                               f"False{others}, not with {literals!r}", field))
             elif question.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
                 for literal in literals:
                     if literal not in question.choice_values():
@@ -390,7 +391,7 @@ def authored_texts(spec: Spec) -> list[tuple[str, str, str, bool, bool]]:
             add(f"deadline {deadline.key}", field, getattr(deadline, field))
     for flag in spec.flags:
         add(f"flag {flag.id}", "title", flag.title)
-        add(f"flag {flag.id}", "explanation", flag.explanation)
+        add(f"flag {flag.id}", "explanation", flag.explanation, placeholders=True)  # evaluated, as reasons are
     for chapter in spec.chapters:
         add(f"chapter {chapter.id}", "summary", f"{chapter.title} {chapter.summary}")
         for measure in chapter.measures():
@@ -457,6 +458,15 @@ def _page_constants(spec: Spec) -> list[Problem]:
             problems.append(Problem("constant estimator_method_questions",
                                     f"“{method_code}” needs the choices architecture and hardware (the estimator's "
                                     "two methods)"))
+    optional = constants.get("optional_chapters", {})
+    for chapter in (optional if isinstance(optional, Mapping) else {}):
+        if chapter not in chapters:
+            problems.append(Problem("constant optional_chapters", f"unknown chapter “{chapter}”"))
+    signing = constants.get("signing_texts", {})
+    known_texts = {"signed", "intends_to_sign", "not_signing", "good_faith", "review"}
+    for key in (signing if isinstance(signing, Mapping) else {}):
+        if key not in known_texts:
+            problems.append(Problem("constant signing_texts", f"“{key}” is none of {', '.join(sorted(known_texts))}"))
     choices = constants.get("signatory_chapter_choices", {})
     signatory = spec.questions.get("cop_signatory_chapters")
     allowed = set(signatory.choice_values()) if signatory else set()
@@ -540,7 +550,8 @@ def random_answers(spec: Spec, rng: random.Random, numbers: list[float], dates: 
             continue  # unanswered
         kind = question.type
         if kind is QuestionType.YES_NO:
-            answers[question.code] = rng.random() < 0.5
+            others = question.other_answers()
+            answers[question.code] = rng.choice(others) if others and rng.random() < 0.2 else rng.random() < 0.5
         elif kind is QuestionType.SINGLE_CHOICE:
             answers[question.code] = rng.choice(question.choice_values())
         elif kind is QuestionType.MULTIPLE_CHOICE:

@@ -78,6 +78,9 @@ def _read_choices(raw: Any, where: str, values: dict[str, Any]) -> tuple[Choice,
     choices = _read_items(Choice, raw, "choices", where)
     if values["type"] is QuestionType.YES_NO and not choices:
         return YES_NO_CHOICES
+    if values["type"] is QuestionType.YES_NO and [c.value for c in choices[:2]] != ["yes", "no"]:
+        raise ContentError(where, "a yes/no question's choices start with yes and no (a third, e.g. unknown, "
+                                  "may follow)")
     return choices
 
 
@@ -114,7 +117,7 @@ OMIT = object()  # a writer's answer: leave the key out
 CONVERTERS: dict[str, tuple[Callable[..., Any], Callable[[Any, Any], Any]]] = {
     # a yes/no question's choices are implied: Yes and No
     "Question.choices": (_read_choices, lambda item, value: OMIT if item.type is QuestionType.YES_NO
-                         else [to_content(c) for c in value]),
+                         and tuple(value) == YES_NO_CHOICES else [to_content(c) for c in value]),
     "Spec.constants": (_read_constants, lambda item, value: {k: _json_safe(v) for k, v in value.items()}),
     "Perspective.answers": (_read_substitutions, lambda item, value: dict(value)),  # code: expression
     "GeneralDate.date": (_read_date, lambda item, value: value),  # an ISO date, checked

@@ -62,6 +62,13 @@ class Question:
     def choice_values(self) -> tuple[str, ...]:
         return tuple(c.value for c in self.choices)
 
+    def other_answers(self) -> tuple[str, ...]:
+        """A yes/no question's answers besides yes and no (e.g. "unknown" for "I don't know"), kept as strings;
+        none for other questions."""
+        if self.type is not QuestionType.YES_NO:
+            return ()
+        return tuple(c.value for c in self.choices if c.value not in ("yes", "no"))
+
     def choice_label(self, value: str) -> str:
         for choice in self.choices:
             if choice.value == value:

@@ -154,7 +154,15 @@ def parse_answer(question: Question, value: Any) -> Any:
         return None
     kind = question.type
     if kind is QuestionType.YES_NO:
-        return parse_bool(value)
+        others = question.other_answers()
+        if isinstance(value, str) and value.strip().lower() in others:
+            return value.strip().lower()
+        try:
+            return parse_bool(value)
+        except ValueError:
+            if others:
+                raise ValueError(f"Answer yes or no (true or false), or {' or '.join(others)}.") from None
+            raise
     if kind is QuestionType.SINGLE_CHOICE:
         if not isinstance(value, str):
             raise ValueError(f"Expected one of {question.choice_values()}, got {value!r}.")

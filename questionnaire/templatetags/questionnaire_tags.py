@@ -1,6 +1,7 @@
 from django import template
 from django.utils.html import format_html
 
+from ..display import full_stop as end_sentence
 from ..display import mid_sentence as _mid_sentence
 from ..engine.values import format_flop
 from ..once import FIELD, new_token
@@ -21,6 +22,12 @@ def get_item(mapping, key):
 def mid_sentence(text):
     """A label inside a sentence: its first letter in lower case unless it starts an abbreviation."""
     return _mid_sentence(str(text or ""))
+
+
+@register.filter
+def full_stop(value):
+    """A name at the end of a sentence: "Acme Inc." gets no second full stop."""
+    return end_sentence(value)
 
 
 @register.filter

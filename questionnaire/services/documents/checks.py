@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .deadlines import incident_dues
+from .deadlines import incident_dues, notification_due
 from .definitions import DocumentDefinition
 
 UNKNOWN_FIELD = "unknown_items"  # a serious-incident report records items not yet known here (M9.2)
@@ -210,9 +210,8 @@ def notification_rules(definition, values, context: CheckContext, findings: Find
             and flop_value(mantissa, exponent) <= Decimal(rules["threshold_flop"])):
         findings.error("compute_mantissa", f"{mantissa} × 10^{exponent} FLOP is not above 10^25 FLOP: the "
                                            "presumption needs strictly more (Art. 51(2))")
-    condition = values.get("condition_date")
-    if context.issued_on and condition and not context.earlier:
-        due = dt.date.fromisoformat(condition) + dt.timedelta(days=int(rules["notify_within_days"]))
+    due = notification_due(values.get("condition_date"), rules)
+    if context.issued_on and due and not context.earlier:
         late = (context.issued_on - due).days
         if late > 0:
             findings.warn("condition_date", f"Sending on {context.issued_on:%d/%m/%Y} is {late} day"

@@ -46,6 +46,16 @@ def training_summary_dues(values: dict[str, Any], issued: list[dt.date], rules: 
     return []
 
 
+def notification_due(condition: Any, rules: dict[str, Any]) -> dt.date | None:
+    """The last day to notify: two weeks after the condition was met or became known [P] Art. 52(1), counted from
+    the day Chapter V applied at the earliest: a threshold met before 2 Aug 2025 was due by 16 Aug 2025 [P]
+    Guidelines §5.3 (whether the weekend rule of Reg. 1182/71 moves it to 18 Aug is [U]; not applied)."""
+    start = _date(condition)
+    if start is None:
+        return None
+    return max(start, _date(rules["rules_apply_from"])) + dt.timedelta(days=int(rules["notify_within_days"]))
+
+
 def notification_dues(values: dict[str, Any], issued: list[dt.date], rules: dict[str, Any]) -> list[Due]:
     """Without delay, and at the latest two weeks after the condition was met or became known [P] Art. 52(1).
     Once notified, a signatory of the Safety and Security chapter confirms its Framework at the latest 4 weeks
@@ -60,9 +70,9 @@ def notification_dues(values: dict[str, Any], issued: list[dt.date], rules: dict
                     f"Framework at the latest {rules['framework_within_days']} days after notifying and "
                     f"{rules['framework_before_placing_days']} days before placing the model on the market "
                     "(Measure 1.1)", due, basis=CODE)]
-    start = _date(values.get("condition_date"))
     return [Due(f"Notify the Commission (at the latest {rules['notify_within_days']} days after the condition was "
-                "met or became known)", start + dt.timedelta(days=int(rules["notify_within_days"])) if start else None)]
+                "met or became known, counted from 2 August 2025 at the earliest)",
+                notification_due(values.get("condition_date"), rules))]
 
 
 def initial_clock(values: dict[str, Any], rules: dict[str, Any]) -> tuple[int, str] | None:
