@@ -348,10 +348,11 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
                "optional": optional_chapter_texts(spec, outcome["code_chapters"]),
                "review": review_text(spec)} if chapters else None
     # the explanation as evaluated ({placeholders} filled in), else as authored (a snapshot without reasons)
-    flags = [{"flag": f, "reasons": reasons.get(f.id, []),
+    flags = [{"flag": f, "title": f.title, "reasons": reasons.get(f.id, []),
               "explanation": next((r["text"] for r in reasons.get(f.id, [])), f.explanation)}
              for f in spec.flags if f.id in outcome["flags"]]
     issued = snapshot.get("documents_issued") or []
+    counsel_notices = {n.id: n.counsel for n in spec.notices}
     classification = outcome["classification"]
     role = outcome["role_outcome"]
     answers = snapshot.get("answers", {})
@@ -368,7 +369,7 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
         "scope_label": spec.outcome("obligation_scope").label(outcome.get("obligation_scope")),
         "groups": groups,
         "perspectives": perspectives,
-        "notices": [n for n in notices if not n.about],
+        "notices": [n for n in notices if not n.about and not counsel_notices.get(n.id)],
         "ruled_out": ruled_out_grouped(spec, outcome),
         "checklists": checklists,
         "rules_as_of": outcome.get("rules_as_of") or snapshot.get("questionnaire", {}).get("rulebook_date") or "",
@@ -380,7 +381,10 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
                                                   key=lambda d: d.date)), None),
         "flags": flags,
         "notes": [f for f in flags if f["flag"].settled],  # settled consequences
-        "counsel": [f for f in flags if not f["flag"].settled],  # open points of law
+        # open points of law: the flags not settled, and the notices that put a point to counsel
+        "counsel": [f for f in flags if not f["flag"].settled] + [
+            {"flag": None, "title": n.title, "explanation": n.text} for n in notices
+            if not n.about and counsel_notices.get(n.id)],
         "dates": summary_dates(spec, deadlines, notices, issued, today),
         "has_obligations": bool(groups),
         "next_steps": [next_step_texts[i] for i in outcome.get("next_steps", []) if i in next_step_texts],

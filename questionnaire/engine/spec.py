@@ -242,6 +242,7 @@ class Notice:
     date: str | None = None
     text_passed: str = ""
     about: tuple[str, ...] = ()
+    counsel: bool = False  # an open point of law: listed with the open points for counsel, not as a note
 
 
 @dataclass(frozen=True)
