@@ -112,12 +112,12 @@ def _date(value: Any) -> dt.date | None:
         return None
 
 
-def legal_deadline(spec, result: dict[str, Any], measure) -> tuple[dt.date | None, str]:
+def legal_deadline(spec, result: dict[str, Any], measure, today: dt.date | None = None) -> tuple[dt.date | None, str]:
     """When the law requires what a measure serves, for this result: for each obligation it serves that applies,
     the latest of that obligation's dates (as the content lists them); the earliest of those over the
-    obligations. (None, "") when no date applies."""
+    obligations. (None, "") when no date applies. The label reads "… since" once the date is before `today`."""
     deadlines = result["deadlines"]
-    labels = {d.key: d.label for d in spec.deadlines}
+    by_key = {d.key: d for d in spec.deadlines}
     obligations = {o.id: o for o in spec.obligations}
     best: tuple[dt.date, str] | None = None
     for obligation_id in measure.serves:
@@ -128,7 +128,9 @@ def legal_deadline(spec, result: dict[str, Any], measure) -> tuple[dt.date | Non
         if dated:
             day, key = max(dated)
             if best is None or day < best[0]:
-                best = (day, labels.get(key, key))
+                deadline = by_key.get(key)
+                past = today is not None and day < today and deadline is not None and deadline.label_passed
+                best = (day, (deadline.label_passed if past else deadline.label) if deadline else key)
     return best if best else (None, "")
 
 
@@ -162,7 +164,7 @@ def measure_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow]
             if recorded and item.status not in OPEN_STATUSES:
                 continue
             measure = measures.get(measure_id)
-            day, label = legal_deadline(spec, result, measure) if measure else (None, "")
+            day, label = legal_deadline(spec, result, measure, today) if measure else (None, "")
             rows.append(PlanRow(
                 assessment=assessment, kind="measure", key=measure_id, title=measure.title if measure else "",
                 status=item.status if recorded else NOT_RECORDED_STATUS,
