@@ -227,7 +227,10 @@ def _visible(spec: Spec, program: Program, scope: _Scope, answers: Mapping[str, 
             visible_questions.append(question.code)
             if value is not None:
                 counted[question.code] = value
-            if question.required and (value is None or value == []):
+            # an empty list answers a multiple choice: "none of them" (contract.md §1); the wizard's form, which
+            # asks a required one with a box for "none", refuses an empty page on its own
+            empty = value is None or (value == [] and question.type is not QuestionType.MULTIPLE_CHOICE)
+            if question.required and empty:
                 missing.append(question.code)
     return visible_sections, visible_questions, counted, missing
 
