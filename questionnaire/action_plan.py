@@ -140,8 +140,11 @@ def code_date(spec, assessment: Assessment, measure_id: str, signed: set[str]) -
     expected = spec.constants.get("measures_due_before_placement") or {}
     placed = _date(str(assessment.snapshot.get("answers", {}).get("first_eu_placement_date") or "")[:10])
     chapter = next((ch.id for ch in spec.chapters if any(m.id == measure_id for m in ch.measures())), None)
+    applies = spec.constants.get("chapter_v_applies")
     if measure_id not in expected or placed is None or chapter not in signed:
         return None
+    if isinstance(applies, dt.date) and placed < applies:
+        return None  # placed before the rules and the Code applied: no "by placing" date (Art. 111(3))
     return placed - dt.timedelta(days=int(expected[measure_id]))
 
 

@@ -266,6 +266,9 @@ def code_by_placement(spec: Spec, page: dict[str, Any], snapshot: dict[str, Any]
     if not (expected and placed and signed):
         return None
     placed_on = dt.date.fromisoformat(str(placed)[:10])
+    applies = spec.constants.get("chapter_v_applies")
+    if isinstance(applies, dt.date) and placed_on < applies:
+        return None  # placed before the rules and the Code applied: the model has until 2 August 2027 (Art. 111(3))
     rows, applicable = [], 0
     for chapter in signed:
         for measure in chapter["measures"]:
