@@ -23,12 +23,21 @@ from django.utils import timezone
 from accounts.memberships import current_membership
 
 from .csv_export import csv_text
-from .models import OPEN_STATUSES, Assessment, GapItem, LegalDocument, MeasureStatus, current_assessments
+from .models import (
+    OPEN_STATUSES,
+    Assessment,
+    GapItem,
+    LegalDocument,
+    MeasureStatus,
+    SignatoryChoice,
+    current_assessments,
+)
 from .presenters import NOT_RECORDED
 from .services.documents.checks import check
-from .services.documents.deadlines import dues
+from .services.documents.deadlines import ACT, CODE, SUGGESTED, dues
 from .services.documents.definitions import definitions
 from .services.documents.store import applies, prefill_values
+from .signatory import statuses_for_many
 from .versions import spec_for
 
 NOT_RECORDED_STATUS = "not_recorded"
@@ -48,8 +57,11 @@ class PlanRow:
     url: str
     owner: Any = None
     due_date: dt.date | None = None
-    legal_deadline: dt.date | None = None
+    legal_deadline: dt.date | None = None  # a date the AI Act sets (for a measure: when the obligation it serves
+    #                                        applies), never a Code date
     legal_deadline_label: str = ""
+    code_date: dt.date | None = None  # a commitment of the Code of Practice, for a signatory of its chapter only
+    suggested_date: dt.date | None = None  # our suggestion, set by neither the AI Act nor the Code
     today: dt.date | None = None
     position: int = 0  # order within the assessment (the Code's order of measures)
     incomplete: bool = False  # a document not issued yet whose draft misses something
@@ -67,6 +79,24 @@ class PlanRow:
         return bool(self.legal_deadline and self.today and self.legal_deadline < self.today)
 
     @property
+    def code_date_passed(self) -> bool:
+        return bool(self.code_date and self.today and self.code_date < self.today)
+
+    @property
+    def date(self) -> dt.date | None:
+        """The row's date, whatever sets it: the AI Act, the Code or our suggestion (see `date_basis`)."""
+        return self.legal_deadline or self.code_date or self.suggested_date
+
+    @property
+    def date_basis(self) -> str:
+        return ("AI Act" if self.legal_deadline else "Code commitment, not a legal deadline" if self.code_date
+                else "our suggestion" if self.suggested_date else "")
+
+    @property
+    def date_passed(self) -> bool:
+        return bool(self.date and self.today and self.date < self.today)
+
+    @property
     def days_since_legal_deadline(self) -> int:
         return (self.today - self.legal_deadline).days if self.legal_deadline_passed else 0
 
@@ -82,12 +112,12 @@ def _date(value: Any) -> dt.date | None:
         return None
 
 
-def legal_deadline(spec, result: dict[str, Any], measure) -> tuple[dt.date | None, str]:
+def legal_deadline(spec, result: dict[str, Any], measure, today: dt.date | None = None) -> tuple[dt.date | None, str]:
     """When the law requires what a measure serves, for this result: for each obligation it serves that applies,
     the latest of that obligation's dates (as the content lists them); the earliest of those over the
-    obligations. (None, "") when no date applies."""
+    obligations. (None, "") when no date applies. The label reads "… since" once the date is before `today`."""
     deadlines = result["deadlines"]
-    labels = {d.key: d.label for d in spec.deadlines}
+    by_key = {d.key: d for d in spec.deadlines}
     obligations = {o.id: o for o in spec.obligations}
     best: tuple[dt.date, str] | None = None
     for obligation_id in measure.serves:
@@ -98,8 +128,24 @@ def legal_deadline(spec, result: dict[str, Any], measure) -> tuple[dt.date | Non
         if dated:
             day, key = max(dated)
             if best is None or day < best[0]:
-                best = (day, labels.get(key, key))
+                deadline = by_key.get(key)
+                past = today is not None and day < today and deadline is not None and deadline.label_passed
+                best = (day, (deadline.label_passed if past else deadline.label) if deadline else key)
     return best if best else (None, "")
+
+
+def code_date(spec, assessment: Assessment, measure_id: str, signed: set[str]) -> dt.date | None:
+    """When the Code expects a measure of a signed chapter in place (content constant
+    `measures_due_before_placement`: days before placing on the market), or None."""
+    expected = spec.constants.get("measures_due_before_placement") or {}
+    placed = _date(str(assessment.snapshot.get("answers", {}).get("first_eu_placement_date") or "")[:10])
+    chapter = next((ch.id for ch in spec.chapters if any(m.id == measure_id for m in ch.measures())), None)
+    applies = spec.constants.get("chapter_v_applies")
+    if measure_id not in expected or placed is None or chapter not in signed:
+        return None
+    if isinstance(applies, dt.date) and placed < applies:
+        return None  # placed before the rules and the Code applied: no "by placing" date (Art. 111(3))
+    return placed - dt.timedelta(days=int(expected[measure_id]))
 
 
 def measure_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow]:
@@ -107,26 +153,29 @@ def measure_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow]
     items: dict[Any, dict[str, GapItem]] = defaultdict(dict)
     for item in GapItem.objects.filter(assessment__in=[a.pk for a in assessments]).select_related("owner"):
         items[item.assessment_id][item.measure] = item
+    statuses = statuses_for_many(assessments)
     labels = dict(MeasureStatus.choices)
     rows = []
     for assessment in assessments:
         spec = spec_for(assessment.questionnaire_version)
         measures = spec.measures()
         result = assessment.snapshot["result"]
+        signed = {ch for ch, status in statuses.get(assessment.pk, {}).items() if status == SignatoryChoice.SIGNED}
         for position, measure_id in enumerate(result["code_measures"]):
             item = items[assessment.pk].get(measure_id)
             recorded = item is not None and item.revision > 0
             if recorded and item.status not in OPEN_STATUSES:
                 continue
             measure = measures.get(measure_id)
-            day, label = legal_deadline(spec, result, measure) if measure else (None, "")
+            day, label = legal_deadline(spec, result, measure, today) if measure else (None, "")
             rows.append(PlanRow(
                 assessment=assessment, kind="measure", key=measure_id, title=measure.title if measure else "",
                 status=item.status if recorded else NOT_RECORDED_STATUS,
                 status_label=labels[item.status] if recorded else NOT_RECORDED,
                 url=reverse("gap_item", kwargs={"assessment_id": assessment.pk, "measure": measure_id}),
                 owner=item.owner if recorded else None, due_date=item.due_date if recorded else None,
-                legal_deadline=day, legal_deadline_label=label, today=today, position=position))
+                legal_deadline=day, legal_deadline_label=label, today=today, position=position,
+                code_date=code_date(spec, assessment, measure_id, signed)))
     return rows
 
 
@@ -160,15 +209,19 @@ def document_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow
             url = reverse("document", kwargs={"assessment_id": assessment.pk, "kind": doc.kind})
             rows += [_document_row(assessment, doc, doc.title, url, due, today, True)
                      for due in dues(doc.kind, prefill_values(doc, assessment), [], doc.rules, []) if due.action]
-    rows.sort(key=lambda r: (r.legal_deadline or dt.date.max, r.model.name, r.title))
+    rows.sort(key=lambda r: (r.date or dt.date.max, r.model.name, r.title))
     for position, row in enumerate(rows):
         row.position = position
     return rows
 
 
 def _document_row(assessment, doc, title: str, url: str, due, today: dt.date, incomplete: bool) -> PlanRow:
+    """A document's open deadline, under the column of what sets it: the AI Act, the Code or our suggestion."""
     return PlanRow(assessment=assessment, kind="document", key=doc.kind, title=title, status=DOCUMENT_DUE,
-                   status_label=due.what, url=url, legal_deadline=due.due, today=today, incomplete=incomplete)
+                   status_label=due.what, url=url, today=today, incomplete=incomplete,
+                   legal_deadline=due.due if due.basis == ACT else None,
+                   code_date=due.due if due.basis == CODE else None,
+                   suggested_date=due.due if due.basis == SUGGESTED else None)
 
 
 ROW_SOURCES: tuple[Callable[[list[Assessment], dt.date], list[PlanRow]], ...] = (measure_rows, document_rows)
@@ -177,8 +230,8 @@ ROW_SOURCES: tuple[Callable[[list[Assessment], dt.date], list[PlanRow]], ...] = 
 def sort_key(row: PlanRow) -> tuple:
     """Real dates before missing ones: legal deadline first, then due date; then model and the Code's order."""
     far = dt.date.max
-    return (row.legal_deadline is None, row.legal_deadline or far, row.due_date is None, row.due_date or far,
-            row.model.name, str(row.assessment.pk), row.position)
+    return (row.legal_deadline is None, row.legal_deadline or far, row.code_date or far, row.due_date is None,
+            row.due_date or far, row.model.name, str(row.assessment.pk), row.position)
 
 
 def plan_rows(organisation, *, today: dt.date, model=None, status=None, owner=None) -> list[PlanRow]:
@@ -214,18 +267,24 @@ def page_sections(rows: list[PlanRow]) -> tuple[list[dict[str, Any]], list[PlanR
     return measures, [r for r in rows if r.kind == "document"]
 
 
-CSV_HEADER = ("model", "measure", "title", "status", "owner", "due_date", "overdue", "legal_deadline",
-              "legal_deadline_passed", "assessment", "assessment_completed", "kind")
+CSV_HEADER = ("model", "measure", "title", "status", "owner", "due_date", "overdue", "act_date", "act_date_passed",
+              "code_date", "code_date_passed", "suggested_date", "assessment", "assessment_completed", "kind")
+# the CSV's first line: what it is and what its date columns mean, for whoever opens it without the page
+CSV_NOTE = ("Action plan of a self-assessment under the EU AI Act; not legal advice. act_date: a date the AI Act sets "
+            "(for a Code measure: when the obligation it serves applies). code_date: a commitment of the GPAI Code of "
+            "Practice for a signatory of that chapter, not a legal deadline. suggested_date: our suggestion, set by "
+            "neither. due_date: the date your organisation set.")
 
 
 def plan_csv(rows: list[PlanRow]) -> str:
     """The page's rows, in the page's order, as CSV (a document's row: its kind as `measure`, what is due as
-    `status`)."""
+    `status`), after a first line saying what it is and what each date column means (CSV_NOTE)."""
     groups, documents = page_sections(rows)
     ordered = [row for group in groups for row in group["rows"]] + documents
-    return csv_text(CSV_HEADER, (
+    return csv_text([CSV_NOTE], ()) + csv_text(CSV_HEADER, (
         [r.model.name, r.key, r.title, r.status_label, r.owner_name, r.due_date or "", "yes" if r.overdue else "no",
-         r.legal_deadline or "", "yes" if r.legal_deadline_passed else "no", r.assessment.pk,
+         r.legal_deadline or "", "yes" if r.legal_deadline_passed else "no",
+         r.code_date or "", "yes" if r.code_date_passed else "no", r.suggested_date or "", r.assessment.pk,
          r.assessment.completed_at.date().isoformat() if r.assessment.completed_at else "", r.kind]
         for r in ordered))
 

@@ -80,3 +80,12 @@ def _date(value: str) -> str:
         return f"{dt.date.fromisoformat(value):%-d %B %Y}"
     except ValueError:
         return value
+
+
+def mid_sentence(text: str) -> str:
+    """A label as it reads inside a sentence: "Provider of the model" -> "provider of the model", "A written
+    mandate" -> "a written mandate"; a leading abbreviation ("EU", "AI", "Art. 54") keeps its capitals."""
+    first = text.split(" ", 1)[0]
+    if not first or sum(c.isupper() for c in first) > 1 or first.endswith("."):
+        return text
+    return first[0].lower() + text[1:]

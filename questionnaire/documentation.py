@@ -29,6 +29,7 @@ class FormField:
     type: str = "text"
     choices: tuple[str, ...] = ()
     prefill: Any = None  # see the YAML file's header
+    unit: str = ""  # printed after the value in exports: MWh, FLOP, parameters
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ def documentation_form() -> tuple[FormGroup, ...]:
             if kind not in FIELD_TYPES:
                 raise ValueError(f"{FORM_FILE.name}: field {f['code']} has unknown type {kind!r}")
             fields.append(FormField(f["code"], f["label"], frozenset(f["audiences"]), f.get("help", ""), kind,
-                                    tuple(str(c) for c in f.get("choices", ())), f.get("prefill")))
+                                    tuple(str(c) for c in f.get("choices", ())), f.get("prefill"),
+                                    str(f.get("unit", ""))))
         groups.append(FormGroup(g["code"], g["title"], tuple(fields)))
     return tuple(groups)
 
@@ -166,9 +168,33 @@ def _from_answers(f: FormField, rule: Mapping, answers, questions, show_answer) 
     return None
 
 
+def with_unit(value: str, unit: str) -> str:
+    """A filled-in value as exported: with its unit unless it already names it ("21000" -> "21000 MWh")."""
+    value = (value or "").strip()
+    if not value or not unit or value.lower().endswith(unit.lower()):
+        return value
+    return f"{value} {unit}"
+
+
+def cover_notes(audience: str, values: dict[str, str], *, systemic_risk: bool) -> list[str]:
+    """What an export says on its cover: how many of the audience's fields are empty, and, for a model with
+    systemic risk sent to an authority, that Annex XI Section 2 is documented outside this form."""
+    notes = _content().get("notes") or {}
+    fields = [f for g in for_audience(audience) for f in g.fields]
+    empty = sum(1 for f in fields if not (values.get(f.code) or "").strip())
+    out = []
+    if empty and notes.get("incomplete"):
+        out.append(str(notes["incomplete"]).replace("{empty}", str(empty)).replace("{total}", str(len(fields)))
+                   .replace("{audience}", audiences()[audience].phrase))
+    if systemic_risk and audiences()[audience].mark != "DP" and notes.get("systemic_risk"):
+        out.append(str(notes["systemic_risk"]))
+    return out
+
+
 def audience_document(audience: str, values: dict[str, str], *, model: str, organisation: str,
-                      version: int) -> dict:
-    """The filled form for one audience: only its fields, in the form's groups."""
+                      version: int, systemic_risk: bool = False) -> dict:
+    """The filled form for one audience: only its fields, in the form's groups, values with their units, and
+    the cover notes (cover_notes)."""
     return {
         "form": "Model Documentation Form (GPAI Code of Practice, Transparency chapter)",
         "audience": audiences()[audience].name,
@@ -176,18 +202,21 @@ def audience_document(audience: str, values: dict[str, str], *, model: str, orga
         "model": model,
         "provider": organisation,
         "document_version": version,
+        "notes": cover_notes(audience, values, systemic_risk=systemic_risk),
         "sections": [
             {"code": g.code, "title": g.title,
-             "fields": [{"code": f.code, "label": f.label, "value": values.get(f.code, "")} for f in g.fields]}
+             "fields": [{"code": f.code, "label": f.label, "value": with_unit(values.get(f.code, ""), f.unit)}
+                        for f in g.fields]}
             for g in for_audience(audience)
         ],
     }
 
 
-def documentation_content(audience: str, documentation, *, model: str, organisation: str) -> dict:
+def documentation_content(audience: str, documentation, *, model: str, organisation: str,
+                          systemic_risk: bool = False) -> dict:
     """What a PDF export shows, frozen when it is asked for (rendering.request_render stores it)."""
     document = audience_document(audience, documentation.values, model=model, organisation=organisation,
-                                 version=documentation.revision)
+                                 version=documentation.revision, systemic_risk=systemic_risk)
     return {"audience": audience, "document": document,
             "updated": documentation.updated_at.isoformat() if documentation.updated_at else None}
 

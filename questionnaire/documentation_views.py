@@ -42,6 +42,11 @@ def _transparency_assessment(request, assessment_id, *, edit=False):
     return assessment
 
 
+def has_systemic_risk(assessment) -> bool:
+    """The result's fact (contract.md §2: `facts.systemic_risk`), which decides the export's Annex XI note."""
+    return bool(assessment.snapshot["result"].get("facts", {}).get("systemic_risk"))
+
+
 @login_required
 def documentation_edit(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment = _transparency_assessment(request, assessment_id, edit=request.method == "POST")
@@ -89,7 +94,8 @@ def documentation_export(request: HttpRequest, assessment_id, audience: str, fmt
     filename = f"model-documentation-{audience}-{assessment.pk}"
     if fmt == "json":
         document = audience_document(audience, documentation.values, model=assessment.ai_model.name,
-                                     organisation=assessment.organisation.name, version=documentation.revision)
+                                     organisation=assessment.organisation.name, version=documentation.revision,
+                                     systemic_risk=has_systemic_risk(assessment))
         audit(request, "documentation_export", target=f"{filename}.json", organisation=assessment.organisation)
         response = HttpResponse(json.dumps(document, indent=2, ensure_ascii=False),
                                 content_type="application/json; charset=utf-8")
@@ -97,7 +103,8 @@ def documentation_export(request: HttpRequest, assessment_id, audience: str, fmt
         return response
     # the PDF is rendered in the background, like the report (rendering.py)
     content = documentation_content(audience, documentation, model=assessment.ai_model.name,
-                                    organisation=assessment.organisation.name)
+                                    organisation=assessment.organisation.name,
+                                    systemic_risk=has_systemic_risk(assessment))
     try:
         rendered = request_render(assessment, "documentation", content, user=request.user)
     except TooManyRenders as exc:

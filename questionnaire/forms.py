@@ -341,8 +341,11 @@ class GapItemForm(forms.Form):
     upload = forms.FileField(label="Add an evidence file (optional)", required=False,
                              help_text="PDF, PNG, JPEG, DOCX, XLSX, TXT, CSV or Markdown, at most 10 MB.")
 
-    def __init__(self, *args, members=(), **kwargs):
+    def __init__(self, *args, members=(), not_applicable_refused: str = "", **kwargs):
+        """`not_applicable_refused`: why this measure cannot be recorded as not applicable (content constant
+        `measures_never_not_applicable`), or empty."""
         super().__init__(*args, **kwargs)
+        self.not_applicable_refused = not_applicable_refused
         self.members = {str(m.user_id): m.user for m in members}
         self.fields["owner"].choices = [("", "No owner yet")] + [
             (uid, user.get_full_name() or user.get_username()) for uid, user in self.members.items()]
@@ -361,7 +364,10 @@ class GapItemForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("status") == MeasureStatus.NOT_APPLICABLE and not (data.get("not_applicable_reason") or "").strip():
+        not_applicable = data.get("status") == MeasureStatus.NOT_APPLICABLE
+        if not_applicable and self.not_applicable_refused:
+            self.add_error("status", self.not_applicable_refused)
+        elif not_applicable and not (data.get("not_applicable_reason") or "").strip():
             self.add_error("not_applicable_reason", "Say why the measure does not apply")
         return data
 
@@ -381,9 +387,10 @@ class ChapterRowForm(forms.Form):
                                show_hidden_initial=True, validators=[validate_plausible_date],
                                error_messages={"invalid": "Enter a real date as YYYY-MM-DD, for example 2027-03-31"})
 
-    def __init__(self, *args, item: GapItem, measure, members: dict, **kwargs):
+    def __init__(self, *args, item: GapItem, measure, members: dict, not_applicable_refused: str = "", **kwargs):
         super().__init__(*args, prefix=measure.id, **kwargs)
         self.item, self.measure, self.members = item, measure, members
+        self.not_applicable_refused = not_applicable_refused
         unrecorded = [] if item.is_recorded else [("", NOT_RECORDED)]
         self.fields["status"].choices = unrecorded + list(MeasureStatus.choices)
         self.fields["owner"].choices = [("", "No owner yet")] + [
@@ -397,6 +404,8 @@ class ChapterRowForm(forms.Form):
         if "status" in self.changed_data:
             if not status:
                 self.add_error("status", f"Choose a status for {self.measure.id}")
+            elif status == MeasureStatus.NOT_APPLICABLE and self.not_applicable_refused:
+                self.add_error("status", f"{self.measure.id}: {self.not_applicable_refused}")
             elif status == MeasureStatus.NOT_APPLICABLE and not self.item.not_applicable_reason.strip():
                 self.add_error("status", f"Say why {self.measure.id} does not apply: open the measure and give "
                                          "the reason there")

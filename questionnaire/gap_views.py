@@ -97,6 +97,12 @@ def _measure_rows(spec, items, today, statuses=None):
     return chapters
 
 
+def not_applicable_refused(spec, measure_id: str) -> str:
+    """Why a measure cannot be recorded as not applicable (content: `measures_never_not_applicable`), or ""."""
+    refused = spec.constants.get("measures_never_not_applicable") or {}
+    return str(refused.get(measure_id, "")) if isinstance(refused, dict) else ""
+
+
 @login_required
 def gap_overview(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment = _completed(request, assessment_id)
@@ -106,9 +112,12 @@ def gap_overview(request: HttpRequest, assessment_id) -> HttpResponse:
     counts.update({label: sum(1 for i in items.values() if i.is_recorded and i.status == value)
                    for value, label in MeasureStatus.choices})
     statuses = statuses_for(assessment)
-    titles = {ch.id: ch.title for ch in spec.chapters}
-    signatory = [{"chapter": ch, "title": titles.get(ch, ch), "status": status,
-                  "text": demonstration_text(spec, titles.get(ch, ch), status)} for ch, status in statuses.items()]
+    chapters = {ch.id: ch for ch in spec.chapters}
+    signatory = [{"chapter": ch, "title": chapters[ch].title, "status": status,
+                  "text": demonstration_text(spec, chapters[ch], status, open_measures=sum(
+                      1 for m in chapters[ch].measures()
+                      if m.id not in items or items[m.id].is_open or not items[m.id].is_recorded))}
+                 for ch, status in statuses.items() if ch in chapters]
     signing = {"by_status": signing_texts(spec, [(s["title"], s["status"]) for s in signatory]),
                "optional": optional_chapter_texts(spec, list(statuses)), "review": review_text(spec)}
     return render(request, "questionnaire/gap.html", {
@@ -141,7 +150,8 @@ def gap_chapter(request: HttpRequest, assessment_id, chapter: str) -> HttpRespon
         return redirect("gap_chapter", assessment_id=assessment.pk, chapter=chapter)
 
     def row_forms(data=None):
-        return [ChapterRowForm(data, item=row["item"], measure=row["measure"], members=members, initial={
+        return [ChapterRowForm(data, item=row["item"], measure=row["measure"], members=members,
+                               not_applicable_refused=not_applicable_refused(spec, row["measure"].id), initial={
             "status": row["item"].status if row["item"].is_recorded else "",
             "owner": str(row["item"].owner_id or ""), "due_date": row["item"].due_date}) for row in block["rows"]]
 
@@ -214,7 +224,8 @@ def gap_item(request: HttpRequest, assessment_id, measure: str) -> HttpResponse:
     if request.method == "POST" and not editable:
         messages.error(request, SUPERSEDED_MESSAGE)
         return redirect("gap_item", assessment_id=assessment.pk, measure=measure)
-    form = GapItemForm(request.POST or None, request.FILES or None, members=members, initial=initial)
+    form = GapItemForm(request.POST or None, request.FILES or None, members=members, initial=initial,
+                       not_applicable_refused=not_applicable_refused(spec, measure))
     order = list(items)
     following = order[order.index(measure) + 1] if order.index(measure) + 1 < len(order) else None
     if request.method == "POST" and form.is_valid():
@@ -245,6 +256,7 @@ def gap_item(request: HttpRequest, assessment_id, measure: str) -> HttpResponse:
         "assessment": assessment, "item": item, "measure": spec_measure, "form": form, "good_faith": good_faith,
         "serves": [obligations[o] for o in spec_measure.serves if o in obligations], "following": following,
         "files": item.files.all(), "history": history,
+        "not_applicable_refused": not_applicable_refused(spec, measure),
         "can_edit": editable}, status=400 if form.errors else 200)
 
 

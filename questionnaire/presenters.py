@@ -13,7 +13,16 @@ from django.urls import reverse
 from .display import display_answer
 from .engine import Result, Spec, Visibility
 from .engine.spec import Question
-from .models import AIModel, Assessment, GapItem, RulesChange, current_assessment_id, current_assessments
+from .models import (
+    OPEN_STATUSES,
+    AIModel,
+    Assessment,
+    GapItem,
+    MeasureStatus,
+    RulesChange,
+    current_assessment_id,
+    current_assessments,
+)
 from .signatory import (
     answered_statuses,
     demonstration_text,
@@ -23,6 +32,8 @@ from .signatory import (
     signing_texts,
 )
 from .versions import current_version, spec_for
+
+DONE_STATUSES = tuple(s for s in MeasureStatus.values if s not in OPEN_STATUSES)  # implemented, not applicable
 
 # How obligations are grouped, the next steps and the checklists (e.g. the Annex XII requests) are content:
 # spec.article_groups, spec.next_steps, spec.checklists (see content/gpai.yaml).
@@ -167,6 +178,51 @@ def notice_views(spec: Spec, outcome: dict[str, Any], today: dt.date) -> list[No
     return views
 
 
+@dataclass
+class DatedItem:
+    """One date of the summary: a deadline or a dated notice, in its own words (which say whom it binds)."""
+
+    title: str
+    date: dt.date
+    today: dt.date
+    duty: bool  # a duty (due or overdue); otherwise a power or an option (enforcement, reassessment)
+    done: str = ""  # "sent on 10 August 2025": the document it asks for was recorded as issued
+    notice: bool = False  # the date of a notice (not one of the result's deadlines)
+
+    @property
+    def is_past(self) -> bool:
+        return self.date < self.today
+
+    @property
+    def days_left(self) -> int:
+        return (self.date - self.today).days
+
+
+def summary_dates(spec: Spec, deadlines: list[DeadlineView], notices: list[NoticeView],
+                  issued: list[dict[str, Any]], today: dt.date) -> dict[str, list]:
+    """What the summary says about dates: what is next and what is due or overdue (deadlines that are duties and
+    dated notices alike, e.g. the notification's latest day), the powers and options, and the undated deadlines no
+    dated notice states better. `issued`: the legal documents recorded as issued (report snapshot)."""
+    due_keys = spec.constants.get("due_deadline_keys")
+    due_keys = set(due_keys) if isinstance(due_keys, list) else {d.key for d in spec.deadlines}
+    dated_about = {o for n in notices if n.date for o in n.about}
+    covered = {key for o in spec.obligations if o.id in dated_about for key in o.deadlines}
+    done_for = {}
+    for document in issued:
+        done_for.setdefault(document.get("obligation"), f"{document.get('done', 'issued')} on "
+                            f"{dt.date.fromisoformat(document['date']):%-d %B %Y}")
+    items = [DatedItem(d.current_label, d.date, today, d.key in due_keys) for d in deadlines if d.date]
+    items += [DatedItem(n.title, n.date, today, True, next((done_for[o] for o in n.about if o in done_for), ""),
+                        notice=True) for n in notices if n.date]
+    items.sort(key=lambda i: i.date)
+    return {
+        "next": [i for i in items if i.duty and not i.is_past and not i.done],
+        "past": [i for i in items if i.duty and (i.is_past or i.done)],
+        "powers": [i for i in items if not i.duty],
+        "undated": [d for d in deadlines if not d.date and d.key not in covered],
+    }
+
+
 def ruled_out(spec: Spec, outcome: dict[str, Any]) -> list[dict[str, Any]]:
     """The obligations this result does not have, each with why it does not apply: the texts of the content's
     notices about it that the result holds (a ruled-out duty is never listed as an instruction)."""
@@ -181,11 +237,22 @@ def ruled_out(spec: Spec, outcome: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def own_obligations(spec: Spec, role: str | None) -> set[str]:
+    """The obligations that can bind this role: those of the article groups whose `binds` name it (a version
+    without article groups or binds: every obligation). A representative's tasks are not the provider's, and the
+    provider's obligations are not "not applicable" to its representative: they are another actor's."""
+    if not spec.article_groups:
+        return {o.id for o in spec.obligations}
+    return {ob for g in spec.article_groups if not g.binds or role in g.binds for ob in g.obligations}
+
+
 def ruled_out_grouped(spec: Spec, outcome: dict[str, Any]) -> list[dict[str, Any]]:
-    """ruled_out with a reason, obligations that share their reason together (Art. 55(1)(a)–(d) once)."""
+    """ruled_out with a reason, obligations that share their reason together (Art. 55(1)(a)–(d) once); only the
+    reader's own obligations (own_obligations)."""
+    own = own_obligations(spec, outcome.get("role_outcome"))
     groups: list[dict[str, Any]] = []
     for row in ruled_out(spec, outcome):
-        if not row["why"]:
+        if not row["why"] or row["obligation"].id not in own:
             continue
         if groups and groups[-1]["why"] == row["why"]:
             groups[-1]["obligations"].append(row["obligation"])
@@ -215,10 +282,21 @@ def next_deadline(deadlines: dict[str, str], today: dt.date) -> tuple[str, dt.da
     return key, day
 
 
+def _open_measures(chapter, outcome: dict[str, Any], gap: dict[str, dict[str, Any]] | None) -> int | None:
+    """How many of a chapter's applicable measures the gap analysis does not show as implemented (or not
+    applicable); None where the page does not know the gap analysis."""
+    if gap is None:
+        return None
+    done = {m for m, record in gap.items() if record.get("status") in DONE_STATUSES}
+    return sum(1 for m in chapter.measures() if m.id in outcome["code_measures"] and m.id not in done)
+
+
 def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
-                signatory: dict[str, str] | None = None) -> dict[str, Any]:
+                signatory: dict[str, str] | None = None,
+                gap: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """What the result page and the report show. `signatory`: chapter -> signed / intends_to_sign /
-    not_signing (default: from the answer to cop_signatory_chapters)."""
+    not_signing (default: from the answer to cop_signatory_chapters). `gap`: the gap analysis as the report
+    snapshot holds it (measure -> record), where the page reports on it."""
     outcome = snapshot["result"]
     if signatory is None:
         signatory = snapshot.get("code_signatory") or answered_statuses(spec, snapshot)
@@ -249,8 +327,10 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
         if items:
             groups.append({"article": article, "title": title, "items": items})
     # another actor's view of the same answers, e.g. the provider's own obligations for its representative
+    own_tasks = bool(outcome["obligations"])  # without any, another actor's list is for information only
     perspectives = [
-        {"key": p.key, "title": p.title, "intro": p.intro,
+        {"key": p.key, "title": p.title if own_tasks or not p.title_without_tasks else p.title_without_tasks,
+         "intro": p.intro if own_tasks or not p.intro_without_tasks else p.intro_without_tasks,
          "items": [item(obligations[i], with_reasons=False) for i in outcome[p.key] if i in obligations]}
         for p in spec.perspectives if p.key in outcome
     ]
@@ -259,7 +339,8 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
     chapters = [
         {"chapter": ch, "measures": [m for m in ch.measures() if m.id in outcome["code_measures"]],
          "signatory": signatory.get(ch.id, "not_signing"),
-         "demonstration": demonstration_text(spec, ch.title, signatory.get(ch.id, "not_signing")),
+         "demonstration": demonstration_text(spec, ch, signatory.get(ch.id, "not_signing"),
+                                             open_measures=_open_measures(ch, outcome, gap)),
          "good_faith": good_faith_text(spec, signatory.get(ch.id, "not_signing"))}
         for ch in spec.chapters if ch.id in outcome["code_chapters"]
     ]
@@ -267,9 +348,11 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
                "optional": optional_chapter_texts(spec, outcome["code_chapters"]),
                "review": review_text(spec)} if chapters else None
     # the explanation as evaluated ({placeholders} filled in), else as authored (a snapshot without reasons)
-    flags = [{"flag": f, "reasons": reasons.get(f.id, []),
+    flags = [{"flag": f, "title": f.title, "reasons": reasons.get(f.id, []),
               "explanation": next((r["text"] for r in reasons.get(f.id, [])), f.explanation)}
              for f in spec.flags if f.id in outcome["flags"]]
+    issued = snapshot.get("documents_issued") or []
+    counsel_notices = {n.id: n.counsel for n in spec.notices}
     classification = outcome["classification"]
     role = outcome["role_outcome"]
     answers = snapshot.get("answers", {})
@@ -286,7 +369,7 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
         "scope_label": spec.outcome("obligation_scope").label(outcome.get("obligation_scope")),
         "groups": groups,
         "perspectives": perspectives,
-        "notices": [n for n in notices if not n.about],
+        "notices": [n for n in notices if not n.about and not counsel_notices.get(n.id)],
         "ruled_out": ruled_out_grouped(spec, outcome),
         "checklists": checklists,
         "rules_as_of": outcome.get("rules_as_of") or snapshot.get("questionnaire", {}).get("rulebook_date") or "",
@@ -297,7 +380,14 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
         "next_deadline": next((d for d in sorted((d for d in deadlines if d.date and not d.is_past),
                                                   key=lambda d: d.date)), None),
         "flags": flags,
-        "next_steps": [next_step_texts[i] for i in outcome.get("next_steps", []) if i in next_step_texts][:4],
+        "notes": [f for f in flags if f["flag"].settled],  # settled consequences
+        # open points of law: the flags not settled, and the notices that put a point to counsel
+        "counsel": [f for f in flags if not f["flag"].settled] + [
+            {"flag": None, "title": n.title, "explanation": n.text} for n in notices
+            if not n.about and counsel_notices.get(n.id)],
+        "dates": summary_dates(spec, deadlines, notices, issued, today),
+        "has_obligations": bool(groups),
+        "next_steps": [next_step_texts[i] for i in outcome.get("next_steps", []) if i in next_step_texts],
         "question_answers": [
             {"question": spec.questions[code], "value": display_answer(spec.questions[code], value)}
             for code, value in answers.items() if code in spec.questions

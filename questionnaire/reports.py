@@ -9,14 +9,15 @@ import contextlib
 import datetime as dt
 from typing import Any
 
-from .display import display_fact
+from .display import display_fact, mid_sentence
 from .engine import Spec, parse_answers
 from .engine.expressions import Evaluator, ExpressionError, compile_expression
 from .models import OPEN_STATUSES
-from .presenters import display_answer, result_page, ruled_out_grouped
+from .presenters import DONE_STATUSES, display_answer, own_obligations, result_page, ruled_out_grouped
 
-CONFIDENCE = {"P": "official text read in full", "P~": "official text read in a transcription",
-              "S": "secondary sources only", "U": "uncertain"}
+# What each confidence tag of a source means, as the report states it; how each source was read is its note
+CONFIDENCE = {"P": "official text, read in a full copy", "P~": "official text known from a transcription or in part",
+              "S": "known from secondary sources only", "U": "uncertain"}
 
 
 def report_context(spec: Spec, snapshot: dict[str, Any], report_hash: str, *,
@@ -26,7 +27,7 @@ def report_context(spec: Spec, snapshot: dict[str, Any], report_hash: str, *,
     info = snapshot["assessment"]
     completed = dt.datetime.fromisoformat(info["completed_at"])
     today = completed.date()
-    page = result_page(spec, snapshot, today=today)
+    page = result_page(spec, snapshot, today=today, gap=gap_analysis or {})
     outcome = snapshot["result"]
     answers = snapshot["answers"]
     return {
@@ -40,8 +41,9 @@ def report_context(spec: Spec, snapshot: dict[str, Any], report_hash: str, *,
         "reasoning": decisive_findings(spec, snapshot),
         "answers": answer_rows(spec, snapshot),
         "not_asked": len(spec.questions) - len(answers),
-        "timeline": timeline(spec, outcome, today),
+        "timeline": timeline(spec, outcome, today, page=page),
         "overdue": overdue(page, gap_analysis or {}, today),
+        "code_by_placement": code_by_placement(spec, page, snapshot, gap_analysis or {}),
         "gap_tally": gap_tally(page, gap_analysis or {}),
         "sources": [{"source": s, "confidence": CONFIDENCE.get(s.confidence, s.confidence)} for s in spec.sources],
         "gap": gap_analysis or {},
@@ -96,15 +98,22 @@ def decisive_findings(spec: Spec, snapshot: dict[str, Any]) -> list[dict[str, An
     for obligation in spec.obligations:  # which obligations apply: the findings their conditions use
         for name in sorted(compile_expression(obligation.applies_if).names, key=_fact_order(spec)):
             _follow(name, spec, facts, scope, answers, seen, findings)
-    # what does not apply, each with why (never as an instruction); those without a reason in the content last
+    # the reader's own obligations only: those of the article groups that bind its role (a representative's
+    # tasks are not the provider's obligations, and the provider's obligations are not "not applicable" to it);
+    # what does not apply, each with why (never as an instruction), those without a reason in the content last
+    own = own_obligations(spec, outcome.get("role_outcome"))
     groups = ruled_out_grouped(spec, outcome)
     grouped = {o.id for g in groups for o in g["obligations"]}
     not_applicable = [{"obligations": "; ".join(f"{o.label} {o.title}" for o in g["obligations"]),
                        "why": " ".join(g["why"])} for g in groups]
-    others = [f"{o.label} {o.title}" for o in spec.obligations if o.id not in applies and o.id not in grouped]
-    blocks.append({"title": "Obligations", "value": f"{len(applies)} of {len(spec.obligations)} apply",
-                   "text": ("Not applicable to this model, and why:" if not_applicable else
-                            f"Not applicable to this model: {'; '.join(others)}." if others else ""),
+    others = [f"{o.label} {o.title}" for o in spec.obligations
+              if o.id in own and o.id not in applies and o.id not in grouped]
+    text = ("Not applicable to this model, and why:" if not_applicable else
+            f"Not applicable to this model: {'; '.join(others)}." if others else "")
+    also = " ".join(f"{p.title}: {len(outcome[p.key])}, listed in section 3." for p in spec.perspectives
+                    if outcome.get(p.key))  # another actor's obligations: counted apart, never "not applicable"
+    blocks.append({"title": "Your obligations", "value": f"{len([o for o in applies if o in own])} apply",
+                   "text": text, "also": also,
                    "not_applicable": not_applicable,
                    "others": others if not_applicable else [],
                    "held": [f for f in findings if f["deciding"]],
@@ -133,7 +142,7 @@ def _follow(name: str, spec: Spec, facts: dict, scope: dict[str, Any], answers: 
     rests_on = [spec.questions[code] for code in spec.questions
                 if code in compiled.names and answers.get(code) not in (None, [])]  # empty ones: appendix A
     label = fact.label
-    phrase = label[0].lower() + label[1:] if label[1:2].islower() else label  # mid-sentence form
+    phrase = mid_sentence(label)
     deciding = deciding or bool(value) or fact.type != "bool"
     finding = {"label": label, "phrase": phrase, "value": _fact_value(value), "deciding": deciding, "name": name,
                "answers": [{"question": q.text, "answer": _answer(q, answers[q.code])} for q in rests_on]}
@@ -146,6 +155,8 @@ def _follow(name: str, spec: Spec, facts: dict, scope: dict[str, Any], answers: 
             continue
         if child_fact.type == "bool" and not _flip_matters(compiled, scope, child):
             continue
+        if child_fact.type == "number" and not _figure_matters(compiled, scope, child):
+            continue  # a figure the expression did not use on these answers (a modifier's own compute rows)
         _follow(child, spec, facts, scope, answers, seen, findings, deciding=not value and fact.type == "bool")
 
 
@@ -164,6 +175,16 @@ def _flip_matters(compiled, scope: dict[str, Any], name: str) -> bool:
     except ExpressionError:
         return True  # cannot tell: show it rather than hide it
     return before != after
+
+
+def _figure_matters(compiled, scope: dict[str, Any], name: str) -> bool:
+    """Would the expression come out otherwise if this figure were none, or very large? A figure in a branch
+    the answers did not take (e.g. the developer's compute in a modifier's test) changes nothing."""
+    try:
+        before = Evaluator(dict(scope))(compiled)
+        return any(Evaluator({**scope, name: other})(compiled) != before for other in (0.0, 1e39))
+    except ExpressionError:
+        return True  # cannot tell: show it rather than hide it
 
 
 def _scope(spec: Spec, snapshot: dict[str, Any]) -> dict[str, Any]:
@@ -219,9 +240,8 @@ def gap_tally(page: dict[str, Any], gap: dict[str, dict[str, Any]]) -> list[tupl
 
 
 def overdue(page: dict[str, Any], gap: dict[str, dict[str, Any]], today: dt.date) -> dict[str, Any]:
-    """What was already due when the assessment was completed: dated deadlines that had passed, and gap-analysis
-    measures whose due date had passed without being implemented."""
-    deadlines = [d for d in page["deadlines"] if d.date and d.date < today]
+    """Gap-analysis measures whose owner's due date had passed without being implemented when the assessment was
+    completed (the legal dates that had passed are the page's `dates`)."""
     measures = []
     for measure_id, record in sorted(gap.items()):
         due = record.get("due_date") or ""
@@ -231,15 +251,48 @@ def overdue(page: dict[str, Any], gap: dict[str, dict[str, Any]], today: dt.date
             continue
         if day < today and record.get("status") in OPEN_STATUSES:
             measures.append({"id": measure_id, "due": day, "status": record.get("status_label", "")})
-    return {"deadlines": deadlines, "measures": measures}
+    return {"measures": measures}
+
+
+def code_by_placement(spec: Spec, page: dict[str, Any], snapshot: dict[str, Any],
+                      gap: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """The measures of the chapters signed that the Code expects in place by placing on the market (constant
+    `measures_due_before_placement`: measure -> days before placing) and that are not implemented, with the date
+    each was expected, and how many applicable measures are still open. Code commitments, never legal deadlines;
+    None when no signed chapter has such a measure or the placing date is unknown."""
+    expected = spec.constants.get("measures_due_before_placement") or {}
+    placed = snapshot.get("answers", {}).get("first_eu_placement_date")
+    signed = [ch for ch in page["chapters"] if ch["signatory"] == "signed"]
+    if not (expected and placed and signed):
+        return None
+    placed_on = dt.date.fromisoformat(str(placed)[:10])
+    applies = spec.constants.get("chapter_v_applies")
+    if isinstance(applies, dt.date) and placed_on < applies:
+        return None  # placed before the rules and the Code applied: the model has until 2 August 2027 (Art. 111(3))
+    rows, applicable = [], 0
+    for chapter in signed:
+        for measure in chapter["measures"]:
+            applicable += 1
+            record = gap.get(measure.id) or {}
+            if measure.id in expected and record.get("status") not in DONE_STATUSES:
+                rows.append({"id": measure.id, "title": measure.title,
+                             "due": placed_on - dt.timedelta(days=int(expected[measure.id])),
+                             "status": record.get("status_label") or "not recorded"})
+    open_count = sum(1 for ch in signed for m in ch["measures"]
+                     if (gap.get(m.id) or {}).get("status") not in DONE_STATUSES)
+    if not rows:
+        return None
+    return {"placed": placed_on, "measures": rows, "open": open_count, "applicable": applicable}
 
 
 def _fact_value(value: Any) -> str:
     return display_fact(value)
 
 
-def timeline(spec: Spec, outcome: dict[str, Any], today: dt.date) -> list[dict[str, Any]]:
-    """All dates that apply to this model, past and future, in date order."""
+def timeline(spec: Spec, outcome: dict[str, Any], today: dt.date, *,
+             page: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """All dates that apply to this model, past and future, in date order: the AI Act's general dates, the
+    model's deadlines and the dates of its notices (the notification's latest day, the mandate's)."""
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     specific_dates = set(outcome["deadlines"].values())
     for general in spec.general_dates:
@@ -255,6 +308,11 @@ def timeline(spec: Spec, outcome: dict[str, Any], today: dt.date) -> list[dict[s
         deadline = labels.get(key)
         text = f"{deadline.label if deadline else key}: {deadline.explanation if deadline else ''}".strip(": ")
         rows[(value, text)] = {"date": day, "text": text, "specific": True}
+    dates = (page or {}).get("dates") or {}
+    for item in [*dates.get("past", []), *dates.get("next", [])]:
+        if item.notice:
+            text = f"{item.title}: due by this date{f' ({item.done})' if item.done else ''}."
+            rows[(item.date.isoformat(), text)] = {"date": item.date, "text": text, "specific": True}
     ordered = sorted(rows.values(), key=lambda r: (r["date"], not r["specific"]))
     for row in ordered:
         row["past"] = row["date"] < today

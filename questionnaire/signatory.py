@@ -30,10 +30,39 @@ def statuses_for(assessment) -> dict[str, str]:
     return {ch: recorded.get(ch) or status for ch, status in answered_statuses(spec, assessment.snapshot).items()}
 
 
-def demonstration_text(spec: Spec, chapter_title: str, status: str) -> str:
+def statuses_for_many(assessments) -> dict:
+    """Assessment pk -> statuses_for(assessment), in one query for the organisations' records."""
+    recorded: dict = {}
+    organisations = {a.organisation_id for a in assessments}
+    for org, chapter, status in SignatoryStatus.objects.filter(organisation_id__in=organisations).values_list(
+            "organisation_id", "chapter", "status"):
+        recorded.setdefault(org, {})[chapter] = status
+    out = {}
+    for assessment in assessments:
+        if not assessment.snapshot:
+            continue
+        spec = spec_for(assessment.questionnaire_version)
+        mine = recorded.get(assessment.organisation_id, {})
+        out[assessment.pk] = {ch: mine.get(ch) or status
+                              for ch, status in answered_statuses(spec, assessment.snapshot).items()}
+    return out
+
+
+def demonstration_text(spec: Spec, chapter, status: str, *, open_measures: int | None = None) -> str:
+    """How compliance with what `chapter` covers is demonstrated, for this signatory status: the paragraph it rests
+    on (Art. 53(4) or 55(2), constant `signatory_chapter_articles`), for a signed chapter how many of its measures
+    are not yet implemented (when the gap analysis is known) and what the chapter says of its own reach."""
     texts = spec.constants.get("signatory_texts") or {}
+    articles = spec.constants.get("signatory_chapter_articles") or {}
+    notes = spec.constants.get("signatory_chapter_notes") or {}
     text = texts.get(status) or texts.get(SignatoryChoice.NOT_SIGNING.value) or ""
-    return text.replace("{chapter}", chapter_title)
+    parts = [text.replace("{chapter}", chapter.title).replace("{article}", str(articles.get(chapter.id, "")))]
+    if status == SignatoryChoice.SIGNED.value and open_measures is not None and texts.get("open_measures"):
+        total = len(chapter.measures())
+        parts.append(str(texts["open_measures"]).replace("{open}", str(open_measures)).replace("{total}", str(total)))
+    if notes.get(chapter.id):
+        parts.append(str(notes[chapter.id]))
+    return " ".join(p for p in parts if p).replace(" ()", "")
 
 
 def signing_texts(spec: Spec, chapter_statuses: list[tuple[str, str]]) -> list[dict[str, str]]:

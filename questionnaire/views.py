@@ -32,6 +32,7 @@ from .models import AIModel, AnswerRevision, Assessment, current_assessments
 from .once import submit_once
 from .services import Carry, IncompleteAssessmentError, amend, complete, new_version_assessment, start_assessment
 from .services.assessments import assessment_visibility, evaluate_assessment
+from .services.reports import documents_issued
 from .signatory import statuses_for
 from .versions import current_version, spec_for
 
@@ -195,8 +196,9 @@ def result(request: HttpRequest, assessment_id) -> HttpResponse:
     if not assessment.is_completed:
         return redirect("check_answers", assessment_id=assessment.pk)
     spec = spec_for(assessment.questionnaire_version)
-    page = presenters.result_page(spec, assessment.snapshot, today=timezone.localdate(),
-                                  signatory=statuses_for(assessment))
+    # the documents recorded as sent, so that a notification's date reads "sent on …" as in the report
+    snapshot = {**assessment.snapshot, "documents_issued": documents_issued(assessment)}
+    page = presenters.result_page(spec, snapshot, today=timezone.localdate(), signatory=statuses_for(assessment))
     return render(request, "questionnaire/result.html", {
         "assessment": assessment, "spec": spec, "page": page, "can_edit": can_edit(assessment),
         "living": presenters.lineage(assessment), "carry_choices": CARRY_CHOICES,

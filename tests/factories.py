@@ -36,8 +36,14 @@ def completed(organisation, user, scenario_id: str, *, name: str | None = None):
     case = SCENARIOS[scenario_id]
     assessment = new_assessment(organisation, user, name=name or f"Model {scenario_id}")
     answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in case["answers"].items()}
-    save_section(assessment, "all", answers, user=user, seen_revision=0)
+    save_section(assessment, "all", as_wizard_answers(answers), user=user, seen_revision=0)
     return complete(assessment, user=user)
+
+
+def as_wizard_answers(answers: dict[str, Any]) -> dict[str, Any]:
+    """An answer set as the wizard stores it: an empty list for the licence terms is the contract's "none of them",
+    which the wizard's required question records as the box "none" (lawyer's review W8)."""
+    return {k: (["none"] if k == "licence_disqualifying_restrictions" and v == [] else v) for k, v in answers.items()}
 
 
 def scaled_content(content: dict[str, Any], factor: int, *, label: str | None = None) -> dict[str, Any]:
@@ -48,9 +54,13 @@ def scaled_content(content: dict[str, Any], factor: int, *, label: str | None = 
     names = sorted([q["code"] for s in base["sections"] for q in s["questions"]] + [f["name"] for f in base["facts"]],
                    key=len, reverse=True)
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+    literal = re.compile(r"(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')")  # texts in an expression keep their words
     for i in range(1, factor):
         def rename(text, i=i):
-            return pattern.sub(lambda m: f"{m.group(1)}_x{i}", text) if text else text
+            if not text:
+                return text
+            return "".join(part if n % 2 else pattern.sub(lambda m: f"{m.group(1)}_x{i}", part)
+                           for n, part in enumerate(literal.split(text)))
 
         for section in copy.deepcopy(base["sections"]):
             section["code"] = f"{section['code']}_x{i}"

@@ -59,7 +59,8 @@ def test_each_audience_export_has_exactly_its_fields(client, team, audience):
         "assessment_id": assessment.pk, "audience": audience, "fmt": "json"})).json()
     exported = {f["code"]: f["value"] for s in document["sections"] for f in s["fields"]}
     assert set(exported) == expected
-    assert all(exported[c] == values[c] for c in expected)
+    fields = all_fields()
+    assert all(exported[c] == (f"{values[c]} {fields[c].unit}" if fields[c].unit else values[c]) for c in expected)
     pdf = client.get(reverse("documentation_export", kwargs={
         "assessment_id": assessment.pk, "audience": audience, "fmt": "pdf"}))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
@@ -189,13 +190,37 @@ def test_viewers_do_not_see_pre_filled_values_as_saved(client, team):
     assert "Not filled in" in block
 
 
-def test_the_compute_method_answer_pre_fills_the_methodology(client, team):
+def test_the_export_for_the_ai_office_reads_as_the_providers_statement(client, team):
+    """M15 and U12 of the lawyer's review: no questionnaire label passed off as the licence document or as the
+    method, units printed, a cover note on what is missing (and on Annex XI Section 2 for a model with systemic
+    risk), and a footer naming the document, not "Not legal advice"."""
     organisation, owner, _ = team
     client.force_login(owner)
     assessment = new_assessment(organisation, owner, name="Atlas-70B")
-    answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in SCENARIOS["T01"]["answers"].items()}
+    answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in SCENARIOS["T06"]["answers"].items()}
     save_section(assessment, "all", {**answers, "training_compute_method": "hardware"}, user=owner, seen_revision=0)
     complete(assessment, user=owner)
-    page = client.get(reverse("documentation", kwargs={"assessment_id": assessment.pk})).content.decode()
-    block = html.unescape(page.split('data-field="compute_methodology"')[1].split("</div>")[0])
-    assert "Estimated from the hardware used" in block and "Pre-filled" in block
+    url = reverse("documentation", kwargs={"assessment_id": assessment.pk})
+    page = html.unescape(client.get(url).content.decode())
+    for code in ("compute_methodology", "licence_document"):
+        block = page.split(f'data-field="{code}"')[1].split("</div>")[0]
+        assert "Pre-filled" not in block, code
+    assert "beyond what the law already prohibits" in page.split('data-field="intended_uses"')[1]
+    saved = client.post(url, {"training_energy": "21000", "compute_exact": "3.8e25", "seen_revision": 0})
+    assert saved.status_code == 302
+    document = client.get(reverse("documentation_export", kwargs={
+        "assessment_id": assessment.pk, "audience": "aio", "fmt": "json"})).json()
+    exported = {f["code"]: f["value"] for s in document["sections"] for f in s["fields"]}
+    assert exported["training_energy"] == "21000 MWh" and exported["compute_exact"].endswith(" FLOP")
+    empty = sum(1 for value in exported.values() if not value)
+    assert document["notes"][0] == f"Incomplete: {empty} of the {len(exported)} fields meant for the AI Office are " \
+                                   "not filled in."
+    assert "Annex XI Section 2" in document["notes"][1]
+    downstream = client.get(reverse("documentation_export", kwargs={
+        "assessment_id": assessment.pk, "audience": "dp", "fmt": "json"})).json()
+    assert not any("Annex XI" in note for note in downstream["notes"])
+    pdf = client.get(reverse("documentation_export", kwargs={
+        "assessment_id": assessment.pk, "audience": "aio", "fmt": "pdf"}))
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).pages)
+    assert "legal advice" not in text.lower() and "Model Documentation Form, document version" in text
+    assert "21000 MWh" in text and "Incomplete:" in text

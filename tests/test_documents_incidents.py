@@ -119,7 +119,7 @@ def test_initial_report_clock_by_harm_category_shortest_wins(categories, days):
 
 def test_no_clock_while_the_causal_link_is_under_investigation():
     dues = incident_dues(incident(causal_link_status="under_investigation"), [], RULES)
-    assert dues[0].due is None and "under investigation" in dues[0].note
+    assert dues[0].due is None and "still being investigated" in dues[0].note and dues[0].basis == "code"
 
 
 def test_intermediate_every_28_days_while_unresolved_then_final_60_days_after_resolution():

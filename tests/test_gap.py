@@ -178,8 +178,9 @@ def test_action_plan_orders_filters_and_exports(client, team):
                for m in re.findall(r'data-measure="([\w.-]+)"', legacy))
     assert "Alpha" not in legacy.split("<tbody>")[1]
     csv_text = client.get(reverse("action_plan"), {"format": "csv"}).content.decode()
-    lines = csv_text.strip().splitlines()
-    assert lines[0].startswith("model,measure,title,status,owner,due_date,overdue")
+    note, *lines = csv_text.strip().splitlines()
+    assert "not legal advice" in note and "code_date" in note  # the first line says what the columns mean (M14)
+    assert lines[0].startswith("model,measure,title,status,owner,due_date,overdue,act_date,act_date_passed,code_date")
     assert lines[1].startswith("Alpha,CR-1.2,") and ",yes," in lines[1]
     documents = re.findall(r'data-document="(\w+)"', page.split("data-document-rows")[1])
     assert documents  # the documents due are rows of the plan too (#13)
@@ -220,7 +221,7 @@ def test_signatory_status_changes_the_wording_never_a_presumption(client, team):
     assert response.status_code == 302
     page = client.get(result_url).content.decode()
     assert 'data-demonstration="signed"' in page and 'data-demonstration="intends_to_sign"' in page
-    assert "by adhering to it" in page
+    assert "to the extent you adhere to its measures (Art. 53(4))" in page
     assert "not a presumption of conformity" in page
     import re
 
@@ -229,7 +230,8 @@ def test_signatory_status_changes_the_wording_never_a_presumption(client, team):
     report = client.get(reverse("report_pdf", kwargs={"assessment_id": assessment.pk}))
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(b"".join(report.streaming_content))).pages)
     text = " ".join(text.split())
-    assert "Signed: you demonstrate compliance" in text and "You intend to sign the Copyright chapter" in text
+    assert "Signed: you can rely on the Transparency chapter" in text
+    assert "You intend to sign the Copyright chapter" in text
     client.force_login(viewer)
     assert client.post(reverse("gap_signatory", kwargs={"assessment_id": assessment.pk}),
                        {"signatory-COPYRIGHT": "signed"}).status_code == 403

@@ -64,7 +64,8 @@ def test_open_source_exempt_model_is_told_what_does_not_apply_and_why(spec):
     result = run(spec, OPEN)
     assert result.obligations == ("ART53_1_C", "ART53_1_D", "ART53_3")
     (notice,) = page_of(spec, result)["notices"]
-    for words in ("Does not apply", "Still applies", "What ends it", "Art. 53(1)(a)", "Art. 53(1)(b)",
+    for words in ("Not required because of the exemption", "Still required", "What ends it", "Art. 53(1)(a)",
+                  "Art. 53(1)(b)",
                   "Art. 53(2)", "Art. 54(6)", "copyright policy", "non-commercial", "monetised",
                   "systemic risk", "10^25 FLOP", "designation"):
         assert words in notice.text, words
@@ -72,8 +73,8 @@ def test_open_source_exempt_model_is_told_what_does_not_apply_and_why(spec):
 
 
 @pytest.mark.parametrize(("today", "phrase"), [
-    (dt.date(2025, 9, 1), "Obligations apply from 1 October 2025 (30 days left)"),
-    (dt.date(2026, 11, 29), "Obligations apply since 1 October 2025"),
+    (dt.date(2025, 9, 1), "The provider's obligations apply from 1 October 2025 (30 days left)"),
+    (dt.date(2026, 11, 29), "The provider's obligations apply since 1 October 2025"),
 ])
 def test_an_obligation_that_already_applies_says_since(spec, today, phrase):
     (view,) = [d for d in deadline_views(spec, run(spec, {}).deadlines, today) if d.key == "obligations_apply_from"]
@@ -110,11 +111,21 @@ def test_representative_page_lists_its_tasks_and_the_provider_obligations_it_ver
     assert page["scope_label"] == "The tasks of an authorised representative"
 
 
-def test_deployer_gets_the_annex_xii_checklist_from_content(spec):
-    page = page_of(spec, run(spec, {"role": "deployer_only"}))
-    (checklist,) = page["checklists"]
+def test_the_annex_xii_checklist_is_the_downstream_providers_not_the_deployers(spec):
+    """W1 of the lawyer's review: Art. 53(1)(b) owes the Annex XII information to downstream providers (Art. 3(68)),
+    not to a deployer (Art. 3(4)), who has no rights against the model provider under Chapter V."""
+    downstream = page_of(spec, run(spec, {"role": "integrator"}))
+    (checklist,) = downstream["checklists"]
     assert checklist.id == "annex_xii_requests" and len(checklist.items) == 9
-    assert page["next_steps"][0].startswith("Ask your model provider")
+    assert downstream["next_steps"][0].startswith("Ask the model provider for the Annex XII information")
+    assert "save exceptional circumstances (Transparency Measure 1.2)" in downstream["next_steps"][0]
+    deployer = page_of(spec, run(spec, {"role": "deployer_only"}))
+    assert deployer["checklists"] == []
+    assert not any("Annex XII" in step or "14 days" in step for step in deployer["next_steps"])
+    assert deployer["next_steps"][0].startswith("Chapter V gives you no rights against the model provider")
+    assert "Art. 13 and 26 only for high-risk AI systems" in deployer["next_steps"][0]
+    reason = run(spec, {"role": "deployer_only"}).reasons_about("classification")[0].text
+    assert "only for high-risk AI systems, the duties of deployers (Art. 26)" in reason
 
 
 @pytest.mark.parametrize(("changes", "check", "refuse"), [
@@ -139,9 +150,9 @@ def test_the_same_date_is_fine_one_day_later(spec):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("changes", "must_read"), [
-    (OPEN, ["Open-source exemption", "Does not apply", "Art. 54(6)"]),
+    (OPEN, ["Open-source exemption", "Not required because of the exemption", "Art. 54(6)"]),
     ({"role": "authorised_representative", "training_compute_flop": 9e24},
-     ["Your tasks as authorised representative", "The provider&#x27;s own obligations", "Art. 54(3)(a)"]),
+     ["Your tasks as authorised representative", "Obligations of the provider you verify", "Art. 54(3)(a)"]),
     ({"places_under_own_name": False}, ["another organisation&#x27;s name", "Art. 3(3)"]),
 ])
 def test_result_page_reads_the_law_and_the_state_of_the_rules(client, django_user_model, published, spec, changes,

@@ -122,7 +122,7 @@ def test_unknown_reference_to_deadline_and_obligation(content):
 def test_article_group_and_notice_must_name_known_obligations(content):
     def mutate(d):
         d["article_groups"][0]["obligations"].append("ART99")
-        d["notices"][1]["about"] = ["ART98"]
+        next(n for n in d["notices"] if n["id"] == "provider_appoint_representative")["about"] = ["ART98"]
     problems = problems_of(content, mutate)
     assert "article group Art. 52: lists unknown obligation “ART99”" in problems
     assert "notice provider_appoint_representative: is about unknown obligation “ART98”" in problems

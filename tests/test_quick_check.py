@@ -16,7 +16,7 @@ from questionnaire.models import AIModel, AnswerRevision, Assessment
 
 from .conftest import public_scenarios
 from .factories import make_member
-from .wizard_driver import corrected_answers, form_value
+from .wizard_driver import corrected_answers, posted_value
 
 pytestmark = pytest.mark.django_db
 SCENARIOS = {c["id"]: c for c in public_scenarios()}
@@ -34,10 +34,9 @@ def post_quick_section(client, step: str, answers, spec):
     for code in re.findall(r'data-question="([\w]+)"', html):
         question = spec.questions[code]
         assert f'name="{step}-{code}"' in html  # the wizard's input names (contract §4)
-        value = form_value(question.type.value, answers.get(code))
-        if value in ("", []) and question.type.value == "multiple_choice":
-            continue
-        data[f"{step}-{code}"] = value
+        value = posted_value(question, answers.get(code))
+        if value is not None:
+            data[f"{step}-{code}"] = value
     return client.post(url, data)
 
 

@@ -147,12 +147,13 @@ def test_reports_are_short_and_have_no_near_empty_page(rendered):
 
 def test_executive_summary_on_page_one_answers_the_five_questions(rendered, spec):
     first = rendered["T10"]["pages"][0]
-    for heading in ("What this model is", "What you must do", "By when", "Already due or overdue",
-                    "Uncertain: for counsel"):
+    for heading in ("What this model is", "What you must do", "Already due or overdue", "What is next",
+                    "Notes, which follow from the rules", "Open points for counsel, where the law or guidance"):
         assert heading in first, heading
     flag = next(f for f in spec.flags if f.id in SCENARIOS["T10"]["expected"]["flags"])
-    assert flat(flag.title) in first  # what is uncertain, on page one
-    assert "Obligations apply since 1 October 2025: in force now" in first  # past deadlines: due now
+    notes = first.split("Notes, which follow from the rules:")[1].split("Open points for counsel,")[0]
+    assert flat(flag.title) in notes  # a settled consequence, on page one, as a note, not an open point
+    assert "The provider's obligations apply since 1 October 2025" in first  # past deadlines: due now
 
 
 def test_summary_names_the_overdue_gap_measures(rendered):
@@ -164,11 +165,11 @@ def test_summary_names_the_overdue_gap_measures(rendered):
     on_time = [m for m, r in pdf["snapshot"]["gap_analysis"].items()
                if dt.date.fromisoformat(r["due_date"]) >= completed or r["status"] == "implemented"]
     assert overdue and on_time
-    assert f"{len(overdue)} Code measures past their due date and not implemented" in summary
+    assert f"{len(overdue)} Code measures past their owner's due date and not implemented" in summary
     statuses = [r["status_label"].lower() for r in pdf["snapshot"]["gap_analysis"].values()]
     tally = ", ".join(f"{statuses.count(s)} {s}" for s in dict.fromkeys(statuses))
     assert f"Code of Practice gap analysis: {tally} (section 4)" in summary
-    listed = summary.split("not implemented:")[1].split("Uncertain")[0]
+    listed = summary.split("not implemented:")[1].split("What is next")[0]
     assert all(f"{m} (due" in listed for m in overdue)
     assert not any(f"{m} (due" in listed for m in on_time)
 

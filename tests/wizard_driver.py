@@ -26,6 +26,17 @@ def form_value(question_type: str, value: Any) -> Any:
     return str(value)
 
 
+def posted_value(question, value: Any) -> Any:
+    """What a person posts for a question's answer (None: nothing, the field left empty). An empty list is the
+    answer "none of them", which a required question records with its box "none" (lawyer's review W8)."""
+    value = form_value(question.type.value, value)
+    if value == [] and "none" in question.choice_values():
+        return ["none"]
+    if value in ("", []) and question.type.value == "multiple_choice":
+        return None
+    return value
+
+
 def post_section(client, assessment, section: str, answers: dict[str, Any], spec, *, seen_revision=None):
     """Post the answers for the questions of `section` that the page shows. The response is a redirect when the
     section was saved, 400 when the answers were refused, 409 when someone changed them meanwhile."""
@@ -38,10 +49,9 @@ def post_section(client, assessment, section: str, answers: dict[str, Any], spec
     data["seen_revision"] = seen_revision if seen_revision is not None else revision
     for code in re.findall(r'data-question="([\w]+)"', html):
         question = spec.questions[code]
-        value = form_value(question.type.value, answers.get(code))
-        if value in ("", []) and question.type.value in ("multiple_choice",):
-            continue
-        data[f"{section}-{code}"] = value
+        value = posted_value(question, answers.get(code))
+        if value is not None:
+            data[f"{section}-{code}"] = value
     return client.post(url, data)
 
 

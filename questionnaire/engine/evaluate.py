@@ -227,7 +227,10 @@ def _visible(spec: Spec, program: Program, scope: _Scope, answers: Mapping[str, 
             visible_questions.append(question.code)
             if value is not None:
                 counted[question.code] = value
-            if question.required and (value is None or value == []):
+            # an empty list answers a multiple choice: "none of them" (contract.md §1); the wizard's form, which
+            # asks a required one with a box for "none", refuses an empty page on its own
+            empty = value is None or (value == [] and question.type is not QuestionType.MULTIPLE_CHOICE)
+            if question.required and empty:
                 missing.append(question.code)
     return visible_sections, visible_questions, counted, missing
 
@@ -337,9 +340,16 @@ def evaluate(spec: Spec, answers: Mapping[str, Any], today: dt.date | None = Non
         matched_rules=matched,
         perspectives=seen_from,
         notices=tuple(notices),
-        next_steps=tuple(n.id for n in spec.next_steps if ev(program.next_steps[n.id])),
-        checklists=tuple(k.id for k in spec.checklists if ev(program.checklists[k.id])),
+        next_steps=tuple(n.id for n in spec.next_steps
+                         if _binds(n.binds, outcomes.get("role_outcome")) and ev(program.next_steps[n.id])),
+        checklists=tuple(k.id for k in spec.checklists
+                         if _binds(k.binds, outcomes.get("role_outcome")) and ev(program.checklists[k.id])),
     )
+
+
+def _binds(roles: tuple[str, ...], role: str | None) -> bool:
+    """A next step or checklist is shown only to the role it binds (its `binds`; none named: every role)."""
+    return not roles or role in roles
 
 
 @dataclass(frozen=True)
@@ -386,7 +396,7 @@ _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 def render_text(template: str, scope: Mapping[str, Any], spec: Spec, depth: int = 0) -> str:
     """Replace {name} with a readable form of that name's value; unknown names are left as they are.
-    A text fact may itself hold {name} placeholders (one level deep)."""
+    A text fact may itself hold {name} placeholders (two levels deep: a text fact naming another text fact)."""
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -394,7 +404,7 @@ def render_text(template: str, scope: Mapping[str, Any], spec: Spec, depth: int 
             value = scope[name]
         except KeyError:
             return match.group(0)
-        if isinstance(value, str) and name not in spec.questions and depth < 1:
+        if isinstance(value, str) and name not in spec.questions and depth < 2:
             return render_text(value, scope, spec, depth + 1)
         return describe_value(spec, name, value)
 

@@ -158,6 +158,11 @@ def flop2(value: Any) -> str:
     return f"{mantissa} × 10^{exponent} FLOP"
 
 
+def join(separator: Any, *parts: Any) -> str:
+    """The texts that are not empty, joined: a sentence listing only the conditions that hold."""
+    return str(separator).join(str(p) for p in parts if p not in (None, ""))
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "same": same,
     "exceeds": exceeds,
@@ -170,6 +175,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "before": before,
     "known": known,
     "flop2": flop2,
+    "join": join,
 }
 LITERAL_NAMES = {"True": True, "False": False, "None": None}
 

@@ -7,6 +7,7 @@ Each problem is a Problem(where, message), `where` naming the object to fix ("qu
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import datetime as dt
 import random
@@ -26,6 +27,7 @@ from .expressions import (
 from .schema import content_hash, spec_to_content
 from .spec import QuestionType, Spec
 from .values import AnswerError, parse_answers
+from .wording import internal_markers
 
 FACT_TYPES = {"bool", "number", "date", "text", "any"}
 SEARCH_BUDGET = 1500  # sampled answer sets when looking for a way to reach every question and rule
@@ -69,6 +71,7 @@ def _lint(spec: Spec, *, search: bool, scenarios: bool) -> list[Problem]:
     expression_problems = _expressions(spec)
     problems += expression_problems
     problems += _references(spec)
+    problems += _wording(spec)
     if expression_problems:
         return problems  # cannot evaluate anything safely
     if scenarios:
@@ -311,7 +314,123 @@ def _references(spec: Spec) -> list[Problem]:
             if code not in spec.questions:
                 problems.append(Problem(f"answer check {answer_check.id}", f"unknown field “{code}”"))
     problems += _page_constants(spec)
+    problems += _audiences(spec)
     return problems
+
+
+def _audiences(spec: Spec) -> list[Problem]:
+    """Each next step and checklist names whom it binds (values of the role outcome), and is shown only to them;
+    an article group that names whom its obligations bind names existing roles."""
+    try:
+        roles = {v.value for v in spec.outcome("role_outcome").values}
+    except KeyError:
+        return []  # reported as a missing outcome
+    problems = []
+    for kind, items in (("next step", spec.next_steps), ("checklist", spec.checklists)):
+        for item in items:
+            if not item.binds:
+                problems.append(Problem(f"{kind} {item.id}", "needs binds: the roles it is shown to", "binds"))
+    bound = [*(("next step", n.id, n.binds) for n in spec.next_steps),
+             *(("checklist", c.id, c.binds) for c in spec.checklists),
+             *(("article group", g.article, g.binds) for g in spec.article_groups)]
+    for kind, key, binds in bound:
+        for role in binds:
+            if role not in roles:
+                problems.append(Problem(f"{kind} {key}", f"binds unknown role “{role}” ({', '.join(sorted(roles))})",
+                                        "binds"))
+    return problems
+
+
+def _text_literals(source: str) -> list[str]:
+    """The texts a text fact can give: its string constants, not those it compares an answer with."""
+    try:
+        tree = compile_expression(source).tree
+    except ExpressionError:
+        return []
+    compared = {id(node) for compare in ast.walk(tree) if isinstance(compare, ast.Compare)
+                for node in ast.walk(compare)}
+    return [node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in compared]
+
+
+def authored_texts(spec: Spec) -> list[tuple[str, str, str, bool, bool]]:
+    """Every authored text of a version: (where, field, text, printed, placeholders). `printed`: it reaches
+    results, reports or exports (not only the wizard's pages); `placeholders`: the engine fills its {names}."""
+    out: list[tuple[str, str, str, bool, bool]] = []
+
+    def add(where: str, field: str, text: str, printed: bool = True, placeholders: bool = False) -> None:
+        if text:
+            out.append((where, field, text, printed, placeholders))
+
+    for section in spec.sections:
+        add(f"section {section.code}", "title", section.title, printed=False)
+        add(f"section {section.code}", "intro", section.intro, printed=False)
+    for question in spec.question_list():
+        where = f"question {question.code}"
+        add(where, "text", question.text)  # appendix A prints the questions and the chosen labels
+        add(where, "help", question.help, printed=False)
+        for choice in question.choices:
+            add(where, "choices", choice.label)
+            add(where, "choices", choice.help, printed=False)
+    for fact in spec.facts:
+        add(f"fact {fact.name}", "label", fact.label)
+        if fact.type == "text":
+            for literal in _text_literals(fact.expr):
+                add(f"fact {fact.name}", "expr", literal, placeholders=True)
+    for outcome in spec.outcomes:
+        for value in outcome.values:
+            add(f"outcome {outcome.name}", "values", f"{value.label} {value.description}")
+        for r, rule in enumerate(outcome.rules, start=1):
+            add(f"outcome {outcome.name} rule {r}", "reason", rule.reason, placeholders=True)
+    for obligation in spec.obligations:
+        for field in ("title", "summary", "scope_note"):
+            add(f"obligation {obligation.id}", field, getattr(obligation, field))
+        add(f"obligation {obligation.id}", "reason", obligation.reason, placeholders=True)
+    for deadline in spec.deadlines:
+        for field in ("label", "label_passed", "explanation"):
+            add(f"deadline {deadline.key}", field, getattr(deadline, field))
+    for flag in spec.flags:
+        add(f"flag {flag.id}", "title", flag.title)
+        add(f"flag {flag.id}", "explanation", flag.explanation, placeholders=True)  # evaluated, as reasons are
+    for chapter in spec.chapters:
+        add(f"chapter {chapter.id}", "summary", f"{chapter.title} {chapter.summary}")
+        for measure in chapter.measures():
+            for field in ("title", "summary", "evidence"):
+                add(f"measure {measure.id}", field, getattr(measure, field))
+    for notice in spec.notices:
+        add(f"notice {notice.id}", "title", notice.title)
+        add(f"notice {notice.id}", "text", notice.text, placeholders=True)
+        add(f"notice {notice.id}", "text_passed", notice.text_passed, placeholders=True)
+    for next_step in spec.next_steps:
+        add(f"next step {next_step.id}", "text", next_step.text)  # shown as written: no placeholders
+    for checklist in spec.checklists:
+        add(f"checklist {checklist.id}", "title", checklist.title)
+        for item in checklist.items:
+            add(f"checklist {checklist.id}", "items", item)
+    for perspective in spec.perspectives:
+        add(f"perspective {perspective.key}", "title", perspective.title)
+        add(f"perspective {perspective.key}", "intro", perspective.intro)
+        add(f"perspective {perspective.key}", "title_without_tasks", perspective.title_without_tasks)
+        add(f"perspective {perspective.key}", "intro_without_tasks", perspective.intro_without_tasks)
+    for group in spec.article_groups:
+        add(f"article group {group.article}", "title", group.title)
+    for source in spec.sources:
+        for field in ("title", "short", "note"):
+            add(f"source {source.id}", field, getattr(source, field))
+    for general in spec.general_dates:
+        add(f"general date {general.date}", "text", general.text)
+    add("rules note", "rules_note", spec.rules_note)
+    texts = spec.constants.get("signatory_texts")
+    for status, text in (texts.items() if isinstance(texts, Mapping) else []):
+        add(f"constant signatory_texts {status}", "value", str(text), placeholders=True)
+    return out
+
+
+def _wording(spec: Spec) -> list[Problem]:
+    """No internal marker in an authored text (wording.internal_markers): clients read these texts."""
+    return [Problem(where, f"{marker} is internal; write it for the client", field)
+            for where, field, text, printed, placeholders in authored_texts(spec)
+            for marker in internal_markers(text, printed=printed, placeholders_allowed=placeholders)]
 
 
 def _page_constants(spec: Spec) -> list[Problem]:

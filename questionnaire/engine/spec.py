@@ -128,6 +128,7 @@ class Source:
     url: str
     confidence: str = "P"
     note: str = ""
+    short: str = ""  # the name a citation gives it in client documents ("AI Act"); the title when empty
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,7 @@ class Flag:
     title: str
     when: str
     explanation: str
+    settled: bool = False  # a settled consequence (a note), not an open point of law for counsel
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,10 @@ class Perspective:
     when: str
     answers: tuple[tuple[str, str], ...]  # (question code, expression for its substituted value)
     intro: str = ""
+    # when the reader has no obligations of its own (a representative whose provider needs no mandate), the list
+    # is shown for information under these texts instead
+    title_without_tasks: str = ""
+    intro_without_tasks: str = ""
 
 
 @dataclass(frozen=True)
@@ -236,6 +242,7 @@ class Notice:
     date: str | None = None
     text_passed: str = ""
     about: tuple[str, ...] = ()
+    counsel: bool = False  # an open point of law: listed with the open points for counsel, not as a note
 
 
 @dataclass(frozen=True)
@@ -256,6 +263,7 @@ class ArticleGroup:
     article: str
     title: str
     obligations: tuple[str, ...]
+    binds: tuple[str, ...] = ()  # the role_outcome values whose own obligations these are (empty: every role)
 
 
 @dataclass(frozen=True)
@@ -263,6 +271,7 @@ class NextStep:
     id: str
     when: str
     text: str
+    binds: tuple[str, ...] = ()  # the role_outcome values it is shown to (whom it binds); empty: every role
 
 
 @dataclass(frozen=True)
@@ -271,6 +280,7 @@ class Checklist:
     title: str
     when: str
     items: tuple[str, ...]
+    binds: tuple[str, ...] = ()  # the role_outcome values it is shown to; empty: every role
 
 
 @dataclass(frozen=True)

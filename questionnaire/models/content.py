@@ -183,6 +183,8 @@ class Source(VersionContent):
     confidence = models.CharField(max_length=4, default="P",
                                   help_text="P: official text read; P~: transcription; S: secondary; U: uncertain")
     note = models.TextField(blank=True)
+    short = models.CharField(max_length=120, blank=True,
+                             help_text="The name citations give it in reports, e.g. AI Act (empty: the title)")
 
     class Meta(VersionContent.Meta):
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="unique_source")]
@@ -321,6 +323,8 @@ class Flag(VersionContent):
     title = models.CharField(max_length=200)
     when = models.TextField()
     explanation = models.TextField()
+    settled = models.BooleanField(default=False, help_text="A settled consequence, shown as a note; unticked: an "
+                                                           "open point of law, shown for counsel")
 
     class Meta(VersionContent.Meta):
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="unique_flag")]

@@ -18,9 +18,10 @@ from typing import Any
 
 from django.conf import settings
 
-from ..models import Report, ReportStatus, SignatoryStatus
+from ..models import LegalDocument, Report, ReportStatus, SignatoryStatus
 from ..rendering import DOCUMENTS, request_render, retry
 from ..signatory import statuses_for
+from .documents.definitions import definitions
 
 REPORT = "report"  # the report's kind in rendering.DOCUMENTS
 ATTACHMENT = "assessment-snapshot.json"  # the report snapshot attached to the PDF (pdf.report_source)
@@ -38,12 +39,30 @@ def report_snapshot(assessment) -> tuple[dict[str, Any], str]:
     gap = gap_snapshot(assessment)
     if gap:
         extra["gap_analysis"] = gap
+    issued = documents_issued(assessment)
+    if issued:
+        extra["documents_issued"] = issued
     if SignatoryStatus.objects.filter(organisation_id=assessment.organisation_id).exists():
         extra["code_signatory"] = statuses_for(assessment)
     if not extra:
         return assessment.snapshot, assessment.snapshot_hash
     snapshot = {**assessment.snapshot, **extra}
     return snapshot, snapshot_hash(snapshot)
+
+
+def documents_issued(assessment) -> list[dict[str, Any]]:
+    """The legal documents of the assessment recorded as issued (sent, published), first issue each: the report
+    then says "sent on …" beside the date it was due (one of a register, such as incident reports, is left out)."""
+    out = []
+    documents = LegalDocument.objects.filter(assessment=assessment, number=0).prefetch_related("issues")
+    for document in sorted(documents, key=lambda d: d.kind):
+        definition = definitions().get(document.kind)
+        first = min((i.issued_on for i in document.issues.all()), default=None)
+        if definition is None or definition.many or first is None:
+            continue
+        out.append({"kind": document.kind, "title": definition.title, "obligation": definition.obligation,
+                    "done": definition.issue.get("done", "issued"), "date": first.isoformat()})
+    return out
 
 
 def request_report(assessment, *, user=None) -> Report:

@@ -2,6 +2,7 @@ from django import template
 from django.utils.html import format_html
 
 from ..display import full_stop as end_sentence
+from ..display import mid_sentence as _mid_sentence
 from ..engine.values import format_flop
 from ..once import FIELD, new_token
 
@@ -15,6 +16,12 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def mid_sentence(text):
+    """A label inside a sentence: its first letter in lower case unless it starts an abbreviation."""
+    return _mid_sentence(str(text or ""))
 
 
 @register.filter

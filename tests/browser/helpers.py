@@ -63,7 +63,9 @@ def answer_visible_questions(page, answers: dict[str, Any]) -> None:
         elif isinstance(value, bool):
             page.check(f"{wrapper} input[type=radio][value={'yes' if value else 'no'}]")
         elif isinstance(value, list):
-            for item in value:
+            # an empty list is the answer "none of them": a required question has a box for it (value "none")
+            none = f"{wrapper} input[type=checkbox][value='none']"
+            for item in value or (["none"] if page.locator(none).count() else []):
                 page.check(f"{wrapper} input[type=checkbox][value='{item}']")
         elif kind == "radio":
             page.check(f"{wrapper} input[type=radio][value='{value}']")

@@ -8,6 +8,8 @@ from typing import Any
 
 from ...engine.expressions import add_months
 
+ACT, CODE, SUGGESTED = "act", "code", "suggested"  # where a date comes from (Due.basis)
+
 
 @dataclass(frozen=True)
 class Due:
@@ -16,6 +18,9 @@ class Due:
     note: str = ""
     stage: str = ""  # the report it is the deadline of (serious incidents)
     action: bool = True  # False: shown on the document's page only (a retention date), not in the action plan
+    # ACT: a date the AI Act sets (or the template it makes mandatory); CODE: a commitment of the Code of Practice,
+    # binding only a signatory of that chapter, never a legal deadline; SUGGESTED: our suggestion, set by neither
+    basis: str = ACT
 
     def overdue(self, today: dt.date) -> bool:
         return self.due is not None and self.due < today
@@ -36,7 +41,7 @@ def training_summary_dues(values: dict[str, Any], issued: list[dt.date], rules: 
         return [Due("Publish the summary (by placing the model on the EU market)", placed)]
     if values.get("continuous_training") == "yes":
         return [Due("Publish an updated version (continuous training: at least every "
-                    f"{rules['update_interval_months']} months)",
+                    f"{rules['update_interval_months']} months, as reported of the AI Office template)",
                     add_months(max(issued), int(rules["update_interval_months"])))]
     return []
 
@@ -53,11 +58,18 @@ def notification_due(condition: Any, rules: dict[str, Any]) -> dt.date | None:
 
 def notification_dues(values: dict[str, Any], issued: list[dt.date], rules: dict[str, Any]) -> list[Due]:
     """Without delay, and at the latest two weeks after the condition was met or became known [P] Art. 52(1).
-    Once notified, a signatory of the Safety and Security chapter confirms its Framework within 4 weeks [P]."""
+    Once notified, a signatory of the Safety and Security chapter confirms its Framework at the latest 4 weeks
+    after notifying and at the latest 2 weeks before placing the model on the market, whichever comes first
+    (Code, Measure 1.1 [P]): a Code commitment, not a legal deadline."""
     if issued:
-        return [Due(f"Confirm the Safety and Security Framework (Code Measure 1.1: at the latest "
-                    f"{rules['framework_within_days']} days after notifying, if you signed the chapter)",
-                    min(issued) + dt.timedelta(days=int(rules["framework_within_days"])))]
+        due = min(issued) + dt.timedelta(days=int(rules["framework_within_days"]))
+        placed = _date(values.get("placement_date"))
+        if placed:
+            due = min(due, placed - dt.timedelta(days=int(rules["framework_before_placing_days"])))
+        return [Due("Code commitment, if you signed the Safety and Security chapter: confirm the Safety and Security "
+                    f"Framework at the latest {rules['framework_within_days']} days after notifying and "
+                    f"{rules['framework_before_placing_days']} days before placing the model on the market "
+                    "(Measure 1.1)", due, basis=CODE)]
     return [Due(f"Notify the Commission (at the latest {rules['notify_within_days']} days after the condition was "
                 "met or became known, counted from 2 August 2025 at the earliest)",
                 notification_due(values.get("condition_date"), rules))]
@@ -86,25 +98,32 @@ def incident_dues(values: dict[str, Any], sent: list[tuple[str, dt.date]], rules
         documented = max(day for _, day in sent)
         incident = _date(values.get("start_date")) or awareness or documented
         keep = add_months(max(documented, incident), 12 * int(rules["retention_years"]))
-        return [Due(f"Keep the incident records at least until ({rules['retention_years']} years)", keep,
-                    stage="retention", action=False)]
+        return [Due(f"Keep the incident records at least until ({rules['retention_years']} years, Code Measure 9.4)",
+                    keep, stage="retention", action=False, basis=CODE)]
     if "initial" not in stages:
         clock = initial_clock(values, rules)
         if clock is None or awareness is None:
-            return [Due("Initial report", None, "Record the harm category and when you became aware", "initial")]
+            return [Due("Initial report", None, "Record the harm category and when you became aware", "initial",
+                        basis=CODE)]
         if values.get("causal_link_status") not in rules["clock_statuses"]:
-            return [Due("Initial report", None, "No clock yet: the causal link is under investigation [U]",
-                        "initial")]
+            return [Due("Initial report", None, "No clock yet: the causal link is still being investigated, which "
+                        "is our reading of the Code", "initial", basis=CODE)]
         days, category = clock
-        return [Due(f"Initial report ({days} days from awareness: {category.replace('_', ' ')})",
-                    awareness + dt.timedelta(days=days), stage="initial")]
+        what = rules["clock_labels"][category]
+        return [Due(f"Initial report (Code, Measure 9.3: {days} days from awareness, {what}; the AI Act asks for "
+                    "reports without undue delay)",
+                    awareness + dt.timedelta(days=days), stage="initial", basis=CODE)]
     if resolved:
-        out.append(Due(f"Final report ({rules['final_after_resolution_days']} days after resolution)",
-                       resolved + dt.timedelta(days=int(rules["final_after_resolution_days"])), stage="final"))
+        out.append(Due(f"Final report (Code, Measure 9.3: {rules['final_after_resolution_days']} days after "
+                       "resolution)",
+                       resolved + dt.timedelta(days=int(rules["final_after_resolution_days"])), stage="final",
+                       basis=CODE))
     else:
         last = max(day for _, day in sent)
-        out.append(Due(f"Intermediate report (every {rules['intermediate_every_days']} days while unresolved)",
-                       last + dt.timedelta(days=int(rules["intermediate_every_days"])), stage="intermediate"))
+        out.append(Due(f"Intermediate report (Code, Measure 9.3: every {rules['intermediate_every_days']} days while "
+                       "unresolved)",
+                       last + dt.timedelta(days=int(rules["intermediate_every_days"])), stage="intermediate",
+                       basis=CODE))
     return out
 
 
@@ -124,19 +143,22 @@ def model_report_dues(values: dict[str, Any], issued: list[dt.date], rules: dict
     placed = _date(values.get("placement_date"))
     confirmed = _date(values.get("confirmed_date"))
     if not issued:
-        return [Due("Give the AI Office access to the report (by placing on the market)", placed)]
+        return [Due("Code commitment: give the AI Office access to the report by placing on the market (Measure 7.7)",
+                    placed, basis=CODE)]
     out = []
     last = max(issued)
     if values.get("interim_flag") == "yes" and placed:
-        out.append(Due(f"Full report after the interim one (at most {rules['late_with_interim_business_days']} "
-                       "business days after placing on the market)",
-                       add_business_days(placed, int(rules["late_with_interim_business_days"]))))
+        out.append(Due(f"Code commitment: the full report after the interim one, at most "
+                       f"{rules['late_with_interim_business_days']} business days after placing on the market "
+                       "(Measure 7.7)",
+                       add_business_days(placed, int(rules["late_with_interim_business_days"])), basis=CODE))
     elif confirmed and confirmed > last:
-        out.append(Due(f"Give the AI Office the updated report ({rules['update_business_days']} business days "
-                       "after its confirmation)", add_business_days(confirmed, int(rules["update_business_days"]))))
+        out.append(Due(f"Code commitment: give the AI Office the updated report {rules['update_business_days']} "
+                       "business days after its confirmation (Measure 7.7)",
+                       add_business_days(confirmed, int(rules["update_business_days"])), basis=CODE))
     if values.get("most_capable") == "yes":
-        out.append(Due(f"Periodic update (at least every {rules['periodic_months']} months)",
-                       add_months(last, int(rules["periodic_months"]))))
+        out.append(Due(f"Code commitment: a periodic update at least every {rules['periodic_months']} months "
+                       "(Measure 7.6)", add_months(last, int(rules["periodic_months"])), basis=CODE))
     return out
 
 
@@ -147,8 +169,9 @@ def copyright_policy_dues(values: dict[str, Any], issued: list[dt.date], rules: 
         if placed and placed < _date(rules["legacy_placed_before"]):
             return [Due("Approve the policy (model placed before 2 August 2025)", _date(rules["legacy_deadline"]))]
         return [Due("Approve the policy (in place when the model is placed on the market)", placed)]
-    return [Due(f"Review the policy (at least every {rules['review_months']} months, our proposal [U])",
-                add_months(max(issued), int(rules["review_months"])))]
+    return [Due(f"Review the policy (at least every {rules['review_months']} months: our suggestion, set by "
+                "neither the AI Act nor the Code)", add_months(max(issued), int(rules["review_months"])),
+                basis=SUGGESTED)]
 
 
 DUES = {"training_summary": training_summary_dues, "art52_notification": notification_dues,

@@ -91,7 +91,7 @@ def document_json(doc: DocumentDefinition, document, issue) -> dict[str, Any]:
         "recorded_at": recorded_at(issue),
         "earlier_versions": earlier,
         "summary": summary_lines(doc, issue.values),
-        "deadlines": [{"what": d.what, "due": d.due.isoformat() if d.due else None, "note": d.note}
+        "deadlines": [{"what": d.what, "due": d.due.isoformat() if d.due else None, "note": d.note, "basis": d.basis}
                       for d in dues(doc.kind, issue.values, [e.issued_on for e in earlier_issues], doc.rules,
                                     [(e.stage, e.issued_on) for e in earlier_issues]) if d.action],
         "values": {f.id: issue.values.get(f.id) for f in doc.fields().values() if f.id in issue.values},
