@@ -9,12 +9,9 @@ class QuestionnaireConfig(AppConfig):
 
     def ready(self) -> None:
         # the app's modules import its models, which exist only once the app registry is ready
-        from . import (
-            files,
-            system_checks,  # noqa: F401  (registers the system checks)
-        )
+        from .core import files, system_checks  # noqa: F401  (registers the system checks)
+        from .core.versions import forget_versions
         from .models import QuestionnaireVersion
-        from .versions import forget_versions
 
         post_save.connect(forget_versions, sender=QuestionnaireVersion, dispatch_uid="forget_versions_saved")
         post_delete.connect(forget_versions, sender=QuestionnaireVersion, dispatch_uid="forget_versions_deleted")

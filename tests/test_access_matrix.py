@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from questionnaire.models import DocumentIssue, EvidenceFile, GapItem, LegalDocument
 
 from .factories import completed, make_member
-from .test_documents import published_summary
+from .test_legal_documents import published_summary
 
 pytestmark = pytest.mark.django_db
 ID_PARAMETERS = {"assessment_id", "model_id", "other_id", "file_id", "issue_id"}
@@ -61,13 +61,13 @@ def world(django_user_model, published, client, queued_renders):
     item = GapItem.objects.get(assessment=assessment, measure="TR-1.1")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from questionnaire.services.gap import add_evidence_file
-    from questionnaire.services.reports import request_report
+    from questionnaire.code_of_practice.gap import add_evidence_file
+    from questionnaire.reports.services import request_report
 
     from .test_gap import tiny_pdf
 
     evidence = add_evidence_file(item, SimpleUploadedFile("p.pdf", tiny_pdf()), user=owner)
-    from questionnaire.services.documents.store import new_numbered_document
+    from questionnaire.legal_documents.store import new_numbered_document
 
     issue = published_summary(assessment, owner)
     new_numbered_document(assessment, "serious_incident", user=owner)
@@ -105,7 +105,7 @@ def _legal_document_urls(resolver=None):
     for entry in (resolver or get_resolver()).url_patterns:
         if isinstance(entry, URLResolver):
             yield from _legal_document_urls(entry)
-        elif isinstance(entry, URLPattern) and entry.callback.__module__ == "questionnaire.document_views":
+        elif isinstance(entry, URLPattern) and entry.callback.__module__ == "questionnaire.legal_documents.views":
             yield entry.name
 
 
@@ -122,9 +122,9 @@ def superseded(django_user_model, published, client, queued_renders):
     completed: the original is superseded, the amendment current."""
     import datetime as dt
 
-    from questionnaire.services import complete
-    from questionnaire.services.documents.store import new_numbered_document
-    from questionnaire.services.living import amend
+    from questionnaire.assessments.living import amend
+    from questionnaire.assessments.services import complete
+    from questionnaire.legal_documents.store import new_numbered_document
 
     owner, organisation = make_member(django_user_model, "alice")
     original = completed(organisation, owner, "T06")

@@ -12,8 +12,8 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from questionnaire.code_of_practice.gap import gap_snapshot
 from questionnaire.models import GapItem, GapRevision
-from questionnaire.services.gap import gap_snapshot
 
 from .factories import completed
 from .test_gap import item_url, post_item, team  # noqa: F401 (team is a fixture)

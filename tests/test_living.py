@@ -12,6 +12,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from questionnaire.assessments.rules_changes import notice_rules_changes
+from questionnaire.assessments.services import save_section
+from questionnaire.authoring.content import ContentInvalid, load, read_content_file
+from questionnaire.code_of_practice.model_documentation_store import save_documentation
 from questionnaire.models import (
     Assessment,
     DocumentationRevision,
@@ -22,9 +26,6 @@ from questionnaire.models import (
     RulesChange,
     current_assessments,
 )
-from questionnaire.services import ContentInvalid, load, read_content_file, save_section
-from questionnaire.services.documentation import save_documentation
-from questionnaire.tasks import notice_rules_changes
 
 from .factories import completed
 from .test_gap import post_item, team  # noqa: F401  (team: a fixture)
@@ -253,8 +254,8 @@ def test_rules_change_emails_can_be_turned_off(team, settings, mailoutbox):
 
 
 def test_made_up_organisation_name_is_asked_before_the_first_completion(client, published, django_user_model):
-    from questionnaire.pdf import render_html
-    from questionnaire.versions import spec_for
+    from questionnaire.core.versions import spec_for
+    from questionnaire.reports.pdf import render_html
 
     from .factories import SCENARIOS
 

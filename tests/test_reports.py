@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from accounts.models import Role
 from questionnaire.management.commands import task_worker
 from questionnaire.models import Report, ReportStatus
-from questionnaire.services.reports import report_snapshot, request_report
+from questionnaire.reports.services import report_snapshot, request_report
 
 from .conftest import public_scenarios
 from .factories import completed, make_member
@@ -59,8 +59,8 @@ RENDERED = ("T06", "T01", "T08", "T10", "T38", "T02")  # T06 with a full gap ana
 
 
 def scenario_snapshot(spec, scenario_id: str, *, gap: bool = False) -> tuple[dict, str]:
+    from questionnaire.assessments.services import build_snapshot, snapshot_hash
     from questionnaire.engine import evaluate, parse_answers
-    from questionnaire.services.assessments import build_snapshot, snapshot_hash
 
     answers = parse_answers(spec, SCENARIOS[scenario_id]["answers"])
     result = evaluate(spec, answers, today=dt.date(2026, 11, 21))
@@ -79,7 +79,7 @@ def scenario_snapshot(spec, scenario_id: str, *, gap: bool = False) -> tuple[dic
 
 @pytest.fixture(scope="module")
 def rendered(spec):
-    from questionnaire.pdf import render_pdf
+    from questionnaire.reports.pdf import render_pdf
 
     out = {}
     for scenario_id in RENDERED:
@@ -175,7 +175,7 @@ def test_summary_names_the_overdue_gap_measures(rendered):
 
 
 def test_reasoning_shows_the_deciding_findings_not_every_fact(rendered, spec):
-    from questionnaire.reports import decisive_findings
+    from questionnaire.reports.content import decisive_findings
 
     pdf = rendered["T08"]  # open source, no systemic risk
     blocks = decisive_findings(spec, pdf["snapshot"])
@@ -199,7 +199,7 @@ def test_reasoning_shows_the_deciding_findings_not_every_fact(rendered, spec):
 
 def test_reasoning_follows_a_finding_that_decided_by_not_holding(rendered, spec):
     """Not a general-purpose AI model: the deciding finding is a "No", and the path goes on below it."""
-    from questionnaire.reports import decisive_findings
+    from questionnaire.reports.content import decisive_findings
 
     classification = decisive_findings(spec, rendered["T02"]["snapshot"])[0]
     held = {f["name"]: f["value"] for f in classification["held"]}
@@ -215,7 +215,7 @@ def test_reasoning_follows_the_content_not_a_fixed_list(rendered, spec):
     """Change a rule of the content and the path changes with it."""
     import dataclasses
 
-    from questionnaire.reports import decisive_findings
+    from questionnaire.reports.content import decisive_findings
 
     snapshot = rendered["T06"]["snapshot"]
     before = {f["name"] for b in decisive_findings(spec, snapshot) for f in b["held"]}
@@ -232,7 +232,7 @@ def test_timeline_dates_come_from_the_content(rendered, spec):
     import dataclasses
 
     from questionnaire.engine.spec import GeneralDate
-    from questionnaire.pdf import render_html
+    from questionnaire.reports.pdf import render_html
 
     text = rendered["T01"]["text"]
     assert all(flat(d.text) in text for d in spec.general_dates if d.date not in
@@ -255,7 +255,7 @@ def test_rendered_once_per_snapshot_and_deterministic(client, owner, spec):
     attached = json.loads(reader.attachments["assessment-snapshot.json"][0])
     assert attached.pop("snapshot_hash") == assessment.snapshot_hash and attached == assessment.snapshot
     assert reader.metadata.author == organisation.name
-    from questionnaire.pdf import render_pdf
+    from questionnaire.reports.pdf import render_pdf
 
     again = render_pdf(spec, assessment.snapshot, assessment.snapshot_hash)
     texts = [flat("".join(p.extract_text() for p in PdfReader(io.BytesIO(b)).pages)) for b in (first, again.pdf)]
@@ -265,8 +265,8 @@ def test_rendered_once_per_snapshot_and_deterministic(client, owner, spec):
 
 def test_snapshot_hash_survives_a_database_round_trip(owner):
     """jsonb rewrites 3.8e+25 as an integer; the stored snapshot must still hash to the stored hash."""
+    from questionnaire.assessments.services import snapshot_hash
     from questionnaire.models import Assessment
-    from questionnaire.services.assessments import snapshot_hash
 
     user, organisation = owner
     assessment = completed(organisation, user, "T06")
@@ -288,7 +288,8 @@ def test_changed_answer_gives_new_snapshot_and_hash(client, owner):
 def test_remote_urls_are_never_fetched(owner, spec, monkeypatch):
     from urllib import request
 
-    from questionnaire import pdf
+    from questionnaire.rendering import pdf
+    from questionnaire.reports import pdf as reports_pdf
 
     def no_network(*args, **kwargs):
         raise AssertionError("the renderer tried to open a URL")
@@ -309,7 +310,7 @@ def test_remote_urls_are_never_fetched(owner, spec, monkeypatch):
     hostile = '<img src="https://evil.example/track.png"><link rel="stylesheet" href="https://evil.example/x.css">'
     obligations = tuple(dataclasses.replace(o, summary=o.summary + hostile) for o in spec.obligations)
     hostile_spec = dataclasses.replace(spec, obligations=obligations)
-    rendered = pdf.render_pdf(hostile_spec, assessment.snapshot, assessment.snapshot_hash)
+    rendered = reports_pdf.render_pdf(hostile_spec, assessment.snapshot, assessment.snapshot_hash)
     assert "&lt;img src=&quot;https://evil.example/track.png&quot;&gt;" in rendered.html
     assert rendered.refused_urls == ()
     text = flat("".join(p.extract_text() for p in PdfReader(io.BytesIO(rendered.pdf)).pages))
@@ -326,7 +327,7 @@ def test_failed_render_is_retried_reported_and_never_half_served(client, owner, 
         calls.append(1)
         raise RuntimeError("out of memory")
 
-    monkeypatch.setattr("questionnaire.pdf.render_source", broken)  # every document renders through it
+    monkeypatch.setattr("questionnaire.rendering.pdf.render_source", broken)  # every document renders through it
     response = client.get(reverse("report_pdf", kwargs={"assessment_id": assessment.pk}))
     assert response.status_code == 503
     assert "could not be made" in response.content.decode()
@@ -355,7 +356,7 @@ def test_pending_report_page_shows_progress(client, owner, settings):
 # ---- rendered in the background on completion and when the gap records change
 
 def test_report_is_rendered_on_completion_and_again_when_the_gap_analysis_changes(client, owner, settings):
-    from questionnaire.services.gap import ensure_gap_items, update_gap_item
+    from questionnaire.code_of_practice.gap import ensure_gap_items, update_gap_item
 
     settings.REPORT_PRERENDER = True  # immediate backend here: the "background" render runs at once
     user, organisation = owner
@@ -384,7 +385,7 @@ def test_no_render_on_completion_without_a_background_worker(owner, settings):
 
 
 def test_report_superseded_before_it_was_rendered_is_dropped(owner, settings):
-    from questionnaire.services.gap import ensure_gap_items
+    from questionnaire.code_of_practice.gap import ensure_gap_items
     from questionnaire.tasks import render_report
 
     settings.REPORT_PRERENDER = True
@@ -511,9 +512,9 @@ def test_the_report_reads_the_same_whatever_order_the_snapshot_keys_come_in(spec
     (two renders of one snapshot differed in the order of the passed deadlines)."""
     import datetime as dt
 
+    from questionnaire.assessments.services import build_snapshot, snapshot_hash
     from questionnaire.engine import evaluate, parse_answers
-    from questionnaire.pdf import render_html
-    from questionnaire.services.assessments import build_snapshot, snapshot_hash
+    from questionnaire.reports.pdf import render_html
 
     from .factories import SCENARIOS
 
@@ -539,8 +540,8 @@ def test_the_report_hash_and_the_snapshot_hash_are_two_hashes_both_printed_or_ve
     snapshot's, and the verification page knows each by its name (#13)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from questionnaire.services.assessments import snapshot_hash
-    from questionnaire.services.gap import ensure_gap_items, update_gap_item
+    from questionnaire.assessments.services import snapshot_hash
+    from questionnaire.code_of_practice.gap import ensure_gap_items, update_gap_item
 
     user, organisation = owner
     client.force_login(user)

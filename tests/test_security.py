@@ -12,7 +12,7 @@ from django.urls import URLPattern, reverse
 
 from accounts.models import AuditEvent
 from questionnaire import models as m
-from questionnaire.services import clone_version
+from questionnaire.authoring.content import clone_version
 
 from .factories import SCENARIOS, completed, make_member, new_assessment
 from .mfa import staff_login
@@ -260,7 +260,7 @@ def test_every_csv_cell_is_formula_escaped(client, django_user_model, settings):
     import csv
     import io
 
-    from questionnaire.services import load, read_content_file
+    from questionnaire.authoring.content import load, read_content_file
 
     content = read_content_file(settings.QUESTIONNAIRE_CONTENT)
     content["version"] = "2099.1"
@@ -380,7 +380,7 @@ DOCX_PARTS = {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:docu
 def test_uploads_are_checked_by_their_real_type(client, owner, monkeypatch, name, content, message):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from questionnaire import uploads
+    from questionnaire.core import uploads
 
     monkeypatch.setattr(uploads, "MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024)
     user, organisation = owner
@@ -417,7 +417,7 @@ def test_the_worker_sweep_requeues_a_render_whose_worker_died_without_any_reques
     from django_tasks_db.models import DBTaskResult
 
     from questionnaire.management.commands.task_worker import LeaseSweeper
-    from questionnaire.services.reports import request_report
+    from questionnaire.reports.services import request_report
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     user, organisation = owner
@@ -482,7 +482,7 @@ def test_documentation_pdf_is_rendered_in_the_background_with_the_report_progres
     assert client.get(status_url).json() == {"status": "pending"}
     assert client.get(url).status_code == 202 and m.Report.objects.filter(kind="documentation").count() == 1
 
-    from questionnaire.rendering import render_document
+    from questionnaire.rendering.queue import render_document
 
     render_document.call(str(rendered.pk))  # what the worker does
     response = client.get(url)

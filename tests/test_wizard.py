@@ -197,7 +197,7 @@ def test_a_post_for_another_section_than_the_page_is_refused(client, owner, spec
 
 
 def test_the_wizard_storage_reads_and_saves_the_answers_with_history(rf, owner, spec):
-    from questionnaire.wizard import AnswersStorage, AssessmentAnswers
+    from questionnaire.assessments.wizard import AnswersStorage, AssessmentAnswers
 
     user, organisation = owner
     assessment = new_assessment(organisation, user)
@@ -396,8 +396,8 @@ def test_query_count_does_not_grow_with_ten_times_the_questions(client, owner, s
     the questions as on the real one."""
     import yaml
 
+    from questionnaire.authoring.content import create_draft, publish
     from questionnaire.engine import build_spec
-    from questionnaire.services import create_draft, publish
 
     from .factories import scaled_content
 
@@ -433,7 +433,7 @@ def test_query_count_does_not_grow_with_ten_times_the_questions(client, owner, s
 
 
 def test_saved_choices_come_back_checked_with_a_label_for_every_option(client, owner, spec):
-    from questionnaire.services import save_section
+    from questionnaire.assessments.services import save_section
 
     user, organisation = owner
     client.force_login(user)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django import template
 
+from ..core.versions import spec_for
+from ..legal_documents.definitions import definitions
+from ..legal_documents.store import applies
 from ..models import LegalDocument
-from ..services.documents.definitions import definitions
-from ..services.documents.store import applies
-from ..versions import spec_for
 
 register = template.Library()
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from ...assessments.services import build_snapshot, snapshot_hash
 from ...engine import evaluate
-from ...pdf import render_html, render_pdf, snapshot_json
-from ...services.assessments import build_snapshot, snapshot_hash
+from ...reports.pdf import render_html, render_pdf, snapshot_json
 from ._common import read_answer_set
 
 

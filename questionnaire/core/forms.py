@@ -1,0 +1,34 @@
+"""Form parts every feature shares: the revision a form was shown at, the date input and the plausible-date check."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import BadRequest, ValidationError
+
+from ..engine.values import plausible_date
+
+
+def posted_revision(request, field: str = "seen_revision") -> int:
+    """The revision a form was shown at (its hidden `seen_revision` field); anything but a whole number
+    is a tampered form: 400, not a crash."""
+    raw = (request.POST.get(field) or "0").strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
+        raise BadRequest(f"{field} must be a whole number")
+    return int(raw)
+
+
+def validate_plausible_date(value: dt.date) -> None:
+    """A record's date within the questionnaire's plausible years (engine.values.PLAUSIBLE_DATES)."""
+    try:
+        plausible_date(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="implausible") from None
+
+
+class IsoDateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")

@@ -1,0 +1,28 @@
+"""What a PDF is rendered from. Light on purpose: the features that make documents import it, never the render queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..models import Report
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a PDF is rendered from: the HTML, the time it carries, its identifier, and an optional attachment
+    (file name, description, text)."""
+
+    html: str
+    when: dt.datetime
+    identifier: bytes
+    attachment: tuple[str, str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str
+    title: str  # "report", "Model Documentation Form (AI Office)": shown on the progress page
+    build: Callable[[Report], Source]  # from report.snapshot (the frozen content) only
+    filename: Callable[[Report], str]
