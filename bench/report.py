@@ -38,9 +38,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from questionnaire.assessments.services import build_snapshot, snapshot_hash  # noqa: E402
+from questionnaire.assessments.services import build_snapshot  # noqa: E402
 from questionnaire.authoring.content import canonical_spec  # noqa: E402
-from questionnaire.engine import evaluate, parse_answers  # noqa: E402
+from questionnaire.engine import canonical_hash, evaluate, parse_answers  # noqa: E402
 from questionnaire.rendering import pdf  # noqa: E402
 from questionnaire.reports import pdf as reports_pdf  # noqa: E402
 from tests.conftest import public_scenarios  # noqa: E402
@@ -74,7 +74,7 @@ def case(spec, scenario_id: str, *, gap: bool):
                             "review minutes and the evaluation report archived in the compliance folder.",
             }
         snapshot = {**snapshot, "gap_analysis": gap_analysis}
-    return snapshot, snapshot_hash(snapshot), gap_analysis
+    return snapshot, canonical_hash(snapshot), gap_analysis
 
 
 class _Words(HTMLParser):

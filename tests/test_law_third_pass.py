@@ -45,7 +45,8 @@ def test_a_threshold_known_before_the_rules_applied_is_due_16_august_2025(spec):
 # ---- helpers that render what a person reads: the report's HTML (no PDF), from a scenario's answers
 
 def report_html(spec, changes, *, organisation="Example AI Ltd", today=TODAY, gap=None):
-    from questionnaire.assessments.services import build_snapshot, snapshot_hash
+    from questionnaire.assessments.services import build_snapshot
+    from questionnaire.engine import canonical_hash
     from questionnaire.reports.pdf import render_html
 
     answers = parse_answers(spec, {**BASE, **changes})
@@ -58,7 +59,7 @@ def report_html(spec, changes, *, organisation="Example AI Ltd", today=TODAY, ga
                               completed_by="lena", revision=1)
     if gap is not None:
         snapshot["gap_analysis"] = gap
-    return render_html(spec, snapshot, snapshot_hash(snapshot), gap_analysis=gap or {})
+    return render_html(spec, snapshot, canonical_hash(snapshot), gap_analysis=gap or {})
 
 
 def text_of(html: str) -> str:

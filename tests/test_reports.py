@@ -59,8 +59,8 @@ RENDERED = ("T06", "T01", "T08", "T10", "T38", "T02")  # T06 with a full gap ana
 
 
 def scenario_snapshot(spec, scenario_id: str, *, gap: bool = False) -> tuple[dict, str]:
-    from questionnaire.assessments.services import build_snapshot, snapshot_hash
-    from questionnaire.engine import evaluate, parse_answers
+    from questionnaire.assessments.services import build_snapshot
+    from questionnaire.engine import canonical_hash, evaluate, parse_answers
 
     answers = parse_answers(spec, SCENARIOS[scenario_id]["answers"])
     result = evaluate(spec, answers, today=dt.date(2026, 11, 21))
@@ -74,7 +74,7 @@ def scenario_snapshot(spec, scenario_id: str, *, gap: bool = False) -> tuple[dic
             m: {"status": STATUS[i % 4][0], "status_label": STATUS[i % 4][1], "owner": f"owner{i % 3}",
                 "due_date": f"2026-{1 + i % 12:02d}-15", "evidence": f"Evidence for {m}."}
             for i, m in enumerate(result.code_measures)}
-    return snapshot, snapshot_hash(snapshot)
+    return snapshot, canonical_hash(snapshot)
 
 
 @pytest.fixture(scope="module")
@@ -265,14 +265,14 @@ def test_rendered_once_per_snapshot_and_deterministic(client, owner, spec):
 
 def test_snapshot_hash_survives_a_database_round_trip(owner):
     """jsonb rewrites 3.8e+25 as an integer; the stored snapshot must still hash to the stored hash."""
-    from questionnaire.assessments.services import snapshot_hash
+    from questionnaire.engine import canonical_hash
     from questionnaire.models import Assessment
 
     user, organisation = owner
     assessment = completed(organisation, user, "T06")
     stored = Assessment.objects.get(pk=assessment.pk)
     assert stored.snapshot == assessment.snapshot
-    assert snapshot_hash(stored.snapshot) == stored.snapshot_hash
+    assert canonical_hash(stored.snapshot) == stored.snapshot_hash
     assert isinstance(stored.snapshot["answers"]["training_compute_flop"], float)
 
 
@@ -512,8 +512,8 @@ def test_the_report_reads_the_same_whatever_order_the_snapshot_keys_come_in(spec
     (two renders of one snapshot differed in the order of the passed deadlines)."""
     import datetime as dt
 
-    from questionnaire.assessments.services import build_snapshot, snapshot_hash
-    from questionnaire.engine import evaluate, parse_answers
+    from questionnaire.assessments.services import build_snapshot
+    from questionnaire.engine import canonical_hash, evaluate, parse_answers
     from questionnaire.reports.pdf import render_html
 
     from .factories import SCENARIOS
@@ -530,7 +530,7 @@ def test_the_report_reads_the_same_whatever_order_the_snapshot_keys_come_in(spec
             return {key: reversed_keys(value[key]) for key in reversed(list(value))}
         return [reversed_keys(v) for v in value] if isinstance(value, list) else value
 
-    digest = snapshot_hash(snapshot)
+    digest = canonical_hash(snapshot)
     assert render_html(spec, snapshot, digest) == render_html(spec, reversed_keys(snapshot), digest)
 
 
@@ -540,8 +540,8 @@ def test_the_report_hash_and_the_snapshot_hash_are_two_hashes_both_printed_or_ve
     snapshot's, and the verification page knows each by its name (#13)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from questionnaire.assessments.services import snapshot_hash
     from questionnaire.code_of_practice.gap import ensure_gap_items, update_gap_item
+    from questionnaire.engine import canonical_hash
 
     user, organisation = owner
     client.force_login(user)
@@ -553,12 +553,12 @@ def test_the_report_hash_and_the_snapshot_hash_are_two_hashes_both_printed_or_ve
     report = Report.objects.get(assessment=assessment, file_sha256=hashlib.sha256(pdf_bytes).hexdigest())
     report_hash = report.document_hash
     assert report_hash != assessment.snapshot_hash and report_hash == report_snapshot(assessment)[1]
-    assert snapshot_hash(assessment.snapshot) == assessment.snapshot_hash  # the completion snapshot, unchanged
+    assert canonical_hash(assessment.snapshot) == assessment.snapshot_hash  # the completion snapshot, unchanged
     reader = PdfReader(io.BytesIO(pdf_bytes))
     text = flat(" ".join(page.extract_text() for page in reader.pages))
     assert report_hash.removeprefix("sha256:")[:12] in text and assessment.snapshot_hash not in text
     attached = json.loads(reader.attachments["assessment-snapshot.json"][0])
-    assert attached.pop("snapshot_hash") == report_hash and snapshot_hash(attached) == report_hash
+    assert attached.pop("snapshot_hash") == report_hash and canonical_hash(attached) == report_hash
     assert "gap_analysis" in attached
     url = reverse("verify", kwargs={"assessment_id": assessment.pk})
     page = client.post(url, {"digest": report_hash}).content.decode()

@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 
 from questionnaire.assessments.presenters import result_page
-from questionnaire.assessments.services import build_snapshot, snapshot_hash
-from questionnaire.engine import evaluate, parse_answers
+from questionnaire.assessments.services import build_snapshot
+from questionnaire.engine import canonical_hash, evaluate, parse_answers
 from questionnaire.engine.wording import internal_markers
 from questionnaire.legal_documents.deadlines import CODE, notification_dues
 from questionnaire.legal_documents.definitions import definition
@@ -56,7 +56,7 @@ def snapshot_of(spec, changes, *, today=TODAY, base=BASE):
 
 def report_text(spec, snapshot) -> str:
     """The report's words as a reader sees them (the HTML the PDF is printed from, without its tags)."""
-    page = render_html(spec, snapshot, snapshot_hash(snapshot))
+    page = render_html(spec, snapshot, canonical_hash(snapshot))
     page = re.sub(r"<head>.*?</head>", " ", page, flags=re.S)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
 

@@ -105,10 +105,6 @@ def recorded_organisation_name(organisation) -> str:
     return organisation.name if organisation.name_confirmed else f"{organisation.name} (legal name not given)"
 
 
-def snapshot_hash(snapshot: dict[str, Any]) -> str:
-    return canonical_hash(snapshot)
-
-
 @transaction.atomic
 def complete(assessment: Assessment, *, user) -> Assessment:
     """Re-validate every section and freeze the result with the answers, the version, the time and the user."""
@@ -127,7 +123,7 @@ def complete(assessment: Assessment, *, user) -> Assessment:
                               organisation=recorded_organisation_name(locked.organisation), model=locked.ai_model.name,
                               completed_at=now, completed_by=user.get_username(), revision=locked.revision)
     locked.snapshot = snapshot
-    locked.snapshot_hash = snapshot_hash(snapshot)
+    locked.snapshot_hash = canonical_hash(snapshot)
     locked.status = AssessmentStatus.COMPLETED
     locked.completed_at = now
     locked.completed_by = user

@@ -18,7 +18,9 @@ from typing import Any
 
 from django.conf import settings
 
+from ..code_of_practice.gap import gap_snapshot
 from ..core.signatory import statuses_for
+from ..engine import canonical_hash
 from ..legal_documents.definitions import definitions
 from ..models import LegalDocument, Report, ReportStatus, SignatoryStatus
 from ..rendering.queue import DOCUMENTS, request_render, retry
@@ -31,10 +33,6 @@ def report_snapshot(assessment) -> tuple[dict[str, Any], str]:
     """What a report shows and its report hash: the completion snapshot, plus the gap analysis as it stands
     when one was recorded and the signatory status when one was given. A change in either gives a new report
     snapshot and report hash."""
-    # circular: services.assessments and services.gap queue the report (prerender_report) from this module
-    from ..assessments.services import snapshot_hash
-    from ..code_of_practice.gap import gap_snapshot
-
     extra = {}
     gap = gap_snapshot(assessment)
     if gap:
@@ -47,7 +45,7 @@ def report_snapshot(assessment) -> tuple[dict[str, Any], str]:
     if not extra:
         return assessment.snapshot, assessment.snapshot_hash
     snapshot = {**assessment.snapshot, **extra}
-    return snapshot, snapshot_hash(snapshot)
+    return snapshot, canonical_hash(snapshot)
 
 
 def documents_issued(assessment) -> list[dict[str, Any]]:
@@ -125,9 +123,6 @@ def verify_file(assessment, content: bytes, attached: bytes | None) -> Verdict:
     """A PDF is ours when its SHA-256 is that of a file we rendered for the assessment; otherwise the report
     snapshot attached to it (`attached`, read by the upload's one bounded parse, uploads.inspect_pdf) may still
     be genuine (its hash recomputed and known), while its pages may not."""
-    # circular: services.assessments queues the report (prerender_report) from this module
-    from ..assessments.services import snapshot_hash
-
     digest = hashlib.sha256(content).hexdigest()
     report = Report.objects.filter(assessment=assessment, file_sha256=digest, status=ReportStatus.DONE).first()
     if report is not None:
@@ -139,7 +134,7 @@ def verify_file(assessment, content: bytes, attached: bytes | None) -> Verdict:
     if attached is None:
         return NO_FILE_MATCH
     claimed = attached.pop("snapshot_hash", "")  # the attachment's key, whichever snapshot it carries
-    if claimed in known_hashes(assessment) and snapshot_hash(attached) == claimed:
+    if claimed in known_hashes(assessment) and canonical_hash(attached) == claimed:
         # genuine data in a file we did not issue: its pages may say anything
         return Verdict(False, "The data attached is genuine, but this file is not the report we issued: the "
                               "answers and result attached to it match the stored snapshot "
