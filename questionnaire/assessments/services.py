@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from ..core.evaluation import clean_answers, evaluate_assessment
 from ..core.history import save_fields
+from ..core.signals import announce_report_inputs_changed
 from ..core.versions import current_version, spec_for
 from ..engine import Result, canonical_hash
 from ..engine.spec import Spec
 from ..models import AIModel, AnswerRevision, Assessment, AssessmentStatus, QuestionnaireVersion
-from ..reports.services import prerender_report
 from .forms import answers_to_form_data, section_form_class
 
 
@@ -128,7 +128,7 @@ def complete(assessment: Assessment, *, user) -> Assessment:
     locked.completed_at = now
     locked.completed_by = user
     locked.save()
-    prerender_report(locked)
+    announce_report_inputs_changed(locked)
     return locked
 
 

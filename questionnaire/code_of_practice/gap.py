@@ -12,9 +12,9 @@ from django.core.files import File
 from django.db import transaction
 
 from ..core.history import ConcurrentEditError, _keep_times, save_fields
+from ..core.signals import announce_report_inputs_changed
 from ..core.uploads import CheckedUpload, check_evidence_upload
 from ..models import Assessment, EvidenceFile, GapItem, GapRevision, MeasureStatus
-from ..reports.services import prerender_report
 
 GAP_FIELDS = ("status", "not_applicable_reason", "owner", "due_date", "evidence", "notes")
 
@@ -32,7 +32,7 @@ def ensure_gap_items(assessment: Assessment) -> dict[str, GapItem]:
     if missing:
         GapItem.objects.bulk_create([GapItem(assessment=assessment, measure=m) for m in missing],
                                     ignore_conflicts=True)
-        prerender_report(assessment)
+        announce_report_inputs_changed(assessment)
         items = {i.measure: i for i in GapItem.objects.filter(assessment=assessment, measure__in=measures)
                  .select_related("owner")}
     return {m: items[m] for m in measures}
@@ -58,7 +58,7 @@ def _json(value: Any) -> Any:
 
 @transaction.atomic
 def update_gap_item(item: GapItem, data: dict[str, Any], *, user, seen_revision: int,
-                    prerender: bool = True) -> GapItem:
+                    announce: bool = True) -> GapItem:
     """Save the fields in `data` of one measure's record (optimistic concurrency, every change kept).
     ConcurrentEditError when someone else changed one of these fields since `seen_revision`."""
     locked = GapItem.objects.select_for_update(of=("self",)).select_related("owner").get(pk=item.pk)
@@ -78,8 +78,8 @@ def update_gap_item(item: GapItem, data: dict[str, Any], *, user, seen_revision:
             setattr(locked, change.field, change.new)
         locked.updated_by = user
         locked.save()
-        if prerender:
-            prerender_report(locked.assessment)
+        if announce:
+            announce_report_inputs_changed(locked.assessment)
     return locked
 
 
@@ -102,21 +102,21 @@ class ChapterSaveOutcome:
 @transaction.atomic
 def update_gap_items(items: dict[str, GapItem], updates: list[GapUpdate], *, user) -> ChapterSaveOutcome:
     """Save several measures at once (a chapter page). Each measure is checked for conflicts on its own:
-    the others are saved, a conflicting one is left as the other person saved it. One report render is
-    queued for the whole save, not one per measure."""
+    the others are saved, a conflicting one is left as the other person saved it. The report's inputs are
+    announced once for the whole save (one render queued), not once per measure."""
     outcome = ChapterSaveOutcome()
     for update in updates:
         if not update.data:
             continue
         try:
             update_gap_item(items[update.measure], update.data, user=user, seen_revision=update.seen_revision,
-                            prerender=False)
+                            announce=False)
         except ConcurrentEditError as exc:
             outcome.conflicts[update.measure] = exc
         else:
             outcome.saved.append(update.measure)
     if outcome.saved:
-        prerender_report(items[outcome.saved[0]].assessment)
+        announce_report_inputs_changed(items[outcome.saved[0]].assessment)
     return outcome
 
 
@@ -135,7 +135,7 @@ def add_evidence_file(item: GapItem, upload: CheckedUpload | Any, *, user) -> Ev
     evidence.file.save(f"{item.assessment_id}/{evidence.id}{extension}", upload, save=False)
     evidence.save()
     GapRevision.objects.create(item=item, field="file", old_value=None, new_value=evidence.name, user=user)
-    prerender_report(item.assessment)
+    announce_report_inputs_changed(item.assessment)
     return evidence
 
 

@@ -73,7 +73,8 @@ def request_report(assessment, *, user=None) -> Report:
 def prerender_report(assessment) -> None:
     """Queue the report of the assessment's current report snapshot now, on completion and when its gap
     records change, so that the download is normally instant (settings.REPORT_PRERENDER: with a background
-    worker). Called inside the writing transaction: the queued report commits with the change or not at all."""
+    worker). Runs inside the writing transaction (core.signals.report_inputs_changed): the queued report commits
+    with the change or not at all."""
     if not (settings.REPORT_PRERENDER and assessment.is_completed):
         return
     report = request_report(assessment)
@@ -81,6 +82,11 @@ def prerender_report(assessment) -> None:
     # (its queued task then finds nothing to do), so that a run of edits costs one render, not one per edit
     Report.objects.filter(assessment=assessment, kind=REPORT, status=ReportStatus.PENDING, attempts=0).exclude(
         pk=report.pk).delete()
+
+
+def prerender_on_change(sender, assessment, **kwargs) -> None:
+    """The receiver of core.signals.report_inputs_changed (connected in apps.py)."""
+    prerender_report(assessment)
 
 
 def latest_report(assessment, *, status: str | None = None) -> Report | None:
