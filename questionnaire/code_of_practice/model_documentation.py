@@ -17,6 +17,7 @@ import yaml
 from django.template.loader import render_to_string
 
 from ..models import Report
+from ..rendering.source import Document, Source
 
 FORM_FILE = Path(__file__).resolve().parents[1] / "content" / "model_documentation_form.yaml"
 
@@ -225,9 +226,7 @@ def documentation_content(audience: str, documentation, *, model: str, organisat
 
 
 def documentation_source(content: dict):
-    """The export's HTML and JSON attachment (rendering.DOCUMENTS["documentation"])."""
-    from ..rendering.source import Source  # heavy: pdf imports WeasyPrint, loaded only where PDFs are made
-
+    """The export's HTML and JSON attachment (rendering.queue.DOCUMENTS["documentation"])."""
     document = content["document"]
     updated = dt.datetime.fromisoformat(content["updated"]) if content.get("updated") else None
     html = render_to_string("reports/documentation.html", {"document": document, "updated": updated})
@@ -240,3 +239,7 @@ def documentation_source(content: dict):
 
 def _documentation_filename(report: Report) -> str:
     return f"model-documentation-{report.snapshot['audience']}-{report.assessment_id}.pdf"
+
+
+DOCUMENT = Document("documentation", "Model Documentation Form", lambda report: documentation_source(report.snapshot),
+                    _documentation_filename)  # rendering.queue.DOCUMENTS["documentation"]

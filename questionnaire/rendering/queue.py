@@ -17,8 +17,9 @@ documents, and any later one):
 3. `serve(request, report)` answers the view: the file when it is done, otherwise the progress page
    (templates/questionnaire/report_pending.html: 202 while waiting, 503 when it failed, with "Try again").
 
-A new document is one entry in DOCUMENTS: its kind, a title for the progress page, a `build(report) ->
-Source` that makes the HTML (and attachment) from `report.snapshot` only, and a file name.
+A new document is a `source.Document` beside the feature that makes it (its kind, a title for the progress page,
+a `build(report) -> Source` that makes the HTML and attachment from `report.snapshot` only, and a file name),
+named by its dotted path in DOCUMENTS. The queue imports none of the features whose documents it renders.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -35,13 +37,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
-from ..code_of_practice.model_documentation import _documentation_filename, documentation_source
 from ..engine import canonical_hash
 from ..models import DocumentIssue, RenderedPdf, Report, ReportStatus
-from ..reports.pdf import _report_filename, _report_source
 from .source import Document, Source
 
 log = logging.getLogger(__name__)
@@ -54,11 +55,19 @@ def lease_seconds() -> int:
     return getattr(settings, "RENDER_LEASE_SECONDS", 300)
 
 
-DOCUMENTS: dict[str, Document] = {
-    "report": Document("report", "report", _report_source, _report_filename),
-    "documentation": Document("documentation", "Model Documentation Form",
-                              lambda report: documentation_source(report.snapshot), _documentation_filename),
+# Each kind of document is defined beside the feature that makes it and named here by dotted path (as healthchecks
+# names its transports), so the queue imports none of them: kind -> its source.Document
+DOCUMENTS: dict[str, str] = {
+    "report": "questionnaire.reports.pdf.DOCUMENT",
+    "documentation": "questionnaire.code_of_practice.model_documentation.DOCUMENT",
 }
+ISSUE_SOURCE = "questionnaire.legal_documents.export.issue_source"  # an issued legal document's Source
+
+
+@cache
+def document(kind: str) -> Document:
+    """The Document of a kind in DOCUMENTS; KeyError for any other kind."""
+    return import_string(DOCUMENTS[kind])
 
 
 class TooManyRenders(Exception):
@@ -160,7 +169,7 @@ def render_row(rows: Renderable, row_id: str) -> str:
 
 @task()
 def render_document(report_id: str) -> str:
-    """Render a report or another document of rendering.DOCUMENTS (a Report row)."""
+    """Render a report or another document of DOCUMENTS (a Report row)."""
     return render_row(REPORTS, report_id)
 
 
@@ -175,17 +184,12 @@ def _report_file_name(report: Report) -> str:
     return f"{report.assessment_id}/{prefix}{report.document_hash.removeprefix('sha256:')[:16]}.pdf"
 
 
-def _issue_source(issue: DocumentIssue) -> Source:
-    from ..legal_documents.export import issue_source  # circular: services import this module
-
-    return issue_source(issue)
-
-
 REPORTS = Renderable(Report, ("assessment__questionnaire_version", "assessment__ai_model"), "created_at",
-                     "requested_by", lambda report: DOCUMENTS[report.kind].build(report), _report_file_name,
+                     "requested_by", lambda report: document(report.kind).build(report), _report_file_name,
                      render_document)
 
-ISSUES = Renderable(DocumentIssue, ("document__assessment",), "recorded_at", "recorded_by", _issue_source,
+ISSUES = Renderable(DocumentIssue, ("document__assessment",), "recorded_at", "recorded_by",
+                    lambda issue: import_string(ISSUE_SOURCE)(issue),
                     lambda issue: f"{issue.document.assessment_id}/{issue.pk}.pdf", render_document_issue)
 
 RENDERABLE = (REPORTS, ISSUES)

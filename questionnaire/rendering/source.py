@@ -1,12 +1,15 @@
-"""What a PDF is rendered from. Light on purpose: the features that make documents import it, never the render queue."""
+"""What a PDF is rendered from, and what makes a kind of document: light on purpose (no models, no WeasyPrint), so
+that the features that make documents import it and never the render queue."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..models import Report
+if TYPE_CHECKING:
+    from ..models import Report
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,9 @@ class Source:
 
 @dataclass(frozen=True)
 class Document:
+    """A kind of rendered document (a Report row's `kind`): defined beside the feature that makes it and named by
+    dotted path in rendering.queue.DOCUMENTS."""
+
     kind: str
     title: str  # "report", "Model Documentation Form (AI Office)": shown on the progress page
     build: Callable[[Report], Source]  # from report.snapshot (the frozen content) only

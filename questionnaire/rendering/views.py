@@ -14,21 +14,21 @@ from django.views.decorators.http import require_POST
 
 from ..core.access import assessment_for
 from ..models import Report, ReportStatus
-from .queue import DOCUMENTS, TooManyRenders, retry
+from .queue import TooManyRenders, document, retry
 
 
 def serve(request: HttpRequest, report: Report) -> HttpResponse:
     """The file when it is rendered; otherwise the progress page (202 waiting, 503 failed)."""
-    document = DOCUMENTS[report.kind]
+    kind = document(report.kind)
     if report.status == ReportStatus.DONE:
-        filename = re.sub(r"[^A-Za-z0-9._-]+", "-", document.filename(report))
+        filename = re.sub(r"[^A-Za-z0-9._-]+", "-", kind.filename(report))
         response = FileResponse(report.file.open("rb"), content_type="application/pdf", filename=filename,
                                 as_attachment=True)
         response["X-Content-Type-Options"] = "nosniff"
         return response
     assessment = report.assessment
     return render(request, "questionnaire/report_pending.html", {
-        "assessment": assessment, "report": report, "document_title": document.title,
+        "assessment": assessment, "report": report, "document_title": kind.title,
         "pdf_url": request.get_full_path(),
         "status_url": reverse("render_status", kwargs={"assessment_id": assessment.pk, "render_id": report.pk}),
         "retry_url": reverse("render_retry", kwargs={"assessment_id": assessment.pk, "render_id": report.pk}),

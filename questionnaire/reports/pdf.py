@@ -13,7 +13,7 @@ from ..core.versions import spec_for
 from ..engine import Spec
 from ..models import Report
 from ..rendering.pdf import RenderedReport, render_source
-from ..rendering.source import Source
+from ..rendering.source import Document, Source
 from .content import report_context
 
 
@@ -51,3 +51,6 @@ def _report_source(report: Report) -> Source:
 def _report_filename(report: Report) -> str:
     assessment = report.assessment
     return f"gpai-assessment-{assessment.ai_model.name}-{assessment.completed_at:%Y-%m-%d}.pdf"
+
+
+DOCUMENT = Document("report", "report", _report_source, _report_filename)  # rendering.queue.DOCUMENTS["report"]

@@ -23,9 +23,9 @@ from ..core.signatory import statuses_for
 from ..engine import canonical_hash
 from ..legal_documents.definitions import definitions
 from ..models import LegalDocument, Report, ReportStatus, SignatoryStatus
-from ..rendering.queue import DOCUMENTS, request_render, retry
+from ..rendering.queue import document, request_render, retry
 
-REPORT = "report"  # the report's kind in rendering.DOCUMENTS
+REPORT = "report"  # the report's kind in rendering.queue.DOCUMENTS
 ATTACHMENT = "assessment-snapshot.json"  # the report snapshot attached to the PDF (pdf.report_source)
 
 
@@ -53,12 +53,12 @@ def documents_issued(assessment) -> list[dict[str, Any]]:
     then says "sent on …" beside the date it was due (one of a register, such as incident reports, is left out)."""
     out = []
     documents = LegalDocument.objects.filter(assessment=assessment, number=0).prefetch_related("issues")
-    for document in sorted(documents, key=lambda d: d.kind):
-        definition = definitions().get(document.kind)
-        first = min((i.issued_on for i in document.issues.all()), default=None)
+    for legal_document in sorted(documents, key=lambda d: d.kind):
+        definition = definitions().get(legal_document.kind)
+        first = min((i.issued_on for i in legal_document.issues.all()), default=None)
         if definition is None or definition.many or first is None:
             continue
-        out.append({"kind": document.kind, "title": definition.title, "obligation": definition.obligation,
+        out.append({"kind": legal_document.kind, "title": definition.title, "obligation": definition.obligation,
                     "done": definition.issue.get("done", "issued"), "date": first.isoformat()})
     return out
 
@@ -132,7 +132,7 @@ def verify_file(assessment, content: bytes, attached: bytes | None) -> Verdict:
     digest = hashlib.sha256(content).hexdigest()
     report = Report.objects.filter(assessment=assessment, file_sha256=digest, status=ReportStatus.DONE).first()
     if report is not None:
-        what = REPORT if report.kind == REPORT else DOCUMENTS[report.kind].title
+        what = REPORT if report.kind == REPORT else document(report.kind).title
         source = "report snapshot" if report.kind == REPORT else "content"
         return Verdict(True, f"This file is exactly the {what} rendered on {report.rendered_at:%d %B %Y at %H:%M} "
                              f"from the {source} {report.document_hash}.", "file")
