@@ -11,6 +11,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 
 from ..core.display import display_answer
+from ..core.evaluation import evaluate_assessment
 from ..core.signatory import (
     answered_statuses,
     demonstration_text,
@@ -469,9 +470,6 @@ def revision_row(spec: Spec, revision) -> dict[str, Any]:
 def _answers_and_result(assessment: Assessment) -> tuple[dict[str, Any], dict[str, Any]]:
     if assessment.is_completed:
         return assessment.snapshot["answers"], assessment.snapshot["result"]
-    # circular: services (authoring, living) import presenters
-    from ..core.evaluation import evaluate_assessment
-
     result = evaluate_assessment(assessment)
     return {c: assessment.answers.get(c) for c in result.visible_questions}, result.to_json()
 

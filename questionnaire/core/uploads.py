@@ -125,8 +125,8 @@ def _limit_child(seconds: float) -> None:
 
 
 def _pypdf():
-    # heavy: pypdf takes about a second to import; loaded only when a PDF is checked, in the parent, so that each
-    # child starts with it
+    # Loaded only when a PDF is checked, in the parent, so that each child starts with it.
+    # heavy: pypdf takes about a second to import
     import pypdf
     from pypdf import errors
 

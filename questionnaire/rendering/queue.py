@@ -142,7 +142,7 @@ def render_row(rows: Renderable, row_id: str) -> str:
         row.save(update_fields=["status", "attempts", "started_at"])
     row = model.objects.select_related(*rows.related).get(pk=row_id)
     try:
-        from .pdf import render_source  # WeasyPrint is imported only where PDFs are made
+        from .pdf import render_source  # heavy: WeasyPrint is imported only where PDFs are made
 
         rendered = render_source(rows.source(row))
         old_name = row.file.name if row.file else ""
