@@ -444,3 +444,16 @@ def test_records_of_a_superseded_assessment_stay_as_they_were(client, team):
     assert (before.values if before else {}) == (after.values if after else {})
     assert post_item(client, amendment, "SS-1.1", status="implemented").status_code == 302
     assert GapItem.objects.get(assessment=amendment, measure="SS-1.1").status == "implemented"
+
+
+def test_every_carry_choice_names_carriers_that_exist():
+    """Assessments name the features' carry-over functions by dotted path (living.CARRIERS): each choice of the
+    "assess a new version" form has its carriers, and every carrier is a function that can be imported."""
+    import dataclasses
+
+    from django.utils.module_loading import import_string
+
+    from questionnaire.assessments.living import CARRIERS, Carry
+
+    assert set(CARRIERS) == {f.name for f in dataclasses.fields(Carry)} - {"answers"}
+    assert all(callable(import_string(path)) for carriers in CARRIERS.values() for path in carriers)

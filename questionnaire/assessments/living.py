@@ -1,6 +1,6 @@
 """Living assessments: amend a completed assessment or assess a new version of the model with everything
-carried over (answers, gap-analysis records with their files and history, the Model Documentation Form), and
-notice when newly published rules would change a model's current assessment.
+carried over (answers, gap-analysis records with their files and history, the Model Documentation Form, the legal
+documents). Each feature that keeps records on an assessment carries its own over (CARRIERS).
 
 Nothing here changes a completed assessment: an amendment is a new assessment that becomes the model's
 current one when it is completed (see models.current_assessments); the original stays frozen and readable.
@@ -11,12 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils.module_loading import import_string
 
-from ..code_of_practice.gap import copy_gap_records
-from ..code_of_practice.model_documentation_store import copy_documentation
 from ..core.evaluation import clean_answers
 from ..core.versions import current_version, spec_for
-from ..legal_documents.store import copy_documents
 from ..models import Assessment, AssessmentStatus, QuestionnaireVersion
 from .services import lock_model, new_draft
 
@@ -28,6 +26,16 @@ class Carry:
     answers: bool = True
     gap_records: bool = True
     documentation: bool = True
+
+
+# What each choice of Carry (other than the answers) carries, as the features that keep records on an assessment
+# copy them: named by dotted path (as rendering.queue names its documents), so that assessments imports none of
+# them. Each is called with (source assessment, new assessment).
+CARRIERS: dict[str, tuple[str, ...]] = {
+    "gap_records": ("questionnaire.code_of_practice.gap.copy_gap_records",),
+    "documentation": ("questionnaire.code_of_practice.model_documentation_store.copy_documentation",
+                      "questionnaire.legal_documents.store.copy_documents"),
+}
 
 
 @dataclass
@@ -46,11 +54,10 @@ def _derive(source: Assessment, *, user, carry: Carry, title: str, amends: Asses
     answers, dropped = clean_answers(spec, source.answers) if carry.answers else ({}, {})
     new = new_draft(organisation=source.organisation, ai_model=source.ai_model, version=version, answers=answers,
                     user=user, title=title or source.title, based_on=source, amends=amends)
-    if carry.gap_records:
-        copy_gap_records(source, new)
-    if carry.documentation:
-        copy_documentation(source, new)
-        copy_documents(source, new)
+    for choice, carriers in CARRIERS.items():
+        if getattr(carry, choice):
+            for carrier in carriers:
+                import_string(carrier)(source, new)
     return Derived(new, True, dropped)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.files import File
 from django.db import transaction
 
-from ..core.history import ConcurrentEditError, _keep_times, save_fields
+from ..core.history import ConcurrentEditError, keep_times, save_fields
 from ..core.signals import announce_report_inputs_changed
 from ..core.uploads import CheckedUpload, check_evidence_upload
 from ..models import Assessment, EvidenceFile, GapItem, GapRevision, MeasureStatus
@@ -176,7 +176,7 @@ def copy_gap_records(source: Assessment, target: Assessment) -> list[GapItem]:
                                          new_value=revision.new_value, user_id=revision.user_id))
         for evidence in item.files.all():
             _copy_file(evidence, new_item, target)
-    _keep_times(GapRevision.objects.bulk_create(revisions), originals, "created_at")
+    keep_times(GapRevision.objects.bulk_create(revisions), originals, "created_at")
     return copies
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from ..core.history import _keep_times, save_fields
+from ..core.history import keep_times, save_fields
 from ..models import Assessment, DocumentationRevision, ModelDocumentation
 from .model_documentation import all_fields
 
@@ -54,5 +54,5 @@ def copy_documentation(source: Assessment, target: Assessment) -> ModelDocumenta
     copies = DocumentationRevision.objects.bulk_create(
         DocumentationRevision(documentation=new, field=r.field, old_value=r.old_value, new_value=r.new_value,
                               user_id=r.user_id) for r in originals)
-    _keep_times(copies, originals, "created_at")
+    keep_times(copies, originals, "created_at")
     return new

@@ -54,7 +54,7 @@ def save_fields(record: Model, current: Mapping[str, Any], proposed: Mapping[str
     return changes
 
 
-def _keep_times(objects: list, originals: list, attribute: str) -> None:
+def keep_times(objects: list, originals: list, attribute: str) -> None:
     """bulk_create stamps auto_now_add fields with the current time: put the original times back."""
     for obj, original in zip(objects, originals, strict=True):
         setattr(obj, attribute, getattr(original, attribute))
