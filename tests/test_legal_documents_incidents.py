@@ -8,13 +8,14 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from questionnaire.assessments.services import complete, save_section
 from questionnaire.legal_documents.checks import CheckContext, check, two_significant_figures
 from questionnaire.legal_documents.deadlines import incident_dues, notification_dues
 from questionnaire.legal_documents.definitions import definition
 from questionnaire.legal_documents.values import input_text
 from questionnaire.models import DocumentIssue, LegalDocument
 
-from .factories import completed, make_member
+from .factories import SCENARIOS, as_wizard_answers, completed, make_member, new_assessment
 
 NOTIFICATION, INCIDENT = "art52_notification", "serious_incident"
 D = dt.date
@@ -242,6 +243,27 @@ def test_issued_documents_show_compute_deadlines_and_unknown_items(django_user_m
     assert shown["recommendations_to_authorities"] == "Not yet known"
     assert shown["awareness_datetime"] == "10/11/2026 09:30"
     assert report["version"] == "Initial report (1)"
+
+
+@pytest.mark.django_db
+def test_the_result_page_says_when_the_notification_was_sent(client, django_user_model, published, queued_renders):
+    """The result page, as the report, reads the documents recorded as issued (assessments.views names
+    legal_documents.store.documents_issued by dotted path: the two features do not import each other)."""
+    from questionnaire.legal_documents.store import document_for, issue_document
+
+    owner, organisation = make_member(django_user_model, "rhea")
+    assessment = new_assessment(organisation, owner)  # T06, the threshold known on 15 June 2025: notify by 29 June
+    answers = {**SCENARIOS["T06"]["answers"], "first_eu_placement_date": "2025-09-01",
+               "threshold_known_date": "2025-06-15"}
+    save_section(assessment, "all", as_wizard_answers(answers), user=owner, seen_revision=0)
+    assessment = complete(assessment, user=owner)
+    document = document_for(assessment, NOTIFICATION)
+    document.values = notification()
+    document.save()
+    issue_document(document, stage="send", issued_on=D(2026, 11, 20), user=owner)
+    client.force_login(owner)
+    page = client.get(reverse("result", kwargs={"assessment_id": assessment.pk})).content.decode()
+    assert "sent on 20 November 2026" in page
 
 
 @pytest.mark.parametrize(("sent_on", "late"), [(D(2026, 11, 15), False), (D(2026, 11, 16), True)])

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit
@@ -28,7 +29,6 @@ from ..core.once import submit_once
 from ..core.signatory import statuses_for
 from ..core.versions import current_version, spec_for
 from ..models import AIModel, AnswerRevision, Assessment, current_assessments
-from ..reports.services import documents_issued
 from . import presenters
 from .forms import NewAssessmentForm
 from .living import Carry, amend, new_version_assessment
@@ -158,6 +158,11 @@ def complete_assessment(request: HttpRequest, assessment_id) -> HttpResponse:
 # ---------------------------------------------------------------- result, exports, history
 
 
+# The legal documents recorded as issued, read by dotted path (as living.CARRIERS): assessments and legal_documents
+# do not know each other.
+DOCUMENTS_ISSUED = "questionnaire.legal_documents.store.documents_issued"
+
+
 @login_required
 def result(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment = assessment_for(request, assessment_id)
@@ -165,7 +170,7 @@ def result(request: HttpRequest, assessment_id) -> HttpResponse:
         return redirect("check_answers", assessment_id=assessment.pk)
     spec = spec_for(assessment.questionnaire_version)
     # the documents recorded as sent, so that a notification's date reads "sent on …" as in the report
-    snapshot = {**assessment.snapshot, "documents_issued": documents_issued(assessment)}
+    snapshot = {**assessment.snapshot, "documents_issued": import_string(DOCUMENTS_ISSUED)(assessment)}
     page = presenters.result_page(spec, snapshot, today=timezone.localdate(), signatory=statuses_for(assessment))
     return render(request, "questionnaire/result.html", {
         "assessment": assessment, "spec": spec, "page": page, "can_edit": can_edit(assessment),

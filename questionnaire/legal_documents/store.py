@@ -1,5 +1,6 @@
 """Writes on the legal documents, each atomic: create (pre-filled from the assessment), save a draft field by
-field with history and optimistic concurrency, issue a version (publish or send) after the checks."""
+field with history and optimistic concurrency, issue a version (publish or send) after the checks; and which were
+issued (documents_issued: the report and the result page say "sent on …")."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from ..core.signatory import statuses_for
 from ..models import Assessment, DocumentIssue, LegalDocument, LegalDocumentRevision
 from ..rendering.queue import check_render_limit, render_document_issue
 from .checks import CheckContext, Findings, check
-from .definitions import DocumentDefinition, definition
+from .definitions import DocumentDefinition, definition, definitions
 from .export import document_json
 
 
@@ -145,6 +146,21 @@ def check_context(document: LegalDocument, stage: str | None, *, today: dt.date 
         signatory=signatory_status(document.assessment, doc.rules.get("signatory_chapter")), today=today,
         related={d.kind: d.values for d in LegalDocument.objects.filter(assessment_id=document.assessment_id,
                                                                         number=0).exclude(pk=document.pk)})
+
+
+def documents_issued(assessment) -> list[dict[str, Any]]:
+    """The legal documents of the assessment recorded as issued (sent, published), first issue each: the report
+    then says "sent on …" beside the date it was due (one of a register, such as incident reports, is left out)."""
+    out = []
+    documents = LegalDocument.objects.filter(assessment=assessment, number=0).prefetch_related("issues")
+    for legal_document in sorted(documents, key=lambda d: d.kind):
+        definition = definitions().get(legal_document.kind)
+        first = min((i.issued_on for i in legal_document.issues.all()), default=None)
+        if definition is None or definition.many or first is None:
+            continue
+        out.append({"kind": legal_document.kind, "title": definition.title, "obligation": definition.obligation,
+                    "done": definition.issue.get("done", "issued"), "date": first.isoformat()})
+    return out
 
 
 def issue_label(doc: DocumentDefinition, values: dict[str, Any], stage: str, sequence: int) -> str:

@@ -21,8 +21,8 @@ from django.conf import settings
 from ..code_of_practice.gap import gap_snapshot
 from ..core.signatory import statuses_for
 from ..engine import canonical_hash
-from ..legal_documents.definitions import definitions
-from ..models import LegalDocument, Report, ReportStatus, SignatoryStatus
+from ..legal_documents.store import documents_issued
+from ..models import Report, ReportStatus, SignatoryStatus
 from ..rendering.queue import document, request_render, retry
 
 REPORT = "report"  # the report's kind in rendering.queue.DOCUMENTS
@@ -46,21 +46,6 @@ def report_snapshot(assessment) -> tuple[dict[str, Any], str]:
         return assessment.snapshot, assessment.snapshot_hash
     snapshot = {**assessment.snapshot, **extra}
     return snapshot, canonical_hash(snapshot)
-
-
-def documents_issued(assessment) -> list[dict[str, Any]]:
-    """The legal documents of the assessment recorded as issued (sent, published), first issue each: the report
-    then says "sent on …" beside the date it was due (one of a register, such as incident reports, is left out)."""
-    out = []
-    documents = LegalDocument.objects.filter(assessment=assessment, number=0).prefetch_related("issues")
-    for legal_document in sorted(documents, key=lambda d: d.kind):
-        definition = definitions().get(legal_document.kind)
-        first = min((i.issued_on for i in legal_document.issues.all()), default=None)
-        if definition is None or definition.many or first is None:
-            continue
-        out.append({"kind": legal_document.kind, "title": definition.title, "obligation": definition.obligation,
-                    "done": definition.issue.get("done", "issued"), "date": first.isoformat()})
-    return out
 
 
 def request_report(assessment, *, user=None) -> Report:
