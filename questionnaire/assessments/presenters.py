@@ -24,6 +24,7 @@ from ..core.versions import current_version, spec_for
 from ..engine import Result, Spec, Visibility
 from ..engine.spec import Question
 from ..models import (
+    NOT_RECORDED,
     OPEN_STATUSES,
     AIModel,
     Assessment,
@@ -582,7 +583,6 @@ def gap_diff(first: Assessment, a_result: dict[str, Any], second: Assessment, b_
     return rows
 
 
-NOT_RECORDED = "Not recorded"
 NO_LONGER_APPLIES = "No longer applies"
 
 

@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from accounts.memberships import current_membership
 
-from ..assessments.presenters import NOT_RECORDED
 from ..core.csv_export import csv_text
 from ..core.signatory import statuses_for_many
 from ..core.versions import spec_for
@@ -31,6 +30,7 @@ from ..legal_documents.deadlines import ACT, CODE, SUGGESTED, dues
 from ..legal_documents.definitions import definitions
 from ..legal_documents.store import applies, prefill_values
 from ..models import (
+    NOT_RECORDED,
     OPEN_STATUSES,
     Assessment,
     GapItem,

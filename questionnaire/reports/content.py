@@ -13,7 +13,7 @@ from ..assessments.presenters import DONE_STATUSES, own_obligations, result_page
 from ..core.display import display_answer, display_fact, mid_sentence
 from ..engine import Spec, parse_answers
 from ..engine.expressions import Evaluator, ExpressionError, compile_expression
-from ..models import OPEN_STATUSES
+from ..models import NOT_RECORDED, OPEN_STATUSES
 
 # What each confidence tag of a source means, as the report states it; how each source was read is its note
 CONFIDENCE = {"P": "official text, read in a full copy", "P~": "official text known from a transcription or in part",
@@ -234,7 +234,7 @@ def gap_tally(page: dict[str, Any], gap: dict[str, dict[str, Any]]) -> list[tupl
     counts: dict[str, int] = {}
     for chapter in page["chapters"]:
         for measure in chapter["measures"]:
-            label = (gap.get(measure.id) or {}).get("status_label") or "Not recorded"
+            label = (gap.get(measure.id) or {}).get("status_label") or NOT_RECORDED
             counts[label] = counts.get(label, 0) + 1
     return list(counts.items())
 
