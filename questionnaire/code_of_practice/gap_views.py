@@ -1,4 +1,5 @@
-"""Code of Practice gap analysis (measure by measure) and the organisation's action plan."""
+"""Code of Practice gap analysis, measure by measure and chapter by chapter, its evidence files and the signatory status
+per chapter (the action plan is action_plan.py)."""
 
 from __future__ import annotations
 

@@ -42,10 +42,6 @@ def parsed_answers(spec: Spec, answers: dict[str, Any]) -> dict[str, Any]:
     return parse_answers(spec, kept)
 
 
-def _parsed_answers(spec: Spec, assessment: Assessment) -> dict[str, Any]:
-    return parsed_answers(spec, assessment.answers)
-
-
 def clean_answers(spec: Spec, answers: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """The saved answers that `spec` still asks and accepts (checked by the engine's parse_answer, as the
     wizard and `assess` do), and the ones it refuses with the reason. Answers to questions it no longer asks

@@ -273,10 +273,3 @@ def parse_answers(spec: Spec, raw: Mapping[str, Any]) -> dict[str, Any]:
         except ValueError as exc:
             raise AnswerError(code, str(exc)) from exc
     return parsed
-
-
-def answer_to_json(question: Question, value: Any) -> Any:
-    """The JSON form of a parsed answer (dates as ISO strings)."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value

@@ -96,9 +96,6 @@ class DocumentDefinition:
     def blocks(self) -> list[Block]:
         return [b for s in self.sections for b in s.blocks]
 
-    def block_of(self) -> dict[str, Block]:
-        return {f.id: b for b in self.blocks() for f in b.fields}
-
     def open_fields(self, values: dict[str, Any]) -> set[str]:
         """Fields whose block is open: a block with gates is closed when none of its gates is "yes"
         (a closed block prints only its gate answers, "No")."""

@@ -86,10 +86,6 @@ class FieldView:
                             "checked": False})
         return options
 
-    @property
-    def first_id(self) -> str:
-        return f"{self.html_id}_0" if self.widget in ("radio", "checkbox") else self.html_id
-
 
 def _document_assessment(request, assessment_id, kind: str, *, edit=False):
     doc = definitions().get(kind)
