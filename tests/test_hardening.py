@@ -224,8 +224,10 @@ def test_number_answers_are_bounded_from_forms_and_json_alike(value, ok):
 
 def test_a_number_question_of_the_wizard_refuses_a_huge_exponent_at_the_field():
     from questionnaire.assessments.forms import NumberField
+    from questionnaire.engine.spec import Question, QuestionType
 
-    field = NumberField(required=False)
+    field = NumberField(question=Question("parameters", "compute", QuestionType.NUMBER, "Parameters", required=False),
+                        required=False)
     assert field.clean("2.5e3") == 2500.0
     for value in ("1e1000000", "1e-1000000", "9" * 10000, "inf"):
         with pytest.raises(Exception) as caught:

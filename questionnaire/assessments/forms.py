@@ -17,19 +17,9 @@ from django.core.exceptions import ValidationError
 from django.utils.datastructures import MultiValueDict
 
 from ..core.forms import IsoDateInput
-from ..engine import QuestionType, Spec, check_answers, parse_answer, visibility
+from ..engine import QuestionType, Spec, check_answer, check_answers, parse_answer, visibility
 from ..engine.spec import Question, Section
-from ..engine.values import FLOP_FORMAT_HELP, bounded_number, parse_flop
-
-REQUIRED_MESSAGES = {
-    QuestionType.SINGLE_CHOICE: "Select an answer",
-    QuestionType.YES_NO: "Select yes or no",
-    QuestionType.MULTIPLE_CHOICE: "Select at least one option",
-    QuestionType.FLOP: "Enter the number of FLOP",
-    QuestionType.NUMBER: "Enter a number",
-    QuestionType.DATE: "Enter a date",
-    QuestionType.TEXT: "Enter an answer",
-}
+from ..engine.values import FLOP_FORMAT_HELP, MAX_TEXT_LENGTH, bounded_number, is_unanswered, parse_flop
 
 
 def flop_input_text(value: float | None) -> str:
@@ -39,7 +29,23 @@ def flop_input_text(value: float | None) -> str:
     return repr(float(value)).replace("e+", "e")
 
 
-class NumberField(forms.CharField):
+class AnswerField:
+    """Mixed into the field of every question: Django reads what was posted (a choice, a list, a number, a date),
+    the engine decides whether it answers the question (engine.check_answer: required, type, choices, limits,
+    text length), the same decision completion takes on the saved answers."""
+
+    def __init__(self, *, question: Question, **kwargs: Any) -> None:
+        self.question = question
+        super().__init__(**kwargs)
+
+    def validate(self, value: Any) -> None:
+        try:
+            check_answer(self.question, value.isoformat() if isinstance(value, dt.date) else value)
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="required" if is_unanswered(value) else "invalid") from None
+
+
+class NumberField(AnswerField, forms.CharField):
     """A number question, typed as text and read by one of the engine's bounded parsers (`parse`: the one rule of
     engine.values.bounded_number here), never by float() on whatever was typed; the message goes to the field."""
 
@@ -63,7 +69,7 @@ class FlopField(NumberField):
         return flop_input_text(value) if isinstance(value, int | float) else value
 
 
-class YesNoField(forms.TypedChoiceField):
+class YesNoField(AnswerField, forms.TypedChoiceField):
     """Radios yes and no (True, False), and any other answer the question offers kept as its value."""
 
     def __init__(self, choices=(("yes", "Yes"), ("no", "No")), **kwargs: Any) -> None:
@@ -79,32 +85,42 @@ class YesNoField(forms.TypedChoiceField):
         return value
 
 
+class ChoiceAnswerField(AnswerField, forms.ChoiceField):
+    pass
+
+
+class MultipleChoiceAnswerField(AnswerField, forms.MultipleChoiceField):
+    pass
+
+
+class DateAnswerField(AnswerField, forms.DateField):
+    pass
+
+
+class TextAnswerField(AnswerField, forms.CharField):
+    pass
+
+
 def field_for(question: Question) -> forms.Field:
-    required_message = REQUIRED_MESSAGES[question.type]
-    common: dict[str, Any] = {
-        "label": question.text,
-        "help_text": question.help,
-        "required": question.required,
-        "error_messages": {"required": required_message},
-    }
+    """The field of a question: its widget and how the posted text is read; the engine decides what it accepts."""
+    common: dict[str, Any] = {"question": question, "label": question.text, "help_text": question.help,
+                              "required": question.required}
     kind = question.type
+    choices = [(c.value, c.label) for c in question.choices]
     if kind is QuestionType.SINGLE_CHOICE:
-        return forms.ChoiceField(choices=[(c.value, c.label) for c in question.choices], widget=forms.RadioSelect,
-                                 **common)
+        return ChoiceAnswerField(choices=choices, widget=forms.RadioSelect, **common)
     if kind is QuestionType.MULTIPLE_CHOICE:
-        return forms.MultipleChoiceField(choices=[(c.value, c.label) for c in question.choices],
-                                         widget=forms.CheckboxSelectMultiple, **common)
+        return MultipleChoiceAnswerField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
     if kind is QuestionType.YES_NO:
-        return YesNoField(choices=[(c.value, c.label) for c in question.choices], **common)
+        return YesNoField(choices=choices, **common)
     if kind is QuestionType.FLOP:
-        common["error_messages"]["invalid"] = FLOP_FORMAT_HELP
-        return FlopField(**common)
+        return FlopField(error_messages={"invalid": FLOP_FORMAT_HELP}, **common)
     if kind is QuestionType.NUMBER:
         return NumberField(**common)
     if kind is QuestionType.DATE:
-        common["error_messages"]["invalid"] = "Enter a real date as YYYY-MM-DD, for example 2025-10-01"
-        return forms.DateField(widget=IsoDateInput(), input_formats=["%Y-%m-%d"], **common)
-    return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, **common)
+        return DateAnswerField(widget=IsoDateInput(), input_formats=["%Y-%m-%d"], error_messages={
+            "invalid": "Enter a real date as YYYY-MM-DD, for example 2025-10-01"}, **common)
+    return TextAnswerField(widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_TEXT_LENGTH}), **common)
 
 
 @dataclass(frozen=True)

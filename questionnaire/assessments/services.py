@@ -12,10 +12,9 @@ from ..core.evaluation import clean_answers, evaluate_assessment
 from ..core.history import save_fields
 from ..core.signals import announce_report_inputs_changed
 from ..core.versions import current_version, spec_for
-from ..engine import Result, canonical_hash
+from ..engine import Result, answer_problems, canonical_hash
 from ..engine.spec import Spec
 from ..models import AIModel, AnswerRevision, Assessment, AssessmentStatus, QuestionnaireVersion
-from .forms import answers_to_form_data, section_form_class
 
 
 @dataclass(frozen=True)
@@ -72,18 +71,13 @@ def save_section(assessment: Assessment, section_code: str, answers: dict[str, A
 
 
 def revalidate(assessment: Assessment, spec: Spec, result: Result) -> list[SectionProblem]:
-    """Run every visible section's form on the saved answers, as if each were posted again."""
-    problems = []
-    for section in spec.sections:
-        if section.code not in result.visible_sections:
-            continue
-        form_class = section_form_class(spec, section.code)
-        form = form_class(data=answers_to_form_data(form_class, section.code, assessment.answers),
-                          prefix=section.code, shown=result.visible_questions)
-        if not form.is_valid():
-            problems.append(SectionProblem(section.code, section.title,
-                                           {k: [str(e) for e in v] for k, v in form.errors.items()}))
-    return problems
+    """Every shown answer checked again by the engine (check_answer), as the section's form does when it is
+    posted: the problems by section, in content order."""
+    problems = answer_problems(spec, assessment.answers, result.visible_questions)
+    return [SectionProblem(section.code, section.title,
+                           {q.code: [problems[q.code]] for q in section.questions if q.code in problems})
+            for section in spec.sections
+            if section.code in result.visible_sections and any(q.code in problems for q in section.questions)]
 
 
 def build_snapshot(spec: Spec, result: Result, answers: dict[str, Any], *, assessment_id: str, title: str,
