@@ -47,6 +47,7 @@ from .gap import (
     SignatoryStatus,
 )
 from .reports import RenderedPdf, Report, ReportStatus
+from .revisions import Revision
 from .submissions import FormSubmission
 
 __all__ = [
@@ -86,6 +87,7 @@ __all__ = [
     "RenderedPdf",
     "Report",
     "ReportStatus",
+    "Revision",
     "RulesChange",
     "Scenario",
     "Section",
