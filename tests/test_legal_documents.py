@@ -498,8 +498,9 @@ def test_a_tampered_revision_is_a_conflict_not_an_error(client, team):
     organisation, owner, _ = team
     assessment = completed(organisation, owner, "T08")
     client.force_login(owner)
-    response = client.post(page_url(assessment), {"summary_version": "1", "seen_revision": "x"})
-    assert response.status_code == 400 and "while you were editing" in response.content.decode()
+    for tampered in ("x", "²", "٣", "9" * 40):  # "²".isdigit() is true and int("²") raises; int("٣") is 3
+        response = client.post(page_url(assessment), {"summary_version": "1", "seen_revision": tampered})
+        assert response.status_code == 400 and "while you were editing" in response.content.decode()
 
 
 def test_any_typed_text_is_accepted_or_refused_with_a_message_never_an_exception():

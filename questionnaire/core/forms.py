@@ -10,13 +10,20 @@ from django.core.exceptions import BadRequest, ValidationError
 from ..engine.values import plausible_date
 
 
+def revision_number(raw: str | None) -> int | None:
+    """A posted revision as a number, or None when it is not a plain whole number (a tampered form: "²" and "٣"
+    are digits to str.isdigit, and int() takes the second)."""
+    raw = (raw or "0").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+
+
 def posted_revision(request, field: str = "seen_revision") -> int:
     """The revision a form was shown at (its hidden `seen_revision` field); anything but a whole number
     is a tampered form: 400, not a crash."""
-    raw = (request.POST.get(field) or "0").strip()
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
+    revision = revision_number(request.POST.get(field))
+    if revision is None:
         raise BadRequest(f"{field} must be a whole number")
-    return int(raw)
+    return revision
 
 
 def validate_plausible_date(value: dt.date) -> None:

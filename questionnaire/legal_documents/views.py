@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from accounts.audit import audit
 
 from ..core.access import SUPERSEDED_MESSAGE, assessment_for, can_change_records, can_edit
+from ..core.forms import revision_number
 from ..models import DocumentIssue, LegalDocument, LegalDocumentRevision, ReportStatus
 from ..rendering.queue import TooManyRenders, retry_if_stuck
 from ..rendering.views import too_many
@@ -192,10 +193,9 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
             summary_errors += problems
         if not errors:
             try:
-                seen = request.POST.get("seen_revision", "")
-                # a tampered number is a conflict (never a huge int(): at most nine ASCII digits)
-                seen_revision = int(seen) if seen.isascii() and seen.isdigit() and len(seen) <= 9 else -1
-                document = save_document(document, parsed, user=request.user, seen_revision=seen_revision)
+                seen = revision_number(request.POST.get("seen_revision"))  # tampered: a conflict, not an error
+                document = save_document(document, parsed, user=request.user,
+                                         seen_revision=-1 if seen is None else seen)
             except DocumentConflictError as exc:
                 summary_errors.append(f"{exc.by} saved this document while you were editing. Your changes below "
                                       "were not saved: compare them with the saved document and save again.")
