@@ -13,18 +13,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 
+from ..core.history import save_fields
 from ..core.signatory import statuses_for
 from ..models import Assessment, DocumentIssue, LegalDocument, LegalDocumentRevision
 from ..rendering.queue import check_render_limit, render_document_issue
 from .checks import CheckContext, Findings, check
 from .definitions import DocumentDefinition, definition, definitions
 from .export import document_json
-
-
-class DocumentConflictError(Exception):
-    def __init__(self, by: str) -> None:
-        super().__init__(f"changed by {by}")
-        self.by = by
 
 
 class IssueRefused(Exception):
@@ -106,32 +101,27 @@ def new_numbered_document(assessment: Assessment, kind: str, *, user) -> LegalDo
 
 @transaction.atomic
 def save_document(document: LegalDocument, values: dict[str, Any], *, user, seen_revision: int) -> LegalDocument:
-    """Save the given fields (None clears one); every changed field is recorded. Someone else's save since the
-    form was shown (another revision) refuses the whole save."""
+    """Save the given fields (None clears one) with the shared save-with-history helper (core.history):
+    every changed field is recorded; ConcurrentEditError (naming the fields) when someone else changed one of
+    them since `seen_revision` and this save would set it differently."""
     locked = LegalDocument.objects.select_for_update().get(pk=document.pk)
-    if locked.revision != seen_revision:
-        last = LegalDocumentRevision.objects.filter(document=locked).select_related("user").first()
-        raise DocumentConflictError(last.user.get_username() if last and last.user else "someone")
     known = definition(locked.kind).fields()
-    merged = dict(locked.values)
-    changes = []
-    for code, value in values.items():
-        if code not in known:
-            continue
-        old = merged.get(code)
-        if old != value:
-            changes.append(LegalDocumentRevision(document=locked, field=code, old_value=old, new_value=value,
-                                                 user=user))
-            if value is None:
-                merged.pop(code, None)
-            else:
-                merged[code] = value
+    proposed = {code: value for code, value in values.items() if code in known}
+    changes = save_fields(
+        locked, locked.values, proposed, seen_revision=seen_revision,
+        history=LegalDocumentRevision.objects.filter(document=locked), field_attr="field",
+        new_row=lambda c, revision: LegalDocumentRevision(document=locked, field=c.field, old_value=c.old,
+                                                          new_value=c.new, revision=revision, user=user))
     if changes:
+        merged = dict(locked.values)
+        for change in changes:
+            if change.new is None:
+                merged.pop(change.field, None)
+            else:
+                merged[change.field] = change.new
         locked.values = merged
-        locked.revision += 1
         locked.updated_by = user
         locked.save()
-        LegalDocumentRevision.objects.bulk_create(changes)
     return locked
 
 

@@ -22,6 +22,7 @@ from accounts.audit import audit
 
 from ..core.access import SUPERSEDED_MESSAGE, assessment_for, can_change_records, can_edit
 from ..core.forms import revision_number
+from ..core.history import ConcurrentEditError
 from ..models import DocumentIssue, LegalDocument, LegalDocumentRevision, ReportStatus
 from ..rendering.queue import TooManyRenders, retry_if_stuck
 from ..rendering.views import too_many
@@ -30,7 +31,6 @@ from .deadlines import dues
 from .definitions import DocumentDefinition, Field, definitions
 from .export import publishable_html, publishable_markdown
 from .store import (
-    DocumentConflictError,
     IssueRefused,
     applies,
     check_context,
@@ -193,10 +193,11 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
             summary_errors += problems
         if not errors:
             try:
-                seen = revision_number(request.POST.get("seen_revision"))  # tampered: a conflict, not an error
-                document = save_document(document, parsed, user=request.user,
-                                         seen_revision=-1 if seen is None else seen)
-            except DocumentConflictError as exc:
+                seen = revision_number(request.POST.get("seen_revision"))
+                if seen is None:  # a tampered form is answered as a conflict: nothing is saved
+                    raise ConcurrentEditError([], "someone", None)
+                document = save_document(document, parsed, user=request.user, seen_revision=seen)
+            except ConcurrentEditError as exc:
                 summary_errors.append(f"{exc.by} saved this document while you were editing. Your changes below "
                                       "were not saved: compare them with the saved document and save again.")
             else:

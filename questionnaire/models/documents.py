@@ -45,6 +45,7 @@ class LegalDocumentRevision(Revision):
     field = models.CharField(max_length=64)
     old_value = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
     new_value = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
+    revision = models.PositiveIntegerField(default=0, help_text="The document's revision this change made")
 
     class Meta:
         ordering = ["-created_at", "-id"]
