@@ -613,3 +613,18 @@ def test_document_rows_are_action_plan_rows_on_the_page_and_in_the_csv(client, t
     assert (summary["model"], summary["act_date"], summary["act_date_passed"], summary["code_date"]) == (
         "Frontier", "2025-10-01", "yes", "")
     assert summary["status"].startswith("Publish the summary")
+
+
+def test_a_legal_document_has_a_real_form_that_refuses_input_at_the_field():
+    """The form of a document kind is built from its definition (one field per field id); a value its field
+    refuses is an error at that field, the others parse (#25)."""
+    from django.http import QueryDict
+
+    from questionnaire.legal_documents.forms import legal_document_form
+
+    form = legal_document_form(SUMMARY)(QueryDict("summary_version=1.0&last_update=yesterday"))
+    assert set(form.fields) == set(definition(SUMMARY).fields())
+    assert not form.is_valid()
+    assert list(form.errors) == ["last_update"] and "is not a date" in form.errors["last_update"][0]
+    assert form.cleaned_data["summary_version"] == "1.0"
+    assert form.typed()["last_update"] == "yesterday"

@@ -16,7 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.datastructures import MultiValueDict
 
-from ..core.forms import IsoDateInput
+from ..core.forms import IsoDateInput, form_class
 from ..engine import QuestionType, Spec, check_answer, check_answers, parse_answer, visibility
 from ..engine.spec import Question, Section
 from ..engine.values import FLOP_FORMAT_HELP, MAX_TEXT_LENGTH, bounded_number, is_unanswered, parse_flop
@@ -194,10 +194,8 @@ def section_form_class(spec: Spec, section_code: str) -> type[SectionForm]:
 
 def _build_form_class(spec: Spec, section_code: str) -> type[SectionForm]:
     section = next(s for s in spec.sections if s.code == section_code)
-    attrs: dict[str, Any] = {q.code: field_for(q) for q in section.questions}
-    attrs["section"] = section
-    attrs["questions"] = section.questions
-    return type(f"SectionForm_{section_code}", (SectionForm,), attrs)
+    return form_class(f"SectionForm_{section_code}", {q.code: field_for(q) for q in section.questions},
+                      SectionForm, section=section, questions=section.questions)
 
 
 def apply_answer_checks(form: SectionForm, spec: Spec, saved: dict[str, Any], today: dt.date) -> None:

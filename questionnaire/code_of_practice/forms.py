@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from ..core.forms import IsoDateInput, validate_plausible_date
+from ..core.forms import IsoDateInput, form_class, validate_plausible_date
 from ..core.uploads import check_evidence_upload
 from ..engine.values import MAX_NUMBER_CHARS, parse_quantity
 from ..models import NOT_RECORDED, GapItem, MeasureStatus
@@ -151,5 +151,5 @@ def _documentation_field(f) -> forms.Field:
 
 def documentation_form_class() -> type[forms.Form]:
     """The Model Documentation Form's fields (content/model_documentation_form.yaml) as a Django form."""
-    fields = {f.code: _documentation_field(f) for g in documentation_form() for f in g.fields}
-    return type("DocumentationForm", (forms.Form,), fields)
+    return form_class("DocumentationForm", {f.code: _documentation_field(f) for g in documentation_form()
+                                            for f in g.fields})

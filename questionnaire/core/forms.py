@@ -1,13 +1,22 @@
-"""Form parts every feature shares: the revision a form was shown at, the date input and the plausible-date check."""
+"""Form parts every feature shares: building a form from content, the revision a form was shown at, the date
+input and the plausible-date check."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from django import forms
 from django.core.exceptions import BadRequest, ValidationError
 
 from ..engine.values import plausible_date
+
+
+def form_class(name: str, fields: Mapping[str, forms.Field], base: type[forms.Form] = forms.Form,
+                **attributes) -> type[forms.Form]:
+    """The one way a form is built from content: a form class with one field per item (a question of a section,
+    a field of the Model Documentation Form, a field of a legal document), named by its code in the content."""
+    return type(name, (base,), {**fields, **attributes})
 
 
 def revision_number(raw: str | None) -> int | None:

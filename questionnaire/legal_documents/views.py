@@ -30,6 +30,7 @@ from .checks import check
 from .deadlines import dues
 from .definitions import DocumentDefinition, Field, definitions
 from .export import publishable_html, publishable_markdown
+from .forms import legal_document_form
 from .store import (
     IssueRefused,
     applies,
@@ -39,7 +40,7 @@ from .store import (
     new_numbered_document,
     save_document,
 )
-from .values import input_text, parse_date, parse_input
+from .values import input_text, parse_date
 
 
 @dataclass
@@ -109,19 +110,6 @@ def _document(assessment, doc: DocumentDefinition, number: int) -> LegalDocument
     return document
 
 
-def _posted_values(doc: DocumentDefinition, post) -> tuple[dict[str, Any], dict[str, Any], dict[str, list[str]]]:
-    """(parsed values, what was typed, errors by field) of a POST."""
-    values, typed, errors = {}, {}, {}
-    for f in doc.fields().values():
-        raw = post.getlist(f.id) if f.type == "multi" else post.get(f.id, "")
-        typed[f.id] = raw
-        try:
-            values[f.id] = parse_input(f, raw)
-        except ValueError as exc:
-            errors[f.id] = [str(exc)]
-    return values, typed, errors
-
-
 def _form_sections(doc, shown: dict[str, Any], values: dict[str, Any], stage, errors, warnings):
     sections = []
     for section in doc.sections:
@@ -185,8 +173,10 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
     stage = None
     issued_on = timezone.localdate().isoformat()
     if request.method == "POST":
-        parsed, typed, errors = _posted_values(doc, request.POST)
-        shown = typed
+        form = legal_document_form(doc.kind)(request.POST)
+        form.is_valid()  # a refused field keeps its error; the others are saved
+        parsed, errors = form.cleaned_data, {name: list(refused) for name, refused in form.errors.items()}
+        shown = form.typed()
         action = request.POST.get("action", "save")
         if action == "issue":
             stage, issued_on, issued_date, problems = _issue_request(doc, request.POST)
