@@ -40,14 +40,14 @@ MATRIX = {
     "amend": ("POST",), "compare": ("GET",), "model_detail": ("GET",), "report_pdf": ("GET",),
     "report_status": ("GET",), "report_retry": ("POST",), "verify": ("GET", "POST"), "gap_overview": ("GET",),
     "gap_signatory": ("POST",), "gap_item": ("GET", "POST"), "evidence_file": ("GET",),
-    "documentation": ("GET", "POST"), "documentation_export": ("GET",),
-    "document": ("GET", "POST"), "document_entry": ("GET", "POST"),
-    "document_download": ("GET",), "document_retry": ("POST",), "gap_chapter": ("GET", "POST"),
+    "model_documentation": ("GET", "POST"), "model_documentation_export": ("GET",),
+    "legal_document": ("GET", "POST"), "legal_document_entry": ("GET", "POST"),
+    "legal_document_download": ("GET",), "legal_document_retry": ("POST",), "gap_chapter": ("GET", "POST"),
     "render_status": ("GET",), "render_retry": ("POST",),
 }
 
 # URL parameters that differ by URL name (the incident register's entries are numbered).
-KWARGS_FOR = {"document_entry": {"kind": "serious_incident"}}
+KWARGS_FOR = {"legal_document_entry": {"kind": "serious_incident"}}
 
 
 @pytest.fixture
@@ -113,7 +113,8 @@ DOCUMENT_WRITES = {name for name in _legal_document_urls() if "POST" in MATRIX.g
 
 
 def test_every_document_write_is_in_the_superseded_matrix():
-    assert {"document", "document_entry", "document_retry"} == DOCUMENT_WRITES, sorted(DOCUMENT_WRITES)
+    writes = {"legal_document", "legal_document_entry", "legal_document_retry"}
+    assert writes == DOCUMENT_WRITES, sorted(DOCUMENT_WRITES)
 
 
 @pytest.fixture
@@ -150,24 +151,26 @@ def _document_state(assessment):
 def _writes(world, assessment):
     """(URL name, URL, POST data) of every write on a document of `assessment`."""
     pk = assessment.pk
-    summary = reverse("document", kwargs={"assessment_id": pk, "kind": "training_summary"})
-    register = reverse("document", kwargs={"assessment_id": pk, "kind": "serious_incident"})
-    entry = reverse("document_entry", kwargs={"assessment_id": pk, "kind": "serious_incident", "number": 1})
+    summary = reverse("legal_document", kwargs={"assessment_id": pk, "kind": "training_summary"})
+    register = reverse("legal_document", kwargs={"assessment_id": pk, "kind": "serious_incident"})
+    entry = reverse("legal_document_entry", kwargs={"assessment_id": pk, "kind": "serious_incident", "number": 1})
     issue = next(i for i in DocumentIssue.objects.filter(
         document__assessment=assessment, document__kind="training_summary"))
-    retry = reverse("document_retry", kwargs={"assessment_id": pk, "kind": "training_summary", "issue_id": issue.pk})
+    retry = reverse("legal_document_retry",
+                    kwargs={"assessment_id": pk, "kind": "training_summary", "issue_id": issue.pk})
     def seen(kind):
         return str(LegalDocument.objects.get(assessment=assessment, kind=kind, number__lte=1).revision)
 
     save = {"action": "save", "seen_revision": seen("training_summary"), "summary_version": "9.9"}
     incident = {"seen_revision": seen("serious_incident"), "incident_ref": "INC-9"}
     return [
-        ("document", summary, save),
-        ("document", summary, {**save, "action": "issue", "issued_on": world["today"]}),
-        ("document", register, {}),  # a new register entry
-        ("document_entry", entry, {**incident, "action": "save"}),
-        ("document_entry", entry, {**incident, "action": "issue", "stage": "initial", "issued_on": world["today"]}),
-        ("document_retry", retry, {}),
+        ("legal_document", summary, save),
+        ("legal_document", summary, {**save, "action": "issue", "issued_on": world["today"]}),
+        ("legal_document", register, {}),  # a new register entry
+        ("legal_document_entry", entry, {**incident, "action": "save"}),
+        ("legal_document_entry", entry,
+         {**incident, "action": "issue", "stage": "initial", "issued_on": world["today"]}),
+        ("legal_document_retry", retry, {}),
     ]
 
 
@@ -184,7 +187,7 @@ def test_every_document_write_on_a_superseded_assessment_is_refused(client, supe
         assert response.status_code == 302, (name, url, data)
         assert "superseded" in client.get(response["Location"]).content.decode(), (name, url)
         assert _document_state(original) == before, (name, url, data)
-    page = client.get(reverse("document", kwargs={"assessment_id": original.pk, "kind": "training_summary"}))
+    page = client.get(reverse("legal_document", kwargs={"assessment_id": original.pk, "kind": "training_summary"}))
     html = page.content.decode()
     assert "data-superseded" in html and 'value="issue"' not in html
 

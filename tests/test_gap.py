@@ -202,9 +202,9 @@ def test_gap_analysis_appears_in_a_new_report(client, team):
     assert first_pdf != second_pdf
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(second_pdf)).pages)
     assert "Incident runbook v4" in text and "Implemented" in text
-    from questionnaire.models import Report
+    from questionnaire.models import RenderedDocument
 
-    hashes = set(Report.objects.filter(assessment=assessment).values_list("document_hash", flat=True))
+    hashes = set(RenderedDocument.objects.filter(assessment=assessment).values_list("document_hash", flat=True))
     assert len(hashes) == 2 and assessment.snapshot_hash in hashes
     assert MeasureStatus.IMPLEMENTED == "implemented"
 

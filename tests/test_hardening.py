@@ -53,8 +53,8 @@ def systemic(django_user_model, published, client, queued_renders):
 
 def document_url(assessment, doc):
     if doc.many:
-        return reverse("document_entry", kwargs={"assessment_id": assessment.pk, "kind": doc.kind, "number": 1})
-    return reverse("document", kwargs={"assessment_id": assessment.pk, "kind": doc.kind})
+        return reverse("legal_document_entry", kwargs={"assessment_id": assessment.pk, "kind": doc.kind, "number": 1})
+    return reverse("legal_document", kwargs={"assessment_id": assessment.pk, "kind": doc.kind})
 
 
 def document_rounds(doc):
@@ -123,7 +123,7 @@ def test_a_hostile_issue_date_is_refused(client, systemic):
 def test_hostile_values_in_every_typed_field_of_the_documentation_form(client, systemic):
     from questionnaire.code_of_practice.model_documentation import all_fields
 
-    url = reverse("documentation", kwargs={"assessment_id": systemic.pk})
+    url = reverse("model_documentation", kwargs={"assessment_id": systemic.pk})
     typed = [f for f in all_fields().values() if f.type in ("number", "date")]
     assert {f.type for f in typed} == {"number", "date"}
     for kind in ("number", "date"):
@@ -291,7 +291,8 @@ def test_a_far_future_date_stored_before_the_bound_breaks_no_page(client, system
     csv = client.get(reverse("action_plan") + "?format=csv")
     assert csv.status_code == 200 and "Check this document's dates" in csv.content.decode()
     if doc.many:
-        assert client.get(reverse("document", kwargs={"assessment_id": systemic.pk, "kind": kind})).status_code == 200
+        url = reverse("legal_document", kwargs={"assessment_id": systemic.pk, "kind": kind})
+        assert client.get(url).status_code == 200
     # the page needed to repair it works, and a bounded date repairs it
     field, value = next(iter(values.items()))
     repaired = {field: "2026-11-01" if len(value) == 10 else "2026-11-01T10:00"}
@@ -367,7 +368,8 @@ def test_the_recording_time_of_a_report_is_in_its_json_and_pdf(client, django_us
     owner, organisation = make_member(django_user_model, "ines")
     assessment = completed(organisation, owner, "T05")
     client.force_login(owner)
-    entry = client.post(reverse("document", kwargs={"assessment_id": assessment.pk, "kind": INCIDENT}))["Location"]
+    register = reverse("legal_document", kwargs={"assessment_id": assessment.pk, "kind": INCIDENT})
+    entry = client.post(register)["Location"]
     data = {**form_data(INCIDENT, incident()), "action": "issue", "stage": "initial"}
     refused = client.post(entry, {**data, "seen_revision": 0, "issued_on": "2026-11-09"})
     assert refused.status_code == 400 and "before you became aware" in refused.content.decode()
@@ -378,8 +380,9 @@ def test_the_recording_time_of_a_report_is_in_its_json_and_pdf(client, django_us
     assert dt.datetime.fromisoformat(recorded) == issue.recorded_at.replace(microsecond=0)
     assert issue.document_json["issued_on"] == "2026-11-12"
     kwargs = {"assessment_id": assessment.pk, "kind": INCIDENT, "issue_id": issue.pk}
-    assert client.get(reverse("document_download", kwargs={**kwargs, "fmt": "json"})).json()["recorded_at"] == recorded
-    pdf = client.get(reverse("document_download", kwargs={**kwargs, "fmt": "pdf"}))
+    download = reverse("legal_document_download", kwargs={**kwargs, "fmt": "json"})
+    assert client.get(download).json()["recorded_at"] == recorded
+    pdf = client.get(reverse("legal_document_download", kwargs={**kwargs, "fmt": "pdf"}))
     text = " ".join(p.extract_text() for p in PdfReader(__import__("io").BytesIO(
         b"".join(pdf.streaming_content))).pages)
     local = __import__("django.utils.timezone", fromlist=["localtime"]).localtime(issue.recorded_at)

@@ -251,7 +251,7 @@ def team(django_user_model, published):
 
 
 def page_url(assessment, kind=SUMMARY):
-    return reverse("document", kwargs={"assessment_id": assessment.pk, "kind": kind})
+    return reverse("legal_document", kwargs={"assessment_id": assessment.pk, "kind": kind})
 
 
 @pytestmark_db
@@ -305,7 +305,7 @@ def test_publish_refused_then_published_with_every_export(client, team):
     assert AuditEvent.objects.filter(action="document_issue", target="training_summary 1.0").count() == 1
     status = client.get(url).content.decode().split("data-document-status")[1].split("</dl>")[0]
     assert "Published: 1.0 on 20/11/2026" in status and "still to complete" not in status
-    downloads = {fmt: client.get(reverse("document_download", kwargs={
+    downloads = {fmt: client.get(reverse("legal_document_download", kwargs={
         "assessment_id": assessment.pk, "kind": SUMMARY, "issue_id": issue.pk, "fmt": fmt}))
         for fmt in ("pdf", "json", "html", "md")}
     reader = PdfReader(io.BytesIO(b"".join(downloads["pdf"].streaming_content)))
@@ -450,14 +450,14 @@ def test_a_pdf_not_rendered_yet_shows_a_wait_page_and_a_failed_one_can_be_retrie
     DocumentIssue.objects.filter(pk=issue.pk).update(status="failed", error="RuntimeError: boom")
     kwargs = {"assessment_id": assessment.pk, "kind": SUMMARY, "issue_id": issue.pk}
     client.force_login(viewer)
-    waiting = client.get(reverse("document_download", kwargs={**kwargs, "fmt": "pdf"}))
+    waiting = client.get(reverse("legal_document_download", kwargs={**kwargs, "fmt": "pdf"}))
     assert waiting.status_code == 202 and "could not be made" in waiting.content.decode()
-    assert client.post(reverse("document_retry", kwargs=kwargs)).status_code == 403
+    assert client.post(reverse("legal_document_retry", kwargs=kwargs)).status_code == 403
     client.force_login(owner)
-    assert client.post(reverse("document_retry", kwargs=kwargs)).status_code == 302
+    assert client.post(reverse("legal_document_retry", kwargs=kwargs)).status_code == 302
     issue.refresh_from_db()
     assert issue.status == "done" and issue.error == ""
-    assert client.get(reverse("document_download", kwargs={**kwargs, "fmt": "pdf"})).status_code == 200
+    assert client.get(reverse("legal_document_download", kwargs={**kwargs, "fmt": "pdf"})).status_code == 200
 
 
 def test_the_summary_names_the_same_crawlers_as_the_copyright_policy():
@@ -547,19 +547,19 @@ def test_the_worker_sweep_requeues_a_document_render_whose_worker_died(team, set
     (rendering.reclaim_stalled), without anyone asking for it (#12 item 14)."""
     from django.utils import timezone
 
-    from questionnaire.models import ReportStatus
+    from questionnaire.models import RenderStatus
     from questionnaire.rendering.queue import reclaim_stalled
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     organisation, owner, _ = team
     issue = published_summary(completed(organisation, owner, "T08"), owner)
-    DocumentIssue.objects.filter(pk=issue.pk).update(status=ReportStatus.RENDERING, started_at=timezone.now())
+    DocumentIssue.objects.filter(pk=issue.pk).update(status=RenderStatus.RENDERING, started_at=timezone.now())
     assert reclaim_stalled() == 0  # still within its lease
     long_ago = timezone.now() - dt.timedelta(seconds=settings.RENDER_LEASE_SECONDS + 60)
     DocumentIssue.objects.filter(pk=issue.pk).update(started_at=long_ago)
     assert reclaim_stalled() == 1
     issue.refresh_from_db()
-    assert issue.status == ReportStatus.PENDING
+    assert issue.status == RenderStatus.PENDING
 
 
 @pytestmark_db
@@ -578,7 +578,7 @@ def test_an_issued_document_and_a_report_render_through_the_same_function(team, 
     assessment = completed(organisation, owner, "T08")
     issue = published_summary(assessment, owner)
     report = request_report(assessment, user=owner)
-    assert calls == [DocumentIssue, rendering.Report]
+    assert calls == [DocumentIssue, rendering.RenderedDocument]
     issue.refresh_from_db()
     report.refresh_from_db()
     for row in (issue, report):

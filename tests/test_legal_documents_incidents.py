@@ -180,11 +180,12 @@ def test_incident_register_reports_and_action_plan(client, django_user_model, pu
     owner, organisation = make_member(django_user_model, "ines")
     assessment = completed(organisation, owner, "T05")
     client.force_login(owner)
-    register = reverse("document", kwargs={"assessment_id": assessment.pk, "kind": INCIDENT})
+    register = reverse("legal_document", kwargs={"assessment_id": assessment.pk, "kind": INCIDENT})
     assert client.get(register).status_code == 200
     response = client.post(register)
     entry = response["Location"]
-    assert entry == reverse("document_entry", kwargs={"assessment_id": assessment.pk, "kind": INCIDENT, "number": 1})
+    assert entry == reverse("legal_document_entry",
+                            kwargs={"assessment_id": assessment.pk, "kind": INCIDENT, "number": 1})
     assert LegalDocument.objects.get(kind=INCIDENT).values["model_involved"] == "Model T05"
     today = dt.date.today()
     aware = (today - dt.timedelta(days=3)).isoformat() + "T08:00"
@@ -210,7 +211,7 @@ def test_notification_prefilled_and_due_in_the_action_plan(client, django_user_m
     owner, organisation = make_member(django_user_model, "nora")
     assessment = completed(organisation, owner, "T06")  # 3.8e25 FLOP, provider outside the EU
     client.force_login(owner)
-    url = reverse("document", kwargs={"assessment_id": assessment.pk, "kind": NOTIFICATION})
+    url = reverse("legal_document", kwargs={"assessment_id": assessment.pk, "kind": NOTIFICATION})
     assert client.get(url).status_code == 200
     values = LegalDocument.objects.get(kind=NOTIFICATION).values
     assert (values["compute_mantissa"], values["compute_exponent"], values["established_in_eu"]) == ("3.8", 25, "no")
@@ -282,7 +283,8 @@ def test_a_report_needs_its_kind_and_a_real_past_date(client, django_user_model,
     owner, organisation = make_member(django_user_model, "rita")
     assessment = completed(organisation, owner, "T05")
     client.force_login(owner)
-    entry = client.post(reverse("document", kwargs={"assessment_id": assessment.pk, "kind": INCIDENT}))["Location"]
+    register = reverse("legal_document", kwargs={"assessment_id": assessment.pk, "kind": INCIDENT})
+    entry = client.post(register)["Location"]
     data = {**form_data(INCIDENT, incident()), "action": "issue"}
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     page = client.post(entry, {**data, "seen_revision": 0, "issued_on": tomorrow}).content.decode()

@@ -135,4 +135,5 @@ def test_linked_from_the_measures_they_serve(client, django_user_model, publishe
     assert documents_on("CR-1.1") == {"copyright_policy"}
     assert documents_on("SS-1.1") == {"art52_notification"}
     for kind in (REPORT, POLICY):
-        assert client.get(reverse("document", kwargs={"assessment_id": assessment.pk, "kind": kind})).status_code == 200
+        url = reverse("legal_document", kwargs={"assessment_id": assessment.pk, "kind": kind})
+        assert client.get(url).status_code == 200

@@ -439,7 +439,7 @@ def test_records_of_a_superseded_assessment_stay_as_they_were(client, team):
     assert 'name="status"' not in page.content.decode()
     assert "data-superseded" in client.get(url("gap_overview", original)).content.decode()
     before = ModelDocumentation.objects.filter(assessment=original).first()
-    client.post(url("documentation", original), {"model_name": "Changed", "seen_revision": "0"})
+    client.post(url("model_documentation", original), {"model_name": "Changed", "seen_revision": "0"})
     after = ModelDocumentation.objects.filter(assessment=original).first()
     assert (before.values if before else {}) == (after.values if after else {})
     assert post_item(client, amendment, "SS-1.1", status="implemented").status_code == 302

@@ -49,19 +49,19 @@ def test_each_audience_export_has_exactly_its_fields(client, team, audience):
     organisation, owner, _ = team
     client.force_login(owner)
     assessment = completed(organisation, owner, "T01")
-    url = reverse("documentation", kwargs={"assessment_id": assessment.pk})
+    url = reverse("model_documentation", kwargs={"assessment_id": assessment.pk})
     values = {code: valid_value(f) for code, f in all_fields().items()}
     response = client.post(url, {**values, "seen_revision": 0})
     assert response.status_code == 302
     mark = AUDIENCES[audience][0]
     expected = {code for code, f in all_fields().items() if mark in f.audiences}
-    document = client.get(reverse("documentation_export", kwargs={
+    document = client.get(reverse("model_documentation_export", kwargs={
         "assessment_id": assessment.pk, "audience": audience, "fmt": "json"})).json()
     exported = {f["code"]: f["value"] for s in document["sections"] for f in s["fields"]}
     assert set(exported) == expected
     fields = all_fields()
     assert all(exported[c] == (f"{values[c]} {fields[c].unit}" if fields[c].unit else values[c]) for c in expected)
-    pdf = client.get(reverse("documentation_export", kwargs={
+    pdf = client.get(reverse("model_documentation_export", kwargs={
         "assessment_id": assessment.pk, "audience": audience, "fmt": "pdf"}))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(b"".join(pdf.streaming_content)))
@@ -76,7 +76,7 @@ def test_each_audience_export_has_exactly_its_fields(client, team, audience):
 def test_changes_are_recorded_and_viewers_cannot_edit(client, team):
     organisation, owner, viewer = team
     assessment = completed(organisation, owner, "T01")
-    url = reverse("documentation", kwargs={"assessment_id": assessment.pk})
+    url = reverse("model_documentation", kwargs={"assessment_id": assessment.pk})
     client.force_login(owner)
     client.post(url, {"model_name": "Atlas-70B v1", "seen_revision": 0})
     client.post(url, {"model_name": "Atlas-70B v1.1", "seen_revision": 1})
@@ -93,14 +93,14 @@ def test_not_offered_when_transparency_does_not_apply(client, team):
     organisation, owner, _ = team
     client.force_login(owner)
     exempt = completed(organisation, owner, "T08")  # open-source exemption: no Transparency chapter
-    assert client.get(reverse("documentation", kwargs={"assessment_id": exempt.pk})).status_code == 404
+    assert client.get(reverse("model_documentation", kwargs={"assessment_id": exempt.pk})).status_code == 404
 
 
 def test_known_fields_are_pre_filled_and_marked_until_saved(client, team):
     organisation, owner, _ = team
     client.force_login(owner)
     assessment = completed(organisation, owner, "T01", name="Atlas-70B")
-    url = reverse("documentation", kwargs={"assessment_id": assessment.pk})
+    url = reverse("model_documentation", kwargs={"assessment_id": assessment.pk})
     page = client.get(url).content.decode()
     answers = assessment.snapshot["answers"]
 
@@ -135,7 +135,7 @@ def test_typed_fields_refuse_bad_values_at_the_field(client, team, code, value, 
     organisation, owner, _ = team
     client.force_login(owner)
     assessment = completed(organisation, owner, "T01")
-    url = reverse("documentation", kwargs={"assessment_id": assessment.pk})
+    url = reverse("model_documentation", kwargs={"assessment_id": assessment.pk})
     response = client.post(url, {code: value, "architecture": "transformer", "seen_revision": 0})
     page = response.content.decode()
     assert response.status_code == 400
@@ -149,7 +149,7 @@ def test_completeness_per_audience_counts_filled_fields_and_links_the_missing(cl
     organisation, owner, _ = team
     client.force_login(owner)
     assessment = completed(organisation, owner, "T01")
-    url = reverse("documentation", kwargs={"assessment_id": assessment.pk})
+    url = reverse("model_documentation", kwargs={"assessment_id": assessment.pk})
 
     def counts():
         page = client.get(url).content.decode()
@@ -171,7 +171,7 @@ def test_two_people_editing_different_fields_both_keep_their_changes(client, tea
     organisation, owner, _ = team
     colleague, _ = make_member(django_user_model, "carl", role=Role.EDITOR, organisation=organisation)
     assessment = completed(organisation, owner, "T01")
-    url = reverse("documentation", kwargs={"assessment_id": assessment.pk})
+    url = reverse("model_documentation", kwargs={"assessment_id": assessment.pk})
     client.force_login(owner)
     assert client.post(url, {"architecture": "Decoder-only transformer", "seen_revision": 0}).status_code == 302
     client.force_login(colleague)  # carl's page was opened at revision 0 too, before the owner saved
@@ -184,7 +184,7 @@ def test_viewers_do_not_see_pre_filled_values_as_saved(client, team):
     organisation, owner, viewer = team
     assessment = completed(organisation, owner, "T01", name="Atlas-70B")
     client.force_login(viewer)
-    page = client.get(reverse("documentation", kwargs={"assessment_id": assessment.pk})).content.decode()
+    page = client.get(reverse("model_documentation", kwargs={"assessment_id": assessment.pk})).content.decode()
     assert "Atlas-70B</p>" not in page and "Pre-filled</span>" not in page
     block = page.split('data-field="model_name"')[1].split("</div>")[0]
     assert "Not filled in" in block
@@ -200,7 +200,7 @@ def test_the_export_for_the_ai_office_reads_as_the_providers_statement(client, t
     answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in SCENARIOS["T06"]["answers"].items()}
     save_section(assessment, "all", {**answers, "training_compute_method": "hardware"}, user=owner, seen_revision=0)
     complete(assessment, user=owner)
-    url = reverse("documentation", kwargs={"assessment_id": assessment.pk})
+    url = reverse("model_documentation", kwargs={"assessment_id": assessment.pk})
     page = html.unescape(client.get(url).content.decode())
     for code in ("compute_methodology", "licence_document"):
         block = page.split(f'data-field="{code}"')[1].split("</div>")[0]
@@ -208,7 +208,7 @@ def test_the_export_for_the_ai_office_reads_as_the_providers_statement(client, t
     assert "beyond what the law already prohibits" in page.split('data-field="intended_uses"')[1]
     saved = client.post(url, {"training_energy": "21000", "compute_exact": "3.8e25", "seen_revision": 0})
     assert saved.status_code == 302
-    document = client.get(reverse("documentation_export", kwargs={
+    document = client.get(reverse("model_documentation_export", kwargs={
         "assessment_id": assessment.pk, "audience": "aio", "fmt": "json"})).json()
     exported = {f["code"]: f["value"] for s in document["sections"] for f in s["fields"]}
     assert exported["training_energy"] == "21000 MWh" and exported["compute_exact"].endswith(" FLOP")
@@ -216,10 +216,10 @@ def test_the_export_for_the_ai_office_reads_as_the_providers_statement(client, t
     assert document["notes"][0] == f"Incomplete: {empty} of the {len(exported)} fields meant for the AI Office are " \
                                    "not filled in."
     assert "Annex XI Section 2" in document["notes"][1]
-    downstream = client.get(reverse("documentation_export", kwargs={
+    downstream = client.get(reverse("model_documentation_export", kwargs={
         "assessment_id": assessment.pk, "audience": "dp", "fmt": "json"})).json()
     assert not any("Annex XI" in note for note in downstream["notes"])
-    pdf = client.get(reverse("documentation_export", kwargs={
+    pdf = client.get(reverse("model_documentation_export", kwargs={
         "assessment_id": assessment.pk, "audience": "aio", "fmt": "pdf"}))
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).pages)
     assert "legal advice" not in text.lower() and "Model Documentation Form, document version" in text

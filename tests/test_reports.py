@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from accounts.models import Role
 from questionnaire.management.commands import task_worker
-from questionnaire.models import Report, ReportStatus
+from questionnaire.models import RenderedDocument, RenderStatus
 from questionnaire.reports.services import report_snapshot, request_report
 
 from .conftest import public_scenarios
@@ -249,7 +249,7 @@ def test_rendered_once_per_snapshot_and_deterministic(client, owner, spec):
     assessment = completed(organisation, user, "T06")
     first = download(client, assessment)
     second = download(client, assessment)
-    assert Report.objects.filter(assessment=assessment).count() == 1
+    assert RenderedDocument.objects.filter(assessment=assessment).count() == 1
     assert first == second
     reader = PdfReader(io.BytesIO(first))
     attached = json.loads(reader.attachments["assessment-snapshot.json"][0])
@@ -260,7 +260,7 @@ def test_rendered_once_per_snapshot_and_deterministic(client, owner, spec):
     again = render_pdf(spec, assessment.snapshot, assessment.snapshot_hash)
     texts = [flat("".join(p.extract_text() for p in PdfReader(io.BytesIO(b)).pages)) for b in (first, again.pdf)]
     assert texts[0] == texts[1]
-    assert hashlib.sha256(again.pdf).hexdigest() == Report.objects.get().file_sha256
+    assert hashlib.sha256(again.pdf).hexdigest() == RenderedDocument.objects.get().file_sha256
 
 
 def test_snapshot_hash_survives_a_database_round_trip(owner):
@@ -331,8 +331,8 @@ def test_failed_render_is_retried_reported_and_never_half_served(client, owner, 
     response = client.get(reverse("report_pdf", kwargs={"assessment_id": assessment.pk}))
     assert response.status_code == 503
     assert "could not be made" in response.content.decode()
-    report = Report.objects.get()
-    assert report.status == ReportStatus.FAILED and len(calls) == 3 and not report.file
+    report = RenderedDocument.objects.get()
+    assert report.status == RenderStatus.FAILED and len(calls) == 3 and not report.file
     assert "out of memory" in report.error
     monkeypatch.undo()
     retry = client.post(reverse("report_retry", kwargs={"assessment_id": assessment.pk}))
@@ -362,26 +362,26 @@ def test_report_is_rendered_on_completion_and_again_when_the_gap_analysis_change
     user, organisation = owner
     client.force_login(user)
     assessment = completed(organisation, user, "T01")
-    report = Report.objects.get(assessment=assessment)  # rendered without anyone asking for it
-    assert report.status == ReportStatus.DONE and report.document_hash == assessment.snapshot_hash
+    report = RenderedDocument.objects.get(assessment=assessment)  # rendered without anyone asking for it
+    assert report.status == RenderStatus.DONE and report.document_hash == assessment.snapshot_hash
     items = ensure_gap_items(assessment)  # the gap analysis is opened: its records are part of the report
-    assert Report.objects.filter(assessment=assessment, status=ReportStatus.DONE).count() == 2
+    assert RenderedDocument.objects.filter(assessment=assessment, status=RenderStatus.DONE).count() == 2
     measure, item = next(iter(items.items()))
     update_gap_item(item, {"status": "planned", "owner": None, "due_date": None, "evidence": "", "notes": "",
                            "not_applicable_reason": ""}, user=user, seen_revision=item.revision)
-    latest = Report.objects.filter(assessment=assessment).order_by("-created_at").first()
-    assert Report.objects.filter(assessment=assessment).count() == 3
-    assert latest.status == ReportStatus.DONE and latest.snapshot["gap_analysis"][measure]["status"] == "planned"
+    latest = RenderedDocument.objects.filter(assessment=assessment).order_by("-created_at").first()
+    assert RenderedDocument.objects.filter(assessment=assessment).count() == 3
+    assert latest.status == RenderStatus.DONE and latest.snapshot["gap_analysis"][measure]["status"] == "planned"
     pdf = download(client, assessment)  # instant: nothing new to render
     assert hashlib.sha256(pdf).hexdigest() == latest.file_sha256
-    assert Report.objects.filter(assessment=assessment).count() == 3
+    assert RenderedDocument.objects.filter(assessment=assessment).count() == 3
 
 
 def test_no_render_on_completion_without_a_background_worker(owner, settings):
     settings.REPORT_PRERENDER = False
     user, organisation = owner
     completed(organisation, user, "T38")
-    assert not Report.objects.exists()
+    assert not RenderedDocument.objects.exists()
 
 
 def test_report_superseded_before_it_was_rendered_is_dropped(owner, settings):
@@ -392,9 +392,9 @@ def test_report_superseded_before_it_was_rendered_is_dropped(owner, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, not run
     user, organisation = owner
     assessment = completed(organisation, user, "T01")
-    first = Report.objects.get(assessment=assessment)
+    first = RenderedDocument.objects.get(assessment=assessment)
     ensure_gap_items(assessment)
-    current = Report.objects.get(assessment=assessment)  # the first one, never rendered, is gone
+    current = RenderedDocument.objects.get(assessment=assessment)  # the first one, never rendered, is gone
     assert current.pk != first.pk and "gap_analysis" in current.snapshot
     assert render_report.call(str(first.pk)) == "nothing to do"  # its task, still queued
     assert render_report.call(str(current.pk)) == "done"
@@ -455,27 +455,27 @@ def test_render_report_command(tmp_path, published):
 
 def _report_of(assessment):
     snapshot, digest = report_snapshot(assessment)
-    return Report.objects.create(assessment=assessment, document_hash=digest, snapshot=snapshot)
+    return RenderedDocument.objects.create(assessment=assessment, document_hash=digest, snapshot=snapshot)
 
 
 def test_report_of_a_worker_that_died_mid_render_is_rendered_again(owner):
     user, organisation = owner
     assessment = completed(organisation, user, "T01")
     report = _report_of(assessment)
-    Report.objects.filter(pk=report.pk).update(status=ReportStatus.RENDERING, attempts=1,
+    RenderedDocument.objects.filter(pk=report.pk).update(status=RenderStatus.RENDERING, attempts=1,
                                                started_at=timezone.now() - dt.timedelta(minutes=2))
-    assert request_report(assessment).status == ReportStatus.RENDERING  # two minutes: still rendering
-    Report.objects.filter(pk=report.pk).update(started_at=timezone.now() - dt.timedelta(minutes=6))
-    assert request_report(assessment).status == ReportStatus.DONE  # re-queued (immediate backend: rendered)
+    assert request_report(assessment).status == RenderStatus.RENDERING  # two minutes: still rendering
+    RenderedDocument.objects.filter(pk=report.pk).update(started_at=timezone.now() - dt.timedelta(minutes=6))
+    assert request_report(assessment).status == RenderStatus.DONE  # re-queued (immediate backend: rendered)
 
 
 def test_report_whose_task_was_taken_by_a_worker_that_died_is_rendered_again(owner):
     user, organisation = owner
     assessment = completed(organisation, user, "T01")
     report = _report_of(assessment)  # pending, and no task of it is waiting in the queue
-    assert request_report(assessment).status == ReportStatus.PENDING  # new: not stalled yet
-    Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - dt.timedelta(minutes=6))
-    assert request_report(assessment).status == ReportStatus.DONE
+    assert request_report(assessment).status == RenderStatus.PENDING  # new: not stalled yet
+    RenderedDocument.objects.filter(pk=report.pk).update(created_at=timezone.now() - dt.timedelta(minutes=6))
+    assert request_report(assessment).status == RenderStatus.DONE
 
 
 def test_report_waiting_in_a_long_queue_is_not_queued_twice(owner, settings):
@@ -483,9 +483,9 @@ def test_report_waiting_in_a_long_queue_is_not_queued_twice(owner, settings):
     user, organisation = owner
     assessment = completed(organisation, user, "T01")
     report = request_report(assessment)
-    assert report.status == ReportStatus.PENDING and DBTaskResult.objects.ready().count() == 1
-    Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - dt.timedelta(minutes=30))
-    assert request_report(assessment).status == ReportStatus.PENDING
+    assert report.status == RenderStatus.PENDING and DBTaskResult.objects.ready().count() == 1
+    RenderedDocument.objects.filter(pk=report.pk).update(created_at=timezone.now() - dt.timedelta(minutes=30))
+    assert request_report(assessment).status == RenderStatus.PENDING
     assert DBTaskResult.objects.count() == 1
 
 
@@ -550,7 +550,7 @@ def test_the_report_hash_and_the_snapshot_hash_are_two_hashes_both_printed_or_ve
     update_gap_item(item, {"status": "planned", "owner": None, "due_date": None, "evidence": "", "notes": "",
                            "not_applicable_reason": ""}, user=user, seen_revision=item.revision)
     pdf_bytes = download(client, assessment)
-    report = Report.objects.get(assessment=assessment, file_sha256=hashlib.sha256(pdf_bytes).hexdigest())
+    report = RenderedDocument.objects.get(assessment=assessment, file_sha256=hashlib.sha256(pdf_bytes).hexdigest())
     report_hash = report.document_hash
     assert report_hash != assessment.snapshot_hash and report_hash == report_snapshot(assessment)[1]
     assert canonical_hash(assessment.snapshot) == assessment.snapshot_hash  # the completion snapshot, unchanged

@@ -194,7 +194,7 @@ def test_a_non_integer_seen_revision_is_a_400(client, owner, spec):
     assert assessment.answers == {}
     done = completed(organisation, user, "T01")
     for url in (reverse("gap_item", kwargs={"assessment_id": done.pk, "measure": "TR-1.1"}),
-                reverse("documentation", kwargs={"assessment_id": done.pk})):
+                reverse("model_documentation", kwargs={"assessment_id": done.pk})):
         assert client.post(url, {"status": "planned", "seen_revision": "x"}).status_code == 400, url
 
 
@@ -424,11 +424,11 @@ def test_the_worker_sweep_requeues_a_render_whose_worker_died_without_any_reques
     done = completed(organisation, user, "T01")
     report = request_report(done)
     DBTaskResult.objects.all().delete()  # a worker took the task ...
-    m.Report.objects.filter(pk=report.pk).update(status="rendering", attempts=1,  # ... and died rendering it
+    m.RenderedDocument.objects.filter(pk=report.pk).update(status="rendering", attempts=1,  # ... and died rendering it
                                                  started_at=timezone.now() - dt.timedelta(minutes=2))
     sweeper = LeaseSweeper(every=60)
     assert sweeper.sweep() == 0  # within its lease: left alone
-    m.Report.objects.filter(pk=report.pk).update(started_at=timezone.now() - dt.timedelta(minutes=6),
+    m.RenderedDocument.objects.filter(pk=report.pk).update(started_at=timezone.now() - dt.timedelta(minutes=6),
                                                  created_at=timezone.now() - dt.timedelta(minutes=6))
     assert sweeper.sweep() == 1
     report.refresh_from_db()
@@ -470,17 +470,17 @@ def test_documentation_pdf_is_rendered_in_the_background_with_the_report_progres
     user, organisation = owner
     client.force_login(user)
     done = completed(organisation, user, "T01")
-    url = reverse("documentation_export", kwargs={"assessment_id": done.pk, "audience": "aio", "fmt": "pdf"})
+    url = reverse("model_documentation_export", kwargs={"assessment_id": done.pk, "audience": "aio", "fmt": "pdf"})
     response = client.get(url)
     assert response.status_code == 202  # queued, not rendered in the request
     html = response.content.decode()
     assert "Preparing your Model Documentation Form" in html and "<progress" in html
-    rendered = m.Report.objects.get(kind="documentation")
+    rendered = m.RenderedDocument.objects.get(kind="documentation")
     assert rendered.status == "pending" and rendered.requested_by == user and not rendered.file
     status_url = reverse("render_status", kwargs={"assessment_id": done.pk, "render_id": rendered.pk})
     assert status_url in html and f'data-pdf-url="{url}"' in html
     assert client.get(status_url).json() == {"status": "pending"}
-    assert client.get(url).status_code == 202 and m.Report.objects.filter(kind="documentation").count() == 1
+    assert client.get(url).status_code == 202 and m.RenderedDocument.objects.filter(kind="documentation").count() == 1
 
     from questionnaire.rendering.queue import render_document
 
@@ -498,7 +498,7 @@ def test_a_member_cannot_queue_more_than_the_limit(client, owner, settings, djan
     done = completed(organisation, user, "T01")
 
     def export(audience):
-        return client.get(reverse("documentation_export", kwargs={"assessment_id": done.pk, "audience": audience,
+        return client.get(reverse("model_documentation_export", kwargs={"assessment_id": done.pk, "audience": audience,
                                                                    "fmt": "pdf"}))
 
     assert export("aio").status_code == 202
@@ -506,7 +506,7 @@ def test_a_member_cannot_queue_more_than_the_limit(client, owner, settings, djan
     refused = export("dp")
     assert refused.status_code == 429 and "Too many documents" in refused.content.decode()
     assert client.get(reverse("report_pdf", kwargs={"assessment_id": done.pk})).status_code == 429
-    assert m.Report.objects.count() == 2
+    assert m.RenderedDocument.objects.count() == 2
     assert export("aio").status_code == 202  # asking again for one already waiting is fine
     colleague, _ = make_member(django_user_model, "colin", organisation=organisation)
     client.force_login(colleague)
@@ -535,7 +535,7 @@ def _with_files(client, organisation, user):
     url = reverse("gap_item", kwargs={"assessment_id": done.pk, "measure": "CR-1.1"})
     assert client.post(url, {"status": "planned", "seen_revision": 0,
                              "upload": SimpleUploadedFile("policy.pdf", tiny_pdf())}).status_code == 302
-    report = m.Report.objects.get(assessment=done)
+    report = m.RenderedDocument.objects.get(assessment=done)
     evidence = m.EvidenceFile.objects.get(item__assessment=done)
     return done, [report.file.name, evidence.file.name]
 
@@ -570,7 +570,7 @@ def test_deleting_a_report_deletes_its_file_and_prune_removes_orphans(client, ow
     user, organisation = owner
     done, (report_name, evidence_name) = _with_files(client, organisation, user)
     with django_capture_on_commit_callbacks(execute=True):
-        m.Report.objects.filter(assessment=done).delete()
+        m.RenderedDocument.objects.filter(assessment=done).delete()
     assert not (media / report_name).exists() and (media / evidence_name).exists()
     orphan = media / "reports" / "lost" / "left-behind.pdf"
     fresh = media / "evidence" / "uploading.pdf"

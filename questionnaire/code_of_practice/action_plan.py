@@ -197,7 +197,7 @@ def document_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow
                          [(i.stage, i.issued_on) for i in issues])
         incomplete = not issues and not check(doc, document.values).ok
         title = f"{doc.title} No. {document.number}" if doc.many else doc.title
-        url = reverse("document_entry" if doc.many else "document",
+        url = reverse("legal_document_entry" if doc.many else "legal_document",
                       kwargs={"assessment_id": assessment.pk, "kind": doc.kind,
                               **({"number": document.number} if doc.many else {})})
         rows += [_document_row(assessment, doc, title, url, due, today, incomplete)
@@ -206,7 +206,7 @@ def document_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow
         for doc in definitions().values():
             if doc.many or (assessment.pk, doc.kind) in started or not applies(assessment, doc):
                 continue
-            url = reverse("document", kwargs={"assessment_id": assessment.pk, "kind": doc.kind})
+            url = reverse("legal_document", kwargs={"assessment_id": assessment.pk, "kind": doc.kind})
             rows += [_document_row(assessment, doc, doc.title, url, due, today, True)
                      for due in dues(doc.kind, prefill_values(doc, assessment), [], doc.rules, []) if due.action]
     rows.sort(key=lambda r: (r.date or dt.date.max, r.model.name, r.title))

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from django.template.loader import render_to_string
 
-from ..models import Report
+from ..models import RenderedDocument
 from ..rendering.source import Document, Source
 
 FORM_FILE = Path(__file__).resolve().parents[1] / "content" / "model_documentation_form.yaml"
@@ -237,7 +237,7 @@ def documentation_source(content: dict):
                               json.dumps(document, indent=2, ensure_ascii=False)))
 
 
-def _documentation_filename(report: Report) -> str:
+def _documentation_filename(report: RenderedDocument) -> str:
     return f"model-documentation-{report.snapshot['audience']}-{report.assessment_id}.pdf"
 
 

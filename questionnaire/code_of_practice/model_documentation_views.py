@@ -17,7 +17,7 @@ from ..core.display import display_answer
 from ..core.forms import posted_revision
 from ..core.history import ConcurrentEditError
 from ..core.versions import spec_for
-from ..models import ReportStatus
+from ..models import RenderStatus
 from ..rendering.queue import TooManyRenders, request_render
 from ..rendering.views import serve, too_many
 from .forms import documentation_form_class
@@ -55,7 +55,7 @@ def documentation_edit(request: HttpRequest, assessment_id) -> HttpResponse:
     editable = can_change_records(assessment)
     if request.method == "POST" and not editable:
         messages.error(request, SUPERSEDED_MESSAGE)
-        return redirect("documentation", assessment_id=assessment.pk)
+        return redirect("model_documentation", assessment_id=assessment.pk)
     spec = spec_for(assessment.questionnaire_version)
     documentation = documentation_for(assessment)
     known = prefills(organisation=assessment.organisation.name, model=assessment.ai_model.name,
@@ -77,7 +77,7 @@ def documentation_edit(request: HttpRequest, assessment_id) -> HttpResponse:
                                  "were not saved: compare them with the saved form and save again.")
         else:
             messages.success(request, "Model documentation saved.")
-            return redirect("documentation", assessment_id=assessment.pk)
+            return redirect("model_documentation", assessment_id=assessment.pk)
     groups = [{"group": g, "fields": [{"spec": f, "field": form[f.code], "prefill": prefilled.get(f.code),
                                        "for": audience_names(f)} for f in g.fields]}
               for g in documentation_form()]
@@ -111,6 +111,6 @@ def documentation_export(request: HttpRequest, assessment_id, audience: str, fmt
         rendered = request_render(assessment, "documentation", content, user=request.user)
     except TooManyRenders as exc:
         return too_many(request, exc)
-    if rendered.status == ReportStatus.DONE:
+    if rendered.status == RenderStatus.DONE:
         audit(request, "documentation_export", target=f"{filename}.pdf", organisation=assessment.organisation)
     return serve(request, rendered)

@@ -23,7 +23,7 @@ from accounts.audit import audit
 from ..core.access import SUPERSEDED_MESSAGE, assessment_for, can_change_records, can_edit
 from ..core.forms import revision_number
 from ..core.history import ConcurrentEditError
-from ..models import DocumentIssue, LegalDocument, LegalDocumentRevision, ReportStatus
+from ..models import DocumentIssue, LegalDocument, LegalDocumentRevision, RenderStatus
 from ..rendering.queue import TooManyRenders, retry_if_stuck
 from ..rendering.views import too_many
 from .checks import check
@@ -239,7 +239,7 @@ def _register(request: HttpRequest, assessment, doc: DocumentDefinition) -> Http
     editable = can_change_records(assessment)
     if request.method == "POST":
         document = new_numbered_document(assessment, kind, user=request.user)
-        return redirect("document_entry", assessment_id=assessment.pk, kind=kind, number=document.number)
+        return redirect("legal_document_entry", assessment_id=assessment.pk, kind=kind, number=document.number)
     today = timezone.localdate()
     entries = []
     for document in LegalDocument.objects.filter(assessment=assessment, kind=kind).prefetch_related("issues"):
@@ -270,10 +270,10 @@ def document_download(request: HttpRequest, assessment_id, kind: str, issue_id, 
     name = "".join(c for c in name if c.isalnum() or c in "-._")[:120]
     audit(request, "document_download", target=f"{name}.{fmt}", organisation=assessment.organisation)
     if fmt == "pdf":
-        if issue.status != ReportStatus.DONE or not issue.file:
+        if issue.status != RenderStatus.DONE or not issue.file:
             return render(request, "documents/pending.html", {
                 "assessment": assessment, "definition": doc, "issue": issue,
-                "back": reverse("document", kwargs={"assessment_id": assessment.pk, "kind": kind})},
+                "back": reverse("legal_document", kwargs={"assessment_id": assessment.pk, "kind": kind})},
                 status=202)
         return FileResponse(issue.file.open("rb"), as_attachment=True, filename=f"{name}.pdf",
                             content_type=DOWNLOADS[fmt])
@@ -298,9 +298,9 @@ def document_retry(request: HttpRequest, assessment_id, kind: str, issue_id) -> 
     issue = DocumentIssue.objects.filter(pk=issue_id, document__assessment=assessment, document__kind=kind).first()
     if issue is None:
         raise Http404
-    refused = _refused_when_superseded(request, assessment, reverse(
-        "document_download", kwargs={"assessment_id": assessment.pk, "kind": kind, "issue_id": issue.pk, "fmt": "pdf"}))
+    refused = _refused_when_superseded(request, assessment, reverse("legal_document_download", kwargs={
+        "assessment_id": assessment.pk, "kind": kind, "issue_id": issue.pk, "fmt": "pdf"}))
     if refused:
         return refused
     retry_if_stuck(issue)
-    return redirect("document_download", assessment_id=assessment.pk, kind=kind, issue_id=issue.pk, fmt="pdf")
+    return redirect("legal_document_download", assessment_id=assessment.pk, kind=kind, issue_id=issue.pk, fmt="pdf")

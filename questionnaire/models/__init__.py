@@ -46,7 +46,7 @@ from .gap import (
     SignatoryChoice,
     SignatoryStatus,
 )
-from .reports import RenderedPdf, Report, ReportStatus
+from .reports import RenderedDocument, RenderedPdf, RenderStatus
 from .revisions import Revision
 from .submissions import FormSubmission
 
@@ -84,9 +84,9 @@ __all__ = [
     "OutcomeValue",
     "Question",
     "QuestionnaireVersion",
+    "RenderStatus",
+    "RenderedDocument",
     "RenderedPdf",
-    "Report",
-    "ReportStatus",
     "Revision",
     "RulesChange",
     "Scenario",

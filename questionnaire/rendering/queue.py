@@ -4,7 +4,7 @@ One path for all documents (the assessment report, the Model Documentation Form 
 documents, and any later one):
 
 1. A view freezes what the document shows (`content`, a JSON-able dict) and calls `request_render(assessment,
-   kind, content, user=...)`. The content is stored in a `Report` row keyed by (assessment, kind,
+   kind, content, user=...)`. The content is stored in a `RenderedDocument` row keyed by (assessment, kind,
    `document_hash`): the same content is rendered once, changed content gives a new row. A member may have at
    most `RENDER_LIMIT_PER_MEMBER` renders waiting at once (`TooManyRenders`: the view answers 429). An issued
    legal document (`DocumentIssue`, services/documents/store.py) is its own row with its own task.
@@ -42,7 +42,7 @@ from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from ..engine import canonical_hash
-from ..models import DocumentIssue, RenderedPdf, Report, ReportStatus
+from ..models import DocumentIssue, RenderedDocument, RenderedPdf, RenderStatus
 from .source import Document, Source
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ class TooManyRenders(Exception):
 
 def waiting_for(user) -> int:
     """Renders this member asked for that are not done yet: reports and exports, and issued legal documents."""
-    waiting = [ReportStatus.PENDING, ReportStatus.RENDERING]
+    waiting = [RenderStatus.PENDING, RenderStatus.RENDERING]
     return sum(rows.model.objects.filter(**{rows.requester: user, "status__in": waiting}).count()
                for rows in RENDERABLE)
 
@@ -90,25 +90,26 @@ def check_render_limit(user) -> None:
         raise TooManyRenders(limit)
 
 
-def request_render(assessment, kind: str, content: dict[str, Any], *, key: str | None = None, user=None) -> Report:
+def request_render(assessment, kind: str, content: dict[str, Any], *, key: str | None = None,
+                   user=None) -> RenderedDocument:
     """The rendered document of this content, queued if it is not there yet. `key` (the row's document hash)
     defaults to the content's hash (the report passes its report snapshot's hash). Raises TooManyRenders when
     `user` has enough waiting."""
     if kind not in DOCUMENTS:
         raise KeyError(f"unknown document kind {kind!r}")
     key = key or canonical_hash(content)
-    report = Report.objects.filter(assessment=assessment, kind=kind, document_hash=key).first()
+    report = RenderedDocument.objects.filter(assessment=assessment, kind=kind, document_hash=key).first()
     created = False
     if report is None:
         check_render_limit(user)
-        report, created = Report.objects.get_or_create(
+        report, created = RenderedDocument.objects.get_or_create(
             assessment=assessment, kind=kind, document_hash=key,
             defaults={"snapshot": content, "requested_by": user if user is not None and user.is_authenticated
                       else None})
     stale = stalled(report)
     if created or stale:
         if stale:
-            Report.objects.filter(pk=report.pk).update(status=ReportStatus.PENDING)
+            RenderedDocument.objects.filter(pk=report.pk).update(status=RenderStatus.PENDING)
         render_document.enqueue(str(report.pk))  # in the same transaction: the queued row commits with it
         report.refresh_from_db()
     return report
@@ -134,9 +135,9 @@ def render_row(rows: Renderable, row_id: str) -> str:
     model = rows.model
     with transaction.atomic():
         row = model.objects.select_for_update().filter(pk=row_id).first()
-        if row is None or row.status == ReportStatus.DONE:
+        if row is None or row.status == RenderStatus.DONE:
             return "nothing to do"
-        row.status = ReportStatus.RENDERING
+        row.status = RenderStatus.RENDERING
         row.attempts += 1
         row.started_at = timezone.now()
         row.save(update_fields=["status", "attempts", "started_at"])
@@ -150,15 +151,15 @@ def render_row(rows: Renderable, row_id: str) -> str:
     except Exception as exc:  # report it, and retry a few times
         log.exception("rendering %s %s failed (attempt %s)", model.__name__, row_id, row.attempts)
         row.error = f"{type(exc).__name__}: {exc}"[:2000]
-        row.status = ReportStatus.PENDING if row.attempts < MAX_ATTEMPTS else ReportStatus.FAILED
+        row.status = RenderStatus.PENDING if row.attempts < MAX_ATTEMPTS else RenderStatus.FAILED
         row.save(update_fields=["error", "status"])
-        if row.status == ReportStatus.PENDING:
+        if row.status == RenderStatus.PENDING:
             rows.task.enqueue(str(row.pk))
         return "failed"
     row.file_sha256 = hashlib.sha256(rendered.pdf).hexdigest()
     row.pages = rendered.pages
     row.size = len(rendered.pdf)
-    row.status = ReportStatus.DONE
+    row.status = RenderStatus.DONE
     row.rendered_at = timezone.now()
     row.error = ""
     row.save(update_fields=["file", "file_sha256", "pages", "size", "status", "rendered_at", "error"])
@@ -169,7 +170,7 @@ def render_row(rows: Renderable, row_id: str) -> str:
 
 @task()
 def render_document(report_id: str) -> str:
-    """Render a report or another document of DOCUMENTS (a Report row)."""
+    """Render a report or another document of DOCUMENTS (a RenderedDocument row)."""
     return render_row(REPORTS, report_id)
 
 
@@ -179,12 +180,12 @@ def render_document_issue(issue_id: str) -> str:
     return render_row(ISSUES, issue_id)
 
 
-def _report_file_name(report: Report) -> str:
+def _report_file_name(report: RenderedDocument) -> str:
     prefix = "" if report.kind == "report" else f"{report.kind}-"
     return f"{report.assessment_id}/{prefix}{report.document_hash.removeprefix('sha256:')[:16]}.pdf"
 
 
-REPORTS = Renderable(Report, ("assessment__questionnaire_version", "assessment__ai_model"), "created_at",
+REPORTS = Renderable(RenderedDocument, ("assessment__questionnaire_version", "assessment__ai_model"), "created_at",
                      "requested_by", lambda report: document(report.kind).build(report), _report_file_name,
                      render_document)
 
@@ -204,10 +205,10 @@ def stalled(row: RenderedPdf) -> bool:
     before starting. (A render only waiting in a long queue still has its task ready, and is not stalled.)"""
     now = timezone.now()
     lease = lease_seconds()
-    if row.status == ReportStatus.RENDERING:
+    if row.status == RenderStatus.RENDERING:
         return bool(row.started_at) and (now - row.started_at).total_seconds() > lease
     queued_at = getattr(row, renderable(row).queued_at)
-    if row.status == ReportStatus.PENDING and (now - queued_at).total_seconds() > lease:
+    if row.status == RenderStatus.PENDING and (now - queued_at).total_seconds() > lease:
         return not DBTaskResult.objects.ready().filter(args_kwargs__args__0=str(row.pk)).exists()
     return False
 
@@ -219,12 +220,12 @@ def reclaim_stalled() -> int:
     cutoff = timezone.now() - dt.timedelta(seconds=lease_seconds())
     count = 0
     for rows in RENDERABLE:
-        candidates = rows.model.objects.filter(Q(status=ReportStatus.RENDERING, started_at__lt=cutoff)
-                                               | Q(status=ReportStatus.PENDING, **{f"{rows.queued_at}__lt": cutoff}))
+        candidates = rows.model.objects.filter(Q(status=RenderStatus.RENDERING, started_at__lt=cutoff)
+                                               | Q(status=RenderStatus.PENDING, **{f"{rows.queued_at}__lt": cutoff}))
         for row in candidates.iterator():
             with transaction.atomic():
                 if stalled(row) and rows.model.objects.filter(pk=row.pk, status=row.status).update(
-                        status=ReportStatus.PENDING, started_at=None):
+                        status=RenderStatus.PENDING, started_at=None):
                     rows.task.enqueue(str(row.pk))
                     count += 1
     if count:
@@ -235,13 +236,13 @@ def reclaim_stalled() -> int:
 def retry(row: RenderedPdf) -> None:
     """Render a row again from its first attempt (after it failed, or its worker died)."""
     rows = renderable(row)
-    rows.model.objects.filter(pk=row.pk).update(status=ReportStatus.PENDING, attempts=0, error="")
+    rows.model.objects.filter(pk=row.pk).update(status=RenderStatus.PENDING, attempts=0, error="")
     rows.task.enqueue(str(row.pk))
 
 
 def retry_if_stuck(row: RenderedPdf) -> bool:
     """Retry a render that failed or whose worker died; False when it is done or still within its time."""
-    if row.status != ReportStatus.FAILED and not stalled(row):
+    if row.status != RenderStatus.FAILED and not stalled(row):
         return False
     retry(row)
     return True

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..models import Report
+    from ..models import RenderedDocument
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,10 @@ class Source:
 
 @dataclass(frozen=True)
 class Document:
-    """A kind of rendered document (a Report row's `kind`): defined beside the feature that makes it and named by
-    dotted path in rendering.queue.DOCUMENTS."""
+    """A kind of rendered document (a RenderedDocument row's `kind`): defined beside the feature that makes it and
+    named by dotted path in rendering.queue.DOCUMENTS."""
 
     kind: str
     title: str  # "report", "Model Documentation Form (AI Office)": shown on the progress page
-    build: Callable[[Report], Source]  # from report.snapshot (the frozen content) only
-    filename: Callable[[Report], str]
+    build: Callable[[RenderedDocument], Source]  # from report.snapshot (the frozen content) only
+    filename: Callable[[RenderedDocument], str]

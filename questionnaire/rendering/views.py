@@ -13,14 +13,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ..core.access import assessment_for
-from ..models import Report, ReportStatus
+from ..models import RenderedDocument, RenderStatus
 from .queue import TooManyRenders, document, retry
 
 
-def serve(request: HttpRequest, report: Report) -> HttpResponse:
+def serve(request: HttpRequest, report: RenderedDocument) -> HttpResponse:
     """The file when it is rendered; otherwise the progress page (202 waiting, 503 failed)."""
     kind = document(report.kind)
-    if report.status == ReportStatus.DONE:
+    if report.status == RenderStatus.DONE:
         filename = re.sub(r"[^A-Za-z0-9._-]+", "-", kind.filename(report))
         response = FileResponse(report.file.open("rb"), content_type="application/pdf", filename=filename,
                                 as_attachment=True)
@@ -32,7 +32,7 @@ def serve(request: HttpRequest, report: Report) -> HttpResponse:
         "pdf_url": request.get_full_path(),
         "status_url": reverse("render_status", kwargs={"assessment_id": assessment.pk, "render_id": report.pk}),
         "retry_url": reverse("render_retry", kwargs={"assessment_id": assessment.pk, "render_id": report.pk}),
-    }, status=202 if report.status != ReportStatus.FAILED else 503)
+    }, status=202 if report.status != RenderStatus.FAILED else 503)
 
 
 def too_many(request: HttpRequest, error: TooManyRenders) -> HttpResponse:
@@ -49,7 +49,7 @@ def too_many(request: HttpRequest, error: TooManyRenders) -> HttpResponse:
 @login_required
 def render_status(request: HttpRequest, assessment_id, render_id) -> JsonResponse:
     assessment = assessment_for(request, assessment_id)
-    report = get_object_or_404(Report, pk=render_id, assessment=assessment)
+    report = get_object_or_404(RenderedDocument, pk=render_id, assessment=assessment)
     return JsonResponse({"status": report.status})
 
 
@@ -57,8 +57,8 @@ def render_status(request: HttpRequest, assessment_id, render_id) -> JsonRespons
 @require_POST
 def render_retry(request: HttpRequest, assessment_id, render_id) -> HttpResponse:
     assessment = assessment_for(request, assessment_id, edit=True)
-    report = get_object_or_404(Report, pk=render_id, assessment=assessment)
-    if report.status == ReportStatus.FAILED:
+    report = get_object_or_404(RenderedDocument, pk=render_id, assessment=assessment)
+    if report.status == RenderStatus.FAILED:
         retry(report)
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},

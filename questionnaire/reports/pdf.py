@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 
 from ..core.versions import spec_for
 from ..engine import Spec
-from ..models import Report
+from ..models import RenderedDocument
 from ..rendering.pdf import RenderedReport, render_source
 from ..rendering.source import Document, Source
 from .content import report_context
@@ -42,13 +42,13 @@ def render_pdf(spec: Spec, snapshot: dict[str, Any], report_hash: str, **extra: 
     return render_source(report_source(spec, snapshot, report_hash, **extra))
 
 
-def _report_source(report: Report) -> Source:
+def _report_source(report: RenderedDocument) -> Source:
     snapshot = report.snapshot or report.assessment.snapshot
     return report_source(spec_for(report.assessment.questionnaire_version), snapshot, report.document_hash,
                          gap_analysis=snapshot.get("gap_analysis", {}))
 
 
-def _report_filename(report: Report) -> str:
+def _report_filename(report: RenderedDocument) -> str:
     assessment = report.assessment
     return f"gpai-assessment-{assessment.ai_model.name}-{assessment.completed_at:%Y-%m-%d}.pdf"
 

@@ -3,7 +3,7 @@ hash against it.
 
 Two hashes, two names:
 - `Assessment.snapshot_hash`: the completion snapshot (answers, result, questionnaire version), frozen once;
-- the report hash (`Report.document_hash` of a row of kind "report"): the report snapshot, i.e. the completion
+- the report hash (`RenderedDocument.document_hash` of a row of kind "report"): the report snapshot, i.e. the completion
   snapshot plus the gap analysis and the signatory status as they stood when the report was asked for. It is
   what the PDF prints and attaches. Without gap records or a signatory status both hashes are the same.
 The PDF itself is rendered in the background by rendering.py.
@@ -22,7 +22,7 @@ from ..code_of_practice.gap import gap_snapshot
 from ..core.signatory import statuses_for
 from ..engine import canonical_hash
 from ..legal_documents.store import documents_issued
-from ..models import Report, ReportStatus, SignatoryStatus
+from ..models import RenderedDocument, RenderStatus, SignatoryStatus
 from ..rendering.queue import document, request_render, retry
 
 REPORT = "report"  # the report's kind in rendering.queue.DOCUMENTS
@@ -48,7 +48,7 @@ def report_snapshot(assessment) -> tuple[dict[str, Any], str]:
     return snapshot, canonical_hash(snapshot)
 
 
-def request_report(assessment, *, user=None) -> Report:
+def request_report(assessment, *, user=None) -> RenderedDocument:
     """The report of the assessment's report snapshot, queued for rendering if it is not there yet.
     Raises rendering.TooManyRenders when `user` has enough renders waiting."""
     snapshot, report_hash = report_snapshot(assessment)
@@ -65,8 +65,8 @@ def prerender_report(assessment) -> None:
     report = request_report(assessment)
     # an earlier report of the assessment still waiting for its turn shows gap records changed since: drop it
     # (its queued task then finds nothing to do), so that a run of edits costs one render, not one per edit
-    Report.objects.filter(assessment=assessment, kind=REPORT, status=ReportStatus.PENDING, attempts=0).exclude(
-        pk=report.pk).delete()
+    RenderedDocument.objects.filter(assessment=assessment, kind=REPORT, status=RenderStatus.PENDING,
+                                    attempts=0).exclude(pk=report.pk).delete()
 
 
 def prerender_on_change(sender, assessment, **kwargs) -> None:
@@ -74,9 +74,9 @@ def prerender_on_change(sender, assessment, **kwargs) -> None:
     prerender_report(assessment)
 
 
-def latest_report(assessment, *, status: str | None = None) -> Report | None:
+def latest_report(assessment, *, status: str | None = None) -> RenderedDocument | None:
     """The assessment's most recently requested report (of that status)."""
-    reports = Report.objects.filter(assessment=assessment, kind=REPORT)
+    reports = RenderedDocument.objects.filter(assessment=assessment, kind=REPORT)
     if status:
         reports = reports.filter(status=status)
     return reports.order_by("-created_at").first()
@@ -84,7 +84,7 @@ def latest_report(assessment, *, status: str | None = None) -> Report | None:
 
 def retry_failed_report(assessment) -> None:
     """Render the assessment's last failed report again, if there is one."""
-    report = latest_report(assessment, status=ReportStatus.FAILED)
+    report = latest_report(assessment, status=RenderStatus.FAILED)
     if report is not None:
         retry(report)
 
@@ -105,7 +105,7 @@ NO_FILE_MATCH = Verdict(False, "This file does not match any report of this asse
 def known_hashes(assessment) -> list[str]:
     """The hashes a report of the assessment may print: its completion snapshot hash, then the report hashes
     of its reports (the other rendered documents hash other content)."""
-    report_hashes = Report.objects.filter(assessment=assessment, kind=REPORT).values_list("document_hash",
+    report_hashes = RenderedDocument.objects.filter(assessment=assessment, kind=REPORT).values_list("document_hash",
                                                                                           flat=True)
     return [h for h in (assessment.snapshot_hash, *report_hashes) if h]
 
@@ -115,7 +115,8 @@ def verify_file(assessment, content: bytes, attached: bytes | None) -> Verdict:
     snapshot attached to it (`attached`, read by the upload's one bounded parse, uploads.inspect_pdf) may still
     be genuine (its hash recomputed and known), while its pages may not."""
     digest = hashlib.sha256(content).hexdigest()
-    report = Report.objects.filter(assessment=assessment, file_sha256=digest, status=ReportStatus.DONE).first()
+    report = RenderedDocument.objects.filter(assessment=assessment, file_sha256=digest,
+                                             status=RenderStatus.DONE).first()
     if report is not None:
         what = REPORT if report.kind == REPORT else document(report.kind).title
         source = "report snapshot" if report.kind == REPORT else "content"
@@ -141,7 +142,7 @@ def verify_hash(assessment, value: str) -> Verdict:
     if found:
         which = "snapshot" if found == assessment.snapshot_hash else "report snapshot"
         return Verdict(True, f"This hash matches the stored {which} {found} of this assessment.")
-    if Report.objects.filter(assessment=assessment, file_sha256=value).exists():
+    if RenderedDocument.objects.filter(assessment=assessment, file_sha256=value).exists():
         return Verdict(True, "This is the SHA-256 of a report PDF rendered from this assessment.")
     return Verdict(False, "This hash does not match this assessment's snapshot or any of its report files.")
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.audit import audit
 
 from ..core.access import assessment_for
-from ..models import ReportStatus
+from ..models import RenderStatus
 from ..rendering.queue import TooManyRenders
 from ..rendering.views import serve, too_many
 from .forms import VerifyForm
@@ -32,7 +32,7 @@ def report_pdf(request: HttpRequest, assessment_id) -> HttpResponse:
         report = request_report(assessment, user=request.user)
     except TooManyRenders as exc:
         return too_many(request, exc)
-    if report.status == ReportStatus.DONE:
+    if report.status == RenderStatus.DONE:
         audit(request, "report_download", target=f"assessment {assessment.pk} report {report.document_hash[:19]}",
               organisation=assessment.organisation)
     return serve(request, report)
