@@ -133,3 +133,47 @@ def no_content(db):
     from questionnaire.models import QuestionnaireVersion
 
     QuestionnaireVersion.objects.all().delete()
+
+
+# ---- the cast (as healthchecks' hc/test.py): one organisation with an owner, an editor and a viewer, and a stranger
+# who owns another organisation. Each user's e-mail address is <username>@example.org, the password PASSWORD.
+
+PASSWORD = "correct horse battery staple"
+
+
+def _member(django_user_model, username: str, organisation, role: str):
+    from accounts.models import Membership
+
+    user = django_user_model.objects.create_user(username, f"{username}@example.org", PASSWORD)
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def organisation(published):
+    from accounts.models import Organisation
+
+    return Organisation.objects.create(name="Acme AI")
+
+
+@pytest.fixture
+def owner(django_user_model, organisation):
+    return _member(django_user_model, "olivia", organisation, "owner")
+
+
+@pytest.fixture
+def editor(django_user_model, organisation):
+    return _member(django_user_model, "eddie", organisation, "editor")
+
+
+@pytest.fixture
+def viewer(django_user_model, organisation):
+    return _member(django_user_model, "victor", organisation, "viewer")
+
+
+@pytest.fixture
+def stranger(django_user_model, published):
+    """The owner of another organisation ("Other Labs")."""
+    from accounts.models import Organisation
+
+    return _member(django_user_model, "stranger", Organisation.objects.create(name="Other Labs"), "owner")

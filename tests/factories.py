@@ -12,9 +12,8 @@ from questionnaire.assessments.services import complete, save_section, start_ass
 from questionnaire.engine import build_spec, spec_to_content
 from questionnaire.models import AIModel
 
-from .conftest import public_scenarios
+from .conftest import PASSWORD, public_scenarios
 
-PASSWORD = "correct horse battery staple"
 SCENARIOS = {c["id"]: c for c in public_scenarios()}
 
 

@@ -11,14 +11,13 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from accounts.models import Role
 from questionnaire.legal_documents.checks import CheckContext, check, is_large_dataset, required_domain_count
 from questionnaire.legal_documents.deadlines import training_summary_dues
 from questionnaire.legal_documents.definitions import definition
 from questionnaire.legal_documents.values import input_text, parse_input
 from questionnaire.models import DocumentIssue, LegalDocument, LegalDocumentRevision
 
-from .factories import completed, make_member
+from .factories import completed
 
 SUMMARY = "training_summary"
 
@@ -243,20 +242,12 @@ def form_data(values):
     return data
 
 
-@pytest.fixture
-def team(django_user_model, published):
-    owner, organisation = make_member(django_user_model, "sofia")
-    viewer, _ = make_member(django_user_model, "vera", role=Role.VIEWER, organisation=organisation)
-    return organisation, owner, viewer
-
-
 def page_url(assessment, kind=SUMMARY):
     return reverse("legal_document", kwargs={"assessment_id": assessment.pk, "kind": kind})
 
 
 @pytestmark_db
-def test_prefilled_from_the_assessment_and_linked_from_the_result(client, team):
-    organisation, owner, _ = team
+def test_prefilled_from_the_assessment_and_linked_from_the_result(client, organisation, owner):
     assessment = completed(organisation, owner, "T08")
     client.force_login(owner)
     result = client.get(reverse("result", kwargs={"assessment_id": assessment.pk})).content.decode()
@@ -272,8 +263,7 @@ def test_prefilled_from_the_assessment_and_linked_from_the_result(client, team):
 
 
 @pytestmark_db
-def test_a_document_that_does_not_apply_is_404(client, team):
-    organisation, owner, _ = team
+def test_a_document_that_does_not_apply_is_404(client, organisation, owner):
     assessment = completed(organisation, owner, "T02")  # not a GPAI model
     client.force_login(owner)
     assert client.get(page_url(assessment)).status_code == 404
@@ -281,8 +271,7 @@ def test_a_document_that_does_not_apply_is_404(client, team):
 
 
 @pytestmark_db
-def test_publish_refused_then_published_with_every_export(client, team):
-    organisation, owner, _ = team
+def test_publish_refused_then_published_with_every_export(client, organisation, owner):
     assessment = completed(organisation, owner, "T08")
     client.force_login(owner)
     url = page_url(assessment)
@@ -327,8 +316,7 @@ def test_publish_refused_then_published_with_every_export(client, team):
 
 
 @pytestmark_db
-def test_changes_are_recorded_stale_saves_refused_viewers_read_only(client, team):
-    organisation, owner, viewer = team
+def test_changes_are_recorded_stale_saves_refused_viewers_read_only(client, organisation, owner, viewer):
     assessment = completed(organisation, owner, "T08")
     url = page_url(assessment)
     client.force_login(owner)
@@ -351,8 +339,7 @@ def test_changes_are_recorded_stale_saves_refused_viewers_read_only(client, team
 
 
 @pytestmark_db
-def test_unpublished_summary_is_in_the_action_plan_and_the_gap_measure_lists_documents(client, team):
-    organisation, owner, _ = team
+def test_unpublished_summary_is_in_the_action_plan_and_the_gap_measure_lists_documents(client, organisation, owner):
     assessment = completed(organisation, owner, "T01")
     client.force_login(owner)
     client.get(page_url(assessment))
@@ -364,8 +351,7 @@ def test_unpublished_summary_is_in_the_action_plan_and_the_gap_measure_lists_doc
 
 
 @pytestmark_db
-def test_documents_not_yet_started_are_in_the_action_plan(client, team):
-    organisation, owner, _ = team
+def test_documents_not_yet_started_are_in_the_action_plan(client, organisation, owner):
     completed(organisation, owner, "T05")  # systemic risk: summary and notification, nothing opened yet
     client.force_login(owner)
     plan = client.get(reverse("action_plan")).content.decode()
@@ -375,11 +361,10 @@ def test_documents_not_yet_started_are_in_the_action_plan(client, team):
 
 
 @pytestmark_db
-def test_documents_carry_over_to_a_re_assessment(client, team):
+def test_documents_carry_over_to_a_re_assessment(client, organisation, owner):
     from questionnaire.assessments.living import new_version_assessment
     from questionnaire.assessments.services import complete
 
-    organisation, owner, _ = team
     assessment = completed(organisation, owner, "T08")
     issue = published_summary(assessment, owner)
     summary = issue.document
@@ -418,8 +403,7 @@ def test_document_content_refers_to_the_questionnaire_content(spec):
 
 
 @pytestmark_db
-def test_action_plan_filters_apply_to_document_rows(client, team):
-    organisation, owner, _ = team
+def test_action_plan_filters_apply_to_document_rows(client, organisation, owner):
     first = completed(organisation, owner, "T08", name="Alpha")
     completed(organisation, owner, "T01", name="Beta")
     client.force_login(owner)
@@ -430,8 +414,7 @@ def test_action_plan_filters_apply_to_document_rows(client, team):
 
 
 @pytestmark_db
-def test_a_modifier_summary_is_prefilled_as_covering_the_modification(client, team):
-    organisation, owner, _ = team
+def test_a_modifier_summary_is_prefilled_as_covering_the_modification(client, organisation, owner):
     assessment = completed(organisation, owner, "T26")  # downstream modifier above the one-third threshold
     client.force_login(owner)
     client.get(page_url(assessment))
@@ -443,8 +426,7 @@ def test_a_modifier_summary_is_prefilled_as_covering_the_modification(client, te
 
 
 @pytestmark_db
-def test_a_pdf_not_rendered_yet_shows_a_wait_page_and_a_failed_one_can_be_retried(client, team):
-    organisation, owner, viewer = team
+def test_a_pdf_not_rendered_yet_shows_a_wait_page_and_a_failed_one_can_be_retried(client, organisation, owner, viewer):
     assessment = completed(organisation, owner, "T08")
     issue = published_summary(assessment, owner)
     DocumentIssue.objects.filter(pk=issue.pk).update(status="failed", error="RuntimeError: boom")
@@ -479,8 +461,7 @@ def test_a_deadline_is_overdue_the_day_after_it(due, overdue):
 
 
 @pytestmark_db
-def test_an_optional_choice_can_be_cleared_without_javascript(client, team):
-    organisation, owner, _ = team
+def test_an_optional_choice_can_be_cleared_without_javascript(client, organisation, owner):
     assessment = completed(organisation, owner, "T08")
     client.force_login(owner)
     url = page_url(assessment)
@@ -494,8 +475,7 @@ def test_an_optional_choice_can_be_cleared_without_javascript(client, team):
 
 
 @pytestmark_db
-def test_a_tampered_revision_is_a_conflict_not_an_error(client, team):
-    organisation, owner, _ = team
+def test_a_tampered_revision_is_a_conflict_not_an_error(client, organisation, owner):
     assessment = completed(organisation, owner, "T08")
     client.force_login(owner)
     for tampered in ("x", "²", "٣", "9" * 40):  # "²".isdigit() is true and int("²") raises; int("٣") is 3
@@ -525,14 +505,13 @@ def test_any_typed_text_is_accepted_or_refused_with_a_message_never_an_exception
 
 
 @pytestmark_db
-def test_issued_documents_count_towards_the_member_render_limit(team, settings):
+def test_issued_documents_count_towards_the_member_render_limit(organisation, owner, settings):
     """An issued document's PDF joins the member's waiting renders: beyond RENDER_LIMIT_PER_MEMBER nothing is
     issued (#12: a member cannot queue more than a few renders at once)."""
     from questionnaire.rendering.queue import TooManyRenders, waiting_for
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # renders stay waiting
     settings.RENDER_LIMIT_PER_MEMBER = 1
-    organisation, owner, _ = team
     assessment = completed(organisation, owner, "T08")
     first = published_summary(assessment, owner)
     assert first.status == "pending" and waiting_for(owner) == 1
@@ -542,7 +521,7 @@ def test_issued_documents_count_towards_the_member_render_limit(team, settings):
 
 
 @pytestmark_db
-def test_the_worker_sweep_requeues_a_document_render_whose_worker_died(team, settings):
+def test_the_worker_sweep_requeues_a_document_render_whose_worker_died(organisation, owner, settings):
     """A legal document's PDF whose worker died mid-render is queued again by the task worker's own sweep
     (rendering.reclaim_stalled), without anyone asking for it (#12 item 14)."""
     from django.utils import timezone
@@ -551,7 +530,6 @@ def test_the_worker_sweep_requeues_a_document_render_whose_worker_died(team, set
     from questionnaire.rendering.queue import reclaim_stalled
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    organisation, owner, _ = team
     issue = published_summary(completed(organisation, owner, "T08"), owner)
     DocumentIssue.objects.filter(pk=issue.pk).update(status=RenderStatus.RENDERING, started_at=timezone.now())
     assert reclaim_stalled() == 0  # still within its lease
@@ -563,7 +541,7 @@ def test_the_worker_sweep_requeues_a_document_render_whose_worker_died(team, set
 
 
 @pytestmark_db
-def test_an_issued_document_and_a_report_render_through_the_same_function(team, monkeypatch):
+def test_an_issued_document_and_a_report_render_through_the_same_function(organisation, owner, monkeypatch):
     """One render path (#13): an issued document's PDF and a report's are both made by rendering.render_row,
     which stores the file and its SHA-256 on the row the same way."""
     import hashlib
@@ -574,7 +552,6 @@ def test_an_issued_document_and_a_report_render_through_the_same_function(team, 
     calls = []
     real = rendering.render_row
     monkeypatch.setattr(rendering, "render_row", lambda rows, row_id: calls.append(rows.model) or real(rows, row_id))
-    organisation, owner, _ = team
     assessment = completed(organisation, owner, "T08")
     issue = published_summary(assessment, owner)
     report = request_report(assessment, user=owner)
@@ -587,7 +564,7 @@ def test_an_issued_document_and_a_report_render_through_the_same_function(team, 
 
 
 @pytestmark_db
-def test_document_rows_are_action_plan_rows_on_the_page_and_in_the_csv(client, team):
+def test_document_rows_are_action_plan_rows_on_the_page_and_in_the_csv(client, organisation, owner):
     """The documents due come from a row source of the action plan like the measures (#13): plan_rows has them,
     and the CSV lists the same rows as the page."""
     import csv
@@ -597,7 +574,6 @@ def test_document_rows_are_action_plan_rows_on_the_page_and_in_the_csv(client, t
 
     from questionnaire.code_of_practice.action_plan import plan_rows
 
-    organisation, owner, _ = team
     assessment = completed(organisation, owner, "T05", name="Frontier")
     rows = plan_rows(organisation, today=timezone.localdate())
     documents = [(r.key, r.legal_deadline) for r in rows if r.kind == "document"]

@@ -27,13 +27,6 @@ def valid_value(f) -> str:
         f.type, f"value of {f.code}")
 
 
-@pytest.fixture
-def team(django_user_model, published):
-    owner, organisation = make_member(django_user_model, "dora")
-    viewer, _ = make_member(django_user_model, "val", role=Role.VIEWER, organisation=organisation)
-    return organisation, owner, viewer
-
-
 def test_the_form_has_the_groups_and_fields_of_the_code():
     groups = documentation_form()
     assert [g.code for g in groups] == list("ABCDEFGH")
@@ -45,8 +38,7 @@ def test_the_form_has_the_groups_and_fields_of_the_code():
 
 
 @pytest.mark.parametrize("audience", sorted(AUDIENCES))
-def test_each_audience_export_has_exactly_its_fields(client, team, audience):
-    organisation, owner, _ = team
+def test_each_audience_export_has_exactly_its_fields(client, organisation, owner, audience):
     client.force_login(owner)
     assessment = completed(organisation, owner, "T01")
     url = reverse("model_documentation", kwargs={"assessment_id": assessment.pk})
@@ -73,8 +65,7 @@ def test_each_audience_export_has_exactly_its_fields(client, team, audience):
             assert (f"value of {code}" in text) == (code in expected), code
 
 
-def test_changes_are_recorded_and_viewers_cannot_edit(client, team):
-    organisation, owner, viewer = team
+def test_changes_are_recorded_and_viewers_cannot_edit(client, organisation, owner, viewer):
     assessment = completed(organisation, owner, "T01")
     url = reverse("model_documentation", kwargs={"assessment_id": assessment.pk})
     client.force_login(owner)
@@ -83,21 +74,19 @@ def test_changes_are_recorded_and_viewers_cannot_edit(client, team):
     history = list(DocumentationRevision.objects.values_list("old_value", "new_value"))
     assert history == [("Atlas-70B v1", "Atlas-70B v1.1"), ("", "Atlas-70B v1")]
     stale = client.post(url, {"model_name": "Other", "seen_revision": 1})
-    assert stale.status_code == 400 and "dora saved “Model name” at" in stale.content.decode()
+    assert stale.status_code == 400 and "olivia saved “Model name” at" in stale.content.decode()
     client.force_login(viewer)
     assert client.get(url).status_code == 200
     assert client.post(url, {"model_name": "x", "seen_revision": 2}).status_code == 403
 
 
-def test_not_offered_when_transparency_does_not_apply(client, team):
-    organisation, owner, _ = team
+def test_not_offered_when_transparency_does_not_apply(client, organisation, owner):
     client.force_login(owner)
     exempt = completed(organisation, owner, "T08")  # open-source exemption: no Transparency chapter
     assert client.get(reverse("model_documentation", kwargs={"assessment_id": exempt.pk})).status_code == 404
 
 
-def test_known_fields_are_pre_filled_and_marked_until_saved(client, team):
-    organisation, owner, _ = team
+def test_known_fields_are_pre_filled_and_marked_until_saved(client, organisation, owner):
     client.force_login(owner)
     assessment = completed(organisation, owner, "T01", name="Atlas-70B")
     url = reverse("model_documentation", kwargs={"assessment_id": assessment.pk})
@@ -110,7 +99,7 @@ def test_known_fields_are_pre_filled_and_marked_until_saved(client, team):
         assert match, code
         return html.unescape(match.group(1) if match.group(1) is not None else match.group(2)).strip()
 
-    assert shown("provider_legal_name") == "dora Ltd"
+    assert shown("provider_legal_name") == "Acme AI"
     assert shown("model_name") == "Atlas-70B"
     assert shown("union_release_date") == answers["first_eu_placement_date"]
     assert shown("compute_exact") == "6.3 × 10^24 FLOP"
@@ -131,8 +120,7 @@ def test_known_fields_are_pre_filled_and_marked_until_saved(client, team):
     ("release_date", "2025-02-30", "Enter a real date"),
     ("model_size_range", "about 70B", "Choose one of the ranges"),
 ])
-def test_typed_fields_refuse_bad_values_at_the_field(client, team, code, value, message):
-    organisation, owner, _ = team
+def test_typed_fields_refuse_bad_values_at_the_field(client, organisation, owner, code, value, message):
     client.force_login(owner)
     assessment = completed(organisation, owner, "T01")
     url = reverse("model_documentation", kwargs={"assessment_id": assessment.pk})
@@ -145,8 +133,7 @@ def test_typed_fields_refuse_bad_values_at_the_field(client, team, code, value, 
     assert client.post(url, {code: ok, "seen_revision": 0}).status_code == 302
 
 
-def test_completeness_per_audience_counts_filled_fields_and_links_the_missing(client, team):
-    organisation, owner, _ = team
+def test_completeness_per_audience_counts_filled_fields_and_links_the_missing(client, organisation, owner):
     client.force_login(owner)
     assessment = completed(organisation, owner, "T01")
     url = reverse("model_documentation", kwargs={"assessment_id": assessment.pk})
@@ -167,8 +154,7 @@ def test_completeness_per_audience_counts_filled_fields_and_links_the_missing(cl
     assert '<a href="#id_output_max_size">' not in page
 
 
-def test_two_people_editing_different_fields_both_keep_their_changes(client, team, django_user_model):
-    organisation, owner, _ = team
+def test_two_people_editing_different_fields_both_keep_their_changes(client, organisation, owner, django_user_model):
     colleague, _ = make_member(django_user_model, "carl", role=Role.EDITOR, organisation=organisation)
     assessment = completed(organisation, owner, "T01")
     url = reverse("model_documentation", kwargs={"assessment_id": assessment.pk})
@@ -180,8 +166,7 @@ def test_two_people_editing_different_fields_both_keep_their_changes(client, tea
     assert values["architecture"] == "Decoder-only transformer" and values["intended_uses"] == "Chat assistants"
 
 
-def test_viewers_do_not_see_pre_filled_values_as_saved(client, team):
-    organisation, owner, viewer = team
+def test_viewers_do_not_see_pre_filled_values_as_saved(client, organisation, owner, viewer):
     assessment = completed(organisation, owner, "T01", name="Atlas-70B")
     client.force_login(viewer)
     page = client.get(reverse("model_documentation", kwargs={"assessment_id": assessment.pk})).content.decode()
@@ -190,11 +175,10 @@ def test_viewers_do_not_see_pre_filled_values_as_saved(client, team):
     assert "Not filled in" in block
 
 
-def test_the_export_for_the_ai_office_reads_as_the_providers_statement(client, team):
+def test_the_export_for_the_ai_office_reads_as_the_providers_statement(client, organisation, owner):
     """M15 and U12 of the lawyer's review: no questionnaire label passed off as the licence document or as the
     method, units printed, a cover note on what is missing (and on Annex XI Section 2 for a model with systemic
     risk), and a footer naming the document, not "Not legal advice"."""
-    organisation, owner, _ = team
     client.force_login(owner)
     assessment = new_assessment(organisation, owner, name="Atlas-70B")
     answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in SCENARIOS["T06"]["answers"].items()}

@@ -39,11 +39,6 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-@pytest.fixture
-def owner(django_user_model, published):
-    return make_member(django_user_model, "lena")
-
-
 def download(client, assessment) -> bytes:
     response = client.get(reverse("report_pdf", kwargs={"assessment_id": assessment.pk}))
     assert response.status_code == 200, response.status_code
@@ -243,8 +238,8 @@ def test_timeline_dates_come_from_the_content(rendered, spec):
     assert "Published in the Official Journal." in html and flat(spec.general_dates[0].text) not in html
 
 
-def test_rendered_once_per_snapshot_and_deterministic(client, owner, spec):
-    user, organisation = owner
+def test_rendered_once_per_snapshot_and_deterministic(client, owner, organisation, spec):
+    user = owner
     client.force_login(user)
     assessment = completed(organisation, user, "T06")
     first = download(client, assessment)
@@ -263,12 +258,12 @@ def test_rendered_once_per_snapshot_and_deterministic(client, owner, spec):
     assert hashlib.sha256(again.pdf).hexdigest() == RenderedDocument.objects.get().file_sha256
 
 
-def test_snapshot_hash_survives_a_database_round_trip(owner):
+def test_snapshot_hash_survives_a_database_round_trip(owner, organisation):
     """jsonb rewrites 3.8e+25 as an integer; the stored snapshot must still hash to the stored hash."""
     from questionnaire.engine import canonical_hash
     from questionnaire.models import Assessment
 
-    user, organisation = owner
+    user = owner
     assessment = completed(organisation, user, "T06")
     stored = Assessment.objects.get(pk=assessment.pk)
     assert stored.snapshot == assessment.snapshot
@@ -276,8 +271,8 @@ def test_snapshot_hash_survives_a_database_round_trip(owner):
     assert isinstance(stored.snapshot["answers"]["training_compute_flop"], float)
 
 
-def test_changed_answer_gives_new_snapshot_and_hash(client, owner):
-    user, organisation = owner
+def test_changed_answer_gives_new_snapshot_and_hash(client, owner, organisation):
+    user = owner
     one = completed(organisation, user, "T01", name="A")
     other = completed(organisation, user, "T17", name="B")
     assert one.snapshot_hash != other.snapshot_hash
@@ -285,7 +280,7 @@ def test_changed_answer_gives_new_snapshot_and_hash(client, owner):
         "provider_established_in_eu"]
 
 
-def test_remote_urls_are_never_fetched(owner, spec, monkeypatch):
+def test_remote_urls_are_never_fetched(owner, organisation, spec, monkeypatch):
     from urllib import request
 
     from questionnaire.rendering import pdf
@@ -303,7 +298,7 @@ def test_remote_urls_are_never_fetched(owner, spec, monkeypatch):
     assert len(fetcher.refused) == 4
     assert fetcher.fetch(pdf.STATIC_BASE + "css/report.css").read().startswith(b"/*")
 
-    user, organisation = owner
+    user = owner
     assessment = completed(organisation, user, "T01")
     import dataclasses
 
@@ -317,8 +312,8 @@ def test_remote_urls_are_never_fetched(owner, spec, monkeypatch):
     assert '<img src="https://evil.example/track.png">' in text  # shown as text, never loaded
 
 
-def test_failed_render_is_retried_reported_and_never_half_served(client, owner, monkeypatch):
-    user, organisation = owner
+def test_failed_render_is_retried_reported_and_never_half_served(client, owner, organisation, monkeypatch):
+    user = owner
     client.force_login(user)
     assessment = completed(organisation, user, "T01")
     calls = []
@@ -340,9 +335,9 @@ def test_failed_render_is_retried_reported_and_never_half_served(client, owner, 
     assert download(client, assessment).startswith(b"%PDF-")
 
 
-def test_pending_report_page_shows_progress(client, owner, settings):
+def test_pending_report_page_shows_progress(client, owner, organisation, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    user, organisation = owner
+    user = owner
     client.force_login(user)
     assessment = completed(organisation, user, "T01")
     response = client.get(reverse("report_pdf", kwargs={"assessment_id": assessment.pk}))
@@ -355,11 +350,12 @@ def test_pending_report_page_shows_progress(client, owner, settings):
 
 # ---- rendered in the background on completion and when the gap records change
 
-def test_report_is_rendered_on_completion_and_again_when_the_gap_analysis_changes(client, owner, settings):
+def test_report_is_rendered_on_completion_and_again_when_the_gap_analysis_changes(client, owner, organisation,
+                                                                                  settings):
     from questionnaire.code_of_practice.gap import ensure_gap_items, update_gap_item
 
     settings.REPORT_PRERENDER = True  # immediate backend here: the "background" render runs at once
-    user, organisation = owner
+    user = owner
     client.force_login(user)
     assessment = completed(organisation, user, "T01")
     report = RenderedDocument.objects.get(assessment=assessment)  # rendered without anyone asking for it
@@ -377,20 +373,20 @@ def test_report_is_rendered_on_completion_and_again_when_the_gap_analysis_change
     assert RenderedDocument.objects.filter(assessment=assessment).count() == 3
 
 
-def test_no_render_on_completion_without_a_background_worker(owner, settings):
+def test_no_render_on_completion_without_a_background_worker(owner, organisation, settings):
     settings.REPORT_PRERENDER = False
-    user, organisation = owner
+    user = owner
     completed(organisation, user, "T38")
     assert not RenderedDocument.objects.exists()
 
 
-def test_report_superseded_before_it_was_rendered_is_dropped(owner, settings):
+def test_report_superseded_before_it_was_rendered_is_dropped(owner, organisation, settings):
     from questionnaire.code_of_practice.gap import ensure_gap_items
     from questionnaire.tasks import render_report
 
     settings.REPORT_PRERENDER = True
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, not run
-    user, organisation = owner
+    user = owner
     assessment = completed(organisation, user, "T01")
     first = RenderedDocument.objects.get(assessment=assessment)
     ensure_gap_items(assessment)
@@ -400,8 +396,8 @@ def test_report_superseded_before_it_was_rendered_is_dropped(owner, settings):
     assert render_report.call(str(current.pk)) == "done"
 
 
-def test_verification(client, owner, django_user_model):
-    user, organisation = owner
+def test_verification(client, owner, organisation, django_user_model):
+    user = owner
     client.force_login(user)
     assessment = completed(organisation, user, "T06")
     pdf_bytes = download(client, assessment)
@@ -458,8 +454,8 @@ def _report_of(assessment):
     return RenderedDocument.objects.create(assessment=assessment, document_hash=digest, snapshot=snapshot)
 
 
-def test_report_of_a_worker_that_died_mid_render_is_rendered_again(owner):
-    user, organisation = owner
+def test_report_of_a_worker_that_died_mid_render_is_rendered_again(owner, organisation):
+    user = owner
     assessment = completed(organisation, user, "T01")
     report = _report_of(assessment)
     RenderedDocument.objects.filter(pk=report.pk).update(status=RenderStatus.RENDERING, attempts=1,
@@ -469,8 +465,8 @@ def test_report_of_a_worker_that_died_mid_render_is_rendered_again(owner):
     assert request_report(assessment).status == RenderStatus.DONE  # re-queued (immediate backend: rendered)
 
 
-def test_report_whose_task_was_taken_by_a_worker_that_died_is_rendered_again(owner):
-    user, organisation = owner
+def test_report_whose_task_was_taken_by_a_worker_that_died_is_rendered_again(owner, organisation):
+    user = owner
     assessment = completed(organisation, user, "T01")
     report = _report_of(assessment)  # pending, and no task of it is waiting in the queue
     assert request_report(assessment).status == RenderStatus.PENDING  # new: not stalled yet
@@ -478,9 +474,9 @@ def test_report_whose_task_was_taken_by_a_worker_that_died_is_rendered_again(own
     assert request_report(assessment).status == RenderStatus.DONE
 
 
-def test_report_waiting_in_a_long_queue_is_not_queued_twice(owner, settings):
+def test_report_waiting_in_a_long_queue_is_not_queued_twice(owner, organisation, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    user, organisation = owner
+    user = owner
     assessment = completed(organisation, user, "T01")
     report = request_report(assessment)
     assert report.status == RenderStatus.PENDING and DBTaskResult.objects.ready().count() == 1
@@ -534,7 +530,7 @@ def test_the_report_reads_the_same_whatever_order_the_snapshot_keys_come_in(spec
     assert render_html(spec, snapshot, digest) == render_html(spec, reversed_keys(snapshot), digest)
 
 
-def test_the_report_hash_and_the_snapshot_hash_are_two_hashes_both_printed_or_verified(client, owner):
+def test_the_report_hash_and_the_snapshot_hash_are_two_hashes_both_printed_or_verified(client, owner, organisation):
     """With gap records the report shows more than the completion snapshot: the report row's document_hash (the
     report hash) is printed on every page and attached, the assessment's snapshot_hash stays the completion
     snapshot's, and the verification page knows each by its name (#13)."""
@@ -543,7 +539,7 @@ def test_the_report_hash_and_the_snapshot_hash_are_two_hashes_both_printed_or_ve
     from questionnaire.code_of_practice.gap import ensure_gap_items, update_gap_item
     from questionnaire.engine import canonical_hash
 
-    user, organisation = owner
+    user = owner
     client.force_login(user)
     assessment = completed(organisation, user, "T01")
     item = next(iter(ensure_gap_items(assessment).values()))
