@@ -1,10 +1,8 @@
-"""Background tasks (django-tasks), each calling a service: noticing which models' current assessments a newly
-published questionnaire version would change (and e-mailing their organisations once), and, under its
-historical name, rendering a report.
-
-Rendering PDFs (the rows, the task, the lease, the progress page) is questionnaire/rendering.py, shared by
-every PDF; what a report shows and asking for it is services/reports.py. With TASKS_BACKEND=immediate (make
-run, tests) a task runs in the request; with `database` it is queued and `python manage.py task_worker` runs it.
+"""The dotted paths of background tasks (django-tasks) queued by earlier releases, which a queued task keeps:
+`notice_rules_changes` (its work is in assessments/rules_changes.py) and `render_report`, the historical name of
+the render task of every PDF (questionnaire/rendering/: the rows, the task, the lease, the progress page; what a
+report shows and asking for it is reports/services.py). With TASKS_BACKEND=immediate (make run, tests) a task runs
+in the request; with `database` it is queued and `python manage.py task_worker` runs it.
 """
 
 from __future__ import annotations

@@ -258,7 +258,7 @@ class SectionWizard(NamedUrlWizardView):
 
 
 class AssessmentWizard(LoginRequiredMixin, SectionWizard):
-    """An assessment's answers, saved section by section with their history (services.save_section)."""
+    """An assessment's answers, saved section by section with their history (assessments.services.save_section)."""
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:

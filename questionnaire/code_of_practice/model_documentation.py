@@ -134,7 +134,7 @@ class Prefill:
 def prefills(*, organisation: str, model: str, answers: Mapping[str, Any], questions: Mapping[str, Any],
              show_answer) -> dict[str, Prefill]:
     """Field code -> value the assessment already knows. `show_answer(question, value)` is the one
-    formatter of answers (presenters.display_answer); dates stay ISO for date fields."""
+    formatter of answers (core.display.display_answer); dates stay ISO for date fields."""
     out: dict[str, Prefill] = {}
     for f in all_fields().values():
         rule = f.prefill
@@ -218,7 +218,7 @@ def audience_document(audience: str, values: dict[str, str], *, model: str, orga
 
 def documentation_content(audience: str, documentation, *, model: str, organisation: str,
                           systemic_risk: bool = False) -> dict:
-    """What a PDF export shows, frozen when it is asked for (rendering.request_render stores it)."""
+    """What a PDF export shows, frozen when it is asked for (rendering.queue.request_render stores it)."""
     document = audience_document(audience, documentation.values, model=model, organisation=organisation,
                                  version=documentation.revision, systemic_risk=systemic_risk)
     return {"audience": audience, "document": document,

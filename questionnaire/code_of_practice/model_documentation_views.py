@@ -103,7 +103,7 @@ def documentation_export(request: HttpRequest, assessment_id, audience: str, fmt
                                 content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
         return response
-    # the PDF is rendered in the background, like the report (rendering.py)
+    # the PDF is rendered in the background, like the report (rendering.queue)
     content = documentation_content(audience, documentation, model=assessment.ai_model.name,
                                     organisation=assessment.organisation.name,
                                     systemic_risk=has_systemic_risk(assessment))

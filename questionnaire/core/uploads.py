@@ -1,7 +1,7 @@
 """Uploaded files checked by what they really are, not by their name or first bytes: a PDF must parse as a
 PDF, a DOCX/XLSX must be a valid zip of the right parts whose uncompressed size is bounded, a text file must be
 UTF-8 without NUL bytes; an evidence file must also be one of the accepted types. Used by the evidence upload
-(forms.GapItemForm, services.gap) and report verification (forms.VerifyForm)."""
+(code_of_practice.forms.GapItemForm, code_of_practice.gap) and report verification (reports.forms.VerifyForm)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Content models (versioned questionnaires) and assessment models (AI models, assessments, answers)."""
+"""The app's tables, one module per concept: versioned questionnaire content (content), AI models, assessments
+and their answers (assessments), the gap analysis (gap), the Model Documentation Form (documentation), the legal
+documents and their issued versions (documents), every rendered PDF (reports: RenderedDocument), submit-once
+tokens (submissions) and the abstract base of the history tables (revisions)."""
 
 from .assessments import (
     AIModel,

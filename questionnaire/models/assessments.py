@@ -58,7 +58,7 @@ class Assessment(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
-    # Frozen on completion: answers, result, questionnaire version, time and user (see services.complete).
+    # Frozen on completion: answers, result, questionnaire version, time and user (see assessments.services.complete).
     snapshot = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
     snapshot_hash = models.CharField(max_length=80, blank=True)
 

@@ -1,4 +1,4 @@
-"""Rendered PDFs of an assessment, rendered in the background and stored (questionnaire/rendering.py).
+"""Rendered PDFs of an assessment, rendered in the background and stored (questionnaire/rendering/queue.py).
 
 A row is keyed by what it renders: the document `kind` ("report", "documentation", ...) and `document_hash`,
 the hash of the content it was rendered from. For the report that is the report snapshot's hash (the
@@ -25,7 +25,7 @@ class RenderStatus(models.TextChoices):
 
 
 class RenderedPdf(models.Model):
-    """A row that has a PDF to make (rendering.render_row): its render's state and the stored file."""
+    """A row that has a PDF to make (rendering.queue.render_row): its render's state and the stored file."""
 
     status = models.CharField(max_length=10, choices=RenderStatus.choices, default=RenderStatus.PENDING)
     file = models.FileField(upload_to="reports/", blank=True)

@@ -7,7 +7,7 @@ documents, and any later one):
    kind, content, user=...)`. The content is stored in a `RenderedDocument` row keyed by (assessment, kind,
    `document_hash`): the same content is rendered once, changed content gives a new row. A member may have at
    most `RENDER_LIMIT_PER_MEMBER` renders waiting at once (`TooManyRenders`: the view answers 429). An issued
-   legal document (`DocumentIssue`, services/documents/store.py) is its own row with its own task.
+   legal document (`DocumentIssue`, legal_documents/store.py) is its own row with its own task.
 2. `render_row` renders any row that has a PDF to make (`models.RenderedPdf`: a report or an issued
    document): it builds the HTML with the row kind's `source`, renders a PDF/A-3a with `pdf.render_source`,
    writes the file to storage first and marks the row done after; a failure is retried MAX_ATTEMPTS times.

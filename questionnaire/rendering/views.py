@@ -44,7 +44,7 @@ def too_many(request: HttpRequest, error: TooManyRenders) -> HttpResponse:
     return response
 
 
-# ---- any rendered document (rendering.py): the progress page polls its status and offers "Try again"
+# ---- any rendered document (rendering.queue): the progress page polls its status and offers "Try again"
 
 @login_required
 def render_status(request: HttpRequest, assessment_id, render_id) -> JsonResponse:

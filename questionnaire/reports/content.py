@@ -1,6 +1,7 @@
 """The report's content, from the frozen snapshot only (never from live answers or live content).
 
-`report_context` gives everything the report template shows; `pdf.py` turns the HTML into the PDF.
+`report_context` gives everything the report template shows; `reports/pdf.py` lays it out as HTML and
+`rendering/pdf.py` turns the HTML into the PDF.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ CONFIDENCE = {"P": "official text, read in a full copy", "P~": "official text kn
 
 def report_context(spec: Spec, snapshot: dict[str, Any], report_hash: str, *,
                    gap_analysis: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
-    """`snapshot` is the report snapshot (services.reports.report_snapshot) and `report_hash` its hash, which
+    """`snapshot` is the report snapshot (reports.services.report_snapshot) and `report_hash` its hash, which
     the report prints."""
     info = snapshot["assessment"]
     completed = dt.datetime.fromisoformat(info["completed_at"])

@@ -6,7 +6,7 @@ Two hashes, two names:
 - the report hash (`RenderedDocument.document_hash` of a row of kind "report"): the report snapshot, i.e. the completion
   snapshot plus the gap analysis and the signatory status as they stood when the report was asked for. It is
   what the PDF prints and attaches. Without gap records or a signatory status both hashes are the same.
-The PDF itself is rendered in the background by rendering.py.
+The PDF itself is rendered in the background by the render queue (rendering.queue).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from ..models import RenderedDocument, RenderStatus, SignatoryStatus
 from ..rendering.queue import document, request_render, retry
 
 REPORT = "report"  # the report's kind in rendering.queue.DOCUMENTS
-ATTACHMENT = "assessment-snapshot.json"  # the report snapshot attached to the PDF (pdf.report_source)
+ATTACHMENT = "assessment-snapshot.json"  # the report snapshot attached to the PDF (reports.pdf.report_source)
 
 
 def report_snapshot(assessment) -> tuple[dict[str, Any], str]:

@@ -1,5 +1,5 @@
 """Report download (rendered in the background, served from storage) and report verification
-(services/reports.py)."""
+(reports/services.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Links to the legal documents from the result page and the gap analysis (one tag each); the action plan's
-document rows are a row source of action_plan.py."""
+document rows are a row source of code_of_practice/action_plan.py."""
 
 from __future__ import annotations
 
