@@ -29,8 +29,10 @@ PYTEST_WORKERS ?= auto
 test: install
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
+## make lint: ruff, and the import contracts of pyproject.toml (layers, no cycles)
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 check: install
 	$(PY) manage.py makemigrations --check --dry-run

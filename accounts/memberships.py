@@ -1,7 +1,7 @@
 """The organisation side of access: which organisation a request acts for, and the member's role.
 
 Every view that touches an organisation's data goes through `membership_for` (or the assessment helper in
-questionnaire/access.py, which uses it): a user who is not a member gets 404, never someone else's data.
+questionnaire/core/access.py, which uses it): a user who is not a member gets 404, never someone else's data.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from questionnaire.display import full_stop
+from questionnaire.core.display import full_stop
 
 from .models import AuditEvent, Invitation, Membership, Organisation, Role
 

@@ -222,8 +222,8 @@ def lost_answers(saved: list[tuple[str, ...]]) -> int:
 
 
 def report_counts() -> str:
-    script = ("from collections import Counter\nfrom questionnaire.models import Report\n"
-              "print(dict(Counter(Report.objects.values_list('status', flat=True))))\n")
+    script = ("from collections import Counter\nfrom questionnaire.models import RenderedDocument\n"
+              "print(dict(Counter(RenderedDocument.objects.values_list('status', flat=True))))\n")
     out = subprocess.run([PY, "manage.py", "shell", "-c", script], cwd=ROOT, env=ENV, check=True,
                          capture_output=True, text=True).stdout
     return out.strip().splitlines()[-1]
@@ -233,9 +233,10 @@ def pdf_readiness(since: float) -> list[float | None]:
     """For every assessment completed after `since` (epoch seconds): seconds from its completion until the report
     of its snapshot was rendered (None: not rendered yet)."""
     script = ("import json, datetime as dt\nfrom django.db.models import Min\n"
-              "from questionnaire.models import Assessment, Report, ReportStatus\n"
+              "from questionnaire.models import Assessment, RenderedDocument, RenderStatus\n"
               f"since = dt.datetime.fromtimestamp({since}, dt.UTC)\n"
-              "rows = Report.objects.filter(status=ReportStatus.DONE).values('assessment_id', 'document_hash')\n"
+              "rows = RenderedDocument.objects.filter(status=RenderStatus.DONE)"
+              ".values('assessment_id', 'document_hash')\n"
               "done = {(r['assessment_id'], r['document_hash']): r['first']\n"
               "        for r in rows.annotate(first=Min('rendered_at'))}\n"
               "out = []\n"
@@ -266,9 +267,10 @@ def cpu_seconds(process: subprocess.Popen) -> float:
 
 def clear_queue() -> None:
     """Drop the renders still waiting, so that the next run starts without the previous run's backlog."""
-    script = ("from django_tasks_db.models import DBTaskResult\nfrom questionnaire.models import Report, ReportStatus\n"
+    script = ("from django_tasks_db.models import DBTaskResult\n"
+              "from questionnaire.models import RenderedDocument, RenderStatus\n"
               "DBTaskResult.objects.ready().delete()\n"
-              "Report.objects.exclude(status=ReportStatus.DONE).delete()\n")
+              "RenderedDocument.objects.exclude(status=RenderStatus.DONE).delete()\n")
     subprocess.run([PY, "manage.py", "shell", "-c", script], cwd=ROOT, env=ENV, check=True, capture_output=True)
 
 

@@ -38,10 +38,11 @@ import django  # noqa: E402
 
 django.setup()
 
-from questionnaire import pdf  # noqa: E402
-from questionnaire.engine import evaluate, parse_answers  # noqa: E402
-from questionnaire.services import canonical_spec  # noqa: E402
-from questionnaire.services.assessments import build_snapshot, snapshot_hash  # noqa: E402
+from questionnaire.assessments.services import build_snapshot  # noqa: E402
+from questionnaire.authoring.content import canonical_spec  # noqa: E402
+from questionnaire.engine import canonical_hash, evaluate, parse_answers  # noqa: E402
+from questionnaire.rendering import pdf  # noqa: E402
+from questionnaire.reports import pdf as reports_pdf  # noqa: E402
 from tests.conftest import public_scenarios  # noqa: E402
 
 STATUSES = ("Implemented", "Partially implemented", "Planned", "Not started")
@@ -73,7 +74,7 @@ def case(spec, scenario_id: str, *, gap: bool):
                             "review minutes and the evaluation report archived in the compliance folder.",
             }
         snapshot = {**snapshot, "gap_analysis": gap_analysis}
-    return snapshot, snapshot_hash(snapshot), gap_analysis
+    return snapshot, canonical_hash(snapshot), gap_analysis
 
 
 class _Words(HTMLParser):
@@ -123,7 +124,7 @@ def render_floor(text: str, snapshot, digest) -> pdf.RenderedReport:
     fetcher = pdf.StaticOnlyFetcher()
     document = HTML(string=text, base_url=pdf.STATIC_BASE + "css/", url_fetcher=fetcher).render()
     when = dt.datetime.fromisoformat(snapshot["assessment"]["completed_at"])
-    attachment = Attachment(string=pdf.snapshot_json(snapshot, digest), name="assessment-snapshot.json",
+    attachment = Attachment(string=reports_pdf.snapshot_json(snapshot, digest), name="assessment-snapshot.json",
                             relationship="Source", url_fetcher=fetcher, created=when, modified=when)
     data = document.write_pdf(pdf_variant=pdf.PDF_VARIANT, attachments=[attachment], pdf_identifier=b"0" * 32)
     return pdf.RenderedReport(pdf=data, pages=len(document.pages), html=text, refused_urls=())
@@ -131,7 +132,7 @@ def render_floor(text: str, snapshot, digest) -> pdf.RenderedReport:
 
 def measure(spec, snapshot, digest, runs: int):
     def report():
-        return pdf.render_pdf(spec, snapshot, digest, gap_analysis=snapshot.get("gap_analysis", {}))
+        return reports_pdf.render_pdf(spec, snapshot, digest, gap_analysis=snapshot.get("gap_analysis", {}))
 
     rendered = report()  # warm-up (fonts, templates, CSS)
     plain = floor_html(rendered.html)
@@ -155,7 +156,7 @@ def phases(spec, snapshot, digest, runs: int) -> dict[str, float]:
     from weasyprint import HTML
 
     gap = snapshot.get("gap_analysis", {})
-    html = pdf.render_html(spec, snapshot, digest, gap_analysis=gap)
+    html = reports_pdf.render_html(spec, snapshot, digest, gap_analysis=gap)
     plain = floor_html(html)
     css, font_config, _ = pdf._stylesheet()
     times: dict[str, list[float]] = {k: [] for k in ("template", "report layout", "report write", "floor layout",
@@ -168,7 +169,7 @@ def phases(spec, snapshot, digest, runs: int) -> dict[str, float]:
         return value
 
     for _ in range(runs + 1):
-        timed("template", lambda: pdf.render_html(spec, snapshot, digest, gap_analysis=gap))
+        timed("template", lambda: reports_pdf.render_html(spec, snapshot, digest, gap_analysis=gap))
         document = timed("report layout", lambda: pdf._PdfHTML(
             string=html, base_url=pdf.STATIC_BASE, url_fetcher=pdf.StaticOnlyFetcher()).render(
             stylesheets=[css], font_config=font_config))
@@ -196,9 +197,9 @@ def main() -> None:
     if args.profile:
         snapshot, digest, _ = case(spec, "T06", gap=True)
         gap = snapshot.get("gap_analysis", {})
-        pdf.render_pdf(spec, snapshot, digest, gap_analysis=gap)
+        reports_pdf.render_pdf(spec, snapshot, digest, gap_analysis=gap)
         profiler = cProfile.Profile()
-        profiler.runcall(pdf.render_pdf, spec, snapshot, digest, gap_analysis=gap)
+        profiler.runcall(reports_pdf.render_pdf, spec, snapshot, digest, gap_analysis=gap)
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
         return
     print(f"Report rendering vs the floor (same words as plain paragraphs, same fonts, PDF/A-3a with the "

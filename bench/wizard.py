@@ -41,8 +41,8 @@ def percentile(values: list[float], p: float) -> float:
 def run(assessments: int) -> None:
     from django.contrib.auth import get_user_model
 
-    from questionnaire.services import load, read_content_file
-    from questionnaire.versions import spec_for
+    from questionnaire.authoring.content import load, read_content_file
+    from questionnaire.core.versions import spec_for
     from tests.conftest import public_scenarios
     from tests.factories import make_member, new_assessment
     from tests.wizard_driver import SECTION_URL, form_value

@@ -10,7 +10,7 @@ Environment variables (see .env.example and README.md):
   BEHIND_PROXY          true behind a TLS-terminating proxy that sets X-Forwarded-Proto and X-Forwarded-For
   PROXY_COUNT           with BEHIND_PROXY: how many trusted proxies append to X-Forwarded-For (default 1)
   SIGNUP_OPEN           true (default): anyone can create an account and organisation; false for a closed deployment
-  TASKS_BACKEND         immediate (default) or database (with `manage.py db_worker`)
+  TASKS_BACKEND         immediate (default) or database (with `manage.py task_worker`)
   REPORT_PRERENDER      render reports on completion and gap changes (default: on with the database backend)
   EMAIL_URL             smtp://user:password@host:587 (or EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
                         EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL); required in production
@@ -331,7 +331,7 @@ RULES_CHANGE_EMAILS = env_bool("RULES_CHANGE_EMAILS", True)
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 # ---- background tasks (PDF rendering): "immediate" runs in the request (quick start, tests);
-# "database" queues them in the database for `python manage.py db_worker` (docker-compose, production)
+# "database" queues them in the database for `python manage.py task_worker` (docker-compose, production)
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate").strip().lower()
 _TASK_BACKENDS = {"immediate": "django_tasks.backends.immediate.ImmediateBackend",
                   "database": "django_tasks_db.DatabaseBackend",
@@ -343,7 +343,7 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["defau
 # so that the download is normally instant. Off with the immediate backend, which would render inside the request.
 REPORT_PRERENDER = env_bool("REPORT_PRERENDER", TASKS_BACKEND == "database")
 
-# Every PDF is rendered in the background (questionnaire/rendering.py): a member may have this many renders
+# Every PDF is rendered in the background (questionnaire/rendering/queue.py): a member may have this many renders
 # waiting at once (beyond it: 429), and a render running longer than the lease is taken to have lost its worker.
 RENDER_LIMIT_PER_MEMBER = env_int("RENDER_LIMIT_PER_MEMBER", 3)
 RENDER_LEASE_SECONDS = env_int("RENDER_LEASE_SECONDS", 300)

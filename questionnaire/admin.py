@@ -25,15 +25,22 @@ from django.utils.html import format_html
 from accounts.audit import audit
 
 from . import models as m
+from .authoring.content import (
+    ContentInvalid,
+    checked_spec,
+    clone_version,
+    create_draft,
+    export_yaml,
+    parse_content_text,
+    publish,
+)
+from .authoring.diff import diff_specs, impact
+from .authoring.translations import is_stale, source_texts, text_hash
+from .core.versions import rows_content, spec_for, version_rows, with_row
 from .engine import AnswerError, ContentError, ExpressionError, Problem, Spec, build_spec, evaluate, lint, parse_answers
 from .engine.expressions import EvaluationTimeout, ExpressionLimitError, time_limit
 from .engine.schema import TABLES, key_field, label
 from .engine.values import bounded_number
-from .services import ContentInvalid, create_draft, export_yaml, parse_content_text, publish
-from .services.authoring import clone_version, diff_specs, impact
-from .services.content import checked_spec
-from .translations import is_stale, source_texts, text_hash
-from .versions import rows_content, spec_for, version_rows, with_row
 
 _admin_request: contextvars.ContextVar = contextvars.ContextVar("admin_request", default=None)
 CHECK_SECONDS = 10  # Validate, Publish and Preview stop after this long (the search for unreachable items alone

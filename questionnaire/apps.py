@@ -9,13 +9,13 @@ class QuestionnaireConfig(AppConfig):
 
     def ready(self) -> None:
         # the app's modules import its models, which exist only once the app registry is ready
-        from . import (
-            files,
-            system_checks,  # noqa: F401  (registers the system checks)
-        )
+        from .core import files, system_checks  # noqa: F401  (registers the system checks)
+        from .core.signals import report_inputs_changed
+        from .core.versions import forget_versions
         from .models import QuestionnaireVersion
-        from .versions import forget_versions
+        from .reports.services import prerender_on_change
 
         post_save.connect(forget_versions, sender=QuestionnaireVersion, dispatch_uid="forget_versions_saved")
         post_delete.connect(forget_versions, sender=QuestionnaireVersion, dispatch_uid="forget_versions_deleted")
         files.connect()  # a row's stored files are deleted with it
+        report_inputs_changed.connect(prerender_on_change, dispatch_uid="prerender_on_change")

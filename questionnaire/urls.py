@@ -1,12 +1,18 @@
 from django.urls import path
 
-from . import action_plan, document_views, documentation_views, gap_views, quick_check, report_views, views
-from .wizard import quick_check_wizard_view, wizard_view
+from .assessments import quick_check, views
+from .assessments.wizard import quick_check_wizard_view, wizard_view
+from .code_of_practice import action_plan, gap_views
+from .code_of_practice import model_documentation_views as documentation_views
+from .core import views as core_views
+from .legal_documents import views as document_views
+from .rendering import views as rendering_views
+from .reports import views as report_views
 
 urlpatterns = [
     path("", views.start, name="start"),
-    path("healthz", views.healthz, name="healthz"),
-    path("readyz", views.readyz, name="readyz"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("quick-check/", quick_check.start, name="quick_check"),
     path("quick-check/result/", quick_check.result, name="quick_check_result"),
     path("quick-check/keep/", quick_check.keep, name="quick_check_keep"),
@@ -29,9 +35,9 @@ urlpatterns = [
     path("assessments/<uuid:assessment_id>/report.pdf", report_views.report_pdf, name="report_pdf"),
     path("assessments/<uuid:assessment_id>/report/status", report_views.report_status, name="report_status"),
     path("assessments/<uuid:assessment_id>/report/retry", report_views.report_retry, name="report_retry"),
-    path("assessments/<uuid:assessment_id>/rendered/<uuid:render_id>/status", report_views.render_status,
+    path("assessments/<uuid:assessment_id>/rendered/<uuid:render_id>/status", rendering_views.render_status,
          name="render_status"),
-    path("assessments/<uuid:assessment_id>/rendered/<uuid:render_id>/retry", report_views.render_retry,
+    path("assessments/<uuid:assessment_id>/rendered/<uuid:render_id>/retry", rendering_views.render_retry,
          name="render_retry"),
     path("assessments/<uuid:assessment_id>/verify/", report_views.verify, name="verify"),
     path("assessments/<uuid:assessment_id>/gap/", gap_views.gap_overview, name="gap_overview"),
@@ -41,14 +47,14 @@ urlpatterns = [
     path("assessments/<uuid:assessment_id>/evidence/<uuid:file_id>/", gap_views.evidence_file, name="evidence_file"),
     path("action-plan/", action_plan.action_plan, name="action_plan"),
     path("assessments/<uuid:assessment_id>/documentation/", documentation_views.documentation_edit,
-         name="documentation"),
+         name="model_documentation"),
     path("assessments/<uuid:assessment_id>/documentation/<str:audience>.<str:fmt>",
-         documentation_views.documentation_export, name="documentation_export"),
-    path("assessments/<uuid:assessment_id>/documents/<str:kind>/", document_views.document_edit, name="document"),
+         documentation_views.documentation_export, name="model_documentation_export"),
+    path("assessments/<uuid:assessment_id>/documents/<str:kind>/", document_views.document_edit, name="legal_document"),
     path("assessments/<uuid:assessment_id>/documents/<str:kind>/<int:number>/", document_views.document_edit,
-         name="document_entry"),
+         name="legal_document_entry"),
     path("assessments/<uuid:assessment_id>/documents/<str:kind>/issues/<uuid:issue_id>.<str:fmt>",
-         document_views.document_download, name="document_download"),
+         document_views.document_download, name="legal_document_download"),
     path("assessments/<uuid:assessment_id>/documents/<str:kind>/issues/<uuid:issue_id>/retry",
-         document_views.document_retry, name="document_retry"),
+         document_views.document_retry, name="legal_document_retry"),
 ]

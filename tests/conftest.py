@@ -82,7 +82,7 @@ def _fresh_rate_limits():
 
 @pytest.fixture(scope="session")
 def spec():
-    from questionnaire.services import canonical_spec
+    from questionnaire.authoring.content import canonical_spec
 
     return canonical_spec()
 
@@ -92,7 +92,7 @@ def canonical_content() -> dict:
     """The canonical content file parsed once per test process (PyYAML takes about a second and a half)."""
     from django.conf import settings
 
-    from questionnaire.services import read_content_file
+    from questionnaire.authoring.content import read_content_file
 
     return read_content_file(settings.QUESTIONNAIRE_CONTENT)
 
@@ -102,7 +102,7 @@ def django_db_setup(django_db_setup, django_db_blocker, canonical_content):
     """Each test database starts with the canonical questionnaire published, loaded once per test process
     (checking and publishing it takes seconds; most tests need it). A test that needs no content at all asks
     for `no_content`; a test on a live server flushes the database, and `published` then loads it again."""
-    from questionnaire.services import load
+    from questionnaire.authoring.content import load
 
     with django_db_blocker.unblock():
         load(copy.deepcopy(canonical_content))
@@ -112,8 +112,8 @@ def django_db_setup(django_db_setup, django_db_blocker, canonical_content):
 def published(db, canonical_content):
     """The canonical questionnaire, published in the test database: the one loaded when the database was set
     up, or loaded now (checked, written, published) after a live-server test flushed it."""
+    from questionnaire.authoring.content import load
     from questionnaire.models import QuestionnaireVersion, VersionStatus
-    from questionnaire.services import load
 
     preloaded = (QuestionnaireVersion.objects.filter(label=canonical_content["version"], status=VersionStatus.PUBLISHED)
                  .first())
@@ -133,3 +133,47 @@ def no_content(db):
     from questionnaire.models import QuestionnaireVersion
 
     QuestionnaireVersion.objects.all().delete()
+
+
+# ---- the cast (as healthchecks' hc/test.py): one organisation with an owner, an editor and a viewer, and a stranger
+# who owns another organisation. Each user's e-mail address is <username>@example.org, the password PASSWORD.
+
+PASSWORD = "correct horse battery staple"
+
+
+def _member(django_user_model, username: str, organisation, role: str):
+    from accounts.models import Membership
+
+    user = django_user_model.objects.create_user(username, f"{username}@example.org", PASSWORD)
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def organisation(published):
+    from accounts.models import Organisation
+
+    return Organisation.objects.create(name="Acme AI")
+
+
+@pytest.fixture
+def owner(django_user_model, organisation):
+    return _member(django_user_model, "olivia", organisation, "owner")
+
+
+@pytest.fixture
+def editor(django_user_model, organisation):
+    return _member(django_user_model, "eddie", organisation, "editor")
+
+
+@pytest.fixture
+def viewer(django_user_model, organisation):
+    return _member(django_user_model, "victor", organisation, "viewer")
+
+
+@pytest.fixture
+def stranger(django_user_model, published):
+    """The owner of another organisation ("Other Labs")."""
+    from accounts.models import Organisation
+
+    return _member(django_user_model, "stranger", Organisation.objects.create(name="Other Labs"), "owner")

@@ -8,13 +8,12 @@ import re
 from typing import Any
 
 from accounts.models import Membership, Organisation, Role
+from questionnaire.assessments.services import complete, save_section, start_assessment
 from questionnaire.engine import build_spec, spec_to_content
 from questionnaire.models import AIModel
-from questionnaire.services import complete, save_section, start_assessment
 
-from .conftest import public_scenarios
+from .conftest import PASSWORD, public_scenarios
 
-PASSWORD = "correct horse battery staple"
 SCENARIOS = {c["id"]: c for c in public_scenarios()}
 
 

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from questionnaire.models import DocumentIssue, EvidenceFile, GapItem, LegalDocument
 
 from .factories import completed, make_member
-from .test_documents import published_summary
+from .test_legal_documents import published_summary
 
 pytestmark = pytest.mark.django_db
 ID_PARAMETERS = {"assessment_id", "model_id", "other_id", "file_id", "issue_id"}
@@ -40,14 +40,14 @@ MATRIX = {
     "amend": ("POST",), "compare": ("GET",), "model_detail": ("GET",), "report_pdf": ("GET",),
     "report_status": ("GET",), "report_retry": ("POST",), "verify": ("GET", "POST"), "gap_overview": ("GET",),
     "gap_signatory": ("POST",), "gap_item": ("GET", "POST"), "evidence_file": ("GET",),
-    "documentation": ("GET", "POST"), "documentation_export": ("GET",),
-    "document": ("GET", "POST"), "document_entry": ("GET", "POST"),
-    "document_download": ("GET",), "document_retry": ("POST",), "gap_chapter": ("GET", "POST"),
+    "model_documentation": ("GET", "POST"), "model_documentation_export": ("GET",),
+    "legal_document": ("GET", "POST"), "legal_document_entry": ("GET", "POST"),
+    "legal_document_download": ("GET",), "legal_document_retry": ("POST",), "gap_chapter": ("GET", "POST"),
     "render_status": ("GET",), "render_retry": ("POST",),
 }
 
 # URL parameters that differ by URL name (the incident register's entries are numbered).
-KWARGS_FOR = {"document_entry": {"kind": "serious_incident"}}
+KWARGS_FOR = {"legal_document_entry": {"kind": "serious_incident"}}
 
 
 @pytest.fixture
@@ -61,13 +61,13 @@ def world(django_user_model, published, client, queued_renders):
     item = GapItem.objects.get(assessment=assessment, measure="TR-1.1")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from questionnaire.services.gap import add_evidence_file
-    from questionnaire.services.reports import request_report
+    from questionnaire.code_of_practice.gap import add_evidence_file
+    from questionnaire.reports.services import request_report
 
     from .test_gap import tiny_pdf
 
     evidence = add_evidence_file(item, SimpleUploadedFile("p.pdf", tiny_pdf()), user=owner)
-    from questionnaire.services.documents.store import new_numbered_document
+    from questionnaire.legal_documents.store import new_numbered_document
 
     issue = published_summary(assessment, owner)
     new_numbered_document(assessment, "serious_incident", user=owner)
@@ -105,7 +105,7 @@ def _legal_document_urls(resolver=None):
     for entry in (resolver or get_resolver()).url_patterns:
         if isinstance(entry, URLResolver):
             yield from _legal_document_urls(entry)
-        elif isinstance(entry, URLPattern) and entry.callback.__module__ == "questionnaire.document_views":
+        elif isinstance(entry, URLPattern) and entry.callback.__module__ == "questionnaire.legal_documents.views":
             yield entry.name
 
 
@@ -113,7 +113,8 @@ DOCUMENT_WRITES = {name for name in _legal_document_urls() if "POST" in MATRIX.g
 
 
 def test_every_document_write_is_in_the_superseded_matrix():
-    assert {"document", "document_entry", "document_retry"} == DOCUMENT_WRITES, sorted(DOCUMENT_WRITES)
+    writes = {"legal_document", "legal_document_entry", "legal_document_retry"}
+    assert writes == DOCUMENT_WRITES, sorted(DOCUMENT_WRITES)
 
 
 @pytest.fixture
@@ -122,9 +123,9 @@ def superseded(django_user_model, published, client, queued_renders):
     completed: the original is superseded, the amendment current."""
     import datetime as dt
 
-    from questionnaire.services import complete
-    from questionnaire.services.documents.store import new_numbered_document
-    from questionnaire.services.living import amend
+    from questionnaire.assessments.living import amend
+    from questionnaire.assessments.services import complete
+    from questionnaire.legal_documents.store import new_numbered_document
 
     owner, organisation = make_member(django_user_model, "alice")
     original = completed(organisation, owner, "T06")
@@ -150,24 +151,26 @@ def _document_state(assessment):
 def _writes(world, assessment):
     """(URL name, URL, POST data) of every write on a document of `assessment`."""
     pk = assessment.pk
-    summary = reverse("document", kwargs={"assessment_id": pk, "kind": "training_summary"})
-    register = reverse("document", kwargs={"assessment_id": pk, "kind": "serious_incident"})
-    entry = reverse("document_entry", kwargs={"assessment_id": pk, "kind": "serious_incident", "number": 1})
+    summary = reverse("legal_document", kwargs={"assessment_id": pk, "kind": "training_summary"})
+    register = reverse("legal_document", kwargs={"assessment_id": pk, "kind": "serious_incident"})
+    entry = reverse("legal_document_entry", kwargs={"assessment_id": pk, "kind": "serious_incident", "number": 1})
     issue = next(i for i in DocumentIssue.objects.filter(
         document__assessment=assessment, document__kind="training_summary"))
-    retry = reverse("document_retry", kwargs={"assessment_id": pk, "kind": "training_summary", "issue_id": issue.pk})
+    retry = reverse("legal_document_retry",
+                    kwargs={"assessment_id": pk, "kind": "training_summary", "issue_id": issue.pk})
     def seen(kind):
         return str(LegalDocument.objects.get(assessment=assessment, kind=kind, number__lte=1).revision)
 
     save = {"action": "save", "seen_revision": seen("training_summary"), "summary_version": "9.9"}
     incident = {"seen_revision": seen("serious_incident"), "incident_ref": "INC-9"}
     return [
-        ("document", summary, save),
-        ("document", summary, {**save, "action": "issue", "issued_on": world["today"]}),
-        ("document", register, {}),  # a new register entry
-        ("document_entry", entry, {**incident, "action": "save"}),
-        ("document_entry", entry, {**incident, "action": "issue", "stage": "initial", "issued_on": world["today"]}),
-        ("document_retry", retry, {}),
+        ("legal_document", summary, save),
+        ("legal_document", summary, {**save, "action": "issue", "issued_on": world["today"]}),
+        ("legal_document", register, {}),  # a new register entry
+        ("legal_document_entry", entry, {**incident, "action": "save"}),
+        ("legal_document_entry", entry,
+         {**incident, "action": "issue", "stage": "initial", "issued_on": world["today"]}),
+        ("legal_document_retry", retry, {}),
     ]
 
 
@@ -184,7 +187,7 @@ def test_every_document_write_on_a_superseded_assessment_is_refused(client, supe
         assert response.status_code == 302, (name, url, data)
         assert "superseded" in client.get(response["Location"]).content.decode(), (name, url)
         assert _document_state(original) == before, (name, url, data)
-    page = client.get(reverse("document", kwargs={"assessment_id": original.pk, "kind": "training_summary"}))
+    page = client.get(reverse("legal_document", kwargs={"assessment_id": original.pk, "kind": "training_summary"}))
     html = page.content.decode()
     assert "data-superseded" in html and 'value="issue"' not in html
 

@@ -17,11 +17,11 @@ from django.utils import timezone
 from accounts.audit import client_ip
 from accounts.models import AuditEvent, Invitation, Membership, Organisation, Role
 
+from .conftest import PASSWORD
 from .mfa import SECRET, staff_login, totp_code, with_second_factor
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct horse battery staple"
 User = get_user_model()
 
 

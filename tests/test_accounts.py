@@ -15,11 +15,11 @@ from django.utils import timezone
 from accounts.memberships import SESSION_KEY, current_membership
 from accounts.models import Invitation, Membership, Organisation, Role
 
+from .conftest import PASSWORD
 from .mfa import staff_login, with_second_factor
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct horse battery staple"
 User = get_user_model()
 
 
@@ -31,29 +31,8 @@ def make_user():
 
 
 @pytest.fixture
-def organisation():
-    return Organisation.objects.create(name="Acme AI")
-
-
-@pytest.fixture
-def owner(make_user, organisation):
-    user = make_user("olivia")
-    Membership.objects.create(user=user, organisation=organisation, role=Role.OWNER)
-    return user
-
-
-@pytest.fixture
-def editor(make_user, organisation):
-    user = make_user("eddie")
-    Membership.objects.create(user=user, organisation=organisation, role=Role.EDITOR)
-    return user
-
-
-@pytest.fixture
-def other_organisation(make_user):
-    organisation = Organisation.objects.create(name="Other Labs")
-    Membership.objects.create(user=make_user("stranger"), organisation=organisation, role=Role.OWNER)
-    return organisation
+def other_organisation(stranger):
+    return stranger.organisations.get()
 
 
 def make_invitation(*, token: str, **fields) -> Invitation:

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from questionnaire import models as m
-from questionnaire.services import clone_version
+from questionnaire.authoring.content import clone_version
 
 from .factories import completed, make_member
 from .mfa import staff_login, with_second_factor
@@ -174,8 +174,8 @@ def test_history_shows_who_changed_what_in_a_draft(client, superuser, draft):
 
 
 def test_translations_become_stale_when_the_source_changes(client, superuser, draft):
-    from questionnaire.translations import is_stale, source_texts
-    from questionnaire.versions import spec_for
+    from questionnaire.authoring.translations import is_stale, source_texts
+    from questionnaire.core.versions import spec_for
 
     staff_login(client, superuser)
     response = client.post(reverse("admin:questionnaire_translation_add"), {

@@ -49,3 +49,20 @@ def test_no_legal_identifier_is_a_string_literal_in_application_python():
             if text in ids or PATTERN.match(text):
                 hits.append(f"{path.relative_to(ROOT)}:{token.start[0]} {token.string}")
     assert hits == [], "legal identifiers belong in questionnaire/content, not in Python:\n" + "\n".join(hits)
+
+
+def test_tasks_queued_by_earlier_releases_still_find_their_function():
+    """A queued task names its function by dotted path (django-tasks-db's task_path): the paths of the releases
+    before the feature packages (#25) resolve to the same tasks."""
+    from django.utils.module_loading import import_string
+    from django_tasks.base import Task
+
+    from questionnaire.assessments.rules_changes import notice_rules_changes
+    from questionnaire.rendering.queue import render_document, render_document_issue
+
+    old = {"questionnaire.rendering.render_document": render_document,
+           "questionnaire.rendering.render_document_issue": render_document_issue,
+           "questionnaire.tasks.render_report": render_document,
+           "questionnaire.tasks.notice_rules_changes": notice_rules_changes}
+    for path, task in old.items():
+        assert isinstance(import_string(path), Task) and import_string(path) is task, path

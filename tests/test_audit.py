@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Membership, Role
-from questionnaire.services import clone_version
+from questionnaire.authoring.content import clone_version
 
 from .factories import completed, make_member
 from .mfa import staff_login, with_second_factor

@@ -121,8 +121,8 @@ def test_validate_lists_every_problem_by_name(tmp_path, settings):
 
 def test_validate_checks_the_newest_draft(published, spec):
     from questionnaire import models as m
+    from questionnaire.authoring.content import create_draft
     from questionnaire.engine import build_spec, spec_to_content
-    from questionnaire.services import create_draft
 
     content = spec_to_content(spec)
     content["version"] = "next"

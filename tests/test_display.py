@@ -11,9 +11,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from questionnaire.display import display_answer, display_fact, export_value
+from questionnaire.assessments.services import save_section
+from questionnaire.core.display import display_answer, display_fact, export_value
 from questionnaire.engine.values import format_scientific, parse_quantity
-from questionnaire.services import save_section
 
 from .factories import completed, make_member, new_assessment
 

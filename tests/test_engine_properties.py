@@ -41,7 +41,7 @@ PROPERTY_SETTINGS = settings(max_examples=300, deadline=None, suppress_health_ch
 
 @functools.cache
 def _canonical_spec():
-    from questionnaire.services import canonical_spec
+    from questionnaire.authoring.content import canonical_spec
 
     return canonical_spec()
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from questionnaire.forms import field_for, to_json_answers
+from questionnaire.assessments.forms import field_for, to_json_answers
 from questionnaire.models import Assessment
 
 from .factories import make_member, new_assessment

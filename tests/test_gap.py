@@ -10,21 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
-from accounts.models import Role
 from questionnaire.models import EvidenceFile, GapItem, GapRevision, MeasureStatus
 
 from .factories import completed, make_member
 
 pytestmark = pytest.mark.django_db
 
-
-
-@pytest.fixture
-def team(django_user_model, published):
-    owner, organisation = make_member(django_user_model, "olga")
-    editor, _ = make_member(django_user_model, "ed", role=Role.EDITOR, organisation=organisation)
-    viewer, _ = make_member(django_user_model, "vic", role=Role.VIEWER, organisation=organisation)
-    return organisation, owner, editor, viewer
 
 
 def item_url(assessment, measure):
@@ -37,8 +28,7 @@ def post_item(client, assessment, measure, **data):
     return client.post(item_url(assessment, measure), payload)
 
 
-def test_only_applicable_measures_are_offered(client, team):
-    organisation, owner, _, _ = team
+def test_only_applicable_measures_are_offered(client, organisation, owner):
     client.force_login(owner)
     gpai = completed(organisation, owner, "T01")
     page = client.get(reverse("gap_overview", kwargs={"assessment_id": gpai.pk})).content.decode()
@@ -53,8 +43,7 @@ def test_only_applicable_measures_are_offered(client, team):
     assert page.count('data-measure="') == 5 and 'data-measure="TR-1.1"' not in page
 
 
-def test_recording_a_measure_keeps_history(client, team):
-    organisation, owner, editor, _ = team
+def test_recording_a_measure_keeps_history(client, organisation, owner, editor):
     client.force_login(editor)
     assessment = completed(organisation, owner, "T01")
     client.get(reverse("gap_overview", kwargs={"assessment_id": assessment.pk}))
@@ -65,12 +54,11 @@ def test_recording_a_measure_keeps_history(client, team):
     assert (item.status, item.owner, item.due_date) == ("partially_implemented", owner, dt.date(2027, 3, 31))
     changes = {r.field: (r.old_value, r.new_value, r.user) for r in GapRevision.objects.filter(item=item)}
     assert changes["status"] == (None, "partially_implemented", editor)  # None: not recorded before
-    assert changes["owner"] == (None, "olga", editor)
+    assert changes["owner"] == (None, "olivia", editor)
     assert changes["due_date"] == (None, "2027-03-31", editor)
 
 
-def test_not_applicable_needs_a_reason(client, team):
-    organisation, owner, _, _ = team
+def test_not_applicable_needs_a_reason(client, organisation, owner):
     client.force_login(owner)
     assessment = completed(organisation, owner, "T01")
     client.get(reverse("gap_overview", kwargs={"assessment_id": assessment.pk}))
@@ -81,8 +69,7 @@ def test_not_applicable_needs_a_reason(client, team):
     assert response.status_code == 302
 
 
-def test_viewer_cannot_edit_and_outsider_owner_is_refused(client, team, django_user_model):
-    organisation, owner, _, viewer = team
+def test_viewer_cannot_edit_and_outsider_owner_is_refused(client, organisation, owner, viewer, django_user_model):
     assessment = completed(organisation, owner, "T01")
     client.force_login(viewer)
     assert client.get(item_url(assessment, "TR-1.1")).status_code == 200
@@ -106,8 +93,7 @@ def test_viewer_cannot_edit_and_outsider_owner_is_refused(client, team, django_u
         ("empty.txt", b"", "is empty"),
     ],
 )
-def test_bad_evidence_uploads_get_a_clear_message(client, team, name, content, message):
-    organisation, owner, _, _ = team
+def test_bad_evidence_uploads_get_a_clear_message(client, organisation, owner, name, content, message):
     client.force_login(owner)
     assessment = completed(organisation, owner, "T01")
     client.get(reverse("gap_overview", kwargs={"assessment_id": assessment.pk}))
@@ -127,8 +113,7 @@ def tiny_pdf() -> bytes:
     return buffer.getvalue()
 
 
-def test_evidence_upload_and_download(client, team, django_user_model):
-    organisation, owner, _, _ = team
+def test_evidence_upload_and_download(client, organisation, owner, django_user_model):
     client.force_login(owner)
     assessment = completed(organisation, owner, "T01")
     client.get(reverse("gap_overview", kwargs={"assessment_id": assessment.pk}))
@@ -146,8 +131,7 @@ def test_evidence_upload_and_download(client, team, django_user_model):
     assert client.get(url).status_code == 404
 
 
-def test_action_plan_orders_filters_and_exports(client, team):
-    organisation, owner, editor, _ = team
+def test_action_plan_orders_filters_and_exports(client, organisation, owner, editor):
     client.force_login(owner)
     first = completed(organisation, owner, "T01", name="Alpha")
     second = completed(organisation, owner, "T23", name="Legacy")
@@ -189,8 +173,7 @@ def test_action_plan_orders_filters_and_exports(client, team):
     assert [line.split(",")[-1] for line in lines[1:]] == ["measure"] * len(order) + ["document"] * len(documents)
 
 
-def test_gap_analysis_appears_in_a_new_report(client, team):
-    organisation, owner, _, _ = team
+def test_gap_analysis_appears_in_a_new_report(client, organisation, owner):
     client.force_login(owner)
     assessment = completed(organisation, owner, "T06")
     first = client.get(reverse("report_pdf", kwargs={"assessment_id": assessment.pk}))
@@ -202,15 +185,14 @@ def test_gap_analysis_appears_in_a_new_report(client, team):
     assert first_pdf != second_pdf
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(second_pdf)).pages)
     assert "Incident runbook v4" in text and "Implemented" in text
-    from questionnaire.models import Report
+    from questionnaire.models import RenderedDocument
 
-    hashes = set(Report.objects.filter(assessment=assessment).values_list("document_hash", flat=True))
+    hashes = set(RenderedDocument.objects.filter(assessment=assessment).values_list("document_hash", flat=True))
     assert len(hashes) == 2 and assessment.snapshot_hash in hashes
     assert MeasureStatus.IMPLEMENTED == "implemented"
 
 
-def test_signatory_status_changes_the_wording_never_a_presumption(client, team):
-    organisation, owner, _, viewer = team
+def test_signatory_status_changes_the_wording_never_a_presumption(client, organisation, owner, viewer):
     client.force_login(owner)
     assessment = completed(organisation, owner, "T01")
     result_url = reverse("result", kwargs={"assessment_id": assessment.pk})
@@ -237,9 +219,8 @@ def test_signatory_status_changes_the_wording_never_a_presumption(client, team):
                        {"signatory-COPYRIGHT": "signed"}).status_code == 403
 
 
-def test_a_signatory_s_partly_implemented_measure_is_shown_with_the_good_faith_note(client, team):
+def test_a_signatory_s_partly_implemented_measure_is_shown_with_the_good_faith_note(client, organisation, owner):
     """gpai-reference.md 2026-12-05 item 12: the Commission's FAQ on signing, beside such measures."""
-    organisation, owner, _, _ = team
     client.force_login(owner)
     assessment = completed(organisation, owner, "T01")
     client.post(reverse("gap_signatory", kwargs={"assessment_id": assessment.pk}),

@@ -12,11 +12,11 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from questionnaire.code_of_practice.gap import gap_snapshot
 from questionnaire.models import GapItem, GapRevision
-from questionnaire.services.gap import gap_snapshot
 
 from .factories import completed
-from .test_gap import item_url, post_item, team  # noqa: F401 (team is a fixture)
+from .test_gap import item_url, post_item
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +56,7 @@ def chapter_form(client, assessment, chapter) -> dict[str, str]:
     return parser.data
 
 
-def test_a_whole_chapter_is_recorded_in_one_submission(client, team):  # noqa: F811
-    organisation, owner, editor, _ = team
+def test_a_whole_chapter_is_recorded_in_one_submission(client, organisation, owner, editor):
     client.force_login(editor)
     assessment = completed(organisation, owner, "T06")
     data = chapter_form(client, assessment, "SAFETY_SECURITY")
@@ -81,8 +80,7 @@ def test_a_whole_chapter_is_recorded_in_one_submission(client, team):  # noqa: F
     assert overview.count('data-recorded="yes"') == 32 and overview.count('data-recorded="no"') == 8
 
 
-def test_untouched_measures_read_not_recorded_everywhere(client, team):  # noqa: F811
-    organisation, owner, _, _ = team
+def test_untouched_measures_read_not_recorded_everywhere(client, organisation, owner):
     client.force_login(owner)
     assessment = completed(organisation, owner, "T01")
     post_item(client, assessment, "CR-1.1", status="not_started")
@@ -100,8 +98,7 @@ def test_untouched_measures_read_not_recorded_everywhere(client, team):  # noqa:
     assert statuses["CR-1.2"] == "Not recorded" and statuses["CR-1.1"] == "Not started"
 
 
-def test_conflict_names_the_measure_and_what_the_other_person_saved(client, team):  # noqa: F811
-    organisation, owner, editor, _ = team
+def test_conflict_names_the_measure_and_what_the_other_person_saved(client, organisation, owner, editor):
     assessment = completed(organisation, owner, "T01")
     client.force_login(editor)
     data = chapter_form(client, assessment, "COPYRIGHT")  # the editor opens the page ...
@@ -114,7 +111,7 @@ def test_conflict_names_the_measure_and_what_the_other_person_saved(client, team
     page = response.content.decode()
     assert response.status_code == 409
     conflict = re.search(r'<li data-conflict="CR-1.1">(.*?)</li>', page, re.S).group(1)
-    assert "olga saved" in conflict and "status Implemented" in conflict
+    assert "olivia saved" in conflict and "status Implemented" in conflict
     assert 'data-conflict="CR-1.4"' not in page  # the editor did not change CR-1.4: no conflict, nothing lost
     items = {i.measure: i for i in GapItem.objects.filter(assessment=assessment)}
     assert items["CR-1.1"].status == "implemented"  # the owner's record stands
@@ -122,8 +119,7 @@ def test_conflict_names_the_measure_and_what_the_other_person_saved(client, team
     assert items["CR-1.2"].status == "implemented" and str(items["CR-1.2"].due_date) == "2027-05-31"
 
 
-def test_a_bad_value_is_refused_at_its_field_and_nothing_is_saved(client, team):  # noqa: F811
-    organisation, owner, _, _ = team
+def test_a_bad_value_is_refused_at_its_field_and_nothing_is_saved(client, organisation, owner):
     client.force_login(owner)
     assessment = completed(organisation, owner, "T01")
     data = chapter_form(client, assessment, "COPYRIGHT")
@@ -137,8 +133,7 @@ def test_a_bad_value_is_refused_at_its_field_and_nothing_is_saved(client, team):
     assert not GapRevision.objects.filter(item__assessment=assessment).exists()
 
 
-def test_save_and_go_to_the_next_measure(client, team):  # noqa: F811
-    organisation, owner, _, _ = team
+def test_save_and_go_to_the_next_measure(client, organisation, owner):
     client.force_login(owner)
     assessment = completed(organisation, owner, "T01")
     response = post_item(client, assessment, "TR-1.3", status="planned", next="1")
@@ -148,8 +143,7 @@ def test_save_and_go_to_the_next_measure(client, team):  # noqa: F811
     assert re.search(r"\d{1,2} \w{3} \d{4}, \d\d:\d\d (CET|CEST|UTC)", history)
 
 
-def test_chapter_page_of_a_chapter_that_does_not_apply_is_404(client, team):  # noqa: F811
-    organisation, owner, _, viewer = team
+def test_chapter_page_of_a_chapter_that_does_not_apply_is_404(client, organisation, owner, viewer):
     client.force_login(owner)
     assessment = completed(organisation, owner, "T01")
     assert client.get(chapter_url(assessment, "SAFETY_SECURITY")).status_code == 404
@@ -157,8 +151,7 @@ def test_chapter_page_of_a_chapter_that_does_not_apply_is_404(client, team):  # 
     assert client.post(chapter_url(assessment, "COPYRIGHT"), {}).status_code == 403
 
 
-def test_measure_page_conflict_says_who_saved_what(client, team):  # noqa: F811
-    organisation, owner, editor, _ = team
+def test_measure_page_conflict_says_who_saved_what(client, organisation, owner, editor):
     assessment = completed(organisation, owner, "T01")
     client.force_login(owner)
     post_item(client, assessment, "CR-1.5", status="planned", due_date="2027-01-31")
@@ -166,16 +159,15 @@ def test_measure_page_conflict_says_who_saved_what(client, team):  # noqa: F811
     response = client.post(item_url(assessment, "CR-1.5"), {"status": "implemented", "seen_revision": 0})
     page = html.unescape(response.content.decode())
     assert response.status_code == 400
-    assert "olga changed CR-1.5 while you were editing" in page
+    assert "olivia changed CR-1.5 while you were editing" in page
     assert "status Planned" in page and "due date 31 January 2027" in page
     assert GapItem.objects.get(assessment=assessment, measure="CR-1.5").status == "planned"
 
 
-def test_chapter_page_queries_do_not_grow_with_its_measures(client, team):  # noqa: F811
+def test_chapter_page_queries_do_not_grow_with_its_measures(client, organisation, owner):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    organisation, owner, _, _ = team
     client.force_login(owner)
     assessment = completed(organisation, owner, "T06")
     counts = {}

@@ -11,8 +11,8 @@ import time
 import pytest
 from django.urls import reverse
 
+from questionnaire.legal_documents.definitions import definitions
 from questionnaire.models import DocumentIssue, GapItem, LegalDocument, ModelDocumentation
-from questionnaire.services.documents.definitions import definitions
 
 from .factories import SCENARIOS, completed, make_member
 
@@ -42,7 +42,7 @@ def timed_post(client, url, data):
 @pytest.fixture
 def systemic(django_user_model, published, client, queued_renders):
     """A completed systemic-risk assessment (every legal document applies) with one incident entry."""
-    from questionnaire.services.documents.store import new_numbered_document
+    from questionnaire.legal_documents.store import new_numbered_document
 
     owner, organisation = make_member(django_user_model, "olga")
     assessment = completed(organisation, owner, "T06")
@@ -53,8 +53,8 @@ def systemic(django_user_model, published, client, queued_renders):
 
 def document_url(assessment, doc):
     if doc.many:
-        return reverse("document_entry", kwargs={"assessment_id": assessment.pk, "kind": doc.kind, "number": 1})
-    return reverse("document", kwargs={"assessment_id": assessment.pk, "kind": doc.kind})
+        return reverse("legal_document_entry", kwargs={"assessment_id": assessment.pk, "kind": doc.kind, "number": 1})
+    return reverse("legal_document", kwargs={"assessment_id": assessment.pk, "kind": doc.kind})
 
 
 def document_rounds(doc):
@@ -121,9 +121,9 @@ def test_a_hostile_issue_date_is_refused(client, systemic):
 
 
 def test_hostile_values_in_every_typed_field_of_the_documentation_form(client, systemic):
-    from questionnaire.documentation import all_fields
+    from questionnaire.code_of_practice.model_documentation import all_fields
 
-    url = reverse("documentation", kwargs={"assessment_id": systemic.pk})
+    url = reverse("model_documentation", kwargs={"assessment_id": systemic.pk})
     typed = [f for f in all_fields().values() if f.type in ("number", "date")]
     assert {f.type for f in typed} == {"number", "date"}
     for kind in ("number", "date"):
@@ -223,9 +223,11 @@ def test_number_answers_are_bounded_from_forms_and_json_alike(value, ok):
 
 
 def test_a_number_question_of_the_wizard_refuses_a_huge_exponent_at_the_field():
-    from questionnaire.forms import NumberField
+    from questionnaire.assessments.forms import NumberField
+    from questionnaire.engine.spec import Question, QuestionType
 
-    field = NumberField(required=False)
+    field = NumberField(question=Question("parameters", "compute", QuestionType.NUMBER, "Parameters", required=False),
+                        required=False)
     assert field.clean("2.5e3") == 2500.0
     for value in ("1e1000000", "1e-1000000", "9" * 10000, "inf"):
         with pytest.raises(Exception) as caught:
@@ -289,7 +291,8 @@ def test_a_far_future_date_stored_before_the_bound_breaks_no_page(client, system
     csv = client.get(reverse("action_plan") + "?format=csv")
     assert csv.status_code == 200 and "Check this document's dates" in csv.content.decode()
     if doc.many:
-        assert client.get(reverse("document", kwargs={"assessment_id": systemic.pk, "kind": kind})).status_code == 200
+        url = reverse("legal_document", kwargs={"assessment_id": systemic.pk, "kind": kind})
+        assert client.get(url).status_code == 200
     # the page needed to repair it works, and a bounded date repairs it
     field, value = next(iter(values.items()))
     repaired = {field: "2026-11-01" if len(value) == 10 else "2026-11-01T10:00"}
@@ -301,7 +304,7 @@ def test_a_far_future_date_stored_before_the_bound_breaks_no_page(client, system
 
 @pytest.mark.parametrize("value", ["9999-12-31", "2014-12-31", "2101-01-01"])
 def test_record_dates_outside_the_policy_are_refused_at_the_field(value):
-    from questionnaire.services.documents.values import parse_date, parse_datetime
+    from questionnaire.legal_documents.values import parse_date, parse_datetime
 
     with pytest.raises(ValueError, match="check the year"):
         parse_date(value)
@@ -310,7 +313,7 @@ def test_record_dates_outside_the_policy_are_refused_at_the_field(value):
 
 
 def test_a_month_may_lie_before_the_ai_act_but_not_in_year_9999():
-    from questionnaire.services.documents.values import parse_month
+    from questionnaire.legal_documents.values import parse_month
 
     assert parse_month("2008-06") == "2008-06"  # a crawl or a dataset collected long ago
     for value in ("9999-12", "0000-01", "1899-12"):
@@ -319,7 +322,7 @@ def test_a_month_may_lie_before_the_ai_act_but_not_in_year_9999():
 
 
 def test_a_long_email_is_refused_before_the_pattern_runs():
-    from questionnaire.services.documents.values import parse_email
+    from questionnaire.legal_documents.values import parse_email
 
     started = time.thread_time()
     with pytest.raises(ValueError, match="not an email address"):
@@ -335,10 +338,10 @@ D = dt.date
 
 
 def incident_findings(stage, issued_on, earlier=(), **changes):
-    from questionnaire.services.documents.checks import CheckContext, check
-    from questionnaire.services.documents.definitions import definition
+    from questionnaire.legal_documents.checks import CheckContext, check
+    from questionnaire.legal_documents.definitions import definition
 
-    from .test_documents_incidents import incident
+    from .test_legal_documents_incidents import incident
 
     return check(definition(INCIDENT), incident(**changes),
                  CheckContext(stage=stage, issued_on=issued_on, earlier=tuple(earlier))).errors.get("", [])
@@ -360,12 +363,13 @@ def test_a_report_cannot_be_sent_before_the_incident_was_known_or_before_the_rep
 def test_the_recording_time_of_a_report_is_in_its_json_and_pdf(client, django_user_model, published):
     from pypdf import PdfReader
 
-    from .test_documents_incidents import form_data, incident
+    from .test_legal_documents_incidents import form_data, incident
 
     owner, organisation = make_member(django_user_model, "ines")
     assessment = completed(organisation, owner, "T05")
     client.force_login(owner)
-    entry = client.post(reverse("document", kwargs={"assessment_id": assessment.pk, "kind": INCIDENT}))["Location"]
+    register = reverse("legal_document", kwargs={"assessment_id": assessment.pk, "kind": INCIDENT})
+    entry = client.post(register)["Location"]
     data = {**form_data(INCIDENT, incident()), "action": "issue", "stage": "initial"}
     refused = client.post(entry, {**data, "seen_revision": 0, "issued_on": "2026-11-09"})
     assert refused.status_code == 400 and "before you became aware" in refused.content.decode()
@@ -376,8 +380,9 @@ def test_the_recording_time_of_a_report_is_in_its_json_and_pdf(client, django_us
     assert dt.datetime.fromisoformat(recorded) == issue.recorded_at.replace(microsecond=0)
     assert issue.document_json["issued_on"] == "2026-11-12"
     kwargs = {"assessment_id": assessment.pk, "kind": INCIDENT, "issue_id": issue.pk}
-    assert client.get(reverse("document_download", kwargs={**kwargs, "fmt": "json"})).json()["recorded_at"] == recorded
-    pdf = client.get(reverse("document_download", kwargs={**kwargs, "fmt": "pdf"}))
+    download = reverse("legal_document_download", kwargs={**kwargs, "fmt": "json"})
+    assert client.get(download).json()["recorded_at"] == recorded
+    pdf = client.get(reverse("legal_document_download", kwargs={**kwargs, "fmt": "pdf"}))
     text = " ".join(p.extract_text() for p in PdfReader(__import__("io").BytesIO(
         b"".join(pdf.streaming_content))).pages)
     local = __import__("django.utils.timezone", fromlist=["localtime"]).localtime(issue.recorded_at)
@@ -385,9 +390,9 @@ def test_the_recording_time_of_a_report_is_in_its_json_and_pdf(client, django_us
 
 
 def test_a_copied_register_keeps_the_recording_times(django_user_model, published):
-    from questionnaire.services.documents.store import copy_documents, issue_document, new_numbered_document
+    from questionnaire.legal_documents.store import copy_documents, issue_document, new_numbered_document
 
-    from .test_documents_incidents import incident
+    from .test_legal_documents_incidents import incident
 
     owner, organisation = make_member(django_user_model, "ivo")
     source = completed(organisation, owner, "T05")
@@ -407,7 +412,7 @@ def test_a_copied_register_keeps_the_recording_times(django_user_model, publishe
 @pytest.mark.parametrize("line", ["~~~", "```", "---", "***", "___", "===", "   ~~~", "  ---", "    code", "\t~~~",
                                   "1) item", "+ item", "> quote", "<div>", "~~~~python", "- - -", "* * *"])
 def test_markdown_export_escapes_lines_that_would_start_a_block(line):
-    from questionnaire.services.documents.export import markdown_text
+    from questionnaire.legal_documents.export import markdown_text
 
     escaped = markdown_text(line)
     stripped = escaped.lstrip(" \t")
@@ -416,9 +421,9 @@ def test_markdown_export_escapes_lines_that_would_start_a_block(line):
 
 
 def test_a_fence_in_a_published_summary_does_not_swallow_the_rest(django_user_model, published, queued_renders):
-    from questionnaire.services.documents.export import publishable_markdown
+    from questionnaire.legal_documents.export import publishable_markdown
 
-    from .test_documents import SUMMARY, published_summary
+    from .test_legal_documents import SUMMARY, published_summary
 
     owner, organisation = make_member(django_user_model, "mia")
     assessment = completed(organisation, owner, "T01")
@@ -655,7 +660,7 @@ def many_pages_pdf(pages: int, *, claimed: int | None = None) -> bytes:
 @pytest.fixture
 def parses(monkeypatch):
     """How many times an upload was parsed (each parse is one child process)."""
-    from questionnaire import uploads
+    from questionnaire.core import uploads
 
     counted = []
     original = uploads.run_limited
@@ -689,7 +694,7 @@ def test_a_pdf_of_85000_pages_is_refused_at_once_on_verify_and_as_evidence(clien
 def test_a_page_tree_beyond_the_page_cap_is_refused_even_when_its_count_lies():
     from django.core.exceptions import ValidationError
 
-    from questionnaire.uploads import inspect_pdf
+    from questionnaire.core.uploads import inspect_pdf
 
     for data in (many_pages_pdf(2_001), many_pages_pdf(20_000, claimed=1)):
         started = time.monotonic()
@@ -711,7 +716,7 @@ def _spin():
 
 @pytest.mark.parametrize("work", [_sleep_long, _spin])
 def test_a_parse_that_takes_too_long_is_stopped(work):
-    from questionnaire.uploads import TooSlow, run_limited
+    from questionnaire.core.uploads import TooSlow, run_limited
 
     started = time.monotonic()
     with pytest.raises(TooSlow):
@@ -759,8 +764,8 @@ def test_copy_amend_and_complete_lock_the_model_first_and_no_joined_row(django_u
     join's order) while copies took KEY SHARE locks on the same rows in the order of their foreign keys."""
     from django.db import connection
 
-    from questionnaire.services import complete, save_section
-    from questionnaire.services.living import amend, new_version_assessment
+    from questionnaire.assessments.living import amend, new_version_assessment
+    from questionnaire.assessments.services import complete, save_section
 
     if connection.vendor != "postgresql":
         pytest.skip("row locks are PostgreSQL's (SQLite ignores select_for_update)")
@@ -789,9 +794,9 @@ def test_two_dozen_copies_amendments_and_completions_at_once_do_not_deadlock(dja
 
     from django.db import connection, connections
 
+    from questionnaire.assessments.living import amend, new_version_assessment
+    from questionnaire.assessments.services import complete, save_section
     from questionnaire.models import Assessment
-    from questionnaire.services import complete, save_section
-    from questionnaire.services.living import amend, new_version_assessment
 
     from .factories import new_assessment
 
@@ -864,7 +869,7 @@ def test_the_yaml_import_refuses_a_billion_laughs_deep_nesting_and_recursive_ali
 
 
 def test_the_canonical_content_is_well_within_the_yaml_bounds(settings):
-    from questionnaire.services.content import MAX_YAML_NODES, bounded_yaml
+    from questionnaire.authoring.content import MAX_YAML_NODES, bounded_yaml
 
     text = settings.QUESTIONNAIRE_CONTENT.read_text(encoding="utf-8")
     bounded_yaml(text)
@@ -912,8 +917,8 @@ def test_clearsessions_removes_expired_sessions(db):
 ])
 def test_a_hostile_json_value_in_the_admin_is_refused_at_the_field(client, django_user_model, published, value,
                                                                   message):
+    from questionnaire.authoring.content import clone_version
     from questionnaire.models import Constant
-    from questionnaire.services import clone_version
 
     from .mfa import staff_login
 

@@ -9,9 +9,9 @@ import re
 
 import pytest
 
+from questionnaire.assessments.presenters import deadline_views, result_page
 from questionnaire.engine import check_answers, evaluate, parse_answers
 from questionnaire.engine.expressions import flop2
-from questionnaire.presenters import deadline_views, result_page
 
 from .conftest import public_scenarios
 from .factories import make_member, new_assessment
@@ -175,8 +175,8 @@ def test_rebadging_a_third_party_model_is_a_point_for_counsel_not_a_guess(spec):
 
 
 def test_the_version_diff_shows_changes_to_the_new_sections(spec):
+    from questionnaire.authoring.diff import diff_specs
     from questionnaire.engine import build_spec, spec_to_content
-    from questionnaire.services.authoring import diff_specs
 
     content = spec_to_content(spec)
     content["notices"][0]["text"] = "Changed."
@@ -186,7 +186,7 @@ def test_the_version_diff_shows_changes_to_the_new_sections(spec):
 
 
 def test_notices_and_next_steps_are_translatable_texts(spec):
-    from questionnaire.translations import source_texts
+    from questionnaire.authoring.translations import source_texts
 
     texts = source_texts(spec)
     assert texts["notice:open_source_exemption:title"].startswith("Open-source exemption")

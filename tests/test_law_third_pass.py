@@ -45,8 +45,9 @@ def test_a_threshold_known_before_the_rules_applied_is_due_16_august_2025(spec):
 # ---- helpers that render what a person reads: the report's HTML (no PDF), from a scenario's answers
 
 def report_html(spec, changes, *, organisation="Example AI Ltd", today=TODAY, gap=None):
-    from questionnaire.pdf import render_html
-    from questionnaire.services.assessments import build_snapshot, snapshot_hash
+    from questionnaire.assessments.services import build_snapshot
+    from questionnaire.engine import canonical_hash
+    from questionnaire.reports.pdf import render_html
 
     answers = parse_answers(spec, {**BASE, **changes})
     result = evaluate(spec, answers, today=today)
@@ -58,7 +59,7 @@ def report_html(spec, changes, *, organisation="Example AI Ltd", today=TODAY, ga
                               completed_by="lena", revision=1)
     if gap is not None:
         snapshot["gap_analysis"] = gap
-    return render_html(spec, snapshot, snapshot_hash(snapshot), gap_analysis=gap or {})
+    return render_html(spec, snapshot, canonical_hash(snapshot), gap_analysis=gap or {})
 
 
 def text_of(html: str) -> str:
@@ -94,7 +95,7 @@ def test_report_names_its_sources_never_their_internal_ids(spec):
 @pytest.mark.parametrize(("name", "ends"), [("Acme AI Inc.", "Acme AI Inc."), ("Acme GmbH", "Acme GmbH."),
                                             ("Acme Ltd ", "Acme Ltd."), ("Ask Us?", "Ask Us?")])
 def test_a_name_ending_a_sentence_gets_one_full_stop(name, ends):
-    from questionnaire.display import full_stop
+    from questionnaire.core.display import full_stop
 
     assert full_stop(name) == ends
 
@@ -149,7 +150,7 @@ MODIFIER = {"role": "downstream_modifier", "base_model_is_gpai": True}
 
 
 def page_of(spec, result, today=TODAY):
-    from questionnaire.presenters import result_page
+    from questionnaire.assessments.presenters import result_page
 
     return result_page(spec, {"result": result.to_json(), "answers": {}}, today=today)
 
@@ -284,7 +285,7 @@ def test_an_exempt_non_eu_open_source_model_is_never_told_to_appoint_a_represent
      "the Commission accepted your arguments"),
 ])
 def test_every_ruled_out_duty_says_why_it_does_not_apply(spec, changes, obligation, why):
-    from questionnaire.presenters import ruled_out
+    from questionnaire.assessments.presenters import ruled_out
 
     result = run(spec, changes)
     reasons = {r["obligation"].id: r["why"] for r in ruled_out(spec, result.to_json())}
@@ -323,7 +324,7 @@ def test_the_own_system_question_is_not_asked_of_a_deployer(spec):
 # ---- item 12: signing the Code (the Commission's FAQ) on the result, the report and the gap analysis
 
 def test_the_result_says_what_signing_means_for_each_status_once(spec):
-    from questionnaire.presenters import result_page
+    from questionnaire.assessments.presenters import result_page
 
     result = run(spec, {"cop_signatory_chapters": ["transparency"]})
     page = result_page(spec, {"result": result.to_json(), "answers": {"cop_signatory_chapters": ["transparency"]}},
@@ -346,7 +347,7 @@ def test_the_result_says_what_signing_means_for_each_status_once(spec):
 
 
 def test_a_systemic_risk_model_is_not_offered_the_optional_chapter(spec):
-    from questionnaire.presenters import result_page
+    from questionnaire.assessments.presenters import result_page
 
     result = run(spec, {"training_compute_flop": 3.8e25})
     page = result_page(spec, {"result": result.to_json(), "answers": {}}, today=TODAY)
@@ -355,7 +356,7 @@ def test_a_systemic_risk_model_is_not_offered_the_optional_chapter(spec):
 
 
 def test_a_chapter_one_intends_to_sign_says_how_to_sign(spec):
-    from questionnaire.signatory import signing_texts
+    from questionnaire.core.signatory import signing_texts
 
     (text,) = signing_texts(spec, [("Copyright", "intends_to_sign")])
     assert "Signatory Form" in text["text"] and "no deadline" in text["text"] and "listed publicly" in text["text"]
@@ -397,7 +398,7 @@ def test_the_third_answer_is_accepted_only_where_offered(spec, value, parsed):
 
 
 def test_the_wizard_offers_i_don_t_know_and_keeps_it(spec):
-    from questionnaire.forms import answers_to_form_data, section_form_class
+    from questionnaire.assessments.forms import answers_to_form_data, section_form_class
 
     form_class = section_form_class(spec, "market")
     field = form_class.base_fields["integrated_into_eu_product_by_third_party"]
@@ -416,7 +417,7 @@ def test_the_wizard_offers_i_don_t_know_and_keeps_it(spec):
 
 
 def test_the_answer_reads_i_don_t_know(spec):
-    from questionnaire.display import display_answer
+    from questionnaire.core.display import display_answer
 
     question = spec.questions["integrated_into_eu_product_by_third_party"]
     assert display_answer(question, "unknown") == "I don't know" and display_answer(question, True) == "Yes"

@@ -174,7 +174,7 @@ def test_a_golden_scenario_id_longer_than_its_column_is_refused_with_its_line():
     """PostgreSQL refuses a scenario id longer than its column; the import names the line instead."""
     from django.conf import settings
 
-    from questionnaire.services.content import too_long_texts
+    from questionnaire.authoring.content import too_long_texts
 
     text = Path(settings.QUESTIONNAIRE_CONTENT).read_text(encoding="utf-8")
     assert too_long_texts(text) == []  # the canonical content fits

@@ -1,7 +1,7 @@
 """Living assessments: amend and new model versions with everything carried over, one current assessment per
 model, the action plan of current assessments, and notices when the rules change under a completed one."""
 
-# ruff: noqa: F811  (pytest fixtures imported from test_gap are redefined as test arguments)
+
 from __future__ import annotations
 
 import copy
@@ -12,6 +12,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from questionnaire.assessments.rules_changes import notice_rules_changes
+from questionnaire.assessments.services import save_section
+from questionnaire.authoring.content import ContentInvalid, load, read_content_file
+from questionnaire.code_of_practice.model_documentation_store import save_documentation
 from questionnaire.models import (
     Assessment,
     DocumentationRevision,
@@ -22,12 +26,9 @@ from questionnaire.models import (
     RulesChange,
     current_assessments,
 )
-from questionnaire.services import ContentInvalid, load, read_content_file, save_section
-from questionnaire.services.documentation import save_documentation
-from questionnaire.tasks import notice_rules_changes
 
 from .factories import completed
-from .test_gap import post_item, team  # noqa: F401  (team: a fixture)
+from .test_gap import post_item
 
 pytestmark = pytest.mark.django_db
 
@@ -56,9 +57,8 @@ def rename_choice(code: str, old: str, new: str):
     return change
 
 
-def test_copy_onto_a_version_without_a_saved_choice_drops_that_answer(client, team):
+def test_copy_onto_a_version_without_a_saved_choice_drops_that_answer(client, organisation, owner):
     """#13: a saved answer that the new version no longer accepts is left out and named, never a 500."""
-    organisation, owner, _, _ = team
     client.force_login(owner)
     original = completed(organisation, owner, "T01")
     assert original.answers["internal_use"] == "none"
@@ -88,8 +88,7 @@ def record_gap(client, assessment, editor):
     return GapItem.objects.get(assessment=assessment, measure="SS-1.1")
 
 
-def test_amend_carries_everything_over_and_becomes_current(client, team):
-    organisation, owner, editor, _ = team
+def test_amend_carries_everything_over_and_becomes_current(client, organisation, owner, editor):
     client.force_login(owner)
     original = completed(organisation, owner, "T06", name="Frontier")
     item = record_gap(client, original, editor)
@@ -139,8 +138,7 @@ def test_amend_carries_everything_over_and_becomes_current(client, team):
     assert client.get(url("evidence_file", amendment, file_id=copied_file.pk)).status_code == 200
 
 
-def test_a_measure_that_stops_applying_is_carried_and_shown_as_no_longer_applying(client, team):
-    organisation, owner, editor, _ = team
+def test_a_measure_that_stops_applying_is_carried_and_shown_as_no_longer_applying(client, organisation, owner, editor):
     client.force_login(owner)
     original = completed(organisation, owner, "T06", name="Frontier")
     record_gap(client, original, editor)
@@ -163,8 +161,7 @@ def test_a_measure_that_stops_applying_is_carried_and_shown_as_no_longer_applyin
     assert 'data-measure="TR-1.1"' not in plan  # implemented, carried over: not open
 
 
-def test_new_version_carries_only_what_was_chosen(client, team):
-    organisation, owner, editor, _ = team
+def test_new_version_carries_only_what_was_chosen(client, organisation, owner, editor):
     client.force_login(owner)
     original = completed(organisation, owner, "T06", name="Frontier")
     record_gap(client, original, editor)
@@ -198,9 +195,9 @@ def higher_systemic_threshold(content):
     content["constants"]["sr_threshold"] = 5e25
 
 
-def test_new_rules_flag_and_email_exactly_the_model_whose_current_result_changes(client, team, django_user_model,
+def test_new_rules_flag_and_email_exactly_the_model_whose_current_result_changes(client, organisation, owner, editor,
+                                                                                 viewer, django_user_model,
                                                                                  mailoutbox):
-    organisation, owner, editor, viewer = team
     for user in (owner, editor, viewer):
         user.email = f"{user.username}@example.org"
         user.save()
@@ -217,7 +214,7 @@ def test_new_rules_flag_and_email_exactly_the_model_whose_current_result_changes
     changes = list(RulesChange.objects.all())
     assert [c.assessment_id for c in changes] == [amendment.pk]  # the current one; the superseded one is not
     assert any("Classification" in line for line in changes[0].changes)
-    assert sorted(m.to[0] for m in mailoutbox) == ["ed@example.org", "olga@example.org"]
+    assert sorted(m.to[0] for m in mailoutbox) == ["eddie@example.org", "olivia@example.org"]
     assert all("Frontier" in m.body and "Alpha" not in m.body for m in mailoutbox)
     notice_rules_changes.call(version.pk)  # the task runs again (a retry, a second worker): no second e-mail
     assert len(mailoutbox) == 2 and RulesChange.objects.count() == 1
@@ -242,10 +239,9 @@ def test_new_rules_flag_and_email_exactly_the_model_whose_current_result_changes
         reverse("model_detail", kwargs={"model_id": frontier.ai_model_id})).content.decode()
 
 
-def test_rules_change_emails_can_be_turned_off(team, settings, mailoutbox):
+def test_rules_change_emails_can_be_turned_off(organisation, owner, settings, mailoutbox):
     settings.RULES_CHANGE_EMAILS = False
-    organisation, owner, _, _ = team
-    owner.email = "olga@example.org"
+    owner.email = "olivia@example.org"
     owner.save()
     completed(organisation, owner, "T06", name="Frontier")
     publish_changed(higher_systemic_threshold, "2099.3")
@@ -253,8 +249,8 @@ def test_rules_change_emails_can_be_turned_off(team, settings, mailoutbox):
 
 
 def test_made_up_organisation_name_is_asked_before_the_first_completion(client, published, django_user_model):
-    from questionnaire.pdf import render_html
-    from questionnaire.versions import spec_for
+    from questionnaire.core.versions import spec_for
+    from questionnaire.reports.pdf import render_html
 
     from .factories import SCENARIOS
 
@@ -308,14 +304,13 @@ def test_completing_without_the_legal_name_marks_the_recorded_name(client, publi
     assert 'name="organisation-name"' in client.get(url("check_answers", amendment)).content.decode()
 
 
-def test_action_plan_marks_a_legal_deadline_that_passed_and_lists_each_open_measure_once(client, team):
+def test_action_plan_marks_a_legal_deadline_that_passed_and_lists_each_open_measure_once(client, organisation, owner):
     import datetime as dt
 
     from django.utils import timezone
 
     from .factories import SCENARIOS
 
-    organisation, owner, _, _ = team
     client.force_login(owner)
     today = timezone.localdate()
     placed = today - dt.timedelta(days=440)
@@ -353,11 +348,10 @@ def test_action_plan_marks_a_legal_deadline_that_passed_and_lists_each_open_meas
             ] == late_documents  # its documents due are in the CSV as on the page
 
 
-def test_queries_per_page_do_not_grow_with_assessments_per_model(client, team):
+def test_queries_per_page_do_not_grow_with_assessments_per_model(client, organisation, owner):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    organisation, owner, _, _ = team
     client.force_login(owner)
     first = completed(organisation, owner, "T06", name="Frontier")
     completed(organisation, owner, "T01", name="Alpha")
@@ -384,8 +378,7 @@ def test_queries_per_page_do_not_grow_with_assessments_per_model(client, team):
     assert counts(current) == small
 
 
-def test_a_viewer_cannot_amend_or_start_a_new_version(client, team):
-    organisation, owner, _, viewer = team
+def test_a_viewer_cannot_amend_or_start_a_new_version(client, organisation, owner, viewer):
     original = completed(organisation, owner, "T01")
     client.force_login(viewer)
     assert client.post(url("amend", original)).status_code == 403
@@ -394,9 +387,8 @@ def test_a_viewer_cannot_amend_or_start_a_new_version(client, team):
     assert "data-action=\"amend\"" not in client.get(url("result", original)).content.decode()
 
 
-def test_a_draft_holding_an_answer_its_version_refuses_asks_it_again(client, team):
+def test_a_draft_holding_an_answer_its_version_refuses_asks_it_again(client, organisation, owner):
     """#13: drafts copied before copies were cleaned hold such answers; their pages must not fail."""
-    organisation, owner, _, _ = team
     client.force_login(owner)
     original = completed(organisation, owner, "T01")
     client.post(url("copy", original))
@@ -410,8 +402,7 @@ def test_a_draft_holding_an_answer_its_version_refuses_asks_it_again(client, tea
     assert check.status_code == 200 and "Some questions are not answered yet" in check.content.decode()
 
 
-def test_new_rules_that_refuse_a_saved_answer_are_noticed(client, team):
-    organisation, owner, _, _ = team
+def test_new_rules_that_refuse_a_saved_answer_are_noticed(client, organisation, owner):
     client.force_login(owner)
     alpha = completed(organisation, owner, "T01", name="Alpha")
     load(content_with(rename_choice("internal_use", "none", "not_used"), "2099.4"))
@@ -422,8 +413,7 @@ def test_new_rules_that_refuse_a_saved_answer_are_noticed(client, team):
     assert 'data-rules-change="2099.4"' in page
 
 
-def test_records_of_a_superseded_assessment_stay_as_they_were(client, team):
-    organisation, owner, editor, _ = team
+def test_records_of_a_superseded_assessment_stay_as_they_were(client, organisation, owner, editor):
     client.force_login(owner)
     original = completed(organisation, owner, "T06", name="Frontier")
     item = record_gap(client, original, editor)
@@ -438,8 +428,21 @@ def test_records_of_a_superseded_assessment_stay_as_they_were(client, team):
     assert 'name="status"' not in page.content.decode()
     assert "data-superseded" in client.get(url("gap_overview", original)).content.decode()
     before = ModelDocumentation.objects.filter(assessment=original).first()
-    client.post(url("documentation", original), {"model_name": "Changed", "seen_revision": "0"})
+    client.post(url("model_documentation", original), {"model_name": "Changed", "seen_revision": "0"})
     after = ModelDocumentation.objects.filter(assessment=original).first()
     assert (before.values if before else {}) == (after.values if after else {})
     assert post_item(client, amendment, "SS-1.1", status="implemented").status_code == 302
     assert GapItem.objects.get(assessment=amendment, measure="SS-1.1").status == "implemented"
+
+
+def test_every_carry_choice_names_carriers_that_exist():
+    """Assessments name the features' carry-over functions by dotted path (living.CARRIERS): each choice of the
+    "assess a new version" form has its carriers, and every carrier is a function that can be imported."""
+    import dataclasses
+
+    from django.utils.module_loading import import_string
+
+    from questionnaire.assessments.living import CARRIERS, Carry
+
+    assert set(CARRIERS) == {f.name for f in dataclasses.fields(Carry)} - {"answers"}
+    assert all(callable(import_string(path)) for carriers in CARRIERS.values() for path in carriers)

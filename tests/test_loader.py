@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from questionnaire import models as m
+from questionnaire.authoring.content import ContentInvalid, create_draft, export_yaml, load, publish, read_content_file
+from questionnaire.core.versions import spec_for, version_content
 from questionnaire.engine import spec_to_content
-from questionnaire.services import ContentInvalid, create_draft, export_yaml, load, publish, read_content_file
-from questionnaire.versions import spec_for, version_content
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_general_dates_live_in_the_content_and_survive_the_database(published, s
 
     changed = build_spec(content)
     assert changed.content_hash != spec.content_hash  # the hash covers them
-    from questionnaire.services.authoring import diff_specs
+    from questionnaire.authoring.diff import diff_specs
 
     assert [(c.kind, c.key, c.change) for c in diff_specs(spec, changed)] == [
         ("general date", content["general_dates"][0]["date"], "changed")]  # and the admin's diff shows them

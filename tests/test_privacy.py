@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Role
-from questionnaire.models import Assessment, Report
+from questionnaire.models import Assessment, RenderedDocument
 
 from .factories import completed, make_member, new_assessment
 from .wizard_driver import post_section
@@ -63,12 +63,12 @@ def test_reports_older_than_the_retention_are_pruned(client, django_user_model, 
     client.force_login(user)
     assessment = completed(organisation, user, "T01")
     client.get(reverse("report_pdf", kwargs={"assessment_id": assessment.pk}))
-    report = Report.objects.get()
+    report = RenderedDocument.objects.get()
     assert settings.REPORT_RETENTION_DAYS == 3653
     out = io.StringIO()
     call_command("prune_reports", stdout=out)
     assert "Deleted 0" in out.getvalue()
-    Report.objects.filter(pk=report.pk).update(rendered_at=timezone.now() - dt.timedelta(days=3700))
+    RenderedDocument.objects.filter(pk=report.pk).update(rendered_at=timezone.now() - dt.timedelta(days=3700))
     call_command("prune_reports", stdout=io.StringIO())
-    assert not Report.objects.exists()
+    assert not RenderedDocument.objects.exists()
     assert Assessment.objects.get().snapshot  # the snapshot stays; the report can be rendered again

@@ -14,14 +14,13 @@ from accounts.models import Membership, Organisation, Role
 from questionnaire.engine import evaluate, parse_answers
 from questionnaire.models import AIModel, AnswerRevision, Assessment
 
-from .conftest import public_scenarios
+from .conftest import PASSWORD, public_scenarios
 from .factories import make_member
 from .wizard_driver import corrected_answers, posted_value
 
 pytestmark = pytest.mark.django_db
 SCENARIOS = {c["id"]: c for c in public_scenarios()}
 STEP = re.compile(r"/quick-check/(?P<step>[\w-]+)/$")
-PASSWORD = "correct horse battery staple"
 
 
 def post_quick_section(client, step: str, answers, spec):

@@ -21,8 +21,8 @@ from pypdf import PdfReader
 
 from accounts.models import Role
 from questionnaire.management.commands import task_worker
-from questionnaire.models import Report, ReportStatus
-from questionnaire.services.reports import report_snapshot, request_report
+from questionnaire.models import RenderedDocument, RenderStatus
+from questionnaire.reports.services import report_snapshot, request_report
 
 from .conftest import public_scenarios
 from .factories import completed, make_member
@@ -37,11 +37,6 @@ LABELS = {"GPAI_MODEL_SYSTEMIC_RISK": "General-purpose AI model with systemic ri
 
 def flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
-
-
-@pytest.fixture
-def owner(django_user_model, published):
-    return make_member(django_user_model, "lena")
 
 
 def download(client, assessment) -> bytes:
@@ -59,8 +54,8 @@ RENDERED = ("T06", "T01", "T08", "T10", "T38", "T02")  # T06 with a full gap ana
 
 
 def scenario_snapshot(spec, scenario_id: str, *, gap: bool = False) -> tuple[dict, str]:
-    from questionnaire.engine import evaluate, parse_answers
-    from questionnaire.services.assessments import build_snapshot, snapshot_hash
+    from questionnaire.assessments.services import build_snapshot
+    from questionnaire.engine import canonical_hash, evaluate, parse_answers
 
     answers = parse_answers(spec, SCENARIOS[scenario_id]["answers"])
     result = evaluate(spec, answers, today=dt.date(2026, 11, 21))
@@ -74,12 +69,12 @@ def scenario_snapshot(spec, scenario_id: str, *, gap: bool = False) -> tuple[dic
             m: {"status": STATUS[i % 4][0], "status_label": STATUS[i % 4][1], "owner": f"owner{i % 3}",
                 "due_date": f"2026-{1 + i % 12:02d}-15", "evidence": f"Evidence for {m}."}
             for i, m in enumerate(result.code_measures)}
-    return snapshot, snapshot_hash(snapshot)
+    return snapshot, canonical_hash(snapshot)
 
 
 @pytest.fixture(scope="module")
 def rendered(spec):
-    from questionnaire.pdf import render_pdf
+    from questionnaire.reports.pdf import render_pdf
 
     out = {}
     for scenario_id in RENDERED:
@@ -175,7 +170,7 @@ def test_summary_names_the_overdue_gap_measures(rendered):
 
 
 def test_reasoning_shows_the_deciding_findings_not_every_fact(rendered, spec):
-    from questionnaire.reports import decisive_findings
+    from questionnaire.reports.content import decisive_findings
 
     pdf = rendered["T08"]  # open source, no systemic risk
     blocks = decisive_findings(spec, pdf["snapshot"])
@@ -199,7 +194,7 @@ def test_reasoning_shows_the_deciding_findings_not_every_fact(rendered, spec):
 
 def test_reasoning_follows_a_finding_that_decided_by_not_holding(rendered, spec):
     """Not a general-purpose AI model: the deciding finding is a "No", and the path goes on below it."""
-    from questionnaire.reports import decisive_findings
+    from questionnaire.reports.content import decisive_findings
 
     classification = decisive_findings(spec, rendered["T02"]["snapshot"])[0]
     held = {f["name"]: f["value"] for f in classification["held"]}
@@ -215,7 +210,7 @@ def test_reasoning_follows_the_content_not_a_fixed_list(rendered, spec):
     """Change a rule of the content and the path changes with it."""
     import dataclasses
 
-    from questionnaire.reports import decisive_findings
+    from questionnaire.reports.content import decisive_findings
 
     snapshot = rendered["T06"]["snapshot"]
     before = {f["name"] for b in decisive_findings(spec, snapshot) for f in b["held"]}
@@ -232,7 +227,7 @@ def test_timeline_dates_come_from_the_content(rendered, spec):
     import dataclasses
 
     from questionnaire.engine.spec import GeneralDate
-    from questionnaire.pdf import render_html
+    from questionnaire.reports.pdf import render_html
 
     text = rendered["T01"]["text"]
     assert all(flat(d.text) in text for d in spec.general_dates if d.date not in
@@ -243,41 +238,41 @@ def test_timeline_dates_come_from_the_content(rendered, spec):
     assert "Published in the Official Journal." in html and flat(spec.general_dates[0].text) not in html
 
 
-def test_rendered_once_per_snapshot_and_deterministic(client, owner, spec):
-    user, organisation = owner
+def test_rendered_once_per_snapshot_and_deterministic(client, owner, organisation, spec):
+    user = owner
     client.force_login(user)
     assessment = completed(organisation, user, "T06")
     first = download(client, assessment)
     second = download(client, assessment)
-    assert Report.objects.filter(assessment=assessment).count() == 1
+    assert RenderedDocument.objects.filter(assessment=assessment).count() == 1
     assert first == second
     reader = PdfReader(io.BytesIO(first))
     attached = json.loads(reader.attachments["assessment-snapshot.json"][0])
     assert attached.pop("snapshot_hash") == assessment.snapshot_hash and attached == assessment.snapshot
     assert reader.metadata.author == organisation.name
-    from questionnaire.pdf import render_pdf
+    from questionnaire.reports.pdf import render_pdf
 
     again = render_pdf(spec, assessment.snapshot, assessment.snapshot_hash)
     texts = [flat("".join(p.extract_text() for p in PdfReader(io.BytesIO(b)).pages)) for b in (first, again.pdf)]
     assert texts[0] == texts[1]
-    assert hashlib.sha256(again.pdf).hexdigest() == Report.objects.get().file_sha256
+    assert hashlib.sha256(again.pdf).hexdigest() == RenderedDocument.objects.get().file_sha256
 
 
-def test_snapshot_hash_survives_a_database_round_trip(owner):
+def test_snapshot_hash_survives_a_database_round_trip(owner, organisation):
     """jsonb rewrites 3.8e+25 as an integer; the stored snapshot must still hash to the stored hash."""
+    from questionnaire.engine import canonical_hash
     from questionnaire.models import Assessment
-    from questionnaire.services.assessments import snapshot_hash
 
-    user, organisation = owner
+    user = owner
     assessment = completed(organisation, user, "T06")
     stored = Assessment.objects.get(pk=assessment.pk)
     assert stored.snapshot == assessment.snapshot
-    assert snapshot_hash(stored.snapshot) == stored.snapshot_hash
+    assert canonical_hash(stored.snapshot) == stored.snapshot_hash
     assert isinstance(stored.snapshot["answers"]["training_compute_flop"], float)
 
 
-def test_changed_answer_gives_new_snapshot_and_hash(client, owner):
-    user, organisation = owner
+def test_changed_answer_gives_new_snapshot_and_hash(client, owner, organisation):
+    user = owner
     one = completed(organisation, user, "T01", name="A")
     other = completed(organisation, user, "T17", name="B")
     assert one.snapshot_hash != other.snapshot_hash
@@ -285,10 +280,11 @@ def test_changed_answer_gives_new_snapshot_and_hash(client, owner):
         "provider_established_in_eu"]
 
 
-def test_remote_urls_are_never_fetched(owner, spec, monkeypatch):
+def test_remote_urls_are_never_fetched(owner, organisation, spec, monkeypatch):
     from urllib import request
 
-    from questionnaire import pdf
+    from questionnaire.rendering import pdf
+    from questionnaire.reports import pdf as reports_pdf
 
     def no_network(*args, **kwargs):
         raise AssertionError("the renderer tried to open a URL")
@@ -302,22 +298,22 @@ def test_remote_urls_are_never_fetched(owner, spec, monkeypatch):
     assert len(fetcher.refused) == 4
     assert fetcher.fetch(pdf.STATIC_BASE + "css/report.css").read().startswith(b"/*")
 
-    user, organisation = owner
+    user = owner
     assessment = completed(organisation, user, "T01")
     import dataclasses
 
     hostile = '<img src="https://evil.example/track.png"><link rel="stylesheet" href="https://evil.example/x.css">'
     obligations = tuple(dataclasses.replace(o, summary=o.summary + hostile) for o in spec.obligations)
     hostile_spec = dataclasses.replace(spec, obligations=obligations)
-    rendered = pdf.render_pdf(hostile_spec, assessment.snapshot, assessment.snapshot_hash)
+    rendered = reports_pdf.render_pdf(hostile_spec, assessment.snapshot, assessment.snapshot_hash)
     assert "&lt;img src=&quot;https://evil.example/track.png&quot;&gt;" in rendered.html
     assert rendered.refused_urls == ()
     text = flat("".join(p.extract_text() for p in PdfReader(io.BytesIO(rendered.pdf)).pages))
     assert '<img src="https://evil.example/track.png">' in text  # shown as text, never loaded
 
 
-def test_failed_render_is_retried_reported_and_never_half_served(client, owner, monkeypatch):
-    user, organisation = owner
+def test_failed_render_is_retried_reported_and_never_half_served(client, owner, organisation, monkeypatch):
+    user = owner
     client.force_login(user)
     assessment = completed(organisation, user, "T01")
     calls = []
@@ -326,12 +322,12 @@ def test_failed_render_is_retried_reported_and_never_half_served(client, owner, 
         calls.append(1)
         raise RuntimeError("out of memory")
 
-    monkeypatch.setattr("questionnaire.pdf.render_source", broken)  # every document renders through it
+    monkeypatch.setattr("questionnaire.rendering.pdf.render_source", broken)  # every document renders through it
     response = client.get(reverse("report_pdf", kwargs={"assessment_id": assessment.pk}))
     assert response.status_code == 503
     assert "could not be made" in response.content.decode()
-    report = Report.objects.get()
-    assert report.status == ReportStatus.FAILED and len(calls) == 3 and not report.file
+    report = RenderedDocument.objects.get()
+    assert report.status == RenderStatus.FAILED and len(calls) == 3 and not report.file
     assert "out of memory" in report.error
     monkeypatch.undo()
     retry = client.post(reverse("report_retry", kwargs={"assessment_id": assessment.pk}))
@@ -339,9 +335,9 @@ def test_failed_render_is_retried_reported_and_never_half_served(client, owner, 
     assert download(client, assessment).startswith(b"%PDF-")
 
 
-def test_pending_report_page_shows_progress(client, owner, settings):
+def test_pending_report_page_shows_progress(client, owner, organisation, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    user, organisation = owner
+    user = owner
     client.force_login(user)
     assessment = completed(organisation, user, "T01")
     response = client.get(reverse("report_pdf", kwargs={"assessment_id": assessment.pk}))
@@ -354,53 +350,54 @@ def test_pending_report_page_shows_progress(client, owner, settings):
 
 # ---- rendered in the background on completion and when the gap records change
 
-def test_report_is_rendered_on_completion_and_again_when_the_gap_analysis_changes(client, owner, settings):
-    from questionnaire.services.gap import ensure_gap_items, update_gap_item
+def test_report_is_rendered_on_completion_and_again_when_the_gap_analysis_changes(client, owner, organisation,
+                                                                                  settings):
+    from questionnaire.code_of_practice.gap import ensure_gap_items, update_gap_item
 
     settings.REPORT_PRERENDER = True  # immediate backend here: the "background" render runs at once
-    user, organisation = owner
+    user = owner
     client.force_login(user)
     assessment = completed(organisation, user, "T01")
-    report = Report.objects.get(assessment=assessment)  # rendered without anyone asking for it
-    assert report.status == ReportStatus.DONE and report.document_hash == assessment.snapshot_hash
+    report = RenderedDocument.objects.get(assessment=assessment)  # rendered without anyone asking for it
+    assert report.status == RenderStatus.DONE and report.document_hash == assessment.snapshot_hash
     items = ensure_gap_items(assessment)  # the gap analysis is opened: its records are part of the report
-    assert Report.objects.filter(assessment=assessment, status=ReportStatus.DONE).count() == 2
+    assert RenderedDocument.objects.filter(assessment=assessment, status=RenderStatus.DONE).count() == 2
     measure, item = next(iter(items.items()))
     update_gap_item(item, {"status": "planned", "owner": None, "due_date": None, "evidence": "", "notes": "",
                            "not_applicable_reason": ""}, user=user, seen_revision=item.revision)
-    latest = Report.objects.filter(assessment=assessment).order_by("-created_at").first()
-    assert Report.objects.filter(assessment=assessment).count() == 3
-    assert latest.status == ReportStatus.DONE and latest.snapshot["gap_analysis"][measure]["status"] == "planned"
+    latest = RenderedDocument.objects.filter(assessment=assessment).order_by("-created_at").first()
+    assert RenderedDocument.objects.filter(assessment=assessment).count() == 3
+    assert latest.status == RenderStatus.DONE and latest.snapshot["gap_analysis"][measure]["status"] == "planned"
     pdf = download(client, assessment)  # instant: nothing new to render
     assert hashlib.sha256(pdf).hexdigest() == latest.file_sha256
-    assert Report.objects.filter(assessment=assessment).count() == 3
+    assert RenderedDocument.objects.filter(assessment=assessment).count() == 3
 
 
-def test_no_render_on_completion_without_a_background_worker(owner, settings):
+def test_no_render_on_completion_without_a_background_worker(owner, organisation, settings):
     settings.REPORT_PRERENDER = False
-    user, organisation = owner
+    user = owner
     completed(organisation, user, "T38")
-    assert not Report.objects.exists()
+    assert not RenderedDocument.objects.exists()
 
 
-def test_report_superseded_before_it_was_rendered_is_dropped(owner, settings):
-    from questionnaire.services.gap import ensure_gap_items
+def test_report_superseded_before_it_was_rendered_is_dropped(owner, organisation, settings):
+    from questionnaire.code_of_practice.gap import ensure_gap_items
     from questionnaire.tasks import render_report
 
     settings.REPORT_PRERENDER = True
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, not run
-    user, organisation = owner
+    user = owner
     assessment = completed(organisation, user, "T01")
-    first = Report.objects.get(assessment=assessment)
+    first = RenderedDocument.objects.get(assessment=assessment)
     ensure_gap_items(assessment)
-    current = Report.objects.get(assessment=assessment)  # the first one, never rendered, is gone
+    current = RenderedDocument.objects.get(assessment=assessment)  # the first one, never rendered, is gone
     assert current.pk != first.pk and "gap_analysis" in current.snapshot
     assert render_report.call(str(first.pk)) == "nothing to do"  # its task, still queued
     assert render_report.call(str(current.pk)) == "done"
 
 
-def test_verification(client, owner, django_user_model):
-    user, organisation = owner
+def test_verification(client, owner, organisation, django_user_model):
+    user = owner
     client.force_login(user)
     assessment = completed(organisation, user, "T06")
     pdf_bytes = download(client, assessment)
@@ -454,37 +451,37 @@ def test_render_report_command(tmp_path, published):
 
 def _report_of(assessment):
     snapshot, digest = report_snapshot(assessment)
-    return Report.objects.create(assessment=assessment, document_hash=digest, snapshot=snapshot)
+    return RenderedDocument.objects.create(assessment=assessment, document_hash=digest, snapshot=snapshot)
 
 
-def test_report_of_a_worker_that_died_mid_render_is_rendered_again(owner):
-    user, organisation = owner
+def test_report_of_a_worker_that_died_mid_render_is_rendered_again(owner, organisation):
+    user = owner
     assessment = completed(organisation, user, "T01")
     report = _report_of(assessment)
-    Report.objects.filter(pk=report.pk).update(status=ReportStatus.RENDERING, attempts=1,
+    RenderedDocument.objects.filter(pk=report.pk).update(status=RenderStatus.RENDERING, attempts=1,
                                                started_at=timezone.now() - dt.timedelta(minutes=2))
-    assert request_report(assessment).status == ReportStatus.RENDERING  # two minutes: still rendering
-    Report.objects.filter(pk=report.pk).update(started_at=timezone.now() - dt.timedelta(minutes=6))
-    assert request_report(assessment).status == ReportStatus.DONE  # re-queued (immediate backend: rendered)
+    assert request_report(assessment).status == RenderStatus.RENDERING  # two minutes: still rendering
+    RenderedDocument.objects.filter(pk=report.pk).update(started_at=timezone.now() - dt.timedelta(minutes=6))
+    assert request_report(assessment).status == RenderStatus.DONE  # re-queued (immediate backend: rendered)
 
 
-def test_report_whose_task_was_taken_by_a_worker_that_died_is_rendered_again(owner):
-    user, organisation = owner
+def test_report_whose_task_was_taken_by_a_worker_that_died_is_rendered_again(owner, organisation):
+    user = owner
     assessment = completed(organisation, user, "T01")
     report = _report_of(assessment)  # pending, and no task of it is waiting in the queue
-    assert request_report(assessment).status == ReportStatus.PENDING  # new: not stalled yet
-    Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - dt.timedelta(minutes=6))
-    assert request_report(assessment).status == ReportStatus.DONE
+    assert request_report(assessment).status == RenderStatus.PENDING  # new: not stalled yet
+    RenderedDocument.objects.filter(pk=report.pk).update(created_at=timezone.now() - dt.timedelta(minutes=6))
+    assert request_report(assessment).status == RenderStatus.DONE
 
 
-def test_report_waiting_in_a_long_queue_is_not_queued_twice(owner, settings):
+def test_report_waiting_in_a_long_queue_is_not_queued_twice(owner, organisation, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    user, organisation = owner
+    user = owner
     assessment = completed(organisation, user, "T01")
     report = request_report(assessment)
-    assert report.status == ReportStatus.PENDING and DBTaskResult.objects.ready().count() == 1
-    Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - dt.timedelta(minutes=30))
-    assert request_report(assessment).status == ReportStatus.PENDING
+    assert report.status == RenderStatus.PENDING and DBTaskResult.objects.ready().count() == 1
+    RenderedDocument.objects.filter(pk=report.pk).update(created_at=timezone.now() - dt.timedelta(minutes=30))
+    assert request_report(assessment).status == RenderStatus.PENDING
     assert DBTaskResult.objects.count() == 1
 
 
@@ -511,9 +508,9 @@ def test_the_report_reads_the_same_whatever_order_the_snapshot_keys_come_in(spec
     (two renders of one snapshot differed in the order of the passed deadlines)."""
     import datetime as dt
 
-    from questionnaire.engine import evaluate, parse_answers
-    from questionnaire.pdf import render_html
-    from questionnaire.services.assessments import build_snapshot, snapshot_hash
+    from questionnaire.assessments.services import build_snapshot
+    from questionnaire.engine import canonical_hash, evaluate, parse_answers
+    from questionnaire.reports.pdf import render_html
 
     from .factories import SCENARIOS
 
@@ -529,35 +526,35 @@ def test_the_report_reads_the_same_whatever_order_the_snapshot_keys_come_in(spec
             return {key: reversed_keys(value[key]) for key in reversed(list(value))}
         return [reversed_keys(v) for v in value] if isinstance(value, list) else value
 
-    digest = snapshot_hash(snapshot)
+    digest = canonical_hash(snapshot)
     assert render_html(spec, snapshot, digest) == render_html(spec, reversed_keys(snapshot), digest)
 
 
-def test_the_report_hash_and_the_snapshot_hash_are_two_hashes_both_printed_or_verified(client, owner):
+def test_the_report_hash_and_the_snapshot_hash_are_two_hashes_both_printed_or_verified(client, owner, organisation):
     """With gap records the report shows more than the completion snapshot: the report row's document_hash (the
     report hash) is printed on every page and attached, the assessment's snapshot_hash stays the completion
     snapshot's, and the verification page knows each by its name (#13)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from questionnaire.services.assessments import snapshot_hash
-    from questionnaire.services.gap import ensure_gap_items, update_gap_item
+    from questionnaire.code_of_practice.gap import ensure_gap_items, update_gap_item
+    from questionnaire.engine import canonical_hash
 
-    user, organisation = owner
+    user = owner
     client.force_login(user)
     assessment = completed(organisation, user, "T01")
     item = next(iter(ensure_gap_items(assessment).values()))
     update_gap_item(item, {"status": "planned", "owner": None, "due_date": None, "evidence": "", "notes": "",
                            "not_applicable_reason": ""}, user=user, seen_revision=item.revision)
     pdf_bytes = download(client, assessment)
-    report = Report.objects.get(assessment=assessment, file_sha256=hashlib.sha256(pdf_bytes).hexdigest())
+    report = RenderedDocument.objects.get(assessment=assessment, file_sha256=hashlib.sha256(pdf_bytes).hexdigest())
     report_hash = report.document_hash
     assert report_hash != assessment.snapshot_hash and report_hash == report_snapshot(assessment)[1]
-    assert snapshot_hash(assessment.snapshot) == assessment.snapshot_hash  # the completion snapshot, unchanged
+    assert canonical_hash(assessment.snapshot) == assessment.snapshot_hash  # the completion snapshot, unchanged
     reader = PdfReader(io.BytesIO(pdf_bytes))
     text = flat(" ".join(page.extract_text() for page in reader.pages))
     assert report_hash.removeprefix("sha256:")[:12] in text and assessment.snapshot_hash not in text
     attached = json.loads(reader.attachments["assessment-snapshot.json"][0])
-    assert attached.pop("snapshot_hash") == report_hash and snapshot_hash(attached) == report_hash
+    assert attached.pop("snapshot_hash") == report_hash and canonical_hash(attached) == report_hash
     assert "gap_analysis" in attached
     url = reverse("verify", kwargs={"assessment_id": assessment.pk})
     page = client.post(url, {"digest": report_hash}).content.decode()

@@ -8,11 +8,11 @@ import pytest
 import yaml
 
 from questionnaire import models as m
+from questionnaire.authoring.content import export_yaml, load
+from questionnaire.core.versions import SchemaError, spec_for, stored, version_content
 from questionnaire.engine import QuestionType, build_spec, spec_to_content
 from questionnaire.engine import spec as s
 from questionnaire.engine.schema import TABLES, Table, from_content, to_content
-from questionnaire.services import export_yaml, load
-from questionnaire.versions import SchemaError, spec_for, stored, version_content
 
 pytestmark = pytest.mark.django_db
 

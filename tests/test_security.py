@@ -12,14 +12,14 @@ from django.urls import URLPattern, reverse
 
 from accounts.models import AuditEvent
 from questionnaire import models as m
-from questionnaire.services import clone_version
+from questionnaire.authoring.content import clone_version
 
+from .conftest import PASSWORD
 from .factories import SCENARIOS, completed, make_member, new_assessment
 from .mfa import staff_login
 from .wizard_driver import post_section
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
@@ -132,14 +132,9 @@ def test_every_admin_changelist_and_change_page_with_titles_and_unicode(client, 
 
 # ---- 9. no input gives a 500
 
-@pytest.fixture
-def owner(django_user_model, published):
-    return make_member(django_user_model, "olga")
-
-
 @pytest.mark.parametrize("value", ["1e309", "10^400", "9" * 59, "1.5 × 10^309"])
-def test_flop_figures_beyond_a_float_are_refused_at_the_field(client, owner, spec, value):
-    user, organisation = owner
+def test_flop_figures_beyond_a_float_are_refused_at_the_field(client, owner, organisation, spec, value):
+    user = owner
     client.force_login(user)
     assessment = new_assessment(organisation, user)
     answers = dict(SCENARIOS["T01"]["answers"])
@@ -182,8 +177,8 @@ def test_admin_preview_with_deeply_nested_json_says_so(client, superuser, publis
     assert "nested too deeply" in response.content.decode()
 
 
-def test_a_non_integer_seen_revision_is_a_400(client, owner, spec):
-    user, organisation = owner
+def test_a_non_integer_seen_revision_is_a_400(client, owner, organisation, spec):
+    user = owner
     client.force_login(user)
     assessment = new_assessment(organisation, user)
     url = reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": "role"})
@@ -194,7 +189,7 @@ def test_a_non_integer_seen_revision_is_a_400(client, owner, spec):
     assert assessment.answers == {}
     done = completed(organisation, user, "T01")
     for url in (reverse("gap_item", kwargs={"assessment_id": done.pk, "measure": "TR-1.1"}),
-                reverse("documentation", kwargs={"assessment_id": done.pk})):
+                reverse("model_documentation", kwargs={"assessment_id": done.pk})):
         assert client.post(url, {"status": "planned", "seen_revision": "x"}).status_code == 400, url
 
 
@@ -203,8 +198,8 @@ def test_a_nul_byte_in_the_url_is_a_400(client, path):
     assert client.get(path).status_code == 400
 
 
-def test_a_nul_byte_in_a_form_field_is_a_400_and_nothing_is_saved(client, owner):
-    user, organisation = owner
+def test_a_nul_byte_in_a_form_field_is_a_400_and_nothing_is_saved(client, owner, organisation):
+    user = owner
     client.force_login(user)
     done = completed(organisation, user, "T01")
     response = client.post(reverse("copy", kwargs={"assessment_id": done.pk}), {"title": "v2\x00"})
@@ -217,8 +212,8 @@ def test_a_nul_byte_in_a_form_field_is_a_400_and_nothing_is_saved(client, owner)
 
 # ---- 12. no-store on every authenticated page and download
 
-def test_authenticated_pages_and_downloads_are_not_stored(client, owner):
-    user, organisation = owner
+def test_authenticated_pages_and_downloads_are_not_stored(client, owner, organisation):
+    user = owner
     done = completed(organisation, user, "T01")
     assert "no-store" not in client.get("/").get("Cache-Control", "")
     client.force_login(user)
@@ -235,10 +230,10 @@ def test_authenticated_pages_and_downloads_are_not_stored(client, owner):
 
 # ---- 13. uploads: the request size is capped before the body is read
 
-def test_a_request_larger_than_the_cap_is_refused_unread(client, owner, settings):
+def test_a_request_larger_than_the_cap_is_refused_unread(client, owner, organisation, settings):
     from io import BytesIO
 
-    user, organisation = owner
+    user = owner
     client.force_login(user)
     done = completed(organisation, user, "T01")
     settings.MAX_REQUEST_BYTES = 1000
@@ -260,7 +255,7 @@ def test_every_csv_cell_is_formula_escaped(client, django_user_model, settings):
     import csv
     import io
 
-    from questionnaire.services import load, read_content_file
+    from questionnaire.authoring.content import load, read_content_file
 
     content = read_content_file(settings.QUESTIONNAIRE_CONTENT)
     content["version"] = "2099.1"
@@ -326,13 +321,13 @@ def test_the_settings_log_handler_redacts(settings):
 
 # ---- 5. verification: "matches" only for a file we rendered
 
-def test_a_pdf_carrying_a_genuine_attachment_is_not_said_to_match(client, owner):
+def test_a_pdf_carrying_a_genuine_attachment_is_not_said_to_match(client, owner, organisation):
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
     from pypdf import PdfReader, PdfWriter
 
-    user, organisation = owner
+    user = owner
     client.force_login(user)
     done = completed(organisation, user, "T01")
     response = client.get(reverse("report_pdf", kwargs={"assessment_id": done.pk}))
@@ -377,13 +372,13 @@ DOCX_PARTS = {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:docu
         ("latin1.txt", "café".encode("latin-1"), "is not UTF-8 text"),
     ],
 )
-def test_uploads_are_checked_by_their_real_type(client, owner, monkeypatch, name, content, message):
+def test_uploads_are_checked_by_their_real_type(client, owner, organisation, monkeypatch, name, content, message):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from questionnaire import uploads
+    from questionnaire.core import uploads
 
     monkeypatch.setattr(uploads, "MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024)
-    user, organisation = owner
+    user = owner
     client.force_login(user)
     done = completed(organisation, user, "T01")
     client.get(reverse("gap_overview", kwargs={"assessment_id": done.pk}))
@@ -397,10 +392,10 @@ def test_uploads_are_checked_by_their_real_type(client, owner, monkeypatch, name
     assert m.EvidenceFile.objects.count() == 1
 
 
-def test_verification_refuses_a_file_that_only_starts_like_a_pdf(client, owner):
+def test_verification_refuses_a_file_that_only_starts_like_a_pdf(client, owner, organisation):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    user, organisation = owner
+    user = owner
     client.force_login(user)
     done = completed(organisation, user, "T01")
     response = client.post(reverse("verify", kwargs={"assessment_id": done.pk}),
@@ -410,25 +405,25 @@ def test_verification_refuses_a_file_that_only_starts_like_a_pdf(client, owner):
 
 # ---- 14. the task worker reclaims renders whose worker died, and its back-off resets after a success
 
-def test_the_worker_sweep_requeues_a_render_whose_worker_died_without_any_request(owner, settings):
+def test_the_worker_sweep_requeues_a_render_whose_worker_died_without_any_request(owner, organisation, settings):
     import datetime as dt
 
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
     from questionnaire.management.commands.task_worker import LeaseSweeper
-    from questionnaire.services.reports import request_report
+    from questionnaire.reports.services import request_report
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    user, organisation = owner
+    user = owner
     done = completed(organisation, user, "T01")
     report = request_report(done)
     DBTaskResult.objects.all().delete()  # a worker took the task ...
-    m.Report.objects.filter(pk=report.pk).update(status="rendering", attempts=1,  # ... and died rendering it
+    m.RenderedDocument.objects.filter(pk=report.pk).update(status="rendering", attempts=1,  # ... and died rendering it
                                                  started_at=timezone.now() - dt.timedelta(minutes=2))
     sweeper = LeaseSweeper(every=60)
     assert sweeper.sweep() == 0  # within its lease: left alone
-    m.Report.objects.filter(pk=report.pk).update(started_at=timezone.now() - dt.timedelta(minutes=6),
+    m.RenderedDocument.objects.filter(pk=report.pk).update(started_at=timezone.now() - dt.timedelta(minutes=6),
                                                  created_at=timezone.now() - dt.timedelta(minutes=6))
     assert sweeper.sweep() == 1
     report.refresh_from_db()
@@ -465,24 +460,25 @@ def test_the_worker_back_off_starts_again_after_the_database_answered(monkeypatc
 
 # ---- 3. no PDF rendered inside a request; a member cannot queue more than a few
 
-def test_documentation_pdf_is_rendered_in_the_background_with_the_report_progress_page(client, owner, settings):
+def test_documentation_pdf_is_rendered_in_the_background_with_the_report_progress_page(client, owner, organisation,
+                                                                                       settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    user, organisation = owner
+    user = owner
     client.force_login(user)
     done = completed(organisation, user, "T01")
-    url = reverse("documentation_export", kwargs={"assessment_id": done.pk, "audience": "aio", "fmt": "pdf"})
+    url = reverse("model_documentation_export", kwargs={"assessment_id": done.pk, "audience": "aio", "fmt": "pdf"})
     response = client.get(url)
     assert response.status_code == 202  # queued, not rendered in the request
     html = response.content.decode()
     assert "Preparing your Model Documentation Form" in html and "<progress" in html
-    rendered = m.Report.objects.get(kind="documentation")
+    rendered = m.RenderedDocument.objects.get(kind="documentation")
     assert rendered.status == "pending" and rendered.requested_by == user and not rendered.file
     status_url = reverse("render_status", kwargs={"assessment_id": done.pk, "render_id": rendered.pk})
     assert status_url in html and f'data-pdf-url="{url}"' in html
     assert client.get(status_url).json() == {"status": "pending"}
-    assert client.get(url).status_code == 202 and m.Report.objects.filter(kind="documentation").count() == 1
+    assert client.get(url).status_code == 202 and m.RenderedDocument.objects.filter(kind="documentation").count() == 1
 
-    from questionnaire.rendering import render_document
+    from questionnaire.rendering.queue import render_document
 
     render_document.call(str(rendered.pk))  # what the worker does
     response = client.get(url)
@@ -490,15 +486,15 @@ def test_documentation_pdf_is_rendered_in_the_background_with_the_report_progres
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
-def test_a_member_cannot_queue_more_than_the_limit(client, owner, settings, django_user_model):
+def test_a_member_cannot_queue_more_than_the_limit(client, owner, organisation, settings, django_user_model):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     settings.RENDER_LIMIT_PER_MEMBER = 2
-    user, organisation = owner
+    user = owner
     client.force_login(user)
     done = completed(organisation, user, "T01")
 
     def export(audience):
-        return client.get(reverse("documentation_export", kwargs={"assessment_id": done.pk, "audience": audience,
+        return client.get(reverse("model_documentation_export", kwargs={"assessment_id": done.pk, "audience": audience,
                                                                    "fmt": "pdf"}))
 
     assert export("aio").status_code == 202
@@ -506,7 +502,7 @@ def test_a_member_cannot_queue_more_than_the_limit(client, owner, settings, djan
     refused = export("dp")
     assert refused.status_code == 429 and "Too many documents" in refused.content.decode()
     assert client.get(reverse("report_pdf", kwargs={"assessment_id": done.pk})).status_code == 429
-    assert m.Report.objects.count() == 2
+    assert m.RenderedDocument.objects.count() == 2
     assert export("aio").status_code == 202  # asking again for one already waiting is fine
     colleague, _ = make_member(django_user_model, "colin", organisation=organisation)
     client.force_login(colleague)
@@ -535,13 +531,14 @@ def _with_files(client, organisation, user):
     url = reverse("gap_item", kwargs={"assessment_id": done.pk, "measure": "CR-1.1"})
     assert client.post(url, {"status": "planned", "seen_revision": 0,
                              "upload": SimpleUploadedFile("policy.pdf", tiny_pdf())}).status_code == 302
-    report = m.Report.objects.get(assessment=done)
+    report = m.RenderedDocument.objects.get(assessment=done)
     evidence = m.EvidenceFile.objects.get(item__assessment=done)
     return done, [report.file.name, evidence.file.name]
 
 
-def test_deleting_an_organisation_deletes_its_files(client, owner, media, django_capture_on_commit_callbacks):
-    user, organisation = owner
+def test_deleting_an_organisation_deletes_its_files(client, owner, organisation, media,
+                                                    django_capture_on_commit_callbacks):
+    user = owner
     _, names = _with_files(client, organisation, user)
     assert all((media / name).exists() for name in names)
     with django_capture_on_commit_callbacks(execute=True):
@@ -550,9 +547,9 @@ def test_deleting_an_organisation_deletes_its_files(client, owner, media, django
     assert not any((media / name).exists() for name in names)
 
 
-def test_deleting_an_account_deletes_the_files_of_its_own_organisation(client, owner, media,
-                                                                      django_capture_on_commit_callbacks):
-    user, organisation = owner
+def test_deleting_an_account_deletes_the_files_of_its_own_organisation(client, owner, organisation, media,
+                                                                       django_capture_on_commit_callbacks):
+    user = owner
     _, names = _with_files(client, organisation, user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("delete_account"), {"confirm": user.username})
@@ -560,17 +557,17 @@ def test_deleting_an_account_deletes_the_files_of_its_own_organisation(client, o
     assert not any((media / name).exists() for name in names)
 
 
-def test_deleting_a_report_deletes_its_file_and_prune_removes_orphans(client, owner, media,
-                                                                     django_capture_on_commit_callbacks):
+def test_deleting_a_report_deletes_its_file_and_prune_removes_orphans(client, owner, organisation, media,
+                                                                      django_capture_on_commit_callbacks):
     import os
     import time
 
     from django.core.management import call_command
 
-    user, organisation = owner
+    user = owner
     done, (report_name, evidence_name) = _with_files(client, organisation, user)
     with django_capture_on_commit_callbacks(execute=True):
-        m.Report.objects.filter(assessment=done).delete()
+        m.RenderedDocument.objects.filter(assessment=done).delete()
     assert not (media / report_name).exists() and (media / evidence_name).exists()
     orphan = media / "reports" / "lost" / "left-behind.pdf"
     fresh = media / "evidence" / "uploading.pdf"
@@ -587,10 +584,10 @@ def test_deleting_a_report_deletes_its_file_and_prune_removes_orphans(client, ow
 
 # ---- 17. double-submitting "copy" creates one copy
 
-def test_double_submitting_copy_creates_one_copy(client, owner):
+def test_double_submitting_copy_creates_one_copy(client, owner, organisation):
     import re
 
-    user, organisation = owner
+    user = owner
     client.force_login(user)
     done = completed(organisation, user, "T01")
     page = client.get(reverse("result", kwargs={"assessment_id": done.pk})).content.decode()

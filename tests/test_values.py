@@ -93,3 +93,45 @@ def test_parse_answers_names_the_bad_code(spec, answers, code, message):
         parse_answers(spec, answers)
     assert info.value.code == code
     assert message in info.value.message
+
+
+REFUSED = object()
+
+
+@pytest.mark.parametrize(
+    ("code", "value", "expected", "message"),
+    [
+        ("role", None, REFUSED, "Select an answer"),  # required
+        ("role", "developer", "developer", ""),
+        ("role", "emperor", REFUSED, "is not one of"),
+        ("places_under_own_name", "yes", True, ""),
+        ("places_under_own_name", "", REFUSED, "Select yes or no"),
+        ("places_under_own_name", "maybe", REFUSED, "Answer yes or no"),
+        ("training_compute_flop", "3.8 × 10^25", 3.8e25, ""),
+        ("training_compute_flop", 1e41, REFUSED, "larger than 10\\^40"),
+        ("first_eu_placement_date", "2025-02-30", REFUSED, "not a real date"),
+        ("first_eu_placement_date", "2025-10-01", dt.date(2025, 10, 1), ""),
+    ],
+)
+def test_check_answer_is_the_one_decision_on_an_answer(spec, code, value, expected, message):
+    """engine.check_answer decides for the wizard's fields and for completion alike: required, type, choices,
+    limits (#25)."""
+    from questionnaire.engine import check_answer
+
+    if expected is REFUSED:
+        with pytest.raises(ValueError, match=message):
+            check_answer(spec.questions[code], value)
+    else:
+        assert check_answer(spec.questions[code], value) == expected
+
+
+def test_check_answer_bounds_a_text_answer_and_leaves_an_optional_one_unanswered():
+    from questionnaire.engine import check_answer
+    from questionnaire.engine.spec import Question, QuestionType
+    from questionnaire.engine.values import MAX_TEXT_LENGTH
+
+    optional = Question(code="notes", section="s", type=QuestionType.TEXT, text="Notes", required=False)
+    assert check_answer(optional, "   ") is None
+    assert check_answer(optional, "x" * MAX_TEXT_LENGTH) == "x" * MAX_TEXT_LENGTH
+    with pytest.raises(ValueError, match=f"at most {MAX_TEXT_LENGTH} characters"):
+        check_answer(optional, "x" * (MAX_TEXT_LENGTH + 1))

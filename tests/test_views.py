@@ -84,7 +84,7 @@ def test_database_outage_gives_a_clear_page_and_keeps_saved_answers(client, djan
     def outage(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("questionnaire.wizard.save_section", outage)
+    monkeypatch.setattr("questionnaire.assessments.wizard.save_section", outage)
     response = post_section(client, assessment, "organisation", {"places_under_own_name": True,
                                                                  "provider_established_in_eu": True,
                                                                  "sme_or_smc": False}, spec)

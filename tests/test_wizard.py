@@ -22,15 +22,9 @@ pytestmark = pytest.mark.django_db
 SCENARIOS = {c["id"]: c for c in public_scenarios()}
 
 
-@pytest.fixture
-def owner(django_user_model, published):
-    user, organisation = make_member(django_user_model, "olivia")
-    return user, organisation
-
-
 @pytest.mark.parametrize("scenario_id", sorted(SCENARIOS))
-def test_complete_assessment_gives_the_scenario_result(client, owner, spec, scenario_id):
-    user, organisation = owner
+def test_complete_assessment_gives_the_scenario_result(client, owner, organisation, spec, scenario_id):
+    user = owner
     client.force_login(user)
     case = SCENARIOS[scenario_id]
     assessment = new_assessment(organisation, user)
@@ -57,8 +51,8 @@ def test_complete_assessment_gives_the_scenario_result(client, owner, spec, scen
     assert assessment.snapshot["questionnaire"]["version"] == assessment.questionnaire_version.label
 
 
-def test_every_step_is_saved_with_history(client, owner, spec):
-    user, organisation = owner
+def test_every_step_is_saved_with_history(client, owner, organisation, spec):
+    user = owner
     client.force_login(user)
     assessment = new_assessment(organisation, user)
     response = post_section(client, assessment, "role", {"role": "developer"}, spec)
@@ -70,10 +64,10 @@ def test_every_step_is_saved_with_history(client, owner, spec):
         "role", None, "developer", user)
 
 
-def first_sections_saved(client, owner, spec):
+def first_sections_saved(client, owner, organisation, spec):
     """A new assessment whose first three sections were saved through the wizard with T01's answers, the owner
     signed in."""
-    user, organisation = owner
+    user = owner
     client.force_login(user)
     assessment = new_assessment(organisation, user)
     for section in ("role", "organisation", "market"):
@@ -81,9 +75,9 @@ def first_sections_saved(client, owner, spec):
     return assessment
 
 
-def test_resume_lands_on_first_unanswered_section_after_signing_in_again(client, owner, spec):
-    user, _ = owner
-    assessment = first_sections_saved(client, owner, spec)
+def test_resume_lands_on_first_unanswered_section_after_signing_in_again(client, owner, organisation, spec):
+    user = owner
+    assessment = first_sections_saved(client, owner, organisation, spec)
     client.logout()
     client.force_login(user)
     response = client.get(reverse("resume", kwargs={"assessment_id": assessment.pk}))
@@ -93,8 +87,8 @@ def test_resume_lands_on_first_unanswered_section_after_signing_in_again(client,
         re.search(r'value="yes"[^>]*checked', page.content.decode())
 
 
-def test_changing_an_early_answer_hides_later_questions(client, owner, spec):
-    user, organisation = owner
+def test_changing_an_early_answer_hides_later_questions(client, owner, organisation, spec):
+    user = owner
     client.force_login(user)
     assessment = new_assessment(organisation, user)
     answers = SCENARIOS["T01"]["answers"]
@@ -120,8 +114,9 @@ def test_changing_an_early_answer_hides_later_questions(client, owner, spec):
         ("market", "eu_market_placement", "", "Select an answer"),
     ],
 )
-def test_bad_input_shows_a_message_and_keeps_other_answers(client, owner, spec, step, field, value, message):
-    user, organisation = owner
+def test_bad_input_shows_a_message_and_keeps_other_answers(client, owner, organisation, spec, step, field, value,
+                                                           message):
+    user = owner
     client.force_login(user)
     assessment = new_assessment(organisation, user)
     answers = dict(SCENARIOS["T01"]["answers"])
@@ -138,8 +133,8 @@ def test_bad_input_shows_a_message_and_keeps_other_answers(client, owner, spec, 
     assert assessment.answers == before
 
 
-def test_second_concurrent_save_is_refused_and_input_kept(client, owner, spec, django_user_model):
-    user, organisation = owner
+def test_second_concurrent_save_is_refused_and_input_kept(client, owner, organisation, spec, django_user_model):
+    user = owner
     colleague, _ = make_member(django_user_model, "carl", role=Role.EDITOR, organisation=organisation)
     client.force_login(user)
     assessment = new_assessment(organisation, user)
@@ -163,8 +158,8 @@ def test_second_concurrent_save_is_refused_and_input_kept(client, owner, spec, d
     assert assessment.answers["provider_established_in_eu"] is True
 
 
-def test_refused_post_answers_400_with_the_error_at_the_field_and_nothing_saved(client, owner, spec):
-    user, organisation = owner
+def test_refused_post_answers_400_with_the_error_at_the_field_and_nothing_saved(client, owner, organisation, spec):
+    user = owner
     client.force_login(user)
     assessment = new_assessment(organisation, user)
     post_section(client, assessment, "role", {"role": "developer"}, spec)
@@ -183,8 +178,8 @@ def test_refused_post_answers_400_with_the_error_at_the_field_and_nothing_saved(
     assert AnswerRevision.objects.filter(assessment=assessment).count() == 1
 
 
-def test_a_post_for_another_section_than_the_page_is_refused(client, owner, spec):
-    user, organisation = owner
+def test_a_post_for_another_section_than_the_page_is_refused(client, owner, organisation, spec):
+    user = owner
     client.force_login(user)
     assessment = new_assessment(organisation, user)
     url = reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": "role"})
@@ -196,10 +191,10 @@ def test_a_post_for_another_section_than_the_page_is_refused(client, owner, spec
     assert assessment.answers == {}
 
 
-def test_the_wizard_storage_reads_and_saves_the_answers_with_history(rf, owner, spec):
-    from questionnaire.wizard import AnswersStorage, AssessmentAnswers
+def test_the_wizard_storage_reads_and_saves_the_answers_with_history(rf, owner, organisation, spec):
+    from questionnaire.assessments.wizard import AnswersStorage, AssessmentAnswers
 
-    user, organisation = owner
+    user = owner
     assessment = new_assessment(organisation, user)
     request = rf.post("/", {"seen_revision": "0"})
     request.user = user
@@ -215,10 +210,10 @@ def test_the_wizard_storage_reads_and_saves_the_answers_with_history(rf, owner, 
 
 
 @pytest.mark.parametrize(("role", "then"), [("deployer_only", "check"), ("developer", "organisation")])
-def test_sections_shown_follow_the_answer_just_saved(client, owner, spec, role, then):
+def test_sections_shown_follow_the_answer_just_saved(client, owner, organisation, spec, role, then):
     """The next page is chosen from the sections shown after the save, in the same request: changing the first
     answer hides every later section (straight to the check page) or shows them again (on to the next one)."""
-    assessment = first_sections_saved(client, owner, spec)
+    assessment = first_sections_saved(client, owner, organisation, spec)
     post_section(client, assessment, "role", {"role": "developer" if role == "deployer_only" else "deployer_only"},
                  spec)
     response = post_section(client, assessment, "role", {"role": role}, spec)
@@ -228,9 +223,9 @@ def test_sections_shown_follow_the_answer_just_saved(client, owner, spec, role, 
     assert response["Location"] == expected
 
 
-def at_compute_section(client, owner, spec):
+def at_compute_section(client, owner, organisation, spec):
     """A draft answered up to the compute section (T01's answers): (assessment, the compute section's URL)."""
-    user, organisation = owner
+    user = owner
     client.force_login(user)
     assessment = new_assessment(organisation, user)
     for s in ("role", "organisation", "market", "placement_date", "research"):
@@ -238,8 +233,8 @@ def at_compute_section(client, owner, spec):
     return assessment, reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": "compute"})
 
 
-def test_estimator_without_javascript(client, owner, spec):
-    assessment, url = at_compute_section(client, owner, spec)
+def test_estimator_without_javascript(client, owner, organisation, spec):
+    assessment, url = at_compute_section(client, owner, organisation, spec)
     base = {f"assessment-{assessment.pk}-current_step": "compute", "seen_revision": "0",
             "estimate-training_compute_flop-parameters": "70 billion",
             "estimate-training_compute_flop-tokens": "15T"}
@@ -263,8 +258,8 @@ def test_estimator_without_javascript(client, owner, spec):
     ({"parameters": "lots", "tokens": "15T"}, "parameters"),
     ({"parameters": "7B", "tokens": "0"}, "tokens"),
 ])
-def test_estimator_errors_attach_to_their_field(client, owner, spec, inputs, field):
-    assessment, url = at_compute_section(client, owner, spec)
+def test_estimator_errors_attach_to_their_field(client, owner, organisation, spec, inputs, field):
+    assessment, url = at_compute_section(client, owner, organisation, spec)
     html = client.post(url, {f"assessment-{assessment.pk}-current_step": "compute", "seen_revision": "0",
                              "estimate": "training_compute_flop|architecture",
                              **{f"estimate-training_compute_flop-{k}": v for k, v in inputs.items()}}).content.decode()
@@ -273,8 +268,8 @@ def test_estimator_errors_attach_to_their_field(client, owner, spec, inputs, fie
     assert re.search(rf'id="estimate-training_compute_flop-{field}"[^>]*aria-describedby="{error_id}"', html)
 
 
-def test_change_from_check_your_answers_returns_there(client, owner, spec):
-    user, organisation = owner
+def test_change_from_check_your_answers_returns_there(client, owner, organisation, spec):
+    user = owner
     client.force_login(user)
     assessment = new_assessment(organisation, user)
     answers = SCENARIOS["T01"]["answers"]
@@ -295,8 +290,8 @@ def test_change_from_check_your_answers_returns_there(client, owner, spec):
     assert assessment.answers["sme_or_smc"] is True
 
 
-def test_progress_says_the_number_of_sections_can_grow(client, owner, spec):
-    user, organisation = owner
+def test_progress_says_the_number_of_sections_can_grow(client, owner, organisation, spec):
+    user = owner
     client.force_login(user)
     assessment = new_assessment(organisation, user)
     html = client.get(reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": "role"})).content.decode()
@@ -304,8 +299,8 @@ def test_progress_says_the_number_of_sections_can_grow(client, owner, spec):
     assert "the number of sections can grow" in html
 
 
-def test_viewer_cannot_edit(client, owner, spec, django_user_model):
-    user, organisation = owner
+def test_viewer_cannot_edit(client, owner, organisation, spec, django_user_model):
+    user = owner
     viewer, _ = make_member(django_user_model, "vera", role=Role.VIEWER, organisation=organisation)
     assessment = new_assessment(organisation, user)
     client.force_login(viewer)
@@ -316,8 +311,8 @@ def test_viewer_cannot_edit(client, owner, spec, django_user_model):
     assert client.get(reverse("check_answers", kwargs={"assessment_id": assessment.pk})).status_code == 200
 
 
-def test_other_organisation_gets_404_everywhere(client, owner, spec, django_user_model):
-    user, organisation = owner
+def test_other_organisation_gets_404_everywhere(client, owner, organisation, spec, django_user_model):
+    user = owner
     client.force_login(user)
     assessment = new_assessment(organisation, user)
     complete_through_wizard(client, assessment, SCENARIOS["T01"]["answers"], spec)
@@ -335,15 +330,15 @@ def test_other_organisation_gets_404_everywhere(client, owner, spec, django_user
         assert client.post(reverse(name, kwargs={"assessment_id": pk})).status_code == 404, name
 
 
-def test_anonymous_is_sent_to_sign_in(client, owner):
-    user, organisation = owner
+def test_anonymous_is_sent_to_sign_in(client, owner, organisation):
+    user = owner
     assessment = new_assessment(organisation, user)
     response = client.get(reverse("wizard_step", kwargs={"assessment_id": assessment.pk, "step": "role"}))
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
-def test_reassessment_copy_and_compare(client, owner, spec):
-    user, organisation = owner
+def test_reassessment_copy_and_compare(client, owner, organisation, spec):
+    user = owner
     client.force_login(user)
     first = new_assessment(organisation, user)
     complete_through_wizard(client, first, SCENARIOS["T01"]["answers"], spec)
@@ -359,8 +354,8 @@ def test_reassessment_copy_and_compare(client, owner, spec):
     assert 'data-added="ART55_1_A"' in html and 'data-added="ART52_1_NOTIFY"' in html
 
 
-def test_exports(client, owner, spec):
-    user, organisation = owner
+def test_exports(client, owner, organisation, spec):
+    user = owner
     client.force_login(user)
     assessment = new_assessment(organisation, user)
     complete_through_wizard(client, assessment, SCENARIOS["T17"]["answers"], spec)
@@ -378,8 +373,8 @@ def _scaled_step_queries(client, assessment, step):
     return len(get_queries)
 
 
-def test_query_count_per_wizard_page_is_constant(client, owner, spec):
-    user, organisation = owner
+def test_query_count_per_wizard_page_is_constant(client, owner, organisation, spec):
+    user = owner
     client.force_login(user)
     assessment = new_assessment(organisation, user)
     answers = SCENARIOS["T01"]["answers"]
@@ -391,17 +386,17 @@ def test_query_count_per_wizard_page_is_constant(client, owner, spec):
     assert max(counts.values()) <= 6, counts
 
 
-def test_query_count_does_not_grow_with_ten_times_the_questions(client, owner, spec, settings):
+def test_query_count_does_not_grow_with_ten_times_the_questions(client, owner, organisation, spec, settings):
     """A wizard page, the check page and the result page take as many queries on a questionnaire with 10×
     the questions as on the real one."""
     import yaml
 
+    from questionnaire.authoring.content import create_draft, publish
     from questionnaire.engine import build_spec
-    from questionnaire.services import create_draft, publish
 
     from .factories import scaled_content
 
-    user, organisation = owner
+    user = owner
     client.force_login(user)
 
     def page_queries(assessment):
@@ -432,10 +427,10 @@ def test_query_count_does_not_grow_with_ten_times_the_questions(client, owner, s
     assert page_queries(big) == small_counts, small_counts
 
 
-def test_saved_choices_come_back_checked_with_a_label_for_every_option(client, owner, spec):
-    from questionnaire.services import save_section
+def test_saved_choices_come_back_checked_with_a_label_for_every_option(client, owner, organisation, spec):
+    from questionnaire.assessments.services import save_section
 
-    user, organisation = owner
+    user = owner
     client.force_login(user)
     assessment = new_assessment(organisation, user)
     answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in SCENARIOS["T06"]["answers"].items()}
@@ -489,9 +484,9 @@ def _refused_at(response, step, field, text):
          "before 2015 or after 2100"),
     ],
 )
-def test_contradictory_answer_is_refused_at_the_field_and_nothing_is_lost(client, owner, spec, step, changes,
-                                                                            field, text):
-    user, organisation = owner
+def test_contradictory_answer_is_refused_at_the_field_and_nothing_is_lost(client, owner, organisation, spec, step,
+                                                                          changes, field, text):
+    user = owner
     client.force_login(user)
     assessment = new_assessment(organisation, user)
     answers = dict(SCENARIOS["T01"]["answers"])
@@ -503,8 +498,8 @@ def test_contradictory_answer_is_refused_at_the_field_and_nothing_is_lost(client
     assert assessment.answers == before
 
 
-def test_designation_before_placement_is_refused_on_the_later_section(client, owner, spec):
-    user, organisation = owner
+def test_designation_before_placement_is_refused_on_the_later_section(client, owner, organisation, spec):
+    user = owner
     client.force_login(user)
     assessment = new_assessment(organisation, user)
     answers = {**SCENARIOS["T39"]["answers"], "designation_date": "2025-06-01"}  # placed 2025-10-01
@@ -519,8 +514,8 @@ def test_designation_before_placement_is_refused_on_the_later_section(client, ow
     assert response.status_code == 302
 
 
-def test_research_with_release_is_saved_with_an_explanation(client, owner, spec):
-    user, organisation = owner
+def test_research_with_release_is_saved_with_an_explanation(client, owner, organisation, spec):
+    user = owner
     client.force_login(user)
     assessment = new_assessment(organisation, user)
     answers = {**SCENARIOS["T01"]["answers"], "research_status": "sole_scientific_research"}

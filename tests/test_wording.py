@@ -11,14 +11,14 @@ import re
 import pytest
 from django.urls import reverse
 
-from questionnaire.engine import evaluate, parse_answers
+from questionnaire.assessments.presenters import result_page
+from questionnaire.assessments.services import build_snapshot
+from questionnaire.engine import canonical_hash, evaluate, parse_answers
 from questionnaire.engine.wording import internal_markers
-from questionnaire.pdf import render_html
-from questionnaire.presenters import result_page
-from questionnaire.reports import decisive_findings
-from questionnaire.services.assessments import build_snapshot, snapshot_hash
-from questionnaire.services.documents.deadlines import CODE, notification_dues
-from questionnaire.services.documents.definitions import definition
+from questionnaire.legal_documents.deadlines import CODE, notification_dues
+from questionnaire.legal_documents.definitions import definition
+from questionnaire.reports.content import decisive_findings
+from questionnaire.reports.pdf import render_html
 
 from .conftest import public_scenarios
 
@@ -56,7 +56,7 @@ def snapshot_of(spec, changes, *, today=TODAY, base=BASE):
 
 def report_text(spec, snapshot) -> str:
     """The report's words as a reader sees them (the HTML the PDF is printed from, without its tags)."""
-    page = render_html(spec, snapshot, snapshot_hash(snapshot))
+    page = render_html(spec, snapshot, canonical_hash(snapshot))
     page = re.sub(r"<head>.*?</head>", " ", page, flags=re.S)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
 
@@ -346,7 +346,7 @@ def test_the_action_plan_keeps_code_dates_apart_from_the_acts(client, django_use
     import csv
     import io
 
-    from questionnaire.services import complete, save_section
+    from questionnaire.assessments.services import complete, save_section
 
     from .factories import make_member, new_assessment
 

@@ -16,7 +16,7 @@ from .expressions import ExpressionError
 from .lint import Problem, lint, scenario_differences
 from .schema import ContentError, build_spec, canonical_hash, content_hash, normalise, spec_to_content
 from .spec import QuestionType, Spec
-from .values import AnswerError, format_flop, parse_answer, parse_answers, parse_flop
+from .values import AnswerError, answer_problems, check_answer, format_flop, parse_answer, parse_answers, parse_flop
 
 __all__ = [
     "AnswerError",
@@ -29,8 +29,10 @@ __all__ = [
     "Result",
     "Spec",
     "Visibility",
+    "answer_problems",
     "build_spec",
     "canonical_hash",
+    "check_answer",
     "check_answers",
     "compile_spec",
     "content_hash",

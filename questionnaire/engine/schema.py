@@ -1,9 +1,9 @@
 """The content schema: the one mapping between the content dictionary (the shape of content/gpai.yaml), the
-Spec's frozen dataclasses (spec.py) and the database's tables (run by questionnaire/versions.py).
+Spec's frozen dataclasses (spec.py) and the database's tables (run by questionnaire/core/versions.py).
 
 Every direction is driven by the dataclass fields: the field `help` of a Question is the key `help` of a
 question in the content and the column `help` of its row. A new field is read, written, exported, hashed
-and stored without a change here (versions.py refuses to start if its table has no column for it). The
+and stored without a change here (core/versions.py refuses to start if its table has no column for it). The
 tables below name only the exceptions.
 """
 

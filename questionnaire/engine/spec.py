@@ -1,7 +1,7 @@
 """The questionnaire as plain frozen dataclasses: what the engine evaluates.
 
 A Spec is built from the content dictionary (the shape of `content/gpai.yaml`) by `schema.build_spec`,
-either straight from YAML or from the database rows of a version (questionnaire/versions.py). The fields
+either straight from YAML or from the database rows of a version (questionnaire/core/versions.py). The fields
 of these dataclasses are the schema: `schema.py` maps them to content keys and table columns.
 """
 

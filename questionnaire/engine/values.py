@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -259,6 +259,50 @@ def parse_answer(question: Question, value: Any) -> Any:
     raise AssertionError(kind)
 
 
+MAX_TEXT_LENGTH = 5000  # characters of a text answer
+# what an unanswered required question says, per type
+REQUIRED_MESSAGES = {
+    QuestionType.SINGLE_CHOICE: "Select an answer",
+    QuestionType.YES_NO: "Select yes or no",
+    QuestionType.MULTIPLE_CHOICE: "Select at least one option",
+    QuestionType.FLOP: "Enter the number of FLOP",
+    QuestionType.NUMBER: "Enter a number",
+    QuestionType.DATE: "Enter a date",
+    QuestionType.TEXT: "Enter an answer",
+}
+
+
+def is_unanswered(value: Any) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def check_answer(question: Question, value: Any) -> Any:
+    """The one decision whether a value answers a question, whichever way it comes (a wizard or quick-check
+    field, completion, `assess`): required, its type and choices (parse_answer), its limits (FLOP bounds, finite
+    numbers, real dates) and the length of a text. Returns the parsed answer (None, or [] for an empty multiple
+    choice, when an optional question is left unanswered); ValueError with the message shown at the field."""
+    if is_unanswered(value):
+        if question.required:
+            raise ValueError(REQUIRED_MESSAGES[question.type])
+        return [] if value == [] else None
+    parsed = parse_answer(question, value)
+    if question.type is QuestionType.TEXT and len(parsed) > MAX_TEXT_LENGTH:
+        raise ValueError(f"Ensure this value has at most {MAX_TEXT_LENGTH} characters (it has {len(parsed)}).")
+    return parsed
+
+
+def answer_problems(spec: Spec, answers: Mapping[str, Any], shown: Collection[str]) -> dict[str, str]:
+    """Question code -> why check_answer refuses the saved answer, for every shown question (in content order)."""
+    problems = {}
+    for code in spec.questions:
+        if code in shown:
+            try:
+                check_answer(spec.questions[code], answers.get(code))
+            except ValueError as exc:
+                problems[code] = str(exc)
+    return problems
+
+
 def parse_answers(spec: Spec, raw: Mapping[str, Any]) -> dict[str, Any]:
     """Validate and convert an answer set; raise AnswerError for the first bad code (sorted)."""
     if not isinstance(raw, Mapping):
@@ -273,10 +317,3 @@ def parse_answers(spec: Spec, raw: Mapping[str, Any]) -> dict[str, Any]:
         except ValueError as exc:
             raise AnswerError(code, str(exc)) from exc
     return parsed
-
-
-def answer_to_json(question: Question, value: Any) -> Any:
-    """The JSON form of a parsed answer (dates as ISO strings)."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value

@@ -1,4 +1,7 @@
-"""Content models (versioned questionnaires) and assessment models (AI models, assessments, answers)."""
+"""The app's tables, one module per concept: versioned questionnaire content (content), AI models, assessments
+and their answers (assessments), the gap analysis (gap), the Model Documentation Form (documentation), the legal
+documents and their issued versions (documents), every rendered PDF (reports: RenderedDocument), submit-once
+tokens (submissions) and the abstract base of the history tables (revisions)."""
 
 from .assessments import (
     AIModel,
@@ -46,7 +49,8 @@ from .gap import (
     SignatoryChoice,
     SignatoryStatus,
 )
-from .reports import RenderedPdf, Report, ReportStatus
+from .reports import RenderedDocument, RenderedPdf, RenderStatus
+from .revisions import Revision
 from .submissions import FormSubmission
 
 __all__ = [
@@ -83,9 +87,10 @@ __all__ = [
     "OutcomeValue",
     "Question",
     "QuestionnaireVersion",
+    "RenderStatus",
+    "RenderedDocument",
     "RenderedPdf",
-    "Report",
-    "ReportStatus",
+    "Revision",
     "RulesChange",
     "Scenario",
     "Section",

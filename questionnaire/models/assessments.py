@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from .content import ExactNumberDecoder, QuestionnaireVersion
+from .revisions import Revision
 
 
 class AIModel(models.Model):
@@ -57,7 +58,7 @@ class Assessment(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
-    # Frozen on completion: answers, result, questionnaire version, time and user (see services.complete).
+    # Frozen on completion: answers, result, questionnaire version, time and user (see assessments.services.complete).
     snapshot = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
     snapshot_hash = models.CharField(max_length=80, blank=True)
 
@@ -110,7 +111,7 @@ class RulesChange(models.Model):
         return f"{self.assessment}: rules {self.version.label}"
 
 
-class AnswerRevision(models.Model):
+class AnswerRevision(Revision):
     """One changed answer: who, when, old and new value, and the assessment revision that made it."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answer_revisions")
@@ -118,12 +119,11 @@ class AnswerRevision(models.Model):
     old_value = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
     new_value = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
     revision = models.PositiveIntegerField()
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["revision", "id"]
         indexes = [models.Index(fields=["assessment", "revision"])]
 
-    def __str__(self) -> str:
-        return f"{self.question_code}: {self.old_value!r} -> {self.new_value!r}"
+    @property
+    def field_name(self) -> str:
+        return self.question_code

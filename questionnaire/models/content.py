@@ -1,7 +1,7 @@
 """Content models: versioned questionnaires. Published and retired versions are frozen.
 
 Every content row points straight at its version, so one query per table loads a whole version
-(questionnaire/versions.py) and the freeze check needs no joins. Which row and column holds each part of the
+(questionnaire/core/versions.py) and the freeze check needs no joins. Which row and column holds each part of the
 content is the content schema's (engine/schema.py).
 """
 

@@ -7,6 +7,7 @@ from django.db import models
 
 from .assessments import Assessment
 from .content import ExactNumberDecoder
+from .revisions import Revision
 
 
 class ModelDocumentation(models.Model):
@@ -21,17 +22,12 @@ class ModelDocumentation(models.Model):
         return f"Model documentation of {self.assessment}"
 
 
-class DocumentationRevision(models.Model):
+class DocumentationRevision(Revision):
     documentation = models.ForeignKey(ModelDocumentation, on_delete=models.CASCADE, related_name="revisions")
     field = models.CharField(max_length=64)
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
     revision = models.PositiveIntegerField(default=0, help_text="The form's revision this change made")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.field

@@ -12,6 +12,7 @@ from django.db import models
 from .assessments import Assessment
 from .content import ExactNumberDecoder
 from .reports import RenderedPdf
+from .revisions import Revision
 
 
 class LegalDocument(models.Model):
@@ -37,21 +38,17 @@ class LegalDocument(models.Model):
         return f"{self.kind} {self.number or ''} of {self.assessment_id}".strip()
 
 
-class LegalDocumentRevision(models.Model):
+class LegalDocumentRevision(Revision):
     """One changed field of a document: who, when, old and new value."""
 
     document = models.ForeignKey(LegalDocument, on_delete=models.CASCADE, related_name="revisions")
     field = models.CharField(max_length=64)
     old_value = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
     new_value = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    revision = models.PositiveIntegerField(default=0, help_text="The document's revision this change made")
 
     class Meta:
         ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.field
 
 
 class DocumentIssue(RenderedPdf):

@@ -9,6 +9,7 @@ from django.db import models
 
 from .assessments import Assessment
 from .content import ExactNumberDecoder
+from .revisions import Revision
 
 
 class MeasureStatus(models.TextChoices):
@@ -62,7 +63,7 @@ class GapItem(models.Model):
         return self.get_status_display() if self.is_recorded else NOT_RECORDED
 
 
-class GapRevision(models.Model):
+class GapRevision(Revision):
     """One changed field of a gap-analysis record: who, when, old and new value."""
 
     item = models.ForeignKey(GapItem, on_delete=models.CASCADE, related_name="revisions")
@@ -70,14 +71,9 @@ class GapRevision(models.Model):
     old_value = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
     new_value = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
     revision = models.PositiveIntegerField(default=0, help_text="The record's revision this change made")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.old_value!r} -> {self.new_value!r}"
 
 
 class EvidenceFile(models.Model):

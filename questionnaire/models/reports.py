@@ -1,4 +1,4 @@
-"""Rendered PDFs of an assessment, rendered in the background and stored (questionnaire/rendering.py).
+"""Rendered PDFs of an assessment, rendered in the background and stored (questionnaire/rendering/queue.py).
 
 A row is keyed by what it renders: the document `kind` ("report", "documentation", ...) and `document_hash`,
 the hash of the content it was rendered from. For the report that is the report snapshot's hash (the
@@ -17,7 +17,7 @@ from .assessments import Assessment
 from .content import ExactNumberDecoder
 
 
-class ReportStatus(models.TextChoices):
+class RenderStatus(models.TextChoices):
     PENDING = "pending", "Waiting to be rendered"
     RENDERING = "rendering", "Rendering"
     DONE = "done", "Ready"
@@ -25,9 +25,9 @@ class ReportStatus(models.TextChoices):
 
 
 class RenderedPdf(models.Model):
-    """A row that has a PDF to make (rendering.render_row): its render's state and the stored file."""
+    """A row that has a PDF to make (rendering.queue.render_row): its render's state and the stored file."""
 
-    status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING)
+    status = models.CharField(max_length=10, choices=RenderStatus.choices, default=RenderStatus.PENDING)
     file = models.FileField(upload_to="reports/", blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
@@ -41,7 +41,7 @@ class RenderedPdf(models.Model):
         abstract = True
 
 
-class Report(RenderedPdf):
+class RenderedDocument(RenderedPdf):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reports")
     kind = models.CharField(max_length=40, default="report", help_text="which document (rendering.DOCUMENTS)")

@@ -1,5 +1,5 @@
 """One-time form tokens: a form that creates something carries a token, and a second submission of the same
-token (a double click, a resent POST) gets the first one's result instead of a second creation (once.py)."""
+token (a double click, a resent POST) gets the first one's result instead of a second creation (core/once.py)."""
 
 from __future__ import annotations
 

@@ -1,14 +1,14 @@
 """Links to the legal documents from the result page and the gap analysis (one tag each); the action plan's
-document rows are a row source of action_plan.py."""
+document rows are a row source of code_of_practice/action_plan.py."""
 
 from __future__ import annotations
 
 from django import template
 
+from ..core.versions import spec_for
+from ..legal_documents.definitions import definitions
+from ..legal_documents.store import applies
 from ..models import LegalDocument
-from ..services.documents.definitions import definitions
-from ..services.documents.store import applies
-from ..versions import spec_for
 
 register = template.Library()
 

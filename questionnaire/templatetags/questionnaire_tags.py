@@ -1,10 +1,10 @@
 from django import template
 from django.utils.html import format_html
 
-from ..display import full_stop as end_sentence
-from ..display import mid_sentence as _mid_sentence
+from ..core.display import full_stop as end_sentence
+from ..core.display import mid_sentence as _mid_sentence
+from ..core.once import FIELD, new_token
 from ..engine.values import format_flop
-from ..once import FIELD, new_token
 
 register = template.Library()
 

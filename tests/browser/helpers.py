@@ -9,9 +9,9 @@ from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.conftest import PASSWORD
 from tests.factories import completed
 
-PASSWORD = "correct horse battery staple"
 WIDTHS = (1280, 390)  # desktop and phone
 SCREENSHOTS = os.environ.get("SCREENSHOTS")  # a folder: full-page screenshots of the pages checked, to look at
 _axe = Axe()

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from questionnaire import models as m
-from questionnaire.services import clone_version
+from questionnaire.authoring.content import clone_version
 
 from ..mfa import SECRET, with_second_factor
 from .helpers import PASSWORD, serious_violations, sign_in

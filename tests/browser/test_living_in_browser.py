@@ -95,7 +95,7 @@ def test_amend_keeps_the_gap_record_and_the_original(live_server, new_page, djan
 
 
 def test_legal_name_is_asked_before_the_first_completion(live_server, new_page, django_user_model, published):
-    from questionnaire.services import save_section
+    from questionnaire.assessments.services import save_section
     from tests.factories import new_assessment
 
     user, organisation = make_member(django_user_model, "officer", role=Role.OWNER)

@@ -9,9 +9,9 @@ from typing import Any
 from django.core.management.base import CommandError
 from django.db import DatabaseError
 
+from ...authoring.content import ContentInvalid, canonical_spec
+from ...core.versions import current_version, spec_for
 from ...engine import AnswerError, Spec, parse_answers
-from ...services import ContentInvalid, canonical_spec
-from ...versions import current_version, spec_for
 
 
 def input_error(message: str) -> CommandError:

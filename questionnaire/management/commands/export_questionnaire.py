@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ...authoring.content import export_yaml
+from ...core.versions import spec_for
 from ...models import QuestionnaireVersion, VersionStatus
-from ...services import export_yaml
-from ...versions import spec_for
 
 
 class Command(BaseCommand):

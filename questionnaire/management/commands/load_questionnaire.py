@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from ...services import ContentInvalid, load, read_content_file
+from ...authoring.content import ContentInvalid, load, read_content_file
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 
-from ...files import orphan_files
+from ...core.files import orphan_files
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from ...models import Report
+from ...models import RenderedDocument
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         cutoff = timezone.now() - dt.timedelta(days=settings.REPORT_RETENTION_DAYS)
-        old = Report.objects.filter(rendered_at__lt=cutoff)
+        old = RenderedDocument.objects.filter(rendered_at__lt=cutoff)
         count = 0
         for report in old.iterator():
             count += 1

@@ -13,9 +13,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from ...engine import evaluate
-from ...pdf import render_html, render_pdf, snapshot_json
-from ...services.assessments import build_snapshot, snapshot_hash
+from ...assessments.services import build_snapshot
+from ...engine import canonical_hash, evaluate
+from ...reports.pdf import render_html, render_pdf, snapshot_json
 from ._common import read_answer_set
 
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         snapshot = build_snapshot(spec, result, stored, assessment_id=str(identity), title="",
                                   organisation=options["organisation"], model=options["model"], completed_at=now,
                                   completed_by=options["by"], revision=0)
-        digest = snapshot_hash(snapshot)
+        digest = canonical_hash(snapshot)
         output = Path(options["output"])
         try:
             if options["format"] == "json":

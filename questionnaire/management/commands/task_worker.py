@@ -22,7 +22,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.backends.signals import connection_created
 from django_tasks_db.management.commands import db_worker
 
-from ...rendering import reclaim_stalled
+from ...rendering.queue import reclaim_stalled
 
 logger = logging.getLogger("questionnaire.tasks")
 

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from ...authoring.content import ContentInvalid, checked_spec, read_content_file
+from ...core.versions import spec_for
 from ...engine import lint
 from ...models import QuestionnaireVersion, VersionStatus
-from ...services import ContentInvalid, checked_spec, read_content_file
-from ...versions import spec_for
 
 
 class Command(BaseCommand):

@@ -1,0 +1,307 @@
+"""The few multi-step writes on questionnaire content, each in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .. import models as m
+from ..assessments.rules_changes import notice_rules_changes
+from ..core.versions import PARTS, STORED, spec_for, write_version
+from ..engine import ContentError, Problem, Spec, build_spec, lint, spec_to_content
+
+
+class ContentInvalid(Exception):
+    """The content does not validate; `problems` lists every error by name."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+# ---------------------------------------------------------------- reading content files
+
+
+# libyaml's parser when PyYAML was built with it (the wheels are): the same YAML, about ten times faster
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_content_file(path: str | Path) -> dict[str, Any]:
+    """Parse a YAML content file; YAML errors become a Problem naming the line."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ContentInvalid([Problem(str(path), f"cannot read the file: {exc.strerror}")]) from None
+    return parse_content_text(text, str(path))
+
+
+def parse_content_text(text: str, name: str = "content") -> dict[str, Any]:
+    """A content file's YAML, bounded before it is built (bounded_yaml), composed once for the data and the
+    checks of its texts."""
+    try:
+        bounded_yaml(text, name)
+        loader = YAML_LOADER(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{name} line {mark.line + 1}" if mark else name
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ContentInvalid([Problem(where, f"not valid YAML: {problem}")]) from None
+    if not isinstance(data, dict):
+        raise ContentInvalid([Problem(name, "expected a mapping (slug, version, sections, ...) at the top")])
+    problems = unquoted_non_text(text, name, root=root)
+    problems += too_long_texts(text, name, root=root)
+    if problems:
+        raise ContentInvalid(problems)
+    return data
+
+
+# An imported file is bounded before it is composed: libyaml's composer recurses once per level of nesting
+# (50,000 levels crashed the process), and aliases let a few lines stand for billions of nodes ("billion
+# laughs"), which every walk over the data would then visit. The canonical questionnaire has about 5,000 nodes
+# at most 10 levels deep.
+MAX_YAML_DEPTH = 64
+
+MAX_YAML_NODES = 100_000
+
+
+def bounded_yaml(text: str, name: str = "content") -> None:
+    """ContentInvalid, naming the line, for YAML nested deeper than MAX_YAML_DEPTH, with an alias to a node that
+    contains it, or more than MAX_YAML_NODES nodes once its aliases are expanded; counted on the parser's event
+    stream, which builds nothing."""
+    sizes: dict[str, int] = {}  # anchor -> the number of nodes it stands for
+    open_nodes: list[list] = []  # [anchor, nodes so far] of each collection not yet closed
+    expanded = 0
+
+    def refuse(event, message: str) -> ContentInvalid:
+        return ContentInvalid([Problem(f"{name} line {event.start_mark.line + 1}", message)])
+
+    for event in yaml.parse(text, Loader=YAML_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(open_nodes) >= MAX_YAML_DEPTH:
+                raise refuse(event, f"nested more than {MAX_YAML_DEPTH} levels deep")
+            open_nodes.append([event.anchor, 1])
+            expanded += 1
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            anchor, size = open_nodes.pop()
+        elif isinstance(event, yaml.ScalarEvent):
+            anchor, size = event.anchor, 1
+            expanded += 1
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor not in sizes:
+                raise refuse(event, f"the alias *{event.anchor} refers to a node that contains it (or to none)")
+            anchor, size = None, sizes[event.anchor]
+            expanded += size
+        else:
+            continue
+        if anchor:
+            sizes[anchor] = size
+        if open_nodes:
+            open_nodes[-1][1] += size
+        if expanded > MAX_YAML_NODES:
+            raise refuse(event, f"more than {MAX_YAML_NODES:,} values once its aliases (*name) are expanded")
+
+
+# Authored texts: YAML reads an unquoted `label: No` as false, `title: 1.0` as a number, `help: ~` as null.
+TEXT_KEYS = frozenset({
+    "title", "label", "label_passed", "text", "text_passed", "help", "intro", "summary", "description",
+    "explanation", "reason", "scope_note", "message", "note", "evidence", "rules_note",
+})
+
+_NON_TEXT_TAGS = {
+    "tag:yaml.org,2002:bool": "yes/no (a boolean)",
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:null": "empty (null)",
+}
+
+
+def unquoted_non_text(text: str, name: str = "content", *, root: yaml.Node | None = None) -> list[Problem]:
+    """Every authored text (and choice value or checklist item) that YAML reads as a boolean, number or null,
+    named by its line: `label: No` must be written `label: "No"`."""
+    problems: list[Problem] = []
+
+    def scalar(node: yaml.Node, what: str) -> None:
+        if isinstance(node, yaml.ScalarNode) and not node.style and node.tag in _NON_TEXT_TAGS:  # plain: None or ""
+            problems.append(Problem(f"{name} line {node.start_mark.line + 1}",
+                                    f"{what} “{node.value}” is read as {_NON_TEXT_TAGS[node.tag]}, not as text: "
+                                    "put it in quotes"))
+
+    def walk(node: yaml.Node, parent_key: str = "") -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
+                if key in TEXT_KEYS or (key == "value" and parent_key == "choices"):
+                    scalar(value_node, key)
+                walk(value_node, key)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                if parent_key == "items":
+                    scalar(item, "checklist item")
+                walk(item, parent_key)
+
+    if root is None:
+        try:
+            root = yaml.compose(text, Loader=YAML_LOADER)
+        except yaml.YAMLError:
+            return []  # reported by safe_load already
+    if root is not None:
+        walk(root)
+    return problems
+
+
+def too_long_texts(text: str, name: str = "content", *, root: yaml.Node | None = None) -> list[Problem]:
+    """Every text longer than the column that stores it (engine/schema.py says which), named by its line: the
+    database would refuse it."""
+    if root is None:
+        try:
+            root = yaml.compose(text, Loader=YAML_LOADER)
+        except yaml.YAMLError:
+            return []
+    problems: list[Problem] = []
+
+    def check(model, column: str, key: str, node) -> None:
+        limit = getattr(model._meta.get_field(column), "max_length", None)
+        if limit and isinstance(node, yaml.ScalarNode) and len(node.value) > limit:
+            problems.append(Problem(f"{name} line {node.start_mark.line + 1}",
+                                    f"“{key}” is {len(node.value)} characters long; at most {limit} fit"))
+
+    def walk(cls: type, mapping) -> None:
+        if not isinstance(mapping, yaml.MappingNode):
+            return
+        kept = STORED[cls]
+        for key_node, value in mapping.value:
+            key = key_node.value
+            if key in kept.children and isinstance(value, yaml.SequenceNode):
+                for item in value.value:
+                    walk(kept.children[key], item)
+            elif key in kept.columns:
+                check(kept.model, kept.columns[key], key, value)
+
+    if isinstance(root, yaml.MappingNode):
+        for key_node, value in root.value:
+            key = key_node.value
+            where, what = PARTS.get(key, ("", None))
+            if where == "version":
+                check(m.QuestionnaireVersion, what, key, value)
+            elif where == "table" and isinstance(value, yaml.SequenceNode):
+                for item in value.value:
+                    walk(what, item)
+            elif where == "table" and isinstance(value, yaml.MappingNode):  # scenarios: {defaults, cases: [...]}
+                for sub_key, cases in value.value:
+                    if sub_key.value == "cases" and isinstance(cases, yaml.SequenceNode):
+                        for item in cases.value:
+                            walk(what, item)
+    return problems
+
+
+def checked_spec(content: dict[str, Any]) -> Spec:
+    """Build and lint a Spec; raise ContentInvalid with every problem."""
+    try:
+        spec = build_spec(content)
+    except ContentError as exc:
+        raise ContentInvalid([Problem(exc.where, exc.message)]) from None
+    problems = lint(spec)
+    if problems:
+        raise ContentInvalid(problems)
+    return spec
+
+
+def canonical_spec() -> Spec:
+    """The canonical questionnaire straight from content/gpai.yaml (no database)."""
+    return checked_spec(read_content_file(settings.QUESTIONNAIRE_CONTENT))
+
+
+def export_yaml(spec: Spec) -> str:
+    return yaml.safe_dump(spec_to_content(spec), sort_keys=False, allow_unicode=True, width=110)
+
+
+# ---------------------------------------------------------------- writing versions
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    version: m.QuestionnaireVersion
+    created: bool
+
+
+@transaction.atomic
+def create_draft(spec: Spec, *, user=None, based_on: m.QuestionnaireVersion | None = None,
+                 label: str | None = None) -> m.QuestionnaireVersion:
+    """Write a Spec as a new draft version (bulk inserts: a fixed number of queries per table)."""
+    return write_version(spec, label=label or spec.version, status=m.VersionStatus.DRAFT, created_by=user,
+                         based_on=based_on)
+
+
+@transaction.atomic
+def publish(version: m.QuestionnaireVersion, *, user=None) -> m.QuestionnaireVersion:
+    """Run every publish-time check on the draft; on success it becomes the one current version and the
+    previous current version is retired. Assessments keep the version they were answered with."""
+    version = m.QuestionnaireVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_draft:
+        raise ContentInvalid([Problem(f"version {version.label}", f"is {version.status}, not a draft")])
+    spec = spec_for(version)
+    problems = lint(spec)
+    if problems:
+        raise ContentInvalid(problems)
+    # lock every version of this questionnaire so that two publishers cannot both become current
+    list(m.QuestionnaireVersion.objects.select_for_update().filter(slug=version.slug))
+    m.QuestionnaireVersion.objects.filter(slug=version.slug, status=m.VersionStatus.PUBLISHED).update(
+        status=m.VersionStatus.RETIRED)
+    version.status = m.VersionStatus.PUBLISHED
+    version.content_hash = spec.content_hash
+    version.published_at = timezone.now()
+    version.published_by = user
+    version.save()
+    # which models' current assessments the new rules would change: flagged and e-mailed in the background
+    notice_rules_changes.enqueue(version.pk)
+    return version
+
+
+@transaction.atomic
+def load(content: dict[str, Any], *, user=None) -> LoadOutcome:
+    """Load content and publish it as a new version if it changed; do nothing if it is unchanged.
+    Idempotent: the content hash decides. Raises ContentInvalid listing every problem."""
+    spec = checked_spec(content)
+    same = m.QuestionnaireVersion.objects.filter(slug=spec.slug, content_hash=spec.content_hash).exclude(
+        status=m.VersionStatus.DRAFT).order_by("-published_at").first()
+    current = m.QuestionnaireVersion.objects.filter(slug=spec.slug, status=m.VersionStatus.PUBLISHED).first()
+    if same is not None and same == current:
+        return LoadOutcome(current, created=False)
+    taken = m.QuestionnaireVersion.objects.filter(slug=spec.slug, label=spec.version).first()
+    if taken is not None:
+        raise ContentInvalid([Problem(
+            f"version {spec.version}",
+            f"version {spec.version} already exists with other content ({taken.status}); "
+            "give the changed content a new version label",
+        )])
+    draft = create_draft(spec, user=user, based_on=current)
+    return LoadOutcome(publish(draft, user=user), created=True)
+
+
+@transaction.atomic
+def clone_version(version: m.QuestionnaireVersion, *, user=None, label: str | None = None) -> m.QuestionnaireVersion:
+    """A new draft with the content of `version`, to edit and publish later."""
+    if label is None:
+        base = f"{version.label}-draft"
+        taken = set(m.QuestionnaireVersion.objects.filter(slug=version.slug, label__startswith=base)
+                    .values_list("label", flat=True))
+        label = base if base not in taken else next(f"{base}{n}" for n in range(2, 1000) if f"{base}{n}" not in taken)
+    draft = create_draft(spec_for(version), user=user, based_on=version, label=label)
+    m.Translation.objects.bulk_create(
+        m.Translation(version=draft, position=t.position, target=t.target, language=t.language, text=t.text,
+                      source_hash=t.source_hash)
+        for t in m.Translation.objects.filter(version=version)
+    )
+    return draft

@@ -1,0 +1,155 @@
+"""The forms of the gap analysis (one measure, a chapter's rows) and the Model Documentation Form, built from
+content/model_documentation_form.yaml."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from ..core.forms import IsoDateInput, form_class, validate_plausible_date
+from ..core.uploads import check_evidence_upload
+from ..engine.values import MAX_NUMBER_CHARS, parse_quantity
+from ..models import NOT_RECORDED, GapItem, MeasureStatus
+from .model_documentation import documentation_form
+
+
+class GapItemForm(forms.Form):
+    status = forms.ChoiceField(label="Status", choices=MeasureStatus.choices, widget=forms.RadioSelect,
+                               error_messages={"required": "Select a status"})
+    not_applicable_reason = forms.CharField(label="Why it does not apply", required=False, max_length=5000,
+                                            widget=forms.Textarea(attrs={"rows": 3}))
+    owner = forms.ChoiceField(label="Owner", required=False,
+                              help_text="A member of your organisation who is responsible for the measure.",
+                              error_messages={"invalid_choice": "Choose a member of your organisation as owner"})
+    due_date = forms.DateField(label="Due date", required=False, widget=IsoDateInput(), input_formats=["%Y-%m-%d"],
+                               help_text="For example 31 March 2027.", validators=[validate_plausible_date],
+                               error_messages={"invalid": "Enter a real date as YYYY-MM-DD, for example 2027-03-31"})
+    evidence = forms.CharField(label="Evidence", required=False, max_length=10000,
+                               widget=forms.Textarea(attrs={"rows": 4}),
+                               help_text="Documents, records and links that show the measure is met.")
+    notes = forms.CharField(label="Notes", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))
+    upload = forms.FileField(label="Add an evidence file (optional)", required=False,
+                             help_text="PDF, PNG, JPEG, DOCX, XLSX, TXT, CSV or Markdown, at most 10 MB.")
+
+    def __init__(self, *args, members=(), not_applicable_refused: str = "", **kwargs):
+        """`not_applicable_refused`: why this measure cannot be recorded as not applicable (content constant
+        `measures_never_not_applicable`), or empty."""
+        super().__init__(*args, **kwargs)
+        self.not_applicable_refused = not_applicable_refused
+        self.members = {str(m.user_id): m.user for m in members}
+        self.fields["owner"].choices = [("", "No owner yet")] + [
+            (uid, user.get_full_name() or user.get_username()) for uid, user in self.members.items()]
+
+    def clean_owner(self):
+        value = self.cleaned_data.get("owner")
+        if not value:
+            return None
+        if value not in self.members:
+            raise ValidationError("Choose a member of your organisation as owner")
+        return self.members[value]
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        return check_evidence_upload(upload) if upload else upload  # checked once: the service keeps what it found
+
+    def clean(self):
+        data = super().clean()
+        not_applicable = data.get("status") == MeasureStatus.NOT_APPLICABLE
+        if not_applicable and self.not_applicable_refused:
+            self.add_error("status", self.not_applicable_refused)
+        elif not_applicable and not (data.get("not_applicable_reason") or "").strip():
+            self.add_error("not_applicable_reason", "Say why the measure does not apply")
+        return data
+
+
+GAP_FIELD_LABELS = {"status": "Status", "not_applicable_reason": "Why it does not apply", "owner": "Owner",
+                    "due_date": "Due date", "evidence": "Evidence", "notes": "Notes", "file": "Evidence file"}
+
+
+class ChapterRowForm(forms.Form):
+    """Status, owner and due date of one measure on a chapter page (prefix: the measure id). Hidden
+    initial values tell which fields the person changed, so only those are saved and checked."""
+
+    status = forms.ChoiceField(required=False, show_hidden_initial=True)
+    owner = forms.ChoiceField(required=False, show_hidden_initial=True,
+                              error_messages={"invalid_choice": "Choose a member of your organisation as owner"})
+    due_date = forms.DateField(required=False, widget=IsoDateInput(), input_formats=["%Y-%m-%d"],
+                               show_hidden_initial=True, validators=[validate_plausible_date],
+                               error_messages={"invalid": "Enter a real date as YYYY-MM-DD, for example 2027-03-31"})
+
+    def __init__(self, *args, item: GapItem, measure, members: dict, not_applicable_refused: str = "", **kwargs):
+        super().__init__(*args, prefix=measure.id, **kwargs)
+        self.item, self.measure, self.members = item, measure, members
+        self.not_applicable_refused = not_applicable_refused
+        unrecorded = [] if item.is_recorded else [("", NOT_RECORDED)]
+        self.fields["status"].choices = unrecorded + list(MeasureStatus.choices)
+        self.fields["owner"].choices = [("", "No owner yet")] + [
+            (uid, user.get_full_name() or user.get_username()) for uid, user in members.items()]
+        for name, field in self.fields.items():
+            field.label = f"{GAP_FIELD_LABELS[name]} of {measure.id}"
+
+    def clean(self):
+        data = super().clean()
+        status = data.get("status")
+        if "status" in self.changed_data:
+            if not status:
+                self.add_error("status", f"Choose a status for {self.measure.id}")
+            elif status == MeasureStatus.NOT_APPLICABLE and self.not_applicable_refused:
+                self.add_error("status", f"{self.measure.id}: {self.not_applicable_refused}")
+            elif status == MeasureStatus.NOT_APPLICABLE and not self.item.not_applicable_reason.strip():
+                self.add_error("status", f"Say why {self.measure.id} does not apply: open the measure and give "
+                                         "the reason there")
+        return data
+
+    def changes(self) -> dict:
+        """The fields the person changed, as the record stores them."""
+        out = {}
+        for name in self.changed_data:
+            value = self.cleaned_data.get(name)
+            if name == "owner":
+                value = self.members.get(value) if value else None
+            out[name] = value
+        return out
+
+
+class QuantityField(forms.CharField):
+    """A count or amount (parameters, FLOP, MWh): kept as typed, refused unless it reads as a number."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value and len(value) > MAX_NUMBER_CHARS:  # checked before anything parses it
+            raise ValidationError(f"That is too long to be a number (at most {MAX_NUMBER_CHARS} characters).",
+                                  code="invalid")
+        if value:
+            try:
+                parse_quantity(value)
+            except ValueError as exc:
+                raise ValidationError(f"“{value}” is not a number. {exc}", code="invalid") from None
+        return value
+
+
+def _documentation_field(f) -> forms.Field:
+    # hidden initial values tell which fields this person changed: only those are saved, so two people
+    # filling in different parts of the form at the same time both keep their work
+    common = {"label": f.label, "help_text": f.help, "required": False, "show_hidden_initial": True}
+    if f.type == "number":
+        return QuantityField(max_length=100, **common)
+    if f.type == "date":
+        return forms.DateField(widget=IsoDateInput(), input_formats=["%Y-%m-%d"], error_messages={
+            "invalid": "Enter a real date as YYYY-MM-DD, for example 2025-08-02"},
+            validators=[validate_plausible_date], **common)
+    if f.type == "choice":
+        return forms.ChoiceField(choices=[("", "Not chosen yet"), *((c, c) for c in f.choices)],
+                                 error_messages={"invalid_choice": "Choose one of the ranges the form gives"},
+                                 **common)
+    if f.type == "line":
+        return forms.CharField(max_length=2000, **common)
+    return forms.CharField(max_length=20000, widget=forms.Textarea(attrs={"rows": 3}), **common)
+
+
+def documentation_form_class() -> type[forms.Form]:
+    """The Model Documentation Form's fields (content/model_documentation_form.yaml) as a Django form."""
+    return form_class("DocumentationForm", {f.code: _documentation_field(f) for g in documentation_form()
+                                            for f in g.fields})

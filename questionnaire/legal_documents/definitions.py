@@ -1,0 +1,186 @@
+"""The legal documents' structures, read from questionnaire/content/documents/*.yaml (pure: no Django).
+
+A definition lists sections, blocks and fields with their labels, types, required-ness, help text and
+confidence tag, and the numbers of the document's rules. Field values are stored as JSON: strings for
+text, dates (YYYY-MM-DD) and months (YYYY-MM), "yes"/"no", a list for multi and list fields, a list of
+row dicts for tables, a number for numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..engine.expressions import Compiled, Evaluator, compile_expression
+
+CONTENT_DIR = Path(__file__).resolve().parents[1] / "content" / "documents"
+FIELD_TYPES = {"text", "long_text", "number", "date", "month", "yes_no", "choice", "multi", "list", "table", "url",
+               "email", "datetime"}
+CELL_TYPES = {"text", "number", "url", "month", "date"}
+# What each confidence tag means, for the help text (legal-documents.md §0).
+TAG_NOTES = {"[S]": "Secondary sources only", "[U]": "Uncertain or our own proposal"}
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str
+    label: str
+    type: str = "text"
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    label: str
+    type: str
+    required: bool = False
+    required_if: Compiled | None = None
+    required_for: tuple[str, ...] = ()  # issue stages that need it (empty: every stage, when required)
+    help: str = ""
+    tag: str = ""
+    printed: bool = True
+    choices: tuple[tuple[str, str], ...] = ()
+    columns: tuple[Column, ...] = ()
+    item: str = "text"  # type of each line of a list field
+    report_item: int | None = None  # the numbered item of a report (serious incidents: may be marked unknown)
+    conditional: bool = False  # required in cases a rule of the document decides (shown as "if it applies")
+
+    @property
+    def confidence_note(self) -> str:
+        """Said in the help text where the fact is only [S] or [U] (legal-documents.md asks for it)."""
+        note = TAG_NOTES.get(self.tag)
+        return f"{note} {self.tag}." if note else ""
+
+    def choice_label(self, value: Any) -> str:
+        return dict(self.choices).get(value, str(value))
+
+
+@dataclass(frozen=True)
+class Block:
+    code: str
+    title: str
+    fields: tuple[Field, ...]
+    gates: tuple[str, ...] = ()  # yes/no fields that open the block; all "no" closes it
+
+
+@dataclass(frozen=True)
+class Section:
+    code: str
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class DocumentDefinition:
+    kind: str
+    title: str
+    legal_basis: str
+    obligation: str
+    intro: str
+    sections: tuple[Section, ...]
+    rules: dict[str, Any]
+    prefill: dict[str, dict[str, Any]]
+    issue: dict[str, Any]
+    many: bool = False  # several per assessment (an incident register), else one
+    stages: tuple[tuple[str, str], ...] = ()  # (value, label) of the issue stages, when there are several
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def fields(self) -> dict[str, Field]:
+        return {f.id: f for s in self.sections for b in s.blocks for f in b.fields}
+
+    def blocks(self) -> list[Block]:
+        return [b for s in self.sections for b in s.blocks]
+
+    def open_fields(self, values: dict[str, Any]) -> set[str]:
+        """Fields whose block is open: a block with gates is closed when none of its gates is "yes"
+        (a closed block prints only its gate answers, "No")."""
+        out = set()
+        for block in self.blocks():
+            is_open = not block.gates or any(values.get(g) == "yes" for g in block.gates)
+            out.update(f.id for f in block.fields if is_open or f.id in block.gates)
+        return out
+
+    def scope(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Names for the required_if expressions: every field (None when empty) and the rules' numbers."""
+        scope: dict[str, Any] = {k: v for k, v in self.rules.items() if isinstance(v, int | float | str)}
+        for f in self.fields().values():
+            value = values.get(f.id)
+            scope[f.id] = [] if value is None and f.type in ("multi", "list", "table") else (
+                None if value in ("", None) else value)
+        return scope
+
+    def is_required(self, f: Field, values: dict[str, Any], stage: str | None = None) -> bool:
+        if f.required_for and stage not in f.required_for:
+            return False
+        if f.required:
+            return True
+        if f.required_if is not None:
+            return bool(Evaluator(self.scope(values))(f.required_if))
+        return bool(f.required_for)
+
+
+def _field(raw: dict[str, Any]) -> Field:
+    kind = raw["type"]
+    if kind not in FIELD_TYPES:
+        raise ValueError(f"field {raw['id']}: unknown type {kind}")
+    columns = tuple(Column(c["id"], c["label"], c.get("type", "text"), bool(c.get("optional"))) for c in
+                    raw.get("columns", ()))
+    for column in columns:
+        if column.type not in CELL_TYPES:
+            raise ValueError(f"field {raw['id']}: unknown column type {column.type}")
+    return Field(
+        id=raw["id"], label=raw["label"], type=kind, required=bool(raw.get("required")),
+        required_if=compile_expression(raw["required_if"]) if raw.get("required_if") else None,
+        required_for=tuple(raw.get("required_for", ())),
+        help=str(raw.get("help", "")).strip(), tag=raw.get("tag", ""), printed=raw.get("printed", True),
+        choices=tuple((str(c["value"]), c["label"]) for c in raw.get("choices", ())), columns=columns,
+        item=raw.get("item", "text"), report_item=raw.get("report_item"), conditional=bool(raw.get("conditional")),
+    )
+
+
+def parse_definition(data: dict[str, Any]) -> DocumentDefinition:
+    sections = tuple(
+        Section(s["code"], s["title"], tuple(
+            Block(str(b.get("code", "")), b.get("title", ""), tuple(_field(f) for f in b["fields"]),
+                  tuple(b.get("gates", ()))) for b in s["blocks"]))
+        for s in data["sections"])
+    definition = DocumentDefinition(
+        kind=data["kind"], title=data["title"], legal_basis=data.get("legal_basis", ""),
+        obligation=data["obligation"], intro=str(data.get("intro", "")).strip(), sections=sections,
+        rules=dict(data.get("rules", {})), prefill=dict(data.get("prefill", {})), issue=dict(data["issue"]),
+        many=bool(data.get("many")),
+        stages=tuple((s["value"], s["label"]) for s in data.get("stages", ())),
+        extra={k: v for k, v in data.items() if k in ("register", "commitment", "summary")},
+    )
+    known = definition.fields()
+    if len(known) != sum(len(b.fields) for b in definition.blocks()):
+        raise ValueError(f"{definition.kind}: duplicate field ids")
+    for block in definition.blocks():
+        for gate in block.gates:
+            if gate not in known or known[gate].type != "yes_no":
+                raise ValueError(f"{definition.kind}: gate {gate} is not a yes/no field")
+    for f in known.values():
+        if f.required_if is not None:
+            unknown = f.required_if.names - set(known) - set(definition.rules)
+            if unknown:
+                raise ValueError(f"{definition.kind}: {f.id} refers to unknown names {sorted(unknown)}")
+    return definition
+
+
+@cache
+def definitions() -> dict[str, DocumentDefinition]:
+    """Every document definition, by kind, in file-name order."""
+    out = {}
+    for path in sorted(CONTENT_DIR.glob("*.yaml")):
+        definition = parse_definition(yaml.safe_load(path.read_text(encoding="utf-8")))
+        out[definition.kind] = definition
+    return out
+
+
+def definition(kind: str) -> DocumentDefinition:
+    return definitions()[kind]

@@ -1,0 +1,219 @@
+"""Writes on the legal documents, each atomic: create (pre-filled from the assessment), save a draft field by
+field with history and optimistic concurrency, issue a version (publish or send) after the checks; and which were
+issued (documents_issued: the report and the result page say "sent on …")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+
+from ..core.history import save_fields
+from ..core.signatory import statuses_for
+from ..models import Assessment, DocumentIssue, LegalDocument, LegalDocumentRevision
+from ..rendering.queue import check_render_limit, render_document_issue
+from .checks import CheckContext, Findings, check
+from .definitions import DocumentDefinition, definition, definitions
+from .export import document_json
+
+
+class IssueRefused(Exception):
+    def __init__(self, findings: Findings) -> None:
+        super().__init__("the document is not complete or breaks a rule")
+        self.findings = findings
+
+
+def applies(assessment: Assessment, doc: DocumentDefinition) -> bool:
+    """The document belongs to a completed assessment whose result has the document's obligation."""
+    return bool(assessment.snapshot) and doc.obligation in assessment.snapshot["result"]["obligations"]
+
+
+def signatory_status(assessment: Assessment, chapter: str | None) -> bool | None:
+    if not chapter:
+        return None
+    status = statuses_for(assessment).get(chapter)
+    return {"signed": True, "not_signing": False}.get(status or "")
+
+
+def prefill_values(doc: DocumentDefinition, assessment: Assessment) -> dict[str, Any]:
+    """First values of a new document, from the assessment (its answers, result, model and organisation)."""
+    answers = (assessment.snapshot or {}).get("answers", {})
+    result = (assessment.snapshot or {}).get("result", {})
+    fields = doc.fields()
+    out: dict[str, Any] = {}
+    for field_id, how in doc.prefill.items():
+        f = fields[field_id]
+        value: Any = None
+        if how.get("from") == "organisation":
+            value = assessment.organisation.name
+        elif how.get("from") == "model_name":
+            value = assessment.ai_model.name
+        elif "answer" in how:
+            value = answers.get(how["answer"])
+        elif "answer_is" in how or "result_is" in how:
+            code, expected = how.get("answer_is") or how["result_is"]
+            actual = (answers if "answer_is" in how else result).get(code)
+            if actual is None and "value" in how:
+                continue
+            hit = actual == expected
+            value = (how["value"] if hit else how.get("otherwise")) if "value" in how else "yes" if hit else "no"
+        elif "signatory" in how:
+            status = signatory_status(assessment, how["signatory"])
+            value = None if status is None else ("yes" if status else "no")
+        elif "flop" in how:
+            flop = next((answers[c] for c in how["flop"] if answers.get(c) is not None), None)
+            if flop is not None:
+                mantissa, exponent = f"{float(flop):.1e}".split("e")
+                value = mantissa if how["part"] == "mantissa" else int(exponent)
+        elif "answers_map" in how:
+            value = [m for code, m in how["answers_map"].items() if answers.get(code) is True] or None
+        if value is None:
+            continue
+        if f.type == "list" and not isinstance(value, list):
+            value = [value]
+        out[field_id] = value
+    return out
+
+
+def document_for(assessment: Assessment, kind: str) -> LegalDocument:
+    """The one document of this kind of the assessment, created pre-filled on first use."""
+    doc = definition(kind)
+    document, _ = LegalDocument.objects.get_or_create(
+        assessment=assessment, kind=kind, number=0, defaults={"values": prefill_values(doc, assessment)})
+    return document
+
+
+@transaction.atomic
+def new_numbered_document(assessment: Assessment, kind: str, *, user) -> LegalDocument:
+    """A new entry of a register (e.g. a serious incident), numbered after the last one."""
+    doc = definition(kind)
+    # one numbering at a time; a NO KEY lock, so copies that reference the assessment are not held up
+    Assessment.objects.select_for_update(no_key=True).filter(pk=assessment.pk).values_list("pk").first()
+    last = LegalDocument.objects.filter(assessment=assessment, kind=kind).aggregate(n=Max("number"))["n"] or 0
+    return LegalDocument.objects.create(assessment=assessment, kind=kind, number=last + 1,
+                                        values=prefill_values(doc, assessment), updated_by=user)
+
+
+@transaction.atomic
+def save_document(document: LegalDocument, values: dict[str, Any], *, user, seen_revision: int) -> LegalDocument:
+    """Save the given fields (None clears one) with the shared save-with-history helper (core.history):
+    every changed field is recorded; ConcurrentEditError (naming the fields) when someone else changed one of
+    them since `seen_revision` and this save would set it differently."""
+    locked = LegalDocument.objects.select_for_update().get(pk=document.pk)
+    known = definition(locked.kind).fields()
+    proposed = {code: value for code, value in values.items() if code in known}
+    changes = save_fields(
+        locked, locked.values, proposed, seen_revision=seen_revision,
+        history=LegalDocumentRevision.objects.filter(document=locked), field_attr="field",
+        new_row=lambda c, revision: LegalDocumentRevision(document=locked, field=c.field, old_value=c.old,
+                                                          new_value=c.new, revision=revision, user=user))
+    if changes:
+        merged = dict(locked.values)
+        for change in changes:
+            if change.new is None:
+                merged.pop(change.field, None)
+            else:
+                merged[change.field] = change.new
+        locked.values = merged
+        locked.updated_by = user
+        locked.save()
+    return locked
+
+
+def check_context(document: LegalDocument, stage: str | None, *, today: dt.date | None = None,
+                  issued_on: dt.date | None = None) -> CheckContext:
+    doc = definition(document.kind)
+    issues = list(document.issues.order_by("sequence"))
+    return CheckContext(
+        stage=stage, earlier_labels=tuple(i.label for i in issues), issued_on=issued_on,
+        earlier=tuple((i.stage, i.issued_on) for i in issues),
+        last_issued_on=issues[-1].issued_on if issues else None,
+        signatory=signatory_status(document.assessment, doc.rules.get("signatory_chapter")), today=today,
+        related={d.kind: d.values for d in LegalDocument.objects.filter(assessment_id=document.assessment_id,
+                                                                        number=0).exclude(pk=document.pk)})
+
+
+def documents_issued(assessment) -> list[dict[str, Any]]:
+    """The legal documents of the assessment recorded as issued (sent, published), first issue each: the report
+    then says "sent on …" beside the date it was due (one of a register, such as incident reports, is left out)."""
+    out = []
+    documents = LegalDocument.objects.filter(assessment=assessment, number=0).prefetch_related("issues")
+    for legal_document in sorted(documents, key=lambda d: d.kind):
+        definition = definitions().get(legal_document.kind)
+        first = min((i.issued_on for i in legal_document.issues.all()), default=None)
+        if definition is None or definition.many or first is None:
+            continue
+        out.append({"kind": legal_document.kind, "title": definition.title, "obligation": definition.obligation,
+                    "done": definition.issue.get("done", "issued"), "date": first.isoformat()})
+    return out
+
+
+def issue_label(doc: DocumentDefinition, values: dict[str, Any], stage: str, sequence: int) -> str:
+    label_field = doc.issue.get("label_field")
+    if label_field and values.get(label_field):
+        return str(values[label_field])[:100]
+    if doc.stages:
+        return f"{dict(doc.stages)[stage]} ({sequence})"
+    return f"Version {sequence}"
+
+
+@transaction.atomic
+def issue_document(document: LegalDocument, *, stage: str, issued_on: dt.date, user) -> DocumentIssue:
+    """Freeze the current draft as a published or sent version, after the checks; queue its PDF.
+    IssueRefused (with the findings) when a mandatory field is missing or a rule is broken."""
+    locked = LegalDocument.objects.select_for_update(of=("self",)).select_related(  # the document's row only
+        "assessment__ai_model", "assessment__organisation").get(pk=document.pk)
+    doc = definition(locked.kind)
+    check_render_limit(user)  # its PDF joins the member's waiting renders (rendering.RENDER_LIMIT_PER_MEMBER)
+    findings = check(doc, locked.values, check_context(locked, stage, issued_on=issued_on))
+    if not findings.ok:
+        raise IssueRefused(findings)
+    sequence = (locked.issues.aggregate(n=Max("sequence"))["n"] or 0) + 1
+    issue = DocumentIssue.objects.create(document=locked, sequence=sequence, stage=stage, issued_on=issued_on,
+                                         values=dict(locked.values), recorded_by=user,
+                                         label=issue_label(doc, locked.values, stage, sequence))
+    # written once the row has its recording time, which the JSON (and so the PDF and the hash) states next to
+    # the date the user gives as sent or published
+    issue.document_json = document_json(doc, locked, issue)
+    issue.sha256 = hashlib.sha256(json.dumps(issue.document_json, sort_keys=True, ensure_ascii=False)
+                                  .encode()).hexdigest()
+    issue.save(update_fields=["document_json", "sha256"])
+    render_document_issue.enqueue(str(issue.pk))
+    issue.refresh_from_db()
+    return issue
+
+
+@transaction.atomic
+def _own_copy(file) -> str:
+    """A stored PDF copied under a name of its own, so deleting one assessment's files never breaks the other."""
+    if not file:
+        return ""
+    with file.open("rb") as stored:
+        return file.storage.save(file.name, ContentFile(stored.read()))
+
+
+def copy_documents(source: Assessment, target: Assessment) -> int:
+    """Carry the documents of an assessment over to its amendment or re-assessment: drafts, and the versions
+    and reports already issued (their frozen JSON and stored PDF, which never change), so registers and
+    version histories continue. Returns the number of documents copied."""
+    copied = 0
+    for document in LegalDocument.objects.filter(assessment=source).prefetch_related("issues"):
+        copy = LegalDocument.objects.create(assessment=target, kind=document.kind, number=document.number,
+                                            values=dict(document.values), updated_by=document.updated_by)
+        originals = list(document.issues.all())
+        copies = DocumentIssue.objects.bulk_create(
+            DocumentIssue(document=copy, sequence=i.sequence, stage=i.stage, label=i.label, issued_on=i.issued_on,
+                          values=i.values, document_json=i.document_json, sha256=i.sha256,
+                          recorded_by=i.recorded_by, status=i.status, file=_own_copy(i.file),
+                          file_sha256=i.file_sha256, attempts=i.attempts, error=i.error, rendered_at=i.rendered_at)
+            for i in originals)
+        for new, original in zip(copies, originals, strict=True):  # bulk_create stamped them with the time now
+            new.recorded_at = original.recorded_at
+        DocumentIssue.objects.bulk_update(copies, ["recorded_at"])
+        copied += 1
+    return copied
