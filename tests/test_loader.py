@@ -208,3 +208,72 @@ def test_text_that_yaml_reads_as_bool_number_or_null_is_refused_naming_the_line(
         read_content_file(path)
     assert [p.where for p in info.value.problems] == [f"{path} line {number + 1}"]
     assert "put it in quotes" in info.value.problems[0].message
+
+
+# ---- restarts after admins publish (#26): load_questionnaire runs at every start-up
+
+
+def admin_publishes(based_on, user, help_text="The admin's clearer help text."):
+    """What an admin does in the web admin: clone the current version, edit it, publish it."""
+    from questionnaire.authoring.content import clone_version
+
+    draft = clone_version(based_on, user=user)
+    question = m.Question.objects.filter(version=draft).order_by("pk").first()
+    question.help = help_text
+    question.save()
+    return publish(draft, user=user)
+
+
+@pytest.fixture
+def legal_engineer(django_user_model):
+    return django_user_model.objects.create_user("legal-engineer", "le@example.org", "x")
+
+
+def test_restart_on_the_unchanged_file_keeps_the_admins_version_current(published, legal_engineer):
+    admins = admin_publishes(published, legal_engineer)
+    outcome = load(canonical())
+    assert not outcome.created and not outcome.published
+    assert outcome.version == published
+    assert m.QuestionnaireVersion.objects.get(status=m.VersionStatus.PUBLISHED) == admins
+    assert f"Current: gpai {admins.label}" in outcome.message and "legal-engineer" in outcome.message
+    assert m.QuestionnaireVersion.objects.count() == 2
+
+
+def test_restart_with_a_new_file_label_publishes_it_as_before(published):
+    content = canonical()
+    content["version"] = "2099.1"
+    content["sections"][0]["questions"][0]["help"] = "A clearer help text."
+    outcome = load(content)
+    assert outcome.created and outcome.published and outcome.version.from_file
+    assert m.QuestionnaireVersion.objects.get(status=m.VersionStatus.PUBLISHED) == outcome.version
+    assert f"{published.label} is retired" in outcome.message
+    again = load(canonical())  # rolled back to the old file: published before, so nothing moves
+    assert not again.created
+    assert m.QuestionnaireVersion.objects.get(status=m.VersionStatus.PUBLISHED) == outcome.version
+
+
+def test_when_both_moved_the_file_waits_as_a_draft_and_the_admins_version_stays_current(published, legal_engineer):
+    admins = admin_publishes(published, legal_engineer)
+    content = canonical()
+    content["version"] = admins.label  # even the label the admin chose: never a clash that stops start-up
+    content["sections"][0]["questions"][0]["help"] = "The shipped file's help text."
+    outcome = load(copy.deepcopy(content))
+    assert outcome.created and not outcome.published
+    draft = outcome.version
+    assert draft.is_draft and draft.from_file and draft.label == f"{admins.label}-shipped"
+    assert draft.based_on == admins
+    assert m.QuestionnaireVersion.objects.get(status=m.VersionStatus.PUBLISHED) == admins
+    assert "Not published" in outcome.message and f"draft {draft.label}" in outcome.message
+    assert "stays current" in outcome.message
+    assert spec_for(draft).sections[0].questions[0].help == "The shipped file's help text."
+    # the next start-up finds the waiting draft instead of making another
+    again = load(copy.deepcopy(content))
+    assert not again.created and again.version == draft and "already waiting" in again.message
+    assert m.QuestionnaireVersion.objects.filter(status=m.VersionStatus.DRAFT).count() == 1
+    # an admin publishes the draft: it becomes current, and the file is then unchanged on restart
+    publish(draft, user=legal_engineer)
+    assert load(copy.deepcopy(content)).message.startswith("Unchanged")
+
+
+def test_versions_published_before_the_field_existed_count_as_loaded_from_files(published):
+    assert published.from_file  # the fixture loads the canonical file
