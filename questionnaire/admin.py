@@ -36,7 +36,7 @@ from .authoring.content import (
 )
 from .authoring.diff import diff_specs, impact
 from .authoring.translations import is_stale, source_texts, text_hash
-from .core.versions import rows_content, spec_for, version_rows, with_row
+from .core.versions import authored_spec, rows_content, spec_for, version_rows, with_row
 from .engine import AnswerError, ContentError, ExpressionError, Problem, Spec, build_spec, evaluate, lint, parse_answers
 from .engine.expressions import EvaluationTimeout, ExpressionLimitError, time_limit
 from .engine.schema import TABLES, key_field, label
@@ -329,7 +329,7 @@ class TranslationForm(forms.ModelForm):
         data = super().clean()
         version, target = data.get("version"), data.get("target")
         if version is not None and target:
-            texts = source_texts(spec_for(version))
+            texts = source_texts(authored_spec(version))
             if target not in texts:
                 self.add_error("target", f"“{target}” is not a text of this version. Examples: "
                                          f"{', '.join(list(texts)[:8])}")
@@ -337,7 +337,7 @@ class TranslationForm(forms.ModelForm):
 
     def save(self, commit=True):
         # translating records the source text it was made from; a later change of that text makes it stale
-        texts = source_texts(spec_for(self.instance.version))
+        texts = source_texts(authored_spec(self.instance.version))
         self.instance.source_hash = text_hash(texts.get(self.instance.target, ""))
         return super().save(commit)
 
@@ -357,7 +357,7 @@ class TranslationAdmin(ContentAdmin):
     def stale(self, obj):
         cache = getattr(self, "_texts", {})
         if obj.version_id not in cache:
-            cache[obj.version_id] = source_texts(spec_for(obj.version))
+            cache[obj.version_id] = source_texts(authored_spec(obj.version))
         return is_stale(cache[obj.version_id], obj.target, obj.source_hash)
 
 
@@ -470,7 +470,7 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
         version = self._version(request, pk)
         try:
             with time_limit(CHECK_SECONDS):
-                problems = self._problems(version, lint(spec_for(version)))
+                problems = self._problems(version, lint(authored_spec(version)))
         except EvaluationTimeout:
             problems = [{"where": f"version {version.label}", "link": None, "message": f"Validation stopped after "
                          f"{CHECK_SECONDS} s: the expressions take too long to evaluate. Simplify the facts "
@@ -541,14 +541,14 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
         context = {"title": f"What changed in {version.label}", "version": version, "other": other,
                    "others": others}
         if other is not None:
-            old, new = spec_for(other), spec_for(version)
+            old, new = authored_spec(other), authored_spec(version)
             context["changes"] = diff_specs(old, new)
             context["impacts"] = impact(old, new)
         return self._render(request, "admin/questionnaire/diff.html", context)
 
     def export_view(self, request, pk):
         version = self._version(request, pk)
-        response = HttpResponse(export_yaml(spec_for(version)), content_type="application/yaml; charset=utf-8")
+        response = HttpResponse(export_yaml(authored_spec(version)), content_type="application/yaml; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{version.slug}-{version.label}.yaml"'
         return response
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from .. import models as m
 from ..assessments.rules_changes import notice_rules_changes
-from ..core.versions import PARTS, STORED, spec_for, write_version
+from ..core.versions import PARTS, STORED, authored_spec, write_version
 from ..engine import ContentError, Problem, Spec, build_spec, lint, spec_to_content
 
 
@@ -256,7 +256,7 @@ def publish(version: m.QuestionnaireVersion, *, user=None) -> m.QuestionnaireVer
     version = m.QuestionnaireVersion.objects.select_for_update().get(pk=version.pk)
     if not version.is_draft:
         raise ContentInvalid([Problem(f"version {version.label}", f"is {version.status}, not a draft")])
-    spec = spec_for(version)
+    spec = authored_spec(version)
     problems = lint(spec)
     if problems:
         raise ContentInvalid(problems)
@@ -355,7 +355,7 @@ def clone_version(version: m.QuestionnaireVersion, *, user=None, label: str | No
         taken = set(m.QuestionnaireVersion.objects.filter(slug=version.slug, label__startswith=base)
                     .values_list("label", flat=True))
         label = base if base not in taken else next(f"{base}{n}" for n in range(2, 1000) if f"{base}{n}" not in taken)
-    draft = create_draft(spec_for(version), user=user, based_on=version, label=label)
+    draft = create_draft(authored_spec(version), user=user, based_on=version, label=label)
     m.Translation.objects.bulk_create(
         m.Translation(version=draft, position=t.position, target=t.target, language=t.language, text=t.text,
                       source_hash=t.source_hash)

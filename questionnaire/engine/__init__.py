@@ -13,7 +13,8 @@ from .evaluate import (
     visibility,
 )
 from .expressions import ExpressionError
-from .lint import Problem, lint, scenario_differences
+from .lint import Problem, lint, scenario_differences, written_out_constants
+from .placeholders import constant_readings, fill_constants, texts_filled
 from .schema import ContentError, build_spec, canonical_hash, content_hash, normalise, spec_to_content
 from .spec import QuestionType, Spec
 from .values import AnswerError, answer_problems, check_answer, format_flop, parse_answer, parse_answers, parse_flop
@@ -35,9 +36,11 @@ __all__ = [
     "check_answer",
     "check_answers",
     "compile_spec",
+    "constant_readings",
     "content_hash",
     "describe_value",
     "evaluate",
+    "fill_constants",
     "format_flop",
     "lint",
     "normalise",
@@ -47,5 +50,7 @@ __all__ = [
     "render_text",
     "scenario_differences",
     "spec_to_content",
+    "texts_filled",
     "visibility",
+    "written_out_constants",
 ]

@@ -11,6 +11,7 @@ import ast
 import dataclasses
 import datetime as dt
 import random
+import re
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from .expressions import (
     numeric_literals,
     string_literals,
 )
+from .placeholders import constant_readings, fill_constants
 from .schema import content_hash, spec_to_content
 from .spec import QuestionType, Spec
 from .values import AnswerError, parse_answers
@@ -427,10 +429,22 @@ def authored_texts(spec: Spec) -> list[tuple[str, str, str, bool, bool]]:
 
 
 def _wording(spec: Spec) -> list[Problem]:
-    """No internal marker in an authored text (wording.internal_markers): clients read these texts."""
-    return [Problem(where, f"{marker} is internal; write it for the client", field)
-            for where, field, text, printed, placeholders in authored_texts(spec)
-            for marker in internal_markers(text, printed=printed, placeholders_allowed=placeholders)]
+    """No internal marker in an authored text (wording.internal_markers): clients read these texts, with the
+    constants' placeholders filled (engine.placeholders). A placeholder in a text the engine does not evaluate
+    must name a constant: nothing else would fill it."""
+    readings = constant_readings(spec)
+    problems = [Problem(where, f"{marker} is internal; write it for the client", field)
+                for where, field, text, printed, placeholders in authored_texts(spec)
+                for marker in internal_markers(fill_constants(text, spec, readings), printed=printed,
+                                               placeholders_allowed=placeholders)]
+    for where, field, text, printed, placeholders in authored_texts(spec):
+        if printed or placeholders:
+            continue  # printed: the marker above names it; evaluated: _references checks its names
+        for match in _PLACEHOLDER.finditer(text):
+            if match.group(1) not in readings:
+                problems.append(Problem(where, f"“{{{match.group(1)}}}” names no constant; the placeholders "
+                                               f"are {', '.join(f'{{{n}}}' for n in readings)}", field))
+    return problems
 
 
 def _page_constants(spec: Spec) -> list[Problem]:
@@ -614,4 +628,61 @@ def _reachability(spec: Spec) -> list[Problem]:
                 for message in failures.values()]
     problems += [Problem(where, f"can never be reached (no answer set found in {SEARCH_BUDGET} tries)")
                  for where in targets.values()]
+    return problems
+
+
+# ---------------------------------------------------------------- the lint: a value written out
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATE = re.compile(rf"\b(\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}} (?:{_MONTHS}) \d{{4}})\b")
+# 10^25, 10²⁵, 1e25, 1.0e+25, 1 × 10^25 (a FLOP-sized number: small counts such as 14 or 6 are everywhere in
+# citations, "Art. 6", "Measure 1.4", and are not checked)
+_BIG_NUMBER = re.compile(r"(?<![\w.^])((?:\d+(?:\.\d+)?\s*[×x]\s*)?10\s*\^\s*\d+|\d+(?:\.\d+)?e\+?\d+)", re.IGNORECASE)
+
+
+def _number(text: str) -> float | None:
+    text = text.replace(" ", "").lower()
+    try:
+        if "^" in text:
+            mantissa, _, exponent = text.rpartition("10^")
+            factor = float(mantissa.rstrip("×x")) if mantissa else 1.0
+            return factor * 10.0 ** int(exponent)
+        return float(text)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _date(text: str) -> dt.date | None:
+    for pattern in ("%Y-%m-%d", "%d %B %Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def written_out_constants(spec: Spec) -> list[Problem]:
+    """A warning for every authored text that writes out a FLOP figure or a date equal to a constant's value
+    instead of its placeholder, naming the text and the placeholder to use: when the constant changes, that
+    sentence would not. Warnings, not errors: a date may coincide with a constant and mean something else."""
+    numbers = {name: float(value) for name, value in spec.constants.items()
+               if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1e6}
+    dates = {name: value for name, value in spec.constants.items() if isinstance(value, dt.date)}
+    problems: list[Problem] = []
+    seen: set[tuple[str, str, str]] = set()
+    for where, field, text, _printed, _placeholders in authored_texts(spec):
+        found: list[tuple[str, str]] = []
+        for match in _BIG_NUMBER.finditer(text):
+            value = _number(match.group(1))
+            found += [(match.group(1), name) for name, constant in numbers.items()
+                      if value is not None and abs(value - constant) <= 1e-9 * constant]
+        for match in _DATE.finditer(text):
+            value = _date(match.group(1))
+            found += [(match.group(1), name) for name, constant in dates.items() if value == constant]
+        for written, name in found:
+            if (where, field, name) in seen:
+                continue
+            seen.add((where, field, name))
+            problems.append(Problem(where, f"{field} writes out “{written}”, the value of the constant {name}: write "
+                                           f"{{{name}}} so that the text follows the constant", field))
     return problems

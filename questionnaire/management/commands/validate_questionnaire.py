@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from ...authoring.content import ContentInvalid, checked_spec, read_content_file
-from ...core.versions import spec_for
-from ...engine import lint
+from ...core.versions import authored_spec
+from ...engine import Spec, lint, written_out_constants
 from ...models import QuestionnaireVersion, VersionStatus
 
 
@@ -30,14 +30,22 @@ class Command(BaseCommand):
         try:
             if draft is not None:
                 what = f"draft {draft.slug} {draft.label}"
-                problems = lint(spec_for(draft))
+                spec = authored_spec(draft)
+                self.warn(spec)
+                problems = lint(spec)
                 if problems:
                     raise ContentInvalid(problems)
             else:
                 path = path or str(settings.QUESTIONNAIRE_CONTENT)
                 what = path
-                checked_spec(read_content_file(path))
+                spec = checked_spec(read_content_file(path))
+                self.warn(spec)
         except ContentInvalid as exc:
             lines = "\n".join(f"  - {p}" for p in exc.problems)
             raise CommandError(f"{what} does not validate ({len(exc.problems)} problems):\n{lines}") from None
         self.stdout.write(f"{what}: valid.")
+
+    def warn(self, spec: Spec) -> None:
+        """Warnings do not stop publishing: a constant's value written out instead of its placeholder."""
+        for problem in written_out_constants(spec):
+            self.stderr.write(f"warning: {problem}")
