@@ -35,9 +35,22 @@ from .authoring.content import (
     publish,
 )
 from .authoring.diff import diff_specs, impact
+from .authoring.goldens import accept_scenario_results
 from .authoring.translations import is_stale, source_texts, text_hash
 from .core.versions import authored_spec, rows_content, spec_for, version_rows, with_row
-from .engine import AnswerError, ContentError, ExpressionError, Problem, Spec, build_spec, evaluate, lint, parse_answers
+from .engine import (
+    AnswerError,
+    ContentError,
+    ExpressionError,
+    Problem,
+    Spec,
+    build_spec,
+    evaluate,
+    lint,
+    parse_answers,
+    scenario_changes,
+    written_out_constants,
+)
 from .engine.expressions import EvaluationTimeout, ExpressionLimitError, time_limit
 from .engine.schema import TABLES, key_field, label
 from .engine.values import bounded_number
@@ -75,6 +88,17 @@ def item_where(row: m.VersionContent) -> str | None:
     cls = ITEM_CLASSES.get(type(row).__name__)
     name = key_field(cls) if cls else None
     return f"{label(cls)} {getattr(row, TABLES[cls].column(name))}" if name else None
+
+
+def shown(value) -> str:
+    """A scenario's expected or actual value, for a person: lists and mappings spelt out, None as a dash."""
+    if value is None or value == [] or value == {}:
+        return "–"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {shown(v)}" for k, v in value.items())
+    return str(value)
 
 
 def lint_problems(spec: Spec) -> set[Problem]:
@@ -409,6 +433,7 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
         "publish": ("<int:pk>/publish/", "publish"), "preview": ("<int:pk>/preview/", "view"),
         "diff": ("<int:pk>/diff/", "view"), "export": ("<int:pk>/export/", "view"),
         "history": ("<int:pk>/changes/", "view"), "import": ("import/", "add"),
+        "accept_results": ("<int:pk>/accept-results/", "change"),
     }
 
     def has_authoring_permission(self, request, name: str) -> bool:
@@ -468,15 +493,49 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
 
     def validate_view(self, request, pk):
         version = self._version(request, pk)
+        spec = authored_spec(version)
+        changes, warnings = [], []
         try:
             with time_limit(CHECK_SECONDS):
-                problems = self._problems(version, lint(authored_spec(version)))
+                problems = self._problems(version, lint(spec))
+                changes = scenario_changes(spec)
+                warnings = self._problems(version, written_out_constants(spec))
         except EvaluationTimeout:
             problems = [{"where": f"version {version.label}", "link": None, "message": f"Validation stopped after "
                          f"{CHECK_SECONDS} s: the expressions take too long to evaluate. Simplify the facts "
                          "changed last."}]
+        except ExpressionError:
+            changes = []  # the problems name the expression
         return self._render(request, "admin/questionnaire/problems.html", {
-            "title": f"Validation of {version}", "version": version, "problems": problems})
+            "title": f"Validation of {version}", "version": version, "problems": problems, "warnings": warnings,
+            "scenario_changes": [{"id": c.id, "description": c.description, "error": c.error,
+                                  "shown": [(key, shown(old), shown(new)) for key, old, new in c.differences]}
+                                 for c in changes],
+            "can_accept": version.is_draft and any(not c.error for c in changes)
+            and self.has_authoring_permission(request, "accept_results")})
+
+    def accept_results_view(self, request, pk):
+        """Accept the new results of every changed golden scenario of a draft, in one action (POST), recorded in
+        the audit log and the version's history (who, when, which scenarios)."""
+        version = self._version(request, pk)
+        if request.method != "POST" or not version.is_draft:
+            return HttpResponseRedirect(reverse("admin:questionnaire_version_validate", args=[version.pk]))
+        try:
+            with time_limit(CHECK_SECONDS):
+                accepted = accept_scenario_results(version)
+        except (EvaluationTimeout, ExpressionError):
+            messages.error(request, "The scenarios could not be evaluated: fix the problems Validate lists first.")
+            return HttpResponseRedirect(reverse("admin:questionnaire_version_validate", args=[version.pk]))
+        if accepted:
+            ids = [change.id for change in accepted]
+            self.log_change(request, version, f"Accepted the new results of golden scenarios {', '.join(ids)}")
+            audit(request, "accept_results", target=f"{version.slug} {version.label}", scenarios=ids,
+                  changes={c.id: {key: [old, new] for key, old, new in c.differences} for c in accepted})
+            messages.success(request, f"Accepted the new results of {len(ids)} golden scenario"
+                                      f"{'s' if len(ids) != 1 else ''}: {', '.join(ids)}.")
+        else:
+            messages.info(request, "No golden scenario changes its result: nothing to accept.")
+        return HttpResponseRedirect(reverse("admin:questionnaire_version_validate", args=[version.pk]))
 
     def publish_view(self, request, pk):
         version = self._version(request, pk)

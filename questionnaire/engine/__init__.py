@@ -13,7 +13,7 @@ from .evaluate import (
     visibility,
 )
 from .expressions import ExpressionError
-from .lint import Problem, lint, scenario_differences, written_out_constants
+from .lint import Problem, ScenarioChange, lint, scenario_changes, scenario_differences, written_out_constants
 from .placeholders import constant_readings, fill_constants, texts_filled
 from .schema import ContentError, build_spec, canonical_hash, content_hash, normalise, spec_to_content
 from .spec import QuestionType, Spec
@@ -28,6 +28,7 @@ __all__ = [
     "QuestionType",
     "Reason",
     "Result",
+    "ScenarioChange",
     "Spec",
     "Visibility",
     "answer_problems",
@@ -48,6 +49,7 @@ __all__ = [
     "parse_answers",
     "parse_flop",
     "render_text",
+    "scenario_changes",
     "scenario_differences",
     "spec_to_content",
     "texts_filled",

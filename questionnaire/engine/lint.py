@@ -499,6 +499,62 @@ COMPARED_KEYS = ("classification", "role_outcome", "obligation_scope", "obligati
                  "code_measures", "deadlines", "flags", "missing_required")
 
 
+SCENARIO_TODAY = dt.date(2026, 1, 1)  # golden scenarios are evaluated on a fixed day: their results never age
+
+
+@dataclass(frozen=True)
+class ScenarioChange:
+    """A golden scenario whose stored expectation the version no longer gives: each `differences` row is
+    (key, expected, now), and `accepted` is the expectation with the new results (the same keys). `error`: the
+    scenario cannot be evaluated at all (then there is nothing to accept)."""
+
+    id: str
+    description: str
+    differences: tuple[tuple[str, Any, Any], ...] = ()
+    accepted: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    error: str = ""
+
+
+def _expected_form(key: str, want: Any, got: Any) -> tuple[Any, Any]:
+    """An expectation and the result in the same form: a deadline or fact not given in the expectation is not
+    checked (public scenario S51 expects obligations_apply_from only); YAML reads an unquoted date as a date."""
+    if key in ("deadlines", "facts") and isinstance(want, Mapping):
+        want = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in want.items()}
+        got = {k: (got or {}).get(k) for k in want}
+    return want, got
+
+
+def scenario_changes(spec: Spec) -> list[ScenarioChange]:
+    """Every golden scenario of the version whose result differs from its expectation, old against new
+    (classification, role, obligations, deadlines, flags: the keys each scenario expects)."""
+    changes = []
+    for scenario in spec.scenarios:
+        try:
+            answers = parse_answers(spec, scenario.answers)
+        except AnswerError as exc:
+            changes.append(ScenarioChange(scenario.id, scenario.description, error=f"answer {exc.code}: {exc.message}"))
+            continue
+        try:
+            actual = evaluate(spec, answers, today=SCENARIO_TODAY).to_json()
+        except ExpressionError as exc:
+            changes.append(ScenarioChange(scenario.id, scenario.description, error=f"evaluation failed: {exc}"))
+            continue
+        unknown = [key for key in scenario.expected if key not in actual]
+        if unknown:
+            changes.append(ScenarioChange(scenario.id, scenario.description,
+                                          error=f"unknown expected key {', '.join(unknown)}"))
+            continue
+        differences, accepted = [], {}
+        for key, want in scenario.expected.items():
+            want, got = _expected_form(key, want, actual[key])
+            accepted[key] = got
+            if want != got:
+                differences.append((key, want, got))
+        if differences:
+            changes.append(ScenarioChange(scenario.id, scenario.description, tuple(differences), accepted))
+    return changes
+
+
 def scenario_differences(expected: Mapping[str, Any], result: Result) -> list[str]:
     """What differs between an expected result (keys given only) and an actual one."""
     actual = result.to_json()
@@ -507,12 +563,7 @@ def scenario_differences(expected: Mapping[str, Any], result: Result) -> list[st
         if key not in actual:
             differences.append(f"unknown expected key {key}")
             continue
-        got = actual[key]
-        if key in ("deadlines", "facts") and isinstance(want, Mapping):
-            # like the top-level keys, a deadline or fact not given in the expectation is not checked
-            # (public scenario S51 expects obligations_apply_from only); YAML reads an unquoted date as a date
-            want = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in want.items()}
-            got = {k: got.get(k) for k in want}
+        want, got = _expected_form(key, want, actual[key])
         if want != got:
             differences.append(f"{key}: expected {want!r}, got {got!r}")
     return differences
@@ -520,19 +571,12 @@ def scenario_differences(expected: Mapping[str, Any], result: Result) -> list[st
 
 def _scenarios(spec: Spec) -> list[Problem]:
     problems = []
-    for scenario in spec.scenarios:
-        where = f"scenario {scenario.id}"
-        try:
-            answers = parse_answers(spec, scenario.answers)
-        except AnswerError as exc:
-            problems.append(Problem(where, f"answer {exc.code}: {exc.message}"))
+    for change in scenario_changes(spec):
+        where = f"scenario {change.id}"
+        if change.error:
+            problems.append(Problem(where, change.error))
             continue
-        try:
-            result = evaluate(spec, answers, today=dt.date(2026, 1, 1))
-        except ExpressionError as exc:
-            problems.append(Problem(where, f"evaluation failed: {exc}"))
-            continue
-        problems += [Problem(where, d) for d in scenario_differences(scenario.expected, result)]
+        problems += [Problem(where, f"{key}: expected {want!r}, got {got!r}") for key, want, got in change.differences]
     return problems
 
 
