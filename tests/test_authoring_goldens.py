@@ -91,7 +91,8 @@ def test_accepting_needs_the_change_permission_and_a_draft(client, django_user_m
     assert client.get(url).status_code == 302  # a GET changes nothing
     assert expected_of(raised, "T05")["classification"] == "GPAI_MODEL_SYSTEMIC_RISK"
     frozen = reverse("admin:questionnaire_version_accept_results", args=[published.pk])
-    assert client.post(frozen).status_code == 302 and not AuditEvent.objects.filter(action="accept_results").exists()  # a published version
+    assert client.post(frozen).status_code == 302  # a published version: nothing to accept
+    assert not AuditEvent.objects.filter(action="accept_results").exists()
     assert client.post(url).status_code == 302
     assert expected_of(raised, "T05")["classification"] == "GPAI_MODEL"
     assert AuditEvent.objects.get(action="accept_results").user == staff
