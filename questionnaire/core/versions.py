@@ -124,6 +124,12 @@ def version_content(version: m.QuestionnaireVersion) -> dict[str, Any]:
 _SPEC_CACHE: dict[tuple[int, str, bool], Spec] = {}
 
 
+def version_to_edit() -> m.QuestionnaireVersion | None:
+    """The version an admin works on: the newest draft, else the current (published) version."""
+    return (m.QuestionnaireVersion.objects.filter(status=m.VersionStatus.DRAFT).order_by("-created_at").first()
+            or m.QuestionnaireVersion.objects.filter(status=m.VersionStatus.PUBLISHED).first())
+
+
 def authored_spec(version: m.QuestionnaireVersion) -> Spec:
     """The Spec as its authors wrote it, placeholders such as {sr_threshold} left in the texts: for authoring
     (lint, clone, export, diff, translations). Published and retired versions are cached (they are frozen)."""
