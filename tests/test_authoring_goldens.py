@@ -123,3 +123,73 @@ def test_the_command_accepts_the_results_of_the_newest_draft(raised):
     call_command("validate_questionnaire", "--accept-results", stdout=out, stderr=io.StringIO())
     assert "scenario T05" in out.getvalue() and out.getvalue().rstrip().endswith("valid.")
     assert expected_of(raised, "T05")["classification"] == "GPAI_MODEL"
+
+
+# ---- finding your way: the admin home, lists of one version, the version overview
+
+
+def test_the_admin_home_starts_with_edit_the_questionnaire(client, superuser, published):
+    staff_login(client, superuser)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert page.index("Edit the questionnaire") < page.index("GPAI questionnaire")
+    assert 'data-action="make-draft"' in page and f"Make a draft of {published.label}" in page
+    assert client.post(reverse("admin:questionnaire_version_clone", args=[published.pk])).status_code == 302
+    draft = m.QuestionnaireVersion.objects.get(status=m.VersionStatus.DRAFT)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert 'data-action="open-draft"' in page and 'data-action="make-draft"' not in page
+    assert reverse("admin:questionnaire_version_overview", args=[draft.pk]) in page
+
+
+def test_a_viewer_is_not_offered_to_make_a_draft(client, django_user_model, published):
+    staff = django_user_model.objects.create_user("viewer-staff", "vs@example.org", PASSWORD, is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(codename="view_questionnaireversion"))
+    staff_login(client, staff)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Edit the questionnaire" in page and 'data-action="make-draft"' not in page
+
+
+@pytest.mark.parametrize(("query", "shows"), [
+    ("", "draft"), ("?version={published}", "published"), ("?version=all", "both"), ("?version=x1", "none"),
+    ("?version=99999999999999999999999", "none"),
+])
+def test_content_lists_show_one_version(client, superuser, raised, published, query, shows):
+    staff_login(client, superuser)
+    url = reverse("admin:questionnaire_question_changelist") + query.format(published=published.pk)
+    response = client.get(url)
+    assert response.status_code == 200
+    rows = list(response.context["cl"].result_list)
+    versions = {q.version_id for q in rows}
+    expected = {"draft": {raised.pk}, "published": {published.pk}, "both": {raised.pk, published.pk},
+                "none": set()}[shows]
+    assert versions == expected
+    if shows == "draft":
+        assert len(rows) == m.Question.objects.filter(version=raised).count()
+
+
+def test_the_lists_show_the_current_version_when_there_is_no_draft(client, superuser, published):
+    staff_login(client, superuser)
+    response = client.get(reverse("admin:questionnaire_constant_changelist"))
+    assert {c.version_id for c in response.context["cl"].result_list} == {published.pk}
+
+
+def test_the_version_overview(client, superuser, raised, published, organisation, owner,
+                              django_assert_max_num_queries):
+    from .factories import completed
+
+    completed(organisation, owner, "T01", name="Atlas")
+    staff_login(client, superuser)
+    url = reverse("admin:questionnaire_version_overview", args=[published.pk])
+    with django_assert_max_num_queries(40):
+        page = client.get(url).content.decode()
+    assert 'data-status="published"' in page and published.content_hash in page
+    assert 'data-pinned="1"' in page and "1 completed" in page
+    assert "by load_questionnaire" in page
+    page = client.get(reverse("admin:questionnaire_version_overview", args=[raised.pk])).content.decode()
+    assert 'data-status="draft"' in page and "constant <strong>sr_threshold</strong> changed" in page
+    assert 'data-pinned="0"' in page and "Validate" in page and "Publish" in page
+
+
+def test_the_overview_needs_the_view_permission(client, django_user_model, published):
+    staff = django_user_model.objects.create_user("nobody-staff", "ns@example.org", PASSWORD, is_staff=True)
+    staff_login(client, staff)
+    assert client.get(reverse("admin:questionnaire_version_overview", args=[published.pk])).status_code == 403

@@ -71,7 +71,7 @@ def test_a_legal_engineer_raises_the_threshold_in_minutes(live_server, new_page,
     act(page.click, ".version-tools a:text('Publish')")
     act(page.click, "#content form [type=submit]")
     draft.refresh_from_db()
-    assert draft.status == m.VersionStatus.PUBLISHED
+    assert draft.status == m.VersionStatus.PUBLISHED and draft.published_by == admin_user
     print(f"\n#26: the threshold change took {steps} admin steps; {changed} golden scenarios changed")
     assert steps <= 10
 
