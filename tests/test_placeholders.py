@@ -37,6 +37,7 @@ def with_constant(authored, **constants):
     ("by {notify_by} ({sr_threshold})", "by {notify_by} (10^25 FLOP)"),  # a fact: filled when evaluated
     ("the {chapter} chapter", "the {chapter} chapter"),  # a page's own placeholder
     ("{documentation_form_chapter}", "{documentation_form_chapter}"),  # a setting, not a fact to state
+    ("more than {modifier_share} of its compute", "more than one third of its compute"),
     ("no placeholder", "no placeholder"),
 ])
 def test_fill_constants(authored, text, expected):
@@ -88,7 +89,7 @@ def test_evaluated_reasons_state_the_changed_threshold(authored):
 def test_the_lint_warns_where_a_text_writes_a_constant_out(authored):
     content = spec_to_content(authored)
     flag = content["flags"][0]
-    flag["explanation"] = flag["explanation"] + " Above 10^25 FLOP, and from 2 August 2027, notify."
+    flag["explanation"] = flag["explanation"] + " Above 10^25 FLOP, and from 2 August 2027, notify; one-third."
     question = content["sections"][0]["questions"][0]
     question["help"] = "Since 2025-08-02 the rules apply; 3.0 × 10^25 FLOP and 16 August 2025 are other figures."
     warnings = written_out_constants(build_spec(content))
@@ -96,7 +97,7 @@ def test_the_lint_warns_where_a_text_writes_a_constant_out(authored):
                                                        (f"question {question['code']}", "help")}
     messages = " ".join(w.message for w in warnings)
     assert "“10^25”" in messages and "{sr_threshold}" in messages
-    assert "{legacy_due}" in messages and "{chapter_v_applies}" in messages
+    assert "{legacy_due}" in messages and "{chapter_v_applies}" in messages and "{modifier_share}" in messages
     assert "3.0 × 10^25" not in messages and "16 August 2025" not in messages
 
 
@@ -125,3 +126,10 @@ def test_pages_get_filled_texts_and_authoring_keeps_the_placeholders(published):
     assert "{sr_threshold}" in export_yaml(written)
     assert dataclasses.replace(filled, rules_note="") != dataclasses.replace(written, rules_note="")
     assert texts_filled(copy.deepcopy(filled)) == filled  # filling twice changes nothing
+
+
+def test_the_share_follows_its_divisor(authored):
+    quarter = texts_filled(with_constant(authored, modifier_divisor=4))
+    flag = next(f for f in quarter.flags if f.title.startswith("Modification compute exactly at"))
+    assert flag.title == "Modification compute exactly at one quarter"
+    assert not any("one third" in t.lower() for _w, f, t, _p, _e in authored_texts(quarter) if f != "expr")

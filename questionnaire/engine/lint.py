@@ -247,8 +247,10 @@ def _expressions(spec: Spec) -> list[Problem]:
 
 
 def _placeholders(where: str, text: str, allowed: set[str], field: str) -> list[Problem]:
+    """Names a text's placeholders may use: `allowed`, and the shares the constants define ({modifier_share})."""
     return [Problem(where, f"unknown name {{{m.group(1)}}} in the text", field)
-            for m in _PLACEHOLDER.finditer(text or "") if m.group(1) not in allowed]
+            for m in _PLACEHOLDER.finditer(text or "") if m.group(1) not in allowed
+            and not (m.group(1).endswith("_share") and m.group(1).removesuffix("_share") + "_divisor" in allowed)]
 
 
 def _references(spec: Spec) -> list[Problem]:
@@ -712,6 +714,7 @@ def written_out_constants(spec: Spec) -> list[Problem]:
     numbers = {name: float(value) for name, value in spec.constants.items()
                if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1e6}
     dates = {name: value for name, value in spec.constants.items() if isinstance(value, dt.date)}
+    shares = {name: words for name, words in constant_readings(spec).items() if name.endswith("_share")}
     problems: list[Problem] = []
     seen: set[tuple[str, str, str]] = set()
     for where, field, text, _printed, _placeholders in authored_texts(spec):
@@ -723,6 +726,10 @@ def written_out_constants(spec: Spec) -> list[Problem]:
         for match in _DATE.finditer(text):
             value = _date(match.group(1))
             found += [(match.group(1), name) for name, constant in dates.items() if value == constant]
+        for name, words in shares.items():  # "one third" (or "one-third") where {modifier_share} belongs
+            match = re.search(rf"\b{words.replace(' ', '[ -]')}\b", text, re.IGNORECASE)
+            if match:
+                found.append((match.group(0), name))
         for written, name in found:
             if (where, field, name) in seen:
                 continue

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from .evaluate import _PLACEHOLDER, describe_value
+from .evaluate import _PLACEHOLDER, describe_value, share_reading
 from .spec import Spec
 
 # the fields of the Spec's dataclasses that hold text a person reads (ids, codes and expressions are not text)
@@ -26,10 +26,16 @@ TEXT_FIELDS = frozenset({
 
 
 def constant_readings(spec: Spec) -> dict[str, str]:
-    """Each constant a text may name, as a person reads it: numbers ("10^25 FLOP", "14") and dates
-    ("2 August 2025"). Lists, mappings and texts are the pages' settings, not facts to state."""
-    return {name: describe_value(spec, name, value) for name, value in spec.constants.items()
-            if isinstance(value, int | float | dt.date) and not isinstance(value, bool)}
+    """Each constant a text may name, as a person reads it: numbers ("10^25 FLOP", "14"), dates ("2 August
+    2025") and shares ({modifier_share}: "one third" while modifier_divisor is 3). Lists, mappings and texts are
+    the pages' settings, not facts to state."""
+    readings = {name: describe_value(spec, name, value) for name, value in spec.constants.items()
+                if isinstance(value, int | float | dt.date) and not isinstance(value, bool)}
+    for name in spec.constants:
+        share = share_reading(spec, name.removesuffix("_divisor") + "_share") if name.endswith("_divisor") else None
+        if share is not None:
+            readings[name.removesuffix("_divisor") + "_share"] = share
+    return readings
 
 
 def fill_constants(text: str, spec: Spec, readings: Mapping[str, str] | None = None) -> str:
