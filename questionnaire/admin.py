@@ -50,6 +50,7 @@ from .engine import (
     lint,
     parse_answers,
     scenario_changes,
+    texts_filled,
     written_out_constants,
 )
 from .engine.expressions import EvaluationTimeout, ExpressionLimitError, time_limit
@@ -677,8 +678,8 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
                    "others": others}
         if other is not None:
             old, new = authored_spec(other), authored_spec(version)
-            context["changes"] = diff_specs(old, new)
-            context["impacts"] = impact(old, new)
+            context["changes"] = diff_specs(old, new)  # as written: a changed constant is one change
+            context["impacts"] = impact(texts_filled(old), texts_filled(new))  # results, as people read them
         return self._render(request, "admin/questionnaire/diff.html", context)
 
     def export_view(self, request, pk):

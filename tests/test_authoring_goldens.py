@@ -5,6 +5,7 @@ the command line (validate_questionnaire --accept-results)."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 
 import pytest
@@ -193,3 +194,14 @@ def test_the_overview_needs_the_view_permission(client, django_user_model, publi
     staff = django_user_model.objects.create_user("nobody-staff", "ns@example.org", PASSWORD, is_staff=True)
     staff_login(client, staff)
     assert client.get(reverse("admin:questionnaire_version_overview", args=[published.pk])).status_code == 403
+
+
+def test_the_diff_page_reads_the_results_with_the_constants_filled(client, superuser, published):
+    draft = clone_version(published, user=superuser)
+    m.Constant.objects.filter(version=draft, name="legacy_due").update(value="2027-09-01")
+    staff_login(client, superuser)
+    page = client.get(reverse("admin:questionnaire_version_diff", args=[draft.pk]) + f"?against={published.pk}")
+    impacts = page.content.decode().split("Results that would change")[1]
+    assert 'data-impact="scenario:T23"' in impacts
+    assert "The provider must comply, as the model was placed before 2 August 2025, by" in impacts
+    assert not re.search(r"\{[a-z_]+\}", impacts)  # not "{chapter_v_applies}"

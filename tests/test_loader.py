@@ -278,5 +278,18 @@ def test_when_both_moved_the_file_waits_as_a_draft_and_the_admins_version_stays_
     assert load(copy.deepcopy(content)).message.startswith("Unchanged")
 
 
-def test_versions_published_before_the_field_existed_count_as_loaded_from_files(published):
+def test_versions_published_before_the_field_existed_count_as_loaded_from_files(published, legal_engineer):
+    """Migration 0022: a version published without a publisher came from load_questionnaire; one an admin
+    published (published_by set) did not; a draft is no one's yet."""
+    import importlib
+
+    from django.apps import apps
+
     assert published.from_file  # the fixture loads the canonical file
+    admins = admin_publishes(published, legal_engineer)
+    draft = create_draft(spec_for(admins), user=legal_engineer, label="later-draft")
+    m.QuestionnaireVersion.objects.update(from_file=False)
+    migration = importlib.import_module("questionnaire.migrations.0022_version_from_file")
+    migration.mark_loaded_versions(apps, None)
+    flags = dict(m.QuestionnaireVersion.objects.values_list("pk", "from_file"))
+    assert flags == {published.pk: True, admins.pk: False, draft.pk: False}
