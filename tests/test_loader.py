@@ -278,6 +278,24 @@ def test_when_both_moved_the_file_waits_as_a_draft_and_the_admins_version_stays_
     assert load(copy.deepcopy(content)).message.startswith("Unchanged")
 
 
+def test_a_shipped_draft_the_admin_edited_is_the_admins_version(published, legal_engineer):
+    admins = admin_publishes(published, legal_engineer)
+    content = canonical()
+    content["version"] = "2099.1"
+    content["sections"][0]["questions"][0]["help"] = "The shipped file's help text."
+    shipped = load(copy.deepcopy(content)).version
+    m.Question.objects.filter(version=shipped, code=content["sections"][0]["questions"][0]["code"]).update(
+        help="The admin's own reading.")
+    publish(shipped, user=legal_engineer)
+    shipped.refresh_from_db()
+    assert shipped.status == m.VersionStatus.PUBLISHED and not shipped.from_file
+    content["version"] = "2099.2"
+    content["sections"][0]["questions"][0]["help"] = "The next release's help text."
+    outcome = load(content)  # the admin's edit is current: the next file waits as a draft again
+    assert outcome.version.is_draft and "Not published" in outcome.message
+    assert admins.pk != shipped.pk
+
+
 def test_versions_published_before_the_field_existed_count_as_loaded_from_files(published, legal_engineer):
     """Migration 0022: a version published without a publisher came from load_questionnaire; one an admin
     published (published_by set) did not; a draft is no one's yet."""

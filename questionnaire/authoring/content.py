@@ -265,6 +265,8 @@ def publish(version: m.QuestionnaireVersion, *, user=None) -> m.QuestionnaireVer
     m.QuestionnaireVersion.objects.filter(slug=version.slug, status=m.VersionStatus.PUBLISHED).update(
         status=m.VersionStatus.RETIRED)
     version.status = m.VersionStatus.PUBLISHED
+    if version.from_file and version.content_hash != spec.content_hash:
+        version.from_file = False  # loaded from a file, then edited in the admin: the admin's version now
     version.content_hash = spec.content_hash
     version.published_at = timezone.now()
     version.published_by = user
@@ -339,8 +341,8 @@ def load(content: dict[str, Any], *, user=None) -> LoadOutcome:
             "give the changed content a new version label",
         )])
     draft = create_draft(spec, user=user, based_on=current)
-    draft.from_file = True
-    draft.save(update_fields=["from_file"])
+    draft.from_file, draft.content_hash = True, spec.content_hash
+    draft.save(update_fields=["from_file", "content_hash"])
     version = publish(draft, user=user)
     replaced = f"; {current.label} is retired" if current else ""
     return LoadOutcome(version, created=True, published=True,
