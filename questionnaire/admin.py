@@ -627,7 +627,8 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
         except ContentInvalid as exc:
             return self._render(request, "admin/questionnaire/problems.html", {
                 "title": f"{version.label} cannot be published", "version": version,
-                "problems": self._problems(version, exc.problems)})
+                "problems": self._problems(version, exc.problems),
+                "scenarios_to_review": any(p.where.startswith("scenario ") for p in exc.problems)})
         except EvaluationTimeout:
             return self._render(request, "admin/questionnaire/problems.html", {
                 "title": f"{version.label} cannot be published", "version": version, "problems": [{

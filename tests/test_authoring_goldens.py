@@ -57,6 +57,8 @@ def test_accepting_records_who_and_when_and_then_publishing_succeeds(client, sup
     with pytest.raises(ContentInvalid):  # unreviewed: refused
         publish(raised, user=superuser)
     staff_login(client, superuser)
+    refused = client.post(reverse("admin:questionnaire_version_publish", args=[raised.pk])).content.decode()
+    assert "cannot be published" in refused and 'data-action="review-scenarios"' in refused
     response = client.post(reverse("admin:questionnaire_version_accept_results", args=[raised.pk]))
     assert response.status_code == 302
     assert expected_of(raised, "T05")["classification"] == "GPAI_MODEL"
