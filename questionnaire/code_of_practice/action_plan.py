@@ -13,14 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
-
-from accounts.memberships import current_membership
 
 from ..core.csv_export import csv_text
 from ..core.signatory import statuses_for_many
@@ -276,41 +269,15 @@ CSV_NOTE = ("Action plan of a self-assessment under the EU AI Act; not legal adv
             "neither. due_date: the date your organisation set.")
 
 
-def plan_csv(rows: list[PlanRow]) -> str:
+def plan_csv(rows: list[PlanRow], before: list[list] = ()) -> str:
     """The page's rows, in the page's order, as CSV (a document's row: its kind as `measure`, what is due as
-    `status`), after a first line saying what it is and what each date column means (CSV_NOTE)."""
+    `status`), after a first line saying what it is and what each date column means (CSV_NOTE). `before`: rows
+    already in CSV_HEADER's columns that the page shows first (the deadlines overdue and due soon)."""
     groups, documents = page_sections(rows)
     ordered = [row for group in groups for row in group["rows"]] + documents
-    return csv_text([CSV_NOTE], ()) + csv_text(CSV_HEADER, (
+    return csv_text([CSV_NOTE], ()) + csv_text(CSV_HEADER, list(before) + [
         [r.model.name, r.key, r.title, r.status_label, r.owner_name, r.due_date or "", "yes" if r.overdue else "no",
          r.legal_deadline or "", "yes" if r.legal_deadline_passed else "no",
          r.code_date or "", "yes" if r.code_date_passed else "no", r.suggested_date or "", r.assessment.pk,
          r.assessment.completed_at.date().isoformat() if r.assessment.completed_at else "", r.kind]
-        for r in ordered))
-
-
-@login_required
-def action_plan(request: HttpRequest) -> HttpResponse:
-    membership = current_membership(request)
-    today = timezone.localdate()
-    model = request.GET.get("model") or None
-    statuses = [(NOT_RECORDED_STATUS, NOT_RECORDED)] + [c for c in MeasureStatus.choices if c[0] in OPEN_STATUSES]
-    status = request.GET.get("status") if request.GET.get("status") in dict(statuses) else None
-    owner = request.GET.get("owner") or None
-    if owner == "me":
-        owner = request.user.pk
-    try:
-        rows = plan_rows(membership.organisation, today=today, model=model, status=status, owner=owner)
-    except (ValidationError, ValueError):
-        raise Http404 from None
-    if request.GET.get("format") == "csv":
-        response = HttpResponse(plan_csv(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="action-plan.csv"'
-        return response
-    groups, documents = page_sections(rows)
-    return render(request, "questionnaire/action_plan.html", {
-        "rows": [row for group in groups for row in group["rows"]], "groups": groups, "documents": documents,
-        "today": today, "models": membership.organisation.ai_models.all(),
-        "statuses": statuses,
-        "selected": {"model": model or "", "status": status or "", "owner": request.GET.get("owner", "")},
-        "query": request.GET.urlencode()})
+        for r in ordered])
