@@ -5,11 +5,19 @@ the dashboard's next deadline, the calendar feed and the reminder digests."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 
 import pytest
+from django.core import signing
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import ReminderDigest
 from questionnaire.deadlines import organisation_today, ranked, sections
 from questionnaire.deadlines.ranking import DOCUMENT, LEGAL, MEASURE
+from questionnaire.deadlines.reminders import send_digest, unsubscribe_token
 from questionnaire.legal_documents.store import new_numbered_document
 from questionnaire.models import GapItem
 
@@ -102,3 +110,257 @@ def test_today_is_the_organisations_day_around_midnight(two_models):
     organisation.time_zone = "Europe/Brussels"
     assert organisation_today(organisation, winter) == D(2026, 12, 6)
     assert organisation_today(organisation, winter - dt.timedelta(seconds=1)) == D(2026, 12, 5)
+
+
+# ---------------------------------------------------------------- the action plan, the CSV, the dashboard
+
+
+def _open_incident(systemic, owner, aware):
+    entry = new_numbered_document(systemic, "serious_incident", user=owner)
+    entry.values = incident_values(aware)
+    entry.save()
+    return entry
+
+
+@pytest.mark.django_db
+def test_action_plan_opens_with_overdue_and_due_soon(client, two_models):
+    organisation, owner, systemic, plain = two_models
+    today = organisation_today(organisation)
+    _open_incident(systemic, owner, today - dt.timedelta(days=7))
+    client.force_login(owner)
+    page = client.get(reverse("action_plan")).content.decode()
+    overdue, rest = page.split('data-deadlines="overdue"')[1].split('data-deadlines="soon"')
+    soon = rest.split("</section>")[0]
+    assert "Serious-incident report No. 1: Initial report" in soon and "In 3 days" in soon
+    # the passed application date once per model, its measures behind a disclosure, not a row each
+    measures = systemic.snapshot["result"]["code_measures"]
+    assert overdue.count("The provider&#x27;s obligations apply since") == 2
+    assert f"<summary>{len(measures)} measures not yet implemented</summary>" in overdue
+    assert overdue.index("Overdue") < page.index("data-measure=")  # the page opens with it
+    # the per-model tables keep one data-measure row per open measure (contract §5)
+    assert len(re.findall(r'<tr data-measure="', page)) == len(measures) + len(plain.snapshot["result"]["code_measures"])
+    csv_lines = client.get(reverse("action_plan"), {"format": "csv"}).content.decode().strip().splitlines()[2:]
+    opening = re.findall(r'data-deadline="(\w+)"', page)
+    kinds = [line.rsplit(",", 1)[1] for line in csv_lines[:len(opening)]]
+    assert kinds == ["deadline_overdue"] * overdue.count('data-deadline="') + ["deadline_due_soon"] * soon.count(
+        'data-deadline="')
+    assert "Serious-incident report No. 1: Initial report" in csv_lines[len(opening) - 1]
+
+
+@pytest.mark.django_db
+def test_dashboard_next_deadline_is_the_first_ranked_item(client, two_models):
+    organisation, owner, systemic, plain = two_models
+    today = organisation_today(organisation)
+    _open_incident(systemic, owner, today - dt.timedelta(days=7))
+    client.force_login(owner)
+    page = client.get(reverse("dashboard")).content.decode()
+    atlas, bora = (page.split(f'href="/models/{m.ai_model_id}/"')[1].split("</tr>")[0] for m in (systemic, plain))
+    assert "Serious-incident report No. 1: Initial report" in atlas and "in 3 days" in atlas
+    first_of_bora = ranked(organisation, model=plain.ai_model)[0]
+    assert first_of_bora.title.replace("'", "&#x27;") in bora and "–" not in bora.split('data-label="Next deadline"')[1]
+
+
+@pytest.mark.django_db
+def test_action_plan_queries_constant_as_records_grow(client, django_user_model, published,
+                                                      django_assert_max_num_queries):
+    owner, organisation = make_member(django_user_model, "quinn")
+    first = completed(organisation, owner, "T05", name="M1")
+    client.force_login(owner)
+    client.get(reverse("action_plan"))
+
+    def count(url):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    token = owner.memberships.get().calendar_token
+    feed = reverse("calendar_feed", kwargs={"token": token})
+    for i in range(2):
+        _open_incident(first, owner, TODAY)  # the register's first rows (a prefetch that starts once there are some)
+    small = count(reverse("action_plan")), count(feed)
+    for i, measure in enumerate(first.snapshot["result"]["code_measures"][:10]):
+        GapItem.objects.create(assessment=first, measure=measure, status="planned", revision=1, owner=owner,
+                               due_date=TODAY + dt.timedelta(days=i))
+    for i in range(3):
+        _open_incident(first, owner, TODAY - dt.timedelta(days=i))
+    for name in ("M2", "M3"):
+        completed(organisation, owner, "T01", name=name)
+    assert (count(reverse("action_plan")), count(feed)) == small
+
+
+# ---------------------------------------------------------------- the calendar feed
+
+
+def _events(body: bytes):
+    from icalendar import Calendar
+
+    return [c for c in Calendar.from_ical(body).walk("VEVENT")]
+
+
+@pytest.mark.django_db
+def test_calendar_feed_without_a_session_and_a_tampered_token(client, two_models):
+    organisation, owner, systemic, plain = two_models
+    client.force_login(owner)
+    page = client.get(reverse("action_plan")).content.decode()
+    url = re.search(r'data-calendar-url="([^"]+)"', page).group(1)
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    events = _events(response.content)
+    applies_from = next(e for e in events if "obligations apply since" in str(e["SUMMARY"])
+                        and str(e["SUMMARY"]).startswith("Bora"))
+    assert applies_from["DTSTART"].params.get("VALUE") == "DATE" or "VALUE=DATE" in response.content.decode()
+    assert applies_from.decoded("DTSTART") == dt.date.fromisoformat(
+        plain.snapshot["result"]["deadlines"]["obligations_apply_from"])
+    assert "Art. 53(1)(a)" in str(applies_from["SUMMARY"]) and "/result/" in str(applies_from["URL"])
+    uids = [str(e["UID"]) for e in events]
+    assert len(uids) == len(set(uids)) == len(ranked(organisation))
+    assert uids == [str(e["UID"]) for e in _events(client.get(url).content)]  # stable
+    token = url.rstrip("/").split("/")[-1].removesuffix(".ics")
+    assert len(token) >= 43  # 32 random bytes, URL-safe: 256 bits
+    for tampered in (url.replace(token, token[:-1] + ("A" if token[-1] != "A" else "B")),
+                     url.replace(token, "x" * len(token)), url.replace(token, "")):
+        assert client.get(tampered).status_code == 404
+
+
+@pytest.mark.django_db
+def test_calendar_link_reset(client, two_models):
+    organisation, owner, systemic, plain = two_models
+    old = reverse("calendar_feed", kwargs={"token": owner.memberships.get().calendar_token})
+    assert client.post(reverse("calendar_reset")).status_code == 302  # anonymous: sent to sign in
+    assert client.get(old).status_code == 200
+    client.force_login(owner)
+    assert client.get(reverse("calendar_reset")).status_code == 405
+    client.post(reverse("calendar_reset"))
+    new = reverse("calendar_feed", kwargs={"token": owner.memberships.get().calendar_token})
+    assert new != old and client.get(old).status_code == 404 and client.get(new).status_code == 200
+
+
+# ---------------------------------------------------------------- reminders
+
+
+def _subscribe(membership, frequency="daily", days=14, email="olga@example.com"):
+    membership.user.email = email
+    membership.user.save()
+    membership.reminder_frequency, membership.reminder_days_ahead = frequency, days
+    membership.save()
+
+
+@pytest.mark.django_db
+def test_digest_content_html_and_text(two_models, mailoutbox):
+    organisation, owner, systemic, plain = two_models
+    today = organisation_today(organisation)
+    _open_incident(systemic, owner, today - dt.timedelta(days=7))
+    membership = owner.memberships.get()
+    _subscribe(membership, days=5)
+    call_command("send_reminders")
+    (mail,) = mailoutbox
+    text, (html, mime) = mail.body, mail.alternatives[0]
+    assert mime == "text/html" and mail.to == ["olga@example.com"]
+    assert mail.subject.startswith("Deadlines: ") and "overdue" in mail.subject
+    for body in (text, html):
+        assert "Serious-incident report No. 1: Initial report" in body and "In 3 days" in body
+        assert "Atlas" in body and "Bora" in body
+        assert "measures not yet implemented" in body
+    assert "DUE IN THE NEXT 5 DAYS" in text and "OVERDUE" in text
+    assert text.index("OVERDUE") < text.index("Serious-incident report")  # overdue first, then the window
+    unsubscribe = reverse("reminders_unsubscribe", kwargs={"token": unsubscribe_token(membership)})
+    assert unsubscribe in text and unsubscribe in html and unsubscribe in mail.extra_headers["List-Unsubscribe"]
+    assert mail.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "<script" not in html and "&lt;" not in text
+
+
+@pytest.mark.django_db
+def test_no_second_digest_the_same_day_and_weekly(two_models, mailoutbox, monkeypatch):
+    organisation, owner, systemic, plain = two_models
+    membership = owner.memberships.get()
+    _subscribe(membership)
+    out = io.StringIO()
+    call_command("send_reminders", "--dry-run", stdout=out)
+    assert "olga@example.com" in out.getvalue() and "Bora" in out.getvalue()
+    assert not mailoutbox and not ReminderDigest.objects.exists()  # a dry run sends and records nothing
+    call_command("send_reminders")
+    call_command("send_reminders")
+    assert len(mailoutbox) == 1 and ReminderDigest.objects.count() == 1
+    # the task itself refuses a second digest the same day, whoever queued it
+    assert send_digest(membership.pk, ReminderDigest.objects.get().day, "http://t") == "already sent today"
+    tomorrow = timezone.now() + dt.timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow)
+    call_command("send_reminders")
+    assert len(mailoutbox) == 2
+    membership.reminder_frequency = "weekly"
+    membership.save()
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow + dt.timedelta(days=6))
+    call_command("send_reminders")
+    assert len(mailoutbox) == 2  # weekly: six days after the last one is too soon
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow + dt.timedelta(days=7))
+    call_command("send_reminders")
+    assert len(mailoutbox) == 3
+    membership.reminder_frequency = "off"
+    membership.save()
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow + dt.timedelta(days=30))
+    call_command("send_reminders")
+    assert len(mailoutbox) == 3
+
+
+@pytest.mark.django_db
+def test_digest_day_is_the_organisations_day_around_midnight(two_models, mailoutbox, monkeypatch):
+    organisation, owner, systemic, plain = two_models
+    membership = owner.memberships.get()
+    _subscribe(membership)
+    before = dt.datetime(2026, 12, 5, 22, 59, tzinfo=dt.UTC)  # 23:59 in Brussels: still 5 December
+    monkeypatch.setattr(timezone, "now", lambda: before)
+    call_command("send_reminders")
+    assert [d.day for d in ReminderDigest.objects.all()] == [D(2026, 12, 5)]
+    monkeypatch.setattr(timezone, "now", lambda: before + dt.timedelta(minutes=2))  # 00:01 on 6 December there
+    call_command("send_reminders")
+    assert sorted(d.day for d in ReminderDigest.objects.all()) == [D(2026, 12, 5), D(2026, 12, 6)]
+    monkeypatch.setattr(timezone, "now", lambda: before + dt.timedelta(hours=3))  # 23:59 UTC: 6 December there too
+    call_command("send_reminders")
+    assert ReminderDigest.objects.count() == 2 and len(mailoutbox) == 2
+    # in New York it is still 5 December at 01:01 UTC on the 6th: that organisation's digest was already sent
+    organisation.time_zone = "America/New_York"
+    organisation.save()
+    ReminderDigest.objects.filter(day=D(2026, 12, 6)).delete()
+    monkeypatch.setattr(timezone, "now", lambda: before + dt.timedelta(hours=2, minutes=2))
+    call_command("send_reminders")
+    assert ReminderDigest.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_unsubscribe_without_sign_in(client, two_models):
+    organisation, owner, systemic, plain = two_models
+    membership = owner.memberships.get()
+    _subscribe(membership)
+    url = reverse("reminders_unsubscribe", kwargs={"token": unsubscribe_token(membership)})
+    page = client.get(url)  # a link checker that opens the link changes nothing
+    assert page.status_code == 200 and "Stop the reminders" in page.content.decode()
+    membership.refresh_from_db()
+    assert membership.reminder_frequency == "daily"
+    csrf_client = type(client)(enforce_csrf_checks=True)  # a mail client's one-click POST has no CSRF token
+    assert csrf_client.post(url, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    membership.refresh_from_db()
+    assert membership.reminder_frequency == "off"
+    token = unsubscribe_token(membership)
+    for tampered in (token[:-2] + "xx", "x" * 40, signing.dumps({"m": membership.pk}, salt="other")):
+        assert client.post(reverse("reminders_unsubscribe", kwargs={"token": tampered})).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("data", "saved"), [
+    ({"reminder_frequency": "weekly", "reminder_days_ahead": "30"}, ("weekly", 30)),
+    ({"reminder_frequency": "hourly", "reminder_days_ahead": "30"}, ("off", 14)),
+    ({"reminder_frequency": "daily", "reminder_days_ahead": "0"}, ("off", 14)),
+    ({"reminder_frequency": "daily", "reminder_days_ahead": "91"}, ("off", 14)),
+    ({"reminder_frequency": "daily", "reminder_days_ahead": "1e9"}, ("off", 14)),
+    ({"reminder_frequency": "daily"}, ("off", 14)),
+])
+def test_reminder_settings_are_bounded(client, two_models, data, saved):
+    organisation, owner, systemic, plain = two_models
+    client.force_login(owner)
+    assert client.post(reverse("reminder_settings"), data).status_code == 302
+    membership = owner.memberships.get()
+    assert (membership.reminder_frequency, membership.reminder_days_ahead) == saved

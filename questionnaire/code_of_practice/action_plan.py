@@ -195,13 +195,15 @@ def document_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow
                               **({"number": document.number} if doc.many else {})})
         rows += [_document_row(assessment, doc, title, url, due, today, incomplete)
                  for due in open_dues if due.action]
+    statuses = statuses_for_many(assessments)  # one query, not one per document not yet started
     for assessment in assessments:
         for doc in definitions().values():
             if doc.many or (assessment.pk, doc.kind) in started or not applies(assessment, doc):
                 continue
             url = reverse("legal_document", kwargs={"assessment_id": assessment.pk, "kind": doc.kind})
+            values = prefill_values(doc, assessment, statuses.get(assessment.pk, {}))
             rows += [_document_row(assessment, doc, doc.title, url, due, today, True)
-                     for due in dues(doc.kind, prefill_values(doc, assessment), [], doc.rules, []) if due.action]
+                     for due in dues(doc.kind, values, [], doc.rules, []) if due.action]
     rows.sort(key=lambda r: (r.date or dt.date.max, r.model.name, r.title))
     for position, row in enumerate(rows):
         row.position = position
@@ -231,7 +233,7 @@ def plan_rows(organisation, *, today: dt.date, model=None, status=None, owner=No
     """The open rows of each model's current assessment (never of a superseded one), sorted by sort_key.
     A fixed number of queries however many assessments each model has."""
     currents = current_assessments(Assessment.objects.filter(organisation=organisation)).select_related(
-        "ai_model", "organisation")
+        "ai_model", "organisation", "questionnaire_version")
     if model:
         currents = currents.filter(ai_model_id=model)
     assessments = list(currents)
