@@ -138,7 +138,10 @@ def rank_key(item: Deadline) -> tuple:
     """By date, except that what passed more than STANDING_AFTER_DAYS ago (obligations that apply since long with
     measures still open, a document that was due at placing) comes after what is recently overdue or still ahead:
     a serious-incident report due in three days comes before "obligations apply since 1 September 2025"."""
-    return (item.standing, item.date, item.model.name, str(item.model.pk), item.kind, item.title)
+    return (item.standing, item.date, item.model.name, str(item.model.pk), KIND_ORDER.get(item.kind, 9), item.title)
+
+
+KIND_ORDER = {LEGAL: 0, DOCUMENT: 1, MEASURE: 2, RULES_CHANGE: 3}  # on the same day and model: the law's date first
 
 
 def _date(value: Any) -> dt.date | None:
@@ -146,6 +149,11 @@ def _date(value: Any) -> dt.date | None:
         return dt.date.fromisoformat(str(value)[:10]) if value else None
     except ValueError:
         return None
+
+
+def _article(label: str) -> str:
+    """'Art. 53' of 'Art. 53(1)(a)': a date that many obligations share names their articles once."""
+    return label.split("(")[0].strip()
 
 
 def _legal_items(assessment: Assessment, measures: list[PlanRow], today: dt.date,
@@ -165,7 +173,7 @@ def _legal_items(assessment: Assessment, measures: list[PlanRow], today: dt.date
         if deadline.key not in due_keys or day is None:
             continue
         obligations = [o for o in spec.obligations if deadline.key in o.deadlines and o.id in result["obligations"]]
-        reference = ", ".join(dict.fromkeys(o.label for o in obligations))
+        reference = ", ".join(dict.fromkeys(_article(o.label) for o in obligations))
         labels_of_key = {deadline.label, deadline.label_passed}
         open_measures = tuple(
             OpenMeasure(r.key, r.title, r.status_label, r.url) for r in measures
@@ -272,9 +280,28 @@ def next_by_model(items: list[Deadline]) -> dict[Any, Deadline]:
     return first
 
 
-def sections(items: list[Deadline], *, days: int = SOON_DAYS) -> dict[str, list[Deadline]]:
-    """The action plan's opening: what is overdue (clocks, then the standing legal dates), what is due within
-    `days`, and what comes later."""
-    return {"overdue": [i for i in items if i.overdue],
+def standing_by_model(items: list[Deadline]) -> list[dict[str, Any]]:
+    """The items passed long ago (`standing`), one group per model in rank order: the page and the digest say
+    them once per model ("since 1 October 2025: the obligations, 40 measures; the copyright policy; …")."""
+    groups: dict[Any, dict[str, Any]] = {}
+    for item in items:
+        if item.standing:
+            group = groups.setdefault(item.model.pk, {"model": item.model, "since": item.date, "items": []})
+            group["since"] = min(group["since"], item.date)
+            group["items"].append(item)
+    for group in groups.values():
+        group["days"] = (group["items"][0].today - group["since"]).days
+        group["others"] = [i for i in group["items"] if not i.measures]  # beside the obligations' summary
+    return list(groups.values())
+
+
+def sections(items: list[Deadline], *, days: int = SOON_DAYS) -> dict[str, Any]:
+    """The action plan's (and the digest's) parts: what is recently overdue (a clock that ran out in the last
+    STANDING_AFTER_DAYS), what passed long ago grouped per model (`standing`), what is due within `days`, and what
+    comes later. `overdue_all`: both overdue parts, in the page's order (the CSV's rows)."""
+    standing = standing_by_model(items)
+    recent = [i for i in items if i.overdue and not i.standing]
+    return {"overdue": recent, "standing": standing,
+            "overdue_all": recent + [i for group in standing for i in group["items"]],
             "soon": [i for i in items if i.due_within(days)],
             "later": [i for i in items if i.days_left > days]}

@@ -6,7 +6,7 @@ token of the membership: one click, no sign-in."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, ReminderDigest, ReminderFrequency
 
-from .ranking import Deadline, organisation_today, ranked
+from .ranking import Deadline, organisation_today, ranked, standing_by_model
 
 MAX_DAYS_AHEAD = 90
 WEEK = 7
@@ -45,8 +45,14 @@ def membership_for_token(token: str) -> Membership | None:
 class Digest:
     membership: Membership
     day: dt.date
-    overdue: list[Deadline]
-    upcoming: list[Deadline]
+    overdue: list[Deadline]  # every overdue item, in rank order
+    upcoming: list[Deadline]  # due within the member's days ahead
+    standing: list[dict] = field(default_factory=list)  # the long-passed ones of `overdue`, one group per model
+
+    @property
+    def recent(self) -> list[Deadline]:
+        """Overdue, but recently: the clocks that ran out in the last weeks (shown first)."""
+        return [i for i in self.overdue if not i.standing]
 
     @property
     def count(self) -> int:
@@ -67,7 +73,8 @@ def digest_for(membership: Membership, day: dt.date, items: list[Deadline] | Non
     if items is None:
         items = ranked(membership.organisation, today=day)
     ahead = max(1, min(MAX_DAYS_AHEAD, membership.reminder_days_ahead))
-    return Digest(membership, day, [i for i in items if i.overdue], [i for i in items if i.due_within(ahead)])
+    overdue = [i for i in items if i.overdue]
+    return Digest(membership, day, overdue, [i for i in items if i.due_within(ahead)], standing_by_model(overdue))
 
 
 def is_due(membership: Membership, day: dt.date, last: dt.date | None) -> bool:

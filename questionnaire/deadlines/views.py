@@ -21,7 +21,7 @@ from .calendar import feed
 from .ranking import Deadline, organisation_today, ranked, sections, time_zone
 from .reminders import MAX_DAYS_AHEAD, membership_for_token
 
-DEADLINE_CSV_KIND = {"overdue": "overdue", "soon": "due_soon"}
+DEADLINE_CSV_KIND = {"overdue_all": "overdue", "soon": "due_soon"}
 
 
 def calendar_url(request: HttpRequest, membership: Membership) -> str:
@@ -32,7 +32,7 @@ def deadline_csv_rows(parts: dict[str, list[Deadline]]) -> list[list]:
     """The opening sections' rows in the action plan CSV's columns: the reference as `measure`, when as `status`,
     the date under the column of what sets it; `kind` says the section."""
     rows = []
-    for part in ("overdue", "soon"):
+    for part in ("overdue_all", "soon"):
         for i in parts[part]:
             rows.append([i.model.name, i.reference, i.title + (f": {i.detail}" if i.measures else ""), i.when, "",
                          i.date if i.basis in ("own",) else "", "yes" if i.overdue else "no",
@@ -65,13 +65,13 @@ def action_plan(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="action-plan.csv"'
         return response
     groups, documents = page_sections(rows)
-    summaries = {(i.model.pk, i.date): i for i in parts["overdue"] + parts["soon"] if i.measures}
+    summaries = {(i.model.pk, i.date): i for i in parts["overdue_all"] + parts["soon"] if i.measures}
     for group in groups:  # the model's legal date said once, above its table, not on each of its rows
         group["legal"] = [i for (pk, _), i in summaries.items() if pk == group["model"].pk]
     return render(request, "questionnaire/action_plan.html", {
         "rows": [row for group in groups for row in group["rows"]], "groups": groups, "documents": documents,
         "today": today, "models": organisation.ai_models.all(), "statuses": statuses,
-        "overdue": parts["overdue"], "soon": parts["soon"], "time_zone": str(time_zone(organisation)),
+        "overdue": parts["overdue"], "standing": parts["standing"], "soon": parts["soon"], "time_zone": str(time_zone(organisation)),
         "calendar_url": calendar_url(request, membership), "membership": membership,
         "frequencies": ReminderFrequency.choices, "max_days_ahead": MAX_DAYS_AHEAD,
         "selected": {"model": model or "", "status": status or "", "owner": request.GET.get("owner", "")},
