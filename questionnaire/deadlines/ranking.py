@@ -157,10 +157,11 @@ def _article(label: str) -> str:
 
 
 def _legal_items(assessment: Assessment, measures: list[PlanRow], today: dt.date,
-                 documents_for: set[str]) -> list[Deadline]:
+                 documents_for: set[str], every_date: bool = False) -> list[Deadline]:
     """The result's duties with a date, and its dated notices, for one current assessment. A passed date with
-    nothing open behind it is left out (nothing to do); a notice about an obligation whose legal document applies
-    is left out (the document's own clock says it, with the document to act on)."""
+    nothing open behind it is left out (nothing to do) unless `every_date` (the calendar keeps every date); a notice
+    about an obligation whose legal document applies is left out (the document's own clock says it, with the
+    document to act on)."""
     spec = spec_for(assessment.questionnaire_version)
     result = assessment.snapshot["result"]
     due_keys = spec.constants.get("due_deadline_keys")
@@ -179,7 +180,7 @@ def _legal_items(assessment: Assessment, measures: list[PlanRow], today: dt.date
             OpenMeasure(r.key, r.title, r.status_label, r.url) for r in measures
             if r.assessment.pk == assessment.pk and r.legal_deadline == day and r.legal_deadline_label in labels_of_key)
         passed = day < today
-        if passed and not open_measures:
+        if passed and not open_measures and not every_date:
             continue
         title = (deadline.label_passed or deadline.label) if passed else deadline.label
         detail = (f"{len(open_measures)} measure{'s' if len(open_measures) != 1 else ''} not yet implemented"
@@ -247,9 +248,10 @@ def _rules_change_items(assessments: list[Assessment], today: dt.date, zone: Zon
     return items
 
 
-def ranked(organisation, *, today: dt.date | None = None, model=None) -> list[Deadline]:
+def ranked(organisation, *, today: dt.date | None = None, model=None, every_date: bool = False) -> list[Deadline]:
     """Every dated deadline of the organisation's current assessments, ranked (rank_key). `today` defaults to
-    today in the organisation's time zone. A fixed number of queries however many models and records."""
+    today in the organisation's time zone; `every_date` keeps the legal dates passed with nothing open behind them
+    (the calendar shows them, the lists do not). A fixed number of queries however many models and records."""
     zone = time_zone(organisation)
     today = today or organisation_today(organisation)
     currents = current_assessments(Assessment.objects.filter(organisation=organisation)).select_related(
@@ -265,7 +267,7 @@ def ranked(organisation, *, today: dt.date | None = None, model=None) -> list[De
     items: list[Deadline] = []
     for assessment in assessments:
         documents_for = {doc.obligation for doc in docs.values() if applies(assessment, doc)}
-        items += _legal_items(assessment, measures, today, documents_for)
+        items += _legal_items(assessment, measures, today, documents_for, every_date)
     items += _measure_items(measures, today)
     items += _document_items(documents, today)
     items += _rules_change_items(assessments, today, zone)

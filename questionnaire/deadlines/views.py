@@ -71,7 +71,8 @@ def action_plan(request: HttpRequest) -> HttpResponse:
     return render(request, "questionnaire/action_plan.html", {
         "rows": [row for group in groups for row in group["rows"]], "groups": groups, "documents": documents,
         "today": today, "models": organisation.ai_models.all(), "statuses": statuses,
-        "overdue": parts["overdue"], "standing": parts["standing"], "soon": parts["soon"], "time_zone": str(time_zone(organisation)),
+        "overdue": parts["overdue"], "standing": parts["standing"], "soon": parts["soon"],
+        "time_zone": str(time_zone(organisation)),
         "calendar_url": calendar_url(request, membership), "membership": membership,
         "frequencies": ReminderFrequency.choices, "max_days_ahead": MAX_DAYS_AHEAD,
         "selected": {"model": model or "", "status": status or "", "owner": request.GET.get("owner", "")},
@@ -86,7 +87,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     organisation = membership.organisation
     site = request.build_absolute_uri("/").rstrip("/")
-    body = feed(ranked(organisation), organisation_name=organisation.name, site=site,
+    body = feed(ranked(organisation, every_date=True), organisation_name=organisation.name, site=site,
                 zone=str(time_zone(organisation)))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
