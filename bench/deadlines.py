@@ -28,11 +28,11 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import Membership, Organisation  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from questionnaire.deadlines import organisation_today, ranked  # noqa: E402
 from questionnaire.deadlines.calendar import feed  # noqa: E402
 from questionnaire.deadlines.reminders import digest_for, render_digest  # noqa: E402
@@ -92,7 +92,7 @@ def main() -> None:
                 calendar_ms = median_ms(lambda i=items, o=organisation: feed(
                     i, organisation_name=o.name, site="https://example.org", zone="Europe/Brussels"), args.runs)
                 day = organisation_today(organisation)
-                digest_ms = median_ms(lambda m=membership, i=items: render_digest(
+                digest_ms = median_ms(lambda m=membership, i=items, day=day: render_digest(
                     digest_for(m, day, i), "https://example.org"), args.runs)
                 print(f"{size:>6} {len(items):>9} {len(queries):>7} {ranked_ms:>10.1f} {calendar_ms:>12.1f} "
                       f"{digest_ms:>10.1f}")
