@@ -373,3 +373,28 @@ def test_reminder_settings_are_bounded(client, two_models, data, saved):
     assert client.post(reverse("reminder_settings"), data).status_code == 302
     membership = owner.memberships.get()
     assert (membership.reminder_frequency, membership.reminder_days_ahead) == saved
+
+
+@pytest.mark.django_db
+def test_every_source_notices_and_rules_changes_with_stable_ids(django_user_model, published):
+    from questionnaire.assessments.living import amend
+    from questionnaire.assessments.services import complete
+    from questionnaire.core.versions import current_version
+    from questionnaire.deadlines.ranking import RULES_CHANGE
+    from questionnaire.models import RulesChange
+
+    owner, organisation = make_member(django_user_model, "rita")
+    frontier = completed(organisation, owner, "T06", name="Frontier")  # a provider outside the EU: mandate_due
+    items = ranked(organisation, today=TODAY, every_date=True)
+    mandate = next(i for i in items if i.key == "notice:provider_appoint_representative")
+    assert mandate.date == dt.date.fromisoformat(frontier.snapshot["result"]["facts"]["mandate_due"])
+    assert mandate.reference == "Art. 54" and mandate.summary == "Frontier: Authorised representative (Art. 54)"
+    RulesChange.objects.create(assessment=frontier, version=current_version(), changes=["The classification changes"])
+    review = next(i for i in ranked(organisation, today=TODAY) if i.kind == RULES_CHANGE)
+    assert review.detail == "The classification changes" and review.url.endswith(f"/models/{frontier.ai_model_id}/")
+    # an amendment becomes the current assessment: the same deadlines keep their calendar UIDs
+    before = {i.key: i.uid for i in ranked(organisation, today=TODAY, every_date=True) if i.kind != RULES_CHANGE}
+    amendment = complete(amend(frontier, user=owner).assessment, user=owner)
+    after = ranked(organisation, today=TODAY, every_date=True)
+    assert {i.assessment.pk for i in after} == {amendment.pk}
+    assert {i.key: i.uid for i in after if i.kind != RULES_CHANGE} == before
