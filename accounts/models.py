@@ -7,7 +7,18 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA time zone name that this system knows (e.g. Europe/Brussels)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"{value!r} is not a time zone name such as Europe/Brussels.") from None
 
 
 class Role(models.TextChoices):
@@ -28,7 +39,7 @@ class Organisation(models.Model):
         "require two-factor authentication", default=False,
         help_text="Members must set up an authenticator app before they can use the tool.")
     # the organisation's dates ("today", "overdue", reminders) are days in this zone
-    time_zone = models.CharField(max_length=64, default="Europe/Brussels",
+    time_zone = models.CharField(max_length=64, default="Europe/Brussels", validators=[validate_time_zone],
                                  help_text="An IANA time zone, e.g. Europe/Brussels: what 'today' means for deadlines.")
 
     class Meta:

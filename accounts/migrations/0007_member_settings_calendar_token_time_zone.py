@@ -24,6 +24,7 @@ class Migration(migrations.Migration):
             model_name="organisation",
             name="time_zone",
             field=models.CharField(default="Europe/Brussels", max_length=64,
+                                   validators=[accounts.models.validate_time_zone],
                                    help_text="An IANA time zone, e.g. Europe/Brussels: what 'today' means for deadlines."),
         ),
         migrations.AddField(

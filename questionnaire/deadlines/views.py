@@ -3,6 +3,7 @@ calendar feed and its reset, the reminder settings and the one-click unsubscribe
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -24,8 +25,13 @@ from .reminders import MAX_DAYS_AHEAD, membership_for_token
 DEADLINE_CSV_KIND = {"overdue_all": "overdue", "soon": "due_soon"}
 
 
+def site(request: HttpRequest) -> str:
+    """The scheme and host links start with: SITE_URL when set (behind a proxy), else the request's."""
+    return settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
+
+
 def calendar_url(request: HttpRequest, membership: Membership) -> str:
-    return request.build_absolute_uri(reverse("calendar_feed", kwargs={"token": membership.calendar_token}))
+    return site(request) + reverse("calendar_feed", kwargs={"token": membership.calendar_token})
 
 
 def deadline_csv_rows(parts: dict[str, list[Deadline]]) -> list[list]:
@@ -86,8 +92,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if membership is None or not membership.user.is_active:
         raise Http404
     organisation = membership.organisation
-    site = request.build_absolute_uri("/").rstrip("/")
-    body = feed(ranked(organisation, every_date=True), organisation_name=organisation.name, site=site,
+    body = feed(ranked(organisation, every_date=True), organisation_name=organisation.name, site=site(request),
                 zone=str(time_zone(organisation)))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
