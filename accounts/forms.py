@@ -212,6 +212,23 @@ class RequireMfaForm(forms.ModelForm):
                                      "can open anything else."}
 
 
+class TimeZoneForm(forms.ModelForm):
+    """The organisation's time zone: what "today", "overdue" and the reminder day mean for its deadlines."""
+
+    class Meta:
+        model = Organisation
+        fields = ("time_zone",)
+        labels = {"time_zone": "Time zone"}
+        help_texts = {"time_zone": "Deadlines, reminders and the calendar count days in this time zone."}
+
+    def __init__(self, *args, **kwargs):
+        from zoneinfo import available_timezones
+
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].widget = forms.Select(choices=[(z, z) for z in sorted(available_timezones())
+                                                                 if "/" in z and not z.startswith("Etc/")])
+
+
 class SwitchOrganisationForm(forms.Form):
     organisation = forms.UUIDField()
     next = forms.CharField(required=False)

@@ -398,3 +398,17 @@ def test_every_source_notices_and_rules_changes_with_stable_ids(django_user_mode
     after = ranked(organisation, today=TODAY, every_date=True)
     assert {i.assessment.pk for i in after} == {amendment.pk}
     assert {i.key: i.uid for i in after if i.kind != RULES_CHANGE} == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("value", "saved"), [("America/New_York", "America/New_York"), ("Mars/Olympus", None),
+                                              ("", None), ("x" * 500, None)])
+def test_owner_sets_the_time_zone_others_cannot(client, organisation, owner, editor, value, saved):
+    client.force_login(editor)
+    assert client.post(reverse("organisation_time_zone"), {"time_zone": "Asia/Tokyo"}).status_code == 403
+    client.force_login(owner)
+    assert 'name="time_zone"' in client.get(reverse("organisation")).content.decode()
+    response = client.post(reverse("organisation_time_zone"), {"time_zone": value})
+    organisation.refresh_from_db()
+    assert response.status_code == (302 if saved else 200)
+    assert organisation.time_zone == (saved or "Europe/Brussels")
