@@ -6,6 +6,8 @@ templates in templates/accounts/_field.html give those ids to the error and hint
 
 from __future__ import annotations
 
+from zoneinfo import available_timezones
+
 from allauth.account.forms import LoginForm, ResetPasswordForm, ResetPasswordKeyForm, SignupForm
 from django import forms
 from django.contrib.auth import forms as auth_forms
@@ -222,8 +224,6 @@ class TimeZoneForm(forms.ModelForm):
         help_texts = {"time_zone": "Deadlines, reminders and the calendar count days in this time zone."}
 
     def __init__(self, *args, **kwargs):
-        from zoneinfo import available_timezones
-
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].widget = forms.Select(choices=[(z, z) for z in sorted(available_timezones())
                                                                  if "/" in z and not z.startswith("Etc/")])
