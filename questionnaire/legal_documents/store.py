@@ -33,15 +33,20 @@ def applies(assessment: Assessment, doc: DocumentDefinition) -> bool:
     return bool(assessment.snapshot) and doc.obligation in assessment.snapshot["result"]["obligations"]
 
 
-def signatory_status(assessment: Assessment, chapter: str | None) -> bool | None:
+def signatory_status(assessment: Assessment, chapter: str | None,
+                     statuses: dict[str, str] | None = None) -> bool | None:
+    """Signed (True), not signing (False) or undecided (None). `statuses`: the assessment's statuses_for, when the
+    caller has them for many assessments at once (statuses_for_many)."""
     if not chapter:
         return None
-    status = statuses_for(assessment).get(chapter)
+    status = (statuses if statuses is not None else statuses_for(assessment)).get(chapter)
     return {"signed": True, "not_signing": False}.get(status or "")
 
 
-def prefill_values(doc: DocumentDefinition, assessment: Assessment) -> dict[str, Any]:
-    """First values of a new document, from the assessment (its answers, result, model and organisation)."""
+def prefill_values(doc: DocumentDefinition, assessment: Assessment,
+                   statuses: dict[str, str] | None = None) -> dict[str, Any]:
+    """First values of a new document, from the assessment (its answers, result, model and organisation).
+    `statuses`: the assessment's signatory statuses when the caller has them already (see signatory_status)."""
     answers = (assessment.snapshot or {}).get("answers", {})
     result = (assessment.snapshot or {}).get("result", {})
     fields = doc.fields()
@@ -63,7 +68,7 @@ def prefill_values(doc: DocumentDefinition, assessment: Assessment) -> dict[str,
             hit = actual == expected
             value = (how["value"] if hit else how.get("otherwise")) if "value" in how else "yes" if hit else "no"
         elif "signatory" in how:
-            status = signatory_status(assessment, how["signatory"])
+            status = signatory_status(assessment, how["signatory"], statuses)
             value = None if status is None else ("yes" if status else "no")
         elif "flop" in how:
             flop = next((answers[c] for c in how["flop"] if answers.get(c) is not None), None)
