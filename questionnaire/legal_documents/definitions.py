@@ -155,7 +155,7 @@ def parse_definition(data: dict[str, Any]) -> DocumentDefinition:
         rules=dict(data.get("rules", {})), prefill=dict(data.get("prefill", {})), issue=dict(data["issue"]),
         many=bool(data.get("many")),
         stages=tuple((s["value"], s["label"]) for s in data.get("stages", ())),
-        extra={k: v for k, v in data.items() if k in ("register", "commitment", "summary")},
+        extra={k: v for k, v in data.items() if k in ("register", "commitment", "summary", "stale_note")},
     )
     known = definition.fields()
     if len(known) != sum(len(b.fields) for b in definition.blocks()):

@@ -11,6 +11,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..core.display import long_date
 from ..engine.values import parse_decimal, plausible_date
 from .definitions import Column, Field
 
@@ -169,7 +170,8 @@ def _cell(value: Any) -> str:
 
 
 def display(f: Field, value: Any) -> str:
-    """A value in words for the documents (PDF, publishable page): months as MM/YYYY, dates as DD/MM/YYYY."""
+    """A value in words for the documents (PDF, publishable page): months as "September 2025", dates in the app's
+    one format, "1 September 2025" (core.display.long_date)."""
     if value in (None, "", []):
         return ""
     if f.type == "yes_no":
@@ -183,7 +185,7 @@ def display(f: Field, value: Any) -> str:
     if f.type == "date":
         return date_words(value)
     if f.type == "datetime":
-        return dt.datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M")
+        return dt.datetime.fromisoformat(value).strftime("%-d %B %Y, %H:%M")
     if f.type == "list":
         return "\n".join(str(v) for v in value)
     if f.type == "number":
@@ -193,12 +195,11 @@ def display(f: Field, value: Any) -> str:
 
 def month_words(value: str) -> str:
     year, month = value.split("-")
-    return f"{month}/{year}"
+    return f"{dt.date(int(year), int(month), 1):%B %Y}"
 
 
 def date_words(value: str) -> str:
-    day = dt.date.fromisoformat(value)
-    return day.strftime("%d/%m/%Y")
+    return long_date(value)
 
 
 def cell_words(column: Column, value: Any) -> str:

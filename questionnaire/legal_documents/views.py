@@ -23,7 +23,7 @@ from accounts.audit import audit
 from ..core.access import SUPERSEDED_MESSAGE, assessment_for, can_change_records, can_edit
 from ..core.forms import revision_number
 from ..core.history import ConcurrentEditError
-from ..models import DocumentIssue, LegalDocument, LegalDocumentRevision, RenderStatus
+from ..models import DocumentIssue, LegalDocument, LegalDocumentRevision, RenderStatus, current_assessment_of
 from ..rendering.queue import TooManyRenders, retry_if_stuck
 from ..rendering.views import too_many
 from .checks import check
@@ -32,12 +32,14 @@ from .definitions import DocumentDefinition, Field, definitions
 from .export import publishable_html, publishable_markdown
 from .forms import legal_document_form
 from .store import (
+    Fact,
     IssueRefused,
     applies,
     check_context,
     document_for,
     issue_document,
     new_numbered_document,
+    prefill_facts,
     save_document,
 )
 from .values import input_text, parse_date
@@ -53,6 +55,7 @@ class FieldView:
     required: bool
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    source: str = ""  # where a pre-filled value that the user has not changed came from
 
     @property
     def conditional(self) -> bool:
@@ -110,15 +113,18 @@ def _document(assessment, doc: DocumentDefinition, number: int) -> LegalDocument
     return document
 
 
-def _form_sections(doc, shown: dict[str, Any], values: dict[str, Any], stage, errors, warnings):
+def _form_sections(doc, shown: dict[str, Any], values: dict[str, Any], stage, errors, warnings,
+                   sources: dict[str, str] | None = None):
     sections = []
+    sources = sources or {}
     for section in doc.sections:
         blocks = []
         for block in section.blocks:
             views = []
             for f in block.fields:
                 views.append(FieldView(f, f"f-{f.id}", shown.get(f.id), doc.is_required(f, values, stage),
-                                       errors.get(f.id, []), [m for fid, m in warnings if fid == f.id]))
+                                       errors.get(f.id, []), [m for fid, m in warnings if fid == f.id],
+                                       sources.get(f.id, "")))
             blocks.append({"block": block, "fields": views})
         sections.append({"section": section, "blocks": blocks})
     return sections
@@ -172,6 +178,9 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
     values = dict(document.values)
     stage = None
     issued_on = timezone.localdate().isoformat()
+    facts = prefill_facts(doc, current_assessment_of(assessment))
+    if request.method == "POST" and request.POST.get("action") == "take_new":
+        return _take_new_value(request, document, doc, facts)
     if request.method == "POST":
         form = legal_document_form(doc.kind)(request.POST)
         form.is_valid()  # a refused field keeps its error; the others are saved
@@ -209,7 +218,7 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
                         audit(request, "document_issue", target=f"{doc.kind} {issue.label}",
                               organisation=assessment.organisation)
                         messages.success(request, f"{doc.title}: {issue.label} {doc.issue['done']} on "
-                                                  f"{issue.issued_on:%d/%m/%Y}.")
+                                                  f"{issue.issued_on:%-d %B %Y}.")
                         return redirect(request.path)
         else:
             values = {**document.values, **{k: v for k, v in parsed.items() if k not in errors}}
@@ -218,7 +227,9 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
     issues = list(document.issues.order_by("-sequence"))
     context = {
         "assessment": assessment, "definition": doc, "document": document,
-        "sections": _form_sections(doc, shown, values, stage, errors, findings.warnings),
+        "sections": _form_sections(doc, shown, values, stage, errors, findings.warnings, {
+            code: fact.source for code, fact in prefill_facts(doc, assessment).items()
+            if code in document.sources and document.values.get(code) == document.sources[code]}),
         "summary_errors": summary_errors, "has_errors": bool(errors or summary_errors),
         "error_fields": [(f, errors[f.id]) for f in doc.fields().values() if f.id in errors],
         "missing": 0 if errors else len(findings.errors), "warnings": findings.warnings,
@@ -230,6 +241,26 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
         "labels": {f.id: f.label for f in doc.fields().values()},
     }
     return render(request, "documents/edit.html", context, status=400 if context["has_errors"] else 200)
+
+
+def _take_new_value(request: HttpRequest, document: LegalDocument, doc: DocumentDefinition,
+                    facts: dict[str, Fact]) -> HttpResponse:
+    """A stale field of the draft takes what the current assessment (or another document) says now, recorded in
+    the field's history like any edit, and counts from now on as built from that value."""
+    code = request.POST.get("field", "")
+    if code not in doc.fields():
+        messages.error(request, "That field is not part of this document.")
+        return redirect(request.path)
+    fact = facts.get(code)
+    new = fact.value if fact else None
+    try:
+        save_document(document, {code: new}, user=request.user, seen_revision=document.revision,
+                      sources={code: new})
+    except ConcurrentEditError:
+        messages.error(request, "Someone saved this document at the same moment: try again.")
+    else:
+        messages.success(request, f"{doc.fields()[code].label}: the new value is in the draft.")
+    return redirect(request.path)
 
 
 def _register(request: HttpRequest, assessment, doc: DocumentDefinition) -> HttpResponse:

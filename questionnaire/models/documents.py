@@ -25,6 +25,9 @@ class LegalDocument(models.Model):
     number = models.PositiveIntegerField(default=0)
     values = models.JSONField(decoder=ExactNumberDecoder, default=dict, blank=True)
     revision = models.PositiveIntegerField(default=0)
+    sources = models.JSONField(decoder=ExactNumberDecoder, default=dict, blank=True,
+                               help_text="The values this draft was built from (the assessment's facts, another "
+                                         "document's), by field: what stale detection compares")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -63,6 +66,8 @@ class DocumentIssue(RenderedPdf):
     issued_on = models.DateField(help_text="Date published or sent")
     values = models.JSONField(decoder=ExactNumberDecoder, default=dict)
     document_json = models.JSONField(decoder=ExactNumberDecoder, default=dict)
+    sources = models.JSONField(decoder=ExactNumberDecoder, default=dict, blank=True,
+                               help_text="The values the issued version was built from, frozen with it")
     sha256 = models.CharField(max_length=64)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
