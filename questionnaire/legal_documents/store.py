@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 
+from ..core.display import mid_sentence
 from ..core.history import save_fields
 from ..core.signatory import statuses_for
 from ..core.versions import spec_for
@@ -110,11 +111,15 @@ def prefill_facts(doc: DocumentDefinition, assessment: Assessment, *,
                 related = related_values(assessment)
             value = (related.get(how["document"]) or {}).get(how.get("field", field_id))
             other = definitions().get(how["document"])
-            source = f"the {other.title}" if other else "another document"
+            source = f"the {mid_sentence(other.title)}" if other else "another document"
         if value in (None, "", []):
             continue
         if f.type == "list" and not isinstance(value, list):
             value = [value]
+        if f.type in ("text", "long_text") and isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        if f.type in ("text", "long_text") and "text" in how:
+            value = str(how["text"]).replace("{value}", str(value))
         out[field_id] = Fact(value, source)
     return out
 

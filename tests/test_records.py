@@ -1,0 +1,222 @@
+"""One record that stays true (#27): documents pre-filled from one set of facts and marked so, the user's edits
+kept, and stale detection (code_of_practice.stale) on each kind of record: the Model Documentation Form, a legal
+document's draft, an issued version, and a value another document gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from questionnaire.assessments.living import amend
+from questionnaire.assessments.services import complete, save_section
+from questionnaire.code_of_practice.model_documentation_store import documentation_for
+from questionnaire.code_of_practice.stale import stale_records
+from questionnaire.legal_documents.definitions import definition
+from questionnaire.legal_documents.store import document_for, issue_document, prefill_facts
+from questionnaire.legal_documents.values import input_text
+from questionnaire.models import DocumentIssue, LegalDocument, LegalDocumentRevision
+
+from .factories import SCENARIOS, as_wizard_answers, new_assessment
+
+NOTIFICATION = "art52_notification"
+
+
+def systemic(organisation, user, flop=3.8e25, **answers):
+    """A completed assessment of a developer's model trained with `flop` FLOP (systemic risk)."""
+    case = {**SCENARIOS["T05"]["answers"], "training_compute_flop": flop, "training_compute_method": "architecture",
+            "threshold_known_date": "2026-11-02", **answers}
+    assessment = new_assessment(organisation, user, name="Atlas-400B")
+    case = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in case.items()}
+    save_section(assessment, "all", as_wizard_answers(case), user=user, seen_revision=0)
+    return complete(assessment, user=user)
+
+
+def amended(assessment, user, **answers):
+    """The assessment amended with `answers` and completed: the model's current assessment."""
+    draft = amend(assessment, user=user).assessment
+    save_section(draft, "all", answers, user=user, seen_revision=draft.revision)
+    return complete(draft, user=user)
+
+
+def complete_notification(document):
+    document.values = {**document.values, "provider_contact": "compliance@acme.example",
+                       "estimation_description": "6 × 400e9 parameters × 16e12 tokens"}
+    document.save()
+    return document
+
+
+# ---------------------------------------------------------------- pre-filled from one set of facts
+
+def test_the_notification_starts_with_what_the_assessment_knows(organisation, owner):
+    assessment = systemic(organisation, owner)
+    facts = prefill_facts(definition(NOTIFICATION), assessment)
+    values = {code: fact.value for code, fact in facts.items()}
+    assert values["compute_mantissa"] == "3.8" and values["compute_exponent"] == 25
+    assert values["condition_date"] == "2026-11-02"
+    assert values["trigger_type"] == "compute_threshold_met"
+    assert values["estimation_approach"] == "architecture_based"
+    assert values["provider_legal_name"] == "Acme AI" and values["model_name_version"] == "Atlas-400B"
+    assert "training compute" in facts["compute_mantissa"].source.lower() or "your answer" in facts[
+        "compute_mantissa"].source
+    document = document_for(assessment, NOTIFICATION)
+    assert document.sources == document.values  # what it was built from is stored with it
+
+
+@pytest.mark.parametrize(("answers", "trigger"), [
+    ({}, "compute_threshold_met"),
+    ({"planned_cumulative_compute_flop": 5e25}, "compute_threshold_foreseen"),
+])
+def test_the_trigger_follows_the_answers(organisation, owner, answers, trigger):
+    assessment = systemic(organisation, owner, **answers)
+    assert prefill_facts(definition(NOTIFICATION), assessment)["trigger_type"].value == trigger
+
+
+def test_the_page_marks_pre_filled_fields_and_keeps_an_edit(client, organisation, owner):
+    assessment = systemic(organisation, owner)
+    client.force_login(owner)
+    url = reverse("legal_document", args=[assessment.pk, NOTIFICATION])
+    page = client.get(url).content.decode()
+    assert 'data-prefilled="compute_mantissa"' in page and 'data-prefilled="condition_date"' in page
+    document = LegalDocument.objects.get(assessment=assessment, kind=NOTIFICATION)
+    doc = definition(NOTIFICATION)
+    posted = {f.id: input_text(f, document.values.get(f.id)) for f in doc.fields().values()}
+    response = client.post(url, {**posted, "seen_revision": document.revision, "action": "save",
+                                 "model_name_version": "Atlas-400B (v2 and v3 planned)"})
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert 'data-prefilled="model_name_version"' not in page  # the user's value, no longer the assessment's
+    assert 'data-prefilled="compute_mantissa"' in page
+    document.refresh_from_db()
+    assert document.values["model_name_version"] == "Atlas-400B (v2 and v3 planned)"
+
+
+def test_the_copyright_policy_names_the_summarys_crawlers(organisation, owner):
+    assessment = systemic(organisation, owner)
+    summary = document_for(assessment, "training_summary")
+    summary.values = {**summary.values, "crawler_ids": ["AcmeBot", "AcmeImageBot"]}
+    summary.save()
+    policy = document_for(assessment, "copyright_policy")
+    assert "AcmeBot" in policy.values["crawler_transparency"] and "AcmeImageBot" in policy.values[
+        "crawler_transparency"]
+
+
+# ---------------------------------------------------------------- stale detection, each kind of record
+
+def test_nothing_is_stale_while_the_assessment_is_unchanged(organisation, owner, django_assert_max_num_queries):
+    assessment = systemic(organisation, owner)
+    document_for(assessment, NOTIFICATION)
+    documentation = documentation_for(assessment)
+    documentation.values = {"compute_exact": "3.8 × 10^25 FLOP"}
+    documentation.sources = dict(documentation.values)
+    documentation.save()
+    assert stale_records(assessment) == []
+
+
+def test_an_amendment_makes_the_draft_stale_and_take_the_new_value_fixes_it(client, organisation, owner):
+    first = systemic(organisation, owner)
+    document_for(first, NOTIFICATION)
+    current = amended(first, owner, training_compute_flop=4.2e25)
+    records = stale_records(current)
+    assert [(r.kind, r.issued) for r in records] == [(NOTIFICATION, "")]
+    (field,) = [f for f in records[0].fields if f.field == "compute_mantissa"]
+    assert (field.old, field.new, field.new_value) == ("3.8", "4.2", "4.2")
+    # the superseded assessment's record is compared with the current assessment too
+    assert [r.kind for r in stale_records(first)] == [NOTIFICATION]
+
+    client.force_login(owner)
+    url = reverse("legal_document", args=[current.pk, NOTIFICATION])
+    page = client.get(url).content.decode()
+    assert 'data-stale-field="compute_mantissa"' in page and "Take the new value" in page
+    assert client.post(url, {"action": "take_new", "field": "compute_mantissa"}).status_code == 302
+    document = LegalDocument.objects.get(assessment=current, kind=NOTIFICATION)
+    assert document.values["compute_mantissa"] == "4.2" and document.sources["compute_mantissa"] == "4.2"
+    assert LegalDocumentRevision.objects.filter(document=document, field="compute_mantissa",
+                                                new_value="4.2").exists()
+    assert stale_records(current) == []
+
+
+def test_an_issued_notification_is_stale_until_a_corrected_version_is_issued(client, organisation, owner):
+    first = systemic(organisation, owner)
+    notification = complete_notification(document_for(first, NOTIFICATION))
+    issue_document(notification, stage="send", issued_on=dt.date(2026, 11, 10), user=owner)
+    current = amended(first, owner, training_compute_flop=4.2e25)
+    kinds = {(r.kind, bool(r.issued)) for r in stale_records(current)}
+    assert kinds == {(NOTIFICATION, True), (NOTIFICATION, False)}
+    (issued,) = [r for r in stale_records(current) if r.issued]
+    assert issued.action == "issue a corrected version" and issued.note["counsel"]
+    assert "Guidelines" in issued.note["source"]
+
+    client.force_login(owner)
+    url = reverse("legal_document", args=[current.pk, NOTIFICATION])
+    for name in ("compute_mantissa",):
+        client.post(url, {"action": "take_new", "field": name})
+    document = LegalDocument.objects.get(assessment=current, kind=NOTIFICATION)
+    assert [bool(r.issued) for r in stale_records(current)] == [True]  # the draft is right; the sent one is not
+    issue_document(document, stage="send", issued_on=dt.date(2026, 12, 1), user=owner)
+    assert stale_records(current) == []
+    assert DocumentIssue.objects.filter(document=document).count() == 2
+
+
+def test_the_documentation_form_is_stale_after_an_amendment(client, organisation, owner):
+    first = systemic(organisation, owner)
+    client.force_login(owner)
+    url = reverse("model_documentation", args=[first.pk])
+    page = client.get(url).content.decode()
+    assert "3.8 × 10^25" in page
+    # saving keeps the pre-filled compute as what the form was built from
+    assert client.post(url, {"seen_revision": 0, "compute_exact": "3.8 × 10^25 FLOP",
+                             "model_name": "Atlas-400B"}).status_code == 302
+    assert documentation_for(first).sources.get("compute_exact") == "3.8 × 10^25 FLOP"
+    current = amended(first, owner, training_compute_flop=4.2e25)
+    (record,) = stale_records(current)
+    assert record.kind == "documentation"
+    assert [(f.field, f.old, f.new) for f in record.fields] == [("compute_exact", "3.8 × 10^25 FLOP", "4.2 × 10^25 FLOP")]
+    url = reverse("model_documentation", args=[current.pk])
+    assert 'data-stale-field="compute_exact"' in client.get(url).content.decode()
+    assert client.post(url, {"action": "take_new", "field": "compute_exact"}).status_code == 302
+    assert documentation_for(current).values["compute_exact"] == "4.2 × 10^25 FLOP"
+    assert stale_records(current) == []
+
+
+def test_a_users_own_value_that_already_says_the_new_figure_is_not_stale(organisation, owner):
+    first = systemic(organisation, owner)
+    document = document_for(first, NOTIFICATION)
+    document.values = {**document.values, "compute_mantissa": "4.2"}
+    document.save()
+    current = amended(first, owner, training_compute_flop=4.2e25)
+    assert stale_records(current) == []
+
+
+def test_a_value_another_document_gives_can_go_stale(organisation, owner):
+    assessment = systemic(organisation, owner)
+    summary = document_for(assessment, "training_summary")
+    summary.values = {**summary.values, "crawler_ids": ["AcmeBot"]}
+    summary.save()
+    document_for(assessment, "copyright_policy")
+    summary.values = {**summary.values, "crawler_ids": ["AcmeBot", "AcmeNewsBot"]}
+    summary.save()
+    (record,) = stale_records(assessment)
+    assert record.kind == "copyright_policy" and record.fields[0].field == "crawler_transparency"
+    assert "AcmeNewsBot" in record.fields[0].new and "summary of training content" in record.fields[0].source
+
+
+def test_result_page_and_action_plan_name_the_stale_figure(client, organisation, owner):
+    first = systemic(organisation, owner)
+    document_for(first, NOTIFICATION)
+    current = amended(first, owner, training_compute_flop=4.2e25)
+    client.force_login(owner)
+    for url in (reverse("result", args=[current.pk]), reverse("action_plan")):
+        page = client.get(url).content.decode()
+        assert 'data-stale="art52_notification"' in page and "3.8" in page and "4.2" in page, url
+
+
+def test_stale_records_take_a_constant_number_of_queries(organisation, owner, django_assert_max_num_queries):
+    first = systemic(organisation, owner)
+    for kind in ("training_summary", "copyright_policy", NOTIFICATION, "model_report"):
+        document_for(first, kind)
+    current = amended(first, owner, training_compute_flop=4.2e25)
+    with django_assert_max_num_queries(12):
+        stale_records(current)
+
