@@ -350,7 +350,8 @@ def incident_findings(stage, issued_on, earlier=(), **changes):
 def test_a_report_cannot_be_sent_before_the_incident_was_known_or_before_the_report_it_follows():
     """#22.8: an initial report recorded as sent on 1999-01-01, before the awareness time, hid its lateness."""
     assert incident_findings("initial", D(2026, 11, 10)) == []  # the day of awareness itself is possible
-    assert "before you became aware of the incident (10 November 2026)" in incident_findings("initial", D(2026, 11, 9))[0]
+    early = incident_findings("initial", D(2026, 11, 9))[0]
+    assert "before you became aware of the incident (10 November 2026)" in early
     earlier = [("initial", D(2026, 11, 20))]
     assert incident_findings("intermediate", D(2026, 11, 20), earlier) == []
     assert "before the report it follows (20 November 2026)" in incident_findings("intermediate", D(2026, 11, 19),

@@ -172,7 +172,8 @@ def test_the_documentation_form_is_stale_after_an_amendment(client, organisation
     current = amended(first, owner, training_compute_flop=4.2e25)
     (record,) = stale_records(current)
     assert record.kind == "documentation"
-    assert [(f.field, f.old, f.new) for f in record.fields] == [("compute_exact", "3.8 × 10^25 FLOP", "4.2 × 10^25 FLOP")]
+    changed = [(f.field, f.old, f.new) for f in record.fields]
+    assert changed == [("compute_exact", "3.8 × 10^25 FLOP", "4.2 × 10^25 FLOP")]
     url = reverse("model_documentation", args=[current.pk])
     assert 'data-stale-field="compute_exact"' in client.get(url).content.decode()
     assert client.post(url, {"action": "take_new", "field": "compute_exact"}).status_code == 302
