@@ -76,6 +76,8 @@ class ChapterRowForm(forms.Form):
     due_date = forms.DateField(required=False, widget=IsoDateInput(), input_formats=["%Y-%m-%d"],
                                show_hidden_initial=True, validators=[validate_plausible_date],
                                error_messages={"invalid": "Enter a real date as YYYY-MM-DD, for example 2027-03-31"})
+    not_applicable_reason = forms.CharField(required=False, max_length=5000, show_hidden_initial=True,
+                                            widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, item: GapItem, measure, members: dict, not_applicable_refused: str = "", **kwargs):
         super().__init__(*args, prefix=measure.id, **kwargs)
@@ -87,6 +89,7 @@ class ChapterRowForm(forms.Form):
             (uid, user.get_full_name() or user.get_username()) for uid, user in members.items()]
         for name, field in self.fields.items():
             field.label = f"{GAP_FIELD_LABELS[name]} of {measure.id}"
+        self.fields["not_applicable_reason"].label = f"If {measure.id} does not apply: why"
 
     def clean(self):
         data = super().clean()
@@ -96,9 +99,9 @@ class ChapterRowForm(forms.Form):
                 self.add_error("status", f"Choose a status for {self.measure.id}")
             elif status == MeasureStatus.NOT_APPLICABLE and self.not_applicable_refused:
                 self.add_error("status", f"{self.measure.id}: {self.not_applicable_refused}")
-            elif status == MeasureStatus.NOT_APPLICABLE and not self.item.not_applicable_reason.strip():
-                self.add_error("status", f"Say why {self.measure.id} does not apply: open the measure and give "
-                                         "the reason there")
+        reason = (data.get("not_applicable_reason") or "").strip()
+        if status == MeasureStatus.NOT_APPLICABLE and not self.not_applicable_refused and not reason:
+            self.add_error("not_applicable_reason", f"Say why {self.measure.id} does not apply")
         return data
 
     def changes(self) -> dict:
