@@ -135,6 +135,9 @@ def stale_records(assessment: Assessment, *, kind: str | None = None, number: in
                       args=[assessment.pk, doc.kind, *([document.number] if document.number else [])])
         title = f"{doc.title} No. {document.number}" if document.number else doc.title
         note = dict(doc.extra.get("stale_note") or {})
+        stale = document_stale_fields(doc, document.sources, document.values, facts)
+        if stale:  # the draft first: taking its new values is the first step of a corrected version too
+            out.append(StaleRecord(doc.kind, title, url, stale))
         issues = sorted(document.issues.all(), key=lambda i: i.sequence)
         if issues:
             latest = issues[-1]
@@ -142,7 +145,4 @@ def stale_records(assessment: Assessment, *, kind: str | None = None, number: in
             if stale:
                 out.append(StaleRecord(doc.kind, title, url, stale, issued=latest.label,
                                        issued_on=latest.issued_on, note=note))
-        stale = document_stale_fields(doc, document.sources, document.values, facts)
-        if stale:
-            out.append(StaleRecord(doc.kind, title, url, stale))
     return out
