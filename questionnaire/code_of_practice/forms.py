@@ -10,7 +10,7 @@ from ..core.forms import IsoDateInput, form_class, validate_plausible_date
 from ..core.uploads import check_evidence_upload
 from ..engine.values import MAX_NUMBER_CHARS, parse_quantity
 from ..models import NOT_RECORDED, GapItem, MeasureStatus
-from .model_documentation import documentation_form
+from .model_documentation import documentation_form, unit_example
 
 
 class GapItemForm(forms.Form):
@@ -116,9 +116,14 @@ class ChapterRowForm(forms.Form):
 
 
 class QuantityField(forms.CharField):
-    """A count or amount (parameters, FLOP, MWh): kept as typed, refused unless it reads as a number."""
+    """A count or amount (parameters, FLOP, MWh): kept as typed, refused unless it reads as a number; the error's
+    example fits the unit (`example`)."""
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"})
+
+    def __init__(self, *args, example: str = "", unit: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.example, self.unit = example, unit
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -129,7 +134,9 @@ class QuantityField(forms.CharField):
             try:
                 parse_quantity(value)
             except ValueError as exc:
-                raise ValidationError(f"“{value}” is not a number. {exc}", code="invalid") from None
+                message = (f"Write it as a number{f' of {self.unit}' if self.unit else ''}, for example "
+                           f"{self.example}." if self.example and "larger than" not in str(exc) else str(exc))
+                raise ValidationError(f"“{value}” is not a number. {message}", code="invalid") from None
         return value
 
 
@@ -138,7 +145,7 @@ def _documentation_field(f) -> forms.Field:
     # filling in different parts of the form at the same time both keep their work
     common = {"label": f.label, "help_text": f.help, "required": False, "show_hidden_initial": True}
     if f.type == "number":
-        return QuantityField(max_length=100, **common)
+        return QuantityField(max_length=100, example=unit_example(f.unit), unit=f.unit, **common)
     if f.type == "date":
         return forms.DateField(widget=IsoDateInput(), input_formats=["%Y-%m-%d"], error_messages={
             "invalid": "Enter a real date as YYYY-MM-DD, for example 2025-08-02"},
