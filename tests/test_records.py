@@ -221,3 +221,29 @@ def test_stale_records_take_a_constant_number_of_queries(organisation, owner, dj
     with django_assert_max_num_queries(12):
         stale_records(current)
 
+
+
+# ---------------------------------------------------------------- confidence tags in one note per group
+
+@pytest.mark.parametrize("kind", ["art52_notification", "training_summary", "copyright_policy", "model_report"])
+def test_confidence_tags_are_in_one_sources_note_per_group_not_at_the_fields(client, organisation, owner, kind):
+    import re
+
+    assessment = systemic(organisation, owner)
+    client.force_login(owner)
+    page = client.get(reverse("legal_document", args=[assessment.pk, kind])).content.decode()
+    notes = re.findall(r"<details class=\"sources-confidence\".*?</details>", page, re.S)
+    blocks = [b for b in definition(kind).blocks() if any(f.tag for f in b.fields)]
+    assert len(notes) == len(blocks)
+    outside = re.sub(r"<details class=\"sources-confidence\".*?</details>", "", page, flags=re.S)
+    form = outside.split('class="document-form"')[1]
+    assert not re.search(r"\[(P~?|S|U)\]", form), re.search(r".{80}\[(P~?|S|U)\].{20}", form).group(0)
+    assert "[U]" in "".join(notes) or "[S]" in "".join(notes) or "[P]" in "".join(notes)
+
+
+def test_document_dates_read_in_the_apps_one_format(client, organisation, owner):
+    from questionnaire.legal_documents.values import date_words, display, month_words
+
+    assert date_words("2025-09-01") == "1 September 2025" and month_words("2025-09") == "September 2025"
+    f = definition(NOTIFICATION).fields()["condition_date"]
+    assert display(f, "2025-09-01") == "1 September 2025"

@@ -8,6 +8,7 @@ row dicts for tables, a number for numbers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -23,6 +24,16 @@ FIELD_TYPES = {"text", "long_text", "number", "date", "month", "yes_no", "choice
 CELL_TYPES = {"text", "number", "url", "month", "date"}
 # What each confidence tag means, for the help text (legal-documents.md §0).
 TAG_NOTES = {"[S]": "Secondary sources only", "[U]": "Uncertain or our own proposal"}
+# What each tag says in the "Sources and confidence" note of a group of fields, read by counsel
+TAG_MEANINGS = {"[P]": "the official text", "[P~]": "a third-party copy of official wording, to check against the "
+                "original", "[S]": "secondary sources only", "[U]": "uncertain, or our own proposal"}
+_TAG = re.compile(r"\s*\((?:[^()]*?)\[(?:P~?|S|U)\]\)|\s*\[(?:P~?|S|U)(?::[^\]]*)?\]")
+
+
+def untagged(text: str) -> str:
+    """A text for the officer, without its confidence tags ("our proposal [U]" -> "our proposal"): the tags move into
+    the group's "Sources and confidence" note."""
+    return _TAG.sub("", text).replace(" .", ".").replace(" ,", ",")
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,10 @@ class Field:
         note = TAG_NOTES.get(self.tag)
         return f"{note} {self.tag}." if note else ""
 
+    @property
+    def plain_help(self) -> str:
+        return untagged(self.help)
+
     def choice_label(self, value: Any) -> str:
         return dict(self.choices).get(value, str(value))
 
@@ -66,6 +81,12 @@ class Block:
     title: str
     fields: tuple[Field, ...]
     gates: tuple[str, ...] = ()  # yes/no fields that open the block; all "no" closes it
+
+    @property
+    def confidence(self) -> list[dict[str, str]]:
+        """The "Sources and confidence" note of the block: each field's tag and what it means, for counsel."""
+        return [{"label": f.label, "tag": f.tag, "meaning": TAG_MEANINGS.get(f.tag, ""),
+                 "note": f.help if f.help != f.plain_help else ""} for f in self.fields if f.tag]
 
 
 @dataclass(frozen=True)
@@ -92,6 +113,10 @@ class DocumentDefinition:
 
     def fields(self) -> dict[str, Field]:
         return {f.id: f for s in self.sections for b in s.blocks for f in b.fields}
+
+    @property
+    def plain_intro(self) -> str:
+        return untagged(self.intro)
 
     def blocks(self) -> list[Block]:
         return [b for s in self.sections for b in s.blocks]
