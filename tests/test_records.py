@@ -247,3 +247,91 @@ def test_document_dates_read_in_the_apps_one_format(client, organisation, owner)
     assert date_words("2025-09-01") == "1 September 2025" and month_words("2025-09") == "September 2025"
     f = definition(NOTIFICATION).fields()["condition_date"]
     assert display(f, "2025-09-01") == "1 September 2025"
+
+
+# ---------------------------------------------------------------- table fields as repeatable rows (formsets)
+
+def posted(document, rows: list[dict] | None = None, **extra):
+    """What the page posts: every field as shown, the notification's inputs table as formset rows."""
+    doc = definition(document.kind)
+    data = {f.id: input_text(f, document.values.get(f.id)) for f in doc.fields().values() if f.type != "table"}
+    data = {k: v for k, v in data.items() if v not in ("", [])}
+    for f in doc.fields().values():
+        if f.type == "table":
+            data[f"{f.id}-TOTAL_FORMS"], data[f"{f.id}-INITIAL_FORMS"] = "0", "0"
+    rows = rows or []
+    data.update({"estimate_inputs-TOTAL_FORMS": str(len(rows)), "estimate_inputs-INITIAL_FORMS": "0",
+                 "estimate_inputs-MIN_NUM_FORMS": "0", "estimate_inputs-MAX_NUM_FORMS": "5000"})
+    for i, row in enumerate(rows):
+        data.update({f"estimate_inputs-{i}-{k}": v for k, v in row.items()})
+    return {**data, "seen_revision": document.revision, "action": "save", **extra}
+
+
+INPUTS = [{"name": "Parameters", "value": "4e11", "unit": "parameters"},
+          {"name": "Tokens", "value": "1.6e13", "unit": "tokens"}]
+
+
+def test_rows_are_added_removed_and_reordered(client, organisation, owner):
+    assessment = systemic(organisation, owner)
+    client.force_login(owner)
+    url = reverse("legal_document", args=[assessment.pk, NOTIFICATION])
+    page = client.get(url).content.decode()
+    assert 'name="estimate_inputs-0-name"' in page and 'data-action="add-row"' in page
+    assert "separated by “|”" not in page
+    document = LegalDocument.objects.get(assessment=assessment, kind=NOTIFICATION)
+    # "Add a row" shows one more empty row and saves nothing
+    more = client.post(url, posted(document, INPUTS, action="add_row:estimate_inputs"))
+    assert more.status_code == 200 and 'name="estimate_inputs-2-name"' in more.content.decode()
+    assert 'value="Tokens"' in more.content.decode()
+    document.refresh_from_db()
+    assert "estimate_inputs" not in document.values
+    # save two rows, then put the second first and remove the first
+    assert client.post(url, posted(document, INPUTS)).status_code == 302
+    document.refresh_from_db()
+    assert document.values["estimate_inputs"] == [{"name": "Parameters", "value": 4e11, "unit": "parameters"},
+                                                   {"name": "Tokens", "value": 1.6e13, "unit": "tokens"}]
+    three = [*INPUTS, {"name": "Utilisation", "value": "0.4", "unit": "share"}]
+    reordered = [{**three[0], "ORDER": "3"}, {**three[1], "ORDER": "1"}, {**three[2], "ORDER": "2"}]
+    assert client.post(url, posted(document, reordered)).status_code == 302
+    document.refresh_from_db()
+    assert [r["name"] for r in document.values["estimate_inputs"]] == ["Tokens", "Utilisation", "Parameters"]
+    removed = [{**three[1], "ORDER": "1"}, {**three[2], "ORDER": "2", "DELETE": "on"}, {**three[0], "ORDER": "3"}]
+    assert client.post(url, posted(document, removed)).status_code == 302
+    document.refresh_from_db()
+    assert [r["name"] for r in document.values["estimate_inputs"]] == ["Tokens", "Parameters"]
+    page = client.get(url).content.decode()
+    assert 'value="Tokens"' in page and page.index('value="Tokens"') < page.index('value="Parameters"')
+
+
+def test_a_bad_row_is_refused_at_its_cell_and_nothing_is_saved(client, organisation, owner):
+    assessment = systemic(organisation, owner)
+    client.force_login(owner)
+    url = reverse("legal_document", args=[assessment.pk, NOTIFICATION])
+    client.get(url)
+    document = LegalDocument.objects.get(assessment=assessment, kind=NOTIFICATION)
+    bad = [INPUTS[0], {"name": "Tokens", "value": "sixteen trillion", "unit": "tokens"}, {"value": "3", "unit": "x"}]
+    response = client.post(url, posted(document, bad))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#id_estimate_inputs-1-value"' in page and "Row 2, Value:" in page
+    assert 'id="id_estimate_inputs-1-value-error"' in page  # the message is at the cell itself
+    assert 'id="id_estimate_inputs-2-name-error"' in page and "Fill in “Input”" in page
+    assert 'value="sixteen trillion"' in page  # what was typed is shown again
+    document.refresh_from_db()
+    assert "estimate_inputs" not in document.values
+
+
+def test_the_row_count_is_bounded(client, organisation, owner):
+    from questionnaire.legal_documents.values import MAX_ROWS
+
+    assessment = systemic(organisation, owner)
+    client.force_login(owner)
+    url = reverse("legal_document", args=[assessment.pk, NOTIFICATION])
+    client.get(url)
+    document = LegalDocument.objects.get(assessment=assessment, kind=NOTIFICATION)
+    data = posted(document, INPUTS)
+    data["estimate_inputs-TOTAL_FORMS"] = str(MAX_ROWS + 1)
+    response = client.post(url, data)
+    assert response.status_code == 400 and f"{MAX_ROWS}" in response.content.decode()
+    data["estimate_inputs-TOTAL_FORMS"] = "many"
+    assert client.post(url, data).status_code == 400  # a tampered count is an error, never a 500

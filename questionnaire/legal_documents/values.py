@@ -157,13 +157,14 @@ def input_text(f: Field, value: Any) -> Any:
     if f.type == "list":
         return "\n".join(str(v) for v in value)
     if f.type == "table":
-        return "\n".join(" | ".join(_cell(row.get(c.id, "")) for c in f.columns).rstrip(" |") for row in value)
+        return "\n".join(" | ".join(cell_text(row.get(c.id, "")) for c in f.columns).rstrip(" |") for row in value)
     if f.type == "number":
-        return _cell(value)
+        return cell_text(value)
     return value
 
 
-def _cell(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A stored cell or number as the form shows it."""
     if isinstance(value, float):
         return f"{value:g}" if abs(value) < 1e15 else repr(value)
     return str(value)
@@ -189,7 +190,7 @@ def display(f: Field, value: Any) -> str:
     if f.type == "list":
         return "\n".join(str(v) for v in value)
     if f.type == "number":
-        return _cell(value)
+        return cell_text(value)
     return str(value)
 
 
@@ -209,4 +210,4 @@ def cell_words(column: Column, value: Any) -> str:
         return month_words(value)
     if column.type == "date":
         return date_words(value)
-    return _cell(value)
+    return cell_text(value)

@@ -30,7 +30,7 @@ from .checks import check
 from .deadlines import dues
 from .definitions import DocumentDefinition, Field, definitions
 from .export import publishable_html, publishable_markdown
-from .forms import legal_document_form
+from .forms import legal_document_form, posted_table, table_formset, table_initial
 from .store import (
     Fact,
     IssueRefused,
@@ -56,6 +56,7 @@ class FieldView:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     source: str = ""  # where a pre-filled value that the user has not changed came from
+    formset: Any = None  # a table's rows (forms.table_formset)
 
     @property
     def conditional(self) -> bool:
@@ -70,7 +71,9 @@ class FieldView:
             return "radio"
         if kind == "multi":
             return "checkbox"
-        if kind in ("long_text", "list", "table"):
+        if kind == "table":
+            return "rows"
+        if kind in ("long_text", "list"):
             return "textarea"
         return "input"
 
@@ -114,7 +117,7 @@ def _document(assessment, doc: DocumentDefinition, number: int) -> LegalDocument
 
 
 def _form_sections(doc, shown: dict[str, Any], values: dict[str, Any], stage, errors, warnings,
-                   sources: dict[str, str] | None = None):
+                   formsets: dict[str, Any], sources: dict[str, str] | None = None):
     sections = []
     sources = sources or {}
     for section in doc.sections:
@@ -124,7 +127,7 @@ def _form_sections(doc, shown: dict[str, Any], values: dict[str, Any], stage, er
             for f in block.fields:
                 views.append(FieldView(f, f"f-{f.id}", shown.get(f.id), doc.is_required(f, values, stage),
                                        errors.get(f.id, []), [m for fid, m in warnings if fid == f.id],
-                                       sources.get(f.id, "")))
+                                       sources.get(f.id, ""), formsets.get(f.id)))
             blocks.append({"block": block, "fields": views})
         sections.append({"section": section, "blocks": blocks})
     return sections
@@ -171,7 +174,6 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
         return _register(request, assessment, doc)
     document = _document(assessment, doc, number)
     document.assessment = assessment
-    editable = can_change_records(assessment)
     errors: dict[str, list[str]] = {}
     summary_errors: list[str] = []
     shown = {f.id: input_text(f, document.values.get(f.id)) for f in doc.fields().values()}
@@ -181,12 +183,31 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
     facts = prefill_facts(doc, current_assessment_of(assessment))
     if request.method == "POST" and request.POST.get("action") == "take_new":
         return _take_new_value(request, document, doc, facts)
+    tables = [f for f in doc.fields().values() if f.type == "table"]
+    formsets = {f.id: table_formset(doc.kind, f.id)(prefix=f.id, initial=table_initial(f, document.values.get(f.id)))
+                for f in tables}
+    anchors: dict[str, str] = {}
     if request.method == "POST":
         form = legal_document_form(doc.kind)(request.POST)
         form.is_valid()  # a refused field keeps its error; the others are saved
         parsed, errors = form.cleaned_data, {name: list(refused) for name, refused in form.errors.items()}
         shown = form.typed()
         action = request.POST.get("action", "save")
+        for f in tables:  # the rows of a table come as a formset (a script may still post "a | b" text)
+            formset = posted_table(doc.kind, f, request.POST, add_row=action == f"add_row:{f.id}",
+                                   initial=table_initial(f, document.values.get(f.id)))
+            if formset is None:
+                continue
+            formsets[f.id] = formset
+            if formset.is_valid():
+                parsed[f.id] = formset.rows()
+            else:
+                anchors[f.id], message = formset.first_error() or (f"f-{f.id}", "Check the rows")
+                errors[f.id] = [message]
+        if action.startswith("add_row:") and action[8:] in formsets:  # one more empty row, nothing saved yet
+            return _edit_page(request, doc, document, assessment, shown=shown, values=values, formsets=formsets,
+                              errors=errors, anchors=anchors, summary_errors=[], stage=None, issued_on=issued_on,
+                              focus=action[8:])
         if action == "issue":
             stage, issued_on, issued_date, problems = _issue_request(doc, request.POST)
             summary_errors += problems
@@ -222,16 +243,24 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
                         return redirect(request.path)
         else:
             values = {**document.values, **{k: v for k, v in parsed.items() if k not in errors}}
+    return _edit_page(request, doc, document, assessment, shown=shown, values=values, formsets=formsets,
+                      errors=errors, anchors=anchors, summary_errors=summary_errors, stage=stage, issued_on=issued_on)
+
+
+def _edit_page(request: HttpRequest, doc: DocumentDefinition, document: LegalDocument, assessment, *, shown, values,
+               formsets, errors, anchors, summary_errors, stage, issued_on, focus: str = "") -> HttpResponse:
+    editable = can_change_records(assessment)
     # what is still to complete; the rules of a new version (new number, links) are checked when it is issued
     findings = check(doc, values, check_context(document, stage, issued_on=timezone.localdate()))
     issues = list(document.issues.order_by("-sequence"))
     context = {
         "assessment": assessment, "definition": doc, "document": document,
-        "sections": _form_sections(doc, shown, values, stage, errors, findings.warnings, {
+        "sections": _form_sections(doc, shown, values, stage, errors, findings.warnings, formsets, {
             code: fact.source for code, fact in prefill_facts(doc, assessment).items()
             if code in document.sources and document.values.get(code) == document.sources[code]}),
         "summary_errors": summary_errors, "has_errors": bool(errors or summary_errors),
-        "error_fields": [(f, errors[f.id]) for f in doc.fields().values() if f.id in errors],
+        "error_fields": [(f, errors[f.id], anchors.get(f.id, "")) for f in doc.fields().values() if f.id in errors],
+        "focus": focus,
         "missing": 0 if errors else len(findings.errors), "warnings": findings.warnings,
         "issues": issues, "issued_on": issued_on, "selected_stage": stage or "",
         "dues": dues(doc.kind, values, [i.issued_on for i in issues], doc.rules,
