@@ -235,7 +235,7 @@ def test_a_migrated_record_keeps_a_chosen_status_and_drops_an_invented_one(organ
 
     from django.apps import apps
 
-    migration = importlib.import_module("questionnaire.migrations.0027_gap_status_recorded")
+    migration = importlib.import_module("questionnaire.migrations.0021_record_sources")
     assessment = completed(organisation, owner, "T01")
     items = ensure_gap_items(assessment)
     chosen, owner_only, planned = items["CR-1.1"], items["CR-1.2"], items["CR-1.3"]

@@ -335,3 +335,70 @@ def test_the_row_count_is_bounded(client, organisation, owner):
     assert response.status_code == 400 and f"{MAX_ROWS}" in response.content.decode()
     data["estimate_inputs-TOTAL_FORMS"] = "many"
     assert client.post(url, data).status_code == 400  # a tampered count is an error, never a 500
+
+
+# ---------------------------------------------------------------- one copyright policy per organisation
+
+POLICY = "copyright_policy"
+
+
+def test_assessments_of_one_organisation_share_one_policy_carried_forward(client, organisation, owner):
+    first = systemic(organisation, owner)
+    policy = document_for(first, POLICY)
+    assert policy.organisation_id == organisation.pk
+    other = systemic(organisation, owner)  # another model of the same organisation
+    assert document_for(other, POLICY).pk == policy.pk
+    assert sorted(document_for(other, POLICY).values["scope_models"]) == ["Atlas-400B"]
+    current = amended(first, owner, training_compute_flop=4.2e25)
+    assert LegalDocument.objects.filter(kind=POLICY).count() == 1  # carried forward, not copied
+    assert document_for(current, POLICY).pk == policy.pk
+    policy.refresh_from_db()
+    assert policy.assessment_id == current.pk  # the latest assessment that needs it holds it
+    client.force_login(owner)
+    assert client.get(reverse("legal_document", args=[first.pk, POLICY])).status_code == 200  # read-only there
+
+
+def test_the_migration_makes_the_latest_policy_the_organisations_and_keeps_the_earlier_as_history(
+        organisation, owner):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("questionnaire.migrations.0027_copyright_policy_per_organisation")
+    first = systemic(organisation, owner)
+    second = systemic(organisation, owner)
+    old = LegalDocument.objects.create(assessment=first, kind=POLICY, values={"policy_version": "1.0"})
+    LegalDocumentRevision.objects.create(document=old, field="policy_version", old_value=None, new_value="1.0",
+                                         revision=1, user=owner)
+    DocumentIssue.objects.create(document=old, sequence=1, label="1.0", issued_on=dt.date(2026, 1, 5),
+                                          values=old.values, sha256="a" * 64)
+    new = LegalDocument.objects.create(assessment=second, kind=POLICY, values={"policy_version": "2.0"})
+    DocumentIssue.objects.create(document=new, sequence=1, label="2.0", issued_on=dt.date(2026, 6, 5),
+                                 values=new.values, sha256="b" * 64)
+    DocumentIssue.objects.create(document=new, sequence=2, label="1.0", issued_on=dt.date(2026, 1, 5),
+                                 values=old.values, sha256="a" * 64)  # a copy an amendment made of the old one
+    LegalDocument.objects.filter(pk=new.pk).update(updated_at=old.updated_at + dt.timedelta(days=1))
+    other = systemic(*_other_organisation(owner))
+    untouched = LegalDocument.objects.create(assessment=other, kind=POLICY, values={"policy_version": "9"})
+
+    migration.one_policy_per_organisation(apps, None)
+
+    policy = LegalDocument.objects.get(kind=POLICY, organisation=organisation)
+    assert policy.pk == new.pk and policy.values == {"policy_version": "2.0"}
+    assert not LegalDocument.objects.filter(pk=old.pk).exists()
+    versions = list(policy.issues.order_by("sequence").values_list("sequence", "label"))
+    assert versions == [(1, "1.0"), (2, "2.0")]  # one of each, in the order issued
+    assert DocumentIssue.objects.filter(document=policy, sha256="a" * 64).count() == 1
+    history = LegalDocumentRevision.objects.filter(document=policy)
+    assert history.filter(field="policy_version", new_value="1.0").exists()  # the earlier one's changes
+    earlier = history.get(field="earlier_policy")
+    assert earlier.new_value == {"assessment": str(first.pk), "values": {"policy_version": "1.0"}}
+    assert LegalDocument.objects.get(pk=untouched.pk).organisation_id == other.organisation_id
+
+
+def _other_organisation(owner):
+    from accounts.models import Membership, Organisation
+
+    organisation = Organisation.objects.create(name="Other AI")
+    Membership.objects.create(user=owner, organisation=organisation, role="owner")
+    return organisation, owner

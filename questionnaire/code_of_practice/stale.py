@@ -22,9 +22,9 @@ from django.urls import reverse
 from ..core.display import display_answer
 from ..core.versions import spec_for
 from ..legal_documents.definitions import DocumentDefinition, definitions
-from ..legal_documents.store import applies, prefill_facts
+from ..legal_documents.store import applies, documents_of, prefill_facts
 from ..legal_documents.values import display
-from ..models import Assessment, LegalDocument, ModelDocumentation, current_assessment_of
+from ..models import Assessment, ModelDocumentation, current_assessment_of
 from .model_documentation import Prefill, all_fields, prefills
 
 
@@ -120,12 +120,12 @@ def stale_records(assessment: Assessment, *, kind: str | None = None, number: in
         if stale:
             out.append(StaleRecord("documentation", "Model Documentation Form",
                                    reverse("model_documentation", args=[assessment.pk]), stale))
-    documents = LegalDocument.objects.filter(assessment=assessment).prefetch_related("issues")
+    documents = documents_of(assessment).prefetch_related("issues")
     if kind is not None:
         documents = documents.filter(kind=kind)
     if number is not None:
         documents = documents.filter(number=number)
-    related = {d.kind: d.values for d in LegalDocument.objects.filter(assessment=current, number=0)}
+    related = {d.kind: d.values for d in documents_of(current).filter(number=0)}
     for document in documents:
         doc = definitions().get(document.kind)
         if doc is None or not applies(assessment, doc):

@@ -108,6 +108,7 @@ class DocumentDefinition:
     prefill: dict[str, dict[str, Any]]
     issue: dict[str, Any]
     many: bool = False  # several per assessment (an incident register), else one
+    per_organisation: bool = False  # one the organisation keeps for all its assessments (the copyright policy)
     stages: tuple[tuple[str, str], ...] = ()  # (value, label) of the issue stages, when there are several
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -178,7 +179,7 @@ def parse_definition(data: dict[str, Any]) -> DocumentDefinition:
         kind=data["kind"], title=data["title"], legal_basis=data.get("legal_basis", ""),
         obligation=data["obligation"], intro=str(data.get("intro", "")).strip(), sections=sections,
         rules=dict(data.get("rules", {})), prefill=dict(data.get("prefill", {})), issue=dict(data["issue"]),
-        many=bool(data.get("many")),
+        many=bool(data.get("many")), per_organisation=data.get("per") == "organisation",
         stages=tuple((s["value"], s["label"]) for s in data.get("stages", ())),
         extra={k: v for k, v in data.items() if k in ("register", "commitment", "summary", "stale_note")},
     )

@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 
 from ..core.display import mid_sentence
 from ..core.history import save_fields
 from ..core.signatory import statuses_for
 from ..core.versions import spec_for
 from ..engine.expressions import Evaluator, compile_expression
-from ..models import Assessment, DocumentIssue, LegalDocument, LegalDocumentRevision
+from ..models import AIModel, Assessment, DocumentIssue, LegalDocument, LegalDocumentRevision
 from ..rendering.queue import check_render_limit, render_document_issue
 from .checks import CheckContext, Findings, check
 from .definitions import DocumentDefinition, definition, definitions
@@ -74,6 +74,10 @@ def prefill_facts(doc: DocumentDefinition, assessment: Assessment, *,
         source = ""
         if how.get("from") == "organisation":
             value, source = assessment.organisation.name, "your organisation's name"
+        elif how.get("from") == "organisation_models":
+            value = sorted(AIModel.objects.filter(organisation_id=assessment.organisation_id)
+                           .values_list("name", flat=True)) or None
+            source = "your organisation's models"
         elif how.get("from") == "model_name":
             value, source = assessment.ai_model.name, "the model's name"
         elif "answer" in how:
@@ -124,10 +128,23 @@ def prefill_facts(doc: DocumentDefinition, assessment: Assessment, *,
     return out
 
 
+def organisation_kinds() -> list[str]:
+    return [kind for kind, doc in definitions().items() if doc.per_organisation]
+
+
+def documents_of(assessment_or_id, organisation_id=None):
+    """The legal documents an assessment has: its own, and those its organisation keeps once (the copyright
+    policy), whichever assessment carried them forward last."""
+    if isinstance(assessment_or_id, Assessment):
+        assessment_or_id, organisation_id = assessment_or_id.pk, assessment_or_id.organisation_id
+    shared = organisation_kinds()
+    return LegalDocument.objects.filter((Q(assessment_id=assessment_or_id) & ~Q(kind__in=shared))
+                                        | Q(organisation_id=organisation_id, kind__in=shared))
+
+
 def related_values(assessment: Assessment) -> dict[str, dict[str, Any]]:
     """The values of the assessment's one-per-assessment documents, by kind."""
-    return {kind: values for kind, values in LegalDocument.objects.filter(
-        assessment=assessment, number=0).values_list("kind", "values")}
+    return {kind: values for kind, values in documents_of(assessment).filter(number=0).values_list("kind", "values")}
 
 
 def prefill_values(doc: DocumentDefinition, assessment: Assessment) -> dict[str, Any]:
@@ -136,14 +153,37 @@ def prefill_values(doc: DocumentDefinition, assessment: Assessment) -> dict[str,
 
 
 def document_for(assessment: Assessment, kind: str) -> LegalDocument:
-    """The one document of this kind of the assessment, created pre-filled on first use."""
+    """The one document of this kind of the assessment, created pre-filled on first use. A document the
+    organisation keeps once is shared: opened from a newer assessment, it is carried forward to it."""
     doc = definition(kind)
+    if doc.per_organisation:
+        return _organisation_document(assessment, doc)
     document = LegalDocument.objects.filter(assessment=assessment, kind=kind, number=0).first()
     if document is None:
         values = prefill_values(doc, assessment)
         document, _ = LegalDocument.objects.get_or_create(
             assessment=assessment, kind=kind, number=0, defaults={"values": values, "sources": dict(values)})
     return document
+
+
+def _organisation_document(assessment: Assessment, doc: DocumentDefinition) -> LegalDocument:
+    document = LegalDocument.objects.filter(organisation_id=assessment.organisation_id, kind=doc.kind).first()
+    if document is None:
+        values = prefill_values(doc, assessment)
+        try:
+            with transaction.atomic():
+                return LegalDocument.objects.create(assessment=assessment, organisation_id=assessment.organisation_id,
+                                                    kind=doc.kind, values=values, sources=dict(values))
+        except IntegrityError:  # made by a second request at the same moment
+            return LegalDocument.objects.get(organisation_id=assessment.organisation_id, kind=doc.kind)
+    if document.assessment_id != assessment.pk and _newer(assessment, document.assessment):
+        LegalDocument.objects.filter(pk=document.pk).update(assessment=assessment)  # carried forward
+        document.assessment = assessment
+    return document
+
+
+def _newer(assessment: Assessment, than: Assessment) -> bool:
+    return bool(assessment.completed_at and (than.completed_at is None or assessment.completed_at > than.completed_at))
 
 
 @transaction.atomic
@@ -198,15 +238,15 @@ def check_context(document: LegalDocument, stage: str | None, *, today: dt.date 
         earlier=tuple((i.stage, i.issued_on) for i in issues),
         last_issued_on=issues[-1].issued_on if issues else None,
         signatory=signatory_status(document.assessment, doc.rules.get("signatory_chapter")), today=today,
-        related={d.kind: d.values for d in LegalDocument.objects.filter(assessment_id=document.assessment_id,
-                                                                        number=0).exclude(pk=document.pk)})
+        related={d.kind: d.values for d in documents_of(document.assessment_id, document.assessment.organisation_id)
+                 .filter(number=0).exclude(pk=document.pk)})
 
 
 def documents_issued(assessment) -> list[dict[str, Any]]:
     """The legal documents of the assessment recorded as issued (sent, published), first issue each: the report
     then says "sent on …" beside the date it was due (one of a register, such as incident reports, is left out)."""
     out = []
-    documents = LegalDocument.objects.filter(assessment=assessment, number=0).prefetch_related("issues")
+    documents = documents_of(assessment).filter(number=0).prefetch_related("issues")
     for legal_document in sorted(documents, key=lambda d: d.kind):
         definition = definitions().get(legal_document.kind)
         first = min((i.issued_on for i in legal_document.issues.all()), default=None)
@@ -267,7 +307,9 @@ def copy_documents(source: Assessment, target: Assessment) -> int:
     and reports already issued (their frozen JSON and stored PDF, which never change), so registers and
     version histories continue. Returns the number of documents copied."""
     copied = 0
-    for document in LegalDocument.objects.filter(assessment=source).prefetch_related("issues"):
+    shared = organisation_kinds()  # the organisation's own (the copyright policy) are carried forward, not copied
+    for document in LegalDocument.objects.filter(assessment=source).exclude(kind__in=shared).prefetch_related(
+            "issues"):
         copy = LegalDocument.objects.create(assessment=target, kind=document.kind, number=document.number,
                                             values=dict(document.values), sources=dict(document.sources),
                                             updated_by=document.updated_by)

@@ -37,6 +37,7 @@ from .store import (
     applies,
     check_context,
     document_for,
+    documents_of,
     issue_document,
     new_numbered_document,
     prefill_facts,
@@ -267,7 +268,8 @@ def _edit_page(request: HttpRequest, doc: DocumentDefinition, document: LegalDoc
                      [(i.stage, i.issued_on) for i in issues]),
         "history": LegalDocumentRevision.objects.filter(document=document).select_related("user")[:50],
         "can_edit": editable, "superseded": can_edit(assessment) and not editable, "today": timezone.localdate(),
-        "labels": {f.id: f.label for f in doc.fields().values()},
+        "labels": {**{f.id: f.label for f in doc.fields().values()},
+                   "earlier_policy": "An earlier policy, kept from another assessment"},
     }
     return render(request, "documents/edit.html", context, status=400 if context["has_errors"] else 200)
 
@@ -323,7 +325,7 @@ def document_download(request: HttpRequest, assessment_id, kind: str, issue_id, 
     """An issued version: its PDF/A (rendered in the background), JSON, or the publishable HTML or Markdown."""
     assessment, doc = _document_assessment(request, assessment_id, kind)
     issue = DocumentIssue.objects.select_related("document").filter(
-        pk=issue_id, document__assessment=assessment, document__kind=kind).first()
+        pk=issue_id, document__in=documents_of(assessment), document__kind=kind).first()
     if issue is None or fmt not in DOWNLOADS or (fmt in ("html", "md") and not doc.issue.get("publishable")):
         raise Http404
     name = f"{kind}-{assessment.ai_model.name}-{issue.label}".replace(" ", "-")
@@ -355,7 +357,8 @@ def document_download(request: HttpRequest, assessment_id, kind: str, issue_id, 
 def document_retry(request: HttpRequest, assessment_id, kind: str, issue_id) -> HttpResponse:
     """Render an issued document's PDF again after a failure (or a worker that died)."""
     assessment, _doc = _document_assessment(request, assessment_id, kind, edit=True)
-    issue = DocumentIssue.objects.filter(pk=issue_id, document__assessment=assessment, document__kind=kind).first()
+    issue = DocumentIssue.objects.filter(pk=issue_id, document__in=documents_of(assessment),
+                                         document__kind=kind).first()
     if issue is None:
         raise Http404
     refused = _refused_when_superseded(request, assessment, reverse("legal_document_download", kwargs={

@@ -20,7 +20,12 @@ class LegalDocument(models.Model):
     Documents of which there is one per assessment have number 0; an incident register numbers them 1, 2..."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="legal_documents")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="legal_documents",
+                                   help_text="For a document the organisation keeps once (organisation set): the "
+                                             "latest assessment that carried it forward")
+    organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="+", help_text="Set on a document kept once per organisation "
+                                                                 "(the copyright policy), shared by its assessments")
     kind = models.CharField(max_length=40)
     number = models.PositiveIntegerField(default=0)
     values = models.JSONField(decoder=ExactNumberDecoder, default=dict, blank=True)
@@ -34,7 +39,9 @@ class LegalDocument(models.Model):
                                    related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["assessment", "kind", "number"], name="one_document_number")]
+        constraints = [models.UniqueConstraint(fields=["assessment", "kind", "number"], name="one_document_number"),
+                       models.UniqueConstraint(fields=["organisation", "kind"], name="one_organisation_document",
+                                               condition=models.Q(organisation__isnull=False))]
         ordering = ["kind", "number"]
 
     def __str__(self) -> str:
