@@ -197,7 +197,7 @@ def cover_notes(audience: str, values: dict[str, str], *, systemic_risk: bool) -
     out = []
     if empty and notes.get("incomplete"):
         out.append(str(notes["incomplete"]).replace("{empty}", str(len(empty))).replace("{total}", str(len(fields)))
-                   .replace("{audience}", audiences()[audience].phrase).replace("{missing}", "; ".join(empty)))
+                   .replace("{audience}", audiences()[audience].phrase))
     if systemic_risk and audiences()[audience].mark != "DP" and notes.get("systemic_risk"):
         out.append(str(notes["systemic_risk"]))
     return out
@@ -215,6 +215,7 @@ def audience_document(audience: str, values: dict[str, str], *, model: str, orga
         "provider": organisation,
         "document_version": version,
         "notes": cover_notes(audience, values, systemic_risk=systemic_risk),
+        "missing": [f.label for g in for_audience(audience) for f in g.fields if not (values.get(f.code) or "").strip()],
         "sections": [
             {"code": g.code, "title": g.title,
              "fields": [{"code": f.code, "label": f.label, "value": with_unit(values.get(f.code, ""), f.unit)}
