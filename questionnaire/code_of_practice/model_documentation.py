@@ -215,7 +215,8 @@ def audience_document(audience: str, values: dict[str, str], *, model: str, orga
         "provider": organisation,
         "document_version": version,
         "notes": cover_notes(audience, values, systemic_risk=systemic_risk),
-        "missing": [f.label for g in for_audience(audience) for f in g.fields if not (values.get(f.code) or "").strip()],
+        "missing": [f.label for g in for_audience(audience) for f in g.fields
+                    if not (values.get(f.code) or "").strip()],
         "sections": [
             {"code": g.code, "title": g.title,
              "fields": [{"code": f.code, "label": f.label, "value": with_unit(values.get(f.code, ""), f.unit)}
