@@ -23,11 +23,11 @@ from .factories import SCENARIOS, as_wizard_answers, new_assessment
 NOTIFICATION = "art52_notification"
 
 
-def systemic(organisation, user, flop=3.8e25, **answers):
+def systemic(organisation, user, flop=3.8e25, *, name="Atlas-400B", **answers):
     """A completed assessment of a developer's model trained with `flop` FLOP (systemic risk)."""
     case = {**SCENARIOS["T05"]["answers"], "training_compute_flop": flop, "training_compute_method": "architecture",
             "threshold_known_date": "2026-11-02", **answers}
-    assessment = new_assessment(organisation, user, name="Atlas-400B")
+    assessment = new_assessment(organisation, user, name=name)
     case = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in case.items()}
     save_section(assessment, "all", as_wizard_answers(case), user=user, seen_revision=0)
     return complete(assessment, user=user)
@@ -346,9 +346,9 @@ def test_assessments_of_one_organisation_share_one_policy_carried_forward(client
     first = systemic(organisation, owner)
     policy = document_for(first, POLICY)
     assert policy.organisation_id == organisation.pk
-    other = systemic(organisation, owner)  # another model of the same organisation
+    other = systemic(organisation, owner, name="Orbit-7B")  # another model of the same organisation
     assert document_for(other, POLICY).pk == policy.pk
-    assert sorted(document_for(other, POLICY).values["scope_models"]) == ["Atlas-400B"]
+    assert document_for(other, POLICY).values["scope_models"] == ["Atlas-400B"]  # as first made, kept
     current = amended(first, owner, training_compute_flop=4.2e25)
     assert LegalDocument.objects.filter(kind=POLICY).count() == 1  # carried forward, not copied
     assert document_for(current, POLICY).pk == policy.pk
@@ -402,3 +402,26 @@ def _other_organisation(owner):
     organisation = Organisation.objects.create(name="Other AI")
     Membership.objects.create(user=owner, organisation=organisation, role="owner")
     return organisation, owner
+
+
+def test_the_action_plans_stale_records_take_the_same_queries_for_one_model_or_three(client, organisation, owner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from questionnaire.code_of_practice.stale import stale_records_of_current
+    from questionnaire.models import current_assessments
+
+    client.force_login(owner)
+    counts = []
+    for n in range(3):
+        first = systemic(organisation, owner, name=f"Model {n}")
+        document_for(first, NOTIFICATION)
+        amended(first, owner, training_compute_flop=4.2e25)
+        page = client.get(reverse("action_plan")).content.decode()
+        assert page.count('data-stale="art52_notification"') == n + 1  # every model's stale notification
+        current = list(current_assessments().filter(organisation=organisation))
+        with CaptureQueriesContext(connection) as queries:
+            found = stale_records_of_current(current)
+        assert sum(len(records) for records in found.values()) == n + 1
+        counts.append(len(queries))
+    assert counts[0] == counts[2], counts

@@ -17,14 +17,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 
 from ..core.display import display_answer
+from ..core.signatory import statuses_for_many
 from ..core.versions import spec_for
 from ..legal_documents.definitions import DocumentDefinition, definitions
-from ..legal_documents.store import applies, documents_of, prefill_facts
+from ..legal_documents.store import applies, documents_of, organisation_kinds, prefill_facts
 from ..legal_documents.values import display
-from ..models import Assessment, ModelDocumentation, current_assessment_of
+from ..models import AIModel, Assessment, LegalDocument, ModelDocumentation, current_assessment_of
 from .model_documentation import Prefill, all_fields, prefills
 
 
@@ -111,26 +113,68 @@ def stale_records(assessment: Assessment, *, kind: str | None = None, number: in
     A constant number of queries however many documents there are."""
     if not assessment.snapshot:
         return []
-    current = current_assessment_of(assessment)
+    return _stale(assessment, current_assessment_of(assessment), kind=kind, number=number)
+
+
+def stale_records_of_current(assessments: list[Assessment]) -> dict[Any, list[StaleRecord]]:
+    """stale_records of many current assessments (the action plan's), by pk, in a constant number of queries
+    however many there are: what each compares with is read once for all."""
+    assessments = list(Assessment.objects.filter(pk__in=[a.pk for a in assessments if a.snapshot]).select_related(
+        "ai_model", "organisation", "questionnaire_version"))
+    if not assessments:
+        return {}
+    shared = organisation_kinds()
+    organisations = {a.organisation_id for a in assessments}
+    documents = list(LegalDocument.objects.filter(
+        (Q(assessment__in=assessments) & ~Q(kind__in=shared))
+        | Q(organisation_id__in=organisations, kind__in=shared)).prefetch_related("issues"))
+    forms = {d.assessment_id: d for d in ModelDocumentation.objects.filter(assessment__in=assessments)}
+    statuses = statuses_for_many(assessments)
+    models: dict[Any, list[str]] = {}
+    for organisation_id, name in AIModel.objects.filter(organisation_id__in=organisations).values_list(
+            "organisation_id", "name"):
+        models.setdefault(organisation_id, []).append(name)
+    out = {}
+    for assessment in assessments:
+        own = [d for d in documents if (d.assessment_id == assessment.pk and d.kind not in shared)
+               or (d.organisation_id == assessment.organisation_id and d.kind in shared)]
+        out[assessment.pk] = _stale(assessment, assessment, documentation=forms.get(assessment.pk), documents=own,
+                                    statuses=statuses.get(assessment.pk, {}),
+                                    models=models.get(assessment.organisation_id, []))
+    return out
+
+
+_UNREAD = object()
+
+
+def _stale(assessment: Assessment, current: Assessment, *, kind: str | None = None, number: int | None = None,
+           documentation: Any = _UNREAD, documents: Any = None, statuses: dict | None = None,
+           models: list[str] | None = None) -> list[StaleRecord]:
+    """The comparison itself: each record of `assessment` against the facts of `current` (what is not given is
+    read here)."""
     out: list[StaleRecord] = []
-    documentation = ModelDocumentation.objects.filter(assessment=assessment).first() if kind in (
-        None, "documentation") else None
-    if kind in (None, "documentation") and documentation is not None and documentation.values:
-        stale = documentation_stale_fields(documentation, documentation_facts(current))
-        if stale:
-            out.append(StaleRecord("documentation", "Model Documentation Form",
-                                   reverse("model_documentation", args=[assessment.pk]), stale))
-    documents = documents_of(assessment).prefetch_related("issues")
-    if kind is not None:
-        documents = documents.filter(kind=kind)
-    if number is not None:
-        documents = documents.filter(number=number)
-    related = {d.kind: d.values for d in documents_of(current).filter(number=0)}
+    if kind in (None, "documentation"):
+        if documentation is _UNREAD:
+            documentation = ModelDocumentation.objects.filter(assessment=assessment).first()
+        if documentation is not None and documentation.values:
+            stale = documentation_stale_fields(documentation, documentation_facts(current))
+            if stale:
+                out.append(StaleRecord("documentation", "Model Documentation Form",
+                                       reverse("model_documentation", args=[assessment.pk]), stale))
+    if documents is None:
+        documents = documents_of(assessment).prefetch_related("issues")
+        if kind is not None:
+            documents = documents.filter(kind=kind)
+        if number is not None:
+            documents = documents.filter(number=number)
+        related = {d.kind: d.values for d in documents_of(current).filter(number=0)}
+    else:
+        related = {d.kind: d.values for d in documents if d.number == 0}
     for document in documents:
         doc = definitions().get(document.kind)
         if doc is None or not applies(assessment, doc):
             continue
-        facts = prefill_facts(doc, current, related=related)
+        facts = prefill_facts(doc, current, related=related, statuses=statuses, organisation_models=models)
         url = reverse("legal_document_entry" if document.number else "legal_document",
                       args=[assessment.pk, doc.kind, *([document.number] if document.number else [])])
         title = f"{doc.title} No. {document.number}" if document.number else doc.title

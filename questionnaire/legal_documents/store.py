@@ -59,10 +59,12 @@ def _answer_source(questions, code: str) -> str:
 
 
 def prefill_facts(doc: DocumentDefinition, assessment: Assessment, *,
-                  related: dict[str, dict[str, Any]] | None = None) -> dict[str, Fact]:
+                  related: dict[str, dict[str, Any]] | None = None, statuses: dict[str, str] | None = None,
+                  organisation_models: list[str] | None = None) -> dict[str, Fact]:
     """What the assessment (its answers, result, model and organisation) and the assessment's other documents
     (`related`: kind -> values, read when None) already know for the document's fields, with the source of each.
-    The one set of facts documents are filled from and compared against (code_of_practice.stale)."""
+    The one set of facts documents are filled from and compared against (code_of_practice.stale), which passes
+    what it read for many assessments at once (`statuses`: core.signatory.statuses_for; `organisation_models`)."""
     answers = (assessment.snapshot or {}).get("answers", {})
     result = (assessment.snapshot or {}).get("result", {})
     questions = spec_for(assessment.questionnaire_version).questions if assessment.questionnaire_version_id else {}
@@ -75,8 +77,8 @@ def prefill_facts(doc: DocumentDefinition, assessment: Assessment, *,
         if how.get("from") == "organisation":
             value, source = assessment.organisation.name, "your organisation's name"
         elif how.get("from") == "organisation_models":
-            value = sorted(AIModel.objects.filter(organisation_id=assessment.organisation_id)
-                           .values_list("name", flat=True)) or None
+            value = sorted(organisation_models if organisation_models is not None else AIModel.objects.filter(
+                organisation_id=assessment.organisation_id).values_list("name", flat=True)) or None
             source = "your organisation's models"
         elif how.get("from") == "model_name":
             value, source = assessment.ai_model.name, "the model's name"
@@ -94,7 +96,8 @@ def prefill_facts(doc: DocumentDefinition, assessment: Assessment, *,
             value = (how["value"] if hit else how.get("otherwise")) if "value" in how else "yes" if hit else "no"
             source = _answer_source(questions, code) if "answer_is" in how else "the assessment's result"
         elif "signatory" in how:
-            status = signatory_status(assessment, how["signatory"])
+            status = (signatory_status(assessment, how["signatory"]) if statuses is None else
+                      {"signed": True, "not_signing": False}.get(statuses.get(how["signatory"]) or ""))
             value, source = None if status is None else ("yes" if status else "no"), "your signatory status"
         elif "flop" in how:
             code = next((c for c in how["flop"] if answers.get(c) is not None), None)
