@@ -425,3 +425,12 @@ def test_the_action_plans_stale_records_take_the_same_queries_for_one_model_or_t
         assert sum(len(records) for records in found.values()) == n + 1
         counts.append(len(queries))
     assert counts[0] == counts[2], counts
+
+
+def test_an_incident_report_starts_with_the_model_and_the_provider(organisation, owner):
+    from questionnaire.legal_documents.store import new_numbered_document
+
+    assessment = systemic(organisation, owner)
+    report = new_numbered_document(assessment, "serious_incident", user=owner)
+    assert report.values["model_involved"] == "Atlas-400B"
+    assert report.values["submitter"] == [{"organisation": "Acme AI", "role": "Provider of the model", "email": ""}]

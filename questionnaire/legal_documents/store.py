@@ -108,6 +108,10 @@ def prefill_facts(doc: DocumentDefinition, assessment: Assessment, *,
         elif "answers_map" in how:
             value = [m for code, m in how["answers_map"].items() if answers.get(code) is True] or None
             source = "your answers about what the model generates"
+        elif "row" in how:  # a table's first row, with the organisation's name where the row says {organisation}
+            value = [{column: str(cell).replace("{organisation}", assessment.organisation.name)
+                      for column, cell in how["row"].items()}]
+            source = "your organisation's name"
         elif "expr" in how:  # a value decided by several answers, e.g. the notification's trigger
             compiled = compile_expression(how["expr"])
             value = Evaluator({name: answers.get(name) for name in compiled.names})(compiled)
