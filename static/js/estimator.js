@@ -36,6 +36,7 @@
     box.querySelectorAll("fieldset[data-method]").forEach(function (fieldset) {
       function update() {
         var flop = estimate(fieldset), legend = fieldset.querySelector("legend").textContent;
+        if (fmt(flop) && box.getAttribute("data-used") === flop.toExponential(2)) return;  // already in the answer
         live.textContent = fmt(flop) ? legend + ": " + fmt(flop) + " FLOP (±30 %: " + fmt(flop * 0.7) + " to " +
           fmt(flop * 1.3) + "). Select “Calculate” to put it in the answer." : "";
       }
@@ -54,6 +55,10 @@
         var radio = methodInput && document.querySelector("input[name='" + methodInput + "'][value='" +
           fieldset.getAttribute("data-method") + "']");
         if (radio) radio.checked = true;
+        box.setAttribute("data-used", flop.toExponential(2));
+        fieldset.querySelectorAll(".field-error").forEach(function (error) { error.remove(); });  // answered now
+        fieldset.querySelectorAll(".question-error").forEach(function (wrapper) { wrapper.classList.remove("question-error"); });
+        fieldset.querySelectorAll("[aria-invalid]").forEach(function (field) { field.removeAttribute("aria-invalid"); });
         live.textContent = "Estimate " + fmt(flop) + " FLOP (" + fmt(flop * 0.7) + " to " + fmt(flop * 1.3) +
           " with ±30 %) put in the answer above" + (radio ? ", with the method" : "") + ": check it and save.";
         input.focus();

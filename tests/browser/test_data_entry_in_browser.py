@@ -139,6 +139,8 @@ def test_wizard_estimator_check_and_result_pages(live_server, new_page, django_u
     page.fill("input[name='estimate-training_compute_flop-tokens']", "15T")
     page.press("input[name='estimate-training_compute_flop-tokens']", "Enter")  # calculated in place (#27)
     assert page.evaluate("document.activeElement.getAttribute('name')") == "compute-training_compute_flop"
+    assert "put in the answer above" in page.inner_text("[data-estimator=training_compute_flop] [data-estimate-live]")
+    assert page.locator("#estimate-training_compute_flop-tokens-error").count() == 0  # the old error is gone
     look(page, "step-estimate", found)
     assert page.input_value("input[name='compute-training_compute_flop']") == "6.30e24"
     assert page.is_checked("input[name='compute-training_compute_method'][value=architecture]")
