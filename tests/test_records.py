@@ -434,3 +434,21 @@ def test_an_incident_report_starts_with_the_model_and_the_provider(organisation,
     report = new_numbered_document(assessment, "serious_incident", user=owner)
     assert report.values["model_involved"] == "Atlas-400B"
     assert report.values["submitter"] == [{"organisation": "Acme AI", "role": "Provider of the model", "email": ""}]
+
+
+def test_the_model_report_starts_with_what_the_gap_records_hold_and_follows_them(organisation, owner):
+    from questionnaire.code_of_practice.gap import ensure_gap_items, update_gap_item
+
+    assessment = systemic(organisation, owner)
+    items = ensure_gap_items(assessment)
+    update_gap_item(items["SS-5.1"], {"status": "implemented", "evidence": "Refusal training; output filters"},
+                    user=owner, seen_revision=0)
+    report = document_for(assessment, "model_report")
+    assert report.values["m73_safety_mitigations"] == "SS-5.1: Refusal training; output filters"
+    assert "m73_security" not in report.values  # nothing recorded for SS-6.1 or SS-6.2
+    item = ensure_gap_items(assessment)["SS-5.1"]
+    update_gap_item(item, {"evidence": "Refusal training; output filters; staged release"}, user=owner,
+                    seen_revision=item.revision)
+    (record,) = stale_records(assessment)
+    assert record.kind == "model_report" and record.fields[0].field == "m73_safety_mitigations"
+    assert "staged release" in record.fields[0].new and "gap analysis (SS-5.1)" in record.fields[0].source

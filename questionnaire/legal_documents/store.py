@@ -19,7 +19,7 @@ from ..core.history import save_fields
 from ..core.signatory import statuses_for
 from ..core.versions import spec_for
 from ..engine.expressions import Evaluator, compile_expression
-from ..models import AIModel, Assessment, DocumentIssue, LegalDocument, LegalDocumentRevision
+from ..models import AIModel, Assessment, DocumentIssue, GapItem, LegalDocument, LegalDocumentRevision
 from ..rendering.queue import check_render_limit, render_document_issue
 from .checks import CheckContext, Findings, check
 from .definitions import DocumentDefinition, definition, definitions
@@ -108,6 +108,11 @@ def prefill_facts(doc: DocumentDefinition, assessment: Assessment, *,
         elif "answers_map" in how:
             value = [m for code, m in how["answers_map"].items() if answers.get(code) is True] or None
             source = "your answers about what the model generates"
+        elif "gap_evidence" in how:  # the evidence the gap analysis records for these measures
+            found = dict(GapItem.objects.filter(assessment_id=assessment.pk, measure__in=how["gap_evidence"])
+                         .exclude(evidence="").values_list("measure", "evidence"))
+            value = "\n\n".join(f"{m}: {found[m]}" for m in how["gap_evidence"] if m in found) or None
+            source = "your gap analysis (" + ", ".join(how["gap_evidence"]) + ")"
         elif "row" in how:  # a table's first row, with the organisation's name where the row says {organisation}
             value = [{column: str(cell).replace("{organisation}", assessment.organisation.name)
                       for column, cell in how["row"].items()}]
