@@ -355,7 +355,8 @@ def test_assessments_of_one_organisation_share_one_policy_carried_forward(client
     policy.refresh_from_db()
     assert policy.assessment_id == current.pk  # the latest assessment that needs it holds it
     client.force_login(owner)
-    assert client.get(reverse("legal_document", args=[first.pk, POLICY])).status_code == 200  # read-only there
+    page = client.get(reverse("legal_document", args=[first.pk, POLICY]))
+    assert page.status_code == 200 and "data-organisation-document" in page.content.decode()  # read-only there
 
 
 def test_the_migration_makes_the_latest_policy_the_organisations_and_keeps_the_earlier_as_history(
