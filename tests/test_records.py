@@ -211,6 +211,9 @@ def test_result_page_and_action_plan_name_the_stale_figure(client, organisation,
     for url in (reverse("result", args=[current.pk]), reverse("action_plan")):
         page = client.get(url).content.decode()
         assert 'data-stale="art52_notification"' in page and "3.8" in page and "4.2" in page, url
+    # the superseded assessment's result page stays as it was; its document page still says what changed
+    assert "data-stale-records" not in client.get(reverse("result", args=[first.pk])).content.decode()
+    assert "data-stale-records" in client.get(reverse("legal_document", args=[first.pk, NOTIFICATION])).content.decode()
 
 
 def test_stale_records_take_a_constant_number_of_queries(organisation, owner, django_assert_max_num_queries):

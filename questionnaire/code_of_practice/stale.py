@@ -107,13 +107,18 @@ def documentation_stale_fields(documentation: ModelDocumentation,
     return tuple(out)
 
 
-def stale_records(assessment: Assessment, *, kind: str | None = None, number: int | None = None) -> list[StaleRecord]:
+def stale_records(assessment: Assessment, *, kind: str | None = None, number: int | None = None,
+                  only_current: bool = False) -> list[StaleRecord]:
     """Every stale record of the assessment (or only those of one kind, "documentation" or a document kind, and
     one register number): its Model Documentation Form, each legal document's draft and latest issued version.
-    A constant number of queries however many documents there are."""
+    `only_current`: none for a superseded assessment (its result page; its records stay as they were, and its
+    record pages still say what changed). A constant number of queries however many documents there are."""
     if not assessment.snapshot:
         return []
-    return _stale(assessment, current_assessment_of(assessment), kind=kind, number=number)
+    current = current_assessment_of(assessment)
+    if only_current and current.pk != assessment.pk:
+        return []
+    return _stale(assessment, current, kind=kind, number=number)
 
 
 def stale_records_of_current(assessments: list[Assessment]) -> dict[Any, list[StaleRecord]]:

@@ -24,6 +24,6 @@ def stale_notice(context, assessment, kind=None, number=None, among=None):
             request._stale_records_of_current = stale_records_of_current([g["assessment"] for g in among])
         records = request._stale_records_of_current.get(assessment.pk, [])
     else:
-        records = stale_records(assessment, kind=kind, number=number)
+        records = stale_records(assessment, kind=kind, number=number, only_current=kind is None)
     return {"records": records, "assessment": assessment, "here": kind is not None,
             "can_edit": context.get("can_edit", False), "csrf_token": context.get("csrf_token")}
