@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 
 from ..core.csv_export import csv_text
@@ -21,7 +22,7 @@ from ..core.versions import spec_for
 from ..legal_documents.checks import check
 from ..legal_documents.deadlines import ACT, CODE, SUGGESTED, dues
 from ..legal_documents.definitions import definitions
-from ..legal_documents.store import applies, prefill_values
+from ..legal_documents.store import applies, organisation_kinds, prefill_values
 from ..models import (
     NOT_RECORDED,
     OPEN_STATUSES,
@@ -177,13 +178,19 @@ def document_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow
     issued (also one not yet started), or one whose next deadline (an update, an intermediate or final incident
     report) is open. The deadline is the row's legal deadline."""
     by_pk = {a.pk: a for a in assessments}
-    documents = LegalDocument.objects.filter(assessment_id__in=list(by_pk)).prefetch_related("issues")
+    shared = organisation_kinds()  # kept once per organisation: one row, under an assessment that needs it
+    documents = LegalDocument.objects.filter(
+        (Q(assessment_id__in=list(by_pk)) & ~Q(kind__in=shared))
+        | Q(organisation_id__in={a.organisation_id for a in assessments}, kind__in=shared)).prefetch_related("issues")
     started = {(d.assessment_id, d.kind) for d in documents}
+    started |= {(a.pk, d.kind) for d in documents if d.organisation_id for a in assessments
+                if a.organisation_id == d.organisation_id}
     rows = []
     for document in documents:
         doc = definitions().get(document.kind)
-        assessment = by_pk[document.assessment_id]
-        if doc is None or not applies(assessment, doc):
+        assessment = by_pk.get(document.assessment_id) or next(
+            (a for a in assessments if doc and a.organisation_id == document.organisation_id and applies(a, doc)), None)
+        if doc is None or assessment is None or not applies(assessment, doc):
             continue
         issues = sorted(document.issues.all(), key=lambda i: i.sequence)
         open_dues = dues(doc.kind, document.values, [i.issued_on for i in issues], doc.rules,
