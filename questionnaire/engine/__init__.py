@@ -1,5 +1,6 @@
 """The pure rules engine: no Django imports. See design.md §2 and §4."""
 
+from .assess import assess
 from .evaluate import (
     AnswerProblem,
     Reason,
@@ -19,6 +20,7 @@ from .spec import QuestionType, Spec
 from .values import AnswerError, answer_problems, check_answer, format_flop, parse_answer, parse_answers, parse_flop
 
 __all__ = [
+    "assess",
     "AnswerError",
     "AnswerProblem",
     "ContentError",
