@@ -16,6 +16,7 @@ from . import assess, records
 from .bodies import GuardedParser
 from .problems import Problem, problem_response
 
+
 class Api(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)

@@ -11,13 +11,13 @@ import uuid
 from typing import Any
 
 from django.db import IntegrityError
-from django.db.models import BooleanField, Case, IntegerField, Q, Value, When
+from django.db.models import BooleanField, Case, IntegerField, Value, When
 from django.db.models.fields.json import KT
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Query, Router, Schema
 from ninja import Field as SchemaField
+from ninja import Query, Router, Schema
 
 from accounts.audit import audit
 from accounts.models import Membership
@@ -46,7 +46,6 @@ from .problems import Problem, bad_field
 from .schemas import (
     Amendment,
     AssessmentDetail,
-    AssessmentOut,
     AssessmentPage,
     Completion,
     GapRecordOut,
@@ -54,7 +53,6 @@ from .schemas import (
     GapRecordUpdate,
     LegalDocumentOut,
     ModelDetail,
-    ModelOut,
     ModelPage,
     NewAssessment,
     ProblemOut,

@@ -20,7 +20,6 @@ from .spec import QuestionType, Spec
 from .values import AnswerError, answer_problems, check_answer, format_flop, parse_answer, parse_answers, parse_flop
 
 __all__ = [
-    "assess",
     "AnswerError",
     "AnswerProblem",
     "ContentError",
@@ -32,6 +31,7 @@ __all__ = [
     "Spec",
     "Visibility",
     "answer_problems",
+    "assess",
     "build_spec",
     "canonical_hash",
     "check_answer",
