@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_accounts_invitations_mfa'),
+        ('accounts', '0007_member_settings_calendar_token_time_zone'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
