@@ -13,12 +13,16 @@ from __future__ import annotations
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 
 def refusal(request, status: int, title: str, text: str):
+    if request.path_info.startswith("/api/"):  # machines get a problem (RFC 9457), as from the API itself
+        return JsonResponse({"type": "about:blank", "title": title, "status": status, "detail": text},
+                            status=status, content_type="application/problem+json")
     return render(request, "refused.html", {"title": title, "text": text}, status=status)
 
 

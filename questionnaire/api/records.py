@@ -10,14 +10,15 @@ import re
 import uuid
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError
 from django.db.models import BooleanField, Case, IntegerField, Value, When
 from django.db.models.fields.json import KT
-from django.http import FileResponse
+from django.http import FileResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field as SchemaField
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from accounts.audit import audit
 from accounts.models import Membership
@@ -34,6 +35,7 @@ from ..core.access import ai_model_of, assessment_of, can_change_records
 from ..core.evaluation import answers_visibility, evaluate_assessment
 from ..core.history import ConcurrentEditError
 from ..core.versions import current_version, spec_for
+from ..deadlines import organisation_today, ranked
 from ..engine import check_answer
 from ..legal_documents.definitions import definitions
 from ..legal_documents.store import applies
@@ -48,6 +50,7 @@ from .schemas import (
     AssessmentDetail,
     AssessmentPage,
     Completion,
+    DeadlinePage,
     GapRecordOut,
     GapRecordPage,
     GapRecordUpdate,
@@ -123,7 +126,9 @@ def model_detail(request, model_id: uuid.UUID):
     current = (Assessment.objects.filter(pk=current_assessment_id("ai_model")).filter(ai_model=model)
                .only("snapshot").first())
     model.current_id = current.pk if current else None
-    return {**_model_row(model), "result": current.snapshot["result"] if current else None}
+    row = ModelDetail(**_model_row(model), result=None).dict()
+    return JsonResponse({**row, "result": current.snapshot["result"] if current else None},
+                        encoder=DjangoJSONEncoder)
 
 
 # ---------------------------------------------------------------- assessments
@@ -209,7 +214,7 @@ def assessments_create(request, body: NewAssessment):
             model = AIModel.objects.get(organisation=found.organisation, name=name)
     assessment = start_assessment(organisation=found.organisation, ai_model=model, user=found.user,
                                   version=version, title=body.title.strip())
-    return 201, _detail(_one(request, assessment.pk))
+    return Status(201, _detail(_one(request, assessment.pk)))
 
 
 @router.get("/assessments/{assessment_id}", response={200: AssessmentDetail, **READ_ERRORS},
@@ -295,8 +300,8 @@ def amend_assessment(request, assessment_id: uuid.UUID):
     if not source.is_completed:
         raise Problem(409, "Not completed", "Only a completed assessment can be amended; answer this one instead.")
     derived = amend(source, user=request.holder.user)
-    return 201, {"assessment": _assessment_row(_assessments().get(pk=derived.assessment.pk)),
-                 "created": derived.created, "dropped": dict(derived.dropped or {})}
+    return Status(201, {"assessment": _assessment_row(_assessments().get(pk=derived.assessment.pk)),
+                        "created": derived.created, "dropped": dict(derived.dropped or {})})
 
 
 @router.get("/assessments/{assessment_id}/result", response={200: Result, **READ_ERRORS},
@@ -304,9 +309,8 @@ def amend_assessment(request, assessment_id: uuid.UUID):
             description="The frozen result of a completed assessment; of a draft, the result of its answers so far.")
 def assessment_result(request, assessment_id: uuid.UUID):
     assessment = _one(request, assessment_id)
-    if assessment.is_completed:
-        return assessment.snapshot["result"]
-    return evaluate_assessment(assessment).to_json()
+    result = assessment.snapshot["result"] if assessment.is_completed else evaluate_assessment(assessment).to_json()
+    return JsonResponse(result)  # as it is: the schema's model would drop keys the contract adds
 
 
 # ---------------------------------------------------------------- gap records
@@ -447,7 +451,7 @@ def report_request(request, assessment_id: uuid.UUID):
         raise Problem(429, "Too many reports waiting", f"{exc.limit} documents are already waiting to be "
                       "rendered for this token's member: ask again when one is ready.",
                       headers={"Retry-After": "30"}) from None
-    return (200 if report.status == RenderStatus.DONE else 202), _report_row(request, assessment, report)
+    return Status(200 if report.status == RenderStatus.DONE else 202, _report_row(request, assessment, report))
 
 
 @router.get("/assessments/{assessment_id}/report", response={200: None, 202: ReportOut, **READ_ERRORS},
@@ -462,7 +466,7 @@ def report_download(request, assessment_id: uuid.UUID):
     if report is None:
         raise Problem(404, "No report yet", "Ask for one first: POST to this path.")
     if report.status != RenderStatus.DONE:
-        return 202, _report_row(request, assessment, report)
+        return Status(202, _report_row(request, assessment, report))
     audit(request, "report_download", target=f"assessment {assessment.pk} report {report.document_hash[:19]}",
           organisation=assessment.organisation, user=request.holder.user, token=request.holder.token.hint)
     filename = re.sub(r"[^A-Za-z0-9._-]+", "-", document(report.kind).filename(report))
@@ -473,3 +477,46 @@ def report_download(request, assessment_id: uuid.UUID):
 
 
 
+
+
+# ---------------------------------------------------------------- deadlines
+
+
+class DeadlineFilter(Paging):
+    within_days: int | None = SchemaField(None, ge=0, le=3660, description="Only what falls due within this many "
+                                          "days from today, and what is overdue (30: what do we owe this month?)")
+    model: uuid.UUID | None = SchemaField(None, description="Only this model's deadlines")
+
+
+def deadline_row(request, item) -> dict[str, Any]:
+    return {"uid": item.uid, "date": item.date, "kind": item.kind, "title": item.title, "reference": item.reference,
+            "basis": item.basis_label or item.basis, "detail": item.detail, "model": item.model.pk,
+            "model_name": item.model.name, "assessment": item.assessment.pk, "overdue": item.overdue,
+            "days_left": item.days_left, "url": request.build_absolute_uri(item.url) if item.url else "",
+            "measures": [{"id": m.id, "title": m.title, "status": m.status_label} for m in item.measures]}
+
+
+def ranked_deadlines(organisation, *, within_days: int | None = None, model=None) -> tuple[Any, list]:
+    """(today, the ranked deadlines) of the organisation (questionnaire.deadlines.ranked), the same list as the
+    action plan and the calendar feed; `within_days` keeps what is due by then (overdue included)."""
+    today = organisation_today(organisation)
+    items = ranked(organisation, today=today, model=model)
+    if within_days is not None:
+        items = [item for item in items if item.days_left <= within_days]
+    return today, items
+
+
+@router.get("/deadlines", response={200: DeadlinePage, **READ_ERRORS}, operation_id="deadlines",
+            summary="The organisation's deadlines, ranked",
+            description="Every dated deadline of the current assessments (legal dates such as obligations_apply_from "
+                        "and notify_by, gap-record due dates, legal-document clocks, rules changes), ranked as on the "
+                        "action plan: what is recently overdue or next first, long-standing dates after.")
+def deadlines(request, filters: Query[DeadlineFilter]):
+    found = holder(request)
+    model = ai_model_of(found.organisation.pk, filters.model, role=found.role) if filters.model else None
+    today, items = ranked_deadlines(found.organisation, within_days=filters.within_days, model=model)
+    chunk = items[filters.offset:filters.offset + filters.limit]
+    following = filters.offset + filters.limit
+    return {"today": today, "count": len(items), "limit": filters.limit, "offset": filters.offset,
+            "items": [deadline_row(request, item) for item in chunk],
+            "next": f"{request.path}?limit={filters.limit}&offset={following}" if following < len(items) else None}

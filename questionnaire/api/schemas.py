@@ -196,6 +196,33 @@ class ReportOut(Schema):
     download: str | None = Field(description="The path to download the PDF when it is ready")
 
 
-class DeadlineOut(Open):
-    date: dt.date | None = None
-    what: str | None = None
+class DeadlineMeasure(Schema):
+    id: str
+    title: str
+    status: str
+
+
+class DeadlineOut(Schema):
+    """One dated thing to do (questionnaire.deadlines): the legal dates, gap-record due dates, legal-document
+    clocks and rules changes of the organisation's current assessments."""
+
+    uid: str = Field(description="Stable while it is the same thing to do (also the calendar feed's UID)")
+    date: dt.date
+    kind: str = Field(description="legal, measure, document or rules_change")
+    title: str
+    reference: str = Field(description="The article(s) or the measure, e.g. Art. 53(1)(a) or TR-1.1")
+    basis: str = Field(description="What sets the date: the AI Act, the Code of Practice, our suggestion or "
+                                   "your own due date")
+    detail: str
+    model: uuid.UUID
+    model_name: str
+    assessment: uuid.UUID
+    overdue: bool
+    days_left: int = Field(description="Negative once the date has passed")
+    url: str = Field(description="The page where to act")
+    measures: list[DeadlineMeasure] = Field(description="For a legal date: the Code measures still open behind it")
+
+
+class DeadlinePage(Page):
+    today: dt.date = Field(description="Today in the organisation's time zone")
+    items: list[DeadlineOut]
