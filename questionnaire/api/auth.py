@@ -62,5 +62,10 @@ class AddressRateThrottle(AnonRateThrottle):
     def __init__(self) -> None:
         super().__init__(settings.API_ASSESS_RATE)
 
+    def allow_request(self, request) -> bool:
+        self.rate = settings.API_ASSESS_RATE  # read per request: a changed setting applies without a restart
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
     def get_ident(self, request) -> str:
         return client_ip(request) or "unknown"

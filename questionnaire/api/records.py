@@ -146,7 +146,7 @@ def _assessment_row(assessment: Assessment) -> dict[str, Any]:
     version = assessment.questionnaire_version
     return {"id": assessment.pk, "model": assessment.ai_model_id, "model_name": assessment.ai_model.name,
             "title": assessment.title, "status": assessment.status, "revision": assessment.revision,
-            "questionnaire_version": f"{version.slug} {version.version}", "created_at": assessment.created_at,
+            "questionnaire_version": f"{version.slug} {version.label}", "created_at": assessment.created_at,
             "completed_at": assessment.completed_at, "amends": assessment.amends_id,
             "current": bool(getattr(assessment, "is_current", False)),
             "classification": getattr(assessment, "classification", None)}
@@ -417,7 +417,7 @@ def legal_documents(request, assessment_id: uuid.UUID):
         if not applies(assessment, definition):
             continue
         documents = stored.get(kind, [])
-        issued = [{"number": d.number, "label": i.label, "stage": i.stage, "issued_on": i.issued_on.isoformat(),
+        issued = [{"number": d.number, "label": i.label, "stage": i.stage, "issued_on": i.issued_on,
                    "status": i.status} for d in documents for i in sorted(d.issues.all(), key=lambda i: i.sequence)]
         deadlines = [{"what": r.status_label, "title": r.title,
                       "due": (r.legal_deadline or r.code_date or r.suggested_date or None),
@@ -425,8 +425,7 @@ def legal_documents(request, assessment_id: uuid.UUID):
                       "overdue": bool(r.legal_deadline and r.legal_deadline < today)}
                      for r in open_rows if r.kind == "document" and r.key == kind]
         out.append({"kind": kind, "title": definition.title, "obligation": definition.obligation,
-                    "applies": True, "started": bool(documents), "issued": issued,
-                    "open_deadlines": [{**d, "due": d["due"].isoformat() if d["due"] else None} for d in deadlines]})
+                    "started": bool(documents), "issued": issued, "open_deadlines": deadlines})
     return out
 
 

@@ -180,13 +180,29 @@ class GapRecordUpdate(Schema):
     notes: str | None = Field(None, max_length=10000)
 
 
-class LegalDocumentOut(Open):
+class DocumentIssued(Schema):
+    number: int = Field(description="The entry's number in a register (serious incidents), else 0")
+    label: str
+    stage: str
+    issued_on: dt.date
+    status: str = Field(description="Rendering of its PDF: pending, rendering, done or failed")
+
+
+class DocumentDeadline(Schema):
+    what: str
+    title: str
+    due: dt.date | None
+    basis: str = Field(description="act (a date the AI Act sets), code (a Code commitment) or suggested")
+    overdue: bool
+
+
+class LegalDocumentOut(Schema):
     kind: str
     title: str
-    obligation: str
-    applies: bool
-    started: bool
-    issued: list[dict[str, Any]]
+    obligation: str = Field(description="The obligation id of the result that asks for it")
+    started: bool = Field(description="Whether anyone has begun filling it in")
+    issued: list[DocumentIssued] = Field(description="Each version published or report sent")
+    open_deadlines: list[DocumentDeadline]
 
 
 class ReportOut(Schema):
