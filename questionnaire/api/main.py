@@ -21,8 +21,20 @@ from .problems import Problem, problem_response
 class Api(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        problems_as_problems(schema)
         add_examples(schema)
         return schema
+
+
+def problems_as_problems(schema: dict[str, Any]) -> None:
+    """Error answers are application/problem+json (problems.py): say so in the schema, where ninja writes
+    application/json for every response."""
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if str(status)[0] in "45" and "application/json" in content:
+                    content["application/problem+json"] = content.pop("application/json")
 
 
 def scenario_examples(limit: int = 4) -> dict[str, dict[str, Any]]:

@@ -65,8 +65,8 @@ from .schemas import (
 )
 
 router = Router(auth=TokenAuth(), tags=["organisation"])
-READ_ERRORS = {401: ProblemOut, 404: ProblemOut, 422: ProblemOut}
-WRITE_ERRORS = {**READ_ERRORS, 400: ProblemOut, 403: ProblemOut, 409: ProblemOut}
+READ_ERRORS = {400: ProblemOut, 401: ProblemOut, 404: ProblemOut, 422: ProblemOut}
+WRITE_ERRORS = {**READ_ERRORS, 403: ProblemOut, 409: ProblemOut, 413: ProblemOut, 503: ProblemOut}
 MAX_LIMIT = 100
 MAX_OFFSET = 1_000_000
 
@@ -190,6 +190,9 @@ ASSESSMENT_LINKS = {
     "AnswerSection": {"operationId": "answer_section", "parameters": {"assessment_id": "$response.body#/id"}},
     "Complete": {"operationId": "complete_assessment", "parameters": {"assessment_id": "$response.body#/id"}},
     "Result": {"operationId": "assessment_result", "parameters": {"assessment_id": "$response.body#/id"}},
+    "Amend": {"operationId": "amend_assessment", "parameters": {"assessment_id": "$response.body#/id"}},
+    "GapRecords": {"operationId": "gap_records", "parameters": {"assessment_id": "$response.body#/id"}},
+    "LegalDocuments": {"operationId": "legal_documents", "parameters": {"assessment_id": "$response.body#/id"}},
 }
 
 
@@ -331,7 +334,7 @@ def _gap_row(item: GapItem) -> dict[str, Any]:
             "evidence_files": getattr(item, "file_count", None) or item.files.count()}
 
 
-@router.get("/assessments/{assessment_id}/gap", response={200: GapRecordPage, **READ_ERRORS},
+@router.get("/assessments/{assessment_id}/gap", response={200: GapRecordPage, **READ_ERRORS}, operation_id="gap_records",
             summary="The gap-analysis records of every Code measure that applies")
 def gap_list(request, assessment_id: uuid.UUID, paging: Query[Paging]):
     from django.db.models import Count
@@ -404,6 +407,7 @@ def gap_update(request, assessment_id: uuid.UUID, measure: str, body: GapRecordU
 
 
 @router.get("/assessments/{assessment_id}/legal-documents", response={200: list[LegalDocumentOut], **READ_ERRORS},
+            operation_id="legal_documents",
             summary="The legal documents the result asks for: started, issued, open deadlines")
 def legal_documents(request, assessment_id: uuid.UUID):
     assessment = _completed(request, assessment_id)
