@@ -17,7 +17,7 @@ from accounts.models import ApiToken, AuditEvent, Role
 from questionnaire.models import Assessment, GapItem
 
 from .conftest import public_scenarios
-from .factories import SCENARIOS, completed, make_member
+from .factories import SCENARIOS, completed
 from .test_commands import assess as assess_command
 
 pytestmark = pytest.mark.django_db

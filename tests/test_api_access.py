@@ -68,7 +68,8 @@ def call(client, method, path, kwargs, secret=None):
 
 def state(assessment):
     return (Assessment.objects.filter(organisation=assessment.organisation_id).count(),
-            AnswerRevision.objects.filter(assessment__organisation=assessment.organisation_id).count(), GapRevision.objects.count(),
+            AnswerRevision.objects.filter(assessment__organisation=assessment.organisation_id).count(),
+            GapRevision.objects.count(),
             sorted(GapItem.objects.filter(assessment=assessment).values_list("measure", "revision")))
 
 

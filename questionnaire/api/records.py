@@ -334,8 +334,8 @@ def _gap_row(item: GapItem) -> dict[str, Any]:
             "evidence_files": getattr(item, "file_count", None) or item.files.count()}
 
 
-@router.get("/assessments/{assessment_id}/gap", response={200: GapRecordPage, **READ_ERRORS}, operation_id="gap_records",
-            summary="The gap-analysis records of every Code measure that applies")
+@router.get("/assessments/{assessment_id}/gap", response={200: GapRecordPage, **READ_ERRORS},
+            operation_id="gap_records", summary="The gap-analysis records of every Code measure that applies")
 def gap_list(request, assessment_id: uuid.UUID, paging: Query[Paging]):
     from django.db.models import Count
 
