@@ -15,7 +15,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ..core.versions import current_version, spec_for
 from . import assess, records
 from .bodies import GuardedParser
-from .problems import Problem, problem_response
+from .problems import Problem, invalid, problem_response
 
 
 class Api(NinjaAPI):
@@ -78,8 +78,7 @@ def validation_handler(request, exc: ValidationError):
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")]
         errors.append({"field": ".".join(location) or "(body)", "message": str(error.get("msg", "invalid"))})
-    return problem_response(Problem(422, "Invalid input", "; ".join(f"{e['field']}: {e['message']}" for e in errors),
-                                    errors=errors))
+    return problem_response(invalid("Invalid input", errors))
 
 
 @api.exception_handler(AuthenticationError)

@@ -24,6 +24,17 @@ def bad_field(field: str, message: str, status: int = 422, title: str = "Invalid
     return Problem(status, title, f"{field}: {message}", errors=[{"field": field, "message": message}])
 
 
+def invalid(title: str, errors: list[dict[str, str]], status: int = 422) -> Problem:
+    """Bad input: every field's message, named (`errors`), and all of them in one sentence (`detail`)."""
+    return Problem(status, title, "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors)
+
+
+def form_errors(form) -> list[dict[str, str]]:
+    """A Django form's errors as problem `errors` (the same form the web page validates with)."""
+    return [{"field": name, "message": str(message)} for name, messages in form.errors.items()
+            for message in messages]
+
+
 def problem_response(problem: Problem) -> JsonResponse:
     body: dict[str, Any] = {"type": "about:blank", "title": problem.title, "status": problem.status}
     if problem.detail:

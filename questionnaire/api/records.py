@@ -44,7 +44,7 @@ from ..models.assessments import current_assessment_id
 from ..rendering.queue import TooManyRenders, document
 from ..reports.services import latest_report, request_report
 from .auth import TokenAuth, holder, writer
-from .problems import Problem, bad_field
+from .problems import Problem, bad_field, form_errors, invalid
 from .schemas import (
     Amendment,
     AssessmentDetail,
@@ -256,16 +256,12 @@ def answer_section(request, assessment_id: uuid.UUID, section: str, body: Sectio
         except ValueError as exc:
             errors.append({"field": code, "message": str(exc)})
     if errors:
-        raise Problem(422, "Invalid answers", "; ".join(f"{e['field']}: {e['message']}" for e in errors),
-                      errors=errors)
+        raise invalid("Invalid answers", errors)
     merged = {**{c: assessment.answers.get(c) for c in asked}, **body.answers}
     form = form_class(answers_to_form_data(form_class, section, merged), prefix=section,
                       shown=shown.visible_questions, answer_context=(spec, assessment.answers, timezone.localdate()))
     if not form.is_valid():
-        errors = [{"field": name, "message": str(message)} for name, messages in form.errors.items()
-                  for message in messages]
-        raise Problem(422, "Invalid answers", "; ".join(f"{e['field']}: {e['message']}" for e in errors),
-                      errors=errors)
+        raise invalid("Invalid answers", form_errors(form))
     try:
         save_section(assessment, section, to_json_answers(form.cleaned_data), user=request.holder.user,
                      seen_revision=body.revision)
@@ -391,10 +387,7 @@ def gap_update(request, assessment_id: uuid.UUID, measure: str, body: GapRecordU
     spec = spec_for(assessment.questionnaire_version)
     form = GapItemForm(data, members=members, not_applicable_refused=not_applicable_refused(spec, measure))
     if not form.is_valid():
-        errors = [{"field": name, "message": str(message)} for name, messages in form.errors.items()
-                  for message in messages]
-        raise Problem(422, "Invalid record", "; ".join(f"{e['field']}: {e['message']}" for e in errors),
-                      errors=errors)
+        raise invalid("Invalid record", form_errors(form))
     cleaned = {k: form.cleaned_data[k] for k in data}
     try:
         item = update_gap_item(item, cleaned, user=request.holder.user, seen_revision=body.revision)
