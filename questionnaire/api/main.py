@@ -63,7 +63,7 @@ api = Api(
     parser=GuardedParser(),
     description="Assess an answer set without an account; with an organisation's token, read and write its "
                 "models, assessments, results, gap records, legal documents, reports and deadlines. Errors are "
-                "application/problem+json naming the field. See /api/v1/docs.",
+                "application/problem+json naming the field.",
 )
 
 
