@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError
-from django.db.models import BooleanField, Case, IntegerField, Value, When
+from django.db.models import BooleanField, Case, Count, IntegerField, Value, When
 from django.db.models.fields.json import KT
 from django.http import FileResponse, JsonResponse
 from django.urls import reverse
@@ -327,14 +327,12 @@ def _gap_row(item: GapItem) -> dict[str, Any]:
             "not_applicable_reason": item.not_applicable_reason,
             "owner": item.owner.get_username() if item.owner else None, "due_date": item.due_date,
             "evidence": item.evidence, "notes": item.notes, "revision": item.revision, "updated_at": item.updated_at,
-            "evidence_files": getattr(item, "file_count", None) or item.files.count()}
+            "evidence_files": item.file_count if hasattr(item, "file_count") else item.files.count()}
 
 
 @router.get("/assessments/{assessment_id}/gap", response={200: GapRecordPage, **READ_ERRORS},
             operation_id="gap_records", summary="The gap-analysis records of every Code measure that applies")
 def gap_list(request, assessment_id: uuid.UUID, paging: Query[Paging]):
-    from django.db.models import Count
-
     assessment = _completed(request, assessment_id)
     items = ensure_gap_items(assessment)
     order = {measure: position for position, measure in enumerate(items)}
