@@ -4,7 +4,8 @@ authenticated pages out of every cache.
 - RequestGuardMiddleware: a request body larger than MAX_REQUEST_BYTES is refused with 413 before it is read
   (from its Content-Length); a NUL byte in the URL path, the query or a form field is refused with 400
   (PostgreSQL cannot store it, and no legitimate input carries one).
-- NoStoreMiddleware: `Cache-Control: no-store` on every response to a signed-in user (pages and downloads),
+- NoStoreMiddleware: `Cache-Control: no-store` on every response to a signed-in user (pages and downloads) and to a
+  call with an API token,
   so a shared computer's browser cache or a proxy keeps no copy of an assessment.
 """
 
@@ -65,6 +66,7 @@ class NoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        # a signed-in member, or a call with an organisation's API token (questionnaire.api.auth sets `holder`)
+        if (user is not None and user.is_authenticated) or getattr(request, "holder", None) is not None:
             add_never_cache_headers(response)
         return response

@@ -184,7 +184,7 @@ def test_a_bad_token_form_is_refused_at_the_field(client, owner, data):
 
 def test_every_use_is_recorded(client, owner, organisation):
     token, secret = create_token(organisation, name="GRC", scope="read", days=30, user=owner)
-    client.get("/api/v1/models", **bearer(secret))
+    assert "no-store" in client.get("/api/v1/models", **bearer(secret))["Cache-Control"]
     client.get("/api/v1/assessments", **bearer(secret))
     token.refresh_from_db()
     assert token.last_used_at is not None
