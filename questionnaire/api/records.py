@@ -229,7 +229,8 @@ def assessment_detail(request, assessment_id: uuid.UUID):
 @router.put("/assessments/{assessment_id}/sections/{section}", response={200: AssessmentDetail, **WRITE_ERRORS},
             operation_id="answer_section", summary="Answer a section",
             description="Validated as the wizard validates the section's page (the same form, the engine's checks "
-                        "and the content's answer checks), then saved with its history. Send the assessment's "
+                        "and the content's answer checks): every required question the section asks must have an "
+                        "answer, sent now or saved before. Then saved with its history. Send the assessment's "
                         "`revision` you started from: if someone changed one of these answers since, 409 says who "
                         "and what, and nothing is saved.",
             openapi_extra={"responses": {"200": {"links": ASSESSMENT_LINKS}}})
@@ -318,7 +319,8 @@ def assessment_result(request, assessment_id: uuid.UUID):
 def _completed(request, assessment_id, *, edit: bool = False) -> Assessment:
     assessment = _one(request, assessment_id, edit=edit)
     if not assessment.is_completed:
-        raise Problem(404, "No gap analysis yet", "The gap analysis starts when the assessment is completed.")
+        raise Problem(404, "Not completed yet", "Gap records, legal documents and reports start when the "
+                      "assessment is completed.")
     return assessment
 
 
