@@ -136,6 +136,12 @@ def test_an_owner_makes_a_token_that_is_shown_once_and_stored_hashed(client, own
     assert AuditEvent.objects.filter(action="api_token_created", organisation=organisation).exists()
 
 
+def test_the_tokens_page_asks_a_visitor_to_sign_in(client, published):
+    for url in (reverse("api_tokens"), reverse("revoke_api_token")):
+        response = client.post(url) if "revoke" in url else client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
 @pytest.mark.parametrize("member", ["editor", "viewer"])
 def test_only_owners_make_and_revoke_tokens(client, owner, organisation, member, request):
     token, _ = create_token(organisation, name="GRC", scope="read", days=30, user=owner)

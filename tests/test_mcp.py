@@ -83,7 +83,10 @@ def test_deadlines_and_a_models_result_with_a_token(committed_world):
     assert month["organisation"] == "alice Ltd"
     result = structured(asyncio.run(call_in_process(server, "model_result", {"model": "Atlas"})))
     assert result["result"] == committed_world["assessment"].snapshot["result"]
-    assert AuditEvent.objects.filter(action="api_call", target__startswith="MCP").count() == 2
+    by_id = structured(asyncio.run(call_in_process(server, "model_result",
+                                                   {"model": str(committed_world["assessment"].ai_model_id)})))
+    assert by_id["assessment"] == str(committed_world["assessment"].pk)
+    assert AuditEvent.objects.filter(action="api_call", target__startswith="MCP").count() == 3
 
 
 def test_without_a_token_the_organisation_tools_refuse(committed_world):

@@ -6,6 +6,7 @@ tool call with a token is in the audit log, as an API call is."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -80,7 +81,10 @@ def build_server(spec_loader: Callable[[], Spec], token: str = "") -> MCPServer:
             models = AIModel.objects.filter(organisation=found.organisation)
             ai_model = models.filter(name=model[:200]).first()
             if ai_model is None:
-                ai_model = next((m for m in models if str(m.pk) == model), None)
+                try:
+                    ai_model = models.filter(pk=uuid.UUID(model)).first()
+                except ValueError:
+                    ai_model = None
             if ai_model is None:
                 raise ToolError(f"The organisation has no model called {model[:200]!r}.")
             current = Assessment.objects.filter(pk=current_assessment_id("ai_model"), ai_model=ai_model).first()
