@@ -20,7 +20,11 @@ MAX_OPEN_TOKENS = 50  # unrevoked, unexpired tokens an organisation may hold at 
 
 class TokenRefused(Exception):
     """Why a bearer token does not open the API: the message is safe to show (it never says whether a token of
-    another organisation exists)."""
+    another organisation exists). `token`: the token when it exists (revoked, expired, its maker gone)."""
+
+    def __init__(self, message: str, token: ApiToken | None = None) -> None:
+        super().__init__(message)
+        self.token = token
 
 
 @dataclass(frozen=True)
@@ -78,13 +82,13 @@ def holder_for(secret: str, *, now: dt.datetime | None = None) -> TokenHolder:
     if token is None:
         raise TokenRefused("Unknown token.")
     if token.revoked_at is not None:
-        raise TokenRefused("This token was revoked.")
+        raise TokenRefused("This token was revoked.", token)
     if token.expires_at <= now:
-        raise TokenRefused("This token has expired.")
+        raise TokenRefused("This token has expired.", token)
     membership = (Membership.objects.filter(user_id=token.created_by_id, organisation_id=token.organisation_id)
                   .only("role").first()) if token.created_by_id else None
     if membership is None:
-        raise TokenRefused("The member who made this token has left the organisation.")
+        raise TokenRefused("The member who made this token has left the organisation.", token)
     role = membership.role if token.scope == TokenScope.WRITE else Role.VIEWER
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return TokenHolder(token, token.organisation, token.created_by, role)

@@ -32,8 +32,10 @@ class TokenAuth(HttpBearer):
         try:
             holder = holder_for(token)
         except TokenRefused as refused:
-            audit(request, "api_token_refused", target=f"{request.method} {request.path}"[:300],
-                  reason=str(refused))
+            if refused.token is not None:  # an organisation's own token, revoked or expired; unknown ones are
+                #                            not recorded, so that nobody can fill the audit log from outside
+                audit(request, "api_token_refused", target=f"{request.method} {request.path}"[:300],
+                      organisation=refused.token.organisation, token=refused.token.hint, reason=str(refused))
             raise Problem(401, "Token refused", str(refused), headers=WWW_AUTHENTICATE) from None
         request.holder = holder
         audit(request, "api_call", target=f"{request.method} {request.path}"[:300], organisation=holder.organisation,
