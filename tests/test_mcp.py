@@ -25,6 +25,17 @@ from .test_commands import assess as assess_command
 CASES = {c["id"]: c for c in public_scenarios()}
 
 
+def run(coroutine):
+    """asyncio.run, also in an xdist worker that ran a browser test first: Playwright's sync API leaves its event
+    loop marked as running in this thread, and asyncio.run refuses to start under a running loop."""
+    running = asyncio._get_running_loop()
+    asyncio._set_running_loop(None)
+    try:
+        return asyncio.run(coroutine)
+    finally:
+        asyncio._set_running_loop(running)
+
+
 def structured(result) -> dict:
     assert not result.is_error, result.content
     if result.structured_content is not None:
@@ -45,14 +56,14 @@ async def call_over_stdio(tool: str, arguments: dict) -> tuple[list[str], object
 @pytest.mark.parametrize("case_id", ["T01", "T06"])
 def test_assess_over_stdio_is_the_assess_command(published, case_id, tmp_path):
     answers = json.loads(json.dumps(CASES[case_id]["answers"], default=str))
-    tools, result = asyncio.run(call_over_stdio("assess", {"answers": answers}))
+    tools, result = run(call_over_stdio("assess", {"answers": answers}))
     assert {"assess", "deadlines", "model_result"} <= set(tools)
     assert structured(result) == assess_command(answers, tmp_path=tmp_path)
 
 
 @pytest.mark.django_db
 def test_a_bad_answer_is_an_error_the_assistant_reads():
-    _, result = asyncio.run(call_over_stdio("assess", {"answers": {"role": "emperor"}}))
+    _, result = run(call_over_stdio("assess", {"answers": {"role": "emperor"}}))
     assert result.is_error and "role" in result.content[0].text
 
 
@@ -76,14 +87,14 @@ def test_deadlines_and_a_models_result_with_a_token(committed_world):
     from questionnaire.deadlines import ranked
 
     server = build_server(lambda: spec_for(current_version()), token=committed_world["secret"])
-    month = structured(asyncio.run(call_in_process(server, "deadlines", {"within_days": 31})))
+    month = structured(run(call_in_process(server, "deadlines", {"within_days": 31})))
     everything = ranked(committed_world["organisation"])
     expected = [d for d in everything if d.days_left <= 31]
     assert [(d["date"], d["title"]) for d in month["deadlines"]] == [(d.date.isoformat(), d.title) for d in expected]
     assert month["organisation"] == "alice Ltd"
-    result = structured(asyncio.run(call_in_process(server, "model_result", {"model": "Atlas"})))
+    result = structured(run(call_in_process(server, "model_result", {"model": "Atlas"})))
     assert result["result"] == committed_world["assessment"].snapshot["result"]
-    by_id = structured(asyncio.run(call_in_process(server, "model_result",
+    by_id = structured(run(call_in_process(server, "model_result",
                                                    {"model": str(committed_world["assessment"].ai_model_id)})))
     assert by_id["assessment"] == str(committed_world["assessment"].pk)
     assert AuditEvent.objects.filter(action="api_call", target__startswith="MCP").count() == 3
@@ -91,8 +102,8 @@ def test_deadlines_and_a_models_result_with_a_token(committed_world):
 
 def test_without_a_token_the_organisation_tools_refuse(committed_world):
     server = build_server(lambda: spec_for(current_version()))
-    result = asyncio.run(call_in_process(server, "deadlines", {}))
+    result = run(call_in_process(server, "deadlines", {}))
     assert result.is_error and "token" in result.content[0].text
     refused = build_server(lambda: spec_for(current_version()), token=committed_world["secret"] + "x")
-    result = asyncio.run(call_in_process(refused, "model_result", {"model": "Atlas"}))
+    result = run(call_in_process(refused, "model_result", {"model": "Atlas"}))
     assert result.is_error and "refused" in result.content[0].text
