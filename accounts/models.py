@@ -109,3 +109,17 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target}"
+
+
+class MemberLanguage(models.Model):
+    """The language a member chose with the header's language switch (contract §6): applied on every request
+    once they are signed in, on any device, and used for the e-mails they are sent. No row: the browser decides
+    (the language cookie, else Accept-Language)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="language_choice")
+    language = models.CharField(max_length=10, help_text="A code of settings.LANGUAGES, e.g. de")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 # The admin has no sign-in of its own: everyone signs in through allauth (with the second factor), so the
 # admin's password-only form cannot be used to skip it.
@@ -8,6 +9,7 @@ admin.site.login = login_required(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),  # contract §6: POST language, next
     path("accounts/", include("accounts.urls")),
     path("", include("questionnaire.urls")),
 ]

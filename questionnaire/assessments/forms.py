@@ -15,6 +15,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from ..core.forms import IsoDateInput, form_class
 from ..engine import QuestionType, Spec, check_answer, check_answers, parse_answer, visibility
@@ -72,7 +74,7 @@ class FlopField(NumberField):
 class YesNoField(AnswerField, forms.TypedChoiceField):
     """Radios yes and no (True, False), and any other answer the question offers kept as its value."""
 
-    def __init__(self, choices=(("yes", "Yes"), ("no", "No")), **kwargs: Any) -> None:
+    def __init__(self, choices=(("yes", _l("Yes")), ("no", _l("No"))), **kwargs: Any) -> None:
         super().__init__(choices=list(choices), widget=forms.RadioSelect,
                          coerce=lambda v: True if v == "yes" else False if v == "no" else v, empty_value=None,
                          **kwargs)
@@ -119,7 +121,7 @@ def field_for(question: Question) -> forms.Field:
         return NumberField(**common)
     if kind is QuestionType.DATE:
         return DateAnswerField(widget=IsoDateInput(), input_formats=["%Y-%m-%d"], error_messages={
-            "invalid": "Enter a real date as YYYY-MM-DD, for example 2025-10-01"}, **common)
+            "invalid": _("Enter a real date as YYYY-MM-DD, for example 2025-10-01")}, **common)
     return TextAnswerField(widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_TEXT_LENGTH}), **common)
 
 
@@ -268,12 +270,12 @@ def answers_to_form_data(section_form: type[SectionForm], prefix: str, answers: 
 
 
 class NewAssessmentForm(forms.Form):
-    ai_model = forms.ChoiceField(label="Which model is this assessment for?", widget=forms.RadioSelect,
+    ai_model = forms.ChoiceField(label=_l("Which model is this assessment for?"), widget=forms.RadioSelect,
                                  required=False)
-    new_model_name = forms.CharField(label="Name of the model", max_length=200, required=False,
-                                     help_text="For example “Atlas-70B”. You can assess new versions later.")
-    title = forms.CharField(label="Version or note (optional)", max_length=200, required=False,
-                            help_text="For example “v2.1, release candidate”.")
+    new_model_name = forms.CharField(label=_l("Name of the model"), max_length=200, required=False,
+                                     help_text=_l("For example “Atlas-70B”. You can assess new versions later."))
+    title = forms.CharField(label=_l("Version or note (optional)"), max_length=200, required=False,
+                            help_text=_l("For example “v2.1, release candidate”."))
 
     def __init__(self, *args, models=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -285,17 +287,17 @@ class NewAssessmentForm(forms.Form):
         data = super().clean()
         choice = data.get("ai_model", "new") or ("new" if "ai_model" not in self.fields else "")
         if not choice:
-            self.add_error("ai_model", "Select a model, or “A new model”")
+            self.add_error("ai_model", _("Select a model, or “A new model”"))
         elif choice == "new" and not data.get("new_model_name", "").strip():
-            self.add_error("new_model_name", "Enter the name of the model")
+            self.add_error("new_model_name", _("Enter the name of the model"))
         data["ai_model"] = choice
         return data
 
 
 class KeepForm(forms.Form):
     model_name = forms.CharField(
-        label="Name of the model", max_length=200, required=False,
-        help_text="For example “Atlas-70B”. The assessment is kept under this model in your organisation.",
+        label=_l("Name of the model"), max_length=200, required=False,
+        help_text=_l("For example “Atlas-70B”. The assessment is kept under this model in your organisation."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
     def clean_model_name(self) -> str:

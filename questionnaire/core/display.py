@@ -10,22 +10,40 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from ..engine import QuestionType
 from ..engine.spec import Question
 from ..engine.values import format_flop, format_scientific
 
-NOT_ANSWERED = "Not answered"
+
+
+def long_date(value: dt.date | dt.datetime, *, time: bool = False) -> str:
+    """A date as a lawyer writes it in the language in use: "1 October 2025", "1. Oktober 2025", "1 octobre 2025"
+    (Django's month names; with `time`, "…, 14:05"). The one long date of the pages, the report and the e-mails."""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    text = formats.date_format(value, pgettext("long date", "j F Y"))
+    if time and isinstance(value, dt.datetime):
+        text += ", " + formats.time_format(value, "H:i")
+    return text
+
+
+def not_answered() -> str:
+    return _("Not answered")
 
 
 def display_answer(question: Question | None, value: Any) -> str:
     if value is None:
-        return NOT_ANSWERED
+        return not_answered()
     if value == []:
-        return "None of these"
+        return _("None of these")
     if question is None:
         return display_fact(value)
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if question.type is QuestionType.YES_NO:
         return question.choice_label(value)  # a third answer, e.g. "I don't know"
     if question.type is QuestionType.FLOP and isinstance(value, int | float):
@@ -50,11 +68,11 @@ def display_fact(value: Any) -> str:
     if value is None:
         return "–"
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if isinstance(value, int | float):
         return f"{format_flop(value)} FLOP" if value >= 1e6 else f"{value:g}"
     if isinstance(value, dt.date):
-        return f"{value:%-d %B %Y}"
+        return long_date(value)
     if isinstance(value, str):
         return _date(value)
     return str(value)
@@ -77,7 +95,7 @@ def export_value(value: Any) -> str:
 
 def _date(value: str) -> str:
     try:
-        return f"{dt.date.fromisoformat(value):%-d %B %Y}"
+        return long_date(dt.date.fromisoformat(value))
     except ValueError:
         return value
 

@@ -1,7 +1,10 @@
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..core.display import full_stop as end_sentence
+from ..core.display import long_date as _long_date
 from ..core.display import mid_sentence as _mid_sentence
 from ..core.once import FIELD, new_token
 from ..engine.values import format_flop
@@ -50,10 +53,19 @@ def days_left(days):
     if days is None:
         return ""
     if days < 0:
-        return f"{-days} day{'s' if days != -1 else ''} ago"
+        return ngettext("%(days)d day ago", "%(days)d days ago", -days) % {"days": -days}
     if days == 0:
-        return "today"
-    return f"{days} day{'s' if days != 1 else ''} left"
+        return _("today")
+    return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
+
+
+@register.filter
+def long_date(value, with_time=""):
+    """A date as a lawyer writes it in the language in use ("1 October 2025", "1. Oktober 2025"); `|long_date:"time"`
+    adds the time of day."""
+    if not value:
+        return ""
+    return _long_date(value, time=with_time == "time")
 
 
 @register.simple_tag
