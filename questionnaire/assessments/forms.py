@@ -16,7 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from ..core.forms import IsoDateInput, form_class
 from ..engine import QuestionType, Spec, check_answer, check_answers, parse_answer, visibility
@@ -74,7 +74,7 @@ class FlopField(NumberField):
 class YesNoField(AnswerField, forms.TypedChoiceField):
     """Radios yes and no (True, False), and any other answer the question offers kept as its value."""
 
-    def __init__(self, choices=(("yes", _l("Yes")), ("no", _l("No"))), **kwargs: Any) -> None:
+    def __init__(self, choices=(("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))), **kwargs: Any) -> None:
         super().__init__(choices=list(choices), widget=forms.RadioSelect,
                          coerce=lambda v: True if v == "yes" else False if v == "no" else v, empty_value=None,
                          **kwargs)
@@ -270,12 +270,12 @@ def answers_to_form_data(section_form: type[SectionForm], prefix: str, answers: 
 
 
 class NewAssessmentForm(forms.Form):
-    ai_model = forms.ChoiceField(label=_l("Which model is this assessment for?"), widget=forms.RadioSelect,
+    ai_model = forms.ChoiceField(label=gettext_lazy("Which model is this assessment for?"), widget=forms.RadioSelect,
                                  required=False)
-    new_model_name = forms.CharField(label=_l("Name of the model"), max_length=200, required=False,
-                                     help_text=_l("For example “Atlas-70B”. You can assess new versions later."))
-    title = forms.CharField(label=_l("Version or note (optional)"), max_length=200, required=False,
-                            help_text=_l("For example “v2.1, release candidate”."))
+    new_model_name = forms.CharField(label=gettext_lazy("Name of the model"), max_length=200, required=False,
+                                     help_text=gettext_lazy("For example “Atlas-70B”. You can assess new versions later."))
+    title = forms.CharField(label=gettext_lazy("Version or note (optional)"), max_length=200, required=False,
+                            help_text=gettext_lazy("For example “v2.1, release candidate”."))
 
     def __init__(self, *args, models=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -296,8 +296,8 @@ class NewAssessmentForm(forms.Form):
 
 class KeepForm(forms.Form):
     model_name = forms.CharField(
-        label=_l("Name of the model"), max_length=200, required=False,
-        help_text=_l("For example “Atlas-70B”. The assessment is kept under this model in your organisation."),
+        label=gettext_lazy("Name of the model"), max_length=200, required=False,
+        help_text=gettext_lazy("For example “Atlas-70B”. The assessment is kept under this model in your organisation."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
     def clean_model_name(self) -> str:
