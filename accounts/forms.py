@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from allauth.account.forms import LoginForm, ResetPasswordForm, ResetPasswordKeyForm, SignupForm
 from django import forms
-from django.utils.translation import gettext_lazy as _
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, Role
 from .services import create_own_organisation

@@ -7,12 +7,13 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    EDITOR = "editor", "Editor"
-    VIEWER = "viewer", "Viewer"
+    OWNER = "owner", pgettext_lazy("member role", "Owner")
+    EDITOR = "editor", pgettext_lazy("member role", "Editor")
+    VIEWER = "viewer", pgettext_lazy("member role", "Viewer")
 
 
 class Organisation(models.Model):

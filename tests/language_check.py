@@ -18,12 +18,15 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+WORD = re.compile(r"[^\W\d_]{2,}")  # words of two letters or more; "d'utilisation" is "utilisation"
+PLACEHOLDER = re.compile(r"\{\w+\}")
+QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')  # string literals in expressions, read left to right
 # names, citations and codes that stay as they are in every language
 ALLOWED = {
     "gpai", "ai", "eu", "flop", "flops", "pdf", "json", "csv", "api", "gpus", "tpus", "gpu", "tpu", "art", "abs",
     "annex", "gmbh", "acme", "atlas", "b", "t", "e", "h", "nvidia", "amd", "google", "sxm", "pcie", "x", "yyyy",
     "mm", "dd", "english", "deutsch", "français", "v", "no", "sha", "html",
+    "ss", "tr", "cr",  # the Code's measure ids: SS-1.1, TR-1.2, CR-1.3
 }
 
 
@@ -65,9 +68,10 @@ def catalogue_words(language: str) -> frozenset[str]:
 
 
 @cache
-def content_texts() -> tuple[str, ...]:
-    """The English texts of the questionnaire content (gpai.yaml and the documents' YAML), longest first: what
-    part B of issue 29 translates through the content's translation rows."""
+def content_texts() -> tuple[re.Pattern, ...]:
+    """The English texts of the questionnaire content (gpai.yaml and the documents' YAML) as patterns, longest
+    first, a `{placeholder}` matching what the engine puts there: what part B of issue 29 translates through the
+    content's translation rows."""
     texts: set[str] = set()
 
     def walk(node):
@@ -79,23 +83,45 @@ def content_texts() -> tuple[str, ...]:
                 walk(value)
         elif isinstance(node, str) and WORD.search(node):
             texts.add(re.sub(r"\s+", " ", node).strip())
+            # texts quoted inside expressions, e.g. reason = ("You provide a general-purpose AI model")
+            texts.update(re.sub(r"\s+", " ", quoted) for quoted in QUOTED.findall(node) if " " in quoted.strip())
 
-    for path in [ROOT / "questionnaire/content/gpai.yaml", *sorted((ROOT / "questionnaire/content").glob("**/*.yaml"))]:
+    for path in sorted((ROOT / "questionnaire/content").glob("**/*.yaml")):
         walk(yaml.safe_load(path.read_text(encoding="utf-8")))
-    return tuple(sorted(texts, key=len, reverse=True))
+    patterns = []
+    for text in sorted(texts, key=len, reverse=True):
+        # a placeholder at either end matches nothing (it would swallow the page's text around it); one between
+        # two literal parts matches what the engine put there
+        parts = [re.escape(part) for part in PLACEHOLDER.split(text)]
+        while parts and not parts[0].strip():
+            parts.pop(0)
+        while parts and not parts[-1].strip():
+            parts.pop()
+        if parts and WORD.search(" ".join(parts)):
+            literal = PLACEHOLDER.sub("", text).strip()
+            before = r"(?<!\w)" if re.match(r"\w", literal) else ""  # whole words only
+            after = r"(?!\w)" if re.search(r"\w$", literal) else ""
+            patterns.append(re.compile(before + r".{0,600}?".join(parts) + after, re.IGNORECASE))
+    return tuple(patterns)
+
+
+def without_content(text: str) -> str:
+    """The text with every stretch that is a content text taken out (each content text is looked for in the whole
+    text, so one taken out first cannot hide another)."""
+    covered = bytearray(len(text))
+    for pattern in content_texts():
+        for match in pattern.finditer(text):
+            covered[match.start():match.end()] = b"\x01" * (match.end() - match.start())
+    return "".join(" " if covered[i] else c for i, c in enumerate(text))
 
 
 def english_left(english_html: str, translated_html: str, language: str, *, names=(),
-                 without_content: bool = False) -> tuple[list[str], int]:
+                 content_aside: bool = False) -> tuple[list[str], int]:
     """The words of the translated page that stayed English, and how many words it has."""
     english = visible_text(english_html)
     translated = visible_text(translated_html)
-    if without_content:
-        for text in content_texts():
-            if text in english:
-                whole = re.compile(rf"(?<!\w){re.escape(text)}(?!\w)")
-                english = whole.sub(" ", english)
-                translated = whole.sub(" ", translated)
+    if content_aside:
+        english, translated = without_content(english), without_content(translated)
     english_words = {w.lower() for w in WORD.findall(english)}
     allowed = ALLOWED | catalogue_words(language) | {w.lower() for name in names for w in WORD.findall(name)}
     words = WORD.findall(translated)

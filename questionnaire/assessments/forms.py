@@ -71,10 +71,13 @@ class FlopField(NumberField):
         return flop_input_text(value) if isinstance(value, int | float) else value
 
 
+YES_NO = (("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No")))
+
+
 class YesNoField(AnswerField, forms.TypedChoiceField):
     """Radios yes and no (True, False), and any other answer the question offers kept as its value."""
 
-    def __init__(self, choices=(("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))), **kwargs: Any) -> None:
+    def __init__(self, choices=YES_NO, **kwargs: Any) -> None:
         super().__init__(choices=list(choices), widget=forms.RadioSelect,
                          coerce=lambda v: True if v == "yes" else False if v == "no" else v, empty_value=None,
                          **kwargs)
@@ -273,13 +276,14 @@ class NewAssessmentForm(forms.Form):
     ai_model = forms.ChoiceField(label=gettext_lazy("Which model is this assessment for?"), widget=forms.RadioSelect,
                                  required=False)
     new_model_name = forms.CharField(label=gettext_lazy("Name of the model"), max_length=200, required=False,
-                                     help_text=gettext_lazy("For example “Atlas-70B”. You can assess new versions later."))
+                                     help_text=gettext_lazy(
+                                         "For example “Atlas-70B”. You can assess new versions later."))
     title = forms.CharField(label=gettext_lazy("Version or note (optional)"), max_length=200, required=False,
                             help_text=gettext_lazy("For example “v2.1, release candidate”."))
 
     def __init__(self, *args, models=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ai_model"].choices = [(str(m.pk), m.name) for m in models] + [("new", "A new model")]
+        self.fields["ai_model"].choices = [(str(m.pk), m.name) for m in models] + [("new", _("A new model"))]
         if not models:
             del self.fields["ai_model"]
 
@@ -297,7 +301,8 @@ class NewAssessmentForm(forms.Form):
 class KeepForm(forms.Form):
     model_name = forms.CharField(
         label=gettext_lazy("Name of the model"), max_length=200, required=False,
-        help_text=gettext_lazy("For example “Atlas-70B”. The assessment is kept under this model in your organisation."),
+        help_text=gettext_lazy(
+            "For example “Atlas-70B”. The assessment is kept under this model in your organisation."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
     def clean_model_name(self) -> str:

@@ -151,9 +151,10 @@ def keep(request: HttpRequest) -> HttpResponse:
             assessment = keep_answers(organisation=membership.organisation, user=request.user, version=version,
                                       answers=store.answers(), model_name=name)
             store.clear()
-            messages.success(request, _("Your quick check is now an assessment of %(model)s in %(organisation)s, "
-                                        "with every answer. Check them and complete it to freeze the result and "
-                                        "get the report.") % {"model": name, "organisation": membership.organisation.name})
+            messages.success(request, _(
+                "Your quick check is now an assessment of %(model)s in %(organisation)s, with every answer. Check "
+                "them and complete it to freeze the result and get the report.") % {
+                    "model": name, "organisation": membership.organisation.name})
             return redirect("check_answers", assessment_id=assessment.pk)
         form.add_error("model_name", _("Enter the name of the model"))
         status = 400

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit
@@ -148,7 +149,8 @@ def complete_assessment(request: HttpRequest, assessment_id) -> HttpResponse:
     except IncompleteAssessmentError as exc:
         if exc.problems:
             first = exc.problems[0]
-            messages.error(request, _("Check your answers in “%(section)s”: some are no longer valid.") % {"section": first.title})
+            messages.error(request, _("Check your answers in “%(section)s”: some are no longer valid.") % {
+                "section": first.title})
             return redirect("wizard_step", assessment_id=assessment.pk, step=first.section)
         messages.error(request, _("Answer every question before you complete the assessment."))
         return redirect("resume", assessment_id=assessment.pk)
@@ -243,10 +245,10 @@ def history(request: HttpRequest, assessment_id) -> HttpResponse:
 
 
 CARRY_CHOICES = (
-    ("answers", "Answers"),
-    ("gap_records", "Gap-analysis records (status, owner, dates, evidence and files, notes, history)"),
-    ("documentation", "Model Documentation Form and the legal documents (training-content summary, notification, "
-                      "incident register, Model Report, copyright policy)"),
+    ("answers", gettext_lazy("Answers")),
+    ("gap_records", gettext_lazy("Gap-analysis records (status, owner, dates, evidence and files, notes, history)")),
+    ("documentation", gettext_lazy("Model Documentation Form and the legal documents (training-content summary, "
+                                   "notification, incident register, Model Report, copyright policy)")),
 )
 
 

@@ -12,12 +12,11 @@ from typing import Any
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from ..engine import QuestionType
 from ..engine.spec import Question
 from ..engine.values import format_flop, format_scientific
-
 
 
 def long_date(value: dt.date | dt.datetime, *, time: bool = False) -> str:
@@ -29,6 +28,17 @@ def long_date(value: dt.date | dt.datetime, *, time: bool = False) -> str:
     if time and isinstance(value, dt.datetime):
         text += ", " + formats.time_format(value, "H:i")
     return text
+
+
+def days_left(days: int | None) -> str:
+    """"12 days left", "today", "3 days ago", in the language in use."""
+    if days is None:
+        return ""
+    if days < 0:
+        return ngettext("%(days)d day ago", "%(days)d days ago", -days) % {"days": -days}
+    if days == 0:
+        return _("today")
+    return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
 
 
 def not_answered() -> str:

@@ -1,8 +1,7 @@
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from ..core.display import days_left as _days_left
 from ..core.display import full_stop as end_sentence
 from ..core.display import long_date as _long_date
 from ..core.display import mid_sentence as _mid_sentence
@@ -50,13 +49,7 @@ def field_input(data, prefix, name):
 
 @register.filter
 def days_left(days):
-    if days is None:
-        return ""
-    if days < 0:
-        return ngettext("%(days)d day ago", "%(days)d days ago", -days) % {"days": -days}
-    if days == 0:
-        return _("today")
-    return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
+    return _days_left(days)
 
 
 @register.filter
