@@ -36,8 +36,9 @@
     box.querySelectorAll("fieldset[data-method]").forEach(function (fieldset) {
       function update() {
         var flop = estimate(fieldset), legend = fieldset.querySelector("legend").textContent;
-        live.textContent = fmt(flop) ? legend + ": " + fmt(flop) + " FLOP (±30 %: " + fmt(flop * 0.7) + " to " +
-          fmt(flop * 1.3) + "). Select “Calculate” to use it." : "";
+        // the sentence comes translated from the page (data-live-text), with {method} {flop} {low} {high}
+        live.textContent = fmt(flop) ? box.getAttribute("data-live-text").replace("{method}", legend)
+          .replace("{flop}", fmt(flop)).replace("{low}", fmt(flop * 0.7)).replace("{high}", fmt(flop * 1.3)) : "";
       }
       fieldset.addEventListener("input", update);
       fieldset.addEventListener("change", update);
@@ -63,7 +64,7 @@
           var radio = document.querySelector("input[name='" + methodInput + "'][value='" + use.getAttribute("data-use-method") + "']");
           if (radio) radio.checked = true;
         }
-        result.textContent = "The estimate has been put in the answer: check it and save.";
+        result.textContent = box.getAttribute("data-used-text");
         use.remove();
         input.focus();
       });
