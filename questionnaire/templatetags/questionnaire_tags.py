@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import template
 from django.utils.html import format_html
 
@@ -55,10 +57,15 @@ def days_left(days):
 @register.filter
 def long_date(value, with_time=""):
     """A date as a lawyer writes it in the language in use ("1 October 2025", "1. Oktober 2025"); `|long_date:"time"`
-    adds the time of day."""
+    adds the time of day, `|long_date:"short"` abbreviates the month ("1 Oct 2025")."""
     if not value:
         return ""
-    return _long_date(value, time=with_time == "time")
+    if isinstance(value, str):  # an ISO date such as a rules version's "rules as of" date; anything else as it is
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return _long_date(value, time=with_time == "time", short=with_time == "short")
 
 
 @register.simple_tag
