@@ -17,11 +17,11 @@ $(VENV)/.installed: pyproject.toml uv.lock
 ## make install: create .venv with the locked dependencies, and compile the translations
 install: $(VENV)/.installed compilemessages
 
-## make compilemessages: the interface's translations, locale/<language>/LC_MESSAGES/django.po -> .mo, with GNU
+## make compilemessages: the translations, locale/ and <app>/locale/<language>/LC_MESSAGES/django.po -> .mo, with GNU
 ## gettext's msgfmt (only catalogues that changed); the .mo files are built, not committed
-MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po */locale/*/LC_MESSAGES/django.po))
 compilemessages: $(MO_FILES)
-locale/%.mo: locale/%.po
+%.mo: %.po
 	@command -v msgfmt >/dev/null || { echo "GNU gettext is missing (msgfmt compiles the translations): sudo apt-get install -y gettext" >&2; exit 1; }
 	msgfmt --check --output-file=$@ $<
 

@@ -53,13 +53,10 @@ class RenderedDocument(RenderedPdf):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    # the language its own texts are written in (settings.LANGUAGES): one content, one render per language; the
-    # attached JSON and the hash are the same in every language
-    language = models.CharField(max_length=10, default="en")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["assessment", "kind", "document_hash", "language"],
-                                               name="one_render_per_content_and_language")]
+        constraints = [models.UniqueConstraint(fields=["assessment", "kind", "document_hash"],
+                                               name="one_render_per_content")]
 
     def __str__(self) -> str:
         return f"{self.kind.capitalize()} {self.document_hash[:19]} ({self.status})"

@@ -36,7 +36,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
@@ -90,30 +90,20 @@ def check_render_limit(user) -> None:
         raise TooManyRenders(limit)
 
 
-def render_language() -> str:
-    """The language a document requested now is written in: the reader's (the request's active language)."""
-    try:
-        return translation.get_supported_language_variant(translation.get_language() or settings.LANGUAGE_CODE)
-    except LookupError:
-        return settings.LANGUAGE_CODE
-
-
 def request_render(assessment, kind: str, content: dict[str, Any], *, key: str | None = None,
                    user=None) -> RenderedDocument:
-    """The rendered document of this content in the reader's language, queued if it is not there yet. `key` (the
-    row's document hash) defaults to the content's hash (the report passes its report snapshot's hash). Raises
-    TooManyRenders when `user` has enough waiting."""
+    """The rendered document of this content, queued if it is not there yet. `key` (the row's document hash)
+    defaults to the content's hash (the report passes its report snapshot's hash). Raises TooManyRenders when
+    `user` has enough waiting."""
     if kind not in DOCUMENTS:
         raise KeyError(f"unknown document kind {kind!r}")
     key = key or canonical_hash(content)
-    language = render_language()
-    report = RenderedDocument.objects.filter(assessment=assessment, kind=kind, document_hash=key,
-                                             language=language).first()
+    report = RenderedDocument.objects.filter(assessment=assessment, kind=kind, document_hash=key).first()
     created = False
     if report is None:
         check_render_limit(user)
         report, created = RenderedDocument.objects.get_or_create(
-            assessment=assessment, kind=kind, document_hash=key, language=language,
+            assessment=assessment, kind=kind, document_hash=key,
             defaults={"snapshot": content, "requested_by": user if user is not None and user.is_authenticated
                       else None})
     stale = stalled(report)
@@ -155,8 +145,7 @@ def render_row(rows: Renderable, row_id: str) -> str:
     try:
         from .pdf import render_source  # heavy: WeasyPrint is imported only where PDFs are made
 
-        with translation.override(getattr(row, "language", None) or settings.LANGUAGE_CODE):
-            rendered = render_source(rows.source(row))
+        rendered = render_source(rows.source(row))
         old_name = row.file.name if row.file else ""
         row.file.save(rows.file_name(row), ContentFile(rendered.pdf), save=False)
     except Exception as exc:  # report it, and retry a few times
@@ -193,8 +182,7 @@ def render_document_issue(issue_id: str) -> str:
 
 def _report_file_name(report: RenderedDocument) -> str:
     prefix = "" if report.kind == "report" else f"{report.kind}-"
-    suffix = "" if report.language == settings.LANGUAGE_CODE else f"-{report.language}"
-    return f"{report.assessment_id}/{prefix}{report.document_hash.removeprefix('sha256:')[:16]}{suffix}.pdf"
+    return f"{report.assessment_id}/{prefix}{report.document_hash.removeprefix('sha256:')[:16]}.pdf"
 
 
 REPORTS = Renderable(RenderedDocument, ("assessment__questionnaire_version", "assessment__ai_model"), "created_at",

@@ -10,9 +10,6 @@ import contextlib
 import datetime as dt
 from typing import Any
 
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-
 from ..assessments.presenters import DONE_STATUSES, own_obligations, result_page, ruled_out_grouped
 from ..core.display import display_answer, display_fact, mid_sentence
 from ..engine import Spec, parse_answers
@@ -112,14 +109,11 @@ def decisive_findings(spec: Spec, snapshot: dict[str, Any]) -> list[dict[str, An
                        "why": " ".join(g["why"])} for g in groups]
     others = [f"{o.label} {o.title}" for o in spec.obligations
               if o.id in own and o.id not in applies and o.id not in grouped]
-    text = (_("Not applicable to this model, and why:") if not_applicable else
-            _("Not applicable to this model: %(obligations)s.") % {"obligations": "; ".join(others)} if others else "")
-    also = " ".join(_("%(title)s: %(count)s, listed in section 3.") % {"title": p.title, "count": len(outcome[p.key])}
-                    for p in spec.perspectives
+    text = ("Not applicable to this model, and why:" if not_applicable else
+            f"Not applicable to this model: {'; '.join(others)}." if others else "")
+    also = " ".join(f"{p.title}: {len(outcome[p.key])}, listed in section 3." for p in spec.perspectives
                     if outcome.get(p.key))  # another actor's obligations: counted apart, never "not applicable"
-    count = len([o for o in applies if o in own])
-    blocks.append({"title": _("Your obligations"), "value": ngettext("%(count)s applies", "%(count)s apply", count)
-                   % {"count": count},
+    blocks.append({"title": "Your obligations", "value": f"{len([o for o in applies if o in own])} apply",
                    "text": text, "also": also,
                    "not_applicable": not_applicable,
                    "others": others if not_applicable else [],
@@ -284,7 +278,7 @@ def code_by_placement(spec: Spec, page: dict[str, Any], snapshot: dict[str, Any]
             if measure.id in expected and record.get("status") not in DONE_STATUSES:
                 rows.append({"id": measure.id, "title": measure.title,
                              "due": placed_on - dt.timedelta(days=int(expected[measure.id])),
-                             "status": record.get("status_label") or _("not recorded")})
+                             "status": record.get("status_label") or "not recorded"})
     open_count = sum(1 for ch in signed for m in ch["measures"]
                      if (gap.get(m.id) or {}).get("status") not in DONE_STATUSES)
     if not rows:
@@ -318,8 +312,7 @@ def timeline(spec: Spec, outcome: dict[str, Any], today: dt.date, *,
     dates = (page or {}).get("dates") or {}
     for item in [*dates.get("past", []), *dates.get("next", [])]:
         if item.notice:
-            text = (_("%(title)s: due by this date (%(done)s).") % {"title": item.title, "done": item.done} if item.done
-                    else _("%(title)s: due by this date.") % {"title": item.title})
+            text = f"{item.title}: due by this date{f' ({item.done})' if item.done else ''}."
             rows[(item.date.isoformat(), text)] = {"date": item.date, "text": text, "specific": True}
     ordered = sorted(rows.values(), key=lambda r: (r["date"], not r["specific"]))
     for row in ordered:

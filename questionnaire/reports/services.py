@@ -69,7 +69,7 @@ def prerender_report(assessment) -> None:
     # an earlier report of the assessment still waiting for its turn shows gap records changed since: drop it
     # (its queued task then finds nothing to do), so that a run of edits costs one render, not one per edit
     RenderedDocument.objects.filter(assessment=assessment, kind=REPORT, status=RenderStatus.PENDING,
-                                    attempts=0, language=report.language).exclude(pk=report.pk).delete()
+                                    attempts=0).exclude(pk=report.pk).delete()
 
 
 def prerender_on_change(sender, assessment, **kwargs) -> None:

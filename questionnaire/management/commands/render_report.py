@@ -1,8 +1,7 @@
-"""python manage.py render_report --input FILE --output PATH [--format pdf|html|json] [--language en|de|fr]
+"""python manage.py render_report --input FILE --output PATH [--format pdf|html|json]
 
 The report a user downloads, from an answer set (contract.md §1), without the web: the same snapshot,
-template and renderer as a completed assessment. `--language` writes the report's own texts in that language
-(settings.LANGUAGES); the attached snapshot JSON, its hash, ids and codes are the same in every language.
+template and renderer as a completed assessment.
 """
 
 from __future__ import annotations
@@ -11,9 +10,8 @@ import json
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from ...assessments.services import build_snapshot
 from ...engine import canonical_hash, evaluate
@@ -31,8 +29,6 @@ class Command(BaseCommand):
         parser.add_argument("--model", default="Unnamed model", help="model name for the cover")
         parser.add_argument("--organisation", default="Not given", help="organisation name for the cover")
         parser.add_argument("--by", default="command line", help="who completed the assessment")
-        parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES],
-                            default=settings.LANGUAGE_CODE, help="the language of the report's texts")
 
     def handle(self, *args, **options) -> None:
         spec, answers = read_answer_set(options["input"], self.stderr)
@@ -47,17 +43,12 @@ class Command(BaseCommand):
         digest = canonical_hash(snapshot)
         output = Path(options["output"])
         try:
-            with translation.override(options["language"]):
-                self._write(output, options["format"], spec, snapshot, digest)
+            if options["format"] == "json":
+                output.write_text(snapshot_json(snapshot, digest), encoding="utf-8")
+            elif options["format"] == "html":
+                output.write_text(render_html(spec, snapshot, digest), encoding="utf-8")
+            else:
+                output.write_bytes(render_pdf(spec, snapshot, digest).pdf)
         except OSError as exc:
             raise CommandError(f"cannot write {output}: {exc.strerror}") from None
         self.stdout.write(f"Wrote {output} ({options['format']}, snapshot {digest}).")
-
-    @staticmethod
-    def _write(output: Path, kind: str, spec, snapshot, digest: str) -> None:
-        if kind == "json":
-            output.write_text(snapshot_json(snapshot, digest), encoding="utf-8")
-        elif kind == "html":
-            output.write_text(render_html(spec, snapshot, digest), encoding="utf-8")
-        else:
-            output.write_bytes(render_pdf(spec, snapshot, digest).pdf)
