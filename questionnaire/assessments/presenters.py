@@ -11,7 +11,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ..core.display import display_answer, long_date
+from ..core.display import days_left, display_answer, long_date
 from ..core.evaluation import evaluate_assessment
 from ..core.signatory import (
     answered_statuses,
@@ -126,8 +126,7 @@ class DeadlineView:
         """The deadline as one phrase: "Obligations apply since 1 October 2025" or "… from … (12 days left)"."""
         text = f"{self.current_label} {self.value}"
         if self.date is not None and not self.is_past:
-            left = "today" if self.days_left == 0 else f"{self.days_left} day{'s' if self.days_left != 1 else ''} left"
-            text += f" ({left})"
+            text += f" ({days_left(self.days_left)})"
         return text
 
 
@@ -145,7 +144,7 @@ def deadline_views(spec: Spec, deadlines: dict[str, str], today: dt.date) -> lis
             day = None
         rows.append(DeadlineView(
             key=key, label=spec_deadline.label if spec_deadline else key.replace("_", " "),
-            value=day.strftime("%-d %B %Y") if day else value, date=day,
+            value=long_date(day) if day else value, date=day,
             days_left=(day - today).days if day else None,
             explanation=spec_deadline.explanation if spec_deadline else "",
             label_passed=spec_deadline.label_passed if spec_deadline else ""))
