@@ -171,3 +171,58 @@ def test_every_assessment_page_is_translated(django_user_model, published, spec,
         if words:
             left[kind] = (len(words), total, sorted(set(words)))
     assert left == {}, repr(left)
+
+
+def test_an_invitation_is_written_in_the_invited_account_s_language(client, owner, organisation, django_user_model,
+                                                                    mailoutbox):
+    invitee = django_user_model.objects.create_user("ines", "ines@example.org", PASSWORD)
+    MemberLanguage.objects.create(user=invitee, language="fr")
+    client.force_login(owner)
+    client.post("/accounts/organisation/invite/", {"email": "ines@example.org", "role": "viewer"},
+                HTTP_ACCEPT_LANGUAGE="de")
+    [mail] = mailoutbox
+    assert mail.subject == "Vous êtes invité à rejoindre une organisation sur le vérificateur de conformité GPAI"
+    assert "avec le rôle Lecteur" in mail.body and "Pour accepter, ouvrez ce lien :" in mail.body
+
+
+def test_an_invitation_to_a_new_address_is_in_the_inviter_s_language(client, owner, organisation, mailoutbox):
+    MemberLanguage.objects.create(user=owner, language="de")
+    client.force_login(owner)
+    client.post("/accounts/organisation/invite/", {"email": "new@example.org", "role": "editor"})
+    [mail] = mailoutbox
+    assert mail.subject == "Sie sind eingeladen, einer Organisation in der GPAI-Compliance-Prüfung beizutreten"
+    assert "mit der Rolle Bearbeiter beizutreten" in mail.body
+
+
+@pytest.mark.parametrize(("language", "subject"), [
+    ("en", "Reset your password for the GPAI compliance checker"),
+    ("de", "Setzen Sie Ihr Passwort für die GPAI-Compliance-Prüfung zurück"),
+    ("fr", "Réinitialisez votre mot de passe pour le vérificateur de conformité GPAI"),
+])
+def test_allauth_s_e_mails_are_in_the_visitor_s_language(client, owner, mailoutbox, language, subject):
+    owner.email = "owner@example.org"
+    owner.save()
+    client.post("/accounts/password/reset/", {"email": "owner@example.org"}, HTTP_ACCEPT_LANGUAGE=language)
+    [mail] = mailoutbox
+    assert subject in mail.subject
+
+
+def test_rules_change_e_mails_are_in_each_member_s_language(organisation, owner, editor, mailoutbox):
+    from questionnaire.assessments.rules_changes import send_rules_change_emails
+    from questionnaire.models import RulesChange
+
+    from .factories import completed
+
+    for user, language in ((owner, "de"), (editor, "fr")):
+        user.email = f"{user.username}@example.org"
+        user.save()
+        MemberLanguage.objects.create(user=user, language=language)
+    assessment = completed(organisation, owner, "T06", name="Frontier")
+    RulesChange.objects.create(assessment=assessment, version=assessment.questionnaire_version,
+                               changes=["Classification: A → B"])
+    assert send_rules_change_emails(assessment.questionnaire_version) == 2
+    by_address = {m.to[0]: m for m in mailoutbox}
+    german, french = by_address[owner.email], by_address[editor.email]
+    assert german.subject.startswith("Regelwerksversion") and "Guten Tag," in german.body
+    assert french.subject.startswith("Version des règles") and "Bonjour," in french.body
+    assert "Frontier" in german.body and "Frontier" in french.body
