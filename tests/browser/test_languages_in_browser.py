@@ -34,82 +34,80 @@ def compare_with_english(page, base_url: str, pages: dict[str, str], language: s
     return left
 
 
+class Visit:
+    """A browser whose language is `language` (Accept-Language from its locale): `keep(name)` checks the page's
+    <html lang>, keeps its HTML for the comparison with English and, with `axe`, runs axe-core at both widths."""
+
+    def __init__(self, chromium, base_url: str, language: str) -> None:
+        self.context = chromium.new_context(locale=LOCALES[language], viewport={"width": 1100, "height": 900})
+        self.context.set_default_timeout(15_000)
+        self.page = self.context.new_page()
+        self.base, self.language = base_url, language
+        self.pages: dict[str, str] = {}
+        self.problems: dict[str, list[str]] = {}
+
+    def keep(self, name: str, *, axe: bool = True) -> None:
+        assert self.page.get_attribute("html", "lang") == self.language, self.page.url
+        self.pages[self.page.url.removeprefix(self.base)] = self.page.content()
+        if axe:
+            look(self.page, f"{self.language}-{name}", self.problems)
+
+    def english_left(self, names=()) -> dict:
+        return compare_with_english(self.page, self.base, self.pages, self.language, names=names)
+
+
 @pytest.mark.parametrize("language", ["de", "fr"])
 def test_quick_check_in_german_and_french(live_server, chromium, published, language):
-    context = chromium.new_context(locale=LOCALES[language], viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    problems: dict[str, list[str]] = {}
-    pages: dict[str, str] = {}
-    base = live_server.url
-
-    def keep(name: str, *, axe: bool = False) -> None:
-        assert page.get_attribute("html", "lang") == language, page.url
-        pages[page.url.removeprefix(base)] = page.content()
-        if axe:
-            look(page, f"{language}-quick-{name}", problems)
-
-    page.goto(f"{base}/")
-    keep("start", axe=True)
+    visit = Visit(chromium, live_server.url, language)
+    page = visit.page
+    page.goto(f"{live_server.url}/")
+    visit.keep("quick-start")
     with page.expect_navigation():
         page.click("[data-action=quick-check]")
     answers = SCENARIOS["T05"]["answers"]
-    first = True
-    for _ in range(30):
+    for i in range(30):
         if "/quick-check/result/" in page.url:
             break
-        keep(page.url.rstrip("/").rsplit("/", 1)[-1], axe=first or "compute" in page.url)
-        first = False
+        visit.keep("quick-" + page.url.rstrip("/").rsplit("/", 1)[-1], axe=i == 0 or "compute" in page.url)
         answer_visible_questions(page, answers)
         save(page)
     assert page.url.endswith("/quick-check/result/"), page.url
     assert page.query_selector("[data-classification=GPAI_MODEL_SYSTEMIC_RISK]")
-    keep("result", axe=True)
-    assert problems == {}
-    assert compare_with_english(page, base, pages, language) == {}
-    context.close()
+    visit.keep("quick-result")
+    assert visit.problems == {}
+    assert visit.english_left() == {}
+    visit.context.close()
 
 
 @pytest.mark.parametrize("language", ["de", "fr"])
 def test_assessment_in_german_and_french(live_server, chromium, django_user_model, published, language):
     user, _organisation = make_member(django_user_model, "officer", role=Role.OWNER)
-    context = chromium.new_context(locale=LOCALES[language], viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    problems: dict[str, list[str]] = {}
-    pages: dict[str, str] = {}
-    base = live_server.url
-
-    def keep(name: str, *, axe: bool = True) -> None:
-        assert page.get_attribute("html", "lang") == language, page.url
-        pages[page.url.removeprefix(base)] = page.content()
-        if axe:
-            look(page, f"{language}-assessment-{name}", problems)
-
-    page.goto(f"{base}/accounts/login/")
-    keep("sign-in")
-    sign_in(page, base, "officer")
-    page.goto(f"{base}/assessments/new/")
-    keep("new")
+    visit = Visit(chromium, live_server.url, language)
+    page = visit.page
+    page.goto(f"{live_server.url}/accounts/login/")
+    visit.keep("sign-in")
+    sign_in(page, live_server.url, "officer")
+    page.goto(f"{live_server.url}/assessments/new/")
+    visit.keep("new")
     page.fill("input[name=new_model_name]", "Atlas-70B")
     save(page)
     answers = SCENARIOS["T06"]["answers"]
     for i in range(30):
         if "/step/" not in page.url:
             break
-        keep(f"step-{i}", axe=i == 0)
+        visit.keep(f"step-{i}", axe=i == 0)
         answer_visible_questions(page, answers)
         save(page)
     assert page.url.endswith("/check/"), page.url
-    keep("check")
+    visit.keep("check")
     with page.expect_navigation():
         page.click("main form button.button[type=submit]")
     assert page.url.endswith("/result/"), page.url
-    keep("result")
-    page.goto(f"{base}/assessments/")
-    keep("dashboard")
-    assert problems == {}
+    visit.keep("result")
+    page.goto(f"{live_server.url}/assessments/")
+    visit.keep("dashboard")
+    assert visit.problems == {}
     assert not MemberLanguage.objects.filter(user=user).exists()  # the browser's language, not a choice
-    assert compare_with_english(page, base, pages, language, names=("officer", "Atlas-70B", "Ltd")) == {}
+    assert visit.english_left(names=("officer", "Atlas-70B", "Ltd")) == {}
     assert MemberLanguage.objects.get(user=user).language == "en"  # the switch is remembered
-    context.close()
+    visit.context.close()
