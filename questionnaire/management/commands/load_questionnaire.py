@@ -21,8 +21,4 @@ class Command(BaseCommand):
         except ContentInvalid as exc:
             lines = "\n".join(f"  - {p}" for p in exc.problems)
             raise CommandError(f"{path} does not validate ({len(exc.problems)} problems):\n{lines}") from None
-        version = outcome.version
-        if outcome.created:
-            self.stdout.write(f"Published {version.slug} {version.label} ({version.content_hash}).")
-        else:
-            self.stdout.write(f"Unchanged: {version.slug} {version.label} is current ({version.content_hash}).")
+        self.stdout.write(outcome.message)
