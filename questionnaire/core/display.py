@@ -19,9 +19,12 @@ from ..engine.spec import Question
 from ..engine.values import format_flop, format_scientific
 
 
-def long_date(value: dt.date | dt.datetime, *, time: bool = False, short: bool = False) -> str:
-    """A date as a lawyer writes it in the language in use: "1 October 2025", "1. Oktober 2025", "1 octobre 2025"
-    (Django's month names; with `time`, "…, 14:05"). The one long date of the pages, the report and the e-mails."""
+def long_date(value: dt.date | dt.datetime | str, *, time: bool = False, short: bool = False) -> str:
+    """The app's one date format, as a lawyer writes it in the language in use: "1 September 2025",
+    "1. September 2025", "1 septembre 2025" (Django's month names; an ISO text is read first; with `time`,
+    "…, 14:05"; with `short`, "1 Sep 2025"). The one long date of the pages, the report and the e-mails."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     text = formats.date_format(value, pgettext("short date", "j M Y") if short else pgettext("long date", "j F Y"))

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django import template
 from django.utils.html import format_html
 
@@ -56,16 +54,15 @@ def days_left(days):
 
 @register.filter
 def long_date(value, with_time=""):
-    """A date as a lawyer writes it in the language in use ("1 October 2025", "1. Oktober 2025"); `|long_date:"time"`
-    adds the time of day, `|long_date:"short"` abbreviates the month ("1 Oct 2025")."""
+    """A date (or an ISO date) as a lawyer writes it in the language in use ("1 October 2025", "1. Oktober
+    2025"); `|long_date:"time"` adds the time of day, `|long_date:"short"` abbreviates the month ("1 Oct 2025");
+    anything else as it is."""
     if not value:
         return ""
-    if isinstance(value, str):  # an ISO date such as a rules version's "rules as of" date; anything else as it is
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    return _long_date(value, time=with_time == "time", short=with_time == "short")
+    try:
+        return _long_date(value, time=with_time == "time", short=with_time == "short")
+    except (TypeError, ValueError):
+        return value
 
 
 @register.simple_tag
