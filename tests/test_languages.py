@@ -226,3 +226,24 @@ def test_rules_change_e_mails_are_in_each_member_s_language(organisation, owner,
     assert german.subject.startswith("Regelwerksversion") and "Guten Tag," in german.body
     assert french.subject.startswith("Version des règles") and "Bonjour," in french.body
     assert "Frontier" in german.body and "Frontier" in french.body
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("de", "Wählen Sie eine Antwort"), ("fr", "Choisissez une réponse"), ("en", "Select an answer")])
+def test_the_engine_s_fixed_messages_reach_the_field_translated(client, published, language, message):
+    client.get("/quick-check/", HTTP_ACCEPT_LANGUAGE=language)
+    page = client.post("/quick-check/role/", {"quick-check-current_step": "role"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert page.status_code == 400 and message in page.content.decode()  # the form, with its errors
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("de", "Geben Sie die Zahl der FLOP ein. Schreiben Sie sie wie 3.8e25"),
+    ("fr", "Saisissez le nombre de FLOP. Écrivez-le comme 3.8e25")])
+def test_two_joined_engine_messages_are_translated_sentence_by_sentence(language, message):
+    from questionnaire.assessments.forms import translated
+    from questionnaire.engine.values import FLOP_FORMAT_HELP
+
+    with translation.override(language):
+        assert translated("Enter the number of FLOP. " + FLOP_FORMAT_HELP).startswith(message)
+        assert translated("“abc” is not a number; write digits, e.g. 1200 or 3.5.") == (
+            "“abc” is not a number; write digits, e.g. 1200 or 3.5.")  # a typed value in it: as the engine wrote it

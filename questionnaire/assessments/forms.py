@@ -8,6 +8,7 @@ Answers are stored as JSON values: `to_json_answers` and `answers_to_form_data` 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -15,8 +16,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ..core.forms import IsoDateInput, form_class
 from ..engine import QuestionType, Spec, check_answer, check_answers, parse_answer, visibility
@@ -44,7 +45,8 @@ class AnswerField:
         try:
             check_answer(self.question, value.isoformat() if isinstance(value, dt.date) else value)
         except ValueError as exc:
-            raise ValidationError(str(exc), code="required" if is_unanswered(value) else "invalid") from None
+            code = "required" if is_unanswered(value) else "invalid"
+            raise ValidationError(translated(str(exc)), code=code) from None
 
 
 class NumberField(AnswerField, forms.CharField):
@@ -61,7 +63,7 @@ class NumberField(AnswerField, forms.CharField):
         try:
             return self.parse(value)
         except ValueError as exc:
-            raise ValidationError(str(exc), code="invalid") from None
+            raise ValidationError(translated(str(exc)), code="invalid") from None
 
 
 class FlopField(NumberField):
@@ -69,6 +71,16 @@ class FlopField(NumberField):
 
     def prepare_value(self, value: Any) -> Any:
         return flop_input_text(value) if isinstance(value, int | float) else value
+
+
+def translated(message: str) -> str:
+    """An engine message (engine.values marks its fixed ones for the catalogue) in the language in use: as a whole,
+    or sentence by sentence where the engine joined two of its own; one with a typed value in it stays English."""
+    whole = gettext(message)
+    if whole != message:
+        return whole
+    parts = re.split(r"(?<=\.) (?=[A-Z])", message)
+    return " ".join(gettext(part) for part in parts) if len(parts) > 1 else message
 
 
 YES_NO = (("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No")))
@@ -119,7 +131,7 @@ def field_for(question: Question) -> forms.Field:
     if kind is QuestionType.YES_NO:
         return YesNoField(choices=choices, **common)
     if kind is QuestionType.FLOP:
-        return FlopField(error_messages={"invalid": FLOP_FORMAT_HELP}, **common)
+        return FlopField(error_messages={"invalid": translated(FLOP_FORMAT_HELP)}, **common)
     if kind is QuestionType.NUMBER:
         return NumberField(**common)
     if kind is QuestionType.DATE:
