@@ -69,3 +69,4 @@ def long_date(value, with_time=""):
 def once_token():
     """The one-time token of a form that creates something (once.submit_once)."""
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_token())
+
