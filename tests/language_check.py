@@ -68,10 +68,9 @@ def catalogue_words(language: str) -> frozenset[str]:
 
 
 @cache
-def content_texts() -> tuple[re.Pattern, ...]:
-    """The English texts of the questionnaire content (gpai.yaml and the documents' YAML) as patterns, longest
-    first, a `{placeholder}` matching what the engine puts there: what part B of issue 29 translates through the
-    content's translation rows."""
+def content_strings() -> tuple[str, ...]:
+    """Every English text of the questionnaire content (questionnaire/content/**/*.yaml) and the texts quoted inside
+    its expressions, white space folded."""
     texts: set[str] = set()
 
     def walk(node):
@@ -88,8 +87,16 @@ def content_texts() -> tuple[re.Pattern, ...]:
 
     for path in sorted((ROOT / "questionnaire/content").glob("**/*.yaml")):
         walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return tuple(sorted(texts, key=len, reverse=True))
+
+
+@cache
+def content_texts() -> tuple[re.Pattern, ...]:
+    """The content's texts as patterns, longest first, a `{placeholder}` matching what the engine puts there: what
+    part B of issue 29 translates through the content's translation rows."""
+    texts = content_strings()
     patterns = []
-    for text in sorted(texts, key=len, reverse=True):
+    for text in texts:
         # a placeholder at either end matches nothing (it would swallow the page's text around it); one between
         # two literal parts matches what the engine put there
         parts = [re.escape(part) for part in PLACEHOLDER.split(text)]
@@ -112,6 +119,13 @@ def without_content(text: str) -> str:
     for pattern in content_texts():
         for match in pattern.finditer(text):
             covered[match.start():match.end()] = b"\x01" * (match.end() - match.start())
+    for match in re.finditer("…", text):  # a content text cut short by truncatechars ("… C(2025) 8311 (Expl…")
+        end = match.start()
+        for length in range(min(end, 80), 11, -1):
+            start = text[end - length:end].strip()
+            if any(raw.startswith(start) for raw in content_strings()):
+                covered[end - length:match.end()] = b"\x01" * (length + 1)
+                break
     return "".join(" " if covered[i] else c for i, c in enumerate(text))
 
 
