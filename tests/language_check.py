@@ -54,9 +54,11 @@ class _Text(HTMLParser):
 
 
 def visible_text(html: str) -> str:
+    """The page's visible text, without tokens that hold a digit (hashes such as 3aacab4…, ids, numbers)."""
     parser = _Text()
     parser.feed(html)
-    return re.sub(r"\s+", " ", " ".join(parser.parts)).strip()
+    text = re.sub(r"\S*\d\S*", " ", " ".join(parser.parts))
+    return re.sub(r"\s+", " ", text).strip()
 
 
 @cache
