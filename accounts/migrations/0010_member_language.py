@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0007_member_settings_calendar_token_time_zone'),
+        ('accounts', '0008_api_tokens'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
