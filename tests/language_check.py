@@ -54,11 +54,9 @@ class _Text(HTMLParser):
 
 
 def visible_text(html: str) -> str:
-    """The page's visible text, without tokens that hold a digit (hashes such as 3aacab4…, ids, numbers)."""
     parser = _Text()
     parser.feed(html)
-    text = re.sub(r"\S*\d\S*", " ", " ".join(parser.parts))
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+", " ", " ".join(parser.parts)).strip()
 
 
 @cache
@@ -138,6 +136,8 @@ def english_left(english_html: str, translated_html: str, language: str, *, name
     translated = visible_text(translated_html)
     if content_aside:
         english, translated = without_content(english), without_content(translated)
+    # tokens that hold a digit are hashes (3aacab4…), ids and numbers, not words
+    english, translated = re.sub(r"\S*\d\S*", " ", english), re.sub(r"\S*\d\S*", " ", translated)
     english_words = {w.lower() for w in WORD.findall(english)}
     allowed = ALLOWED | catalogue_words(language) | {w.lower() for name in names for w in WORD.findall(name)}
     words = WORD.findall(translated)
