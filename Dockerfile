@@ -5,9 +5,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=/app/.venv \
     PATH="/app/.venv/bin:$PATH" VAR_DIR=/app/var
 
-# WeasyPrint renders PDFs with Pango (and HarfBuzz for font subsetting).
+# WeasyPrint renders PDFs with Pango (and HarfBuzz for font subsetting); GNU gettext and make compile the
+# interface's translations (make compilemessages).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext make \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -17,7 +18,8 @@ RUN python -m venv .venv \
  && .venv/bin/uv sync --frozen --inexact --no-dev --no-cache
 
 COPY . .
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+RUN make compilemessages \
+ && SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
  && useradd --system --home /app app && mkdir -p /app/var/media && chown -R app /app/var
 USER app
 

@@ -6,7 +6,7 @@ PORT       ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: install run test lint check ci bench clean
+.PHONY: install run test lint check ci bench clean compilemessages messages
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -14,8 +14,20 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	$(VENV)/bin/uv sync --frozen --inexact --all-groups
 	touch $@
 
-## make install: create .venv with the locked dependencies
-install: $(VENV)/.installed
+## make install: create .venv with the locked dependencies, and compile the translations
+install: $(VENV)/.installed compilemessages
+
+## make compilemessages: the translations, locale/ and <app>/locale/<language>/LC_MESSAGES/django.po -> .mo, with GNU
+## gettext's msgfmt (only catalogues that changed); the .mo files are built, not committed
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po */locale/*/LC_MESSAGES/django.po))
+compilemessages: $(MO_FILES)
+%.mo: %.po
+	@command -v msgfmt >/dev/null || { echo "GNU gettext is missing (msgfmt compiles the translations): sudo apt-get install -y gettext" >&2; exit 1; }
+	msgfmt --check --output-file=$@ $<
+
+## make messages: update the catalogues from the templates and the Python code (then translate what is new)
+messages: install
+	$(PY) manage.py makemessages -l de -l fr --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 
 ## make run: migrate, load the questionnaire, serve on 127.0.0.1:$(PORT) (SQLite under var/ by default)
 run: install

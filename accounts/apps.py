@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # adapter and audit use the models, which exist only once the app registry is ready
-        from . import adapter, audit  # noqa: F401  (connect the sign-in signals and the trusted-address signal)
+        from . import adapter, audit, language  # noqa: F401  (connect the sign-in signals and the trusted-address signal)

@@ -13,12 +13,13 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from .api_tokens import EXPIRY_DAYS
 from .models import Organisation, Role, TokenScope
 from .services import create_own_organisation
 
-MISMATCH_MESSAGE = "The two passwords do not match. Enter the same password twice."
+MISMATCH_MESSAGE = _("The two passwords do not match. Enter the same password twice.")
 
 
 class SignInForm(LoginForm):
@@ -28,15 +29,15 @@ class SignInForm(LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         login = self.fields["login"]
-        login.label = "Username or email address"
+        login.label = _("Username or email address")
         login.widget.attrs.update({"autocomplete": "username", "spellcheck": "false", "autocapitalize": "none"})
         login.widget.attrs.pop("placeholder", None)
         login.widget.attrs.pop("autofocus", None)  # the error summary comes first
-        login.error_messages["required"] = "Enter your username."
+        login.error_messages["required"] = _("Enter your username.")
         password = self.fields["password"]
         password.help_text = ""
         password.widget.attrs.pop("placeholder", None)
-        password.error_messages["required"] = "Enter your password."
+        password.error_messages["required"] = _("Enter your password.")
 
     def add_prefix(self, field_name: str) -> str:
         return "username" if field_name == "login" else super().add_prefix(field_name)
@@ -46,28 +47,28 @@ class SignUpForm(SignupForm):
     """A new account and the organisation it owns: the organisation's legal name is asked, never made up."""
 
     organisation = forms.CharField(
-        label="Your organisation's legal name", max_length=200,
-        help_text="The company or body that provides or deploys the models, for example “Acme AI GmbH”. "
-                  "You own it in this tool and can invite colleagues.",
+        label=_("Your organisation's legal name"), max_length=200,
+        help_text=_("The company or body that provides or deploys the models, for example “Acme AI GmbH”. "
+                    "You own it in this tool and can invite colleagues."),
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
-        error_messages={"required": "Enter your organisation's legal name."})
+        error_messages={"required": _("Enter your organisation's legal name.")})
     field_order = ["organisation", "email", "username", "password1", "password2"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         email = self.fields["email"]
-        email.label = "Email address"
-        email.help_text = "We send a link to this address to confirm it before you can sign in."
-        email.error_messages.update({"required": "Enter your email address.",
-                                     "invalid": "Enter an email address like name@example.org."})
+        email.label = _("Email address")
+        email.help_text = _("We send a link to this address to confirm it before you can sign in.")
+        email.error_messages.update({"required": _("Enter your email address."),
+                                     "invalid": _("Enter an email address like name@example.org.")})
         username = self.fields["username"]
-        username.label = "Username"
-        username.help_text = "You sign in with this or your email address."
-        username.error_messages["required"] = "Enter a username."
-        self.fields["password1"].error_messages["required"] = "Enter a password."
-        self.fields["password2"].label = "Confirm password"
-        self.fields["password2"].help_text = "Enter the same password again."
-        self.fields["password2"].error_messages["required"] = "Enter the password again."
+        username.label = _("Username")
+        username.help_text = _("You sign in with this or your email address.")
+        username.error_messages["required"] = _("Enter a username.")
+        self.fields["password1"].error_messages["required"] = _("Enter a password.")
+        self.fields["password2"].label = _("Confirm password")
+        self.fields["password2"].help_text = _("Enter the same password again.")
+        self.fields["password2"].error_messages["required"] = _("Enter the password again.")
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
             field.widget.attrs.pop("autofocus", None)
@@ -75,7 +76,7 @@ class SignUpForm(SignupForm):
     def clean_organisation(self):
         name = " ".join(self.cleaned_data["organisation"].split())
         if not name:
-            raise forms.ValidationError("Enter your organisation's legal name.")
+            raise forms.ValidationError(_("Enter your organisation's legal name."))
         return name
 
     def save(self, request):
@@ -89,21 +90,21 @@ class PasswordResetRequestForm(ResetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["email"]
-        field.label = "Email address"
-        field.help_text = "The address your account uses. We will send a link to choose a new password."
+        field.label = _("Email address")
+        field.help_text = _("The address your account uses. We will send a link to choose a new password.")
         field.widget.attrs.pop("placeholder", None)
-        field.error_messages.update({"required": "Enter your email address.",
-                                     "invalid": "Enter an email address like name@example.org."})
+        field.error_messages.update({"required": _("Enter your email address."),
+                                     "invalid": _("Enter an email address like name@example.org.")})
 
 
 class NewPasswordForm(ResetPasswordKeyForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["password1"].label = "New password"
-        self.fields["password1"].error_messages["required"] = "Enter a new password."
-        self.fields["password2"].label = "Confirm new password"
-        self.fields["password2"].help_text = "Enter the same password again."
-        self.fields["password2"].error_messages["required"] = "Enter the new password again."
+        self.fields["password1"].label = _("New password")
+        self.fields["password1"].error_messages["required"] = _("Enter a new password.")
+        self.fields["password2"].label = _("Confirm new password")
+        self.fields["password2"].help_text = _("Enter the same password again.")
+        self.fields["password2"].error_messages["required"] = _("Enter the new password again.")
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
 
@@ -121,15 +122,15 @@ class InvitedAccountForm(auth_forms.UserCreationForm):
         super().__init__(*args, **kwargs)
         self.instance.email = email  # so the password validators compare the password with it too
         username = self.fields["username"]
-        username.label = "Username"
-        username.help_text = "You sign in with this. Letters, digits and @ . + - _ only, up to 150 characters."
+        username.label = _("Username")
+        username.help_text = _("You sign in with this. Letters, digits and @ . + - _ only, up to 150 characters.")
         username.widget.attrs["autocomplete"] = "username"
         username.widget.attrs.pop("autofocus", None)
-        username.error_messages["required"] = "Enter a username."
-        self.fields["password1"].error_messages["required"] = "Enter a password."
-        self.fields["password2"].label = "Confirm password"
-        self.fields["password2"].help_text = "Enter the same password again."
-        self.fields["password2"].error_messages["required"] = "Enter the password again."
+        username.error_messages["required"] = _("Enter a username.")
+        self.fields["password1"].error_messages["required"] = _("Enter a password.")
+        self.fields["password2"].label = _("Confirm password")
+        self.fields["password2"].help_text = _("Enter the same password again.")
+        self.fields["password2"].error_messages["required"] = _("Enter the password again.")
 
 
 class OrganisationNameForm(forms.ModelForm):
@@ -137,14 +138,14 @@ class OrganisationNameForm(forms.ModelForm):
         model = Organisation
         fields = ("name",)
         labels = {"name": "Organisation name"}
-        error_messages = {"name": {"required": "Enter a name for the organisation.",
-                                   "max_length": "The name can be at most 200 characters long."}}
+        error_messages = {"name": {"required": _("Enter a name for the organisation."),
+                                   "max_length": _("The name can be at most 200 characters long.")}}
         widgets = {"name": forms.TextInput(attrs={"autocomplete": "organization"})}
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         if not name:
-            raise forms.ValidationError("Enter a name for the organisation.")
+            raise forms.ValidationError(_("Enter a name for the organisation."))
         return name
 
 
@@ -155,7 +156,7 @@ class LegalNameForm(OrganisationNameForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"name": ""})  # never offer the made-up name
         super().__init__(*args, **kwargs)
-        self.fields["name"].label = "Your organisation's legal name"
+        self.fields["name"].label = _("Your organisation's legal name")
         self.fields["name"].required = False  # asked, not forced: completing without it marks the report
         self.fields["name"].help_text = ("As it should appear on the report, for example “Example AI GmbH”. If you "
                                          "leave it empty, the report says that the legal name was not given.")
@@ -166,14 +167,14 @@ class LegalNameForm(OrganisationNameForm):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(
-        label="Email address", max_length=254,
+        label=_("Email address"), max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={"required": "Enter the email address of the person to invite.",
-                        "invalid": "Enter an email address like name@example.org."})
+        error_messages={"required": _("Enter the email address of the person to invite."),
+                        "invalid": _("Enter an email address like name@example.org.")})
     role = forms.ChoiceField(
-        label="Role", choices=Role.choices, initial=Role.EDITOR,
-        help_text="Owners manage members; editors answer and change assessments; viewers can only read them.",
-        error_messages={"required": "Choose a role.", "invalid_choice": "Choose owner, editor or viewer."})
+        label=_("Role"), choices=Role.choices, initial=Role.EDITOR,
+        help_text=_("Owners manage members; editors answer and change assessments; viewers can only read them."),
+        error_messages={"required": _("Choose a role."), "invalid_choice": _("Choose owner, editor or viewer.")})
 
     def clean_email(self):
         return get_user_model().objects.normalize_email(self.cleaned_data["email"])

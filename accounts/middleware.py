@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from .models import Membership
 
@@ -53,14 +54,14 @@ class SecondFactorMiddleware:
     def __call__(self, request):
         reason = needs_second_factor(request)
         if reason == "admin_set_up":
-            messages.warning(request, "The admin needs two-factor authentication. Set up an authenticator app "
-                                      "for your account first.")
+            messages.warning(request, _("The admin needs two-factor authentication. Set up an authenticator app "
+                                        "for your account first."))
             return redirect("mfa_index")
         if reason == "admin_code":
-            messages.info(request, "Enter the code from your authenticator app to open the admin.")
+            messages.info(request, _("Enter the code from your authenticator app to open the admin."))
             return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
         if reason == "organisation_set_up":
-            messages.warning(request, "Your organisation requires two-factor authentication. Set up an "
-                                      "authenticator app to continue.")
+            messages.warning(request, _("Your organisation requires two-factor authentication. Set up an "
+                                        "authenticator app to continue."))
             return redirect("mfa_index")
         return self.get_response(request)

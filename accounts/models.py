@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 def validate_time_zone(value: str) -> None:
@@ -21,9 +22,9 @@ def validate_time_zone(value: str) -> None:
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    EDITOR = "editor", "Editor"
-    VIEWER = "viewer", "Viewer"
+    OWNER = "owner", pgettext_lazy("member role", "Owner")
+    EDITOR = "editor", pgettext_lazy("member role", "Editor")
+    VIEWER = "viewer", pgettext_lazy("member role", "Viewer")
 
 
 class Organisation(models.Model):
@@ -194,3 +195,17 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class MemberLanguage(models.Model):
+    """The language a member chose with the header's language switch (contract §6): applied on every request
+    once they are signed in, on any device, and used for the e-mails they are sent. No row: the browser decides
+    (the language cookie, else Accept-Language)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="language_choice")
+    language = models.CharField(max_length=10, help_text="A code of settings.LANGUAGES, e.g. de")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from questionnaire.models import AnswerRevision, GapRevision
@@ -65,11 +66,12 @@ def my_data(request: HttpRequest) -> HttpResponse:
 def delete_account(request: HttpRequest) -> HttpResponse:
     user = request.user
     if request.POST.get("confirm", "").strip() != user.get_username():
-        messages.error(request, "Type your username to confirm that the account should be deleted.")
+        messages.error(request, _("Type your username to confirm that the account should be deleted."))
         return redirect("my_data")
     blocking = _blocking_organisations(user)
     if blocking:
-        messages.error(request, f"Make another member an owner of {', '.join(o.name for o in blocking)} first.")
+        messages.error(request, _("Make another member an owner of %(organisations)s first.") % {
+            "organisations": ", ".join(o.name for o in blocking)})
         return redirect("my_data")
     with transaction.atomic():
         # organisations where the user is the only member go with the account
@@ -79,7 +81,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         audit(request, "account_deleted", target=user.get_username())
         logout(request)
         user.delete()
-    messages.success(request, "Your account has been deleted.")
+    messages.success(request, _("Your account has been deleted."))
     return redirect("/")
 
 
@@ -91,11 +93,11 @@ def delete_organisation(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Only an owner can delete the organisation")
     organisation = membership.organisation
     if request.POST.get("confirm", "").strip() != organisation.name:
-        messages.error(request, "Type the organisation's name exactly to confirm the deletion.")
+        messages.error(request, _("Type the organisation's name exactly to confirm the deletion."))
         return redirect("organisation")
     with transaction.atomic():
         audit(request, "organisation_deleted", target=organisation.name)
         organisation.delete()  # models, assessments, answers, reports, evidence records go with it
     request.session.pop(SESSION_KEY, None)
-    messages.success(request, f"{organisation.name} and all its assessments have been deleted.")
+    messages.success(request, _("%(name)s and all its assessments have been deleted.") % {"name": organisation.name})
     return redirect("/")

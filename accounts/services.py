@@ -12,15 +12,17 @@ import secrets
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from questionnaire.core.display import full_stop
 
+from .language import member_language
 from .models import AuditEvent, Invitation, Membership, Organisation, Role
 
 
@@ -129,8 +131,11 @@ def send_invitation_mail(invitation: Invitation, site: str) -> None:
     context = {"invitation": invitation, "organisation_name": inert_text(invitation.organisation.name),
                "inviter_name": inert_text(inviter.get_full_name() or inviter.get_username()) if inviter else "",
                "accept_url": f"{site}{reverse('accept_invitation', args=[token])}"}
-    subject = " ".join(render_to_string("accounts/invitation_subject.txt", context).split())  # one header line
-    body = render_to_string("accounts/invitation_email.txt", context)
+    # in the language of the invited address's account if it has one, else in the inviter's
+    invitee = get_user_model().objects.filter(email__iexact=invitation.email).first()
+    with translation.override(member_language(invitee) if invitee else member_language(inviter)):
+        subject = " ".join(render_to_string("accounts/invitation_subject.txt", context).split())  # one header line
+        body = render_to_string("accounts/invitation_email.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
 
 

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import api_tokens as api_tokens_service
@@ -46,7 +47,7 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _as_role(role: str) -> str:
-    return {Role.OWNER: "an owner", Role.EDITOR: "an editor", Role.VIEWER: "a viewer"}[role]
+    return {Role.OWNER: _("an owner"), Role.EDITOR: _("an editor"), Role.VIEWER: _("a viewer")}[role]
 
 
 def _owner_membership(request: HttpRequest) -> Membership:
@@ -97,7 +98,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
         membership.organisation.refresh_from_db()
         return _organisation_page(request, membership, name_form=form)
     services.rename_organisation(membership.organisation, form.cleaned_data["name"])
-    messages.success(request, f"The organisation is now called {membership.organisation.name}.")
+    messages.success(request, _("The organisation is now called %(name)s.") % {"name": membership.organisation.name})
     return redirect("organisation")
 
 
@@ -117,8 +118,8 @@ def organisation_security(request: HttpRequest) -> HttpResponse:
     services.require_mfa(membership.organisation, required)
     audit(request, "mfa_required", target="required" if required else "not required",
           organisation=membership.organisation)
-    messages.success(request, "Every member now needs two-factor authentication." if required
-                     else "Two-factor authentication is now each member's choice.")
+    messages.success(request, _("Every member now needs two-factor authentication.") if required
+                     else _("Two-factor authentication is now each member's choice."))
     return redirect("organisation")
 
 
@@ -152,7 +153,7 @@ def invite_member(request: HttpRequest) -> HttpResponse:
     audit(request, "member_invited", target=f"{invitation.email} as {invitation.role}",
           organisation=membership.organisation)  # also what the hourly limit counts
     queue_invitation(invitation, request.build_absolute_uri("/"))
-    messages.success(request, f"We are sending an invitation to {invitation.email}.")
+    messages.success(request, _("We are sending an invitation to %(email)s.") % {"email": invitation.email})
     return redirect("organisation")
 
 
@@ -172,7 +173,8 @@ def change_member_role(request: HttpRequest) -> HttpResponse:
         return _organisation_page(request, membership, errors=[str(error)])
     audit(request, "member_role_changed", target=f"{member.user.get_username()} to {member.role}",
           organisation=membership.organisation)
-    messages.success(request, f"{member.user.get_username()} is now {_as_role(member.role)}.")
+    messages.success(request, _("%(member)s is now %(role)s.") % {"member": member.user.get_username(),
+                                                                   "role": _as_role(member.role)})
     return redirect("organisation")
 
 
@@ -189,7 +191,8 @@ def remove_member(request: HttpRequest) -> HttpResponse:
     except services.MembershipError as error:
         return _organisation_page(request, membership, errors=[str(error)])
     audit(request, "member_removed", target=member.user.get_username(), organisation=membership.organisation)
-    messages.success(request, f"{member.user.get_username()} is no longer a member of {membership.organisation.name}.")
+    messages.success(request, _("%(member)s is no longer a member of %(organisation)s.") % {
+        "member": member.user.get_username(), "organisation": membership.organisation.name})
     return redirect("organisation")
 
 
@@ -202,7 +205,8 @@ def cancel_invitation(request: HttpRequest) -> HttpResponse:
         raise Http404
     invitation = form.cleaned_data["invitation"]
     services.cancel_invitation(invitation)
-    messages.success(request, f"The invitation to {invitation.email} is cancelled. Its link no longer works.")
+    messages.success(request, _("The invitation to %(email)s is cancelled. Its link no longer works.") % {
+        "email": invitation.email})
     return redirect("organisation")
 
 
@@ -215,7 +219,8 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
         raise Http404
     membership = membership_for(request.user, form.cleaned_data["organisation"])
     _act_for(request, membership)
-    messages.success(request, f"You are now working in {membership.organisation.name}.")
+    messages.success(request, _("You are now working in %(organisation)s.") % {
+        "organisation": membership.organisation.name})
     next_url = form.cleaned_data["next"]
     if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
                                                     require_https=request.is_secure()):
@@ -275,8 +280,8 @@ def _joined(request: HttpRequest, membership: Membership) -> HttpResponse:
     audit(request, "member_joined", target=f"{membership.user.get_username()} as {membership.role}",
           organisation=membership.organisation)
     _act_for(request, membership)
-    messages.success(request, f"You are now a member of {membership.organisation.name}, "
-                              f"as {_as_role(membership.role)}.")
+    messages.success(request, _("You are now a member of %(organisation)s, as %(role)s.") % {
+        "organisation": membership.organisation.name, "role": _as_role(membership.role)})
     return redirect("organisation")
 
 

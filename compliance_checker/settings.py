@@ -126,10 +126,12 @@ MIDDLEWARE = [
     "compliance_checker.guards.RequestGuardMiddleware",  # size cap and NUL bytes, before the body is read
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # the language: cookie (set by /i18n/setlang/), else Accept-Language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.language.MemberLanguageMiddleware",  # a signed-in member's remembered language wins
     "compliance_checker.guards.NoStoreMiddleware",  # Cache-Control: no-store for signed-in users
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SecondFactorMiddleware",  # staff in the admin, members of organisations requiring it
@@ -231,7 +233,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# Languages (contract §6): English is the source and the default; each further language is a catalogue in
+# locale/<code>/LC_MESSAGES/django.po (docs/i18n.md). Dates and numbers follow the language's Django formats;
+# English keeps the British day-month-year order (compliance_checker/formats/en).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["compliance_checker.formats"]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True

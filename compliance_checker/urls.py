@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from questionnaire.api.main import api
 from questionnaire.api.reference import docs as api_docs
@@ -11,6 +12,7 @@ admin.site.login = login_required(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),  # contract §6: POST language, next
     path("accounts/", include("accounts.urls")),
     path("api/v1/docs", api_docs, name="api_docs"),
     path("api/v1/", api.urls),

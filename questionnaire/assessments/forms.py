@@ -8,6 +8,7 @@ Answers are stored as JSON values: `to_json_answers` and `answers_to_form_data` 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 
 from ..core.forms import IsoDateInput, form_class
 from ..engine import QuestionType, Spec, check_answer, check_answers, parse_answer, visibility
@@ -42,7 +45,8 @@ class AnswerField:
         try:
             check_answer(self.question, value.isoformat() if isinstance(value, dt.date) else value)
         except ValueError as exc:
-            raise ValidationError(str(exc), code="required" if is_unanswered(value) else "invalid") from None
+            code = "required" if is_unanswered(value) else "invalid"
+            raise ValidationError(translated(str(exc)), code=code) from None
 
 
 class NumberField(AnswerField, forms.CharField):
@@ -59,7 +63,7 @@ class NumberField(AnswerField, forms.CharField):
         try:
             return self.parse(value)
         except ValueError as exc:
-            raise ValidationError(str(exc), code="invalid") from None
+            raise ValidationError(translated(str(exc)), code="invalid") from None
 
 
 class FlopField(NumberField):
@@ -69,10 +73,23 @@ class FlopField(NumberField):
         return flop_input_text(value) if isinstance(value, int | float) else value
 
 
+def translated(message: str) -> str:
+    """An engine message (engine.values marks its fixed ones for the catalogue) in the language in use: as a whole,
+    or sentence by sentence where the engine joined two of its own; one with a typed value in it stays English."""
+    whole = gettext(message)
+    if whole != message:
+        return whole
+    parts = re.split(r"(?<=\.) (?=[A-Z])", message)
+    return " ".join(gettext(part) for part in parts) if len(parts) > 1 else message
+
+
+YES_NO = (("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No")))
+
+
 class YesNoField(AnswerField, forms.TypedChoiceField):
     """Radios yes and no (True, False), and any other answer the question offers kept as its value."""
 
-    def __init__(self, choices=(("yes", "Yes"), ("no", "No")), **kwargs: Any) -> None:
+    def __init__(self, choices=YES_NO, **kwargs: Any) -> None:
         super().__init__(choices=list(choices), widget=forms.RadioSelect,
                          coerce=lambda v: True if v == "yes" else False if v == "no" else v, empty_value=None,
                          **kwargs)
@@ -114,12 +131,12 @@ def field_for(question: Question) -> forms.Field:
     if kind is QuestionType.YES_NO:
         return YesNoField(choices=choices, **common)
     if kind is QuestionType.FLOP:
-        return FlopField(error_messages={"invalid": FLOP_FORMAT_HELP}, **common)
+        return FlopField(error_messages={"invalid": translated(FLOP_FORMAT_HELP)}, **common)
     if kind is QuestionType.NUMBER:
         return NumberField(**common)
     if kind is QuestionType.DATE:
         return DateAnswerField(widget=IsoDateInput(), input_formats=["%Y-%m-%d"], error_messages={
-            "invalid": "Enter a real date as YYYY-MM-DD, for example 2025-10-01"}, **common)
+            "invalid": _("Enter a real date as YYYY-MM-DD, for example 2025-10-01")}, **common)
     return TextAnswerField(widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_TEXT_LENGTH}), **common)
 
 
@@ -268,16 +285,17 @@ def answers_to_form_data(section_form: type[SectionForm], prefix: str, answers: 
 
 
 class NewAssessmentForm(forms.Form):
-    ai_model = forms.ChoiceField(label="Which model is this assessment for?", widget=forms.RadioSelect,
+    ai_model = forms.ChoiceField(label=gettext_lazy("Which model is this assessment for?"), widget=forms.RadioSelect,
                                  required=False)
-    new_model_name = forms.CharField(label="Name of the model", max_length=200, required=False,
-                                     help_text="For example “Atlas-70B”. You can assess new versions later.")
-    title = forms.CharField(label="Version or note (optional)", max_length=200, required=False,
-                            help_text="For example “v2.1, release candidate”.")
+    new_model_name = forms.CharField(label=gettext_lazy("Name of the model"), max_length=200, required=False,
+                                     help_text=gettext_lazy(
+                                         "For example “Atlas-70B”. You can assess new versions later."))
+    title = forms.CharField(label=gettext_lazy("Version or note (optional)"), max_length=200, required=False,
+                            help_text=gettext_lazy("For example “v2.1, release candidate”."))
 
     def __init__(self, *args, models=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ai_model"].choices = [(str(m.pk), m.name) for m in models] + [("new", "A new model")]
+        self.fields["ai_model"].choices = [(str(m.pk), m.name) for m in models] + [("new", _("A new model"))]
         if not models:
             del self.fields["ai_model"]
 
@@ -285,17 +303,18 @@ class NewAssessmentForm(forms.Form):
         data = super().clean()
         choice = data.get("ai_model", "new") or ("new" if "ai_model" not in self.fields else "")
         if not choice:
-            self.add_error("ai_model", "Select a model, or “A new model”")
+            self.add_error("ai_model", _("Select a model, or “A new model”"))
         elif choice == "new" and not data.get("new_model_name", "").strip():
-            self.add_error("new_model_name", "Enter the name of the model")
+            self.add_error("new_model_name", _("Enter the name of the model"))
         data["ai_model"] = choice
         return data
 
 
 class KeepForm(forms.Form):
     model_name = forms.CharField(
-        label="Name of the model", max_length=200, required=False,
-        help_text="For example “Atlas-70B”. The assessment is kept under this model in your organisation.",
+        label=gettext_lazy("Name of the model"), max_length=200, required=False,
+        help_text=gettext_lazy(
+            "For example “Atlas-70B”. The assessment is kept under this model in your organisation."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
     def clean_model_name(self) -> str:

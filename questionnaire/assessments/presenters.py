@@ -9,8 +9,9 @@ from typing import Any
 
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from ..core.display import display_answer
+from ..core.display import days_left, display_answer, long_date
 from ..core.evaluation import evaluate_assessment
 from ..core.signatory import (
     answered_statuses,
@@ -125,8 +126,7 @@ class DeadlineView:
         """The deadline as one phrase: "Obligations apply since 1 October 2025" or "… from … (12 days left)"."""
         text = f"{self.current_label} {self.value}"
         if self.date is not None and not self.is_past:
-            left = "today" if self.days_left == 0 else f"{self.days_left} day{'s' if self.days_left != 1 else ''} left"
-            text += f" ({left})"
+            text += f" ({days_left(self.days_left)})"
         return text
 
 
@@ -144,7 +144,7 @@ def deadline_views(spec: Spec, deadlines: dict[str, str], today: dt.date) -> lis
             day = None
         rows.append(DeadlineView(
             key=key, label=spec_deadline.label if spec_deadline else key.replace("_", " "),
-            value=day.strftime("%-d %B %Y") if day else value, date=day,
+            value=long_date(day) if day else value, date=day,
             days_left=(day - today).days if day else None,
             explanation=spec_deadline.explanation if spec_deadline else "",
             label_passed=spec_deadline.label_passed if spec_deadline else ""))
@@ -211,8 +211,8 @@ def summary_dates(spec: Spec, deadlines: list[DeadlineView], notices: list[Notic
     covered = {key for o in spec.obligations if o.id in dated_about for key in o.deadlines}
     done_for = {}
     for document in issued:
-        done_for.setdefault(document.get("obligation"), f"{document.get('done', 'issued')} on "
-                            f"{dt.date.fromisoformat(document['date']):%-d %B %Y}")
+        done_for.setdefault(document.get("obligation"), _("%(done)s on %(date)s") % {
+            "done": document.get("done", "issued"), "date": long_date(dt.date.fromisoformat(document["date"]))})
     items = [DatedItem(d.current_label, d.date, today, d.key in due_keys) for d in deadlines if d.date]
     items += [DatedItem(n.title, n.date, today, True, next((done_for[o] for o in n.about if o in done_for), ""),
                         notice=True) for n in notices if n.date]
@@ -507,11 +507,13 @@ def result_changes(old_spec: Spec, before: dict[str, Any], new_spec: Spec, after
     titles = diff["obligation_titles"]
     out = []
     if diff["classification"]:
-        out.append("Classification: {} → {}".format(*diff["classification"]))
+        before, after = diff["classification"]
+        out.append(_("Classification: %(before)s → %(after)s") % {"before": before, "after": after})
     if diff["role"]:
-        out.append("Your role: {} → {}".format(*diff["role"]))
-    out += [f"Would apply: {titles.get(o, o)}" for o in diff["added"]]
-    out += [f"Would no longer apply: {titles.get(o, o)}" for o in diff["removed"]]
+        before, after = diff["role"]
+        out.append(_("Your role: %(before)s → %(after)s") % {"before": before, "after": after})
+    out += [_("Would apply: %(obligation)s") % {"obligation": titles.get(o, o)} for o in diff["added"]]
+    out += [_("Would no longer apply: %(obligation)s") % {"obligation": titles.get(o, o)} for o in diff["removed"]]
     for d in diff["deadlines"]:
         if d["new"] == "–":
             out.append(f"{d['label']}: would no longer apply (was {d['old']})")

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -81,7 +82,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 def nothing_published(request: HttpRequest) -> HttpResponse:
-    messages.error(request, "No questionnaire is published yet. An administrator must load it first.")
+    messages.error(request, _("No questionnaire is published yet. An administrator must load it first."))
     return redirect("start")
 
 
@@ -89,7 +90,7 @@ def nothing_published(request: HttpRequest) -> HttpResponse:
 @require_POST
 def restart(request: HttpRequest) -> HttpResponse:
     SessionAnswers(request).clear()
-    messages.info(request, "Your quick-check answers are cleared. Start again below.")
+    messages.info(request, _("Your quick-check answers are cleared. Start again below."))
     return redirect("quick_check")
 
 
@@ -105,7 +106,7 @@ def result(request: HttpRequest) -> HttpResponse:
     outcome = evaluate_answers(spec, answers)
     section = presenters.first_open_section(spec, answers_visibility(spec, answers), answers)
     if section is not None:
-        messages.warning(request, "Answer the remaining questions to see your result.")
+        messages.warning(request, _("Answer the remaining questions to see your result."))
         return redirect("quick_check_step", step=section)
     snapshot = {"answers": {c: answers.get(c) for c in outcome.visible_questions if c in answers},
                 "result": outcome.to_json()}
@@ -130,7 +131,7 @@ def keep(request: HttpRequest) -> HttpResponse:
     store = SessionAnswers(request)
     version = store.version()
     if version is None or not store.answers():
-        messages.info(request, "There is no quick check to keep in this browser. Start one here.")
+        messages.info(request, _("There is no quick check to keep in this browser. Start one here."))
         return redirect("quick_check")
     form = KeepForm(request.POST or None, initial=_pending(request))
     if request.method == "POST" and form.is_valid():
@@ -150,11 +151,12 @@ def keep(request: HttpRequest) -> HttpResponse:
             assessment = keep_answers(organisation=membership.organisation, user=request.user, version=version,
                                       answers=store.answers(), model_name=name)
             store.clear()
-            messages.success(request, f"Your quick check is now an assessment of {name} in "
-                                      f"{membership.organisation.name}, with every answer. Check them and "
-                                      "complete it to freeze the result and get the report.")
+            messages.success(request, _(
+                "Your quick check is now an assessment of %(model)s in %(organisation)s, with every answer. Check "
+                "them and complete it to freeze the result and get the report.") % {
+                    "model": name, "organisation": membership.organisation.name})
             return redirect("check_answers", assessment_id=assessment.pk)
-        form.add_error("model_name", "Enter the name of the model")
+        form.add_error("model_name", _("Enter the name of the model"))
         status = 400
     return render(request, "questionnaire/quick_keep.html",
                   {"form": form, "membership": membership, "organisation": membership.organisation}, status=status)

@@ -10,9 +10,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
+from accounts.language import member_language
 from accounts.models import Membership, Role
 
 from ..core.evaluation import clean_answers
@@ -88,15 +89,16 @@ def send_rules_change_emails(version: QuestionnaireVersion) -> int:
         for change in pending:
             by_organisation.setdefault(change.assessment.organisation, []).append(change)
         for organisation, changes in by_organisation.items():
-            recipients = sorted(set(Membership.objects.filter(organisation=organisation,
-                                                              role__in=(Role.OWNER, Role.EDITOR))
-                                    .exclude(user__email="").values_list("user__email", flat=True)))
+            members = (Membership.objects.filter(organisation=organisation, role__in=(Role.OWNER, Role.EDITOR))
+                       .exclude(user__email="").select_related("user"))
+            recipients = sorted({(m.user.email, member_language(m.user)) for m in members})  # each in their language
             context = {"organisation": organisation, "version": version, "site_url": settings.SITE_URL,
                        "changes": [{"change": c, "model_url": reverse("model_detail", args=[c.assessment.ai_model_id])}
                                    for c in changes]}
-            subject = " ".join(render_to_string("questionnaire/rules_change_subject.txt", context).split())
-            body = render_to_string("questionnaire/rules_change_email.txt", context)
-            for email in recipients:
+            for email, language in recipients:
+                with translation.override(language):
+                    subject = " ".join(render_to_string("questionnaire/rules_change_subject.txt", context).split())
+                    body = render_to_string("questionnaire/rules_change_email.txt", context)
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
                 sent += 1
             RulesChange.objects.filter(pk__in=[c.pk for c in changes]).update(notified_at=timezone.now())

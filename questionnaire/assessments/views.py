@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit
@@ -23,7 +25,7 @@ from accounts.services import rename_organisation
 
 from ..core.access import ai_model_for, assessment_for, can_edit
 from ..core.csv_export import csv_response
-from ..core.display import display_answer, display_fact
+from ..core.display import display_answer, display_fact, long_date
 from ..core.evaluation import assessment_visibility, evaluate_assessment
 from ..core.once import submit_once
 from ..core.signatory import statuses_for
@@ -59,7 +61,7 @@ def new_assessment(request: HttpRequest) -> HttpResponse:
     if not membership.can_edit:
         raise PermissionDenied("Viewers cannot start assessments")
     if current_version() is None:
-        messages.error(request, "No questionnaire is published yet. An administrator must load it first.")
+        messages.error(request, _("No questionnaire is published yet. An administrator must load it first."))
         return redirect("dashboard")
     models = list(AIModel.objects.filter(organisation=membership.organisation))
     preselected = request.GET.get("model")
@@ -72,7 +74,7 @@ def new_assessment(request: HttpRequest) -> HttpResponse:
                 ai_model = AIModel.objects.create(organisation=membership.organisation,
                                                   name=form.cleaned_data["new_model_name"].strip())
             except IntegrityError:
-                form.add_error("new_model_name", "Your organisation already has a model with this name")
+                form.add_error("new_model_name", _("Your organisation already has a model with this name"))
                 return render(request, "questionnaire/new.html", {"form": form}, status=400)
         else:
             ai_model = next((m for m in models if str(m.pk) == choice), None)
@@ -147,11 +149,12 @@ def complete_assessment(request: HttpRequest, assessment_id) -> HttpResponse:
     except IncompleteAssessmentError as exc:
         if exc.problems:
             first = exc.problems[0]
-            messages.error(request, f"Check your answers in “{first.title}”: some are no longer valid.")
+            messages.error(request, _("Check your answers in “%(section)s”: some are no longer valid.") % {
+                "section": first.title})
             return redirect("wizard_step", assessment_id=assessment.pk, step=first.section)
-        messages.error(request, "Answer every question before you complete the assessment.")
+        messages.error(request, _("Answer every question before you complete the assessment."))
         return redirect("resume", assessment_id=assessment.pk)
-    messages.success(request, "Assessment completed. The result below is frozen with the rules version used.")
+    messages.success(request, _("Assessment completed. The result below is frozen with the rules version used."))
     return redirect("result", assessment_id=assessment.pk)
 
 
@@ -242,10 +245,10 @@ def history(request: HttpRequest, assessment_id) -> HttpResponse:
 
 
 CARRY_CHOICES = (
-    ("answers", "Answers"),
-    ("gap_records", "Gap-analysis records (status, owner, dates, evidence and files, notes, history)"),
-    ("documentation", "Model Documentation Form and the legal documents (training-content summary, notification, "
-                      "incident register, Model Report, copyright policy)"),
+    ("answers", gettext_lazy("Answers")),
+    ("gap_records", gettext_lazy("Gap-analysis records (status, owner, dates, evidence and files, notes, history)")),
+    ("documentation", gettext_lazy("Model Documentation Form and the legal documents (training-content summary, "
+                                   "notification, incident register, Model Report, copyright policy)")),
 )
 
 
@@ -262,9 +265,9 @@ def _say_dropped(request: HttpRequest, derived) -> None:
         return
     spec = spec_for(derived.assessment.questionnaire_version)
     names = "; ".join(f"“{spec.questions[code].text}”" for code in derived.dropped)
-    messages.warning(request, f"Some saved answers no longer fit rules version "
-                              f"{derived.assessment.questionnaire_version.label} and were left out. Answer them "
-                              f"again: {names}.")
+    messages.warning(request, _("Some saved answers no longer fit rules version %(version)s and were left out. "
+                                "Answer them again: %(questions)s.") % {
+        "version": derived.assessment.questionnaire_version.label, "questions": names})
 
 
 @login_required
@@ -276,9 +279,10 @@ def copy(request: HttpRequest, assessment_id) -> HttpResponse:
     def create() -> str:
         derived = new_version_assessment(source, user=request.user, carry=_carry(request.POST),
                                          title=request.POST.get("title", "").strip()[:200])
-        messages.success(request, f"A new assessment was started from the one of {source.created_at:%d %B %Y}, "
-                                  f"on rules version {derived.assessment.questionnaire_version.label}. Change what "
-                                  "is different, then complete it: it becomes the model's current assessment.")
+        messages.success(request, _("A new assessment was started from the one of %(date)s, on rules version "
+                                    "%(version)s. Change what is different, then complete it: it becomes the "
+                                    "model's current assessment.") % {
+            "date": long_date(source.created_at), "version": derived.assessment.questionnaire_version.label})
         _say_dropped(request, derived)
         return reverse("check_answers", kwargs={"assessment_id": derived.assessment.pk})
 
@@ -294,12 +298,12 @@ def amend_assessment(request: HttpRequest, assessment_id) -> HttpResponse:
         return redirect("check_answers", assessment_id=source.pk)
     derived = amend(source, user=request.user)
     if derived.created:
-        messages.success(request, "Amendment started with every answer, gap-analysis record and the Model "
-                                  "Documentation Form carried over. Change what needs correcting and complete it: "
-                                  "it then becomes the model's current assessment. The original stays as it is.")
+        messages.success(request, _("Amendment started with every answer, gap-analysis record and the Model "
+                                    "Documentation Form carried over. Change what needs correcting and complete it: "
+                                    "it then becomes the model's current assessment. The original stays as it is."))
         _say_dropped(request, derived)
     else:
-        messages.info(request, "This assessment already has an amendment in progress; you are back in it.")
+        messages.info(request, _("This assessment already has an amendment in progress; you are back in it."))
     return redirect("check_answers", assessment_id=derived.assessment.pk)
 
 

@@ -25,6 +25,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView
@@ -150,7 +151,7 @@ class SectionWizard(NamedUrlWizardView):
     def post(self, request, *args, **kwargs):
         section_code = kwargs.get("step")
         if not self.open_section(section_code):
-            messages.warning(request, "That section no longer applies to your answers.")
+            messages.warning(request, _("That section no longer applies to your answers."))
             return redirect(self.resume_url())
         if request.POST.get(f"{self.prefix}-current_step", section_code) != section_code:
             # formtools would switch to the posted section; the URL says which section this is
@@ -211,7 +212,7 @@ class SectionWizard(NamedUrlWizardView):
         method = method or self.request.POST.get(f"estimate-{code}-method") or "architecture"
         result: dict[str, Any] = {"method": method}
         if question is None or question.type is not QuestionType.FLOP or code not in fields:
-            result["error"] = "There is no estimator for that question."
+            result["error"] = _("There is no estimator for that question.")
         else:
             estimate, error = run_estimator(self.request.POST, code, result["method"])
             result.update(estimate=estimate, error=error)
@@ -271,7 +272,7 @@ class AssessmentWizard(LoginRequiredMixin, SectionWizard):
             return self.handle_no_permission()
         self.assessment = assessment_for(request, kwargs["assessment_id"], edit=True)
         if self.assessment.is_completed:
-            messages.info(request, "This assessment is completed. Copy it to change answers.")
+            messages.info(request, _("This assessment is completed. Copy it to change answers."))
             return redirect("result", assessment_id=self.assessment.pk)
         self.spec = spec_for(self.assessment.questionnaire_version)
         self.store = AssessmentAnswers(request, self.assessment)
@@ -340,7 +341,7 @@ class QuickCheckWizard(SectionWizard):
         return reverse("quick_check")
 
     def caption(self) -> str:
-        return "Quick check, without an account"
+        return _("Quick check, without an account")
 
 
 def run_estimator(data: MultiValueDict | dict[str, Any], code: str, method: str = "architecture"):

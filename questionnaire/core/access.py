@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Role
 
@@ -55,8 +56,8 @@ def can_edit(obj) -> bool:
     return getattr(obj, "member_role", None) in (Role.OWNER, Role.EDITOR)
 
 
-SUPERSEDED_MESSAGE = ("This assessment was superseded by a newer one of the same model and stays as it was. Record "
-                      "changes on the model's current assessment.")
+SUPERSEDED_MESSAGE = gettext_lazy("This assessment was superseded by a newer one of the same model and stays as it "
+                                  "was. Record changes on the model's current assessment.")
 
 
 def can_change_records(assessment: Assessment) -> bool:

@@ -10,22 +10,53 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
 from ..engine import QuestionType
 from ..engine.spec import Question
 from ..engine.values import format_flop, format_scientific
 
-NOT_ANSWERED = "Not answered"
+
+def long_date(value: dt.date | dt.datetime | str, *, time: bool = False, short: bool = False) -> str:
+    """The app's one date format, as a lawyer writes it in the language in use: "1 September 2025",
+    "1. September 2025", "1 septembre 2025" (Django's month names; an ISO text is read first; with `time`,
+    "…, 14:05"; with `short`, "1 Sep 2025"). The one long date of the pages, the report and the e-mails."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    text = formats.date_format(value, pgettext("short date", "j M Y") if short else pgettext("long date", "j F Y"))
+    if time and isinstance(value, dt.datetime):
+        text += ", " + formats.time_format(value, "H:i")
+    return text
+
+
+def days_left(days: int | None) -> str:
+    """"12 days left", "today", "3 days ago", in the language in use."""
+    if days is None:
+        return ""
+    if days < 0:
+        return ngettext("%(days)d day ago", "%(days)d days ago", -days) % {"days": -days}
+    if days == 0:
+        return _("today")
+    return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
+
+
+def not_answered() -> str:
+    return _("Not answered")
 
 
 def display_answer(question: Question | None, value: Any) -> str:
     if value is None:
-        return NOT_ANSWERED
+        return not_answered()
     if value == []:
-        return "None of these"
+        return _("None of these")
     if question is None:
         return display_fact(value)
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if question.type is QuestionType.YES_NO:
         return question.choice_label(value)  # a third answer, e.g. "I don't know"
     if question.type is QuestionType.FLOP and isinstance(value, int | float):
@@ -50,11 +81,11 @@ def display_fact(value: Any) -> str:
     if value is None:
         return "–"
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if isinstance(value, int | float):
         return f"{format_flop(value)} FLOP" if value >= 1e6 else f"{value:g}"
     if isinstance(value, dt.date):
-        return f"{value:%-d %B %Y}"
+        return long_date(value)
     if isinstance(value, str):
         return _date(value)
     return str(value)
@@ -80,13 +111,6 @@ def _date(value: str) -> str:
         return long_date(dt.date.fromisoformat(value))
     except ValueError:
         return value
-
-
-def long_date(day: dt.date | str) -> str:
-    """The app's one date format, "1 September 2025" (an ISO text is read first)."""
-    if isinstance(day, str):
-        day = dt.date.fromisoformat(day[:10])
-    return f"{day:%-d %B %Y}"
 
 
 def mid_sentence(text: str) -> str:

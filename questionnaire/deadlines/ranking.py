@@ -22,8 +22,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..code_of_practice.action_plan import PlanRow, document_rows, measure_rows
+from ..core.display import long_date
 from ..core.versions import current_version, spec_for
 from ..legal_documents.deadlines import ACT, CODE, SUGGESTED
 from ..legal_documents.definitions import definitions
@@ -107,14 +110,14 @@ class Deadline:
         """'today', 'tomorrow', 'in 3 days', 'overdue by 12 days' (for a passed legal date: 'since 460 days')."""
         days = self.days_left
         if days == 0:
-            return "today"
+            return _("today")
         if days == 1:
-            return "tomorrow"
+            return _("tomorrow")
         if days > 1:
-            return f"in {days} days"
+            return ngettext("in %(days)d day", "in %(days)d days", days) % {"days": days}
         if self.kind in (LEGAL, RULES_CHANGE):  # a date that applies since, not a task that is late
-            return f"{-days} day{'s' if days != -1 else ''} ago"
-        return f"overdue by {-days} day{'s' if days != -1 else ''}"
+            return ngettext("%(days)d day ago", "%(days)d days ago", -days) % {"days": -days}
+        return ngettext("overdue by %(days)d day", "overdue by %(days)d days", -days) % {"days": -days}
 
     @property
     def basis_label(self) -> str:
@@ -183,9 +186,9 @@ def _legal_items(assessment: Assessment, measures: list[PlanRow], today: dt.date
         if passed and not open_measures and not every_date:
             continue
         title = (deadline.label_passed or deadline.label) if passed else deadline.label
-        detail = (f"{len(open_measures)} measure{'s' if len(open_measures) != 1 else ''} not yet implemented"
-                  if open_measures else "")
-        items.append(Deadline(date=day, kind=LEGAL, title=f"{title} {day:%-d %B %Y}", model=assessment.ai_model,
+        detail = (ngettext("%(count)d measure not yet implemented", "%(count)d measures not yet implemented",
+                           len(open_measures)) % {"count": len(open_measures)} if open_measures else "")
+        items.append(Deadline(date=day, kind=LEGAL, title=f"{title} {long_date(day)}", model=assessment.ai_model,
                               assessment=assessment, url=result_url, today=today, reference=reference, basis=ACT,
                               detail=detail, measures=open_measures, key=f"deadline:{deadline.key}"))
     notices = {n.id: n for n in spec.notices}

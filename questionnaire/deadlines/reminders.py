@@ -14,8 +14,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from accounts.language import member_language
 from accounts.models import Membership, ReminderDigest, ReminderFrequency
 
 from .ranking import Deadline, organisation_today, ranked, standing_by_model
@@ -125,6 +126,11 @@ def send_digest(membership_id: int, day: dt.date, site: str) -> str:
                   .exclude(reminder_frequency=ReminderFrequency.OFF).first())
     if membership is None or not membership.user.email:
         return "not subscribed"
+    with translation.override(member_language(membership.user)):  # the digest in the member's language
+        return _send(membership, day, site)
+
+
+def _send(membership: Membership, day: dt.date, site: str) -> str:
     digest = digest_for(membership, day)
     if not digest.count:
         return "nothing due"

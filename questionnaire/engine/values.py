@@ -22,9 +22,15 @@ _FLOP_PATTERNS = (
     re.compile(rf"^{_MANTISSA}(?:[eE](?P<exp>[+-]?\d+))?$"),
     re.compile(rf"^(?:{_MANTISSA}\s*(?:×|x|X|\*|·)\s*)?10\s*(?:\^|\*\*)\s*(?P<exp>[+-]?\d+)$"),
 )
-FLOP_FORMAT_HELP = "Write it like 3.8e25, 3.8 × 10^25, 3.8x10^25 or as a whole number."
+def gettext_noop(message: str) -> str:
+    """Marks an English message of the engine for the interface's catalogue (makemessages finds it by this name):
+    the form layer shows it translated (assessments.forms.translated). The engine itself stays free of Django."""
+    return message
+
+
+FLOP_FORMAT_HELP = gettext_noop("Write it like 3.8e25, 3.8 × 10^25, 3.8x10^25 or as a whole number.")
 MAX_FLOP = 1e40  # far beyond any training run; a larger figure is a typing error
-TOO_LARGE = "That figure is larger than 10^40 FLOP; check the exponent."
+TOO_LARGE = gettext_noop("That figure is larger than 10^40 FLOP; check the exponent.")
 
 
 # Every number a person or a file gives is bounded BEFORE anything converts it: a short text such as "1e1000000"
@@ -59,13 +65,13 @@ def bounded_number(value: Any, *, max_exponent: int = MAX_EXPONENT) -> int | flo
     """A number from a form (text, read as a float) or from JSON (an int or float, kept as it is), within
     parse_decimal's bounds; ValueError otherwise."""
     if isinstance(value, bool):
-        raise ValueError("Expected a number.")
+        raise ValueError(gettext_noop("Expected a number."))
     if isinstance(value, str):
         return float(parse_decimal(value, max_exponent=max_exponent))
     if not isinstance(value, int | float):
-        raise ValueError("Expected a finite number.")
+        raise ValueError(gettext_noop("Expected a finite number."))
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("Expected a finite number.")
+        raise ValueError(gettext_noop("Expected a finite number."))
     if value and not 10.0 ** -max_exponent <= abs(value) <= 10.0 ** max_exponent:  # an int is compared exactly
         raise ValueError(f"That number is out of range: give one between 10^-{max_exponent} and "
                          f"10^{max_exponent}.")
@@ -84,7 +90,7 @@ class AnswerError(ValueError):
 def parse_flop(text: str | float | int) -> float:
     """Parse a FLOP figure in one of the accepted notations; raise ValueError with a clear message."""
     if isinstance(text, bool):
-        raise ValueError("Enter a number of FLOP, not yes or no. " + FLOP_FORMAT_HELP)
+        raise ValueError(gettext_noop("Enter a number of FLOP, not yes or no.") + " " + FLOP_FORMAT_HELP)
     if isinstance(text, int | float):
         try:
             value = float(text)
@@ -94,16 +100,16 @@ def parse_flop(text: str | float | int) -> float:
         cleaned = str(text).strip().replace("\u2009", " ").replace("\u00a0", " ")
         cleaned = re.sub(r"\s*FLOPs?$", "", cleaned, flags=re.IGNORECASE)
         if not cleaned:
-            raise ValueError("Enter the number of FLOP. " + FLOP_FORMAT_HELP)
+            raise ValueError(gettext_noop("Enter the number of FLOP.") + " " + FLOP_FORMAT_HELP)
         if len(cleaned) > MAX_NUMBER_CHARS:
-            raise ValueError("That is too long to be a number of FLOP. " + FLOP_FORMAT_HELP)
+            raise ValueError(gettext_noop("That is too long to be a number of FLOP.") + " " + FLOP_FORMAT_HELP)
         for pattern in _FLOP_PATTERNS:
             match = pattern.match(cleaned)
             if match:
                 mantissa = float(match.group("mantissa") or 1)
                 exp = match.group("exp")
                 if exp is not None and abs(int(exp)) > 400:
-                    raise ValueError("That exponent is out of range. " + FLOP_FORMAT_HELP)
+                    raise ValueError(gettext_noop("That exponent is out of range.") + " " + FLOP_FORMAT_HELP)
                 # one decimal conversion (6.3e24 stays 6.3e24; 6.3 * 10.0**24 would give 6.299999999999999e24)
                 value = float(f"{match.group('mantissa') or 1}e{int(exp)}") if exp is not None else mantissa
                 if math.isinf(value):  # 1e309, 10^400: beyond any float
@@ -112,9 +118,9 @@ def parse_flop(text: str | float | int) -> float:
         else:
             raise ValueError(f"“{cleaned}” is not a number of FLOP. " + FLOP_FORMAT_HELP)
     if math.isnan(value) or math.isinf(value):
-        raise ValueError("Enter a finite number of FLOP. " + FLOP_FORMAT_HELP)
+        raise ValueError(gettext_noop("Enter a finite number of FLOP.") + " " + FLOP_FORMAT_HELP)
     if value < 0:
-        raise ValueError("Training compute cannot be negative.")
+        raise ValueError(gettext_noop("Training compute cannot be negative."))
     if value > MAX_FLOP:
         raise ValueError(TOO_LARGE)
     return value
@@ -187,7 +193,7 @@ def parse_date(value: Any) -> dt.date:
         except ValueError:
             pass
         raise ValueError(f"“{value}” is not a real date.")
-    raise ValueError("Enter a date as YYYY-MM-DD, for example 2025-10-01.")
+    raise ValueError(gettext_noop("Enter a date as YYYY-MM-DD, for example 2025-10-01."))
 
 
 # The dates a record may hold (a legal document, the Model Documentation Form, a gap-analysis due date): the
@@ -214,7 +220,7 @@ def parse_bool(value: Any) -> bool:
         return True
     if isinstance(value, str) and value.strip().lower() in {"no", "false"}:
         return False
-    raise ValueError("Answer yes or no (true or false).")
+    raise ValueError(gettext_noop("Answer yes or no (true or false)."))
 
 
 def parse_answer(question: Question, value: Any) -> Any:
@@ -254,7 +260,7 @@ def parse_answer(question: Question, value: Any) -> Any:
         return parse_date(value)
     if kind is QuestionType.TEXT:
         if not isinstance(value, str):
-            raise ValueError("Expected text.")
+            raise ValueError(gettext_noop("Expected text."))
         return value
     raise AssertionError(kind)
 
@@ -262,13 +268,13 @@ def parse_answer(question: Question, value: Any) -> Any:
 MAX_TEXT_LENGTH = 5000  # characters of a text answer
 # what an unanswered required question says, per type
 REQUIRED_MESSAGES = {
-    QuestionType.SINGLE_CHOICE: "Select an answer",
-    QuestionType.YES_NO: "Select yes or no",
-    QuestionType.MULTIPLE_CHOICE: "Select at least one option",
-    QuestionType.FLOP: "Enter the number of FLOP",
-    QuestionType.NUMBER: "Enter a number",
-    QuestionType.DATE: "Enter a date",
-    QuestionType.TEXT: "Enter an answer",
+    QuestionType.SINGLE_CHOICE: gettext_noop("Select an answer"),
+    QuestionType.YES_NO: gettext_noop("Select yes or no"),
+    QuestionType.MULTIPLE_CHOICE: gettext_noop("Select at least one option"),
+    QuestionType.FLOP: gettext_noop("Enter the number of FLOP"),
+    QuestionType.NUMBER: gettext_noop("Enter a number"),
+    QuestionType.DATE: gettext_noop("Enter a date"),
+    QuestionType.TEXT: gettext_noop("Enter an answer"),
 }
 
 

@@ -11,6 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 from .content import ExactNumberDecoder, QuestionnaireVersion
 from .revisions import Revision
@@ -35,8 +36,8 @@ class AIModel(models.Model):
 
 
 class AssessmentStatus(models.TextChoices):
-    DRAFT = "draft", "In progress"
-    COMPLETED = "completed", "Completed"
+    DRAFT = "draft", pgettext_lazy("assessment status", "In progress")
+    COMPLETED = "completed", pgettext_lazy("assessment status", "Completed")
 
 
 class Assessment(models.Model):

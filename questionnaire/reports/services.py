@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..code_of_practice.gap import gap_snapshot
+from ..core.display import long_date
 from ..core.signatory import statuses_for
 from ..engine import canonical_hash
 from ..legal_documents.store import documents_issued
@@ -98,8 +101,8 @@ class Verdict:
     kind: str = ""  # "file": the very file we rendered; "snapshot": genuine data in a file we did not issue
 
 
-NO_FILE_MATCH = Verdict(False, "This file does not match any report of this assessment. It may belong to "
-                               "another assessment, or it has been changed.")
+NO_FILE_MATCH = Verdict(False, gettext_lazy("This file does not match any report of this assessment. It may belong to "
+                                            "another assessment, or it has been changed."))
 
 
 def known_hashes(assessment) -> list[str]:
@@ -118,20 +121,22 @@ def verify_file(assessment, content: bytes, attached: bytes | None) -> Verdict:
     report = RenderedDocument.objects.filter(assessment=assessment, file_sha256=digest,
                                              status=RenderStatus.DONE).first()
     if report is not None:
-        what = REPORT if report.kind == REPORT else document(report.kind).title
-        source = "report snapshot" if report.kind == REPORT else "content"
-        return Verdict(True, f"This file is exactly the {what} rendered on {report.rendered_at:%d %B %Y at %H:%M} "
-                             f"from the {source} {report.document_hash}.", "file")
+        what = _("report") if report.kind == REPORT else document(report.kind).title
+        text = (_("This file is exactly the %(what)s rendered on %(when)s from the report snapshot %(hash)s.")
+                if report.kind == REPORT else
+                _("This file is exactly the %(what)s rendered on %(when)s from the content %(hash)s."))
+        return Verdict(True, text % {"what": what, "when": long_date(report.rendered_at, time=True),
+                                     "hash": report.document_hash}, "file")
     attached = attached_snapshot(attached)
     if attached is None:
         return NO_FILE_MATCH
     claimed = attached.pop("snapshot_hash", "")  # the attachment's key, whichever snapshot it carries
     if claimed in known_hashes(assessment) and canonical_hash(attached) == claimed:
         # genuine data in a file we did not issue: its pages may say anything
-        return Verdict(False, "The data attached is genuine, but this file is not the report we issued: the "
-                              "answers and result attached to it match the stored snapshot "
-                              f"{claimed} of this assessment, but the file itself is not one we rendered, so its "
-                              "pages may have been changed. Compare them with a fresh download.", "snapshot")
+        return Verdict(False, _("The data attached is genuine, but this file is not the report we issued: the "
+                                "answers and result attached to it match the stored snapshot %(hash)s of this "
+                                "assessment, but the file itself is not one we rendered, so its pages may have been "
+                                "changed. Compare them with a fresh download.") % {"hash": claimed}, "snapshot")
     return NO_FILE_MATCH
 
 
@@ -140,11 +145,13 @@ def verify_hash(assessment, value: str) -> Verdict:
     of the assessment, or the SHA-256 of a report PDF rendered from it."""
     found = next((h for h in known_hashes(assessment) if h.removeprefix("sha256:").startswith(value)), None)
     if found:
-        which = "snapshot" if found == assessment.snapshot_hash else "report snapshot"
-        return Verdict(True, f"This hash matches the stored {which} {found} of this assessment.")
+        text = (_("This hash matches the stored snapshot %(hash)s of this assessment.")
+                if found == assessment.snapshot_hash else
+                _("This hash matches the stored report snapshot %(hash)s of this assessment."))
+        return Verdict(True, text % {"hash": found})
     if RenderedDocument.objects.filter(assessment=assessment, file_sha256=value).exists():
-        return Verdict(True, "This is the SHA-256 of a report PDF rendered from this assessment.")
-    return Verdict(False, "This hash does not match this assessment's snapshot or any of its report files.")
+        return Verdict(True, _("This is the SHA-256 of a report PDF rendered from this assessment."))
+    return Verdict(False, _("This hash does not match this assessment's snapshot or any of its report files."))
 
 
 def attached_snapshot(data: bytes | None) -> dict | None:

@@ -1,8 +1,9 @@
 from django import template
 from django.utils.html import format_html
 
-from ..core import display
+from ..core.display import days_left as _days_left
 from ..core.display import full_stop as end_sentence
+from ..core.display import long_date as _long_date
 from ..core.display import mid_sentence as _mid_sentence
 from ..core.once import FIELD, new_token
 from ..engine.values import format_flop
@@ -48,13 +49,20 @@ def field_input(data, prefix, name):
 
 @register.filter
 def days_left(days):
-    if days is None:
+    return _days_left(days)
+
+
+@register.filter
+def long_date(value, with_time=""):
+    """A date (or an ISO date) as a lawyer writes it in the language in use ("1 October 2025", "1. Oktober
+    2025"); `|long_date:"time"` adds the time of day, `|long_date:"short"` abbreviates the month ("1 Oct 2025");
+    anything else as it is."""
+    if not value:
         return ""
-    if days < 0:
-        return f"{-days} day{'s' if days != -1 else ''} ago"
-    if days == 0:
-        return "today"
-    return f"{days} day{'s' if days != 1 else ''} left"
+    try:
+        return _long_date(value, time=with_time == "time", short=with_time == "short")
+    except (TypeError, ValueError):
+        return value
 
 
 @register.simple_tag
@@ -62,11 +70,3 @@ def once_token():
     """The one-time token of a form that creates something (once.submit_once)."""
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_token())
 
-
-@register.filter
-def long_date(value):
-    """An ISO date (or a date) in the app's one format, "1 September 2025"; anything else as it is."""
-    try:
-        return display.long_date(value) if value else ""
-    except (TypeError, ValueError):
-        return value

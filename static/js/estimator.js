@@ -37,8 +37,9 @@
       function update() {
         var flop = estimate(fieldset), legend = fieldset.querySelector("legend").textContent;
         if (fmt(flop) && box.getAttribute("data-used") === flop.toExponential(2)) return;  // already in the answer
-        live.textContent = fmt(flop) ? legend + ": " + fmt(flop) + " FLOP (±30 %: " + fmt(flop * 0.7) + " to " +
-          fmt(flop * 1.3) + "). Select “Calculate” to put it in the answer." : "";
+        // the sentences come translated from the page (data-live-text, data-put-text): {method} {flop} {low} {high}
+        live.textContent = fmt(flop) ? box.getAttribute("data-live-text").replace("{method}", legend)
+          .replace("{flop}", fmt(flop)).replace("{low}", fmt(flop * 0.7)).replace("{high}", fmt(flop * 1.3)) : "";
       }
       fieldset.addEventListener("input", update);
       fieldset.addEventListener("change", update);
@@ -59,8 +60,8 @@
         fieldset.querySelectorAll(".field-error").forEach(function (error) { error.remove(); });  // answered now
         fieldset.querySelectorAll(".question-error").forEach(function (wrapper) { wrapper.classList.remove("question-error"); });
         fieldset.querySelectorAll("[aria-invalid]").forEach(function (field) { field.removeAttribute("aria-invalid"); });
-        live.textContent = "Estimate " + fmt(flop) + " FLOP (" + fmt(flop * 0.7) + " to " + fmt(flop * 1.3) +
-          " with ±30 %) put in the answer above" + (radio ? ", with the method" : "") + ": check it and save.";
+        live.textContent = box.getAttribute(radio ? "data-put-method-text" : "data-put-text").replace("{flop}", fmt(flop))
+          .replace("{low}", fmt(flop * 0.7)).replace("{high}", fmt(flop * 1.3));
         input.focus();
       });
       // Enter in an estimator field calculates with that method (not "Save and continue")
@@ -85,7 +86,7 @@
           var radio = document.querySelector("input[name='" + methodInput + "'][value='" + use.getAttribute("data-use-method") + "']");
           if (radio) radio.checked = true;
         }
-        result.textContent = "The estimate has been put in the answer: check it and save.";
+        result.textContent = box.getAttribute("data-used-text");
         use.remove();
         input.focus();
       });
