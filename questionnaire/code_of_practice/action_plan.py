@@ -24,7 +24,7 @@ from accounts.memberships import current_membership
 
 from ..core.csv_export import csv_text
 from ..core.signatory import statuses_for_many
-from ..core.versions import spec_for
+from ..core.translations import display_spec
 from ..legal_documents.checks import check
 from ..legal_documents.deadlines import ACT, CODE, SUGGESTED, dues
 from ..legal_documents.definitions import definitions
@@ -157,7 +157,7 @@ def measure_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow]
     labels = dict(MeasureStatus.choices)
     rows = []
     for assessment in assessments:
-        spec = spec_for(assessment.questionnaire_version)
+        spec = display_spec(assessment.questionnaire_version)
         measures = spec.measures()
         result = assessment.snapshot["result"]
         signed = {ch for ch, status in statuses.get(assessment.pk, {}).items() if status == SignatoryChoice.SIGNED}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ...authoring.content import ContentInvalid, load, read_content_file
+from ...authoring.translations import load_translations
 
 
 class Command(BaseCommand):
@@ -26,3 +29,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Published {version.slug} {version.label} ({version.content_hash}).")
         else:
             self.stdout.write(f"Unchanged: {version.slug} {version.label} is current ({version.content_hash}).")
+        # the translations shipped beside the content (gpai.de.yaml, gpai.fr.yaml): loaded into the current
+        # version; what is missing or stale is a warning, not an error (it shows in English, marked)
+        for status in load_translations(version, Path(path)):
+            for warning in status.warnings():
+                self.stderr.write(f"Warning: translation {warning}")

@@ -1,0 +1,116 @@
+"""The content in the reader's language: `localized(spec, version)` is the one lookup of translated texts.
+
+A version's translations (models.Translation, shipped in content/gpai.<lang>.yaml) are read with one query per
+version and language and kept per process, so a page's queries do not grow with its texts. A text without a
+translation, or whose translation is stale (its English source changed since), stays English and says so: it
+is an `Untranslated` string, which templates render as <span lang="en">…</span> with a small "English" marker
+(Django calls its __html__), never as an empty string. Results, codes, ids and hashes are never translated."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import get_language
+
+from .. import models as m
+from ..engine import ExpressionError, Spec, evaluate
+from ..engine.translation import is_translated, text_hash, translate
+from .evaluation import parsed_answers
+from .versions import spec_for
+
+SOURCE_LANGUAGE = "en"
+
+
+class Untranslated(str):
+    """An English text shown in another language because it has no (current) translation."""
+
+    def __html__(self) -> str:
+        return (f'<span lang="en">{escape(str(self))}</span> '
+                f'<small class="untranslated" lang="en">(English)</small>')
+
+
+def content_language(language: str | None = None) -> str:
+    """The language the content is shown in: the given one, else the reader's (Django's active language)."""
+    code = (language or get_language() or SOURCE_LANGUAGE).lower().split("-")[0].split("_")[0]
+    return code
+
+
+_LOCALIZED: dict[tuple[int, str, str], Spec] = {}
+_ROWS: dict[tuple[int, str], dict[str, tuple[str, str]]] = {}
+
+
+def translation_rows(version_id: int, language: str) -> dict[str, tuple[str, str]]:
+    """target -> (text, source_hash) of a version's translations into one language: one query, then kept."""
+    key = (version_id, language)
+    if key not in _ROWS:
+        _ROWS[key] = {target: (text, source_hash) for target, text, source_hash in m.Translation.objects.filter(
+            version_id=version_id, language=language).values_list("target", "text", "source_hash")}
+    return _ROWS[key]
+
+
+def localized(spec: Spec, version: m.QuestionnaireVersion | Any, language: str | None = None) -> Spec:
+    """`spec` (the version's English Spec) with its texts in `language` (default: the reader's). English is
+    returned as it is. Kept per version, content hash and language until a translation changes."""
+    language = content_language(language)
+    if language == SOURCE_LANGUAGE:
+        return spec
+    key = (version.pk, spec.content_hash, language)
+    if key in _LOCALIZED and not version_is_draft(version):
+        return _LOCALIZED[key]
+    rows = translation_rows(version.pk, language)
+
+    def lookup(target: str, english: str) -> str:
+        found = rows.get(target)
+        if found is None or not found[0].strip() or found[1] != text_hash(english):
+            return Untranslated(english)
+        return found[0]
+
+    result = translate(spec, lookup, language=language)
+    if not version_is_draft(version):
+        _LOCALIZED[key] = result
+    return result
+
+
+def version_is_draft(version: Any) -> bool:
+    return getattr(version, "status", None) == m.VersionStatus.DRAFT
+
+
+def forget_translations(**_signal) -> None:
+    """Any save or delete of a translation in this process empties the kept translations (see apps.py)."""
+    _LOCALIZED.clear()
+    _ROWS.clear()
+
+
+def display_spec(version: m.QuestionnaireVersion, language: str | None = None) -> Spec:
+    """The version's Spec for pages and documents people read: its texts in the reader's language. Anything
+    that is stored or hashed (a result, a snapshot) is evaluated on the English Spec (versions.spec_for)."""
+    return localized(spec_for(version), version, language)
+
+
+def shown_reasons(spec: Spec, snapshot: dict[str, Any]) -> list[dict[str, Any]]:
+    """A stored result's reasons as the reader reads them: the English texts of the snapshot (which stay as
+    they are: the snapshot is hashed) evaluated again with the translated Spec, on the completion day. A
+    reason whose translation is missing stays English, marked (Untranslated)."""
+    stored = snapshot.get("result", {}).get("reasons", [])
+    if not is_translated(spec) or "answers" not in snapshot:
+        return stored
+    completed = snapshot.get("assessment", {}).get("completed_at")
+    today = dt.datetime.fromisoformat(completed).date() if completed else timezone.localdate()
+    try:
+        again = evaluate(spec, parsed_answers(spec, snapshot["answers"]), today=today)
+    except (ValueError, ExpressionError):  # answers a later engine reads otherwise: the stored English
+        again = None
+    translated: dict[str, list[str]] = {}
+    for reason in again.reasons if again else ():
+        translated.setdefault(reason.about, []).append(reason.text)
+    shown, seen = [], dict.fromkeys(translated, 0)
+    for reason in stored:
+        texts = translated.get(reason["about"], [])
+        index = seen.get(reason["about"], 0)
+        seen[reason["about"]] = index + 1
+        text = texts[index] if index < len(texts) else reason["text"]
+        shown.append({**reason, "text": Untranslated(reason["text"]) if text == reason["text"] else text})
+    return shown
