@@ -36,6 +36,11 @@ def is_translated(spec: Spec) -> bool:
     return "@" in spec.content_hash
 
 
+def translation_language(spec: Spec) -> str:
+    """The language of a translated Spec; "en" for the content as authored."""
+    return spec.content_hash.rpartition("@")[2] if is_translated(spec) else "en"
+
+
 def texts(spec: Spec) -> dict[str, str]:
     """Every translatable text of a version by target, in the order of the content."""
     found: dict[str, str] = {}

@@ -14,6 +14,7 @@ from ..assessments.presenters import DONE_STATUSES, own_obligations, result_page
 from ..core.display import display_answer, display_fact, mid_sentence
 from ..engine import Spec, parse_answers
 from ..engine.expressions import Evaluator, ExpressionError, compile_expression
+from ..engine.translation import translation_language
 from ..models import NOT_RECORDED, OPEN_STATUSES
 
 # What each confidence tag of a source means, as the report states it; how each source was read is its note
@@ -32,6 +33,7 @@ def report_context(spec: Spec, snapshot: dict[str, Any], report_hash: str, *,
     outcome = snapshot["result"]
     answers = snapshot["answers"]
     return {
+        "language": translation_language(spec),  # the report's <html lang>; its data stays language-neutral
         "spec": spec,
         "snapshot": snapshot,
         "report_hash": report_hash,
