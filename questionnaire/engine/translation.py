@@ -6,6 +6,7 @@ the same result (classification, obligations, measures, deadlines, flags) with i
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import re
 from collections.abc import Callable, Mapping
@@ -29,6 +30,67 @@ def text_hash(text: str) -> str:
 
 def placeholders(text: str) -> set[str]:
     return set(_PLACEHOLDER.findall(text))
+
+
+# the few words the engine itself writes into a text (engine.evaluate.describe_value), per language
+ENGINE_WORDS = {
+    "de": {"not answered": "nicht beantwortet", "not known": "nicht bekannt", "yes": "ja", "no": "nein",
+           "none": "keine"},
+    "fr": {"not answered": "sans réponse", "not known": "inconnu", "yes": "oui", "no": "non", "none": "aucune"},
+}
+MONTHS = {
+    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+           "November", "Dezember"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"),
+}
+
+
+def engine_word(word: str, language: str) -> str:
+    return ENGINE_WORDS.get(language, {}).get(word, word)
+
+
+def long_date(day, language: str) -> str:
+    """A date as a lawyer of the language writes it: 1 October 2025, 1. Oktober 2025, 1er octobre 2025."""
+    if language == "de":
+        return f"{day.day}. {MONTHS['de'][day.month - 1]} {day.year}"
+    if language == "fr":
+        return f"{'1er' if day.day == 1 else day.day} {MONTHS['fr'][day.month - 1]} {day.year}"
+    return f"{day.day} {day:%B %Y}"
+
+
+def text_literals(source: str) -> list[ast.Constant]:
+    """The texts an expression can give (a text fact's sentences, a deadline's words): its string constants
+    that it does not compare an answer with (those are codes), in a stable order."""
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
+        return []
+    compared = {id(node) for compare in ast.walk(tree) if isinstance(compare, ast.Compare)
+                for node in ast.walk(compare)}
+    return [node for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in compared]
+
+
+def _translate_literals(source: str, target: str, lookup: Lookup) -> str:
+    """The expression with each text literal n replaced by lookup(f"{target}{n}", text) (1-based)."""
+    nodes = text_literals(source)
+    if not nodes:
+        return source
+    code = source.strip().encode()
+    lines = [0]
+    for line in code.split(b"\n")[:-1]:
+        lines.append(lines[-1] + len(line) + 1)
+    replacements = []
+    for number, node in enumerate(nodes, start=1):
+        translated = lookup(f"{target}{number}", node.value) if node.value else node.value
+        if translated != node.value:
+            start = lines[node.lineno - 1] + node.col_offset
+            end = lines[node.end_lineno - 1] + node.end_col_offset  # type: ignore[operator]
+            replacements.append((start, end, repr(str(translated)).encode()))
+    for start, end, text in sorted(replacements, reverse=True):
+        code = code[:start] + text + code[end:]
+    return code.decode()
 
 
 def is_translated(spec: Spec) -> bool:
@@ -107,15 +169,18 @@ def translate(spec: Spec, lookup: Lookup, *, language: str = "") -> Spec:
         constants=constants,
         sections=sections,
         questions=questions,
-        facts=tuple(replace(f, label=t(f"fact:{f.name}:label", f.label)) for f in spec.facts),
+        facts=tuple(replace(f, label=t(f"fact:{f.name}:label", f.label),
+                            expr=_translate_literals(f.expr, f"fact:{f.name}:text", t) if f.type == "text" else f.expr)
+                    for f in spec.facts),
         outcomes=tuple(outcome(o) for o in spec.outcomes),
         obligations=tuple(replace(o, **fields(f"obligation:{o.id}", o, "title", "summary", "reason", "scope_note"))
                           for o in spec.obligations),
-        deadlines=tuple(replace(d, **fields(f"deadline:{d.key}", d, "label", "explanation", "label_passed"))
+        deadlines=tuple(replace(d, **fields(f"deadline:{d.key}", d, "label", "explanation", "label_passed"),
+                                value=_translate_literals(d.value, f"deadline:{d.key}:value", t))
                         for d in spec.deadlines),
         flags=tuple(replace(f, **fields(f"flag:{f.id}", f, "title", "explanation")) for f in spec.flags),
         chapters=tuple(chapter(ch) for ch in spec.chapters),
-        sources=tuple(replace(s, **fields(f"source:{s.id}", s, "title", "short")) for s in spec.sources),
+        sources=tuple(replace(s, **fields(f"source:{s.id}", s, "title", "short", "note")) for s in spec.sources),
         rules_note=t("rules_note", spec.rules_note),
         perspectives=tuple(replace(p, **fields(f"perspective:{p.key}", p, "title", "intro", "title_without_tasks",
                                                "intro_without_tasks")) for p in spec.perspectives),
