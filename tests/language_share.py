@@ -7,21 +7,28 @@ report.pdf` prints the share and the English sentences."""
 
 from __future__ import annotations
 
+import io
 import re
-import subprocess
 import sys
 
-ENGLISH = set("""the and of to is are for with by you your this that not be on or from as an it its which must
+from pypdf import PdfReader
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+ENGLISH = _words("""the and of to is are for with by you your this that not be on or from as an it its which must
 has have was were will can may under their they been these those what when where who whether any each other
 than then there here into about only also should would could does do did such our we us if no yes all more most
-one two how why but because before after until while""".split())
-GERMAN = set("""der die das und ist sind für mit von zu den dem des ein eine einer eines einem einen nicht auf
+one two how why but because before after until while""")
+GERMAN = _words("""der die das und ist sind für mit von zu den dem des ein eine einer eines einem einen nicht auf
 oder aus als es sie ihr ihre ihren ihrer wird werden kann können muss müssen hat haben war nach bis vor wenn
 ob jede jeder auch nur sich im in am zum zur bei über unter durch wie was wer noch sowie dass diese dieser
-dieses""".split())
-FRENCH = set("""le la les et est sont pour avec par vous votre vos ce cette ces ne pas sur ou de du des un une
+dieses""")
+FRENCH = _words("""le la les et est sont pour avec par vous votre vos ce cette ces ne pas sur ou de du des un une
 il elle ils qui que dont au aux son sa ses leur leurs été sera peut doit avant après dans en si tout tous
-toute aussi seulement comme lorsque""".split())
+toute aussi seulement comme lorsque""")
 
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:['’][A-Za-zÀ-ÿ]+)?")
 
@@ -50,12 +57,13 @@ def english_share(text: str) -> tuple[float, list[str]]:
     return (english / total if total else 0.0), found
 
 
-def pdf_text(path: str) -> str:
-    return subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True).stdout
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 if __name__ == "__main__":
-    share, found = english_share(pdf_text(sys.argv[1]))
+    with open(sys.argv[1], "rb") as handle:
+        share, found = english_share(pdf_text(handle.read()))
     print(f"{share:.1%} of the words stand in English sentences")
     for sentence in found:
         print("  EN:", sentence[:160])
