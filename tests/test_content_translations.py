@@ -29,7 +29,7 @@ from questionnaire.authoring.translations import (
 )
 from questionnaire.core.translations import Untranslated, display_spec, forget_translations, localized
 from questionnaire.core.versions import spec_for
-from questionnaire.engine import build_spec, canonical_hash, evaluate, parse_answers
+from questionnaire.engine import canonical_hash, evaluate, parse_answers
 from questionnaire.engine.citations import cite
 from questionnaire.engine.translation import placeholders, text_hash, texts, translate
 
@@ -240,7 +240,8 @@ def test_the_result_page_shows_the_content_in_the_reader_s_language(client, orga
 
 
 @pytest.mark.django_db
-def test_the_pages_queries_do_not_grow_with_the_translations(client, organisation, owner, django_assert_max_num_queries):
+def test_the_pages_queries_do_not_grow_with_the_translations(client, organisation, owner,
+                                                             django_assert_max_num_queries):
     assessment = completed(organisation, owner, "T01")
     client.force_login(owner)
     forget_translations()
