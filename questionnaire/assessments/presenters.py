@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..core.display import display_answer
 from ..core.evaluation import evaluate_assessment
@@ -20,12 +22,12 @@ from ..core.signatory import (
     review_text,
     signing_texts,
 )
-from ..core.translations import display_spec, shown_reasons
+from ..core.translations import display_spec, shown_outcome
 from ..core.versions import current_version
 from ..engine import Result, Spec, Visibility
 from ..engine.citations import cite
 from ..engine.spec import Question
-from ..engine.translation import translation_language
+from ..engine.translation import long_date, translation_language
 from ..models import (
     NOT_RECORDED,
     OPEN_STATUSES,
@@ -128,7 +130,8 @@ class DeadlineView:
         """The deadline as one phrase: "Obligations apply since 1 October 2025" or "… from … (12 days left)"."""
         text = f"{self.current_label} {self.value}"
         if self.date is not None and not self.is_past:
-            left = "today" if self.days_left == 0 else f"{self.days_left} day{'s' if self.days_left != 1 else ''} left"
+            left = (_("today") if self.days_left == 0 else
+                    ngettext("%(days)s day left", "%(days)s days left", self.days_left) % {"days": self.days_left})
             text += f" ({left})"
         return text
 
@@ -147,7 +150,7 @@ def deadline_views(spec: Spec, deadlines: dict[str, str], today: dt.date) -> lis
             day = None
         rows.append(DeadlineView(
             key=key, label=spec_deadline.label if spec_deadline else key.replace("_", " "),
-            value=day.strftime("%-d %B %Y") if day else value, date=day,
+            value=long_date(day, translation_language(spec)) if day else value, date=day,
             days_left=(day - today).days if day else None,
             explanation=spec_deadline.explanation if spec_deadline else "",
             label_passed=spec_deadline.label_passed if spec_deadline else ""))
@@ -302,11 +305,11 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
     """What the result page and the report show. `signatory`: chapter -> signed / intends_to_sign /
     not_signing (default: from the answer to cop_signatory_chapters). `gap`: the gap analysis as the report
     snapshot holds it (measure -> record), where the page reports on it."""
-    outcome = snapshot["result"]
+    outcome = shown_outcome(spec, snapshot)  # its texts in the reader's language when the spec is translated
     if signatory is None:
         signatory = snapshot.get("code_signatory") or answered_statuses(spec, snapshot)
     reasons: dict[str, list[dict]] = {}
-    for reason in shown_reasons(spec, snapshot):  # in the reader's language when the spec is translated
+    for reason in outcome.get("reasons", []):
         reasons.setdefault(reason["about"], []).append(reason)
     sources = {s.id: s for s in spec.sources}
     deadlines = deadline_views(spec, outcome["deadlines"], today)

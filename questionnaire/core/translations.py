@@ -90,27 +90,54 @@ def display_spec(version: m.QuestionnaireVersion, language: str | None = None) -
     return localized(spec_for(version), version, language)
 
 
-def shown_reasons(spec: Spec, snapshot: dict[str, Any]) -> list[dict[str, Any]]:
-    """A stored result's reasons as the reader reads them: the English texts of the snapshot (which stay as
-    they are: the snapshot is hashed) evaluated again with the translated Spec, on the completion day. A
-    reason whose translation is missing stays English, marked (Untranslated)."""
-    stored = snapshot.get("result", {}).get("reasons", [])
+def shown_outcome(spec: Spec, snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A stored result as the reader reads it. The snapshot's texts stay as they are (the snapshot is hashed, and
+    its JSON is language-neutral in the sense that its codes, ids and values decide): the texts the engine
+    rendered at evaluation (reasons, notices, a deadline given in words) are evaluated again with the
+    translated Spec, on the completion day, and shown instead. A text whose translation is missing stays
+    English, marked (Untranslated). Codes, ids, dates and every other value are the stored ones."""
+    outcome = snapshot.get("result", {})
     if not is_translated(spec) or "answers" not in snapshot:
-        return stored
+        return outcome
     completed = snapshot.get("assessment", {}).get("completed_at")
     today = dt.datetime.fromisoformat(completed).date() if completed else timezone.localdate()
     try:
-        again = evaluate(spec, parsed_answers(spec, snapshot["answers"]), today=today)
+        again = evaluate(spec, parsed_answers(spec, snapshot["answers"]), today=today).to_json()
     except (ValueError, ExpressionError):  # answers a later engine reads otherwise: the stored English
-        again = None
-    translated: dict[str, list[str]] = {}
-    for reason in again.reasons if again else ():
-        translated.setdefault(reason.about, []).append(reason.text)
-    shown, seen = [], dict.fromkeys(translated, 0)
-    for reason in stored:
-        texts = translated.get(reason["about"], [])
+        return outcome
+
+    def shown(stored: str, translated: str | None) -> str:
+        return Untranslated(stored) if translated is None or translated == stored else translated
+
+    texts: dict[str, list[str]] = {}
+    for reason in again.get("reasons", []):
+        texts.setdefault(reason["about"], []).append(reason["text"])
+    reasons, seen = [], dict.fromkeys(texts, 0)
+    for reason in outcome.get("reasons", []):
         index = seen.get(reason["about"], 0)
         seen[reason["about"]] = index + 1
-        text = texts[index] if index < len(texts) else reason["text"]
-        shown.append({**reason, "text": Untranslated(reason["text"]) if text == reason["text"] else text})
-    return shown
+        candidates = texts.get(reason["about"], [])
+        again_text = candidates[index] if index < len(candidates) else None
+        reasons.append({**reason, "text": shown(reason["text"], again_text)})
+    notices_again = {n["id"]: n for n in again.get("notices", [])}
+    notices = []
+    for notice in outcome.get("notices", []):
+        other = notices_again.get(notice["id"], {})
+        notices.append({**notice, **{key: shown(notice[key], other.get(key)) for key in ("text", "text_passed")
+                                     if notice.get(key)}})
+    deadlines = {key: value if _is_date(value) else shown(value, again.get("deadlines", {}).get(key))
+                 for key, value in outcome.get("deadlines", {}).items()}
+    return {**outcome, "reasons": reasons, "notices": notices, "deadlines": deadlines}
+
+
+def shown_reasons(spec: Spec, snapshot: dict[str, Any]) -> list[dict[str, Any]]:
+    """A stored result's reasons as the reader reads them (see shown_outcome)."""
+    return shown_outcome(spec, snapshot).get("reasons", [])
+
+
+def _is_date(value: Any) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
