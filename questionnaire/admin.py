@@ -20,7 +20,8 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from accounts.audit import audit
 
@@ -35,7 +36,7 @@ from .authoring.content import (
     publish,
 )
 from .authoring.diff import diff_specs, impact
-from .authoring.translations import is_stale, source_texts, text_hash
+from .authoring.translations import is_stale, source_texts, text_hash, version_translation_status
 from .core.versions import rows_content, spec_for, version_rows, with_row
 from .engine import AnswerError, ContentError, ExpressionError, Problem, Spec, build_spec, evaluate, lint, parse_answers
 from .engine.expressions import EvaluationTimeout, ExpressionLimitError, time_limit
@@ -376,13 +377,30 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
     list_display = ["label", "slug", "status", "short_hash", "created_at", "published_at", "published_by"]
     list_filter = ["status", "slug"]
     readonly_fields = ["status", "content_hash", "based_on", "created_at", "created_by", "published_at",
-                       "published_by", "tools"]
+                       "published_by", "tools", "translations"]
     fields = ["slug", "label", "title", "rulebook_date", *readonly_fields]
     change_list_template = "admin/questionnaire/version_changelist.html"
 
     @admin.display(description="content hash")
     def short_hash(self, obj):
         return obj.content_hash[:19] if obj.content_hash else "–"
+
+    @admin.display(description="translations")
+    def translations(self, obj):
+        """Per language: how many texts are translated, missing and stale (English changed since), with links."""
+        if obj.pk is None:
+            return "–"
+        rows = []
+        for status in version_translation_status(obj):
+            url = (reverse("admin:questionnaire_translation_changelist")
+                   + f"?version__id__exact={obj.pk}&language__exact={status.language}")
+            done = status.total - len(status.missing) - len(status.stale)
+            rows.append(format_html(
+                '<a href="{}">{}</a>: {} of {} texts translated, {} missing, {} stale{}', url, status.language,
+                done, status.total, len(status.missing), len(status.stale),
+                format_html(" (e.g. {})", ", ".join((status.missing + status.stale)[:3]))
+                if status.missing or status.stale else ""))
+        return format_html_join(mark_safe("<br>"), "{}", ((row,) for row in rows))
 
     @admin.display(description="authoring")
     def tools(self, obj):
@@ -475,6 +493,9 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
             problems = [{"where": f"version {version.label}", "link": None, "message": f"Validation stopped after "
                          f"{CHECK_SECONDS} s: the expressions take too long to evaluate. Simplify the facts "
                          "changed last."}]
+        for status in version_translation_status(version):  # shown in English, marked: a warning, not a problem
+            for warning in status.warnings():
+                messages.warning(request, f"Translation {warning}")
         return self._render(request, "admin/questionnaire/problems.html", {
             "title": f"Validation of {version}", "version": version, "problems": problems})
 
@@ -502,6 +523,9 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
         audit(request, "publish", target=f"{version.slug} {version.label} ({version.content_hash})",
               content_hash=version.content_hash)
         messages.success(request, f"{version.label} is published and current.")
+        for status in version_translation_status(version):  # missing or stale texts show in English, marked
+            for warning in status.warnings():
+                messages.warning(request, f"Translation {warning}")
         return HttpResponseRedirect(reverse("admin:questionnaire_questionnaireversion_changelist"))
 
     def preview_view(self, request, pk):

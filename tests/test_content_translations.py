@@ -349,3 +349,28 @@ ENGLISH_SHARE_LIMIT = 0.05  # issue 29: at most 5 % of a German or French report
 def test_the_english_share_measure_can_fail():
     assert english_share("The model is a general-purpose AI model. It must be documented for the AI Office.")[0] == 1
     assert english_share("Das Modell ist ein KI-Modell mit allgemeinem Verwendungszweck. SHA-256 3f9a1c.")[0] == 0
+
+
+# ---------------------------------------------------------------- the admin
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_per_language_what_is_missing_or_stale_and_publishing_warns(client, published):
+    from django.contrib.auth import get_user_model
+
+    from questionnaire.authoring.content import clone_version
+
+    from .mfa import staff_login, with_second_factor
+
+    admin_user = with_second_factor(get_user_model().objects.create_superuser("root-i18n", "root@example.com",
+                                                                              "correct horse battery staple"))
+    staff_login(client, admin_user)
+    draft = clone_version(published, user=admin_user)
+    m.Translation.objects.filter(version=draft, language="fr", target="obligation:ART53_3:title").delete()
+    page = client.get(reverse("admin:questionnaire_questionnaireversion_change", args=[draft.pk])).content.decode()
+    assert "fr</a>: " in page and "1 missing" in page and "obligation:ART53_3:title" in page
+    assert "de</a>: " in page and "0 missing, 0 stale" in page
+    response = client.post(reverse("admin:questionnaire_version_publish", args=[draft.pk]), follow=True)
+    shown = [str(message) for message in response.context["messages"]]
+    assert any("is published" in text for text in shown)
+    assert any(text.startswith("Translation fr: 1 of") and "missing" in text for text in shown), shown

@@ -296,7 +296,7 @@ def code_by_placement(spec: Spec, page: dict[str, Any], snapshot: dict[str, Any]
             if measure.id in expected and record.get("status") not in DONE_STATUSES:
                 rows.append({"id": measure.id, "title": measure.title,
                              "due": placed_on - dt.timedelta(days=int(expected[measure.id])),
-                             "status": record.get("status_label") or "not recorded"})
+                             "status": record.get("status_label") or _("not recorded")})
     open_count = sum(1 for ch in signed for m in ch["measures"]
                      if (gap.get(m.id) or {}).get("status") not in DONE_STATUSES)
     if not rows:
