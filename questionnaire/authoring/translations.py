@@ -10,7 +10,7 @@ import yaml
 from django.db import transaction
 
 from .. import models as m
-from ..core.translations import forget_translations
+from ..core.translations import CONTENT_LANGUAGES, forget_translations
 from ..core.versions import spec_for
 from ..engine import Spec
 from ..engine.translation import placeholders, text_hash, texts
@@ -19,7 +19,7 @@ from .content import YAML_LOADER
 __all__ = ["LANGUAGES", "TranslationStatus", "file_translation_status", "is_stale", "load_translations",
            "source_texts", "text_hash", "translation_files", "translation_status", "version_translation_status"]
 
-LANGUAGES = ("de", "fr")  # the languages the content ships translations for (settings.LANGUAGES has English too)
+LANGUAGES = tuple(code for code in CONTENT_LANGUAGES if code != "en")  # the languages the content ships
 
 
 def source_texts(spec: Spec) -> dict[str, str]:

@@ -22,6 +22,7 @@ from .evaluation import parsed_answers
 from .versions import spec_for
 
 SOURCE_LANGUAGE = "en"
+CONTENT_LANGUAGES = ("en", "de", "fr")  # English and the languages the content ships translations for
 
 
 class Untranslated(str):
@@ -36,6 +37,13 @@ def content_language(language: str | None = None) -> str:
     """The language the content is shown in: the given one, else the reader's (Django's active language)."""
     code = (language or get_language() or SOURCE_LANGUAGE).lower().split("-")[0].split("_")[0]
     return code
+
+
+def document_language(language: str | None = None) -> str:
+    """The language a document (the PDF report) is rendered in: the given or the reader's, one of
+    CONTENT_LANGUAGES, else English (one render per language that has translations, not per browser setting)."""
+    code = content_language(language)
+    return code if code in CONTENT_LANGUAGES else SOURCE_LANGUAGE
 
 
 _LOCALIZED: dict[tuple[int, str, str], Spec] = {}

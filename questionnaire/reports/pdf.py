@@ -8,7 +8,9 @@ import json
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import translation
 
+from ..core.translations import localized
 from ..core.versions import spec_for
 from ..engine import Spec
 from ..models import RenderedDocument
@@ -43,14 +45,20 @@ def render_pdf(spec: Spec, snapshot: dict[str, Any], report_hash: str, **extra: 
 
 
 def _report_source(report: RenderedDocument) -> Source:
+    """The report in its row's language: the content's words through the version's translations, the report's own
+    words through the catalogue; the snapshot, its attachment and its hash are the same in every language."""
     snapshot = report.snapshot or report.assessment.snapshot
-    return report_source(spec_for(report.assessment.questionnaire_version), snapshot, report.document_hash,
-                         gap_analysis=snapshot.get("gap_analysis", {}))
+    version = report.assessment.questionnaire_version
+    language = report.language or "en"
+    with translation.override(language):
+        return report_source(localized(spec_for(version), version, language), snapshot, report.document_hash,
+                             gap_analysis=snapshot.get("gap_analysis", {}))
 
 
 def _report_filename(report: RenderedDocument) -> str:
     assessment = report.assessment
-    return f"gpai-assessment-{assessment.ai_model.name}-{assessment.completed_at:%Y-%m-%d}.pdf"
+    suffix = f"-{report.language}" if report.language and report.language != "en" else ""
+    return f"gpai-assessment-{assessment.ai_model.name}-{assessment.completed_at:%Y-%m-%d}{suffix}.pdf"
 
 
 DOCUMENT = Document("report", "report", _report_source, _report_filename)  # rendering.queue.DOCUMENTS["report"]
