@@ -396,3 +396,30 @@ def test_the_downloaded_report_follows_the_reader_s_language_with_the_same_hash(
     assert _attachment(pdfs["de"]) == _attachment(pdfs["en"])
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdfs["de"])).pages)
     assert "KI-Modell mit allgemeinem Verwendungszweck" in text and "Keine Rechtsberatung" in text
+
+
+# ---------------------------------------------------------------- the legal documents' words
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_word_of_the_legal_documents_forms_is_translated(language):
+    from questionnaire.legal_documents.definitions import definitions, document_words, label_translations
+
+    labels = label_translations(language)
+    missing = sorted(w for d in definitions().values() for w in document_words(d) if w not in labels)
+    assert not missing, missing[:10]
+    german = definitions(language)
+    assert all(not (document_words(d) & set(labels) - {w for w in labels if labels[w] == w})
+               for d in german.values()), "an English word left in a translated definition"
+
+
+@pytest.mark.django_db
+def test_a_legal_document_form_shows_its_labels_in_the_reader_s_language(client, organisation, owner):
+    assessment = completed(organisation, owner, "T01")
+    client.force_login(owner)
+    with translation.override("de"):
+        page = client.get(reverse("legal_document", args=[assessment.pk, "training_summary"]))
+    if page.status_code != 200:
+        pytest.skip(f"the training summary is not offered for this result ({page.status_code})")
+    text = page.content.decode()
+    assert "Öffentliche Zusammenfassung der Trainingsinhalte" in text or "Allgemeine Informationen" in text

@@ -24,7 +24,7 @@ from accounts.memberships import current_membership
 
 from ..core.csv_export import csv_text
 from ..core.signatory import statuses_for_many
-from ..core.translations import display_spec
+from ..core.translations import display_spec, document_language
 from ..legal_documents.checks import check
 from ..legal_documents.deadlines import ACT, CODE, SUGGESTED, dues
 from ..legal_documents.definitions import definitions
@@ -188,7 +188,7 @@ def document_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow
     started = {(d.assessment_id, d.kind) for d in documents}
     rows = []
     for document in documents:
-        doc = definitions().get(document.kind)
+        doc = definitions(document_language()).get(document.kind)
         assessment = by_pk[document.assessment_id]
         if doc is None or not applies(assessment, doc):
             continue
@@ -203,7 +203,7 @@ def document_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow
         rows += [_document_row(assessment, doc, title, url, due, today, incomplete)
                  for due in open_dues if due.action]
     for assessment in assessments:
-        for doc in definitions().values():
+        for doc in definitions(document_language()).values():
             if doc.many or (assessment.pk, doc.kind) in started or not applies(assessment, doc):
                 continue
             url = reverse("legal_document", kwargs={"assessment_id": assessment.pk, "kind": doc.kind})
