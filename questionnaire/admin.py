@@ -354,6 +354,16 @@ class TranslationAdmin(ContentAdmin):
         self._texts = {}  # source texts per version, built once per page
         return super().changelist_view(request, extra_context)
 
+    # translations are words, not rules: they may be added or corrected on a published version too
+    def has_change_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_change_permission(self, request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return admin.ModelAdmin.formfield_for_foreignkey(self, db_field, request, **kwargs)
+
     @admin.display(boolean=True, description="stale (source changed)")
     def stale(self, obj):
         cache = getattr(self, "_texts", {})

@@ -43,6 +43,14 @@ SCENARIOS = {c["id"]: c for c in public_scenarios()}
 LANGUAGES = ("de", "fr")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_translations():
+    """Translations are kept per process: a test that changes them (and is rolled back) must not leave them kept."""
+    forget_translations()
+    yield
+    forget_translations()
+
+
 @pytest.fixture(scope="module")
 def english(spec):
     return texts(spec)
@@ -423,3 +431,24 @@ def test_a_legal_document_form_shows_its_labels_in_the_reader_s_language(client,
         pytest.skip(f"the training summary is not offered for this result ({page.status_code})")
     text = page.content.decode()
     assert "Öffentliche Zusammenfassung der Trainingsinhalte" in text or "Allgemeine Informationen" in text
+
+
+@pytest.mark.django_db
+def test_a_translation_of_the_published_version_can_be_corrected_in_the_admin(client, published):
+    from django.contrib.auth import get_user_model
+
+    from .mfa import staff_login, with_second_factor
+
+    admin_user = with_second_factor(get_user_model().objects.create_superuser("root-fix", "fix@example.com",
+                                                                              "correct horse battery staple"))
+    staff_login(client, admin_user)
+    row = m.Translation.objects.get(version=published, language="de", target="obligation:ART53_3:title")
+    response = client.post(reverse("admin:questionnaire_translation_change", args=[row.pk]), {
+        "version": published.pk, "position": row.position, "target": row.target, "language": "de",
+        "text": "Zusammenarbeit mit der Kommission und den zuständigen nationalen Behörden"})
+    assert response.status_code == 302
+    forget_translations()
+    german = localized(spec_for(published), published, "de")
+    assert {o.id: o.title for o in german.obligations}["ART53_3"] == (
+        "Zusammenarbeit mit der Kommission und den zuständigen nationalen Behörden")
+    assert published.content_hash == m.QuestionnaireVersion.objects.get(pk=published.pk).content_hash
