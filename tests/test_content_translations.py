@@ -362,17 +362,21 @@ def test_the_english_share_measure_can_fail():
 # ---------------------------------------------------------------- the admin
 
 
-@pytest.mark.django_db
-def test_the_admin_shows_per_language_what_is_missing_or_stale_and_publishing_warns(client, published):
-    from django.contrib.auth import get_user_model
-
-    from questionnaire.authoring.content import clone_version
-
+@pytest.fixture
+def admin_user(client, django_user_model):
+    """A superuser signed in to the admin (with the second factor the admin asks for)."""
     from .mfa import staff_login, with_second_factor
 
-    admin_user = with_second_factor(get_user_model().objects.create_superuser("root-i18n", "root@example.com",
-                                                                              "correct horse battery staple"))
-    staff_login(client, admin_user)
+    user = with_second_factor(django_user_model.objects.create_superuser("root-i18n", "root@example.com",
+                                                                         "correct horse battery staple"))
+    staff_login(client, user)
+    return user
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_per_language_what_is_missing_or_stale_and_publishing_warns(client, published, admin_user):
+    from questionnaire.authoring.content import clone_version
+
     draft = clone_version(published, user=admin_user)
     m.Translation.objects.filter(version=draft, language="fr", target="obligation:ART53_3:title").delete()
     page = client.get(reverse("admin:questionnaire_questionnaireversion_change", args=[draft.pk])).content.decode()
@@ -434,14 +438,7 @@ def test_a_legal_document_form_shows_its_labels_in_the_reader_s_language(client,
 
 
 @pytest.mark.django_db
-def test_a_translation_of_the_published_version_can_be_corrected_in_the_admin(client, published):
-    from django.contrib.auth import get_user_model
-
-    from .mfa import staff_login, with_second_factor
-
-    admin_user = with_second_factor(get_user_model().objects.create_superuser("root-fix", "fix@example.com",
-                                                                              "correct horse battery staple"))
-    staff_login(client, admin_user)
+def test_a_translation_of_the_published_version_can_be_corrected_in_the_admin(client, published, admin_user):
     row = m.Translation.objects.get(version=published, language="de", target="obligation:ART53_3:title")
     response = client.post(reverse("admin:questionnaire_translation_change", args=[row.pk]), {
         "version": published.pk, "position": row.position, "target": row.target, "language": "de",
