@@ -181,6 +181,8 @@ def test_a_missing_or_stale_translation_shows_the_english_marked_never_empty(pub
         assert isinstance(titles[missing], Untranslated) and titles[missing]
         html = Template("{{ title }}").render(Context({"title": titles[missing]}))
         assert html.startswith('<span lang="en">') and "(English)" in html
+        with translation.override("de"):
+            assert "(Englisch)" in Template("{{ title }}").render(Context({"title": titles[missing]}))
     assert titles["ART53_1_D"] == "Öffentliche Zusammenfassung der für das Training verwendeten Inhalte"
     assert not isinstance(titles["ART53_1_D"], Untranslated)
     statuses = {s.language: s for s in version_translation_status(published)}

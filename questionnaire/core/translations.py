@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.html import escape
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
 from .. import models as m
 from ..engine import ExpressionError, Spec, evaluate
@@ -29,8 +29,9 @@ class Untranslated(str):
     """An English text shown in another language because it has no (current) translation."""
 
     def __html__(self) -> str:
+        marker = pgettext("a text shown in English because it has no translation", "English")
         return (f'<span lang="en">{escape(str(self))}</span> '
-                f'<small class="untranslated" lang="en">(English)</small>')
+                f'<small class="untranslated">({escape(marker)})</small>')
 
 
 def content_language(language: str | None = None) -> str:
