@@ -19,6 +19,7 @@ class QuestionnaireConfig(AppConfig):
         post_save.connect(forget_versions, sender=QuestionnaireVersion, dispatch_uid="forget_versions_saved")
         post_delete.connect(forget_versions, sender=QuestionnaireVersion, dispatch_uid="forget_versions_deleted")
         post_save.connect(forget_translations, sender=Translation, dispatch_uid="forget_translations_saved")
+        post_delete.connect(forget_translations, sender=QuestionnaireVersion, dispatch_uid="forget_translated_versions")
         post_delete.connect(forget_translations, sender=Translation, dispatch_uid="forget_translations_deleted")
         files.connect()  # a row's stored files are deleted with it
         report_inputs_changed.connect(prerender_on_change, dispatch_uid="prerender_on_change")

@@ -91,6 +91,27 @@ def forget_translations(**_signal) -> None:
     """Any save or delete of a translation in this process empties the kept translations (see apps.py)."""
     _LOCALIZED.clear()
     _ROWS.clear()
+    _VERSIONS_BY_HASH.clear()
+
+
+_VERSIONS_BY_HASH: dict[str, Any] = {}
+
+
+def reading_spec(spec: Spec, language: str | None = None) -> Spec:
+    """A Spec about to be shown (a report rendered from a snapshot, render_report) with its texts in `language`
+    (default: the active one), found through the published or retired version with its content hash. A Spec
+    already translated, English, or content no version holds is returned as it is."""
+    language = content_language(language)
+    if language == SOURCE_LANGUAGE or is_translated(spec):
+        return spec
+    version = _VERSIONS_BY_HASH.get(spec.content_hash)
+    if version is None:
+        version = (m.QuestionnaireVersion.objects.filter(content_hash=spec.content_hash)
+                   .exclude(status=m.VersionStatus.DRAFT).order_by("-published_at").first())
+        if version is None:
+            return spec
+        _VERSIONS_BY_HASH[spec.content_hash] = version
+    return localized(spec, version, language)
 
 
 def display_spec(version: m.QuestionnaireVersion, language: str | None = None) -> Spec:

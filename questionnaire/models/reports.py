@@ -53,12 +53,10 @@ class RenderedDocument(RenderedPdf):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    language = models.CharField(max_length=10, default="en", help_text="the language of the document's words; its "
-                                "data, attachment and hash are the same in every language")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["assessment", "kind", "document_hash", "language"],
-                                               name="one_render_per_content_and_language")]
+        constraints = [models.UniqueConstraint(fields=["assessment", "kind", "document_hash"],
+                                               name="one_render_per_content")]
 
     def __str__(self) -> str:
         return f"{self.kind.capitalize()} {self.document_hash[:19]} ({self.status})"

@@ -91,20 +91,19 @@ def check_render_limit(user) -> None:
 
 
 def request_render(assessment, kind: str, content: dict[str, Any], *, key: str | None = None,
-                   user=None, language: str = "en") -> RenderedDocument:
+                   user=None) -> RenderedDocument:
     """The rendered document of this content, queued if it is not there yet. `key` (the row's document hash)
     defaults to the content's hash (the report passes its report snapshot's hash). Raises TooManyRenders when
     `user` has enough waiting."""
     if kind not in DOCUMENTS:
         raise KeyError(f"unknown document kind {kind!r}")
     key = key or canonical_hash(content)
-    report = RenderedDocument.objects.filter(assessment=assessment, kind=kind, document_hash=key,
-                                             language=language).first()
+    report = RenderedDocument.objects.filter(assessment=assessment, kind=kind, document_hash=key).first()
     created = False
     if report is None:
         check_render_limit(user)
         report, created = RenderedDocument.objects.get_or_create(
-            assessment=assessment, kind=kind, document_hash=key, language=language,
+            assessment=assessment, kind=kind, document_hash=key,
             defaults={"snapshot": content, "requested_by": user if user is not None and user.is_authenticated
                       else None})
     stale = stalled(report)

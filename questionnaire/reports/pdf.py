@@ -10,7 +10,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from ..core.translations import localized
+from ..core.translations import content_language, localized, reading_spec
 from ..core.versions import spec_for
 from ..engine import Spec
 from ..models import RenderedDocument
@@ -26,7 +26,9 @@ def snapshot_json(snapshot: dict[str, Any], report_hash: str) -> str:
 
 
 def render_html(spec: Spec, snapshot: dict[str, Any], report_hash: str, **extra: Any) -> str:
-    return render_to_string("reports/report.html", report_context(spec, snapshot, report_hash, **extra))
+    """The report's HTML in the active language: its content's texts through the version's translations, its own
+    words through the catalogues; the snapshot, its attachment and its hash are the same in every language."""
+    return render_to_string("reports/report.html", report_context(reading_spec(spec), snapshot, report_hash, **extra))
 
 
 def report_source(spec: Spec, snapshot: dict[str, Any], report_hash: str, **extra: Any) -> Source:
@@ -45,11 +47,10 @@ def render_pdf(spec: Spec, snapshot: dict[str, Any], report_hash: str, **extra: 
 
 
 def _report_source(report: RenderedDocument) -> Source:
-    """The report in its row's language: the content's words through the version's translations, the report's own
-    words through the catalogue; the snapshot, its attachment and its hash are the same in every language."""
+    """The report in its row's language (the render queue renders a row in its language where rows have one)."""
     snapshot = report.snapshot or report.assessment.snapshot
     version = report.assessment.questionnaire_version
-    language = report.language or "en"
+    language = getattr(report, "language", None) or content_language()
     with translation.override(language):
         return report_source(localized(spec_for(version), version, language), snapshot, report.document_hash,
                              gap_analysis=snapshot.get("gap_analysis", {}))
@@ -57,7 +58,8 @@ def _report_source(report: RenderedDocument) -> Source:
 
 def _report_filename(report: RenderedDocument) -> str:
     assessment = report.assessment
-    suffix = f"-{report.language}" if report.language and report.language != "en" else ""
+    language = getattr(report, "language", "en") or "en"
+    suffix = f"-{language}" if language != "en" else ""
     return f"gpai-assessment-{assessment.ai_model.name}-{assessment.completed_at:%Y-%m-%d}{suffix}.pdf"
 
 

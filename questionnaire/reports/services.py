@@ -20,7 +20,6 @@ from django.conf import settings
 
 from ..code_of_practice.gap import gap_snapshot
 from ..core.signatory import statuses_for
-from ..core.translations import document_language
 from ..engine import canonical_hash
 from ..legal_documents.store import documents_issued
 from ..models import RenderedDocument, RenderStatus, SignatoryStatus
@@ -49,12 +48,11 @@ def report_snapshot(assessment) -> tuple[dict[str, Any], str]:
     return snapshot, canonical_hash(snapshot)
 
 
-def request_report(assessment, *, user=None, language: str | None = None) -> RenderedDocument:
-    """The report of the assessment's report snapshot in `language` (default: the reader's), queued for
-    rendering if it is not there yet. Raises rendering.TooManyRenders when `user` has enough renders waiting."""
+def request_report(assessment, *, user=None) -> RenderedDocument:
+    """The report of the assessment's report snapshot, queued for rendering if it is not there yet.
+    Raises rendering.TooManyRenders when `user` has enough renders waiting."""
     snapshot, report_hash = report_snapshot(assessment)
-    return request_render(assessment, REPORT, snapshot, key=report_hash, user=user,
-                          language=document_language(language))
+    return request_render(assessment, REPORT, snapshot, key=report_hash, user=user)
 
 
 def prerender_report(assessment) -> None:
@@ -76,9 +74,9 @@ def prerender_on_change(sender, assessment, **kwargs) -> None:
     prerender_report(assessment)
 
 
-def latest_report(assessment, *, status: str | None = None, language: str | None = None) -> RenderedDocument | None:
-    """The assessment's most recently requested report in the reader's language (of that status)."""
-    reports = RenderedDocument.objects.filter(assessment=assessment, kind=REPORT, language=document_language(language))
+def latest_report(assessment, *, status: str | None = None) -> RenderedDocument | None:
+    """The assessment's most recently requested report (of that status)."""
+    reports = RenderedDocument.objects.filter(assessment=assessment, kind=REPORT)
     if status:
         reports = reports.filter(status=status)
     return reports.order_by("-created_at").first()
