@@ -452,3 +452,16 @@ def test_a_translation_of_the_published_version_can_be_corrected_in_the_admin(cl
     assert {o.id: o.title for o in german.obligations}["ART53_3"] == (
         "Zusammenarbeit mit der Kommission und den zuständigen nationalen Behörden")
     assert published.content_hash == m.QuestionnaireVersion.objects.get(pk=published.pk).content_hash
+
+
+@pytest.mark.django_db
+def test_an_untranslated_choice_keeps_its_marker_on_the_wizard_page(published):
+    from questionnaire.assessments.forms import options, section_form_class
+
+    m.Translation.objects.filter(version=published, language="de", target="choice:role=developer:label").delete()
+    forget_translations()
+    german = localized(spec_for(published), published, "de")
+    form = section_form_class(german, "role")()
+    shown = {o.value: o.label for o in options(german.questions["role"], form["role"])}
+    assert isinstance(shown["developer"], Untranslated)
+    assert shown["commissioner"] == "Wir haben das Modell von einem anderen für uns entwickeln lassen"
