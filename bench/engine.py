@@ -17,7 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compliance_checker.settings")
 
+import django  # noqa: E402
 import yaml  # noqa: E402
+
+django.setup()  # tests.factories imports the account models
 
 from questionnaire.engine import build_spec, evaluate, parse_answers  # noqa: E402
 from tests.factories import scaled_content  # noqa: E402

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 import copy
 import json
+from collections import Counter
 
 from django import forms
 from django.contrib import admin, messages
@@ -36,9 +37,23 @@ from .authoring.content import (
     publish,
 )
 from .authoring.diff import diff_specs, impact
+from .authoring.goldens import accept_scenario_results
 from .authoring.translations import is_stale, source_texts, text_hash, version_translation_status
-from .core.versions import rows_content, spec_for, version_rows, with_row
-from .engine import AnswerError, ContentError, ExpressionError, Problem, Spec, build_spec, evaluate, lint, parse_answers
+from .core.versions import authored_spec, rows_content, spec_for, version_rows, version_to_edit, with_row
+from .engine import (
+    AnswerError,
+    ContentError,
+    ExpressionError,
+    Problem,
+    Spec,
+    build_spec,
+    evaluate,
+    lint,
+    parse_answers,
+    scenario_changes,
+    texts_filled,
+    written_out_constants,
+)
 from .engine.expressions import EvaluationTimeout, ExpressionLimitError, time_limit
 from .engine.schema import TABLES, key_field, label
 from .engine.values import bounded_number
@@ -76,6 +91,23 @@ def item_where(row: m.VersionContent) -> str | None:
     cls = ITEM_CLASSES.get(type(row).__name__)
     name = key_field(cls) if cls else None
     return f"{label(cls)} {getattr(row, TABLES[cls].column(name))}" if name else None
+
+
+# a scenario's changed keys in the order of the result (contract §2); the database keeps JSON keys in its own order
+RESULT_ORDER = {key: i for i, key in enumerate((
+    "classification", "role_outcome", "obligation_scope", "obligations", "code_chapters", "code_measures",
+    "deadlines", "flags", "facts"))}
+
+
+def shown(value) -> str:
+    """A scenario's expected or actual value, for a person: lists and mappings spelt out, None as a dash."""
+    if value is None or value == [] or value == {}:
+        return "–"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {shown(v)}" for k, v in value.items())
+    return str(value)
 
 
 def lint_problems(spec: Spec) -> set[Problem]:
@@ -203,8 +235,45 @@ class FrozenAwareMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class VersionFilter(admin.SimpleListFilter):
+    """Lists of questions, rules and texts show one version: the one chosen, else the draft, else the current
+    version (the rows of every version at once repeat each item once per version); "All versions" on request."""
+
+    title = "version"
+    parameter_name = "version"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        versions = m.QuestionnaireVersion.objects.order_by("-created_at").only("label", "status")
+        return [(str(v.pk), f"{v.label} ({v.get_status_display().lower()})") for v in versions] + [
+            (self.ALL, "All versions")]
+
+    def value(self):
+        if not hasattr(self, "_chosen"):
+            given = super().value()
+            if given == self.ALL or (given and given.isascii() and given.isdigit() and len(given) < 19):
+                self._chosen = given
+            elif given:
+                self._chosen = ""  # not a version: no rows, never an error
+            else:
+                default = version_to_edit()
+                self._chosen = str(default.pk) if default else self.ALL
+        return self._chosen
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.ALL:
+            return queryset
+        return queryset.filter(version_id=value) if value else queryset.none()
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {"selected": self.value() == lookup, "display": title,
+                   "query_string": changelist.get_query_string({self.parameter_name: lookup})}
+
+
 class ContentAdmin(FrozenAwareMixin, admin.ModelAdmin):
-    list_filter = ["version"]
+    list_filter = [VersionFilter]
     list_select_related = ["version"]
 
 
@@ -330,7 +399,7 @@ class TranslationForm(forms.ModelForm):
         data = super().clean()
         version, target = data.get("version"), data.get("target")
         if version is not None and target:
-            texts = source_texts(spec_for(version))
+            texts = source_texts(authored_spec(version))
             if target not in texts:
                 self.add_error("target", f"“{target}” is not a text of this version. Examples: "
                                          f"{', '.join(list(texts)[:8])}")
@@ -338,7 +407,7 @@ class TranslationForm(forms.ModelForm):
 
     def save(self, commit=True):
         # translating records the source text it was made from; a later change of that text makes it stale
-        texts = source_texts(spec_for(self.instance.version))
+        texts = source_texts(authored_spec(self.instance.version))
         self.instance.source_hash = text_hash(texts.get(self.instance.target, ""))
         return super().save(commit)
 
@@ -347,7 +416,7 @@ class TranslationForm(forms.ModelForm):
 class TranslationAdmin(ContentAdmin):
     form = TranslationForm
     list_display = ["target", "language", "version", "stale"]
-    list_filter = ["version", "language"]
+    list_filter = [VersionFilter, "language"]
     search_fields = ["target", "text"]
 
     def changelist_view(self, request, extra_context=None):
@@ -368,7 +437,7 @@ class TranslationAdmin(ContentAdmin):
     def stale(self, obj):
         cache = getattr(self, "_texts", {})
         if obj.version_id not in cache:
-            cache[obj.version_id] = source_texts(spec_for(obj.version))
+            cache[obj.version_id] = source_texts(authored_spec(obj.version))
         return is_stale(cache[obj.version_id], obj.target, obj.source_hash)
 
 
@@ -384,12 +453,18 @@ class PreviewForm(forms.Form):
 @admin.register(m.QuestionnaireVersion)
 class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
     form = forms.ModelForm
-    list_display = ["label", "slug", "status", "short_hash", "created_at", "published_at", "published_by"]
+    list_display = ["label", "slug", "status", "short_hash", "created_at", "published_at", "published_by",
+                    "overview_link"]
     list_filter = ["status", "slug"]
     readonly_fields = ["status", "content_hash", "based_on", "created_at", "created_by", "published_at",
                        "published_by", "tools", "translations"]
     fields = ["slug", "label", "title", "rulebook_date", *readonly_fields]
     change_list_template = "admin/questionnaire/version_changelist.html"
+
+    @admin.display(description="overview")
+    def overview_link(self, obj):
+        return format_html('<a href="{}">Overview of {}</a>', reverse("admin:questionnaire_version_overview",
+                                                                       args=[obj.pk]), obj.label)
 
     @admin.display(description="content hash")
     def short_hash(self, obj):
@@ -416,8 +491,8 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
     def tools(self, obj):
         if obj.pk is None:
             return "–"
-        links = [("preview", "Preview"), ("diff", "Diff with the current version"), ("export", "Export YAML"),
-                 ("history", "Who changed what")]
+        links = [("overview", "Overview"), ("preview", "Preview"), ("diff", "Diff with the current version"),
+                 ("export", "Export YAML"), ("history", "Who changed what")]
         if obj.is_draft:
             links = [("validate", "Validate"), ("publish", "Publish"), *links]
         else:
@@ -437,6 +512,7 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
         "publish": ("<int:pk>/publish/", "publish"), "preview": ("<int:pk>/preview/", "view"),
         "diff": ("<int:pk>/diff/", "view"), "export": ("<int:pk>/export/", "view"),
         "history": ("<int:pk>/changes/", "view"), "import": ("import/", "add"),
+        "accept_results": ("<int:pk>/accept-results/", "change"), "overview": ("<int:pk>/overview/", "view"),
     }
 
     def has_authoring_permission(self, request, name: str) -> bool:
@@ -496,18 +572,78 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
 
     def validate_view(self, request, pk):
         version = self._version(request, pk)
+        spec = authored_spec(version)
+        changes, warnings = [], []
         try:
             with time_limit(CHECK_SECONDS):
-                problems = self._problems(version, lint(spec_for(version)))
+                problems = self._problems(version, lint(spec))
+                changes = scenario_changes(spec)
+                warnings = self._problems(version, written_out_constants(spec))
         except EvaluationTimeout:
             problems = [{"where": f"version {version.label}", "link": None, "message": f"Validation stopped after "
                          f"{CHECK_SECONDS} s: the expressions take too long to evaluate. Simplify the facts "
                          "changed last."}]
+        except ExpressionError:
+            changes = []  # the problems name the expression
+        # a changed scenario is shown once, old against new, below the other problems
+        shown_below = {f"scenario {c.id}" for c in changes if not c.error}
+        problems = [p for p in problems if p["where"] not in shown_below]
         for status in version_translation_status(version):  # shown in English, marked: a warning, not a problem
             for warning in status.warnings():
                 messages.warning(request, f"Translation {warning}")
         return self._render(request, "admin/questionnaire/problems.html", {
-            "title": f"Validation of {version}", "version": version, "problems": problems})
+            "title": f"Validation of {version}", "version": version, "problems": problems, "warnings": warnings,
+            "scenario_changes": [{"id": c.id, "description": c.description, "error": c.error,
+                                  "shown": [(key, shown(old), shown(new)) for key, old, new in
+                                            sorted(c.differences, key=lambda d: RESULT_ORDER.get(d[0], 99))]}
+                                 for c in changes],
+            "can_accept": version.is_draft and any(not c.error for c in changes)
+            and self.has_authoring_permission(request, "accept_results")})
+
+    def overview_view(self, request, pk):
+        """One version at a glance: status, hash, who made and published it, what changed against the version it
+        was based on, and how many assessments are pinned to it."""
+        version = get_object_or_404(m.QuestionnaireVersion.objects.select_related(
+            "based_on", "created_by", "published_by"), pk=pk)
+        base = version.based_on or (m.QuestionnaireVersion.objects.filter(status=m.VersionStatus.PUBLISHED)
+                                    .exclude(pk=version.pk).first())
+        changes = diff_specs(authored_spec(base), authored_spec(version)) if base is not None else []
+        pinned = dict(m.Assessment.objects.filter(questionnaire_version=version).values_list("status")
+                      .annotate(count=models.Count("pk")).order_by())
+        names = {"validate": "Validate", "publish": "Publish"} if version.is_draft else {"clone": "Clone into a draft"}
+        names |= {"preview": "Preview", "diff": "Diff", "export": "Export YAML", "history": "Who changed what"}
+        tools = [(label, reverse(f"admin:questionnaire_version_{name}", args=[version.pk]))
+                 for name, label in names.items() if self.has_authoring_permission(request, name)]
+        return self._render(request, "admin/questionnaire/overview.html", {
+            "title": f"Overview of {version}", "version": version, "base": base, "changes": changes[:300],
+            "more_changes": max(0, len(changes) - 300),
+            "change_counts": sorted(Counter(c.kind for c in changes).items()),
+            "pinned_completed": pinned.get(m.AssessmentStatus.COMPLETED, 0),
+            "pinned_in_progress": pinned.get(m.AssessmentStatus.DRAFT, 0), "tools": tools,
+            "scenario_count": m.Scenario.objects.filter(version=version).count()})
+
+    def accept_results_view(self, request, pk):
+        """Accept the new results of every changed golden scenario of a draft, in one action (POST), recorded in
+        the audit log and the version's history (who, when, which scenarios)."""
+        version = self._version(request, pk)
+        if request.method != "POST" or not version.is_draft:
+            return HttpResponseRedirect(reverse("admin:questionnaire_version_validate", args=[version.pk]))
+        try:
+            with time_limit(CHECK_SECONDS):
+                accepted = accept_scenario_results(version)
+        except (EvaluationTimeout, ExpressionError):
+            messages.error(request, "The scenarios could not be evaluated: fix the problems Validate lists first.")
+            return HttpResponseRedirect(reverse("admin:questionnaire_version_validate", args=[version.pk]))
+        if accepted:
+            ids = [change.id for change in accepted]
+            self.log_change(request, version, f"Accepted the new results of golden scenarios {', '.join(ids)}")
+            audit(request, "accept_results", target=f"{version.slug} {version.label}", scenarios=ids,
+                  changes={c.id: {key: [old, new] for key, old, new in c.differences} for c in accepted})
+            messages.success(request, f"Accepted the new results of {len(ids)} golden scenario"
+                                      f"{'s' if len(ids) != 1 else ''}: {', '.join(ids)}.")
+        else:
+            messages.info(request, "No golden scenario changes its result: nothing to accept.")
+        return HttpResponseRedirect(reverse("admin:questionnaire_version_validate", args=[version.pk]))
 
     def publish_view(self, request, pk):
         version = self._version(request, pk)
@@ -522,7 +658,8 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
         except ContentInvalid as exc:
             return self._render(request, "admin/questionnaire/problems.html", {
                 "title": f"{version.label} cannot be published", "version": version,
-                "problems": self._problems(version, exc.problems)})
+                "problems": self._problems(version, exc.problems),
+                "scenarios_to_review": any(p.where.startswith("scenario ") for p in exc.problems)})
         except EvaluationTimeout:
             return self._render(request, "admin/questionnaire/problems.html", {
                 "title": f"{version.label} cannot be published", "version": version, "problems": [{
@@ -575,14 +712,14 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
         context = {"title": f"What changed in {version.label}", "version": version, "other": other,
                    "others": others}
         if other is not None:
-            old, new = spec_for(other), spec_for(version)
-            context["changes"] = diff_specs(old, new)
-            context["impacts"] = impact(old, new)
+            old, new = authored_spec(other), authored_spec(version)
+            context["changes"] = diff_specs(old, new)  # as written: a changed constant is one change
+            context["impacts"] = impact(texts_filled(old), texts_filled(new))  # results, as people read them
         return self._render(request, "admin/questionnaire/diff.html", context)
 
     def export_view(self, request, pk):
         version = self._version(request, pk)
-        response = HttpResponse(export_yaml(spec_for(version)), content_type="application/yaml; charset=utf-8")
+        response = HttpResponse(export_yaml(authored_spec(version)), content_type="application/yaml; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{version.slug}-{version.label}.yaml"'
         return response
 

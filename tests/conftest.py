@@ -81,10 +81,20 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture(scope="session")
-def spec():
+def authored():
+    """The canonical questionnaire as written: placeholders such as {sr_threshold} left in its texts."""
     from questionnaire.authoring.content import canonical_spec
 
     return canonical_spec()
+
+
+@pytest.fixture(scope="session")
+def spec(authored):
+    """The canonical questionnaire as people read it (core.versions.spec_for gives every page this): the
+    constants filled into its texts."""
+    from questionnaire.engine import texts_filled
+
+    return texts_filled(authored)
 
 
 @pytest.fixture(scope="session")

@@ -175,7 +175,7 @@ def test_history_shows_who_changed_what_in_a_draft(client, superuser, draft):
 
 def test_translations_become_stale_when_the_source_changes(client, superuser, draft):
     from questionnaire.authoring.translations import is_stale, source_texts
-    from questionnaire.core.versions import spec_for
+    from questionnaire.core.versions import authored_spec
 
     staff_login(client, superuser)
     response = client.post(reverse("admin:questionnaire_translation_add"), {
@@ -183,11 +183,11 @@ def test_translations_become_stale_when_the_source_changes(client, superuser, dr
         "text": "¿Qué relación tiene su organización con el modelo?"})  # German and French ship with the content
     assert response.status_code == 302
     translation = m.Translation.objects.get(version=draft, language="es")
-    assert not is_stale(source_texts(spec_for(draft)), translation.target, translation.source_hash)
+    assert not is_stale(source_texts(authored_spec(draft)), translation.target, translation.source_hash)
     page = client.get(reverse("admin:questionnaire_translation_changelist")).content.decode()
     assert 'alt="False"' in page  # not stale
     m.Question.objects.filter(version=draft, code="role").update(text="How are you related to the model?")
-    assert is_stale(source_texts(spec_for(draft)), translation.target, translation.source_hash)
+    assert is_stale(source_texts(authored_spec(draft)), translation.target, translation.source_hash)
     page = client.get(reverse("admin:questionnaire_translation_changelist") + "?language__exact=es").content.decode()
     assert 'alt="True"' in page
     bad = client.post(reverse("admin:questionnaire_translation_add"), {

@@ -143,3 +143,21 @@ def test_assess_lists_contradictory_answers_and_still_gives_the_law_with_exit_0(
     assert [c["check"] for c in result["answer_checks"]] == ["cumulative_below_training"]
     assert "cannot be lower than the compute that updated the parameters" in err.getvalue()
     assert result["flags"] == ["WITHIN_30PCT_OF_1E25_MONITOR"]  # 9e24, the larger of the two, counts
+
+
+def test_make_run_starts_again_after_an_admin_published(published, django_user_model):
+    """#26: load_questionnaire (make run, every deployment's start-up) succeeds on the unchanged checkout after an
+    admin published a version, says so, and leaves the admin's version current."""
+    from questionnaire import models as m
+    from questionnaire.authoring.content import clone_version, publish
+
+    admin = django_user_model.objects.create_user("admin-author", "aa@example.org", "x")
+    draft = clone_version(published, user=admin)
+    m.Question.objects.filter(version=draft, code="role").update(help="The admin's help text.")
+    admins = publish(draft, user=admin)
+    out = io.StringIO()
+    call_command("load_questionnaire", stdout=out)
+    assert out.getvalue().startswith("Unchanged")
+    assert f"Current: gpai {admins.label}" in out.getvalue()
+    admins.refresh_from_db()
+    assert admins.status == "published"

@@ -28,7 +28,7 @@ from questionnaire.authoring.translations import (
     version_translation_status,
 )
 from questionnaire.core.translations import Untranslated, display_spec, forget_translations, localized
-from questionnaire.core.versions import spec_for
+from questionnaire.core.versions import authored_spec, spec_for
 from questionnaire.engine import canonical_hash, evaluate, parse_answers
 from questionnaire.engine.citations import cite
 from questionnaire.engine.translation import placeholders, text_hash, texts, translate
@@ -52,8 +52,8 @@ def _fresh_translations():
 
 
 @pytest.fixture(scope="module")
-def english(spec):
-    return texts(spec)
+def english(authored):
+    return texts(authored)
 
 
 @pytest.fixture(scope="module")
@@ -64,9 +64,9 @@ def shipped():
 # ---------------------------------------------------------------- the shipped translations
 
 
-def test_german_and_french_ship_for_every_content_text(spec, shipped):
+def test_german_and_french_ship_for_every_content_text(authored, shipped):
     assert set(shipped) == set(LANGUAGES)
-    for status in file_translation_status(spec, CONTENT):
+    for status in file_translation_status(authored, CONTENT):
         assert status.complete, status.warnings()
 
 
@@ -128,7 +128,8 @@ def test_translating_with_the_english_texts_gives_the_same_spec(spec):
     assert translate(spec, lambda target, text: text) == spec
 
 
-def test_a_translated_spec_evaluates_to_the_same_result_with_its_words_in_the_language(spec, english, shipped):
+def test_a_translated_spec_evaluates_to_the_same_result_with_its_words_in_the_language(authored, english, shipped):
+    spec = authored
     german = translate(spec, lambda target, text: shipped["de"].get(target, {}).get("text", text), language="de")
     for case in SCENARIOS.values():
         answers = parse_answers(spec, case["answers"])
@@ -158,7 +159,7 @@ def test_the_target_names_of_earlier_translations_still_name_the_same_texts(engl
 @pytest.mark.django_db
 def test_the_lookup_is_one_query_per_version_and_language_then_kept(published, django_assert_num_queries):
     forget_translations()
-    spec = spec_for(published)
+    spec = authored_spec(published)
     with django_assert_num_queries(1):
         german = localized(spec, published, "de")
     with django_assert_num_queries(0):
@@ -175,7 +176,7 @@ def test_a_missing_or_stale_translation_shows_the_english_marked_never_empty(pub
     m.Translation.objects.filter(version=published, language="de", target="obligation:ART53_1_C:title").update(
         source_hash=text_hash("Copyright policy (an older English text)"))
     forget_translations()
-    german = localized(spec_for(published), published, "de")
+    german = localized(authored_spec(published), published, "de")
     titles = {o.id: o.title for o in german.obligations}
     for missing in ("ART53_3", "ART53_1_C"):
         assert isinstance(titles[missing], Untranslated) and titles[missing]
@@ -220,7 +221,7 @@ def test_load_and_validate_warn_about_stale_and_missing_translations(tmp_path, c
     status = {s.language: s for s in version_translation_status(version)}
     assert status["de"].stale == ["obligation:ART52_1_NOTIFY:title"]
     forget_translations()
-    german_spec = localized(spec_for(version), version, "de")
+    german_spec = localized(authored_spec(version), version, "de")
     assert isinstance(german_spec.obligations[0].title, Untranslated)
     assert german_spec.obligations[0].title == "Notify the European Commission"
 
@@ -229,7 +230,7 @@ def test_load_and_validate_warn_about_stale_and_missing_translations(tmp_path, c
 def test_loading_twice_changes_nothing(published):
     before = m.Translation.objects.filter(version=published).count()
     load_translations(published, CONTENT)
-    assert m.Translation.objects.filter(version=published).count() == before == 2 * len(texts(spec_for(published)))
+    assert m.Translation.objects.filter(version=published).count() == before == 2 * len(texts(authored_spec(published)))
 
 
 # ---------------------------------------------------------------- pages
@@ -326,7 +327,7 @@ def test_a_german_and_an_english_report_of_one_snapshot_carry_the_same_data(publ
     with translation.override("en"):
         english = render_pdf(spec, snapshot, digest).pdf
     with translation.override("de"):
-        german = render_pdf(localized(spec, published, "de"), snapshot, digest).pdf
+        german = render_pdf(display_spec(published, "de"), snapshot, digest).pdf
     assert _attachment(german) == _attachment(english)
     assert json.loads(_attachment(german))["snapshot_hash"] == digest
     german_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(german)).pages)
@@ -448,7 +449,7 @@ def test_a_translation_of_the_published_version_can_be_corrected_in_the_admin(cl
         "text": "Zusammenarbeit mit der Kommission und den zuständigen nationalen Behörden"})
     assert response.status_code == 302
     forget_translations()
-    german = localized(spec_for(published), published, "de")
+    german = localized(authored_spec(published), published, "de")
     assert {o.id: o.title for o in german.obligations}["ART53_3"] == (
         "Zusammenarbeit mit der Kommission und den zuständigen nationalen Behörden")
     assert published.content_hash == m.QuestionnaireVersion.objects.get(pk=published.pk).content_hash
@@ -460,7 +461,7 @@ def test_an_untranslated_choice_keeps_its_marker_on_the_wizard_page(published):
 
     m.Translation.objects.filter(version=published, language="de", target="choice:role=developer:label").delete()
     forget_translations()
-    german = localized(spec_for(published), published, "de")
+    german = localized(authored_spec(published), published, "de")
     form = section_form_class(german, "role")()
     shown = {o.value: o.label for o in options(german.questions["role"], form["role"])}
     assert isinstance(shown["developer"], Untranslated)

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from questionnaire import models as m
 from questionnaire.authoring.content import ContentInvalid, create_draft, export_yaml, load, publish, read_content_file
-from questionnaire.core.versions import spec_for, version_content
+from questionnaire.core.versions import authored_spec, spec_for, version_content
 from questionnaire.engine import spec_to_content
 
 pytestmark = pytest.mark.django_db
@@ -33,21 +33,23 @@ def test_load_is_idempotent(no_content):
 
 
 def test_export_then_load_publishes_nothing_new(published):
-    exported = yaml.safe_load(export_yaml(spec_for(published)))
+    exported = yaml.safe_load(export_yaml(authored_spec(published)))
     outcome = load(exported)
     assert not outcome.created
     assert m.QuestionnaireVersion.objects.count() == 1
 
 
-def test_round_trip_keeps_the_hash(published, spec):
+def test_round_trip_keeps_the_hash(published, authored):
+    spec = authored  # as written: placeholders in its texts
     assert published.content_hash == spec.content_hash
-    again = spec_for(published)
+    again = authored_spec(published)
     assert spec_to_content(again) == spec_to_content(spec)
 
 
-def test_general_dates_live_in_the_content_and_survive_the_database(published, spec):
+def test_general_dates_live_in_the_content_and_survive_the_database(published, authored):
+    spec = authored  # as written: placeholders in its texts
     assert spec.general_dates and all(d.date and d.text for d in spec.general_dates)
-    again = spec_for(published)
+    again = authored_spec(published)
     assert again.general_dates == spec.general_dates  # rows -> content -> spec
     assert yaml.safe_load(export_yaml(again))["general_dates"] == [
         {"date": d.date, "text": d.text} for d in spec.general_dates]
@@ -176,8 +178,9 @@ def test_publishing_a_draft_with_a_broken_expression_is_refused(published, spec)
     assert published.status == m.VersionStatus.PUBLISHED
 
 
-def test_sections_added_in_2026_survive_the_database_round_trip(published, spec):
-    content = spec_to_content(spec_for(published))
+def test_sections_added_in_2026_survive_the_database_round_trip(published, authored):
+    spec = authored  # as written: placeholders in its texts
+    content = spec_to_content(authored_spec(published))
     for key in ("rules_note", "perspectives", "notices", "answer_checks", "article_groups", "next_steps",
                 "checklists", "general_dates"):
         assert content[key] == spec_to_content(spec)[key], key
@@ -208,3 +211,103 @@ def test_text_that_yaml_reads_as_bool_number_or_null_is_refused_naming_the_line(
         read_content_file(path)
     assert [p.where for p in info.value.problems] == [f"{path} line {number + 1}"]
     assert "put it in quotes" in info.value.problems[0].message
+
+
+# ---- restarts after admins publish (#26): load_questionnaire runs at every start-up
+
+
+def admin_publishes(based_on, user, help_text="The admin's clearer help text."):
+    """What an admin does in the web admin: clone the current version, edit it, publish it."""
+    from questionnaire.authoring.content import clone_version
+
+    draft = clone_version(based_on, user=user)
+    question = m.Question.objects.filter(version=draft).order_by("pk").first()
+    question.help = help_text
+    question.save()
+    return publish(draft, user=user)
+
+
+@pytest.fixture
+def legal_engineer(django_user_model):
+    return django_user_model.objects.create_user("legal-engineer", "le@example.org", "x")
+
+
+def test_restart_on_the_unchanged_file_keeps_the_admins_version_current(published, legal_engineer):
+    admins = admin_publishes(published, legal_engineer)
+    outcome = load(canonical())
+    assert not outcome.created and not outcome.published
+    assert outcome.version == published
+    assert m.QuestionnaireVersion.objects.get(status=m.VersionStatus.PUBLISHED) == admins
+    assert f"Current: gpai {admins.label}" in outcome.message and "legal-engineer" in outcome.message
+    assert m.QuestionnaireVersion.objects.count() == 2
+
+
+def test_restart_with_a_new_file_label_publishes_it_as_before(published):
+    content = canonical()
+    content["version"] = "2099.1"
+    content["sections"][0]["questions"][0]["help"] = "A clearer help text."
+    outcome = load(content)
+    assert outcome.created and outcome.published and outcome.version.from_file
+    assert m.QuestionnaireVersion.objects.get(status=m.VersionStatus.PUBLISHED) == outcome.version
+    assert f"{published.label} is retired" in outcome.message
+    again = load(canonical())  # rolled back to the old file: published before, so nothing moves
+    assert not again.created
+    assert m.QuestionnaireVersion.objects.get(status=m.VersionStatus.PUBLISHED) == outcome.version
+
+
+def test_when_both_moved_the_file_waits_as_a_draft_and_the_admins_version_stays_current(published, legal_engineer):
+    admins = admin_publishes(published, legal_engineer)
+    content = canonical()
+    content["version"] = admins.label  # even the label the admin chose: never a clash that stops start-up
+    content["sections"][0]["questions"][0]["help"] = "The shipped file's help text."
+    outcome = load(copy.deepcopy(content))
+    assert outcome.created and not outcome.published
+    draft = outcome.version
+    assert draft.is_draft and draft.from_file and draft.label == f"{admins.label}-shipped"
+    assert draft.based_on == admins
+    assert m.QuestionnaireVersion.objects.get(status=m.VersionStatus.PUBLISHED) == admins
+    assert "Not published" in outcome.message and f"draft {draft.label}" in outcome.message
+    assert "stays current" in outcome.message
+    assert spec_for(draft).sections[0].questions[0].help == "The shipped file's help text."
+    # the next start-up finds the waiting draft instead of making another
+    again = load(copy.deepcopy(content))
+    assert not again.created and again.version == draft and "already waiting" in again.message
+    assert m.QuestionnaireVersion.objects.filter(status=m.VersionStatus.DRAFT).count() == 1
+    # an admin publishes the draft: it becomes current, and the file is then unchanged on restart
+    publish(draft, user=legal_engineer)
+    assert load(copy.deepcopy(content)).message.startswith("Unchanged")
+
+
+def test_a_shipped_draft_the_admin_edited_is_the_admins_version(published, legal_engineer):
+    admins = admin_publishes(published, legal_engineer)
+    content = canonical()
+    content["version"] = "2099.1"
+    content["sections"][0]["questions"][0]["help"] = "The shipped file's help text."
+    shipped = load(copy.deepcopy(content)).version
+    m.Question.objects.filter(version=shipped, code=content["sections"][0]["questions"][0]["code"]).update(
+        help="The admin's own reading.")
+    publish(shipped, user=legal_engineer)
+    shipped.refresh_from_db()
+    assert shipped.status == m.VersionStatus.PUBLISHED and not shipped.from_file
+    content["version"] = "2099.2"
+    content["sections"][0]["questions"][0]["help"] = "The next release's help text."
+    outcome = load(content)  # the admin's edit is current: the next file waits as a draft again
+    assert outcome.version.is_draft and "Not published" in outcome.message
+    assert admins.pk != shipped.pk
+
+
+def test_versions_published_before_the_field_existed_count_as_loaded_from_files(published, legal_engineer):
+    """Migration 0022: a version published without a publisher came from load_questionnaire; one an admin
+    published (published_by set) did not; a draft is no one's yet."""
+    import importlib
+
+    from django.apps import apps
+
+    assert published.from_file  # the fixture loads the canonical file
+    admins = admin_publishes(published, legal_engineer)
+    draft = create_draft(spec_for(admins), user=legal_engineer, label="later-draft")
+    m.QuestionnaireVersion.objects.update(from_file=False)
+    migration = importlib.import_module("questionnaire.migrations.0022_version_from_file")
+    migration.mark_loaded_versions(apps, None)
+    flags = dict(m.QuestionnaireVersion.objects.values_list("pk", "from_file"))
+    assert flags == {published.pk: True, admins.pk: False, draft.pk: False}

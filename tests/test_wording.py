@@ -197,7 +197,7 @@ def test_a_modifier_notifies_its_own_trigger_with_both_figures(spec):
     assert "your modification's compute, 4.0 × 10^24 FLOP, and the original model's compute, not known (the " \
            "fallback threshold of one third of 10^25 FLOP was used, Guidelines §3.2)" in notify.text
     page = result_page(spec, {"result": unknown.to_json(), "answers": {}}, today=TODAY)
-    assert any("after your modification exceeded the one-third threshold" in s for s in page["next_steps"])
+    assert any("after your modification exceeded the threshold of one third" in s for s in page["next_steps"])
     assert not any("10^25 FLOP threshold" in s for s in page["next_steps"])
     known = evaluate(spec, parse_answers(spec, {**BASE, **MODIFIER}), today=TODAY)
     assert "your modification's compute, 2.0 × 10^25 FLOP, and the original model's compute, 5.0 × 10^25 FLOP" in \

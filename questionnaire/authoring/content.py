@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from .. import models as m
 from ..assessments.rules_changes import notice_rules_changes
-from ..core.versions import PARTS, STORED, spec_for, write_version
+from ..core.versions import PARTS, STORED, authored_spec, write_version
 from ..engine import ContentError, Problem, Spec, build_spec, lint, spec_to_content
 
 
@@ -232,8 +232,13 @@ def export_yaml(spec: Spec) -> str:
 
 @dataclass(frozen=True)
 class LoadOutcome:
+    """What loading a content file did: `version` is the file's version (published now, published before, or
+    waiting as a draft); `created` says whether a version row was written; `message` says it in words."""
+
     version: m.QuestionnaireVersion
     created: bool
+    message: str = ""
+    published: bool = False
 
 
 @transaction.atomic
@@ -251,7 +256,7 @@ def publish(version: m.QuestionnaireVersion, *, user=None) -> m.QuestionnaireVer
     version = m.QuestionnaireVersion.objects.select_for_update().get(pk=version.pk)
     if not version.is_draft:
         raise ContentInvalid([Problem(f"version {version.label}", f"is {version.status}, not a draft")])
-    spec = spec_for(version)
+    spec = authored_spec(version)
     problems = lint(spec)
     if problems:
         raise ContentInvalid(problems)
@@ -260,6 +265,8 @@ def publish(version: m.QuestionnaireVersion, *, user=None) -> m.QuestionnaireVer
     m.QuestionnaireVersion.objects.filter(slug=version.slug, status=m.VersionStatus.PUBLISHED).update(
         status=m.VersionStatus.RETIRED)
     version.status = m.VersionStatus.PUBLISHED
+    if version.from_file and version.content_hash != spec.content_hash:
+        version.from_file = False  # loaded from a file, then edited in the admin: the admin's version now
     version.content_hash = spec.content_hash
     version.published_at = timezone.now()
     version.published_by = user
@@ -269,17 +276,64 @@ def publish(version: m.QuestionnaireVersion, *, user=None) -> m.QuestionnaireVer
     return version
 
 
+def _described(version: m.QuestionnaireVersion) -> str:
+    who = f" by {version.published_by}" if version.published_by_id else ""
+    when = f" on {version.published_at:%Y-%m-%d %H:%M} UTC" if version.published_at else ""
+    return f"{version.slug} {version.label} ({version.content_hash}, published{who}{when})"
+
+
+def _free_label(slug: str, wanted: str) -> str:
+    """`wanted`, or `wanted-shipped`, `wanted-shipped2`, ... whichever no version of `slug` has."""
+    taken = set(m.QuestionnaireVersion.objects.filter(slug=slug, label__startswith=wanted)
+                .values_list("label", flat=True))
+    candidates = [wanted, f"{wanted}-shipped", *(f"{wanted}-shipped{n}" for n in range(2, 1000))]
+    return next(label for label in candidates if label not in taken)
+
+
 @transaction.atomic
 def load(content: dict[str, Any], *, user=None) -> LoadOutcome:
-    """Load content and publish it as a new version if it changed; do nothing if it is unchanged.
-    Idempotent: the content hash decides. Raises ContentInvalid listing every problem."""
+    """Load a content file (load_questionnaire; `make run` and every deployment's start-up call it).
+
+    The content hash decides, and an admin's published version is never replaced behind their back
+    (docs/decisions.md, "Restarts after admins publish"):
+    - content published before (current or retired): nothing changes; the current version stays current,
+      also when an admin has published their own since;
+    - new content and the current version came from a file too (or there is none): published as a new
+      version, as before; its label must be new;
+    - new content while the current version was published in the admin (both moved): written as a draft
+      beside it, which an admin reviews (Diff) and publishes; the admin's version stays current.
+    Raises ContentInvalid listing every problem."""
     spec = checked_spec(content)
-    same = m.QuestionnaireVersion.objects.filter(slug=spec.slug, content_hash=spec.content_hash).exclude(
-        status=m.VersionStatus.DRAFT).order_by("-published_at").first()
-    current = m.QuestionnaireVersion.objects.filter(slug=spec.slug, status=m.VersionStatus.PUBLISHED).first()
-    if same is not None and same == current:
-        return LoadOutcome(current, created=False)
-    taken = m.QuestionnaireVersion.objects.filter(slug=spec.slug, label=spec.version).first()
+    versions = m.QuestionnaireVersion.objects.filter(slug=spec.slug)
+    current = versions.filter(status=m.VersionStatus.PUBLISHED).select_related("published_by").first()
+    same = versions.filter(content_hash=spec.content_hash).exclude(status=m.VersionStatus.DRAFT).order_by(
+        "-published_at").first()
+    if same is not None:
+        if same == current:
+            return LoadOutcome(current, created=False,
+                               message=f"Unchanged: {_described(current)} is current.")
+        return LoadOutcome(same, created=False, message=(
+            f"Unchanged: the file is {spec.slug} {same.label}, published before and now {same.status}; "
+            f"left as it is. Current: {_described(current)}." if current else
+            f"Unchanged: the file is {spec.slug} {same.label} ({same.status}); no version is current."))
+    if current is not None and not current.from_file:
+        # a draft loaded from a file keeps that file's hash (until it is published) so that the next start-up
+        # finds it, also after an admin has edited it
+        waiting = versions.filter(status=m.VersionStatus.DRAFT, from_file=True,
+                                  content_hash=spec.content_hash).first()
+        if waiting is None:
+            waiting = create_draft(spec, user=user, based_on=current, label=_free_label(spec.slug, spec.version))
+            waiting.content_hash = spec.content_hash
+            waiting.from_file = True
+            waiting.save(update_fields=["content_hash", "from_file"])
+            done = "loaded as draft"
+        else:
+            done = "already waiting as draft"
+        return LoadOutcome(waiting, created=done == "loaded as draft", message=(
+            f"Not published: the file ({spec.slug} {spec.version}, {spec.content_hash}) is new, and an admin "
+            f"published {_described(current)}, which stays current. The file is {done} {waiting.label}: an admin "
+            f"compares it with {current.label} (Diff) and publishes it, or carries its changes into a new draft."))
+    taken = versions.filter(label=spec.version).first()
     if taken is not None:
         raise ContentInvalid([Problem(
             f"version {spec.version}",
@@ -287,7 +341,12 @@ def load(content: dict[str, Any], *, user=None) -> LoadOutcome:
             "give the changed content a new version label",
         )])
     draft = create_draft(spec, user=user, based_on=current)
-    return LoadOutcome(publish(draft, user=user), created=True)
+    draft.from_file, draft.content_hash = True, spec.content_hash
+    draft.save(update_fields=["from_file", "content_hash"])
+    version = publish(draft, user=user)
+    replaced = f"; {current.label} is retired" if current else ""
+    return LoadOutcome(version, created=True, published=True,
+                       message=f"Published {version.slug} {version.label} ({version.content_hash}){replaced}.")
 
 
 @transaction.atomic
@@ -298,7 +357,7 @@ def clone_version(version: m.QuestionnaireVersion, *, user=None, label: str | No
         taken = set(m.QuestionnaireVersion.objects.filter(slug=version.slug, label__startswith=base)
                     .values_list("label", flat=True))
         label = base if base not in taken else next(f"{base}{n}" for n in range(2, 1000) if f"{base}{n}" not in taken)
-    draft = create_draft(spec_for(version), user=user, based_on=version, label=label)
+    draft = create_draft(authored_spec(version), user=user, based_on=version, label=label)
     m.Translation.objects.bulk_create(
         m.Translation(version=draft, position=t.position, target=t.target, language=t.language, text=t.text,
                       source_hash=t.source_hash)

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from .. import models as m
 from ..core.translations import CONTENT_LANGUAGES, forget_translations
-from ..core.versions import spec_for
+from ..core.versions import authored_spec
 from ..engine import Spec
 from ..engine.translation import placeholders, text_hash, texts
 from .content import YAML_LOADER
@@ -83,7 +83,7 @@ def translation_status(spec: Spec, rows: list[tuple[str, str, str, str]],
 def version_translation_status(version: m.QuestionnaireVersion) -> list[TranslationStatus]:
     """What each shipped language of a version is missing or has stale, from its translation rows."""
     rows = list(m.Translation.objects.filter(version=version).values_list("target", "language", "text", "source_hash"))
-    return translation_status(spec_for(version), rows)
+    return translation_status(authored_spec(version), rows)
 
 
 def translation_files(content_path: Path) -> dict[str, Path]:
@@ -114,7 +114,7 @@ def load_translations(version: m.QuestionnaireVersion, content_path: Path) -> li
     """Write the translation files beside `content_path` as the version's translation rows (each recording the
     hash of the English text it was made from, so that a changed English text shows it stale) and return what
     each language is missing or has stale. Rows the files do not name (authored in the admin) are kept."""
-    english = source_texts(spec_for(version))
+    english = source_texts(authored_spec(version))
     for language, path in translation_files(content_path).items():
         existing = {t.target: t for t in m.Translation.objects.filter(version=version, language=language)}
         new, changed = [], []

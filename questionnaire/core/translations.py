@@ -16,10 +16,10 @@ from django.utils.html import escape
 from django.utils.translation import get_language, pgettext
 
 from .. import models as m
-from ..engine import ExpressionError, Spec, evaluate
+from ..engine import ExpressionError, Spec, evaluate, texts_filled
 from ..engine.translation import is_translated, text_hash, translate
 from .evaluation import parsed_answers
-from .versions import spec_for
+from .versions import authored_spec
 
 SOURCE_LANGUAGE = "en"
 CONTENT_LANGUAGES = ("en", "de", "fr")  # English and the languages the content ships translations for
@@ -92,9 +92,11 @@ def forget_translations(**_signal) -> None:
     _LOCALIZED.clear()
     _ROWS.clear()
     _VERSIONS_BY_HASH.clear()
+    _FILLED.clear()
 
 
 _VERSIONS_BY_HASH: dict[str, Any] = {}
+_FILLED: dict[tuple[int, str, str], Spec] = {}
 
 
 def reading_spec(spec: Spec, language: str | None = None) -> Spec:
@@ -111,13 +113,23 @@ def reading_spec(spec: Spec, language: str | None = None) -> Spec:
         if version is None:
             return spec
         _VERSIONS_BY_HASH[spec.content_hash] = version
-    return localized(spec, version, language)
+    return display_spec(version, language)
 
 
 def display_spec(version: m.QuestionnaireVersion, language: str | None = None) -> Spec:
-    """The version's Spec for pages and documents people read: its texts in the reader's language. Anything
-    that is stored or hashed (a result, a snapshot) is evaluated on the English Spec (versions.spec_for)."""
-    return localized(spec_for(version), version, language)
+    """The version's Spec for pages and documents people read: its texts in the reader's language, translated as
+    authored ({placeholders} kept) and then filled with the constants as the language writes them. Anything that
+    is stored or hashed (a result, a snapshot) is evaluated on the English Spec (versions.spec_for)."""
+    language = content_language(language)
+    authored = authored_spec(version)
+    translated = localized(authored, version, language)
+    key = (version.pk, authored.content_hash, language)
+    if key in _FILLED and not version_is_draft(version):
+        return _FILLED[key]
+    filled = texts_filled(translated)
+    if not version_is_draft(version):
+        _FILLED[key] = filled
+    return filled
 
 
 def shown_outcome(spec: Spec, snapshot: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import models as m
-from ..engine import Spec, build_spec, spec_to_content
+from ..engine import Spec, build_spec, spec_to_content, texts_filled
 from ..engine.schema import TABLES, VERSION_COLUMNS, Table, children, columns, spec_parts
 
 
@@ -121,15 +121,35 @@ def version_content(version: m.QuestionnaireVersion) -> dict[str, Any]:
     return rows_content(version, version_rows(version))
 
 
-_SPEC_CACHE: dict[tuple[int, str], Spec] = {}
+_SPEC_CACHE: dict[tuple[int, str, bool], Spec] = {}
+
+
+def version_to_edit() -> m.QuestionnaireVersion | None:
+    """The version an admin works on: the newest draft, else the current (published) version."""
+    return (m.QuestionnaireVersion.objects.filter(status=m.VersionStatus.DRAFT).order_by("-created_at").first()
+            or m.QuestionnaireVersion.objects.filter(status=m.VersionStatus.PUBLISHED).first())
+
+
+def authored_spec(version: m.QuestionnaireVersion) -> Spec:
+    """The Spec as its authors wrote it, placeholders such as {sr_threshold} left in the texts: for authoring
+    (lint, clone, export, diff, translations). Published and retired versions are cached (they are frozen)."""
+    return _spec(version, filled=False)
 
 
 def spec_for(version: m.QuestionnaireVersion) -> Spec:
-    """The engine's Spec for a version; published and retired versions are cached (they are frozen)."""
-    key = (version.pk, version.content_hash)
+    """The engine's Spec for a version as people read it: every authored text with the constants' placeholders
+    filled (engine.texts_filled), for every page, report, export and e-mail. Published and retired versions are
+    cached (they are frozen)."""
+    return _spec(version, filled=True)
+
+
+def _spec(version: m.QuestionnaireVersion, *, filled: bool) -> Spec:
+    key = (version.pk, version.content_hash, filled)
     if version.status != m.VersionStatus.DRAFT and key in _SPEC_CACHE:
         return _SPEC_CACHE[key]
-    spec = build_spec(version_content(version))
+    spec = authored_spec(version) if filled else build_spec(version_content(version))
+    if filled:
+        spec = texts_filled(spec)
     if version.status != m.VersionStatus.DRAFT:
         _SPEC_CACHE[key] = spec
     return spec

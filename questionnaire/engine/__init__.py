@@ -13,7 +13,8 @@ from .evaluate import (
     visibility,
 )
 from .expressions import ExpressionError
-from .lint import Problem, lint, scenario_differences
+from .lint import Problem, ScenarioChange, lint, scenario_changes, scenario_differences, written_out_constants
+from .placeholders import constant_readings, fill_constants, texts_filled
 from .schema import ContentError, build_spec, canonical_hash, content_hash, normalise, spec_to_content
 from .spec import QuestionType, Spec
 from .values import AnswerError, answer_problems, check_answer, format_flop, parse_answer, parse_answers, parse_flop
@@ -27,6 +28,7 @@ __all__ = [
     "QuestionType",
     "Reason",
     "Result",
+    "ScenarioChange",
     "Spec",
     "Visibility",
     "answer_problems",
@@ -35,9 +37,11 @@ __all__ = [
     "check_answer",
     "check_answers",
     "compile_spec",
+    "constant_readings",
     "content_hash",
     "describe_value",
     "evaluate",
+    "fill_constants",
     "format_flop",
     "lint",
     "normalise",
@@ -45,7 +49,10 @@ __all__ = [
     "parse_answers",
     "parse_flop",
     "render_text",
+    "scenario_changes",
     "scenario_differences",
     "spec_to_content",
+    "texts_filled",
     "visibility",
+    "written_out_constants",
 ]

@@ -404,12 +404,27 @@ def render_text(template: str, scope: Mapping[str, Any], spec: Spec, depth: int 
         try:
             value = scope[name]
         except KeyError:
-            return match.group(0)
+            share = share_reading(spec, name)
+            return match.group(0) if share is None else share
         if isinstance(value, str) and name not in spec.questions and depth < 2:
             return render_text(value, scope, spec, depth + 1)
         return describe_value(spec, name, value)
 
     return _PLACEHOLDER.sub(replace, template)
+
+
+# A constant named <x>_divisor (a whole number n) is a share, 1/n: texts state it as {<x>_share}, in words
+SHARES = {2: "one half", 3: "one third", 4: "one quarter", 5: "one fifth", 10: "one tenth"}
+
+
+def share_reading(spec: Spec, name: str) -> str | None:
+    """{modifier_share} reads "one third" while the constant modifier_divisor is 3; None for any other name."""
+    if not name.endswith("_share"):
+        return None
+    divisor = spec.constants.get(name.removesuffix("_share") + "_divisor")
+    if not isinstance(divisor, int) or isinstance(divisor, bool) or divisor <= 0:
+        return None
+    return engine_word(SHARES.get(divisor, f"1/{divisor}"), translation_language(spec))
 
 
 def describe_value(spec: Spec, name: str, value: Any) -> str:

@@ -11,6 +11,7 @@ import ast
 import dataclasses
 import datetime as dt
 import random
+import re
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from .expressions import (
     numeric_literals,
     string_literals,
 )
+from .placeholders import constant_readings, fill_constants
 from .schema import content_hash, spec_to_content
 from .spec import QuestionType, Spec
 from .values import AnswerError, parse_answers
@@ -245,8 +247,10 @@ def _expressions(spec: Spec) -> list[Problem]:
 
 
 def _placeholders(where: str, text: str, allowed: set[str], field: str) -> list[Problem]:
+    """Names a text's placeholders may use: `allowed`, and the shares the constants define ({modifier_share})."""
     return [Problem(where, f"unknown name {{{m.group(1)}}} in the text", field)
-            for m in _PLACEHOLDER.finditer(text or "") if m.group(1) not in allowed]
+            for m in _PLACEHOLDER.finditer(text or "") if m.group(1) not in allowed
+            and not (m.group(1).endswith("_share") and m.group(1).removesuffix("_share") + "_divisor" in allowed)]
 
 
 def _references(spec: Spec) -> list[Problem]:
@@ -427,10 +431,22 @@ def authored_texts(spec: Spec) -> list[tuple[str, str, str, bool, bool]]:
 
 
 def _wording(spec: Spec) -> list[Problem]:
-    """No internal marker in an authored text (wording.internal_markers): clients read these texts."""
-    return [Problem(where, f"{marker} is internal; write it for the client", field)
-            for where, field, text, printed, placeholders in authored_texts(spec)
-            for marker in internal_markers(text, printed=printed, placeholders_allowed=placeholders)]
+    """No internal marker in an authored text (wording.internal_markers): clients read these texts, with the
+    constants' placeholders filled (engine.placeholders). A placeholder in a text the engine does not evaluate
+    must name a constant: nothing else would fill it."""
+    readings = constant_readings(spec)
+    problems = [Problem(where, f"{marker} is internal; write it for the client", field)
+                for where, field, text, printed, placeholders in authored_texts(spec)
+                for marker in internal_markers(fill_constants(text, spec, readings), printed=printed,
+                                               placeholders_allowed=placeholders)]
+    for where, field, text, printed, placeholders in authored_texts(spec):
+        if printed or placeholders:
+            continue  # printed: the marker above names it; evaluated: _references checks its names
+        for match in _PLACEHOLDER.finditer(text):
+            if match.group(1) not in readings:
+                problems.append(Problem(where, f"“{{{match.group(1)}}}” names no constant; the placeholders "
+                                               f"are {', '.join(f'{{{n}}}' for n in readings)}", field))
+    return problems
 
 
 def _page_constants(spec: Spec) -> list[Problem]:
@@ -485,6 +501,62 @@ COMPARED_KEYS = ("classification", "role_outcome", "obligation_scope", "obligati
                  "code_measures", "deadlines", "flags", "missing_required")
 
 
+SCENARIO_TODAY = dt.date(2026, 1, 1)  # golden scenarios are evaluated on a fixed day: their results never age
+
+
+@dataclass(frozen=True)
+class ScenarioChange:
+    """A golden scenario whose stored expectation the version no longer gives: each `differences` row is
+    (key, expected, now), and `accepted` is the expectation with the new results (the same keys). `error`: the
+    scenario cannot be evaluated at all (then there is nothing to accept)."""
+
+    id: str
+    description: str
+    differences: tuple[tuple[str, Any, Any], ...] = ()
+    accepted: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    error: str = ""
+
+
+def _expected_form(key: str, want: Any, got: Any) -> tuple[Any, Any]:
+    """An expectation and the result in the same form: a deadline or fact not given in the expectation is not
+    checked (public scenario S51 expects obligations_apply_from only); YAML reads an unquoted date as a date."""
+    if key in ("deadlines", "facts") and isinstance(want, Mapping):
+        want = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in want.items()}
+        got = {k: (got or {}).get(k) for k in want}
+    return want, got
+
+
+def scenario_changes(spec: Spec) -> list[ScenarioChange]:
+    """Every golden scenario of the version whose result differs from its expectation, old against new
+    (classification, role, obligations, deadlines, flags: the keys each scenario expects)."""
+    changes = []
+    for scenario in spec.scenarios:
+        try:
+            answers = parse_answers(spec, scenario.answers)
+        except AnswerError as exc:
+            changes.append(ScenarioChange(scenario.id, scenario.description, error=f"answer {exc.code}: {exc.message}"))
+            continue
+        try:
+            actual = evaluate(spec, answers, today=SCENARIO_TODAY).to_json()
+        except ExpressionError as exc:
+            changes.append(ScenarioChange(scenario.id, scenario.description, error=f"evaluation failed: {exc}"))
+            continue
+        unknown = [key for key in scenario.expected if key not in actual]
+        if unknown:
+            changes.append(ScenarioChange(scenario.id, scenario.description,
+                                          error=f"unknown expected key {', '.join(unknown)}"))
+            continue
+        differences, accepted = [], {}
+        for key, want in scenario.expected.items():
+            want, got = _expected_form(key, want, actual[key])
+            accepted[key] = got
+            if want != got:
+                differences.append((key, want, got))
+        if differences:
+            changes.append(ScenarioChange(scenario.id, scenario.description, tuple(differences), accepted))
+    return changes
+
+
 def scenario_differences(expected: Mapping[str, Any], result: Result) -> list[str]:
     """What differs between an expected result (keys given only) and an actual one."""
     actual = result.to_json()
@@ -493,12 +565,7 @@ def scenario_differences(expected: Mapping[str, Any], result: Result) -> list[st
         if key not in actual:
             differences.append(f"unknown expected key {key}")
             continue
-        got = actual[key]
-        if key in ("deadlines", "facts") and isinstance(want, Mapping):
-            # like the top-level keys, a deadline or fact not given in the expectation is not checked
-            # (public scenario S51 expects obligations_apply_from only); YAML reads an unquoted date as a date
-            want = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in want.items()}
-            got = {k: got.get(k) for k in want}
+        want, got = _expected_form(key, want, actual[key])
         if want != got:
             differences.append(f"{key}: expected {want!r}, got {got!r}")
     return differences
@@ -506,19 +573,12 @@ def scenario_differences(expected: Mapping[str, Any], result: Result) -> list[st
 
 def _scenarios(spec: Spec) -> list[Problem]:
     problems = []
-    for scenario in spec.scenarios:
-        where = f"scenario {scenario.id}"
-        try:
-            answers = parse_answers(spec, scenario.answers)
-        except AnswerError as exc:
-            problems.append(Problem(where, f"answer {exc.code}: {exc.message}"))
+    for change in scenario_changes(spec):
+        where = f"scenario {change.id}"
+        if change.error:
+            problems.append(Problem(where, change.error))
             continue
-        try:
-            result = evaluate(spec, answers, today=dt.date(2026, 1, 1))
-        except ExpressionError as exc:
-            problems.append(Problem(where, f"evaluation failed: {exc}"))
-            continue
-        problems += [Problem(where, d) for d in scenario_differences(scenario.expected, result)]
+        problems += [Problem(where, f"{key}: expected {want!r}, got {got!r}") for key, want, got in change.differences]
     return problems
 
 
@@ -614,4 +674,66 @@ def _reachability(spec: Spec) -> list[Problem]:
                 for message in failures.values()]
     problems += [Problem(where, f"can never be reached (no answer set found in {SEARCH_BUDGET} tries)")
                  for where in targets.values()]
+    return problems
+
+
+# ---------------------------------------------------------------- the lint: a value written out
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATE = re.compile(rf"\b(\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}} (?:{_MONTHS}) \d{{4}})\b")
+# 10^25, 10²⁵, 1e25, 1.0e+25, 1 × 10^25 (a FLOP-sized number: small counts such as 14 or 6 are everywhere in
+# citations, "Art. 6", "Measure 1.4", and are not checked)
+_BIG_NUMBER = re.compile(r"(?<![\w.^])((?:\d+(?:\.\d+)?\s*[×x]\s*)?10\s*\^\s*\d+|\d+(?:\.\d+)?e\+?\d+)", re.IGNORECASE)
+
+
+def _number(text: str) -> float | None:
+    text = text.replace(" ", "").lower()
+    try:
+        if "^" in text:
+            mantissa, _, exponent = text.rpartition("10^")
+            factor = float(mantissa.rstrip("×x")) if mantissa else 1.0
+            return factor * 10.0 ** int(exponent)
+        return float(text)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _date(text: str) -> dt.date | None:
+    for pattern in ("%Y-%m-%d", "%d %B %Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def written_out_constants(spec: Spec) -> list[Problem]:
+    """A warning for every authored text that writes out a FLOP figure or a date equal to a constant's value
+    instead of its placeholder, naming the text and the placeholder to use: when the constant changes, that
+    sentence would not. Warnings, not errors: a date may coincide with a constant and mean something else."""
+    numbers = {name: float(value) for name, value in spec.constants.items()
+               if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1e6}
+    dates = {name: value for name, value in spec.constants.items() if isinstance(value, dt.date)}
+    shares = {name: words for name, words in constant_readings(spec).items() if name.endswith("_share")}
+    problems: list[Problem] = []
+    seen: set[tuple[str, str, str]] = set()
+    for where, field, text, _printed, _placeholders in authored_texts(spec):
+        found: list[tuple[str, str]] = []
+        for match in _BIG_NUMBER.finditer(text):
+            value = _number(match.group(1))
+            found += [(match.group(1), name) for name, constant in numbers.items()
+                      if value is not None and abs(value - constant) <= 1e-9 * constant]
+        for match in _DATE.finditer(text):
+            value = _date(match.group(1))
+            found += [(match.group(1), name) for name, constant in dates.items() if value == constant]
+        for name, words in shares.items():  # "one third" (or "one-third") where {modifier_share} belongs
+            match = re.search(rf"\b{words.replace(' ', '[ -]')}\b", text, re.IGNORECASE)
+            if match:
+                found.append((match.group(0), name))
+        for written, name in found:
+            if (where, field, name) in seen:
+                continue
+            seen.add((where, field, name))
+            problems.append(Problem(where, f"{field} writes out “{written}”, the value of the constant {name}: write "
+                                           f"{{{name}}} so that the text follows the constant", field))
     return problems

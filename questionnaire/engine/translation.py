@@ -35,8 +35,11 @@ def placeholders(text: str) -> set[str]:
 # the few words the engine itself writes into a text (engine.evaluate.describe_value), per language
 ENGINE_WORDS = {
     "de": {"not answered": "nicht beantwortet", "not known": "nicht bekannt", "yes": "ja", "no": "nein",
-           "none": "keine"},
-    "fr": {"not answered": "sans réponse", "not known": "inconnu", "yes": "oui", "no": "non", "none": "aucune"},
+           "none": "keine", "one half": "die Hälfte", "one third": "ein Drittel", "one quarter": "ein Viertel",
+           "one fifth": "ein Fünftel", "one tenth": "ein Zehntel"},
+    "fr": {"not answered": "sans réponse", "not known": "inconnu", "yes": "oui", "no": "non", "none": "aucune",
+           "one half": "la moitié", "one third": "un tiers", "one quarter": "un quart", "one fifth": "un cinquième",
+           "one tenth": "un dixième"},
 }
 MONTHS = {
     "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..engine import format_flop
 from .deadlines import dues
 from .definitions import DocumentDefinition
 
@@ -208,7 +209,8 @@ def notification_rules(definition, values, context: CheckContext, findings: Find
     if (values.get("trigger_type") in rules["threshold_triggers"] and two_significant_figures(mantissa)
             and isinstance(exponent, int) and 0 <= exponent <= 40
             and flop_value(mantissa, exponent) <= Decimal(rules["threshold_flop"])):
-        findings.error("compute_mantissa", f"{mantissa} × 10^{exponent} FLOP is not above 10^25 FLOP: the "
+        threshold = format_flop(float(rules["threshold_flop"]))  # the rule's own figure, never a second copy
+        findings.error("compute_mantissa", f"{mantissa} × 10^{exponent} FLOP is not above {threshold} FLOP: the "
                                            "presumption needs strictly more (Art. 51(2))")
     # the notification's own clock (deadlines.notification_due), through dues(): a date that cannot carry it
     # (9999-12-31) gives no due date here, never an error

@@ -50,6 +50,9 @@ class QuestionnaireVersion(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
                                      on_delete=models.SET_NULL, related_name="+")
+    # written by load_questionnaire from a content file, not made in the admin: a restart may replace such a
+    # version with a newer file, never a version an admin published (authoring.content.load)
+    from_file = models.BooleanField("loaded from a file", default=False, editable=False)
 
     class Meta:
         ordering = ["slug", "-created_at"]

@@ -10,8 +10,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from ..core.translations import content_language, localized, reading_spec
-from ..core.versions import spec_for
+from ..core.translations import content_language, display_spec, reading_spec
 from ..engine import Spec
 from ..models import RenderedDocument
 from ..rendering.pdf import RenderedReport, render_source
@@ -52,7 +51,7 @@ def _report_source(report: RenderedDocument) -> Source:
     version = report.assessment.questionnaire_version
     language = getattr(report, "language", None) or content_language()
     with translation.override(language):
-        return report_source(localized(spec_for(version), version, language), snapshot, report.document_hash,
+        return report_source(display_spec(version, language), snapshot, report.document_hash,
                              gap_analysis=snapshot.get("gap_analysis", {}))
 
 

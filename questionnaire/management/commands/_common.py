@@ -11,7 +11,7 @@ from django.db import DatabaseError
 
 from ...authoring.content import ContentInvalid, canonical_spec
 from ...core.versions import current_version, spec_for
-from ...engine import AnswerError, Spec, parse_answers
+from ...engine import AnswerError, Spec, parse_answers, texts_filled
 
 
 def input_error(message: str) -> CommandError:
@@ -52,7 +52,7 @@ def published_spec(stderr) -> Spec:
         stderr.write("note: the database is not set up (run `python manage.py migrate`); "
                      "using questionnaire/content/gpai.yaml")
     try:
-        return canonical_spec()
+        return texts_filled(canonical_spec())
     except ContentInvalid as exc:
         raise CommandError(f"the questionnaire content does not validate:\n{exc}") from None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from ...authoring.content import export_yaml
-from ...core.versions import spec_for
+from ...core.versions import authored_spec
 from ...models import QuestionnaireVersion, VersionStatus
 
 
@@ -29,4 +29,4 @@ class Command(BaseCommand):
         if version is None:
             wanted = options["label"] or "published"
             raise CommandError(f"no {wanted} version of {options['slug']}; run load_questionnaire first")
-        self.stdout.write(export_yaml(spec_for(version)), ending="")
+        self.stdout.write(export_yaml(authored_spec(version)), ending="")

@@ -24,13 +24,10 @@ class Command(BaseCommand):
         except ContentInvalid as exc:
             lines = "\n".join(f"  - {p}" for p in exc.problems)
             raise CommandError(f"{path} does not validate ({len(exc.problems)} problems):\n{lines}") from None
-        version = outcome.version
-        if outcome.created:
-            self.stdout.write(f"Published {version.slug} {version.label} ({version.content_hash}).")
-        else:
-            self.stdout.write(f"Unchanged: {version.slug} {version.label} is current ({version.content_hash}).")
-        # the translations shipped beside the content (gpai.de.yaml, gpai.fr.yaml): loaded into the current
-        # version; what is missing or stale is a warning, not an error (it shows in English, marked)
-        for status in load_translations(version, Path(path)):
+        self.stdout.write(outcome.message)
+        # the translations shipped beside the content (gpai.de.yaml, gpai.fr.yaml): loaded into the file's version
+        # (published now, before, or waiting as a draft); what is missing or stale is a warning, not an error (it
+        # shows in English, marked)
+        for status in load_translations(outcome.version, Path(path)):
             for warning in status.warnings():
                 self.stderr.write(f"Warning: translation {warning}")
