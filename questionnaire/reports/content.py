@@ -75,10 +75,10 @@ def decisive_findings(spec: Spec, snapshot: dict[str, Any]) -> list[dict[str, An
     value would have changed it (see `_follow`). Every finding appears once, under the first outcome that needed
     it; the full trail is in the attached JSON.
     """
-    outcome = snapshot["result"]
+    outcome = shown_outcome(spec, snapshot)  # its rendered texts in the reader's language; its values the stored ones
     scope = _scope(spec, snapshot)
     facts = {f.name: f for f in spec.facts}
-    reasons = {r["about"]: r for r in shown_outcome(spec, snapshot).get("reasons", [])}  # the reader's language
+    reasons = {r["about"]: r for r in outcome.get("reasons", [])}
     answers = snapshot.get("answers", {})
     seen: set[str] = set()
     blocks = []
