@@ -35,6 +35,7 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
+    exclude = ["calendar_token"]  # the member's private feed address: theirs alone (they reset it themselves)
 
 
 @admin.register(Invitation)

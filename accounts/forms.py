@@ -6,6 +6,8 @@ templates in templates/accounts/_field.html give those ids to the error and hint
 
 from __future__ import annotations
 
+from zoneinfo import available_timezones
+
 from allauth.account.forms import LoginForm, ResetPasswordForm, ResetPasswordKeyForm, SignupForm
 from django import forms
 from django.contrib.auth import forms as auth_forms
@@ -210,6 +212,21 @@ class RequireMfaForm(forms.ModelForm):
         labels = {"require_mfa": "Every member must use two-factor authentication"}
         help_texts = {"require_mfa": "Members without an authenticator app are asked to set one up before they "
                                      "can open anything else."}
+
+
+class TimeZoneForm(forms.ModelForm):
+    """The organisation's time zone: what "today", "overdue" and the reminder day mean for its deadlines."""
+
+    class Meta:
+        model = Organisation
+        fields = ("time_zone",)
+        labels = {"time_zone": "Time zone"}
+        help_texts = {"time_zone": "Deadlines, reminders and the calendar count days in this time zone."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].widget = forms.Select(choices=[(z, z) for z in sorted(available_timezones())
+                                                                 if "/" in z and not z.startswith("Etc/")])
 
 
 class SwitchOrganisationForm(forms.Form):

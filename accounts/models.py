@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 import uuid
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA time zone name that this system knows (e.g. Europe/Brussels)."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"{value!r} is not a time zone name such as Europe/Brussels.") from None
 
 
 class Role(models.TextChoices):
@@ -26,6 +37,9 @@ class Organisation(models.Model):
     require_mfa = models.BooleanField(
         "require two-factor authentication", default=False,
         help_text="Members must set up an authenticator app before they can use the tool.")
+    # the organisation's dates ("today", "overdue", reminders) are days in this zone
+    time_zone = models.CharField(max_length=64, default="Europe/Brussels", validators=[validate_time_zone],
+                                 help_text="An IANA time zone, e.g. Europe/Brussels: what 'today' means for deadlines.")
 
     class Meta:
         ordering = ["name"]
@@ -34,11 +48,27 @@ class Organisation(models.Model):
         return self.name
 
 
+def new_calendar_token() -> str:
+    """A member's private calendar-feed token: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+class ReminderFrequency(models.TextChoices):
+    OFF = "off", "Off"
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+
+
 class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.EDITOR)
     created_at = models.DateTimeField(auto_now_add=True)
+    # deadline reminders by e-mail (send_reminders) and the private calendar feed
+    reminder_frequency = models.CharField(max_length=8, choices=ReminderFrequency.choices,
+                                          default=ReminderFrequency.OFF)
+    reminder_days_ahead = models.PositiveSmallIntegerField(default=14)
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_user")]
@@ -53,6 +83,21 @@ class Membership(models.Model):
     @property
     def is_owner(self) -> bool:
         return self.role == Role.OWNER
+
+
+class ReminderDigest(models.Model):
+    """A reminder digest mailed to a member on a day (in the organisation's time zone): at most one a day."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="reminder_digests")
+    day = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    items = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["membership", "day"], name="one_reminder_digest_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.membership} on {self.day}"
 
 
 class Invitation(models.Model):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),  # POST only
     path("organisation/", views.organisation, name="organisation"),
     path("organisation/security/", views.organisation_security, name="organisation_security"),
+    path("organisation/time-zone/", views.organisation_time_zone, name="organisation_time_zone"),
     path("organisation/delete/", privacy.delete_organisation, name="delete_organisation"),
     path("my-data/", privacy.my_data, name="my_data"),
     path("delete/", privacy.delete_account, name="delete_account"),

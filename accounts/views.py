@@ -31,6 +31,7 @@ from .forms import (
     OrganisationNameForm,
     RequireMfaForm,
     SwitchOrganisationForm,
+    TimeZoneForm,
 )
 from .memberships import SESSION_KEY, current_membership, membership_for
 from .models import Membership, Role
@@ -76,6 +77,7 @@ def _organisation_page(request: HttpRequest, membership: Membership, *, name_for
         context["name_form"] = name_form or OrganisationNameForm(instance=organisation)
         context["invite_form"] = invite_form or InviteForm()
         context["mfa_form"] = RequireMfaForm(instance=organisation)
+        context["time_zone_form"] = TimeZoneForm(instance=organisation)
     return render(request, "accounts/organisation.html", context)
 
 
@@ -113,6 +115,20 @@ def organisation_security(request: HttpRequest) -> HttpResponse:
           organisation=membership.organisation)
     messages.success(request, "Every member now needs two-factor authentication." if required
                      else "Two-factor authentication is now each member's choice.")
+    return redirect("organisation")
+
+
+@login_required
+@require_POST
+def organisation_time_zone(request: HttpRequest) -> HttpResponse:
+    """An owner sets the organisation's time zone (deadlines, reminders and the calendar count days in it)."""
+    membership = _owner_membership(request)
+    form = TimeZoneForm(request.POST, instance=membership.organisation)
+    if not form.is_valid():
+        membership.organisation.refresh_from_db()
+        return _organisation_page(request, membership, errors=["Choose a time zone from the list."])
+    form.save()
+    messages.success(request, f"Deadlines now count days in {membership.organisation.time_zone}.")
     return redirect("organisation")
 
 

@@ -252,6 +252,8 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
 # ---- request guards (compliance_checker/guards.py): a request body above this is refused (413) unread.
+# An uploaded PDF is read in a child process stopped after this many seconds of wall time (core/uploads.py)
+UPLOAD_CHECK_SECONDS = env_int("UPLOAD_CHECK_SECONDS", 1)
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 11 * 1024 * 1024)
 
 # ---- security: secure by default behind HTTPS (SECURE_SSL=true in production)

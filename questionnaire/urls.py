@@ -2,9 +2,10 @@ from django.urls import path
 
 from .assessments import quick_check, views
 from .assessments.wizard import quick_check_wizard_view, wizard_view
-from .code_of_practice import action_plan, gap_views
+from .code_of_practice import gap_views
 from .code_of_practice import model_documentation_views as documentation_views
 from .core import views as core_views
+from .deadlines import views as deadline_views
 from .legal_documents import views as document_views
 from .rendering import views as rendering_views
 from .reports import views as report_views
@@ -45,7 +46,11 @@ urlpatterns = [
     path("assessments/<uuid:assessment_id>/gap/chapters/<str:chapter>/", gap_views.gap_chapter, name="gap_chapter"),
     path("assessments/<uuid:assessment_id>/gap/<str:measure>/", gap_views.gap_item, name="gap_item"),
     path("assessments/<uuid:assessment_id>/evidence/<uuid:file_id>/", gap_views.evidence_file, name="evidence_file"),
-    path("action-plan/", action_plan.action_plan, name="action_plan"),
+    path("action-plan/", deadline_views.action_plan, name="action_plan"),
+    path("action-plan/calendar/reset/", deadline_views.calendar_reset, name="calendar_reset"),
+    path("action-plan/reminders/", deadline_views.reminder_settings, name="reminder_settings"),
+    path("calendar/<str:token>.ics", deadline_views.calendar_feed, name="calendar_feed"),
+    path("reminders/unsubscribe/<str:token>/", deadline_views.unsubscribe, name="reminders_unsubscribe"),
     path("assessments/<uuid:assessment_id>/documentation/", documentation_views.documentation_edit,
          name="model_documentation"),
     path("assessments/<uuid:assessment_id>/documentation/<str:audience>.<str:fmt>",

@@ -71,6 +71,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _upload_check_time(settings):
+    """Production stops reading an uploaded PDF after 1 s of wall time. The suite runs on two loaded cores, where
+    an ordinary PDF can wait longer than that for the CPU, so ordinary uploads get 5 s here; the limit itself is
+    tested by calling run_limited with its own short limit (test_hardening)."""
+    settings.UPLOAD_CHECK_SECONDS = 5
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """allauth counts requests in the cache: each test starts with none counted."""
     from django.core.cache import cache

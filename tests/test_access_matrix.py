@@ -98,6 +98,32 @@ def test_other_organisation_gets_404_and_anonymous_is_sent_to_sign_in(client, wo
         assert getattr(client, method.lower())(url).status_code == 404, (method, url)
 
 
+# ---- URLs that a token opens without a session (#28): a changed token answers 404; the member's own settings
+# (no id in the URL) need a sign-in and act on the signed-in member only
+
+TOKEN_URLS = {"calendar_feed": ("GET",), "reminders_unsubscribe": ("GET", "POST")}
+MEMBER_URLS = {"calendar_reset": ("POST",), "reminder_settings": ("POST",)}
+
+
+def test_every_token_url_is_in_the_matrix():
+    named = {name for name, params in patterns() if "token" in params and name != "accept_invitation"}
+    assert named == set(TOKEN_URLS), sorted(named ^ set(TOKEN_URLS))
+
+
+@pytest.mark.parametrize("name", sorted(TOKEN_URLS))
+@pytest.mark.parametrize("token", ["A" * 43, "x", "a.b-c_d~", "0" * 64, "a" * 300])
+def test_a_forged_token_gets_404(client, world, name, token):
+    for method in TOKEN_URLS[name]:
+        assert getattr(client, method.lower())(reverse(name, kwargs={"token": token})).status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(MEMBER_URLS))
+def test_member_settings_need_sign_in(client, world, name):
+    for method in MEMBER_URLS[name]:
+        response = getattr(client, method.lower())(reverse(name))
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
 # ---- a superseded assessment's legal documents are read-only (issue 22, finding 5), like its gap records
 
 def _legal_document_urls(resolver=None):

@@ -165,6 +165,10 @@ def test_action_plan_orders_filters_and_exports(client, organisation, owner, edi
     note, *lines = csv_text.strip().splitlines()
     assert "not legal advice" in note and "code_date" in note  # the first line says what the columns mean (M14)
     assert lines[0].startswith("model,measure,title,status,owner,due_date,overdue,act_date,act_date_passed,code_date")
+    # the page opens with the deadlines overdue and due in the next 30 days (#28); the CSV too, in the same order
+    opening = re.findall(r'data-deadline="(\w+)"', page)
+    deadline_lines, lines = lines[1:1 + len(opening)], [lines[0], *lines[1 + len(opening):]]
+    assert opening and all(line.split(",")[-1].startswith("deadline_") for line in deadline_lines)
     assert lines[1].startswith("Alpha,CR-1.2,") and ",yes," in lines[1]
     documents = re.findall(r'data-document="(\w+)"', page.split("data-document-rows")[1])
     assert documents  # the documents due are rows of the plan too (#13)

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from questionnaire.code_of_practice.gap import gap_snapshot
+from questionnaire.code_of_practice.gap import ensure_gap_items, gap_snapshot
 from questionnaire.models import GapItem, GapRevision
 
 from .factories import completed
@@ -177,3 +177,72 @@ def test_chapter_page_queries_do_not_grow_with_its_measures(client, organisation
             chapter_form(client, assessment, chapter)
         counts[chapter] = len(queries)
     assert counts["TRANSPARENCY"] == counts["SAFETY_SECURITY"] <= 8, counts
+
+
+# ---------------------------------------------------------------- #27: the chapter page's gaps
+
+def test_not_applicable_on_the_chapter_page_asks_for_its_reason_inline_and_saves(client, organisation, owner):
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T01")
+    data = chapter_form(client, assessment, "COPYRIGHT")
+    page = client.get(chapter_url(assessment, "COPYRIGHT")).content.decode()
+    assert 'name="CR-1.3-not_applicable_reason"' in page  # the reason's box is beside the status, no JS needed
+    refused = client.post(chapter_url(assessment, "COPYRIGHT"), {**data, "CR-1.3-status": "not_applicable"})
+    assert refused.status_code == 400
+    assert 'href="#id_CR-1.3-not_applicable_reason"' in refused.content.decode()  # the error is at the reason
+    response = client.post(chapter_url(assessment, "COPYRIGHT"), {
+        **data, "CR-1.3-status": "not_applicable", "CR-1.3-not_applicable_reason": "We do not crawl the web."})
+    assert response.status_code == 302
+    item = GapItem.objects.get(assessment=assessment, measure="CR-1.3")
+    assert (item.status, item.not_applicable_reason) == ("not_applicable", "We do not crawl the web.")
+    assert item.is_recorded
+
+
+@pytest.mark.parametrize("change", [{"owner": "me"}, {"due_date": "2027-03-31"}])
+def test_an_owner_or_a_due_date_alone_does_not_invent_a_status(client, organisation, owner, change):
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T01")
+    data = chapter_form(client, assessment, "COPYRIGHT")
+    data.update({f"CR-1.2-{name}": str(owner.pk) if value == "me" else value for name, value in change.items()})
+    assert client.post(chapter_url(assessment, "COPYRIGHT"), data).status_code == 302
+    item = GapItem.objects.get(assessment=assessment, measure="CR-1.2")
+    assert item.owner == owner or item.due_date  # saved ...
+    assert not item.is_recorded and item.status_label == "Not recorded"  # ... without a status
+    assert not GapRevision.objects.filter(item=item, field="status").exists()
+    row = re.search(r'<tr[^>]*data-measure="CR-1.2".*?</tr>', client.get(
+        reverse("gap_overview", kwargs={"assessment_id": assessment.pk})).content.decode(), re.S).group(0)
+    assert "Not recorded" in row and "Not started" not in row
+
+
+def test_a_superseded_assessments_gap_pages_say_why_they_are_read_only(client, organisation, owner):
+    from questionnaire.assessments.living import amend
+    from questionnaire.assessments.services import complete
+
+    client.force_login(owner)
+    first = completed(organisation, owner, "T01")
+    current = complete(amend(first, user=owner).assessment, user=owner)
+    for url, current_url in (
+            (chapter_url(first, "COPYRIGHT"), chapter_url(current, "COPYRIGHT")),
+            (item_url(first, "CR-1.1"), item_url(current, "CR-1.1"))):
+        page = client.get(url).content.decode()
+        assert "data-superseded" in page and "Read-only: this assessment was superseded" in page, url
+        assert f'href="{current_url}" data-current-link' in page
+        assert "data-superseded" not in client.get(current_url).content.decode()
+
+
+def test_a_migrated_record_keeps_a_chosen_status_and_drops_an_invented_one(organisation, owner):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("questionnaire.migrations.0021_record_sources")
+    assessment = completed(organisation, owner, "T01")
+    items = ensure_gap_items(assessment)
+    chosen, owner_only, planned = items["CR-1.1"], items["CR-1.2"], items["CR-1.3"]
+    GapItem.objects.filter(pk=owner_only.pk).update(owner=owner, revision=1)
+    GapRevision.objects.create(item=chosen, field="status", old_value=None, new_value="not_started", user=owner)
+    GapItem.objects.filter(pk=planned.pk).update(status="planned")
+    GapItem.objects.filter(assessment=assessment).update(status_recorded=False)
+    migration.mark_recorded_statuses(apps, None)
+    recorded = dict(GapItem.objects.filter(assessment=assessment).values_list("measure", "status_recorded"))
+    assert (recorded["CR-1.1"], recorded["CR-1.2"], recorded["CR-1.3"]) == (True, False, True)

@@ -350,14 +350,15 @@ def incident_findings(stage, issued_on, earlier=(), **changes):
 def test_a_report_cannot_be_sent_before_the_incident_was_known_or_before_the_report_it_follows():
     """#22.8: an initial report recorded as sent on 1999-01-01, before the awareness time, hid its lateness."""
     assert incident_findings("initial", D(2026, 11, 10)) == []  # the day of awareness itself is possible
-    assert "before you became aware of the incident (10/11/2026)" in incident_findings("initial", D(2026, 11, 9))[0]
+    early = incident_findings("initial", D(2026, 11, 9))[0]
+    assert "before you became aware of the incident (10 November 2026)" in early
     earlier = [("initial", D(2026, 11, 20))]
     assert incident_findings("intermediate", D(2026, 11, 20), earlier) == []
-    assert "before the report it follows (20/11/2026)" in incident_findings("intermediate", D(2026, 11, 19),
+    assert "before the report it follows (20 November 2026)" in incident_findings("intermediate", D(2026, 11, 19),
                                                                           earlier)[0]
     final = incident_findings("final", D(2026, 11, 30), earlier, resolution_date="2026-12-01", end_date="2026-12-01",
                               root_cause="x", patterns="y")
-    assert any("before the incident was resolved (01/12/2026)" in e for e in final)
+    assert any("before the incident was resolved (1 December 2026)" in e for e in final)
 
 
 def test_the_recording_time_of_a_report_is_in_its_json_and_pdf(client, django_user_model, published):
@@ -386,7 +387,7 @@ def test_the_recording_time_of_a_report_is_in_its_json_and_pdf(client, django_us
     text = " ".join(p.extract_text() for p in PdfReader(__import__("io").BytesIO(
         b"".join(pdf.streaming_content))).pages)
     local = __import__("django.utils.timezone", fromlist=["localtime"]).localtime(issue.recorded_at)
-    assert f"Recorded in the tool {local:%d/%m/%Y %H:%M}" in " ".join(text.split())
+    assert f"Recorded in the tool {local:%-d %B %Y, %H:%M}" in " ".join(text.split())
 
 
 def test_a_copied_register_keeps_the_recording_times(django_user_model, published):

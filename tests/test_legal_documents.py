@@ -293,7 +293,7 @@ def test_publish_refused_then_published_with_every_export(client, organisation, 
 
     assert AuditEvent.objects.filter(action="document_issue", target="training_summary 1.0").count() == 1
     status = client.get(url).content.decode().split("data-document-status")[1].split("</dl>")[0]
-    assert "Published: 1.0 on 20/11/2026" in status and "still to complete" not in status
+    assert "Published: 1.0 on 20 November 2026" in status and "still to complete" not in status
     downloads = {fmt: client.get(reverse("legal_document_download", kwargs={
         "assessment_id": assessment.pk, "kind": SUMMARY, "issue_id": issue.pk, "fmt": fmt}))
         for fmt in ("pdf", "json", "html", "md")}
@@ -305,7 +305,7 @@ def test_publish_refused_then_published_with_every_export(client, organisation, 
     assert downloads["json"].json() == attached
     html = downloads["html"].content.decode()
     assert "site4.example" in html and "Number of crawled domains" not in html  # not printed
-    assert "<h3>2.2.1 Datasets commercially licensed" in html and "Version 1.0, last update 01/11/2026" in html
+    assert "<h3>2.2.1 Datasets commercially licensed" in html and "Version 1.0, last update 1 November 2026" in html
     assert AuditEvent.objects.filter(action="document_download").count() == 4
     markdown = downloads["md"].content.decode()
     assert markdown.startswith("# Public summary of training content") and "| 4 | site4.example |" in markdown
@@ -379,7 +379,7 @@ def test_documents_carry_over_to_a_re_assessment(client, organisation, owner):
         assert copied_issue.file.read() == issue.file.open("rb").read()
     client.force_login(owner)
     page = client.get(page_url(again)).content.decode()
-    assert "Published: 1.0 on 01/11/2026" in page
+    assert "Published: 1.0 on 1 November 2026" in page
 
 
 def test_document_content_refers_to_the_questionnaire_content(spec):

@@ -101,7 +101,7 @@ def test_a_recorded_notification_is_compared_with_16_august_2025_for_an_earlier_
         assert late == []
     else:
         (message,) = late
-        assert f"is {late_days} day" in message and "(16/08/2025)" in message
+        assert f"is {late_days} day" in message and "(16 August 2025)" in message
 
 
 RULES = definition(INCIDENT).rules
@@ -221,7 +221,7 @@ def test_notification_prefilled_and_due_in_the_action_plan(client, django_user_m
     plan = client.get(reverse("action_plan")).content.decode()
     assert 'data-document="art52_notification" data-due="2026-11-15"' in plan
     page = client.get(url).content.decode()  # the draft was kept; today is past the deadline
-    assert "after the two-week deadline of Art. 52(1) (15/11/2026)" in page
+    assert "after the two-week deadline of Art. 52(1) (15 November 2026)" in page
 
 
 @pytest.mark.django_db
@@ -242,7 +242,7 @@ def test_issued_documents_show_compute_deadlines_and_unknown_items(django_user_m
     report = issue_document(entry, stage="initial", issued_on=D(2026, 11, 20), user=owner).document_json
     shown = {f["id"]: f["text"] for s in report["sections"] for b in s["blocks"] for f in b["fields"]}
     assert shown["recommendations_to_authorities"] == "Not yet known"
-    assert shown["awareness_datetime"] == "10/11/2026 09:30"
+    assert shown["awareness_datetime"] == "10 November 2026, 09:30"
     assert report["version"] == "Initial report (1)"
 
 
@@ -273,7 +273,7 @@ def test_a_notification_sent_after_two_weeks_is_flagged(sent_on, late):
     assert findings.ok
     assert bool(findings.warnings) is late
     if late:
-        assert findings.warnings[0][1].startswith("Sending on 16/11/2026 is 1 day after the two-week deadline")
+        assert findings.warnings[0][1].startswith("Sending on 16 November 2026 is 1 day after the two-week deadline")
     sent = CheckContext(stage="send", issued_on=sent_on, earlier=(("send", D(2026, 11, 10)),))
     assert check(definition(NOTIFICATION), notification(), sent).warnings == []
 

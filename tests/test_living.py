@@ -332,7 +332,9 @@ def test_action_plan_marks_a_legal_deadline_that_passed_and_lists_each_open_meas
     assert sorted(late_rows) == sorted(late.snapshot["result"]["code_measures"])
     assert len(frontier_rows) == len(set(frontier_rows)) == 40 - 1  # once each, SS-1.1 is implemented
     assert str(frontier.pk) not in page and str(amendment.pk) in page  # rows of the current assessment only
-    assert page.count("440 days ago") == len(late_rows)
+    # the passed date is said once per model (#28): in "Overdue" and above the model's table, not on each row
+    assert page.count("440 days ago") == 1 and page.count("(440 days)") == 1 and len(late_rows) == 8
+    assert page.count("data-legal-passed") == len(late_rows) + len(frontier_rows)
     assert rows[0][1] == str(late.ai_model_id)  # its legal deadline is the earliest
     never = client.get(reverse("action_plan"), {"status": "not_recorded"}).content.decode()
     assert len(re.findall(r'<tr data-measure="', never)) == len(rows)  # nothing was recorded but SS-1.1 (done)

@@ -196,9 +196,10 @@ def test_the_export_for_the_ai_office_reads_as_the_providers_statement(client, o
         "assessment_id": assessment.pk, "audience": "aio", "fmt": "json"})).json()
     exported = {f["code"]: f["value"] for s in document["sections"] for f in s["fields"]}
     assert exported["training_energy"] == "21000 MWh" and exported["compute_exact"].endswith(" FLOP")
-    empty = sum(1 for value in exported.values() if not value)
-    assert document["notes"][0] == f"Incomplete: {empty} of the {len(exported)} fields meant for the AI Office are " \
-                                   "not filled in."
+    empty = [f["label"] for s in document["sections"] for f in s["fields"] if not f["value"]]
+    assert document["notes"][0] == f"Incomplete: {len(empty)} of the {len(exported)} fields meant for the AI Office " \
+                                   "are not filled in (listed below)."
+    assert document["missing"] == empty
     assert "Annex XI Section 2" in document["notes"][1]
     downstream = client.get(reverse("model_documentation_export", kwargs={
         "assessment_id": assessment.pk, "audience": "dp", "fmt": "json"})).json()
@@ -208,3 +209,41 @@ def test_the_export_for_the_ai_office_reads_as_the_providers_statement(client, o
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).pages)
     assert "legal advice" not in text.lower() and "Model Documentation Form, document version" in text
     assert "21000 MWh" in text and "Incomplete:" in text
+
+
+# ---------------------------------------------------------------- #27: values, unit examples, missing fields
+
+@pytest.mark.parametrize(("code", "example", "not_shown"), [
+    ("training_energy", "1.2 × 10^3", "7B"),
+    ("compute_exact", "6.3 × 10^24", "15T"),
+    ("model_size_exact", "73B", "MWh"),
+])
+def test_a_number_fields_error_gives_an_example_in_its_unit(client, organisation, owner, code, example, not_shown):
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T01")
+    url = reverse("model_documentation", kwargs={"assessment_id": assessment.pk})
+    page = client.post(url, {code: "lots", "seen_revision": 0}).content.decode()
+    error = page.split(f'id="id_{code}-error"')[1].split("</p>")[0]
+    assert example in error and not_shown not in error
+
+
+def test_the_licence_is_exported_as_a_value_not_the_questions_label(client, organisation, owner):
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T01")  # proprietary, through an API
+    url = reverse("model_documentation", kwargs={"assessment_id": assessment.pk})
+    page = client.get(url).content.decode()
+    assert 'value="Proprietary"' in page and "for example API or product terms" not in page.split(
+        'data-field="licence_type"')[1].split("</div>")[0]
+
+
+def test_each_audiences_export_names_its_missing_fields(client, organisation, owner):
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T01")
+    notes = {}
+    for audience in ("aio", "nca", "dp"):
+        document = client.get(reverse("model_documentation_export", kwargs={
+            "assessment_id": assessment.pk, "audience": audience, "fmt": "json"})).json()
+        empty = [f["label"] for s in document["sections"] for f in s["fields"] if not f["value"]]
+        notes[audience] = document["missing"]
+        assert document["missing"] == empty and str(len(empty)) in document["notes"][0]
+    assert len({tuple(n) for n in notes.values()}) == 3  # each audience its own list

@@ -218,7 +218,7 @@ class SectionWizard(NamedUrlWizardView):
             method_question = (self.spec.constants.get("estimator_method_questions") or {}).get(code)
             if method_question in fields:
                 result["method_input"] = f"{section_code}-{method_question}"
-            if estimate is not None and self.request.POST.get("use_estimate") == code:
+            if estimate is not None:  # "Calculate" puts the estimate in the answer: one round trip, then save
                 posted[code] = f"{estimate.flop:.2e}".replace("e+", "e")
                 if method_question in fields:
                     posted[method_question] = method
@@ -233,13 +233,16 @@ class SectionWizard(NamedUrlWizardView):
         sections = self.get_form_list()
         codes = list(sections)
         index = codes.index(self.steps.current)
+        possible = list(self.visibility().possible_sections)
         context.update({
             "spec": self.spec,
             "section": form.section,
             "caption": self.caption(),
             "check_url": self.check_url(),
-            "section_number": index + 1,
-            "section_count": len(codes),
+            # of every section that can still apply (engine: Visibility.possible_sections): it does not grow as you go
+            "section_number": (possible.index(self.steps.current) + 1 if self.steps.current in possible
+                               else index + 1),
+            "section_count": max(len(possible), len(codes)),
             "sections_so_far": [{"code": code, "title": sections[code].section.title,
                                  "url": self.get_step_url(code), "current": code == self.steps.current}
                                 for code in codes],
@@ -247,6 +250,9 @@ class SectionWizard(NamedUrlWizardView):
             or self.request.POST.get("return_to") == "check" else "",
             "previous_url": self.get_step_url(codes[index - 1]) if index > 0 else None,
             "estimates": kwargs.get("estimates", {}),
+            # the answer's method question on this page, which the estimator in the browser fills too
+            "method_inputs": {code: f"{self.steps.current}-{method}" for code, method in (
+                self.spec.constants.get("estimator_method_questions") or {}).items() if method in form.fields},
             "estimator_inputs": self.request.POST if self.request.method == "POST" else {},
             "accelerators": ACCELERATORS,
             "margin_percent": int(MARGIN * 100),

@@ -13,14 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
-
-from accounts.memberships import current_membership
 
 from ..core.csv_export import csv_text
 from ..core.signatory import statuses_for_many
@@ -28,7 +22,7 @@ from ..core.translations import display_spec, document_language
 from ..legal_documents.checks import check
 from ..legal_documents.deadlines import ACT, CODE, SUGGESTED, dues
 from ..legal_documents.definitions import definitions
-from ..legal_documents.store import applies, prefill_values
+from ..legal_documents.store import applies, organisation_kinds, prefill_values
 from ..models import (
     NOT_RECORDED,
     OPEN_STATUSES,
@@ -184,13 +178,19 @@ def document_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow
     issued (also one not yet started), or one whose next deadline (an update, an intermediate or final incident
     report) is open. The deadline is the row's legal deadline."""
     by_pk = {a.pk: a for a in assessments}
-    documents = LegalDocument.objects.filter(assessment_id__in=list(by_pk)).prefetch_related("issues")
+    shared = organisation_kinds()  # kept once per organisation: one row, under an assessment that needs it
+    documents = LegalDocument.objects.filter(
+        (Q(assessment_id__in=list(by_pk)) & ~Q(kind__in=shared))
+        | Q(organisation_id__in={a.organisation_id for a in assessments}, kind__in=shared)).prefetch_related("issues")
     started = {(d.assessment_id, d.kind) for d in documents}
+    started |= {(a.pk, d.kind) for d in documents if d.organisation_id for a in assessments
+                if a.organisation_id == d.organisation_id}
     rows = []
     for document in documents:
         doc = definitions(document_language()).get(document.kind)
-        assessment = by_pk[document.assessment_id]
-        if doc is None or not applies(assessment, doc):
+        assessment = by_pk.get(document.assessment_id) or next(
+            (a for a in assessments if doc and a.organisation_id == document.organisation_id and applies(a, doc)), None)
+        if doc is None or assessment is None or not applies(assessment, doc):
             continue
         issues = sorted(document.issues.all(), key=lambda i: i.sequence)
         open_dues = dues(doc.kind, document.values, [i.issued_on for i in issues], doc.rules,
@@ -202,13 +202,15 @@ def document_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow
                               **({"number": document.number} if doc.many else {})})
         rows += [_document_row(assessment, doc, title, url, due, today, incomplete)
                  for due in open_dues if due.action]
+    statuses = statuses_for_many(assessments)  # one query, not one per document not yet started
     for assessment in assessments:
         for doc in definitions(document_language()).values():
             if doc.many or (assessment.pk, doc.kind) in started or not applies(assessment, doc):
                 continue
             url = reverse("legal_document", kwargs={"assessment_id": assessment.pk, "kind": doc.kind})
+            values = prefill_values(doc, assessment, statuses.get(assessment.pk, {}))
             rows += [_document_row(assessment, doc, doc.title, url, due, today, True)
-                     for due in dues(doc.kind, prefill_values(doc, assessment), [], doc.rules, []) if due.action]
+                     for due in dues(doc.kind, values, [], doc.rules, []) if due.action]
     rows.sort(key=lambda r: (r.date or dt.date.max, r.model.name, r.title))
     for position, row in enumerate(rows):
         row.position = position
@@ -238,7 +240,7 @@ def plan_rows(organisation, *, today: dt.date, model=None, status=None, owner=No
     """The open rows of each model's current assessment (never of a superseded one), sorted by sort_key.
     A fixed number of queries however many assessments each model has."""
     currents = current_assessments(Assessment.objects.filter(organisation=organisation)).select_related(
-        "ai_model", "organisation")
+        "ai_model", "organisation", "questionnaire_version")
     if model:
         currents = currents.filter(ai_model_id=model)
     assessments = list(currents)
@@ -276,41 +278,15 @@ CSV_NOTE = ("Action plan of a self-assessment under the EU AI Act; not legal adv
             "neither. due_date: the date your organisation set.")
 
 
-def plan_csv(rows: list[PlanRow]) -> str:
+def plan_csv(rows: list[PlanRow], before: list[list] = ()) -> str:
     """The page's rows, in the page's order, as CSV (a document's row: its kind as `measure`, what is due as
-    `status`), after a first line saying what it is and what each date column means (CSV_NOTE)."""
+    `status`), after a first line saying what it is and what each date column means (CSV_NOTE). `before`: rows
+    already in CSV_HEADER's columns that the page shows first (the deadlines overdue and due soon)."""
     groups, documents = page_sections(rows)
     ordered = [row for group in groups for row in group["rows"]] + documents
-    return csv_text([CSV_NOTE], ()) + csv_text(CSV_HEADER, (
+    return csv_text([CSV_NOTE], ()) + csv_text(CSV_HEADER, list(before) + [
         [r.model.name, r.key, r.title, r.status_label, r.owner_name, r.due_date or "", "yes" if r.overdue else "no",
          r.legal_deadline or "", "yes" if r.legal_deadline_passed else "no",
          r.code_date or "", "yes" if r.code_date_passed else "no", r.suggested_date or "", r.assessment.pk,
          r.assessment.completed_at.date().isoformat() if r.assessment.completed_at else "", r.kind]
-        for r in ordered))
-
-
-@login_required
-def action_plan(request: HttpRequest) -> HttpResponse:
-    membership = current_membership(request)
-    today = timezone.localdate()
-    model = request.GET.get("model") or None
-    statuses = [(NOT_RECORDED_STATUS, NOT_RECORDED)] + [c for c in MeasureStatus.choices if c[0] in OPEN_STATUSES]
-    status = request.GET.get("status") if request.GET.get("status") in dict(statuses) else None
-    owner = request.GET.get("owner") or None
-    if owner == "me":
-        owner = request.user.pk
-    try:
-        rows = plan_rows(membership.organisation, today=today, model=model, status=status, owner=owner)
-    except (ValidationError, ValueError):
-        raise Http404 from None
-    if request.GET.get("format") == "csv":
-        response = HttpResponse(plan_csv(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="action-plan.csv"'
-        return response
-    groups, documents = page_sections(rows)
-    return render(request, "questionnaire/action_plan.html", {
-        "rows": [row for group in groups for row in group["rows"]], "groups": groups, "documents": documents,
-        "today": today, "models": membership.organisation.ai_models.all(),
-        "statuses": statuses,
-        "selected": {"model": model or "", "status": status or "", "owner": request.GET.get("owner", "")},
-        "query": request.GET.urlencode()})
+        for r in ordered])

@@ -10,7 +10,7 @@ from ..core.forms import IsoDateInput, form_class, validate_plausible_date
 from ..core.uploads import check_evidence_upload
 from ..engine.values import MAX_NUMBER_CHARS, parse_quantity
 from ..models import NOT_RECORDED, GapItem, MeasureStatus
-from .model_documentation import documentation_form
+from .model_documentation import documentation_form, unit_example
 
 
 class GapItemForm(forms.Form):
@@ -76,6 +76,8 @@ class ChapterRowForm(forms.Form):
     due_date = forms.DateField(required=False, widget=IsoDateInput(), input_formats=["%Y-%m-%d"],
                                show_hidden_initial=True, validators=[validate_plausible_date],
                                error_messages={"invalid": "Enter a real date as YYYY-MM-DD, for example 2027-03-31"})
+    not_applicable_reason = forms.CharField(required=False, max_length=5000, show_hidden_initial=True,
+                                            widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, item: GapItem, measure, members: dict, not_applicable_refused: str = "", **kwargs):
         super().__init__(*args, prefix=measure.id, **kwargs)
@@ -87,6 +89,7 @@ class ChapterRowForm(forms.Form):
             (uid, user.get_full_name() or user.get_username()) for uid, user in members.items()]
         for name, field in self.fields.items():
             field.label = f"{GAP_FIELD_LABELS[name]} of {measure.id}"
+        self.fields["not_applicable_reason"].label = f"If {measure.id} does not apply: why"
 
     def clean(self):
         data = super().clean()
@@ -96,9 +99,9 @@ class ChapterRowForm(forms.Form):
                 self.add_error("status", f"Choose a status for {self.measure.id}")
             elif status == MeasureStatus.NOT_APPLICABLE and self.not_applicable_refused:
                 self.add_error("status", f"{self.measure.id}: {self.not_applicable_refused}")
-            elif status == MeasureStatus.NOT_APPLICABLE and not self.item.not_applicable_reason.strip():
-                self.add_error("status", f"Say why {self.measure.id} does not apply: open the measure and give "
-                                         "the reason there")
+        reason = (data.get("not_applicable_reason") or "").strip()
+        if status == MeasureStatus.NOT_APPLICABLE and not self.not_applicable_refused and not reason:
+            self.add_error("not_applicable_reason", f"Say why {self.measure.id} does not apply")
         return data
 
     def changes(self) -> dict:
@@ -113,9 +116,14 @@ class ChapterRowForm(forms.Form):
 
 
 class QuantityField(forms.CharField):
-    """A count or amount (parameters, FLOP, MWh): kept as typed, refused unless it reads as a number."""
+    """A count or amount (parameters, FLOP, MWh): kept as typed, refused unless it reads as a number; the error's
+    example fits the unit (`example`)."""
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"})
+
+    def __init__(self, *args, example: str = "", unit: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.example, self.unit = example, unit
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -126,7 +134,9 @@ class QuantityField(forms.CharField):
             try:
                 parse_quantity(value)
             except ValueError as exc:
-                raise ValidationError(f"“{value}” is not a number. {exc}", code="invalid") from None
+                message = (f"Write it as a number{f' of {self.unit}' if self.unit else ''}, for example "
+                           f"{self.example}." if self.example and "larger than" not in str(exc) else str(exc))
+                raise ValidationError(f"“{value}” is not a number. {message}", code="invalid") from None
         return value
 
 
@@ -135,7 +145,7 @@ def _documentation_field(f) -> forms.Field:
     # filling in different parts of the form at the same time both keep their work
     common = {"label": f.label, "help_text": f.help, "required": False, "show_hidden_initial": True}
     if f.type == "number":
-        return QuantityField(max_length=100, **common)
+        return QuantityField(max_length=100, example=unit_example(f.unit), unit=f.unit, **common)
     if f.type == "date":
         return forms.DateField(widget=IsoDateInput(), input_formats=["%Y-%m-%d"], error_messages={
             "invalid": "Enter a real date as YYYY-MM-DD, for example 2025-08-02"},

@@ -76,6 +76,8 @@ def update_gap_item(item: GapItem, data: dict[str, Any], *, user, seen_revision:
     if changes:
         for change in changes:
             setattr(locked, change.field, change.new)
+        if any(change.field == "status" and change.new for change in changes):
+            locked.status_recorded = True
         locked.updated_by = user
         locked.save()
         if announce:
@@ -163,7 +165,8 @@ def copy_gap_records(source: Assessment, target: Assessment) -> list[GapItem]:
     Records of measures that no longer apply are carried too; the pages show them as "no longer applies"."""
     items = list(GapItem.objects.filter(assessment=source).prefetch_related("revisions", "files").order_by("measure"))
     copies = GapItem.objects.bulk_create([
-        GapItem(assessment=target, measure=i.measure, status=i.status, not_applicable_reason=i.not_applicable_reason,
+        GapItem(assessment=target, measure=i.measure, status=i.status, status_recorded=i.status_recorded,
+                not_applicable_reason=i.not_applicable_reason,
                 owner_id=i.owner_id, due_date=i.due_date, evidence=i.evidence, notes=i.notes, revision=i.revision,
                 updated_by_id=i.updated_by_id)
         for i in items

@@ -36,6 +36,7 @@ from ..models import (
     MeasureStatus,
     SignatoryChoice,
     SignatoryStatus,
+    current_assessment_of,
 )
 from .forms import GAP_FIELD_LABELS, ChapterRowForm, GapItemForm
 from .gap import GapUpdate, add_evidence_file, carried_not_applying, ensure_gap_items, update_gap_item, update_gap_items
@@ -148,7 +149,8 @@ def gap_chapter(request: HttpRequest, assessment_id, chapter: str) -> HttpRespon
         return [ChapterRowForm(data, item=row["item"], measure=row["measure"], members=members,
                                not_applicable_refused=not_applicable_refused(spec, row["measure"].id), initial={
             "status": row["item"].status if row["item"].is_recorded else "",
-            "owner": str(row["item"].owner_id or ""), "due_date": row["item"].due_date}) for row in block["rows"]]
+            "owner": str(row["item"].owner_id or ""), "due_date": row["item"].due_date,
+            "not_applicable_reason": row["item"].not_applicable_reason}) for row in block["rows"]]
 
     forms_ = row_forms(request.POST if request.method == "POST" else None)
     conflicts = []
@@ -176,7 +178,17 @@ def gap_chapter(request: HttpRequest, assessment_id, chapter: str) -> HttpRespon
     errors = [(f, field, error) for f in forms_ for field in f for error in field.errors]
     return render(request, "questionnaire/gap_chapter.html", {
         "assessment": assessment, "chapter": block["chapter"], "rows": block["rows"], "errors": errors,
-        "conflicts": conflicts, "can_edit": editable}, status=status)
+        "conflicts": conflicts, "can_edit": editable,
+        **_superseded(assessment, editable, "gap_chapter", chapter=chapter)}, status=status)
+
+
+def _superseded(assessment, editable: bool, url_name: str, **kwargs) -> dict:
+    """Why a page of a superseded assessment is read-only, and the same page of the current assessment."""
+    current = current_assessment_of(assessment)
+    if editable or current.pk == assessment.pk:
+        return {"superseded": False}
+    return {"superseded": True, "current": current,
+            "current_url": reverse(url_name, kwargs={"assessment_id": current.pk, **kwargs})}
 
 
 def _conflict_view(measure: str, exc: ConcurrentEditError, spec) -> dict:
@@ -252,7 +264,8 @@ def gap_item(request: HttpRequest, assessment_id, measure: str) -> HttpResponse:
         "serves": [obligations[o] for o in spec_measure.serves if o in obligations], "following": following,
         "files": item.files.all(), "history": history,
         "not_applicable_refused": not_applicable_refused(spec, measure),
-        "can_edit": editable}, status=400 if form.errors else 200)
+        "can_edit": editable, **_superseded(assessment, editable, "gap_item", measure=measure)},
+        status=400 if form.errors else 200)
 
 
 @login_required

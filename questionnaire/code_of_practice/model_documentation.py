@@ -155,7 +155,9 @@ def _from_answers(f: FormField, rule: Mapping, answers, questions, show_answer) 
         value, question = answers.get(code), questions.get(code)
         if value in (None, "", []) or question is None:
             return None
-        text = str(value) if f.type == "date" else show_answer(question, value)
+        words = rule.get("words") or {}
+        text = str(value) if f.type == "date" else str(words[value]) if value in words else show_answer(
+            question, value)
         return Prefill(text, f"your answer to “{question.text}”")
     if "answer_order_of_magnitude" in rule:
         code = rule["answer_order_of_magnitude"]
@@ -172,6 +174,12 @@ def _from_answers(f: FormField, rule: Mapping, answers, questions, show_answer) 
     return None
 
 
+def unit_example(unit: str) -> str:
+    """The example a number field of this unit gives in its help and its error (content: unit_examples)."""
+    examples = _content().get("unit_examples") or {}
+    return str(examples.get(unit, examples.get("", "")))
+
+
 def with_unit(value: str, unit: str) -> str:
     """A filled-in value as exported: with its unit unless it already names it ("21000" -> "21000 MWh")."""
     value = (value or "").strip()
@@ -185,10 +193,10 @@ def cover_notes(audience: str, values: dict[str, str], *, systemic_risk: bool) -
     systemic risk sent to an authority, that Annex XI Section 2 is documented outside this form."""
     notes = _content().get("notes") or {}
     fields = [f for g in for_audience(audience) for f in g.fields]
-    empty = sum(1 for f in fields if not (values.get(f.code) or "").strip())
+    empty = [f.label for f in fields if not (values.get(f.code) or "").strip()]
     out = []
     if empty and notes.get("incomplete"):
-        out.append(str(notes["incomplete"]).replace("{empty}", str(empty)).replace("{total}", str(len(fields)))
+        out.append(str(notes["incomplete"]).replace("{empty}", str(len(empty))).replace("{total}", str(len(fields)))
                    .replace("{audience}", audiences()[audience].phrase))
     if systemic_risk and audiences()[audience].mark != "DP" and notes.get("systemic_risk"):
         out.append(str(notes["systemic_risk"]))
@@ -207,6 +215,8 @@ def audience_document(audience: str, values: dict[str, str], *, model: str, orga
         "provider": organisation,
         "document_version": version,
         "notes": cover_notes(audience, values, systemic_risk=systemic_risk),
+        "missing": [f.label for g in for_audience(audience) for f in g.fields
+                    if not (values.get(f.code) or "").strip()],
         "sections": [
             {"code": g.code, "title": g.title,
              "fields": [{"code": f.code, "label": f.label, "value": with_unit(values.get(f.code, ""), f.unit)}

@@ -15,13 +15,18 @@ def documentation_for(assessment: Assessment) -> ModelDocumentation:
 
 
 @transaction.atomic
-def save_documentation(assessment: Assessment, values: dict[str, str], *, user, seen_revision: int):
+def save_documentation(assessment: Assessment, values: dict[str, str], *, user, seen_revision: int,
+                       sources: dict[str, str] | None = None):
     """Save the posted fields; ConcurrentEditError (naming the fields) when someone else changed one of
-    them since `seen_revision` and this save would set it differently."""
+    them since `seen_revision` and this save would set it differently. `sources`: the pre-filled values the
+    saved fields were built from (what code_of_practice.stale compares with the assessment later)."""
     documentation = documentation_for(assessment)
     locked = ModelDocumentation.objects.select_for_update().get(pk=documentation.pk)
+    if sources:
+        locked.sources = {**locked.sources, **sources}
+        locked.save(update_fields=["sources"])
     known = all_fields()
-    proposed = {code: _text(value) for code, value in values.items() if code in known}
+    proposed = {code: stored_text(value) for code, value in values.items() if code in known}
     changes = save_fields(
         locked, {code: locked.values.get(code, "") for code in proposed}, proposed, seen_revision=seen_revision,
         history=DocumentationRevision.objects.filter(documentation=locked), field_attr="field",
@@ -34,7 +39,7 @@ def save_documentation(assessment: Assessment, values: dict[str, str], *, user, 
     return locked
 
 
-def _text(value) -> str:
+def stored_text(value) -> str:
     """A cleaned form value as the stored text (numbers and dates as their canonical text)."""
     if value is None:
         return ""
@@ -49,6 +54,7 @@ def copy_documentation(source: Assessment, target: Assessment) -> ModelDocumenta
     if documentation is None:
         return None
     new = ModelDocumentation.objects.create(assessment=target, values=dict(documentation.values),
+                                            sources=dict(documentation.sources),
                                             revision=documentation.revision, updated_by_id=documentation.updated_by_id)
     originals = list(documentation.revisions.all())
     copies = DocumentationRevision.objects.bulk_create(

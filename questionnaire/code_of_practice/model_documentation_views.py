@@ -17,7 +17,7 @@ from ..core.display import display_answer
 from ..core.forms import posted_revision
 from ..core.history import ConcurrentEditError
 from ..core.translations import display_spec
-from ..models import RenderStatus
+from ..models import RenderStatus, current_assessment_of
 from ..rendering.queue import TooManyRenders, request_render
 from ..rendering.views import serve, too_many
 from .forms import documentation_form_class
@@ -32,7 +32,8 @@ from .model_documentation import (
     documentation_form,
     prefills,
 )
-from .model_documentation_store import documentation_for, save_documentation
+from .model_documentation_store import documentation_for, save_documentation, stored_text
+from .stale import documentation_facts
 
 
 def _transparency_assessment(request, assessment_id, *, edit=False):
@@ -61,15 +62,18 @@ def documentation_edit(request: HttpRequest, assessment_id) -> HttpResponse:
     known = prefills(organisation=assessment.organisation.name, model=assessment.ai_model.name,
                      answers=assessment.snapshot.get("answers", {}), questions=spec.questions,
                      show_answer=display_answer)
+    if request.method == "POST" and request.POST.get("action") == "take_new":
+        return _take_new_value(request, assessment, documentation)
     prefilled = {code: p for code, p in known.items() if not documentation.values.get(code)}
     initial = {**{code: p.value for code, p in prefilled.items()}, **documentation.values}
     form = documentation_form_class()(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             changed = set(form.changed_data) | {c for c in prefilled if form.cleaned_data.get(c)}
-            save_documentation(assessment, {c: v for c, v in form.cleaned_data.items() if c in changed},
-                               user=request.user,
-                               seen_revision=posted_revision(request))
+            saved = {c: v for c, v in form.cleaned_data.items() if c in changed}
+            save_documentation(assessment, saved, user=request.user, seen_revision=posted_revision(request),
+                               sources={c: known[c].value for c in saved if c in prefilled
+                                        and stored_text(saved[c]) == known[c].value})
         except ConcurrentEditError as exc:
             names = ", ".join(f"“{all_fields()[c].label}”" for c in exc.codes if c in all_fields())
             when = timezone.localtime(exc.at).strftime("%-d %B %Y, %H:%M %Z")
@@ -78,13 +82,35 @@ def documentation_edit(request: HttpRequest, assessment_id) -> HttpResponse:
         else:
             messages.success(request, "Model documentation saved.")
             return redirect("model_documentation", assessment_id=assessment.pk)
+    kept = {code: p for code, p in known.items()  # saved as pre-filled, not changed since
+            if code in documentation.sources and documentation.values.get(code) == documentation.sources[code]}
     groups = [{"group": g, "fields": [{"spec": f, "field": form[f.code], "prefill": prefilled.get(f.code),
-                                       "for": audience_names(f)} for f in g.fields]}
+                                       "kept": kept.get(f.code), "for": audience_names(f)} for f in g.fields]}
               for g in documentation_form()]
     return render(request, "questionnaire/documentation.html", {
         "assessment": assessment, "form": form, "groups": groups, "documentation": documentation,
         "audiences": audiences(), "completeness": completeness(documentation.values),
         "can_edit": editable}, status=400 if form.errors else 200)
+
+
+def _take_new_value(request: HttpRequest, assessment, documentation) -> HttpResponse:
+    """A stale field (code_of_practice.stale) takes what the model's current assessment says now, recorded in
+    the field's history like any edit."""
+    code = request.POST.get("field", "")
+    if code not in all_fields():
+        messages.error(request, "That field is not part of the form.")
+        return redirect("model_documentation", assessment_id=assessment.pk)
+    current = current_assessment_of(assessment)
+    fact = documentation_facts(current).get(code)
+    new = fact.value if fact else ""
+    try:
+        save_documentation(assessment, {code: new}, user=request.user, seen_revision=documentation.revision,
+                           sources={code: new})
+    except ConcurrentEditError:
+        messages.error(request, "Someone saved the form at the same moment: try again.")
+    else:
+        messages.success(request, f"{all_fields()[code].label}: the new value is saved.")
+    return redirect("model_documentation", assessment_id=assessment.pk)
 
 
 @login_required

@@ -77,9 +77,16 @@ def export_value(value: Any) -> str:
 
 def _date(value: str) -> str:
     try:
-        return f"{dt.date.fromisoformat(value):%-d %B %Y}"
+        return long_date(dt.date.fromisoformat(value))
     except ValueError:
         return value
+
+
+def long_date(day: dt.date | str) -> str:
+    """The app's one date format, "1 September 2025" (an ISO text is read first)."""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day[:10])
+    return f"{day:%-d %B %Y}"
 
 
 def mid_sentence(text: str) -> str:

@@ -189,13 +189,48 @@ class Visibility:
     visible_sections: tuple[str, ...]
     visible_questions: tuple[str, ...]
     missing_required: tuple[str, ...]
+    # the visible sections and those that may still apply: a hidden section counts while its condition depends on a
+    # question that can still be answered (the wizard's "Section 4 of 8": the count shrinks as answers decide it)
+    possible_sections: tuple[str, ...] = ()
 
 
 def visibility(spec: Spec, answers: Mapping[str, Any], today: dt.date | None = None) -> Visibility:
     """Only what the wizard needs to show the next page: the visibility part of `evaluate`, no outcomes."""
     program, scope = _start(spec, today)
     sections, questions, _counted, missing = _visible(spec, program, scope, answers)
-    return Visibility(tuple(sections), tuple(questions), tuple(missing))
+    return Visibility(tuple(sections), tuple(questions), tuple(missing),
+                      _possible(spec, program, set(sections), set(questions), set(missing), answers))
+
+
+def _possible(spec: Spec, program: Program, sections: set[str], questions: set[str], missing: set[str],
+              answers: Mapping[str, Any]) -> tuple[str, ...]:
+    """The sections that are visible or may still become so. A condition is undecided while it depends on a
+    question that is open: unanswered in a visible section not yet done (one with a required answer missing), or in
+    a section (or behind a condition) that is itself undecided; an optional question left empty in a done section
+    is decided. Answering only decides conditions, so the count does not grow unless an earlier answer changes."""
+    open_questions: set[str] = set()
+    unfinished = {s.code for s in spec.sections if any(q.code in missing for q in s.questions)}
+
+    def undecided(condition: Compiled | None) -> bool:
+        if condition is None:
+            return False
+        return any(program.question_deps.get(name, frozenset()) & open_questions for name in condition.names)
+
+    out = []
+    for section in spec.sections:
+        section_possible = section.code in sections or undecided(program.section_visibility[section.code])
+        if not section_possible:
+            continue
+        out.append(section.code)
+        for question in section.questions:
+            condition = program.question_visibility[question.code]
+            if section.code in sections:
+                may_show = section.code in unfinished and (question.code in questions or undecided(condition))
+            else:
+                may_show = condition is None or question.code in questions or undecided(condition)
+            if may_show and answers.get(question.code) is None:
+                open_questions.add(question.code)
+    return tuple(out)
 
 
 def _start(spec: Spec, today: dt.date | None) -> tuple[Program, _Scope]:

@@ -218,9 +218,9 @@ def notification_rules(definition, values, context: CheckContext, findings: Find
     if context.issued_on and due and not context.earlier:
         late = (context.issued_on - due).days
         if late > 0:
-            findings.warn("condition_date", f"Sending on {context.issued_on:%d/%m/%Y} is {late} day"
+            findings.warn("condition_date", f"Sending on {context.issued_on:%-d %B %Y} is {late} day"
                                             f"{'s' if late != 1 else ''} after the two-week deadline of Art. 52(1) "
-                                            f"({due:%d/%m/%Y}): notify without further delay")
+                                            f"({due:%-d %B %Y}): notify without further delay")
     refused = [g for g in values.get("args_grounds") or () if g in rules["refused_grounds"]]
     if refused:
         findings.error("args_grounds", "Mitigations are not accepted grounds for Art. 52(2) arguments "
@@ -253,7 +253,7 @@ def incident_rules(definition, values, context: CheckContext, findings: Findings
         due = next((d.due for d in dues(definition.kind, values, [], rules, list(context.earlier))
                     if d.stage == context.stage and d.due), None)
         if due and context.issued_on > due:
-            findings.error("exceptional_circumstances", f"This report is late (due {due:%d/%m/%Y}): give the "
+            findings.error("exceptional_circumstances", f"This report is late (due {due:%-d %B %Y}): give the "
                                                         "exceptional circumstances")
 
 
@@ -266,17 +266,17 @@ def _report_dates_in_order(definition, values, context: CheckContext, findings: 
     label = dict(definition.stages).get(context.stage, "report")
     awareness = values.get("awareness_datetime")
     if awareness and day.isoformat() < awareness[:10]:
-        findings.error("", f"The {label.lower()} cannot have been sent on {day:%d/%m/%Y}, before you became aware "
-                           f"of the incident ({dt.date.fromisoformat(awareness[:10]):%d/%m/%Y})")
+        findings.error("", f"The {label.lower()} cannot have been sent on {day:%-d %B %Y}, before you became aware "
+                           f"of the incident ({dt.date.fromisoformat(awareness[:10]):%-d %B %Y})")
     last = max((sent_on for _, sent_on in context.earlier), default=None)
     if last and day < last:
-        findings.error("", f"The {label.lower()} cannot have been sent on {day:%d/%m/%Y}, before the report it "
-                           f"follows ({last:%d/%m/%Y})")
+        findings.error("", f"The {label.lower()} cannot have been sent on {day:%-d %B %Y}, before the report it "
+                           f"follows ({last:%-d %B %Y})")
     resolved = values.get("resolution_date")
     final = definition.stages[-1][0]
     if context.stage == final and resolved and day.isoformat() < resolved:
-        findings.error("", f"The {label.lower()} cannot have been sent on {day:%d/%m/%Y}, before the incident was "
-                           f"resolved ({dt.date.fromisoformat(resolved):%d/%m/%Y})")
+        findings.error("", f"The {label.lower()} cannot have been sent on {day:%-d %B %Y}, before the incident was "
+                           f"resolved ({dt.date.fromisoformat(resolved):%-d %B %Y})")
 
 
 # ---------------------------------------------------------------- Model Report (legal-documents §4.4)

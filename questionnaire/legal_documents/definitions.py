@@ -8,6 +8,7 @@ row dicts for tables, a number for numbers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -23,6 +24,16 @@ FIELD_TYPES = {"text", "long_text", "number", "date", "month", "yes_no", "choice
 CELL_TYPES = {"text", "number", "url", "month", "date"}
 # What each confidence tag means, for the help text (legal-documents.md §0).
 TAG_NOTES = {"[S]": "Secondary sources only", "[U]": "Uncertain or our own proposal"}
+# What each tag says in the "Sources and confidence" note of a group of fields, read by counsel
+TAG_MEANINGS = {"[P]": "the official text", "[P~]": "a third-party copy of official wording, to check against the "
+                "original", "[S]": "secondary sources only", "[U]": "uncertain, or our own proposal"}
+_TAG = re.compile(r"\s*\((?:[^()]*?)\[(?:P~?|S|U)\]\)|\s*\[(?:P~?|S|U)(?::[^\]]*)?\]")
+
+
+def untagged(text: str) -> str:
+    """A text for the officer, without its confidence tags ("our proposal [U]" -> "our proposal"): the tags move into
+    the group's "Sources and confidence" note."""
+    return _TAG.sub("", text).replace(" .", ".").replace(" ,", ",")
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,10 @@ class Field:
         note = TAG_NOTES.get(self.tag)
         return f"{note} {self.tag}." if note else ""
 
+    @property
+    def plain_help(self) -> str:
+        return untagged(self.help)
+
     def choice_label(self, value: Any) -> str:
         return dict(self.choices).get(value, str(value))
 
@@ -66,6 +81,12 @@ class Block:
     title: str
     fields: tuple[Field, ...]
     gates: tuple[str, ...] = ()  # yes/no fields that open the block; all "no" closes it
+
+    @property
+    def confidence(self) -> list[dict[str, str]]:
+        """The "Sources and confidence" note of the block: each field's tag and what it means, for counsel."""
+        return [{"label": f.label, "tag": f.tag, "meaning": TAG_MEANINGS.get(f.tag, ""),
+                 "note": f.help if f.help != f.plain_help else ""} for f in self.fields if f.tag]
 
 
 @dataclass(frozen=True)
@@ -87,11 +108,16 @@ class DocumentDefinition:
     prefill: dict[str, dict[str, Any]]
     issue: dict[str, Any]
     many: bool = False  # several per assessment (an incident register), else one
+    per_organisation: bool = False  # one the organisation keeps for all its assessments (the copyright policy)
     stages: tuple[tuple[str, str], ...] = ()  # (value, label) of the issue stages, when there are several
     extra: dict[str, Any] = field(default_factory=dict)
 
     def fields(self) -> dict[str, Field]:
         return {f.id: f for s in self.sections for b in s.blocks for f in b.fields}
+
+    @property
+    def plain_intro(self) -> str:
+        return untagged(self.intro)
 
     def blocks(self) -> list[Block]:
         return [b for s in self.sections for b in s.blocks]
@@ -153,9 +179,9 @@ def parse_definition(data: dict[str, Any]) -> DocumentDefinition:
         kind=data["kind"], title=data["title"], legal_basis=data.get("legal_basis", ""),
         obligation=data["obligation"], intro=str(data.get("intro", "")).strip(), sections=sections,
         rules=dict(data.get("rules", {})), prefill=dict(data.get("prefill", {})), issue=dict(data["issue"]),
-        many=bool(data.get("many")),
+        many=bool(data.get("many")), per_organisation=data.get("per") == "organisation",
         stages=tuple((s["value"], s["label"]) for s in data.get("stages", ())),
-        extra={k: v for k, v in data.items() if k in ("register", "commitment", "summary")},
+        extra={k: v for k, v in data.items() if k in ("register", "commitment", "summary", "stale_note")},
     )
     known = definition.fields()
     if len(known) != sum(len(b.fields) for b in definition.blocks()):

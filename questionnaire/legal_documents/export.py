@@ -103,7 +103,7 @@ def issue_context(doc: DocumentDefinition, issue, *, printed_only: bool) -> dict
     data = issue.document_json
     last_update = issue.values.get("last_update")
     return {"definition": doc, "data": data, "issue": issue,
-            "last_update": date_words(last_update) if last_update else issue.issued_on.strftime("%d/%m/%Y"),
+            "last_update": date_words(last_update) if last_update else issue.issued_on.strftime("%-d %B %Y"),
             "sections": sections_view(doc, issue.values, printed_only=printed_only)}
 
 
@@ -144,7 +144,7 @@ def publishable_markdown(doc: DocumentDefinition, issue) -> str:
     data = issue.document_json
     lines = [f"# {markdown_text(doc.title)}", "",
              f"**{markdown_text(data['model'])}**, provided by {markdown_text(data['provider'])}  ",
-             f"Version {markdown_text(data['version'])}, published {issue.issued_on:%d/%m/%Y}", ""]
+             f"Version {markdown_text(data['version'])}, published {issue.issued_on:%-d %B %Y}", ""]
     for section in sections_view(doc, issue.values, printed_only=True):
         lines += [f"## {markdown_text(section['title'])}", ""]
         for block in section["blocks"]:

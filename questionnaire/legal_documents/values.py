@@ -11,6 +11,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..core.display import long_date
 from ..engine.values import parse_decimal, plausible_date
 from .definitions import Column, Field
 
@@ -156,20 +157,22 @@ def input_text(f: Field, value: Any) -> Any:
     if f.type == "list":
         return "\n".join(str(v) for v in value)
     if f.type == "table":
-        return "\n".join(" | ".join(_cell(row.get(c.id, "")) for c in f.columns).rstrip(" |") for row in value)
+        return "\n".join(" | ".join(cell_text(row.get(c.id, "")) for c in f.columns).rstrip(" |") for row in value)
     if f.type == "number":
-        return _cell(value)
+        return cell_text(value)
     return value
 
 
-def _cell(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A stored cell or number as the form shows it."""
     if isinstance(value, float):
         return f"{value:g}" if abs(value) < 1e15 else repr(value)
     return str(value)
 
 
 def display(f: Field, value: Any) -> str:
-    """A value in words for the documents (PDF, publishable page): months as MM/YYYY, dates as DD/MM/YYYY."""
+    """A value in words for the documents (PDF, publishable page): months as "September 2025", dates in the app's
+    one format, "1 September 2025" (core.display.long_date)."""
     if value in (None, "", []):
         return ""
     if f.type == "yes_no":
@@ -183,22 +186,21 @@ def display(f: Field, value: Any) -> str:
     if f.type == "date":
         return date_words(value)
     if f.type == "datetime":
-        return dt.datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M")
+        return dt.datetime.fromisoformat(value).strftime("%-d %B %Y, %H:%M")
     if f.type == "list":
         return "\n".join(str(v) for v in value)
     if f.type == "number":
-        return _cell(value)
+        return cell_text(value)
     return str(value)
 
 
 def month_words(value: str) -> str:
     year, month = value.split("-")
-    return f"{month}/{year}"
+    return f"{dt.date(int(year), int(month), 1):%B %Y}"
 
 
 def date_words(value: str) -> str:
-    day = dt.date.fromisoformat(value)
-    return day.strftime("%d/%m/%Y")
+    return long_date(value)
 
 
 def cell_words(column: Column, value: Any) -> str:
@@ -208,4 +210,4 @@ def cell_words(column: Column, value: Any) -> str:
         return month_words(value)
     if column.type == "date":
         return date_words(value)
-    return _cell(value)
+    return cell_text(value)

@@ -24,21 +24,24 @@ from ..core.access import SUPERSEDED_MESSAGE, assessment_for, can_change_records
 from ..core.forms import revision_number
 from ..core.history import ConcurrentEditError
 from ..core.translations import document_language
-from ..models import DocumentIssue, LegalDocument, LegalDocumentRevision, RenderStatus
+from ..models import DocumentIssue, LegalDocument, LegalDocumentRevision, RenderStatus, current_assessment_of
 from ..rendering.queue import TooManyRenders, retry_if_stuck
 from ..rendering.views import too_many
 from .checks import check
 from .deadlines import dues
 from .definitions import DocumentDefinition, Field, definitions
 from .export import publishable_html, publishable_markdown
-from .forms import legal_document_form
+from .forms import legal_document_form, posted_table, table_formset, table_initial
 from .store import (
+    Fact,
     IssueRefused,
     applies,
     check_context,
     document_for,
+    documents_of,
     issue_document,
     new_numbered_document,
+    prefill_facts,
     save_document,
 )
 from .values import input_text, parse_date
@@ -54,6 +57,8 @@ class FieldView:
     required: bool
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    source: str = ""  # where a pre-filled value that the user has not changed came from
+    formset: Any = None  # a table's rows (forms.table_formset)
 
     @property
     def conditional(self) -> bool:
@@ -68,7 +73,9 @@ class FieldView:
             return "radio"
         if kind == "multi":
             return "checkbox"
-        if kind in ("long_text", "list", "table"):
+        if kind == "table":
+            return "rows"
+        if kind in ("long_text", "list"):
             return "textarea"
         return "input"
 
@@ -111,15 +118,18 @@ def _document(assessment, doc: DocumentDefinition, number: int) -> LegalDocument
     return document
 
 
-def _form_sections(doc, shown: dict[str, Any], values: dict[str, Any], stage, errors, warnings):
+def _form_sections(doc, shown: dict[str, Any], values: dict[str, Any], stage, errors, warnings,
+                   formsets: dict[str, Any], sources: dict[str, str] | None = None):
     sections = []
+    sources = sources or {}
     for section in doc.sections:
         blocks = []
         for block in section.blocks:
             views = []
             for f in block.fields:
                 views.append(FieldView(f, f"f-{f.id}", shown.get(f.id), doc.is_required(f, values, stage),
-                                       errors.get(f.id, []), [m for fid, m in warnings if fid == f.id]))
+                                       errors.get(f.id, []), [m for fid, m in warnings if fid == f.id],
+                                       sources.get(f.id, ""), formsets.get(f.id)))
             blocks.append({"block": block, "fields": views})
         sections.append({"section": section, "blocks": blocks})
     return sections
@@ -166,19 +176,40 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
         return _register(request, assessment, doc)
     document = _document(assessment, doc, number)
     document.assessment = assessment
-    editable = can_change_records(assessment)
     errors: dict[str, list[str]] = {}
     summary_errors: list[str] = []
     shown = {f.id: input_text(f, document.values.get(f.id)) for f in doc.fields().values()}
     values = dict(document.values)
     stage = None
     issued_on = timezone.localdate().isoformat()
+    facts = prefill_facts(doc, current_assessment_of(assessment))
+    if request.method == "POST" and request.POST.get("action") == "take_new":
+        return _take_new_value(request, document, doc, facts)
+    tables = [f for f in doc.fields().values() if f.type == "table"]
+    formsets = {f.id: table_formset(doc.kind, f.id)(prefix=f.id, initial=table_initial(f, document.values.get(f.id)))
+                for f in tables}
+    anchors: dict[str, str] = {}
     if request.method == "POST":
         form = legal_document_form(doc.kind, document_language())(request.POST)
         form.is_valid()  # a refused field keeps its error; the others are saved
         parsed, errors = form.cleaned_data, {name: list(refused) for name, refused in form.errors.items()}
         shown = form.typed()
         action = request.POST.get("action", "save")
+        for f in tables:  # the rows of a table come as a formset (a script may still post "a | b" text)
+            formset = posted_table(doc.kind, f, request.POST, add_row=action == f"add_row:{f.id}",
+                                   initial=table_initial(f, document.values.get(f.id)))
+            if formset is None:
+                continue
+            formsets[f.id] = formset
+            if formset.is_valid():
+                parsed[f.id] = formset.rows()
+            else:
+                anchors[f.id], message = formset.first_error() or (f"f-{f.id}", "Check the rows")
+                errors[f.id] = [message]
+        if action.startswith("add_row:") and action[8:] in formsets:  # one more empty row, nothing saved yet
+            return _edit_page(request, doc, document, assessment, shown=shown, values=values, formsets=formsets,
+                              errors=errors, anchors=anchors, summary_errors=[], stage=None, issued_on=issued_on,
+                              focus=action[8:])
         if action == "issue":
             stage, issued_on, issued_date, problems = _issue_request(doc, request.POST)
             summary_errors += problems
@@ -210,27 +241,58 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
                         audit(request, "document_issue", target=f"{doc.kind} {issue.label}",
                               organisation=assessment.organisation)
                         messages.success(request, f"{doc.title}: {issue.label} {doc.issue['done']} on "
-                                                  f"{issue.issued_on:%d/%m/%Y}.")
+                                                  f"{issue.issued_on:%-d %B %Y}.")
                         return redirect(request.path)
         else:
             values = {**document.values, **{k: v for k, v in parsed.items() if k not in errors}}
+    return _edit_page(request, doc, document, assessment, shown=shown, values=values, formsets=formsets,
+                      errors=errors, anchors=anchors, summary_errors=summary_errors, stage=stage, issued_on=issued_on)
+
+
+def _edit_page(request: HttpRequest, doc: DocumentDefinition, document: LegalDocument, assessment, *, shown, values,
+               formsets, errors, anchors, summary_errors, stage, issued_on, focus: str = "") -> HttpResponse:
+    editable = can_change_records(assessment)
     # what is still to complete; the rules of a new version (new number, links) are checked when it is issued
     findings = check(doc, values, check_context(document, stage, issued_on=timezone.localdate()))
     issues = list(document.issues.order_by("-sequence"))
     context = {
         "assessment": assessment, "definition": doc, "document": document,
-        "sections": _form_sections(doc, shown, values, stage, errors, findings.warnings),
+        "sections": _form_sections(doc, shown, values, stage, errors, findings.warnings, formsets, {
+            code: fact.source for code, fact in prefill_facts(doc, assessment).items()
+            if code in document.sources and document.values.get(code) == document.sources[code]}),
         "summary_errors": summary_errors, "has_errors": bool(errors or summary_errors),
-        "error_fields": [(f, errors[f.id]) for f in doc.fields().values() if f.id in errors],
+        "error_fields": [(f, errors[f.id], anchors.get(f.id, "")) for f in doc.fields().values() if f.id in errors],
+        "focus": focus,
         "missing": 0 if errors else len(findings.errors), "warnings": findings.warnings,
         "issues": issues, "issued_on": issued_on, "selected_stage": stage or "",
         "dues": dues(doc.kind, values, [i.issued_on for i in issues], doc.rules,
                      [(i.stage, i.issued_on) for i in issues]),
         "history": LegalDocumentRevision.objects.filter(document=document).select_related("user")[:50],
         "can_edit": editable, "superseded": can_edit(assessment) and not editable, "today": timezone.localdate(),
-        "labels": {f.id: f.label for f in doc.fields().values()},
+        "labels": {**{f.id: f.label for f in doc.fields().values()},
+                   "earlier_policy": "An earlier policy, kept from another assessment"},
     }
     return render(request, "documents/edit.html", context, status=400 if context["has_errors"] else 200)
+
+
+def _take_new_value(request: HttpRequest, document: LegalDocument, doc: DocumentDefinition,
+                    facts: dict[str, Fact]) -> HttpResponse:
+    """A stale field of the draft takes what the current assessment (or another document) says now, recorded in
+    the field's history like any edit, and counts from now on as built from that value."""
+    code = request.POST.get("field", "")
+    if code not in doc.fields():
+        messages.error(request, "That field is not part of this document.")
+        return redirect(request.path)
+    fact = facts.get(code)
+    new = fact.value if fact else None
+    try:
+        save_document(document, {code: new}, user=request.user, seen_revision=document.revision,
+                      sources={code: new})
+    except ConcurrentEditError:
+        messages.error(request, "Someone saved this document at the same moment: try again.")
+    else:
+        messages.success(request, f"{doc.fields()[code].label}: the new value is in the draft.")
+    return redirect(request.path)
 
 
 def _register(request: HttpRequest, assessment, doc: DocumentDefinition) -> HttpResponse:
@@ -264,7 +326,7 @@ def document_download(request: HttpRequest, assessment_id, kind: str, issue_id, 
     """An issued version: its PDF/A (rendered in the background), JSON, or the publishable HTML or Markdown."""
     assessment, doc = _document_assessment(request, assessment_id, kind)
     issue = DocumentIssue.objects.select_related("document").filter(
-        pk=issue_id, document__assessment=assessment, document__kind=kind).first()
+        pk=issue_id, document__in=documents_of(assessment), document__kind=kind).first()
     if issue is None or fmt not in DOWNLOADS or (fmt in ("html", "md") and not doc.issue.get("publishable")):
         raise Http404
     name = f"{kind}-{assessment.ai_model.name}-{issue.label}".replace(" ", "-")
@@ -296,7 +358,8 @@ def document_download(request: HttpRequest, assessment_id, kind: str, issue_id, 
 def document_retry(request: HttpRequest, assessment_id, kind: str, issue_id) -> HttpResponse:
     """Render an issued document's PDF again after a failure (or a worker that died)."""
     assessment, _doc = _document_assessment(request, assessment_id, kind, edit=True)
-    issue = DocumentIssue.objects.filter(pk=issue_id, document__assessment=assessment, document__kind=kind).first()
+    issue = DocumentIssue.objects.filter(pk=issue_id, document__in=documents_of(assessment),
+                                         document__kind=kind).first()
     if issue is None:
         raise Http404
     refused = _refused_when_superseded(request, assessment, reverse("legal_document_download", kwargs={

@@ -10,6 +10,7 @@ from .assessments import (
     AssessmentStatus,
     RulesChange,
     current_assessment_id,
+    current_assessment_of,
     current_assessments,
 )
 from .content import (
@@ -101,5 +102,6 @@ __all__ = [
     "VersionContent",
     "VersionStatus",
     "current_assessment_id",
+    "current_assessment_of",
     "current_assessments",
 ]

@@ -92,6 +92,14 @@ def current_assessments(queryset=None):
     return base.filter(status=AssessmentStatus.COMPLETED, pk=current_assessment_id("ai_model"))
 
 
+def current_assessment_of(assessment: Assessment) -> Assessment:
+    """The model's current assessment, whose facts the records of `assessment` are compared with (a superseded
+    assessment's records with what replaced it); the assessment itself when none is completed."""
+    current = current_assessments().filter(ai_model_id=assessment.ai_model_id).select_related(
+        "ai_model", "organisation", "questionnaire_version").first()
+    return current or assessment
+
+
 class RulesChange(models.Model):
     """A published questionnaire version would give a completed assessment another result. Shown on the
     model page, the dashboard and the result page while that assessment is current; owners and editors are

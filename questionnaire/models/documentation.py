@@ -14,6 +14,8 @@ class ModelDocumentation(models.Model):
     assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="documentation")
     values = models.JSONField(decoder=ExactNumberDecoder, default=dict, blank=True)
     revision = models.PositiveIntegerField(default=0)
+    sources = models.JSONField(decoder=ExactNumberDecoder, default=dict, blank=True,
+                               help_text="The pre-filled values the saved form was built from, by field")
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")

@@ -20,18 +20,28 @@ class LegalDocument(models.Model):
     Documents of which there is one per assessment have number 0; an incident register numbers them 1, 2..."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="legal_documents")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="legal_documents",
+                                   help_text="For a document the organisation keeps once (organisation set): the "
+                                             "latest assessment that carried it forward")
+    organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="+", help_text="Set on a document kept once per organisation "
+                                                                 "(the copyright policy), shared by its assessments")
     kind = models.CharField(max_length=40)
     number = models.PositiveIntegerField(default=0)
     values = models.JSONField(decoder=ExactNumberDecoder, default=dict, blank=True)
     revision = models.PositiveIntegerField(default=0)
+    sources = models.JSONField(decoder=ExactNumberDecoder, default=dict, blank=True,
+                               help_text="The values this draft was built from (the assessment's facts, another "
+                                         "document's), by field: what stale detection compares")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["assessment", "kind", "number"], name="one_document_number")]
+        constraints = [models.UniqueConstraint(fields=["assessment", "kind", "number"], name="one_document_number"),
+                       models.UniqueConstraint(fields=["organisation", "kind"], name="one_organisation_document",
+                                               condition=models.Q(organisation__isnull=False))]
         ordering = ["kind", "number"]
 
     def __str__(self) -> str:
@@ -63,6 +73,8 @@ class DocumentIssue(RenderedPdf):
     issued_on = models.DateField(help_text="Date published or sent")
     values = models.JSONField(decoder=ExactNumberDecoder, default=dict)
     document_json = models.JSONField(decoder=ExactNumberDecoder, default=dict)
+    sources = models.JSONField(decoder=ExactNumberDecoder, default=dict, blank=True,
+                               help_text="The values the issued version was built from, frozen with it")
     sha256 = models.CharField(max_length=64)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)

@@ -29,6 +29,8 @@ class GapItem(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="gap_items")
     measure = models.CharField(max_length=20, help_text="Code measure id, e.g. CR-1.3")
     status = models.CharField(max_length=24, choices=MeasureStatus.choices, default=MeasureStatus.NOT_STARTED)
+    status_recorded = models.BooleanField(default=False, help_text="Someone chose the status (an owner, a due date "
+                                                                    "or evidence alone records none)")
     not_applicable_reason = models.TextField(blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
@@ -53,10 +55,10 @@ class GapItem(models.Model):
 
     @property
     def is_recorded(self) -> bool:
-        """Someone recorded something for this measure. An untouched record keeps the stored status
-        `not_started` (contract.md §5) but reads "Not recorded", not "Not started"."""
-        return bool(self.revision or self.status != MeasureStatus.NOT_STARTED or self.owner_id or self.due_date
-                    or self.evidence or self.notes)
+        """Someone recorded the measure's status. A record without one keeps the stored status `not_started`
+        (contract.md §5) but reads "Not recorded", not "Not started": an owner or a due date alone does not
+        invent a status."""
+        return bool(self.status_recorded or self.status != MeasureStatus.NOT_STARTED)
 
     @property
     def status_label(self) -> str:

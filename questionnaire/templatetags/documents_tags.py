@@ -8,8 +8,7 @@ from django import template
 from ..core.translations import document_language
 from ..core.versions import spec_for
 from ..legal_documents.definitions import definitions
-from ..legal_documents.store import applies
-from ..models import LegalDocument
+from ..legal_documents.store import applies, documents_of
 
 register = template.Library()
 
@@ -25,7 +24,7 @@ def _in_commitment(assessment, measure, where: dict | None) -> bool:
 
 def _documents(assessment, obligations=None, measure=None) -> list[dict]:
     existing = {}
-    for document in LegalDocument.objects.filter(assessment=assessment).prefetch_related("issues"):
+    for document in documents_of(assessment).prefetch_related("issues"):
         existing.setdefault(document.kind, []).append(document)
     out = []
     for doc in definitions(document_language()).values():

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.html import format_html
 
+from ..core import display
 from ..core.display import full_stop as end_sentence
 from ..core.display import mid_sentence as _mid_sentence
 from ..core.once import FIELD, new_token
@@ -60,3 +61,12 @@ def days_left(days):
 def once_token():
     """The one-time token of a form that creates something (once.submit_once)."""
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_token())
+
+
+@register.filter
+def long_date(value):
+    """An ISO date (or a date) in the app's one format, "1 September 2025"; anything else as it is."""
+    try:
+        return display.long_date(value) if value else ""
+    except (TypeError, ValueError):
+        return value

@@ -36,11 +36,33 @@
     box.querySelectorAll("fieldset[data-method]").forEach(function (fieldset) {
       function update() {
         var flop = estimate(fieldset), legend = fieldset.querySelector("legend").textContent;
+        if (fmt(flop) && box.getAttribute("data-used") === flop.toExponential(2)) return;  // already in the answer
         live.textContent = fmt(flop) ? legend + ": " + fmt(flop) + " FLOP (±30 %: " + fmt(flop * 0.7) + " to " +
-          fmt(flop * 1.3) + "). Select “Calculate” to use it." : "";
+          fmt(flop * 1.3) + "). Select “Calculate” to put it in the answer." : "";
       }
       fieldset.addEventListener("input", update);
       fieldset.addEventListener("change", update);
+      // "Calculate" in place: the estimate and its method go into the answer, no round trip (without JavaScript
+      // the server does the same in one); inputs it cannot read are left to the server, which names the field
+      var calculate = fieldset.querySelector("[data-calculate]");
+      if (calculate) calculate.addEventListener("click", function (event) {
+        var flop = estimate(fieldset);
+        var input = document.querySelector("input[name$='-" + box.getAttribute("data-estimator") + "']");
+        if (!input || !fmt(flop) || flop > 1e40) return;
+        event.preventDefault();
+        input.value = flop.toExponential(2).replace("e+", "e");
+        var methodInput = box.getAttribute("data-method-input");
+        var radio = methodInput && document.querySelector("input[name='" + methodInput + "'][value='" +
+          fieldset.getAttribute("data-method") + "']");
+        if (radio) radio.checked = true;
+        box.setAttribute("data-used", flop.toExponential(2));
+        fieldset.querySelectorAll(".field-error").forEach(function (error) { error.remove(); });  // answered now
+        fieldset.querySelectorAll(".question-error").forEach(function (wrapper) { wrapper.classList.remove("question-error"); });
+        fieldset.querySelectorAll("[aria-invalid]").forEach(function (field) { field.removeAttribute("aria-invalid"); });
+        live.textContent = "Estimate " + fmt(flop) + " FLOP (" + fmt(flop * 0.7) + " to " + fmt(flop * 1.3) +
+          " with ±30 %) put in the answer above" + (radio ? ", with the method" : "") + ": check it and save.";
+        input.focus();
+      });
       // Enter in an estimator field calculates with that method (not "Save and continue")
       fieldset.addEventListener("keydown", function (event) {
         if (event.key === "Enter" && event.target.tagName === "INPUT") {

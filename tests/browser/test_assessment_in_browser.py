@@ -88,10 +88,9 @@ def test_error_page_and_estimator(live_server, new_page, django_user_model, publ
     page.fill("input[name='estimate-training_compute_flop-parameters']", "7e10")
     page.fill("input[name='estimate-training_compute_flop-tokens']", "1.5e13")
     assert "6.3 × 10^24" in page.inner_text("[data-estimator=training_compute_flop] [data-estimate-live]")
-    with page.expect_navigation():
-        page.click("button[name=estimate][value='training_compute_flop|architecture']")
-    page.click("button[name=use_estimate][value=training_compute_flop]")
+    page.click("button[name=estimate][value='training_compute_flop|architecture']")  # in place (#27): no round trip
     assert page.input_value("input[name='compute-training_compute_flop']") == "6.30e24"
+    assert "put in the answer" in page.inner_text("[data-estimator=training_compute_flop] [data-estimate-live]")
     assert serious_violations(page) == []
 
 

@@ -137,11 +137,11 @@ def test_wizard_estimator_check_and_result_pages(live_server, new_page, django_u
     assert page.locator("#estimate-training_compute_flop-tokens-error").count() == 1
     look(page, "step-estimator-error", found)
     page.fill("input[name='estimate-training_compute_flop-tokens']", "15T")
-    with page.expect_navigation():
-        page.press("input[name='estimate-training_compute_flop-tokens']", "Enter")
-    assert page.evaluate("document.activeElement.getAttribute('name')") == "use_estimate"
+    page.press("input[name='estimate-training_compute_flop-tokens']", "Enter")  # calculated in place (#27)
+    assert page.evaluate("document.activeElement.getAttribute('name')") == "compute-training_compute_flop"
+    assert "put in the answer above" in page.inner_text("[data-estimator=training_compute_flop] [data-estimate-live]")
+    assert page.locator("#estimate-training_compute_flop-tokens-error").count() == 0  # the old error is gone
     look(page, "step-estimate", found)
-    page.click("button[name=use_estimate]")
     assert page.input_value("input[name='compute-training_compute_flop']") == "6.30e24"
     assert page.is_checked("input[name='compute-training_compute_method'][value=architecture]")
     answer_visible_questions(page, {k: v for k, v in answers.items() if k != "training_compute_flop"})

@@ -11,7 +11,7 @@ import pytest
 
 from accounts.models import Role
 from questionnaire.legal_documents.definitions import definition
-from questionnaire.legal_documents.values import input_text
+from questionnaire.legal_documents.values import cell_text, input_text
 from tests.factories import completed, make_member
 from tests.test_legal_documents import summary_values
 from tests.test_legal_documents_incidents import incident
@@ -32,6 +32,14 @@ def fill(page, kind: str, values: dict) -> None:
         elif f.type == "multi":
             for box in page.query_selector_all(f"input[name={f.id}]"):
                 box.set_checked(box.get_attribute("value") in value)
+        elif f.type == "table":  # one row of inputs per row; "Add a row" for each row beyond the first (#27)
+            for i, row in enumerate(value or []):
+                if page.locator(f"[name='{f.id}-{i}-{f.columns[0].id}']").count() == 0:
+                    with page.expect_navigation():
+                        page.click(f"button[name=action][value='add_row:{f.id}']")
+                for column in f.columns:
+                    cell = row.get(column.id)
+                    page.fill(f"[name='{f.id}-{i}-{column.id}']", "" if cell in (None, "") else cell_text(cell))
         else:
             page.fill(f"[name={f.id}]", str(input_text(f, value)))
 
@@ -68,7 +76,8 @@ def test_training_content_summary_for_an_open_source_model(live_server, new_page
     if javascript:
         shoot(page, "summary-refused")
     page.fill("[name=tdm_measures]", "robots.txt (RFC 9309) and TDMRep honoured; third-party datasets checked")
-    page.fill("[name=crawl_top_domains]", "\n".join(f"{i} | site{i}.example | {20 - i}" for i in range(1, 11)))
+    fill(page, "training_summary", {"crawl_top_domains": [
+        {"rank": i, "domain": f"site{i}.example", "share_percent": 20 - i} for i in range(1, 11)]})
     with page.expect_navigation():
         page.click("button[value=issue]")
     assert page.query_selector("[data-error-summary]") is None, page.inner_text("[data-error-summary]")
