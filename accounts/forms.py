@@ -14,7 +14,8 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import Organisation, Role
+from .api_tokens import EXPIRY_DAYS
+from .models import Organisation, Role, TokenScope
 from .services import create_own_organisation
 
 MISMATCH_MESSAGE = "The two passwords do not match. Enter the same password twice."
@@ -232,3 +233,22 @@ class TimeZoneForm(forms.ModelForm):
 class SwitchOrganisationForm(forms.Form):
     organisation = forms.UUIDField()
     next = forms.CharField(required=False)
+
+
+class ApiTokenForm(forms.Form):
+    """An owner's new API token: what uses it, what it may do, how long it works."""
+
+    name = forms.CharField(
+        label="Name", max_length=100,
+        help_text="What will use it, so you can tell tokens apart, e.g. “CI pipeline” or “GRC suite”.",
+        error_messages={"required": "Enter a name for the token.",
+                        "max_length": "Enter a name of at most 100 characters."})
+    scope = forms.ChoiceField(
+        label="What it may do", choices=TokenScope.choices, initial=TokenScope.READ, widget=forms.RadioSelect,
+        help_text="Read only: models, assessments, results, gap records, deadlines and reports. Read and write "
+                  "also answers, completes and amends assessments and updates gap records.",
+        error_messages={"required": "Choose what the token may do.", "invalid_choice": "Choose read or write."})
+    days = forms.TypedChoiceField(
+        label="Works for", coerce=int, choices=[(d, f"{d} days") for d in EXPIRY_DAYS], initial=90,
+        error_messages={"required": "Choose how long the token works.",
+                        "invalid_choice": "Choose 30, 90 or 365 days."})

@@ -137,6 +137,8 @@ class AuditEvent(models.Model):
         ("document_download", "Downloaded a legal document"),
         ("signed_up", "Created an account"), ("mfa_added", "Added a second factor"),
         ("mfa_removed", "Removed a second factor"), ("mfa_required", "Changed the two-factor requirement"),
+        ("api_token_created", "Created an API token"), ("api_token_revoked", "Revoked an API token"),
+        ("api_call", "Called the API with a token"), ("api_token_refused", "Refused an API token"),
     ]
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=40, choices=ACTIONS)
@@ -154,3 +156,41 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target}"
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", "Read only"
+    WRITE = "write", "Read and write"
+
+
+class ApiToken(models.Model):
+    """An organisation's key to the API (`Authorization: Bearer <token>`). Owners make and revoke them on the
+    organisation's API tokens page; the token is shown once and only the SHA-256 of its random secret is kept.
+    It acts for its organisation alone, as the owner who made it, while that owner is still a member: read
+    scope only reads, write scope also writes (as the maker's role allows)."""
+
+    PREFIX = "gpai_"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What uses it, e.g. “CI pipeline” or “GRC suite”")
+    scope = models.CharField(max_length=10, choices=TokenScope.choices, default=TokenScope.READ)
+    token_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=16, help_text="The first characters of the token, to tell tokens apart")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -20,6 +20,8 @@ urlpatterns = [
     path("organisation/members/role/", views.change_member_role, name="change_member_role"),
     path("organisation/members/remove/", views.remove_member, name="remove_member"),
     path("organisation/invitations/cancel/", views.cancel_invitation, name="cancel_invitation"),
+    path("organisation/api-tokens/", views.api_tokens, name="api_tokens"),
+    path("organisation/api-tokens/revoke/", views.revoke_api_token, name="revoke_api_token"),
     path("organisation/switch/", views.switch_organisation, name="switch_organisation"),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("", include("allauth.urls")),

@@ -6,6 +6,8 @@ Only owners change an organisation; everyone else sees it read-only and gets 403
 
 from __future__ import annotations
 
+import uuid
+
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
@@ -20,9 +22,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
+from . import api_tokens as api_tokens_service
 from . import services
 from .audit import audit
 from .forms import (
+    ApiTokenForm,
     InvitationChoiceForm,
     InvitedAccountForm,
     InviteForm,
@@ -34,7 +38,7 @@ from .forms import (
     TimeZoneForm,
 )
 from .memberships import SESSION_KEY, current_membership, membership_for
-from .models import Membership, Role
+from .models import ApiToken, Membership, Role
 from .tasks import queue_invitation
 
 # The backend that logs in a person who has just created their account (django-axes' backend only checks).
@@ -274,3 +278,54 @@ def _joined(request: HttpRequest, membership: Membership) -> HttpResponse:
     messages.success(request, f"You are now a member of {membership.organisation.name}, "
                               f"as {_as_role(membership.role)}.")
     return redirect("organisation")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The organisation's API tokens: owners make them (shown once, on the answer to the POST) and revoke them;
+    everyone else reads the list."""
+    membership = current_membership(request) if request.method == "GET" else _owner_membership(request)
+    organisation = membership.organisation
+    form = ApiTokenForm(request.POST or None) if membership.is_owner else None
+    secret, status, errors = None, 200, []
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, secret = api_tokens_service.create_token(
+                organisation, name=form.cleaned_data["name"], scope=form.cleaned_data["scope"],
+                days=form.cleaned_data["days"], user=request.user)
+        except ValueError as error:
+            errors, status = [str(error)], 400
+        else:
+            audit(request, "api_token_created", target=f"{token.name} ({token.hint}…, {token.scope})",
+                  organisation=organisation)
+            form = ApiTokenForm()
+    elif request.method == "POST":
+        status = 400
+    tokens = organisation.api_tokens.select_related("created_by", "revoked_by")
+    response = render(request, "accounts/api_tokens.html", {
+        "membership": membership, "organisation": organisation, "form": form, "secret": secret,
+        "error_form": form if status == 400 else None, "errors": errors,
+        "tokens": tokens, "now": timezone.now()}, status=status)
+    return response
+
+
+@login_required
+@require_POST
+def revoke_api_token(request: HttpRequest) -> HttpResponse:
+    membership = _owner_membership(request)
+    token = ApiToken.objects.filter(organisation=membership.organisation,
+                                    pk=_uuid_or_none(request.POST.get("token"))).first()
+    if token is None:
+        raise Http404("No such token")
+    api_tokens_service.revoke_token(token, user=request.user)
+    audit(request, "api_token_revoked", target=f"{token.name} ({token.hint}…)", organisation=membership.organisation)
+    messages.success(request, f"The token “{token.name}” no longer works.")
+    return redirect("api_tokens")
+
+
+def _uuid_or_none(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

@@ -4,7 +4,8 @@ authenticated pages out of every cache.
 - RequestGuardMiddleware: a request body larger than MAX_REQUEST_BYTES is refused with 413 before it is read
   (from its Content-Length); a NUL byte in the URL path, the query or a form field is refused with 400
   (PostgreSQL cannot store it, and no legitimate input carries one).
-- NoStoreMiddleware: `Cache-Control: no-store` on every response to a signed-in user (pages and downloads),
+- NoStoreMiddleware: `Cache-Control: no-store` on every response to a signed-in user (pages and downloads) and to a
+  call with an API token,
   so a shared computer's browser cache or a proxy keeps no copy of an assessment.
 """
 
@@ -13,12 +14,16 @@ from __future__ import annotations
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 
 def refusal(request, status: int, title: str, text: str):
+    if request.path_info.startswith("/api/"):  # machines get a problem (RFC 9457), as from the API itself
+        return JsonResponse({"type": "about:blank", "title": title, "status": status, "detail": text},
+                            status=status, content_type="application/problem+json")
     return render(request, "refused.html", {"title": title, "text": text}, status=status)
 
 
@@ -61,6 +66,7 @@ class NoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        # a signed-in member, or a call with an organisation's API token (questionnaire.api.auth sets `holder`)
+        if (user is not None and user.is_authenticated) or getattr(request, "holder", None) is not None:
             add_never_cache_headers(response)
         return response

@@ -184,6 +184,8 @@ INVITATION_DAYS = env_int("INVITATION_DAYS", 7)  # an invitation link works this
 # has at most this many open at once: invitations go to outside addresses, so they must not relay mail in bulk.
 INVITATIONS_PER_HOUR = env_int("INVITATIONS_PER_HOUR", 10)
 OPEN_INVITATIONS_MAX = env_int("OPEN_INVITATIONS_MAX", 20)
+# POST /api/v1/assess needs no account: at most this many calls per client address (Django's cache counts them)
+API_ASSESS_RATE = env_str("API_ASSESS_RATE", "60/m")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "GPAI compliance checker"
 # Members of an organisation whose owner requires it, and every staff user in the admin, need a second factor.

@@ -26,6 +26,7 @@ from ..legal_documents.store import applies, organisation_kinds, prefill_values
 from ..models import (
     NOT_RECORDED,
     OPEN_STATUSES,
+    AIModel,
     Assessment,
     GapItem,
     LegalDocument,
@@ -202,13 +203,33 @@ def document_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow
                               **({"number": document.number} if doc.many else {})})
         rows += [_document_row(assessment, doc, title, url, due, today, incomplete)
                  for due in open_dues if due.action]
-    statuses = statuses_for_many(assessments)  # one query, not one per document not yet started
+    # What a document not yet started would be filled from, read for every assessment at once (a fixed number of
+    # queries however many assessments and documents there are).
+    statuses = statuses_for_many(assessments)
+    related: dict[Any, dict[str, Any]] = defaultdict(dict)
+    for document in documents:
+        if document.number == 0:
+            for a in assessments:
+                if a.pk == document.assessment_id or (document.kind in shared
+                                                      and a.organisation_id == document.organisation_id):
+                    related[a.pk][document.kind] = document.values
+    models: dict[Any, list[str]] = defaultdict(list)
+    for organisation_id, name in AIModel.objects.filter(
+            organisation_id__in={a.organisation_id for a in assessments}).values_list("organisation_id", "name"):
+        models[organisation_id].append(name)
+    evidence: dict[Any, dict[str, str]] = defaultdict(dict)
+    for assessment_id, measure, text in GapItem.objects.filter(assessment_id__in=list(by_pk)).exclude(
+            evidence="").values_list("assessment_id", "measure", "evidence"):
+        evidence[assessment_id][measure] = text
     for assessment in assessments:
         for doc in definitions(document_language()).values():
             if doc.many or (assessment.pk, doc.kind) in started or not applies(assessment, doc):
                 continue
             url = reverse("legal_document", kwargs={"assessment_id": assessment.pk, "kind": doc.kind})
-            values = prefill_values(doc, assessment, statuses.get(assessment.pk, {}))
+            values = prefill_values(doc, assessment, statuses=statuses.get(assessment.pk, {}),
+                                    related=related[assessment.pk],
+                                    organisation_models=models[assessment.organisation_id],
+                                    gap_evidence=evidence[assessment.pk])
             rows += [_document_row(assessment, doc, doc.title, url, due, today, True)
                      for due in dues(doc.kind, values, [], doc.rules, []) if due.action]
     rows.sort(key=lambda r: (r.date or dt.date.max, r.model.name, r.title))

@@ -64,3 +64,28 @@ def can_change_records(assessment: Assessment) -> bool:
     and legal documents: an owner or editor, on the model's current assessment. A superseded assessment stays
     as it was (its amendment or newer assessment carries the records on)."""
     return can_edit(assessment) and current_assessments().filter(pk=assessment.pk).exists()
+
+
+def assessment_of(organisation_id, assessment_id, *, role: str, edit: bool = False) -> Assessment:
+    """The assessment if it belongs to the organisation, else 404: for a caller that acts for one organisation
+    with a role (an API token, accounts.api_tokens). As assessment_for, the role is on `member_role`, so
+    can_edit and can_change_records decide alike; with edit=True a viewer gets 403."""
+    assessment = _one(Assessment.objects.select_related("ai_model", "organisation")
+                      .filter(pk=assessment_id, organisation_id=organisation_id))
+    if assessment is None:
+        raise Http404("No such assessment")
+    assessment.member_role = role
+    assessment.questionnaire_version = frozen_version(assessment.questionnaire_version_id)
+    if edit and role == Role.VIEWER:
+        raise PermissionDenied("Viewers cannot change assessments")
+    return assessment
+
+
+def ai_model_of(organisation_id, model_id, *, role: str) -> AIModel:
+    """The organisation's model, else 404 (see assessment_of)."""
+    ai_model = _one(AIModel.objects.select_related("organisation").filter(pk=model_id,
+                                                                          organisation_id=organisation_id))
+    if ai_model is None:
+        raise Http404("No such model")
+    ai_model.member_role = role
+    return ai_model

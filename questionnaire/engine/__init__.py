@@ -1,5 +1,6 @@
 """The pure rules engine: no Django imports. See design.md §2 and §4."""
 
+from .assess import assess
 from .evaluate import (
     AnswerProblem,
     Reason,
@@ -32,6 +33,7 @@ __all__ = [
     "Spec",
     "Visibility",
     "answer_problems",
+    "assess",
     "build_spec",
     "canonical_hash",
     "check_answer",

@@ -63,11 +63,13 @@ def _answer_source(questions, code: str) -> str:
 
 def prefill_facts(doc: DocumentDefinition, assessment: Assessment, *,
                   related: dict[str, dict[str, Any]] | None = None, statuses: dict[str, str] | None = None,
-                  organisation_models: list[str] | None = None) -> dict[str, Fact]:
+                  organisation_models: list[str] | None = None,
+                  gap_evidence: dict[str, str] | None = None) -> dict[str, Fact]:
     """What the assessment (its answers, result, model and organisation) and the assessment's other documents
     (`related`: kind -> values, read when None) already know for the document's fields, with the source of each.
     The one set of facts documents are filled from and compared against (code_of_practice.stale), which passes
-    what it read for many assessments at once (`statuses`: core.signatory.statuses_for; `organisation_models`)."""
+    what it read for many assessments at once (`statuses`: core.signatory.statuses_for; `organisation_models`;
+    `gap_evidence`: measure -> evidence text of the assessment's gap records)."""
     answers = (assessment.snapshot or {}).get("answers", {})
     result = (assessment.snapshot or {}).get("result", {})
     questions = spec_for(assessment.questionnaire_version).questions if assessment.questionnaire_version_id else {}
@@ -111,8 +113,9 @@ def prefill_facts(doc: DocumentDefinition, assessment: Assessment, *,
             value = [m for code, m in how["answers_map"].items() if answers.get(code) is True] or None
             source = "your answers about what the model generates"
         elif "gap_evidence" in how:  # the evidence the gap analysis records for these measures
-            found = dict(GapItem.objects.filter(assessment_id=assessment.pk, measure__in=how["gap_evidence"])
-                         .exclude(evidence="").values_list("measure", "evidence"))
+            found = gap_evidence if gap_evidence is not None else dict(
+                GapItem.objects.filter(assessment_id=assessment.pk, measure__in=how["gap_evidence"])
+                .exclude(evidence="").values_list("measure", "evidence"))
             value = "\n\n".join(f"{m}: {found[m]}" for m in how["gap_evidence"] if m in found) or None
             source = "your gap analysis (" + ", ".join(how["gap_evidence"]) + ")"
         elif "row" in how:  # a table's first row, with the organisation's name where the row says {organisation}
@@ -161,11 +164,10 @@ def related_values(assessment: Assessment) -> dict[str, dict[str, Any]]:
     return {kind: values for kind, values in documents_of(assessment).filter(number=0).values_list("kind", "values")}
 
 
-def prefill_values(doc: DocumentDefinition, assessment: Assessment,
-                   statuses: dict[str, str] | None = None) -> dict[str, Any]:
-    """First values of a new document, from the assessment and its other documents. `statuses`: the assessment's
-    signatory statuses when the caller has them already (see signatory_status)."""
-    return {field_id: fact.value for field_id, fact in prefill_facts(doc, assessment, statuses=statuses).items()}
+def prefill_values(doc: DocumentDefinition, assessment: Assessment, **known: Any) -> dict[str, Any]:
+    """First values of a new document, from the assessment and its other documents. `known`: what the caller has
+    read already for many assessments at once (prefill_facts' keyword arguments)."""
+    return {field_id: fact.value for field_id, fact in prefill_facts(doc, assessment, **known).items()}
 
 
 def document_for(assessment: Assessment, kind: str) -> LegalDocument:
