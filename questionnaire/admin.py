@@ -21,7 +21,8 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from accounts.audit import audit
 
@@ -37,7 +38,7 @@ from .authoring.content import (
 )
 from .authoring.diff import diff_specs, impact
 from .authoring.goldens import accept_scenario_results
-from .authoring.translations import is_stale, source_texts, text_hash
+from .authoring.translations import is_stale, source_texts, text_hash, version_translation_status
 from .core.versions import authored_spec, rows_content, spec_for, version_rows, version_to_edit, with_row
 from .engine import (
     AnswerError,
@@ -422,6 +423,16 @@ class TranslationAdmin(ContentAdmin):
         self._texts = {}  # source texts per version, built once per page
         return super().changelist_view(request, extra_context)
 
+    # translations are words, not rules: they may be added or corrected on a published version too
+    def has_change_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_change_permission(self, request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return admin.ModelAdmin.formfield_for_foreignkey(self, db_field, request, **kwargs)
+
     @admin.display(boolean=True, description="stale (source changed)")
     def stale(self, obj):
         cache = getattr(self, "_texts", {})
@@ -446,7 +457,7 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
                     "overview_link"]
     list_filter = ["status", "slug"]
     readonly_fields = ["status", "content_hash", "based_on", "created_at", "created_by", "published_at",
-                       "published_by", "tools"]
+                       "published_by", "tools", "translations"]
     fields = ["slug", "label", "title", "rulebook_date", *readonly_fields]
     change_list_template = "admin/questionnaire/version_changelist.html"
 
@@ -458,6 +469,23 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
     @admin.display(description="content hash")
     def short_hash(self, obj):
         return obj.content_hash[:19] if obj.content_hash else "–"
+
+    @admin.display(description="translations")
+    def translations(self, obj):
+        """Per language: how many texts are translated, missing and stale (English changed since), with links."""
+        if obj.pk is None:
+            return "–"
+        rows = []
+        for status in version_translation_status(obj):
+            url = (reverse("admin:questionnaire_translation_changelist")
+                   + f"?version__id__exact={obj.pk}&language__exact={status.language}")
+            done = status.total - len(status.missing) - len(status.stale)
+            rows.append(format_html(
+                '<a href="{}">{}</a>: {} of {} texts translated, {} missing, {} stale{}', url, status.language,
+                done, status.total, len(status.missing), len(status.stale),
+                format_html(" (e.g. {})", ", ".join((status.missing + status.stale)[:3]))
+                if status.missing or status.stale else ""))
+        return format_html_join(mark_safe("<br>"), "{}", ((row,) for row in rows))
 
     @admin.display(description="authoring")
     def tools(self, obj):
@@ -560,6 +588,9 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
         # a changed scenario is shown once, old against new, below the other problems
         shown_below = {f"scenario {c.id}" for c in changes if not c.error}
         problems = [p for p in problems if p["where"] not in shown_below]
+        for status in version_translation_status(version):  # shown in English, marked: a warning, not a problem
+            for warning in status.warnings():
+                messages.warning(request, f"Translation {warning}")
         return self._render(request, "admin/questionnaire/problems.html", {
             "title": f"Validation of {version}", "version": version, "problems": problems, "warnings": warnings,
             "scenario_changes": [{"id": c.id, "description": c.description, "error": c.error,
@@ -639,6 +670,9 @@ class QuestionnaireVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
         audit(request, "publish", target=f"{version.slug} {version.label} ({version.content_hash})",
               content_hash=version.content_hash)
         messages.success(request, f"{version.label} is published and current.")
+        for status in version_translation_status(version):  # missing or stale texts show in English, marked
+            for warning in status.warnings():
+                messages.warning(request, f"Translation {warning}")
         return HttpResponseRedirect(reverse("admin:questionnaire_questionnaireversion_changelist"))
 
     def preview_view(self, request, pk):

@@ -120,22 +120,31 @@ def django_db_setup(django_db_setup, django_db_blocker, canonical_content):
     """Each test database starts with the canonical questionnaire published, loaded once per test process
     (checking and publishing it takes seconds; most tests need it). A test that needs no content at all asks
     for `no_content`; a test on a live server flushes the database, and `published` then loads it again."""
-    from questionnaire.authoring.content import load
-
     with django_db_blocker.unblock():
-        load(copy.deepcopy(canonical_content))
+        _publish(canonical_content)
+
+
+def _publish(canonical_content):
+    """Load the canonical content with the German and French translations shipped beside it."""
+    from django.conf import settings
+
+    from questionnaire.authoring.content import load
+    from questionnaire.authoring.translations import load_translations
+
+    version = load(copy.deepcopy(canonical_content)).version
+    load_translations(version, settings.QUESTIONNAIRE_CONTENT)
+    return version
 
 
 @pytest.fixture
 def published(db, canonical_content):
     """The canonical questionnaire, published in the test database: the one loaded when the database was set
     up, or loaded now (checked, written, published) after a live-server test flushed it."""
-    from questionnaire.authoring.content import load
     from questionnaire.models import QuestionnaireVersion, VersionStatus
 
     preloaded = (QuestionnaireVersion.objects.filter(label=canonical_content["version"], status=VersionStatus.PUBLISHED)
                  .first())
-    return preloaded or load(copy.deepcopy(canonical_content)).version
+    return preloaded or _publish(canonical_content)
 
 
 @pytest.fixture

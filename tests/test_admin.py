@@ -179,22 +179,22 @@ def test_translations_become_stale_when_the_source_changes(client, superuser, dr
 
     staff_login(client, superuser)
     response = client.post(reverse("admin:questionnaire_translation_add"), {
-        "version": draft.pk, "position": 0, "target": "question:role:text", "language": "de",
-        "text": "In welcher Beziehung steht Ihre Organisation zum Modell?"})
+        "version": draft.pk, "position": 0, "target": "question:role:text", "language": "es",
+        "text": "¿Qué relación tiene su organización con el modelo?"})  # German and French ship with the content
     assert response.status_code == 302
-    translation = m.Translation.objects.get()
+    translation = m.Translation.objects.get(version=draft, language="es")
     assert not is_stale(source_texts(authored_spec(draft)), translation.target, translation.source_hash)
     page = client.get(reverse("admin:questionnaire_translation_changelist")).content.decode()
     assert 'alt="False"' in page  # not stale
     m.Question.objects.filter(version=draft, code="role").update(text="How are you related to the model?")
     assert is_stale(source_texts(authored_spec(draft)), translation.target, translation.source_hash)
-    page = client.get(reverse("admin:questionnaire_translation_changelist")).content.decode()
+    page = client.get(reverse("admin:questionnaire_translation_changelist") + "?language__exact=es").content.decode()
     assert 'alt="True"' in page
     bad = client.post(reverse("admin:questionnaire_translation_add"), {
-        "version": draft.pk, "position": 0, "target": "question:nope:text", "language": "de", "text": "x"})
+        "version": draft.pk, "position": 0, "target": "question:nope:text", "language": "es", "text": "x"})
     assert "is not a text of this version" in bad.content.decode()
     copy = clone_version(draft, user=superuser)
-    assert m.Translation.objects.filter(version=copy, target="question:role:text").exists()
+    assert m.Translation.objects.filter(version=copy, target="question:role:text", language="es").exists()
 
 
 def test_expression_checks_on_save_forward_reference_and_choice_values(client, superuser, draft):

@@ -190,7 +190,9 @@ def options(question: Question, field: forms.BoundField) -> list[Option]:
     help_texts = {c.value: c.help for c in question.choices}
     current = field.value()
     selected = {str(v) for v in current} if isinstance(current, list | tuple) else {str(current)}
-    return [Option(str(value), str(label), help_texts.get(value, ""), f"{field.auto_id}_{i}", str(value) in selected)
+    # a label stays what the content gives (an untranslated one keeps its English marker): str only for others
+    return [Option(str(value), label if isinstance(label, str) else str(label), help_texts.get(value, ""),
+                   f"{field.auto_id}_{i}", str(value) in selected)
             for i, (value, label) in enumerate(choices)]
 
 

@@ -21,9 +21,12 @@ from ..core.signatory import (
     review_text,
     signing_texts,
 )
-from ..core.versions import current_version, spec_for
+from ..core.translations import display_spec, shown_outcome
+from ..core.versions import current_version
 from ..engine import Result, Spec, Visibility
+from ..engine.citations import cite
 from ..engine.spec import Question
+from ..engine.translation import translation_language
 from ..models import (
     NOT_RECORDED,
     OPEN_STATUSES,
@@ -299,7 +302,7 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
     """What the result page and the report show. `signatory`: chapter -> signed / intends_to_sign /
     not_signing (default: from the answer to cop_signatory_chapters). `gap`: the gap analysis as the report
     snapshot holds it (measure -> record), where the page reports on it."""
-    outcome = snapshot["result"]
+    outcome = shown_outcome(spec, snapshot)  # its texts in the reader's language when the spec is translated
     if signatory is None:
         signatory = snapshot.get("code_signatory") or answered_statuses(spec, snapshot)
     reasons: dict[str, list[dict]] = {}
@@ -311,13 +314,15 @@ def result_page(spec: Spec, snapshot: dict[str, Any], *, today: dt.date,
     modification_only = outcome.get("obligation_scope") == "modification_only"
     notices = notice_views(spec, outcome, today)
     obligations = {o.id: o for o in spec.obligations}
+    language = translation_language(spec)
 
     def item(obligation, *, with_reasons: bool = True) -> dict[str, Any]:
         return {
             "obligation": obligation,
             "reasons": reasons.get(obligation.id, []) if with_reasons else [],
             "scope_note": obligation.scope_note if modification_only else "",
-            "citations": [{"source": sources.get(c.source), "pinpoint": c.pinpoint} for c in obligation.citations],
+            "citations": [{"source": sources.get(c.source), "pinpoint": cite(c.pinpoint, language)}
+                          for c in obligation.citations],
             "deadlines": [deadline_by_key[k] for k in obligation.deadlines if k in deadline_by_key],
             "measures": [m for m in spec.measures_serving(obligation.id) if m.id in outcome["code_measures"]],
             "notices": [n for n in notices if obligation.id in n.about],
@@ -447,7 +452,7 @@ def dashboard_rows(organisation, *, today: dt.date) -> list[dict[str, Any]]:
                                "rules_change": changes.get(ai_model.current_id)}
         if assessment is not None and assessment.is_completed:
             outcome = assessment.snapshot["result"]
-            spec = spec_for(assessment.questionnaire_version)
+            spec = display_spec(assessment.questionnaire_version)
             row["classification"] = outcome["classification"]
             row["classification_label"] = spec.outcome("classification").label(outcome["classification"])
             upcoming = next_deadline(outcome["deadlines"], today)
@@ -526,8 +531,8 @@ def result_changes(old_spec: Spec, before: dict[str, Any], new_spec: Spec, after
 
 def compare(first: Assessment, second: Assessment) -> dict[str, Any]:
     """What changed from `first` to `second`: answers, classification, obligations, deadlines, gap records."""
-    spec = spec_for(second.questionnaire_version)
-    old_spec = spec_for(first.questionnaire_version)
+    spec = display_spec(second.questionnaire_version)
+    old_spec = display_spec(first.questionnaire_version)
     a_answers, a_result = _answers_and_result(first)
     b_answers, b_result = _answers_and_result(second)
     answers = []

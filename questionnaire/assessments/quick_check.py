@@ -22,7 +22,8 @@ from accounts.adapter import KEEP_SESSION_KEY
 from accounts.memberships import current_membership
 
 from ..core.evaluation import answers_visibility, evaluate_answers
-from ..core.versions import current_version, spec_for
+from ..core.translations import display_spec
+from ..core.versions import current_version
 from ..models import QuestionnaireVersion
 from . import presenters
 from .forms import KeepForm
@@ -75,7 +76,7 @@ def start(request: HttpRequest) -> HttpResponse:
     version = store.begin()
     if version is None:
         return nothing_published(request)
-    spec = spec_for(version)
+    spec = display_spec(version)
     answers = store.answers()
     section = presenters.first_open_section(spec, answers_visibility(spec, answers), answers)
     return redirect("quick_check_step", step=section) if section else redirect("quick_check_result")
@@ -101,7 +102,7 @@ def result(request: HttpRequest) -> HttpResponse:
     version = store.version()
     if version is None:
         return redirect("quick_check")
-    spec = spec_for(version)
+    spec = display_spec(version)
     answers = store.answers()
     outcome = evaluate_answers(spec, answers)
     section = presenters.first_open_section(spec, answers_visibility(spec, answers), answers)

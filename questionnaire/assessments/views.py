@@ -29,7 +29,8 @@ from ..core.display import display_answer, display_fact, long_date
 from ..core.evaluation import assessment_visibility, evaluate_assessment
 from ..core.once import submit_once
 from ..core.signatory import statuses_for
-from ..core.versions import current_version, spec_for
+from ..core.translations import display_spec
+from ..core.versions import current_version
 from ..models import AIModel, AnswerRevision, Assessment, current_assessments
 from . import presenters
 from .forms import NewAssessmentForm
@@ -40,7 +41,7 @@ from .services import IncompleteAssessmentError, complete, start_assessment
 def start(request: HttpRequest) -> HttpResponse:
     """The start page: what the tool does and what you need to hand."""
     version = current_version()
-    spec = spec_for(version) if version else None
+    spec = display_spec(version) if version else None
     return render(request, "questionnaire/start.html", {"version": version, "spec": spec})
 
 
@@ -108,7 +109,7 @@ def resume(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment = assessment_for(request, assessment_id)
     if assessment.is_completed or not can_edit(assessment):
         return redirect("result" if assessment.is_completed else "check_answers", assessment_id=assessment.pk)
-    spec = spec_for(assessment.questionnaire_version)
+    spec = display_spec(assessment.questionnaire_version)
     section = presenters.first_open_section(spec, assessment_visibility(assessment, spec), assessment.answers)
     if section is None:
         return redirect("check_answers", assessment_id=assessment.pk)
@@ -120,7 +121,7 @@ def check_answers(request: HttpRequest, assessment_id, name_form: LegalNameForm 
     assessment = assessment_for(request, assessment_id)
     if assessment.is_completed:
         return redirect("result", assessment_id=assessment.pk)
-    spec = spec_for(assessment.questionnaire_version)
+    spec = display_spec(assessment.questionnaire_version)
     result = evaluate_assessment(assessment, spec)
     if name_form is None and not assessment.organisation.name_confirmed:
         name_form = LegalNameForm(instance=assessment.organisation, prefix="organisation")
@@ -171,7 +172,7 @@ def result(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment = assessment_for(request, assessment_id)
     if not assessment.is_completed:
         return redirect("check_answers", assessment_id=assessment.pk)
-    spec = spec_for(assessment.questionnaire_version)
+    spec = display_spec(assessment.questionnaire_version)
     # the documents recorded as sent, so that a notification's date reads "sent on …" as in the report
     snapshot = {**assessment.snapshot, "documents_issued": import_string(DOCUMENTS_ISSUED)(assessment)}
     page = presenters.result_page(spec, snapshot, today=timezone.localdate(), signatory=statuses_for(assessment))
@@ -203,7 +204,7 @@ def export_json(request: HttpRequest, assessment_id) -> HttpResponse:
 def export_csv(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment = assessment_for(request, assessment_id)
     audit(request, "export", target=f"assessment {assessment.pk} (CSV)", organisation=assessment.organisation)
-    spec = spec_for(assessment.questionnaire_version)
+    spec = display_spec(assessment.questionnaire_version)
     document = _export_document(assessment)
     # codes and machine-readable values first (as before), the words people read beside them
     rows = []
@@ -233,7 +234,7 @@ def export_csv(request: HttpRequest, assessment_id) -> HttpResponse:
 @login_required
 def history(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment = assessment_for(request, assessment_id)
-    spec = spec_for(assessment.questionnaire_version)
+    spec = display_spec(assessment.questionnaire_version)
     revisions = AnswerRevision.objects.filter(assessment=assessment).select_related("user").order_by("-revision",
                                                                                                      "-id")[:500]
     return render(request, "questionnaire/history.html", {
@@ -263,7 +264,7 @@ def _carry(post) -> Carry:
 def _say_dropped(request: HttpRequest, derived) -> None:
     if not derived.dropped:
         return
-    spec = spec_for(derived.assessment.questionnaire_version)
+    spec = display_spec(derived.assessment.questionnaire_version)
     names = "; ".join(f"“{spec.questions[code].text}”" for code in derived.dropped)
     messages.warning(request, _("Some saved answers no longer fit rules version %(version)s and were left out. "
                                 "Answer them again: %(questions)s.") % {

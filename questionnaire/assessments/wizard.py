@@ -34,7 +34,7 @@ from ..core.access import assessment_for
 from ..core.evaluation import answers_visibility
 from ..core.forms import posted_revision
 from ..core.history import ConcurrentEditError
-from ..core.versions import spec_for
+from ..core.translations import display_spec
 from ..engine import QuestionType, Spec, Visibility
 from ..engine.compute import ACCELERATORS, MARGIN, EstimateInputError, architecture_estimate, hardware_estimate
 from ..engine.values import format_flop
@@ -274,7 +274,7 @@ class AssessmentWizard(LoginRequiredMixin, SectionWizard):
         if self.assessment.is_completed:
             messages.info(request, _("This assessment is completed. Copy it to change answers."))
             return redirect("result", assessment_id=self.assessment.pk)
-        self.spec = spec_for(self.assessment.questionnaire_version)
+        self.spec = display_spec(self.assessment.questionnaire_version)
         self.store = AssessmentAnswers(request, self.assessment)
         return super().dispatch(request, *args, **kwargs)
 
@@ -325,7 +325,7 @@ class QuickCheckWizard(SectionWizard):
         version = self.store.begin()
         if version is None:
             return nothing_published(request)
-        self.spec = spec_for(version)
+        self.spec = display_spec(version)
         return super().dispatch(request, *args, **kwargs)
 
     def get_prefix(self, request, *args, **kwargs) -> str:

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from ..core.csv_export import csv_text
 from ..core.signatory import statuses_for_many
-from ..core.versions import spec_for
+from ..core.translations import display_spec, document_language
 from ..legal_documents.checks import check
 from ..legal_documents.deadlines import ACT, CODE, SUGGESTED, dues
 from ..legal_documents.definitions import definitions
@@ -152,7 +152,7 @@ def measure_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow]
     labels = dict(MeasureStatus.choices)
     rows = []
     for assessment in assessments:
-        spec = spec_for(assessment.questionnaire_version)
+        spec = display_spec(assessment.questionnaire_version)
         measures = spec.measures()
         result = assessment.snapshot["result"]
         signed = {ch for ch, status in statuses.get(assessment.pk, {}).items() if status == SignatoryChoice.SIGNED}
@@ -188,7 +188,7 @@ def document_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow
                 if a.organisation_id == d.organisation_id}
     rows = []
     for document in documents:
-        doc = definitions().get(document.kind)
+        doc = definitions(document_language()).get(document.kind)
         assessment = by_pk.get(document.assessment_id) or next(
             (a for a in assessments if doc and a.organisation_id == document.organisation_id and applies(a, doc)), None)
         if doc is None or assessment is None or not applies(assessment, doc):
@@ -222,7 +222,7 @@ def document_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow
             evidence="").values_list("assessment_id", "measure", "evidence"):
         evidence[assessment_id][measure] = text
     for assessment in assessments:
-        for doc in definitions().values():
+        for doc in definitions(document_language()).values():
             if doc.many or (assessment.pk, doc.kind) in started or not applies(assessment, doc):
                 continue
             url = reverse("legal_document", kwargs={"assessment_id": assessment.pk, "kind": doc.kind})

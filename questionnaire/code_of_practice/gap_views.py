@@ -27,7 +27,7 @@ from ..core.signatory import (
     signing_texts,
     statuses_for,
 )
-from ..core.versions import spec_for
+from ..core.translations import display_spec
 from ..models import (
     NOT_RECORDED,
     Assessment,
@@ -102,7 +102,7 @@ def not_applicable_refused(spec, measure_id: str) -> str:
 @login_required
 def gap_overview(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment = _completed(request, assessment_id)
-    spec = spec_for(assessment.questionnaire_version)
+    spec = display_spec(assessment.questionnaire_version)
     items = ensure_gap_items(assessment)
     counts = {NOT_RECORDED: sum(1 for i in items.values() if not i.is_recorded)}
     counts.update({label: sum(1 for i in items.values() if i.is_recorded and i.status == value)
@@ -134,7 +134,7 @@ def _members(assessment) -> dict:
 def gap_chapter(request: HttpRequest, assessment_id, chapter: str) -> HttpResponse:
     """Every measure of one chapter with status, owner and due date, edited inline and saved together."""
     assessment = _completed(request, assessment_id, edit=request.method == "POST")
-    spec = spec_for(assessment.questionnaire_version)
+    spec = display_spec(assessment.questionnaire_version)
     items = ensure_gap_items(assessment)
     block = next((c for c in _measure_rows(spec, items, timezone.localdate()) if c["chapter"].id == chapter), None)
     if block is None:
@@ -216,7 +216,7 @@ def gap_signatory(request: HttpRequest, assessment_id) -> HttpResponse:
 @login_required
 def gap_item(request: HttpRequest, assessment_id, measure: str) -> HttpResponse:
     assessment = _completed(request, assessment_id, edit=request.method == "POST")
-    spec = spec_for(assessment.questionnaire_version)
+    spec = display_spec(assessment.questionnaire_version)
     items = ensure_gap_items(assessment)
     item = items.get(measure)
     spec_measure = spec.measures().get(measure)

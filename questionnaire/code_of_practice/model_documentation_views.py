@@ -16,7 +16,7 @@ from ..core.access import SUPERSEDED_MESSAGE, assessment_for, can_change_records
 from ..core.display import display_answer
 from ..core.forms import posted_revision
 from ..core.history import ConcurrentEditError
-from ..core.versions import spec_for
+from ..core.translations import display_spec
 from ..models import RenderStatus, current_assessment_of
 from ..rendering.queue import TooManyRenders, request_render
 from ..rendering.views import serve, too_many
@@ -39,7 +39,7 @@ from .stale import documentation_facts
 def _transparency_assessment(request, assessment_id, *, edit=False):
     """The completed assessment whose result includes the chapter the form serves (a content constant)."""
     assessment = assessment_for(request, assessment_id, edit=edit)
-    chapter = spec_for(assessment.questionnaire_version).constants.get("documentation_form_chapter")
+    chapter = display_spec(assessment.questionnaire_version).constants.get("documentation_form_chapter")
     if not assessment.is_completed or chapter not in assessment.snapshot["result"]["code_chapters"]:
         raise Http404("The Model Documentation Form belongs to a Code chapter that does not apply here")
     return assessment
@@ -57,7 +57,7 @@ def documentation_edit(request: HttpRequest, assessment_id) -> HttpResponse:
     if request.method == "POST" and not editable:
         messages.error(request, SUPERSEDED_MESSAGE)
         return redirect("model_documentation", assessment_id=assessment.pk)
-    spec = spec_for(assessment.questionnaire_version)
+    spec = display_spec(assessment.questionnaire_version)
     documentation = documentation_for(assessment)
     known = prefills(organisation=assessment.organisation.name, model=assessment.ai_model.name,
                      answers=assessment.snapshot.get("answers", {}), questions=spec.questions,

@@ -8,6 +8,8 @@ gpai-reference.md §2.7, §3.0). Which answer means a chapter is signed, and the
 from __future__ import annotations
 
 from ..engine import Spec
+from ..engine.citations import cite
+from ..engine.translation import translation_language
 from ..models import SignatoryChoice, SignatoryStatus
 from .versions import spec_for
 
@@ -56,7 +58,8 @@ def demonstration_text(spec: Spec, chapter, status: str, *, open_measures: int |
     articles = spec.constants.get("signatory_chapter_articles") or {}
     notes = spec.constants.get("signatory_chapter_notes") or {}
     text = texts.get(status) or texts.get(SignatoryChoice.NOT_SIGNING.value) or ""
-    parts = [text.replace("{chapter}", chapter.title).replace("{article}", str(articles.get(chapter.id, "")))]
+    article = cite(str(articles.get(chapter.id, "")), translation_language(spec))  # in the reader's style
+    parts = [text.replace("{chapter}", chapter.title).replace("{article}", article)]
     if status == SignatoryChoice.SIGNED.value and open_measures is not None and texts.get("open_measures"):
         total = len(chapter.measures())
         parts.append(str(texts["open_measures"]).replace("{open}", str(open_measures)).replace("{total}", str(total)))

@@ -15,6 +15,7 @@ from typing import Any
 
 from .expressions import Compiled, Evaluator, ExpressionError, compile_expression
 from .spec import QuestionType, Spec
+from .translation import engine_word, long_date, translation_language
 from .values import format_flop
 
 
@@ -458,22 +459,24 @@ def share_reading(spec: Spec, name: str) -> str | None:
     divisor = spec.constants.get(name.removesuffix("_share") + "_divisor")
     if not isinstance(divisor, int) or isinstance(divisor, bool) or divisor <= 0:
         return None
-    return SHARES.get(divisor, f"1/{divisor}")
+    return engine_word(SHARES.get(divisor, f"1/{divisor}"), translation_language(spec))
 
 
 def describe_value(spec: Spec, name: str, value: Any) -> str:
-    """A value as a person reads it: choice labels, yes/no, FLOP in scientific notation, ISO dates."""
+    """A value as a person reads it: choice labels, yes/no, FLOP in scientific notation, dates in words (in the
+    language of a translated Spec)."""
     question = spec.questions.get(name)
+    language = translation_language(spec)
     if value is None:
-        return "not answered" if question else "not known"
+        return engine_word("not answered" if question else "not known", language)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return engine_word("yes" if value else "no", language)
     if question is not None and question.type in (QuestionType.SINGLE_CHOICE, QuestionType.YES_NO):
         return question.choice_label(value)
     if question is not None and question.type is QuestionType.MULTIPLE_CHOICE:
-        return ", ".join(question.choice_label(v) for v in value) or "none"
+        return ", ".join(question.choice_label(v) for v in value) or engine_word("none", language)
     if isinstance(value, dt.date):
-        return f"{value.day} {value:%B %Y}"  # 1 October 2025, as a lawyer writes it
+        return long_date(value, language)  # 1 October 2025, as a lawyer writes it
     if isinstance(value, float | int) and abs(value) >= 1e6:
         return format_flop(float(value)) + " FLOP"
     return str(value)

@@ -9,7 +9,7 @@ row dicts for tables, a number for numbers.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -199,8 +199,12 @@ def parse_definition(data: dict[str, Any]) -> DocumentDefinition:
 
 
 @cache
-def definitions() -> dict[str, DocumentDefinition]:
-    """Every document definition, by kind, in file-name order."""
+def definitions(language: str = "en") -> dict[str, DocumentDefinition]:
+    """Every document definition, by kind, in file-name order; its words in `language` where
+    content/documents/translations/<language>.yaml has them (the English otherwise)."""
+    if language != "en":
+        labels = label_translations(language)
+        return {kind: translated(d, labels) for kind, d in definitions().items()}
     out = {}
     for path in sorted(CONTENT_DIR.glob("*.yaml")):
         definition = parse_definition(yaml.safe_load(path.read_text(encoding="utf-8")))
@@ -208,5 +212,45 @@ def definitions() -> dict[str, DocumentDefinition]:
     return out
 
 
-def definition(kind: str) -> DocumentDefinition:
-    return definitions()[kind]
+def definition(kind: str, language: str = "en") -> DocumentDefinition:
+    return definitions(language)[kind]
+
+
+@cache
+def label_translations(language: str) -> dict[str, str]:
+    """English label -> its translation (content/documents/translations/<language>.yaml)."""
+    path = CONTENT_DIR / "translations" / f"{language}.yaml"
+    if not path.is_file():
+        return {}
+    return {str(k): str(v) for k, v in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(
+        "labels", {}).items()}
+
+
+def document_words(definition: DocumentDefinition) -> set[str]:
+    """Every word of a definition that a translation file translates: titles, labels, columns, choices."""
+    words = {definition.title, *(label for _, label in definition.stages)}
+    for section in definition.sections:
+        words.add(section.title)
+        for block in section.blocks:
+            words.add(block.title)
+            for f in block.fields:
+                words |= {f.label, *(c.label for c in f.columns), *(label for _, label in f.choices)}
+    return {w for w in words if w}
+
+
+def translated(definition: DocumentDefinition, labels: dict[str, str]) -> DocumentDefinition:
+    """The definition with its words replaced by `labels` (English text -> translation); ids, types, rules and
+    expressions unchanged."""
+
+    def t(text: str) -> str:
+        return labels.get(text, text)
+
+    def field_(f: Field) -> Field:
+        return replace(f, label=t(f.label), columns=tuple(replace(c, label=t(c.label)) for c in f.columns),
+                       choices=tuple((value, t(label)) for value, label in f.choices))
+
+    return replace(definition, title=t(definition.title),
+                   stages=tuple((value, t(label)) for value, label in definition.stages),
+                   sections=tuple(replace(s, title=t(s.title), blocks=tuple(
+                       replace(b, title=t(b.title), fields=tuple(field_(f) for f in b.fields)) for b in s.blocks))
+                       for s in definition.sections))

@@ -39,11 +39,11 @@ class LegalDocumentForm(forms.Form):
 
 
 @cache
-def legal_document_form(kind: str) -> type[LegalDocumentForm]:
-    """The form class of a kind of document (its definition is read once per process)."""
-    doc: DocumentDefinition = definition(kind)
-    return form_class(f"LegalDocumentForm_{kind}", {f.id: DocumentValueField(f) for f in doc.fields().values()},
-                      LegalDocumentForm)
+def legal_document_form(kind: str, language: str = "en") -> type[LegalDocumentForm]:
+    """The form class of a kind of document, its labels in `language` (built once per process and language)."""
+    doc: DocumentDefinition = definition(kind, language)
+    return form_class(f"LegalDocumentForm_{kind}_{language}",
+                      {f.id: DocumentValueField(f) for f in doc.fields().values()}, LegalDocumentForm)
 
 
 # ---------------------------------------------------------------- tables: one row per form of a formset

@@ -23,6 +23,7 @@ from accounts.audit import audit
 from ..core.access import SUPERSEDED_MESSAGE, assessment_for, can_change_records, can_edit
 from ..core.forms import revision_number
 from ..core.history import ConcurrentEditError
+from ..core.translations import document_language
 from ..models import DocumentIssue, LegalDocument, LegalDocumentRevision, RenderStatus, current_assessment_of
 from ..rendering.queue import TooManyRenders, retry_if_stuck
 from ..rendering.views import too_many
@@ -97,7 +98,7 @@ class FieldView:
 
 
 def _document_assessment(request, assessment_id, kind: str, *, edit=False):
-    doc = definitions().get(kind)
+    doc = definitions(document_language()).get(kind)  # its words in the reader's language
     if doc is None:
         raise Http404("No such document")
     assessment = assessment_for(request, assessment_id, edit=edit)
@@ -189,7 +190,7 @@ def document_edit(request: HttpRequest, assessment_id, kind: str, number: int = 
                 for f in tables}
     anchors: dict[str, str] = {}
     if request.method == "POST":
-        form = legal_document_form(doc.kind)(request.POST)
+        form = legal_document_form(doc.kind, document_language())(request.POST)
         form.is_valid()  # a refused field keeps its error; the others are saved
         parsed, errors = form.cleaned_data, {name: list(refused) for name, refused in form.errors.items()}
         shown = form.typed()

@@ -390,16 +390,23 @@ class Scenario(VersionContent):
 
 class Translation(VersionContent):
     """A translation of one authored text. `target` names the text, e.g. "question:role:text",
-    "choice:role=developer:label" or "obligation:ART54:summary". It is stale when the source text has changed
-    since it was translated (its hash differs from `source_hash`)."""
+    "choice:role=developer:label" or "obligation:ART54:summary" (engine.translation names them all). It is
+    stale when the source text has changed since it was translated (its hash differs from `source_hash`)."""
 
     target = models.CharField(max_length=200)
     language = models.CharField(max_length=10, help_text="Language code, e.g. de, fr, es")
     text = models.TextField()
     source_hash = models.CharField(max_length=64, blank=True, editable=False)
 
+    # Translations are words, not rules: they are outside the content hash and may be added or corrected on a
+    # published version (a result never depends on them; a stale one shows the English text instead).
+    objects = models.Manager()
+
     class Meta(VersionContent.Meta):
         constraints = [models.UniqueConstraint(fields=["version", "target", "language"], name="one_translation")]
 
     def __str__(self) -> str:
         return f"{self.target} [{self.language}]"
+
+    def _check_draft(self) -> None:
+        pass

@@ -10,15 +10,21 @@ import contextlib
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
+
 from ..assessments.presenters import DONE_STATUSES, own_obligations, result_page, ruled_out_grouped
 from ..core.display import display_answer, display_fact, mid_sentence
+from ..core.translations import shown_outcome
 from ..engine import Spec, parse_answers
 from ..engine.expressions import Evaluator, ExpressionError, compile_expression
+from ..engine.translation import translation_language
 from ..models import NOT_RECORDED, OPEN_STATUSES
 
 # What each confidence tag of a source means, as the report states it; how each source was read is its note
-CONFIDENCE = {"P": "official text, read in a full copy", "P~": "official text known from a transcription or in part",
-              "S": "known from secondary sources only", "U": "uncertain"}
+CONFIDENCE = {"P": gettext_noop("official text, read in a full copy"),
+              "P~": gettext_noop("official text known from a transcription or in part"),
+              "S": gettext_noop("known from secondary sources only"), "U": gettext_noop("uncertain")}
 
 
 def report_context(spec: Spec, snapshot: dict[str, Any], report_hash: str, *,
@@ -32,6 +38,7 @@ def report_context(spec: Spec, snapshot: dict[str, Any], report_hash: str, *,
     outcome = snapshot["result"]
     answers = snapshot["answers"]
     return {
+        "language": translation_language(spec),  # the report's <html lang>; its data stays language-neutral
         "spec": spec,
         "snapshot": snapshot,
         "report_hash": report_hash,
@@ -46,10 +53,17 @@ def report_context(spec: Spec, snapshot: dict[str, Any], report_hash: str, *,
         "overdue": overdue(page, gap_analysis or {}, today),
         "code_by_placement": code_by_placement(spec, page, snapshot, gap_analysis or {}),
         "gap_tally": gap_tally(page, gap_analysis or {}),
-        "sources": [{"source": s, "confidence": CONFIDENCE.get(s.confidence, s.confidence)} for s in spec.sources],
+        "sources": [{"source": s, "confidence": _(CONFIDENCE[s.confidence]) if s.confidence in CONFIDENCE
+                     else s.confidence} for s in spec.sources],
+        "role_in_sentence": in_sentence(page["role_label"], translation_language(spec)),
         "gap": gap_analysis or {},
         "answers_given": len(answers),
     }
+
+
+def in_sentence(label: str, language: str) -> str:
+    """A label inside a sentence: lower case first letter in English and French; German nouns keep theirs."""
+    return label if language == "de" else mid_sentence(label)
 
 
 def decisive_findings(spec: Spec, snapshot: dict[str, Any]) -> list[dict[str, Any]]:
@@ -61,7 +75,7 @@ def decisive_findings(spec: Spec, snapshot: dict[str, Any]) -> list[dict[str, An
     value would have changed it (see `_follow`). Every finding appears once, under the first outcome that needed
     it; the full trail is in the attached JSON.
     """
-    outcome = snapshot["result"]
+    outcome = shown_outcome(spec, snapshot)  # its rendered texts in the reader's language; its values the stored ones
     scope = _scope(spec, snapshot)
     facts = {f.name: f for f in spec.facts}
     reasons = {r["about"]: r for r in outcome.get("reasons", [])}
@@ -109,11 +123,14 @@ def decisive_findings(spec: Spec, snapshot: dict[str, Any]) -> list[dict[str, An
                        "why": " ".join(g["why"])} for g in groups]
     others = [f"{o.label} {o.title}" for o in spec.obligations
               if o.id in own and o.id not in applies and o.id not in grouped]
-    text = ("Not applicable to this model, and why:" if not_applicable else
-            f"Not applicable to this model: {'; '.join(others)}." if others else "")
-    also = " ".join(f"{p.title}: {len(outcome[p.key])}, listed in section 3." for p in spec.perspectives
+    text = (_("Not applicable to this model, and why:") if not_applicable else
+            _("Not applicable to this model: %(obligations)s.") % {"obligations": "; ".join(others)} if others else "")
+    also = " ".join(_("%(title)s: %(count)s, listed in section 3.") % {"title": p.title, "count": len(outcome[p.key])}
+                    for p in spec.perspectives
                     if outcome.get(p.key))  # another actor's obligations: counted apart, never "not applicable"
-    blocks.append({"title": "Your obligations", "value": f"{len([o for o in applies if o in own])} apply",
+    count = len([o for o in applies if o in own])
+    blocks.append({"title": _("Your obligations"),
+                   "value": ngettext("%(count)s applies", "%(count)s apply", count) % {"count": count},
                    "text": text, "also": also,
                    "not_applicable": not_applicable,
                    "others": others if not_applicable else [],
@@ -143,9 +160,10 @@ def _follow(name: str, spec: Spec, facts: dict, scope: dict[str, Any], answers: 
     rests_on = [spec.questions[code] for code in spec.questions
                 if code in compiled.names and answers.get(code) not in (None, [])]  # empty ones: appendix A
     label = fact.label
-    phrase = mid_sentence(label)
+    phrase = in_sentence(label, translation_language(spec))
     deciding = deciding or bool(value) or fact.type != "bool"
-    finding = {"label": label, "phrase": phrase, "value": _fact_value(value), "deciding": deciding, "name": name,
+    finding = {"label": label, "phrase": phrase, "value": _fact_value(value), "is_yes": value is True,
+               "deciding": deciding, "name": name,
                "answers": [{"question": q.text, "answer": _answer(q, answers[q.code])} for q in rests_on]}
     findings.append(finding)
     if not deciding:
@@ -278,7 +296,7 @@ def code_by_placement(spec: Spec, page: dict[str, Any], snapshot: dict[str, Any]
             if measure.id in expected and record.get("status") not in DONE_STATUSES:
                 rows.append({"id": measure.id, "title": measure.title,
                              "due": placed_on - dt.timedelta(days=int(expected[measure.id])),
-                             "status": record.get("status_label") or "not recorded"})
+                             "status": record.get("status_label") or _("not recorded")})
     open_count = sum(1 for ch in signed for m in ch["measures"]
                      if (gap.get(m.id) or {}).get("status") not in DONE_STATUSES)
     if not rows:
@@ -312,7 +330,7 @@ def timeline(spec: Spec, outcome: dict[str, Any], today: dt.date, *,
     dates = (page or {}).get("dates") or {}
     for item in [*dates.get("past", []), *dates.get("next", [])]:
         if item.notice:
-            text = f"{item.title}: due by this date{f' ({item.done})' if item.done else ''}."
+            text = f"{item.title}: {_('due by this date')}{f' ({item.done})' if item.done else ''}."
             rows[(item.date.isoformat(), text)] = {"date": item.date, "text": text, "specific": True}
     ordered = sorted(rows.values(), key=lambda r: (r["date"], not r["specific"]))
     for row in ordered:

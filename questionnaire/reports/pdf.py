@@ -8,8 +8,9 @@ import json
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import translation
 
-from ..core.versions import spec_for
+from ..core.translations import content_language, display_spec, reading_spec
 from ..engine import Spec
 from ..models import RenderedDocument
 from ..rendering.pdf import RenderedReport, render_source
@@ -24,7 +25,9 @@ def snapshot_json(snapshot: dict[str, Any], report_hash: str) -> str:
 
 
 def render_html(spec: Spec, snapshot: dict[str, Any], report_hash: str, **extra: Any) -> str:
-    return render_to_string("reports/report.html", report_context(spec, snapshot, report_hash, **extra))
+    """The report's HTML in the active language: its content's texts through the version's translations, its own
+    words through the catalogues; the snapshot, its attachment and its hash are the same in every language."""
+    return render_to_string("reports/report.html", report_context(reading_spec(spec), snapshot, report_hash, **extra))
 
 
 def report_source(spec: Spec, snapshot: dict[str, Any], report_hash: str, **extra: Any) -> Source:
@@ -43,14 +46,20 @@ def render_pdf(spec: Spec, snapshot: dict[str, Any], report_hash: str, **extra: 
 
 
 def _report_source(report: RenderedDocument) -> Source:
+    """The report in its row's language (the render queue renders a row in its language where rows have one)."""
     snapshot = report.snapshot or report.assessment.snapshot
-    return report_source(spec_for(report.assessment.questionnaire_version), snapshot, report.document_hash,
-                         gap_analysis=snapshot.get("gap_analysis", {}))
+    version = report.assessment.questionnaire_version
+    language = getattr(report, "language", None) or content_language()
+    with translation.override(language):
+        return report_source(display_spec(version, language), snapshot, report.document_hash,
+                             gap_analysis=snapshot.get("gap_analysis", {}))
 
 
 def _report_filename(report: RenderedDocument) -> str:
     assessment = report.assessment
-    return f"gpai-assessment-{assessment.ai_model.name}-{assessment.completed_at:%Y-%m-%d}.pdf"
+    language = getattr(report, "language", "en") or "en"
+    suffix = f"-{language}" if language != "en" else ""
+    return f"gpai-assessment-{assessment.ai_model.name}-{assessment.completed_at:%Y-%m-%d}{suffix}.pdf"
 
 
 DOCUMENT = Document("report", "report", _report_source, _report_filename)  # rendering.queue.DOCUMENTS["report"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import template
 
+from ..core.translations import document_language
 from ..core.versions import spec_for
 from ..legal_documents.definitions import definitions
 from ..legal_documents.store import applies, documents_of
@@ -26,7 +27,7 @@ def _documents(assessment, obligations=None, measure=None) -> list[dict]:
     for document in documents_of(assessment).prefetch_related("issues"):
         existing.setdefault(document.kind, []).append(document)
     out = []
-    for doc in definitions().values():
+    for doc in definitions(document_language()).values():
         if not applies(assessment, doc) or (obligations is not None and doc.obligation not in obligations):
             continue
         if measure is not None and not _in_commitment(assessment, measure, doc.extra.get("commitment")):

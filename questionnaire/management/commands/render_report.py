@@ -1,7 +1,8 @@
-"""python manage.py render_report --input FILE --output PATH [--format pdf|html|json]
+"""python manage.py render_report --input FILE --output PATH [--format pdf|html|json] [--language en|de|fr]
 
 The report a user downloads, from an answer set (contract.md §1), without the web: the same snapshot,
-template and renderer as a completed assessment.
+template and renderer as a completed assessment. `--language` writes the report's own texts in that language
+(settings.LANGUAGES); the attached snapshot JSON, its hash, ids and codes are the same in every language.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ import json
 import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ...assessments.services import build_snapshot
 from ...engine import canonical_hash, evaluate
@@ -29,6 +31,8 @@ class Command(BaseCommand):
         parser.add_argument("--model", default="Unnamed model", help="model name for the cover")
         parser.add_argument("--organisation", default="Not given", help="organisation name for the cover")
         parser.add_argument("--by", default="command line", help="who completed the assessment")
+        parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES],
+                            default=settings.LANGUAGE_CODE, help="the language of the report's texts")
 
     def handle(self, *args, **options) -> None:
         spec, answers = read_answer_set(options["input"], self.stderr)
@@ -43,12 +47,17 @@ class Command(BaseCommand):
         digest = canonical_hash(snapshot)
         output = Path(options["output"])
         try:
-            if options["format"] == "json":
-                output.write_text(snapshot_json(snapshot, digest), encoding="utf-8")
-            elif options["format"] == "html":
-                output.write_text(render_html(spec, snapshot, digest), encoding="utf-8")
-            else:
-                output.write_bytes(render_pdf(spec, snapshot, digest).pdf)
+            with translation.override(options["language"]):
+                self._write(output, options["format"], spec, snapshot, digest)
         except OSError as exc:
             raise CommandError(f"cannot write {output}: {exc.strerror}") from None
         self.stdout.write(f"Wrote {output} ({options['format']}, snapshot {digest}).")
+
+    @staticmethod
+    def _write(output: Path, kind: str, spec, snapshot, digest: str) -> None:
+        if kind == "json":
+            output.write_text(snapshot_json(snapshot, digest), encoding="utf-8")
+        elif kind == "html":
+            output.write_text(render_html(spec, snapshot, digest), encoding="utf-8")
+        else:
+            output.write_bytes(render_pdf(spec, snapshot, digest).pdf)

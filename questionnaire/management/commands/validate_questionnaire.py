@@ -12,6 +12,7 @@ from django.db import DatabaseError
 
 from ...authoring.content import ContentInvalid, read_content_file
 from ...authoring.goldens import accept_in_file, accept_scenario_results
+from ...authoring.translations import file_translation_status, version_translation_status
 from ...core.versions import authored_spec
 from ...engine import (
     ContentError,
@@ -68,9 +69,15 @@ class Command(BaseCommand):
             problems = lint(spec)
             if problems:
                 raise ContentInvalid(problems)
+            # missing or stale translations show in English, marked: a warning, not a problem
+            statuses = (version_translation_status(draft) if draft is not None
+                        else file_translation_status(spec, Path(what)))
         except ContentInvalid as exc:
             lines = "\n".join(f"  - {p}" for p in exc.problems)
             raise CommandError(f"{what} does not validate ({len(exc.problems)} problems):\n{lines}") from None
+        for status in statuses:  # missing or stale translations show in English, marked: a warning
+            for warning in status.warnings():
+                self.stderr.write(f"Warning: translation {warning}")
         self.stdout.write(f"{what}: valid.")
 
     def file_spec(self, path: str) -> Spec:

@@ -1,0 +1,20 @@
+"""The report's own words (questionnaire/locale): the committed .mo is the compiled .po, for both languages."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+LOCALE = Path(__file__).resolve().parent.parent / "questionnaire" / "locale"
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt is not installed")
+@pytest.mark.parametrize("language", ["de", "fr"])
+def test_the_committed_catalogue_is_the_compiled_po(tmp_path, language):
+    po = LOCALE / language / "LC_MESSAGES" / "django.po"
+    out = tmp_path / "django.mo"
+    subprocess.run(["msgfmt", "--check", "-o", str(out), str(po)], check=True)  # noqa: S603, S607
+    assert out.read_bytes() == (po.parent / "django.mo").read_bytes(), "run msgfmt --check -o django.mo django.po"
