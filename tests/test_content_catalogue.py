@@ -1,4 +1,5 @@
-"""The report's own words (questionnaire/locale): the committed .mo is the compiled .po, for both languages."""
+"""The report's own words (questionnaire/locale): the .mo that `make install` compiles (the .mo files are built,
+not committed) is the current .po, for both languages."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ LOCALE = Path(__file__).resolve().parent.parent / "questionnaire" / "locale"
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt is not installed")
 @pytest.mark.parametrize("language", ["de", "fr"])
-def test_the_committed_catalogue_is_the_compiled_po(tmp_path, language):
+def test_the_installed_catalogue_is_the_compiled_po(tmp_path, language):
     po = LOCALE / language / "LC_MESSAGES" / "django.po"
     out = tmp_path / "django.mo"
     subprocess.run(["msgfmt", "--check", "-o", str(out), str(po)], check=True)  # noqa: S603, S607
-    assert out.read_bytes() == (po.parent / "django.mo").read_bytes(), "run msgfmt --check -o django.mo django.po"
+    assert out.read_bytes() == (po.parent / "django.mo").read_bytes(), "run make install (make compilemessages)"
