@@ -20,6 +20,7 @@ Environment variables (see .env.example and README.md):
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -329,6 +330,27 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gpai-checker@localhos
 RULES_CHANGE_EMAILS = env_bool("RULES_CHANGE_EMAILS", True)
 # Where the site is served, for links in e-mails sent from background tasks (no request to build them from).
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+
+# ---- cache (CACHE_URL): one cache for every process, because allauth's rate limits (failed sign-ins, password
+# resets, sign-ups) and its second-factor replay protection (a TOTP code is accepted once) count in it. A per-process
+# cache would count each gunicorn worker apart. redis://host:6379/0 for deployments (Django's RedisCache);
+# db://table (the default, db://gpai_cache: Django's DatabaseCache, its table made by `migrate`); locmem:// only
+# under DEBUG (`check --deploy` refuses a per-process cache with DEBUG off: gpai.E004).
+def _cache(url: str) -> dict:
+    parts = urlsplit(url)
+    name = parts.netloc or parts.path.lstrip("/")
+    if parts.scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "gpai"}
+    if parts.scheme == "db" and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name or "gpai_cache"):
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": name or "gpai_cache",
+                "OPTIONS": {"MAX_ENTRIES": 100_000}}
+    if parts.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name or "gpai"}
+    raise ImproperlyConfigured("CACHE_URL must look like redis://host:6379/0, db://gpai_cache or locmem://")
+
+
+CACHE_URL = os.environ.get("CACHE_URL", "").strip() or "db://gpai_cache"
+CACHES = {"default": _cache(CACHE_URL)}
 
 # ---- background tasks (PDF rendering): "immediate" runs in the request (quick start, tests);
 # "database" queues them in the database for `python manage.py task_worker` (docker-compose, production)
