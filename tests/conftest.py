@@ -71,9 +71,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """allauth counts requests in the cache: each test starts with none counted."""
+def _fresh_rate_limits(settings):
+    """allauth counts requests in the cache: each test starts with none counted, in this process's memory (the
+    database cache of CACHE_URL's default would need the database in every test; tests/test_shared_cache.py
+    runs real processes on the database cache)."""
     from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 
     cache.clear()
     yield
