@@ -368,7 +368,16 @@ REPORT_PRERENDER = env_bool("REPORT_PRERENDER", TASKS_BACKEND == "database")
 # Every PDF is rendered in the background (questionnaire/rendering/queue.py): a member may have this many renders
 # waiting at once (beyond it: 429), and a render running longer than the lease is taken to have lost its worker.
 RENDER_LIMIT_PER_MEMBER = env_int("RENDER_LIMIT_PER_MEMBER", 3)
-RENDER_LEASE_SECONDS = env_int("RENDER_LEASE_SECONDS", 300)
+RENDER_LEASE_SECONDS = env_int("RENDER_LEASE_SECONDS", 60)
+# An organisation may have this many renders waiting at once, prerenders included (a member's request beyond it:
+# 429; a prerender beyond it is skipped, and the report is rendered when someone asks for it).
+RENDER_LIMIT_PER_ORGANISATION = env_int("RENDER_LIMIT_PER_ORGANISATION", 10)
+# Every render runs in a child process (rendering/isolation.py) with these hard limits; past them it is stopped and
+# fails with a message. The worker beats a heartbeat every RENDER_HEARTBEAT_SECONDS meanwhile (the lease runs
+# from the last beat).
+RENDER_CPU_SECONDS = env_int("RENDER_CPU_SECONDS", 60)
+RENDER_MEMORY_MB = env_int("RENDER_MEMORY_MB", 1024)
+RENDER_HEARTBEAT_SECONDS = env_int("RENDER_HEARTBEAT_SECONDS", 5)
 
 # Rendered reports are kept this long (default ten years, the Code's retention), then `prune_reports` deletes them.
 REPORT_RETENTION_DAYS = env_int("REPORT_RETENTION_DAYS", 3653)

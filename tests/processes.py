@@ -74,7 +74,7 @@ def start_web(env: dict[str, str], *, timeout: float = 60) -> Web:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()[-2000:]}")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310 (our own URL)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
             return Web(port, process)
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)

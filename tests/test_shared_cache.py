@@ -14,7 +14,7 @@ from tests.processes import Browser, database_url, production_env, start_web, st
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 
-PASSWORD = "correct horse battery staple 42"  # noqa: S105 (a test password)
+PASSWORD = "correct horse battery staple 42"
 LOGIN = "/accounts/login/"
 SERVERS = {"BEHIND_PROXY": "true", "PROXY_COUNT": "1", "AXES_FAILURE_LIMIT": "3",
            "RATE_LIMIT_LOGIN": "4/m/ip", "RATE_LIMIT_LOGIN_FAILED": "100/m/ip,100/h/key"}
