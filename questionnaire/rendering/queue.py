@@ -287,6 +287,43 @@ def reclaim_stalled() -> int:
     return count
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Where a waiting render stands, for its progress page: renders ahead of it, and about how long until ready."""
+
+    ahead: int
+    seconds: int
+
+
+TYPICAL_SECONDS = 2.0  # a render's time until a few have been measured
+
+
+def typical_seconds() -> float:
+    """The mean time of the last twenty renders, from start to done (a second or two; longer for long documents)."""
+    recent = list(RenderedDocument.objects.filter(status=RenderStatus.DONE, started_at__isnull=False,
+                                                  rendered_at__isnull=False)
+                  .order_by("-rendered_at").values_list("started_at", "rendered_at")[:20])
+    if not recent:
+        return TYPICAL_SECONDS
+    return max(0.5, sum((done - start).total_seconds() for start, done in recent) / len(recent))
+
+
+def progress(row: RenderedPdf) -> Progress:
+    """How many renders are ahead of `row` in the queue (of every organisation) and an estimate of the seconds
+    until it is ready: its own render and those ahead, shared among the renders running now (one per worker)."""
+    typical = typical_seconds()
+    now = timezone.now()
+    if row.status == RenderStatus.RENDERING:
+        elapsed = (now - row.started_at).total_seconds() if row.started_at else 0
+        return Progress(0, max(1, round(typical - elapsed)))
+    rows = renderable(row)
+    queued_at = getattr(row, rows.queued_at)
+    ahead = sum(other.model.objects.filter(**{"status": RenderStatus.PENDING, f"{other.queued_at}__lt": queued_at})
+                .count() for other in RENDERABLE)
+    running = sum(other.model.objects.filter(status=RenderStatus.RENDERING).count() for other in RENDERABLE)
+    return Progress(ahead, max(1, round((ahead + 1 + running) * typical / max(1, running))))
+
+
 def retry(row: RenderedPdf) -> None:
     """Render a row again from its first attempt (after it failed, or its worker died)."""
     rows = renderable(row)
