@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -49,21 +48,21 @@ def test_a_render_within_its_limits_returns_its_result_and_beats_meanwhile():
     assert len(beats) >= 2  # the lease is kept while it renders
 
 
-@pytest.mark.parametrize(("function", "argument", "message"), [
+@pytest.mark.parametrize(("work", "amount", "message"), [
     (_spin, 30, "more than 1 seconds of processor time"),
     (_eat_memory, 2048, "more than 64 MB of memory"),
 ])
-def test_a_render_over_its_limit_is_stopped_with_a_message(function, argument, message):
+def test_a_render_over_its_limit_is_stopped_with_a_message(work, amount, message):
     started = time.monotonic()
     with pytest.raises(RenderStopped) as stopped:
-        run_limited(function, argument, limit=Limits(cpu_seconds=1, memory_mb=64, heartbeat_seconds=1))
+        run_limited(work, amount, limit=Limits(cpu_seconds=1, memory_mb=64, heartbeat_seconds=1))
     assert message in str(stopped.value) and str(stopped.value).startswith("Stopped:")
     assert "attach the full data as a file" in str(stopped.value)
     assert time.monotonic() - started < 15
 
 
 def test_an_error_in_the_child_comes_back_as_its_message():
-    with pytest.raises(RenderFailed, match="^ValueError: a broken template$"):
+    with pytest.raises(RenderFailed, match=r"^ValueError: a broken template$"):
         run_limited(_fail, None, limit=Limits(cpu_seconds=5, memory_mb=256, heartbeat_seconds=1))
 
 
@@ -73,7 +72,7 @@ TABLE = definition(SUMMARY).fields()["crawl_top_domains"]
 LIST = definition(SUMMARY).fields()["crawler_ids"]
 
 
-@pytest.mark.parametrize(("field", "text", "problem"), [
+@pytest.mark.parametrize(("document_field", "typed", "problem"), [
     (TABLE, "1 | a.example | 2\n" * 10, None),
     (TABLE, "1 | a.example | 2\n" * MAX_ROWS, None),
     (TABLE, "1 | a.example | 2\n" * (MAX_ROWS + 1), "has 1 001 rows, at most 1 000."),
@@ -81,8 +80,8 @@ LIST = definition(SUMMARY).fields()["crawler_ids"]
     (LIST, "Bot\n" * (MAX_ROWS + 1), "This list has"),
     (LIST, "x" * (MAX_LIST_CHARS + 1), "This list is too long"),
 ])
-def test_size_caps_of_lists_and_tables(field, text, problem):
-    found = size_problem(field, text.strip())
+def test_size_caps_of_lists_and_tables(document_field, typed, problem):
+    found = size_problem(document_field, typed.strip())
     assert (found is None) if problem is None else (problem in found), found
 
 
@@ -137,7 +136,12 @@ def test_a_render_over_its_limit_fails_with_its_message_and_the_next_organisatio
     monkeypatch.setattr(pdf, "render_source", render)
     stuck = request_report(slow, user=owner)
     waiting = request_report(quick, user=bruno)
-    call_command("task_worker", "--batch", "--no-startup-delay", verbosity=0)
+    # the worker's turns, in the queue's order: the endless render first, then the other organisation's
+    from questionnaire.rendering.queue import REPORTS, render_row
+
+    order = [task.args_kwargs["args"][0] for task in DBTaskResult.objects.ready()]
+    assert order == [str(stuck.pk), str(waiting.pk)]
+    assert [render_row(REPORTS, row_id) for row_id in order] == ["stopped", "done"]
     stuck.refresh_from_db()
     waiting.refresh_from_db()
     assert stuck.status == RenderStatus.FAILED and stuck.stopped and stuck.attempts == 1
