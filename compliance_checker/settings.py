@@ -19,6 +19,7 @@ Environment variables (see .env.example and README.md):
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -218,6 +219,8 @@ try:
                                                   conn_health_checks=True)}
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
+# Behind PgBouncer in transaction pooling (docs/deploy.md): no server-side cursors, which outlive a transaction.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DISABLE_SERVER_SIDE_CURSORS", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
@@ -240,9 +243,18 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 if STATIC_ROOT.is_relative_to(VAR_DIR):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it, even before collectstatic
+# Files (report PDFs, evidence) go through Django's storage API only, so that web and worker processes on several
+# machines share them: a shared volume (MEDIA_ROOT) or an object store (STORAGE_BACKEND, e.g.
+# storages.backends.s3.S3Storage after installing django-storages, with STORAGE_OPTIONS as JSON).
+try:
+    _STORAGE_OPTIONS = json.loads(os.environ.get("STORAGE_OPTIONS", "").strip() or "null")
+except ValueError as exc:
+    raise ImproperlyConfigured(f"STORAGE_OPTIONS must be a JSON object: {exc}") from None
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media")))}},
+    "default": {"BACKEND": os.environ.get("STORAGE_BACKEND", "").strip()
+                or "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": _STORAGE_OPTIONS if isinstance(_STORAGE_OPTIONS, dict)
+                else {"location": str(Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media")))}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
                     if not DEBUG and env_bool("STATIC_MANIFEST", True)
                     else "django.contrib.staticfiles.storage.StaticFilesStorage"},

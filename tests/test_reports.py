@@ -341,9 +341,24 @@ def test_pending_report_page_shows_progress(client, owner, organisation, setting
     response = client.get(reverse("report_pdf", kwargs={"assessment_id": assessment.pk}))
     assert response.status_code == 202
     html = response.content.decode()
-    assert "Preparing your report" in html and "<progress" in html and "check again" in html
+    assert "Preparing your report" in html and "<progress" in html and "check now" in html
+    # where it stands and about how long, and a reload without JavaScript that offers the PDF once it is ready
+    assert "The PDF is next in line to be rendered." in html and "Ready in about" in html
+    pdf_url = reverse("report_pdf", kwargs={"assessment_id": assessment.pk})
+    assert f'<meta http-equiv="refresh" content="2; url={pdf_url}?waited=1">' in html
     status = client.get(reverse("report_status", kwargs={"assessment_id": assessment.pk})).json()
     assert status == {"status": "pending"}
+
+
+def test_a_finished_pdf_is_offered_at_once_after_waiting(client, owner, organisation):
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T01")
+    pdf_url = reverse("report_pdf", kwargs={"assessment_id": assessment.pk})
+    assert download(client, assessment).startswith(b"%PDF-")  # immediate backend: rendered in the request
+    ready = client.get(pdf_url + "?waited=1")  # the progress page's reload finds it done
+    page = ready.content.decode()
+    assert ready.status_code == 200 and "Your report is ready" in page
+    assert f'href="{pdf_url}" download' in page and 'http-equiv="refresh"' not in page
 
 
 # ---- rendered in the background on completion and when the gap records change
