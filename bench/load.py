@@ -169,7 +169,8 @@ class Run:
 def run_wrk(folder: Path, mode: str, users: int, seconds: int, label: str) -> Run:
     for log in folder.glob("log-*.txt"):
         log.unlink()
-    out = subprocess.run([*PIN["web"], "wrk", "-t", str(users), "-c", str(users), "-d", f"{seconds}s", "--timeout", "30s",
+    out = subprocess.run([*PIN["web"], "wrk", "-t", str(users), "-c", str(users), "-d", f"{seconds}s",
+                          "--timeout", "30s",
                           "-s", str(ROOT / "bench" / "officer.lua"), f"http://127.0.0.1:{PORT}", "--",
                           str(folder), mode], capture_output=True, text=True, check=True).stdout
     amount, unit = re.search(r"requests in ([\d.]+)(us|ms|s|m|h)\b", out).groups()
@@ -254,7 +255,8 @@ def pdf_readiness(since: float) -> list[float | None]:
 def start_task_workers(count: int, niceness: int = 19) -> list[subprocess.Popen]:
     # render the PDFs, as in production; on this one machine by default at the lowest CPU priority (docker-compose
     # gives the worker a lower CPU weight too), so that rendering gives way to the officers' requests
-    return [subprocess.Popen([*PIN["worker"], "nice", "-n", str(niceness), PY, "manage.py", "task_worker", "--no-reload"], cwd=ROOT,
+    return [subprocess.Popen([*PIN["worker"], "nice", "-n", str(niceness), PY, "manage.py", "task_worker",
+                              "--no-reload"], cwd=ROOT,
                              env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(count)]
 
 
