@@ -34,6 +34,7 @@ with psycopg.connect(sys.argv[1], autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{sys.argv[2]}"')
 PY
 DATABASE_URL="$TEST_URL" $PY manage.py migrate --noinput >"$RUN/migrate.log"
+DATABASE_URL="$TEST_URL" $PY manage.py flush --noinput  # what an interrupted earlier run left behind
 DATABASE_URL="$TEST_URL" $PY manage.py collectstatic --noinput >/dev/null
 
 for n in 1 2; do

@@ -476,7 +476,8 @@ def test_documentation_pdf_is_rendered_in_the_background_with_the_report_progres
     assert rendered.status == "pending" and rendered.requested_by == user and not rendered.file
     status_url = reverse("render_status", kwargs={"assessment_id": done.pk, "render_id": rendered.pk})
     assert status_url in html and f'data-pdf-url="{url}"' in html
-    assert client.get(status_url).json() == {"status": "pending"}
+    state = client.get(status_url).json()  # with where it stands, for the page's script
+    assert state["status"] == "pending" and state["ahead"] == 0 and state["seconds"] >= 1
     assert client.get(url).status_code == 202 and m.RenderedDocument.objects.filter(kind="documentation").count() == 1
 
     from questionnaire.rendering.queue import render_document

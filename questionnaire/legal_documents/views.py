@@ -280,7 +280,7 @@ def document_download(request: HttpRequest, assessment_id, kind: str, issue_id, 
                 "refresh": refresh_seconds(estimate.seconds) if estimate else None,
                 "pdf_url": request.path, "waited_url": f"{request.path}?waited=1",
                 "back": reverse("legal_document", kwargs={"assessment_id": assessment.pk, "kind": kind})},
-                status=202 if waiting else 200)
+                status=200 if issue.status == RenderStatus.DONE else 202)
         return FileResponse(issue.file.open("rb"), as_attachment=True, filename=f"{name}.pdf",
                             content_type=DOWNLOADS[fmt])
     if fmt == "json":
