@@ -345,7 +345,9 @@ def test_pending_report_page_shows_progress(client, owner, organisation, setting
     # where it stands and about how long, and a reload without JavaScript that offers the PDF once it is ready
     assert "The PDF is next in line to be rendered." in html and "Ready in about" in html
     pdf_url = reverse("report_pdf", kwargs={"assessment_id": assessment.pk})
-    assert f'<meta http-equiv="refresh" content="2; url={pdf_url}?waited=1">' in html
+    assert f'<meta http-equiv="refresh" content="5; url={pdf_url}?waited=1">' in html
+    manual = client.get(pdf_url + "?manual=1").content.decode()  # the user turned the reloading off
+    assert 'http-equiv="refresh"' not in manual and "Check now" in manual
     status = client.get(reverse("report_status", kwargs={"assessment_id": assessment.pk})).json()
     assert status == {"status": "pending"}
 

@@ -277,8 +277,9 @@ def document_download(request: HttpRequest, assessment_id, kind: str, issue_id, 
             estimate = progress(issue) if waiting else None
             return render(request, "documents/pending.html", {
                 "assessment": assessment, "definition": doc, "issue": issue, "progress": estimate,
-                "refresh": refresh_seconds(estimate.seconds) if estimate else None,
+                "refresh": refresh_seconds(estimate.seconds) if estimate and not request.GET.get("manual") else None,
                 "pdf_url": request.path, "waited_url": f"{request.path}?waited=1",
+                "manual_url": f"{request.path}?manual=1",
                 "back": reverse("legal_document", kwargs={"assessment_id": assessment.pk, "kind": kind})},
                 status=200 if issue.status == RenderStatus.DONE else 202)
         return FileResponse(issue.file.open("rb"), as_attachment=True, filename=f"{name}.pdf",

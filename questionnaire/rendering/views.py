@@ -18,8 +18,9 @@ from .queue import TooManyRenders, document, progress, retry
 
 
 def refresh_seconds(seconds: int) -> int:
-    """How often a progress page reloads itself without JavaScript: often when the PDF is near, less so when not."""
-    return min(10, max(2, seconds // 2))
+    """How often a progress page reloads itself without JavaScript: every 5 s when the PDF is near, up to 15 s when
+    not. ?manual=1 turns it off (WCAG 2.2.1: a page that reloads itself lets the user stop it)."""
+    return min(15, max(5, seconds // 2))
 
 
 def serve(request: HttpRequest, report: RenderedDocument) -> HttpResponse:
@@ -40,8 +41,8 @@ def serve(request: HttpRequest, report: RenderedDocument) -> HttpResponse:
     status = {RenderStatus.DONE: 200, RenderStatus.FAILED: 503}.get(report.status, 202)
     return render(request, "questionnaire/report_pending.html", {
         "assessment": assessment, "report": report, "document_title": kind.title, "progress": estimate,
-        "refresh": refresh_seconds(estimate.seconds) if estimate else None,
-        "pdf_url": request.path, "waited_url": f"{request.path}?waited=1",
+        "refresh": refresh_seconds(estimate.seconds) if estimate and not request.GET.get("manual") else None,
+        "pdf_url": request.path, "waited_url": f"{request.path}?waited=1", "manual_url": f"{request.path}?manual=1",
         "status_url": reverse("render_status", kwargs={"assessment_id": assessment.pk, "render_id": report.pk}),
         "retry_url": reverse("render_retry", kwargs={"assessment_id": assessment.pk, "render_id": report.pk}),
     }, status=status)

@@ -34,9 +34,14 @@ def test_without_javascript_the_progress_page_reloads_itself_and_offers_the_read
     page.goto(live_server.url + pdf_url)
     assert page.locator("h1").inner_text() == "Preparing your report"
     assert "The PDF is next in line to be rendered." in page.content() and "Ready in about" in page.content()
+    assert page.locator('meta[http-equiv="refresh"]').count() == 1
+    # axe-core on the same page with the reloading turned off (a reload would interrupt it)
+    page.click("text=stop checking by itself")
+    assert page.locator('meta[http-equiv="refresh"]').count() == 0
     problems: dict[str, list[str]] = {}
     look(page, "render-progress", problems)
     assert problems == {}
+    page.goto(live_server.url + pdf_url)
     report = RenderedDocument.objects.get(assessment=assessment)
     assert render_row(REPORTS, str(report.pk)) == "done"
     page.wait_for_url("**?waited=1", timeout=20_000)  # the meta refresh, without any script
