@@ -38,6 +38,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request: HttpRequest) -> str:
         return client_ip(request) or super().get_client_ip(request)
 
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials) -> str:
+        """The key of the failed sign-in limit (ACCOUNT_RATE_LIMITS["login_failed"], "…/key"): the account *and*
+        the client address, so that a stranger who knows a user's name cannot lock them out from elsewhere (the
+        per-address limit still caps each address over all accounts). A successful password reset clears it."""
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}@{self.get_client_ip(request)}"
+
     def save_user(self, request, user, form, commit=True):
         user._signing_up = True  # its address must be verified by mail (see _trust_address)
         return super().save_user(request, user, form, commit=commit)

@@ -131,6 +131,7 @@ class AuditEvent(models.Model):
         ("export", "Exported answers and result"), ("report_download", "Downloaded a report"),
         ("documentation_export", "Exported the Model Documentation Form"),
         ("evidence_download", "Downloaded an evidence file"), ("publish", "Published a questionnaire version"),
+        ("accept_results", "Accepted changed results of golden scenarios"),
         ("member_invited", "Invited a member"), ("member_joined", "Joined an organisation"),
         ("member_role_changed", "Changed a member's role"), ("member_removed", "Removed a member"),
         ("account_deleted", "Deleted an account"), ("organisation_deleted", "Deleted an organisation"),

@@ -49,6 +49,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 DB = os.environ.get("LOAD_DB", "gpai_load")  # a database of its own: dropped and created again
 PORT = int(os.environ.get("LOAD_PORT", "8765"))
+# --separate-cores: the web tier (gunicorn and wrk) on core 0, the task workers on core 1 (taskset)
+PIN: dict[str, list[str]] = {"web": [], "worker": []}
 READY_WITHIN = 30  # seconds from completion to a rendered PDF that count as "ready"
 PASSWORD = "correct horse battery staple"
 ENV = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}", "SECRET_KEY": "x" * 60,
@@ -167,7 +169,8 @@ class Run:
 def run_wrk(folder: Path, mode: str, users: int, seconds: int, label: str) -> Run:
     for log in folder.glob("log-*.txt"):
         log.unlink()
-    out = subprocess.run(["wrk", "-t", str(users), "-c", str(users), "-d", f"{seconds}s", "--timeout", "30s",
+    out = subprocess.run([*PIN["web"], "wrk", "-t", str(users), "-c", str(users), "-d", f"{seconds}s",
+                          "--timeout", "30s",
                           "-s", str(ROOT / "bench" / "officer.lua"), f"http://127.0.0.1:{PORT}", "--",
                           str(folder), mode], capture_output=True, text=True, check=True).stdout
     amount, unit = re.search(r"requests in ([\d.]+)(us|ms|s|m|h)\b", out).groups()
@@ -252,7 +255,8 @@ def pdf_readiness(since: float) -> list[float | None]:
 def start_task_workers(count: int, niceness: int = 19) -> list[subprocess.Popen]:
     # render the PDFs, as in production; on this one machine by default at the lowest CPU priority (docker-compose
     # gives the worker a lower CPU weight too), so that rendering gives way to the officers' requests
-    return [subprocess.Popen(["nice", "-n", str(niceness), PY, "manage.py", "task_worker", "--no-reload"], cwd=ROOT,
+    return [subprocess.Popen([*PIN["worker"], "nice", "-n", str(niceness), PY, "manage.py", "task_worker",
+                              "--no-reload"], cwd=ROOT,
                              env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(count)]
 
 
@@ -262,7 +266,8 @@ def cpu_seconds(process: subprocess.Popen) -> float:
         fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    # its own and its finished children's (each render runs in a child process: rendering/isolation.py)
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def clear_queue() -> None:
@@ -433,12 +438,16 @@ def main() -> None:
     parser.add_argument("--pdf-only", action="store_true", help="only the PDF readiness runs")
     parser.add_argument("--grace", type=int, default=READY_WITHIN, help="seconds to wait after a PDF run")
     parser.add_argument("--worker-nice", type=int, default=19, help="niceness of the task workers in the PDF runs")
+    parser.add_argument("--separate-cores", action="store_true",
+                        help="pin gunicorn and wrk to core 0 and the task workers to core 1 (taskset)")
     args = parser.parse_args()
+    if args.separate_cores:
+        PIN.update(web=["taskset", "-c", "0"], worker=["taskset", "-c", "1"])
     if shutil.which("wrk") is None:
         raise SystemExit("bench/load.py needs wrk: apt-get install wrk")
     users = max(args.users)
     prepare(users)
-    server = subprocess.Popen([PY, "-m", "gunicorn", "compliance_checker.wsgi", "-c", "gunicorn.conf.py"],
+    server = subprocess.Popen([*PIN["web"], PY, "-m", "gunicorn", "compliance_checker.wsgi", "-c", "gunicorn.conf.py"],
                               cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     workers = [] if args.pdf_only else start_task_workers(1)
     failures = 0

@@ -19,7 +19,9 @@ Environment variables (see .env.example and README.md):
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -221,6 +223,8 @@ try:
                                                   conn_health_checks=True)}
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
+# Behind PgBouncer in transaction pooling (docs/deploy.md): no server-side cursors, which outlive a transaction.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DISABLE_SERVER_SIDE_CURSORS", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
@@ -250,9 +254,18 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 if STATIC_ROOT.is_relative_to(VAR_DIR):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it, even before collectstatic
+# Files (report PDFs, evidence) go through Django's storage API only, so that web and worker processes on several
+# machines share them: a shared volume (MEDIA_ROOT) or an object store (STORAGE_BACKEND, e.g.
+# storages.backends.s3.S3Storage after installing django-storages, with STORAGE_OPTIONS as JSON).
+try:
+    _STORAGE_OPTIONS = json.loads(os.environ.get("STORAGE_OPTIONS", "").strip() or "null")
+except ValueError as exc:
+    raise ImproperlyConfigured(f"STORAGE_OPTIONS must be a JSON object: {exc}") from None
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media")))}},
+    "default": {"BACKEND": os.environ.get("STORAGE_BACKEND", "").strip()
+                or "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": _STORAGE_OPTIONS if isinstance(_STORAGE_OPTIONS, dict)
+                else {"location": str(Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media")))}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
                     if not DEBUG and env_bool("STATIC_MANIFEST", True)
                     else "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -343,6 +356,27 @@ RULES_CHANGE_EMAILS = env_bool("RULES_CHANGE_EMAILS", True)
 # Where the site is served, for links in e-mails sent from background tasks (no request to build them from).
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
+# ---- cache (CACHE_URL): one cache for every process, because allauth's rate limits (failed sign-ins, password
+# resets, sign-ups) and its second-factor replay protection (a TOTP code is accepted once) count in it. A per-process
+# cache would count each gunicorn worker apart. redis://host:6379/0 for deployments (Django's RedisCache);
+# db://table (the default, db://gpai_cache: Django's DatabaseCache, its table made by `migrate`); locmem:// only
+# under DEBUG (`check --deploy` refuses a per-process cache with DEBUG off: gpai.E004).
+def _cache(url: str) -> dict:
+    parts = urlsplit(url)
+    name = parts.netloc or parts.path.lstrip("/")
+    if parts.scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "gpai"}
+    if parts.scheme == "db" and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name or "gpai_cache"):
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": name or "gpai_cache",
+                "OPTIONS": {"MAX_ENTRIES": 100_000}}
+    if parts.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name or "gpai"}
+    raise ImproperlyConfigured("CACHE_URL must look like redis://host:6379/0, db://gpai_cache or locmem://")
+
+
+CACHE_URL = os.environ.get("CACHE_URL", "").strip() or "db://gpai_cache"
+CACHES = {"default": _cache(CACHE_URL)}
+
 # ---- background tasks (PDF rendering): "immediate" runs in the request (quick start, tests);
 # "database" queues them in the database for `python manage.py task_worker` (docker-compose, production)
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate").strip().lower()
@@ -359,7 +393,16 @@ REPORT_PRERENDER = env_bool("REPORT_PRERENDER", TASKS_BACKEND == "database")
 # Every PDF is rendered in the background (questionnaire/rendering/queue.py): a member may have this many renders
 # waiting at once (beyond it: 429), and a render running longer than the lease is taken to have lost its worker.
 RENDER_LIMIT_PER_MEMBER = env_int("RENDER_LIMIT_PER_MEMBER", 3)
-RENDER_LEASE_SECONDS = env_int("RENDER_LEASE_SECONDS", 300)
+RENDER_LEASE_SECONDS = env_int("RENDER_LEASE_SECONDS", 60)
+# An organisation may have this many renders waiting at once, prerenders included (a member's request beyond it:
+# 429; a prerender beyond it is skipped, and the report is rendered when someone asks for it).
+RENDER_LIMIT_PER_ORGANISATION = env_int("RENDER_LIMIT_PER_ORGANISATION", 10)
+# Every render runs in a child process (rendering/isolation.py) with these hard limits; past them it is stopped and
+# fails with a message. The worker beats a heartbeat every RENDER_HEARTBEAT_SECONDS meanwhile (the lease runs
+# from the last beat).
+RENDER_CPU_SECONDS = env_int("RENDER_CPU_SECONDS", 60)
+RENDER_MEMORY_MB = env_int("RENDER_MEMORY_MB", 1024)
+RENDER_HEARTBEAT_SECONDS = env_int("RENDER_HEARTBEAT_SECONDS", 5)
 
 # Rendered reports are kept this long (default ten years, the Code's retention), then `prune_reports` deletes them.
 REPORT_RETENTION_DAYS = env_int("REPORT_RETENTION_DAYS", 3653)

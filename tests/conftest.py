@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import re
 from pathlib import Path
 
@@ -67,6 +68,8 @@ def _test_storages(settings, _media_root):
 def _fast_password_hashing(settings):
     """Production hashes passwords with PBKDF2 at a million iterations (about half a second a password, on
     purpose); tests create and sign in hundreds of users, so they hash with Django's fast MD5 hasher."""
+    if os.environ.get("BROWSER_BASE_URL"):  # servers outside the tests (bench/cluster.sh) verify with their own
+        return
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -79,9 +82,13 @@ def _upload_check_time(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """allauth counts requests in the cache: each test starts with none counted."""
+def _fresh_rate_limits(settings):
+    """allauth counts requests in the cache: each test starts with none counted, in this process's memory (the
+    database cache of CACHE_URL's default would need the database in every test; tests/test_shared_cache.py
+    runs real processes on the database cache)."""
     from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 
     cache.clear()
     yield

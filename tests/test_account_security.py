@@ -203,16 +203,19 @@ def test_only_an_owner_changes_the_requirement(client):
 # ---- rate limits and lockout
 
 
-def test_failed_sign_ins_are_limited_per_account_across_addresses(client, settings):
+def test_failed_sign_ins_are_limited_per_account_and_address_so_a_stranger_cannot_lock_a_user_out(client, settings):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed": "100/m/ip,3/h/key"}
     User.objects.create_user("alice", "alice@example.org", PASSWORD)
-    for i in range(3):
-        client.post("/accounts/login/", {"username": "alice", "password": "wrong"}, REMOTE_ADDR=f"192.0.2.{i}")
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": "alice", "password": "wrong"}, REMOTE_ADDR="198.51.100.66")
     response = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD},
-                           REMOTE_ADDR="192.0.2.99")
+                           REMOTE_ADDR="198.51.100.66")
     assert response.status_code == 200
     assert "Too many failed attempts to sign in to this account" in response.content.decode()
     assert "_auth_user_id" not in client.session
+    # the real user, from their own address, is not locked out by the stranger's guesses
+    client.post("/accounts/login/", {"username": "alice", "password": PASSWORD}, REMOTE_ADDR="192.0.2.10")
+    assert "_auth_user_id" in client.session
 
 
 def test_failed_sign_ins_are_limited_per_address_across_accounts(client, settings):

@@ -14,7 +14,7 @@ PRODUCTION = {"SECRET_KEY": "k" * 40 + "-Zq8#vR2!mT5@wL9$xN4", "DEBUG": "false",
               "EMAIL_URL": "smtp://gpai:s3cret@smtp.example.org:587"}
 
 
-IGNORED = {"EMAIL_BACKEND", "EMAIL_HOST"}
+IGNORED = {"EMAIL_BACKEND", "EMAIL_HOST", "CACHE_URL"}
 
 
 def check_deploy(**env: str) -> subprocess.CompletedProcess:
@@ -47,6 +47,13 @@ def test_check_deploy_fails_without_an_smtp_server():
     done = check_deploy(**{k: v for k, v in PRODUCTION.items() if k != "EMAIL_URL"})
     assert done.returncode != 0
     assert "gpai.E003" in done.stdout + done.stderr
+
+
+def test_check_deploy_fails_with_a_per_process_cache_and_debug_off():
+    done = check_deploy(**PRODUCTION, CACHE_URL="locmem://")
+    assert done.returncode != 0
+    assert "gpai.E004" in done.stdout + done.stderr
+    assert check_deploy(**PRODUCTION, CACHE_URL="redis://127.0.0.1:6379/0").returncode == 0
 
 
 def _mail_settings(env: dict) -> list[str]:

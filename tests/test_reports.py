@@ -316,10 +316,7 @@ def test_failed_render_is_retried_reported_and_never_half_served(client, owner, 
     user = owner
     client.force_login(user)
     assessment = completed(organisation, user, "T01")
-    calls = []
-
     def broken(*args, **kwargs):
-        calls.append(1)
         raise RuntimeError("out of memory")
 
     monkeypatch.setattr("questionnaire.rendering.pdf.render_source", broken)  # every document renders through it
@@ -327,8 +324,9 @@ def test_failed_render_is_retried_reported_and_never_half_served(client, owner, 
     assert response.status_code == 503
     assert "could not be made" in response.content.decode()
     report = RenderedDocument.objects.get()
-    assert report.status == RenderStatus.FAILED and len(calls) == 3 and not report.file
-    assert "out of memory" in report.error
+    # each attempt renders in a child process of its own (rendering.isolation): its calls are not seen here
+    assert report.status == RenderStatus.FAILED and report.attempts == 3 and not report.file
+    assert report.error == "RuntimeError: out of memory"
     monkeypatch.undo()
     retry = client.post(reverse("report_retry", kwargs={"assessment_id": assessment.pk}))
     assert retry.status_code == 302
@@ -343,9 +341,26 @@ def test_pending_report_page_shows_progress(client, owner, organisation, setting
     response = client.get(reverse("report_pdf", kwargs={"assessment_id": assessment.pk}))
     assert response.status_code == 202
     html = response.content.decode()
-    assert "Preparing your report" in html and "<progress" in html and "check again" in html
+    assert "Preparing your report" in html and "<progress" in html and "check now" in html
+    # where it stands and about how long, and a reload without JavaScript that offers the PDF once it is ready
+    assert "The PDF is next in line to be rendered." in html and "Ready in about" in html
+    pdf_url = reverse("report_pdf", kwargs={"assessment_id": assessment.pk})
+    assert f'<meta http-equiv="refresh" content="5; url={pdf_url}?waited=1">' in html
+    manual = client.get(pdf_url + "?manual=1").content.decode()  # the user turned the reloading off
+    assert 'http-equiv="refresh"' not in manual and "Check now" in manual
     status = client.get(reverse("report_status", kwargs={"assessment_id": assessment.pk})).json()
     assert status == {"status": "pending"}
+
+
+def test_a_finished_pdf_is_offered_at_once_after_waiting(client, owner, organisation):
+    client.force_login(owner)
+    assessment = completed(organisation, owner, "T01")
+    pdf_url = reverse("report_pdf", kwargs={"assessment_id": assessment.pk})
+    assert download(client, assessment).startswith(b"%PDF-")  # immediate backend: rendered in the request
+    ready = client.get(pdf_url + "?waited=1")  # the progress page's reload finds it done
+    page = ready.content.decode()
+    assert ready.status_code == 200 and "Your report is ready" in page
+    assert f'href="{pdf_url}" download' in page and 'http-equiv="refresh"' not in page
 
 
 # ---- rendered in the background on completion and when the gap records change
@@ -458,10 +473,14 @@ def test_report_of_a_worker_that_died_mid_render_is_rendered_again(owner, organi
     user = owner
     assessment = completed(organisation, user, "T01")
     report = _report_of(assessment)
+    # started twenty minutes ago, but its worker beat its heartbeat ten seconds ago: a long render, still alive
+    now = timezone.now()
     RenderedDocument.objects.filter(pk=report.pk).update(status=RenderStatus.RENDERING, attempts=1,
-                                               started_at=timezone.now() - dt.timedelta(minutes=2))
-    assert request_report(assessment).status == RenderStatus.RENDERING  # two minutes: still rendering
-    RenderedDocument.objects.filter(pk=report.pk).update(started_at=timezone.now() - dt.timedelta(minutes=6))
+                                                         started_at=now - dt.timedelta(minutes=20),
+                                                         heartbeat_at=now - dt.timedelta(seconds=10))
+    assert request_report(assessment).status == RenderStatus.RENDERING
+    # no beat for longer than the lease (RENDER_LEASE_SECONDS, a minute): its worker died
+    RenderedDocument.objects.filter(pk=report.pk).update(heartbeat_at=now - dt.timedelta(minutes=2))
     assert request_report(assessment).status == RenderStatus.DONE  # re-queued (immediate backend: rendered)
 
 

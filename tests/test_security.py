@@ -420,10 +420,11 @@ def test_the_worker_sweep_requeues_a_render_whose_worker_died_without_any_reques
     report = request_report(done)
     DBTaskResult.objects.all().delete()  # a worker took the task ...
     m.RenderedDocument.objects.filter(pk=report.pk).update(status="rendering", attempts=1,  # ... and died rendering it
-                                                 started_at=timezone.now() - dt.timedelta(minutes=2))
+                                                 started_at=timezone.now() - dt.timedelta(minutes=10),
+                                                 heartbeat_at=timezone.now() - dt.timedelta(seconds=20))
     sweeper = LeaseSweeper(every=60)
-    assert sweeper.sweep() == 0  # within its lease: left alone
-    m.RenderedDocument.objects.filter(pk=report.pk).update(started_at=timezone.now() - dt.timedelta(minutes=6),
+    assert sweeper.sweep() == 0  # its heartbeat is within its lease: left alone, however long it has rendered
+    m.RenderedDocument.objects.filter(pk=report.pk).update(heartbeat_at=timezone.now() - dt.timedelta(minutes=2),
                                                  created_at=timezone.now() - dt.timedelta(minutes=6))
     assert sweeper.sweep() == 1
     report.refresh_from_db()
@@ -475,7 +476,8 @@ def test_documentation_pdf_is_rendered_in_the_background_with_the_report_progres
     assert rendered.status == "pending" and rendered.requested_by == user and not rendered.file
     status_url = reverse("render_status", kwargs={"assessment_id": done.pk, "render_id": rendered.pk})
     assert status_url in html and f'data-pdf-url="{url}"' in html
-    assert client.get(status_url).json() == {"status": "pending"}
+    state = client.get(status_url).json()  # with where it stands, for the page's script
+    assert state["status"] == "pending" and state["ahead"] == 0 and state["seconds"] >= 1
     assert client.get(url).status_code == 202 and m.RenderedDocument.objects.filter(kind="documentation").count() == 1
 
     from questionnaire.rendering.queue import render_document

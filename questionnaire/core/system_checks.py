@@ -43,3 +43,22 @@ def email_sent_through_smtp(app_configs, **kwargs):
         return [Error("No SMTP server is configured: mail would go to localhost:25.",
                       hint="Set EMAIL_URL=smtp://user:password@host:587 (or EMAIL_HOST).", id="gpai.E003")]
     return []
+
+
+PER_PROCESS_CACHES = ("locmem", "dummy")
+
+
+@register(Tags.security, deploy=True)
+def cache_shared_by_every_process(app_configs, **kwargs):
+    """Outside DEBUG, the cache is shared by every process (CACHE_URL: Redis or the database): allauth's rate
+    limits and its single-use second-factor codes count in it, and a per-process cache counts each worker apart
+    (five workers, five times the guesses, a code accepted once per worker)."""
+    if settings.DEBUG:
+        return []
+    backend = settings.CACHES["default"]["BACKEND"].lower()
+    if any(f".{name}." in backend for name in PER_PROCESS_CACHES):
+        return [Error(f"The cache is {settings.CACHES['default']['BACKEND']} with DEBUG off: every process counts "
+                      "failed sign-ins and used second-factor codes on its own.",
+                      hint="Set CACHE_URL=redis://host:6379/0, or db://gpai_cache (the default).",
+                      id="gpai.E004")]
+    return []

@@ -20,7 +20,7 @@ from ..core.signatory import statuses_for
 from ..core.versions import spec_for
 from ..engine.expressions import Evaluator, compile_expression
 from ..models import AIModel, Assessment, DocumentIssue, GapItem, LegalDocument, LegalDocumentRevision
-from ..rendering.queue import check_render_limit, render_document_issue
+from ..rendering.queue import check_render_limit, enqueue
 from .checks import CheckContext, Findings, check
 from .definitions import DocumentDefinition, definition, definitions
 from .export import document_json
@@ -291,7 +291,8 @@ def issue_document(document: LegalDocument, *, stage: str, issued_on: dt.date, u
     locked = LegalDocument.objects.select_for_update(of=("self",)).select_related(  # the document's row only
         "assessment__ai_model", "assessment__organisation").get(pk=document.pk)
     doc = definition(locked.kind)
-    check_render_limit(user)  # its PDF joins the member's waiting renders (rendering.RENDER_LIMIT_PER_MEMBER)
+    # its PDF joins the member's and the organisation's waiting renders (RENDER_LIMIT_PER_MEMBER, _PER_ORGANISATION)
+    check_render_limit(user, locked.assessment.organisation_id)
     findings = check(doc, locked.values, check_context(locked, stage, issued_on=issued_on))
     if not findings.ok:
         raise IssueRefused(findings)
@@ -306,7 +307,7 @@ def issue_document(document: LegalDocument, *, stage: str, issued_on: dt.date, u
     issue.sha256 = hashlib.sha256(json.dumps(issue.document_json, sort_keys=True, ensure_ascii=False)
                                   .encode()).hexdigest()
     issue.save(update_fields=["document_json", "sha256"])
-    render_document_issue.enqueue(str(issue.pk))
+    enqueue(issue)
     issue.refresh_from_db()
     return issue
 

@@ -17,7 +17,11 @@ from .definitions import Column, Field
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MAX_ROWS = 5000
+# How much one field may hold (size_problem): a document must stay small enough to keep, show and render as a PDF
+# within its render's limits (rendering.isolation). A list or table past these is refused at its field.
+MAX_ROWS = 1000  # lines of a list or rows of a table
+MAX_LIST_CHARS = 100_000  # characters of a list or table
+MAX_TEXT_CHARS = 20_000  # characters of any other field
 # A month is a period of data collection (the training-content summary), which may lie well before the dates
 # of the AI Act that every other date of a document is about.
 EARLIEST_MONTH = dt.date(1900, 1, 1)
@@ -87,10 +91,30 @@ def parse_scalar(kind: str, text: str) -> Any:
 
 
 def _lines(text: str) -> list[str]:
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    if len(lines) > MAX_ROWS:
-        raise ValueError(f"At most {MAX_ROWS} lines")
-    return lines
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _count(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
+
+
+def size_problem(f: Field, text: str) -> str | None:
+    """What is wrong with the size of a field's text, in words for the field; None when it fits. The one place
+    where the size of a document's fields is bounded."""
+    if f.type in ("list", "table"):
+        noun = "table" if f.type == "table" else "list"
+        lines = "rows" if f.type == "table" else "lines"
+        if len(text) > MAX_LIST_CHARS:
+            return (f"This {noun} is too long to keep in the document: {_count(len(text))} characters, at most "
+                    f"{_count(MAX_LIST_CHARS)}. Give the main {lines} here and attach the full {noun} as a file.")
+        count = sum(1 for line in text.splitlines() if line.strip())
+        if count > MAX_ROWS:
+            return (f"This {noun} has {_count(count)} {lines}, at most {_count(MAX_ROWS)}. Give the main {lines} "
+                    f"here and attach the full {noun} as a file.")
+        return None
+    if len(text) > MAX_TEXT_CHARS:
+        return f"At most {_count(MAX_TEXT_CHARS)} characters (this text has {_count(len(text))})"
+    return None
 
 
 def parse_row(columns: tuple[Column, ...], line: str, number: int) -> dict[str, Any]:
@@ -130,6 +154,9 @@ def parse_input(f: Field, raw: Any) -> Any:
     text = (raw or "").strip()
     if not text:
         return None
+    problem = size_problem(f, text)
+    if problem:
+        raise ValueError(problem)
     if f.type in ("yes_no", "choice"):
         allowed = ["yes", "no"] if f.type == "yes_no" else [v for v, _ in f.choices]
         if text not in allowed:
@@ -145,8 +172,6 @@ def parse_input(f: Field, raw: Any) -> Any:
         return items or None
     if f.type == "table":
         return [parse_row(f.columns, line, n) for n, line in enumerate(_lines(text), 1)] or None
-    if len(text) > 20000:
-        raise ValueError("At most 20 000 characters")
     return parse_scalar(f.type, text)
 
 

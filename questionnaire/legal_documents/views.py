@@ -25,8 +25,8 @@ from ..core.forms import revision_number
 from ..core.history import ConcurrentEditError
 from ..core.translations import document_language
 from ..models import DocumentIssue, LegalDocument, LegalDocumentRevision, RenderStatus, current_assessment_of
-from ..rendering.queue import TooManyRenders, retry_if_stuck
-from ..rendering.views import too_many
+from ..rendering.queue import TooManyRenders, progress, retry_if_stuck
+from ..rendering.views import refresh_seconds, too_many
 from .checks import check
 from .deadlines import dues
 from .definitions import DocumentDefinition, Field, definitions
@@ -333,11 +333,18 @@ def document_download(request: HttpRequest, assessment_id, kind: str, issue_id, 
     name = "".join(c for c in name if c.isalnum() or c in "-._")[:120]
     audit(request, "document_download", target=f"{name}.{fmt}", organisation=assessment.organisation)
     if fmt == "pdf":
-        if issue.status != RenderStatus.DONE or not issue.file:
+        if issue.status != RenderStatus.DONE or not issue.file or request.GET.get("waited"):
+            # the progress page (rendering.views.serve does the same for reports): where it stands, reloading
+            # itself, and once done (?waited=1 from that reload) a link to the PDF
+            waiting = issue.status in (RenderStatus.PENDING, RenderStatus.RENDERING)
+            estimate = progress(issue) if waiting else None
             return render(request, "documents/pending.html", {
-                "assessment": assessment, "definition": doc, "issue": issue,
+                "assessment": assessment, "definition": doc, "issue": issue, "progress": estimate,
+                "refresh": refresh_seconds(estimate.seconds) if estimate and not request.GET.get("manual") else None,
+                "pdf_url": request.path, "waited_url": f"{request.path}?waited=1",
+                "manual_url": f"{request.path}?manual=1",
                 "back": reverse("legal_document", kwargs={"assessment_id": assessment.pk, "kind": kind})},
-                status=202)
+                status=200 if issue.status == RenderStatus.DONE else 202)
         return FileResponse(issue.file.open("rb"), as_attachment=True, filename=f"{name}.pdf",
                             content_type=DOWNLOADS[fmt])
     if fmt == "json":

@@ -16,6 +16,9 @@ from django.db import models
 from .assessments import Assessment
 from .content import ExactNumberDecoder
 
+# how the error of a render stopped at its limit begins (rendering.isolation.RenderStopped); its text is shown
+STOPPED = "Stopped:"
+
 
 class RenderStatus(models.TextChoices):
     PENDING = "pending", "Waiting to be rendered"
@@ -35,10 +38,18 @@ class RenderedPdf(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # the render's worker says it is alive every RENDER_HEARTBEAT_SECONDS while its child renders: the lease
+    # (RENDER_LEASE_SECONDS) runs from the last beat, so a long render is never taken for a dead one
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True
+
+    @property
+    def stopped(self) -> bool:
+        """Failed because its render went over a limit (rendering.isolation): the error is for the member."""
+        return self.status == RenderStatus.FAILED and self.error.startswith(STOPPED)
 
 
 class RenderedDocument(RenderedPdf):

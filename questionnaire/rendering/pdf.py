@@ -83,6 +83,12 @@ def _stylesheet() -> tuple[Any, Any, Any]:
     return _STYLE
 
 
+def warm() -> None:
+    """Parse the stylesheet and load the fonts now: a process that forks a child per render (rendering.isolation)
+    does it once, and every child inherits them."""
+    _stylesheet()
+
+
 class _PdfHTML(HTML):
     """A document whose user-agent stylesheet is ours (static/css/report-ua.css): WeasyPrint's HTML5 one cut down
     to the elements our templates use, which makes the cascade a good part cheaper."""

@@ -36,6 +36,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
@@ -43,6 +44,7 @@ from django_tasks_db.models import DBTaskResult
 
 from ..engine import canonical_hash
 from ..models import DocumentIssue, RenderedDocument, RenderedPdf, RenderStatus
+from .isolation import RenderFailed, RenderStopped, run_limited
 from .source import Document, Source
 
 log = logging.getLogger(__name__)
@@ -51,8 +53,9 @@ MAX_ATTEMPTS = 3
 
 
 def lease_seconds() -> int:
-    """No render takes this long: past it, its worker is taken to have died and the render is queued again."""
-    return getattr(settings, "RENDER_LEASE_SECONDS", 300)
+    """A render whose worker has not beaten its heartbeat for this long (or a queued render whose task is gone)
+    is taken to have lost its worker and is queued again."""
+    return getattr(settings, "RENDER_LEASE_SECONDS", 60)
 
 
 # Each kind of document is defined beside the feature that makes it and named here by dotted path (as healthchecks
@@ -71,23 +74,55 @@ def document(kind: str) -> Document:
 
 
 class TooManyRenders(Exception):
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"at most {limit} documents may be waiting per member")
+    def __init__(self, limit: int, *, organisation: bool = False) -> None:
+        super().__init__(f"at most {limit} documents may be waiting per {'organisation' if organisation else 'member'}")
         self.limit = limit
+        self.organisation = organisation
+
+
+WAITING = (RenderStatus.PENDING, RenderStatus.RENDERING)
 
 
 def waiting_for(user) -> int:
     """Renders this member asked for that are not done yet: reports and exports, and issued legal documents."""
-    waiting = [RenderStatus.PENDING, RenderStatus.RENDERING]
-    return sum(rows.model.objects.filter(**{rows.requester: user, "status__in": waiting}).count()
+    return sum(rows.model.objects.filter(**{rows.requester: user, "status__in": WAITING}).count()
                for rows in RENDERABLE)
 
 
-def check_render_limit(user) -> None:
-    """TooManyRenders when `user` already has RENDER_LIMIT_PER_MEMBER renders waiting."""
+def waiting_in(organisation_id) -> int:
+    """Renders of this organisation's assessments not done yet, whoever asked for them: prerenders (on completion,
+    after gap-analysis edits) count as much as a member's request."""
+    return sum(rows.model.objects.filter(**{rows.organisation: organisation_id, "status__in": WAITING}).count()
+               for rows in RENDERABLE)
+
+
+def check_render_limit(user, organisation_id=None) -> None:
+    """TooManyRenders when `user` already has RENDER_LIMIT_PER_MEMBER renders waiting, or the organisation
+    RENDER_LIMIT_PER_ORGANISATION."""
     limit = settings.RENDER_LIMIT_PER_MEMBER
     if user is not None and user.is_authenticated and waiting_for(user) >= limit:
         raise TooManyRenders(limit)
+    limit = settings.RENDER_LIMIT_PER_ORGANISATION
+    if organisation_id is not None and waiting_in(organisation_id) >= limit:
+        raise TooManyRenders(limit, organisation=True)
+
+
+def enqueue(row: RenderedPdf) -> None:
+    """Queue the task that renders `row`, fairly between organisations: the more renders its organisation already
+    has waiting, the lower its priority (django-tasks-db runs the highest first), so that one organisation's
+    tenth document waits behind another's first and their renders interleave."""
+    rows = renderable(row)
+    ahead = sum(other.model.objects.filter(**{other.organisation: organisation_of(row), "status__in": WAITING})
+                .exclude(pk=row.pk).count() for other in RENDERABLE)
+    rows.task.using(priority=max(-100, -ahead)).enqueue(str(row.pk))
+
+
+def organisation_of(row: RenderedPdf):
+    """The id of the organisation whose assessment the row belongs to."""
+    value: Any = row
+    for part in renderable(row).organisation.split("__"):
+        value = getattr(value, part)
+    return value
 
 
 def request_render(assessment, kind: str, content: dict[str, Any], *, key: str | None = None,
@@ -101,7 +136,7 @@ def request_render(assessment, kind: str, content: dict[str, Any], *, key: str |
     report = RenderedDocument.objects.filter(assessment=assessment, kind=kind, document_hash=key).first()
     created = False
     if report is None:
-        check_render_limit(user)
+        check_render_limit(user, assessment.organisation_id)
         report, created = RenderedDocument.objects.get_or_create(
             assessment=assessment, kind=kind, document_hash=key,
             defaults={"snapshot": content, "requested_by": user if user is not None and user.is_authenticated
@@ -110,7 +145,7 @@ def request_render(assessment, kind: str, content: dict[str, Any], *, key: str |
     if created or stale:
         if stale:
             RenderedDocument.objects.filter(pk=report.pk).update(status=RenderStatus.PENDING)
-        render_document.enqueue(str(report.pk))  # in the same transaction: the queued row commits with it
+        enqueue(report)  # in the same transaction: the queued row commits with it
         report.refresh_from_db()
     return report
 
@@ -123,6 +158,7 @@ class Renderable:
     related: tuple[str, ...]  # what `source` and `file_name` read
     queued_at: str  # the row's field: when it was queued
     requester: str  # the row's field: the member who asked for it
+    organisation: str  # the lookup of the organisation's id from the row
     source: Callable[[Any], Source]
     file_name: Callable[[Any], str]  # its name in storage
     task: Any  # the task that renders it: render_row(this, row id)
@@ -130,8 +166,10 @@ class Renderable:
 
 def render_row(rows: Renderable, row_id: str) -> str:
     """Render the PDF of one row: the one path every PDF takes. Marks it rendering (one more attempt, the lease
-    starts), writes the file to storage first and marks the row done after; a failure is queued again up to
-    MAX_ATTEMPTS attempts, then the row is failed."""
+    starts), renders it in a child process within the limits of rendering.isolation while beating the heartbeat
+    that keeps the lease, writes the file to storage first and marks the row done after. A render stopped at a
+    limit fails at once, with its message for the member (it would only be stopped again); another failure is
+    queued again up to MAX_ATTEMPTS attempts, then the row is failed."""
     model = rows.model
     with transaction.atomic():
         row = model.objects.select_for_update().filter(pk=row_id).first()
@@ -139,22 +177,34 @@ def render_row(rows: Renderable, row_id: str) -> str:
             return "nothing to do"
         row.status = RenderStatus.RENDERING
         row.attempts += 1
-        row.started_at = timezone.now()
-        row.save(update_fields=["status", "attempts", "started_at"])
+        row.started_at = row.heartbeat_at = timezone.now()
+        row.save(update_fields=["status", "attempts", "started_at", "heartbeat_at"])
     row = model.objects.select_related(*rows.related).get(pk=row_id)
-    try:
-        from .pdf import render_source  # heavy: WeasyPrint is imported only where PDFs are made
 
-        rendered = render_source(rows.source(row))
+    def beat() -> None:
+        model.objects.filter(pk=row_id).update(heartbeat_at=timezone.now())
+
+    try:
+        from .pdf import render_source, warm  # heavy: WeasyPrint is imported only where PDFs are made
+
+        source = rows.source(row)
+        warm()  # the stylesheet and fonts parsed once in this process, not in every child
+        rendered = run_limited(render_source, source, beat=beat)
         old_name = row.file.name if row.file else ""
         row.file.save(rows.file_name(row), ContentFile(rendered.pdf), save=False)
+    except RenderStopped as exc:  # over a limit: it would be stopped again, so it fails now
+        log.warning("rendering %s %s stopped: %s", model.__name__, row_id, exc)
+        row.error = str(exc)
+        row.status = RenderStatus.FAILED
+        row.save(update_fields=["error", "status"])
+        return "stopped"
     except Exception as exc:  # report it, and retry a few times
         log.exception("rendering %s %s failed (attempt %s)", model.__name__, row_id, row.attempts)
-        row.error = f"{type(exc).__name__}: {exc}"[:2000]
+        row.error = (str(exc) if isinstance(exc, RenderFailed) else f"{type(exc).__name__}: {exc}")[:2000]
         row.status = RenderStatus.PENDING if row.attempts < MAX_ATTEMPTS else RenderStatus.FAILED
         row.save(update_fields=["error", "status"])
         if row.status == RenderStatus.PENDING:
-            rows.task.enqueue(str(row.pk))
+            enqueue(row)
         return "failed"
     row.file_sha256 = hashlib.sha256(rendered.pdf).hexdigest()
     row.pages = rendered.pages
@@ -186,10 +236,12 @@ def _report_file_name(report: RenderedDocument) -> str:
 
 
 REPORTS = Renderable(RenderedDocument, ("assessment__questionnaire_version", "assessment__ai_model"), "created_at",
-                     "requested_by", lambda report: document(report.kind).build(report), _report_file_name,
+                     "requested_by", "assessment__organisation_id",
+                     lambda report: document(report.kind).build(report), _report_file_name,
                      render_document)
 
 ISSUES = Renderable(DocumentIssue, ("document__assessment",), "recorded_at", "recorded_by",
+                    "document__assessment__organisation_id",
                     lambda issue: import_string(ISSUE_SOURCE)(issue),
                     lambda issue: f"{issue.document.assessment_id}/{issue.pk}.pdf", render_document_issue)
 
@@ -206,7 +258,8 @@ def stalled(row: RenderedPdf) -> bool:
     now = timezone.now()
     lease = lease_seconds()
     if row.status == RenderStatus.RENDERING:
-        return bool(row.started_at) and (now - row.started_at).total_seconds() > lease
+        alive = row.heartbeat_at or row.started_at
+        return bool(alive) and (now - alive).total_seconds() > lease
     queued_at = getattr(row, renderable(row).queued_at)
     if row.status == RenderStatus.PENDING and (now - queued_at).total_seconds() > lease:
         return not DBTaskResult.objects.ready().filter(args_kwargs__args__0=str(row.pk)).exists()
@@ -220,24 +273,62 @@ def reclaim_stalled() -> int:
     cutoff = timezone.now() - dt.timedelta(seconds=lease_seconds())
     count = 0
     for rows in RENDERABLE:
-        candidates = rows.model.objects.filter(Q(status=RenderStatus.RENDERING, started_at__lt=cutoff)
-                                               | Q(status=RenderStatus.PENDING, **{f"{rows.queued_at}__lt": cutoff}))
+        candidates = rows.model.objects.alias(alive=Coalesce("heartbeat_at", "started_at")).filter(
+            Q(status=RenderStatus.RENDERING, alive__lt=cutoff)
+            | Q(status=RenderStatus.PENDING, **{f"{rows.queued_at}__lt": cutoff}))
         for row in candidates.iterator():
             with transaction.atomic():
                 if stalled(row) and rows.model.objects.filter(pk=row.pk, status=row.status).update(
-                        status=RenderStatus.PENDING, started_at=None):
-                    rows.task.enqueue(str(row.pk))
+                        status=RenderStatus.PENDING, started_at=None, heartbeat_at=None):
+                    enqueue(row)
                     count += 1
     if count:
         log.warning("re-queued %s render(s) whose worker died", count)
     return count
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Where a waiting render stands, for its progress page: renders ahead of it, and about how long until ready."""
+
+    ahead: int
+    seconds: int
+
+
+TYPICAL_SECONDS = 2.0  # a render's time until a few have been measured
+
+
+def typical_seconds() -> float:
+    """The mean time of the last twenty renders, from start to done (a second or two; longer for long documents)."""
+    recent = list(RenderedDocument.objects.filter(status=RenderStatus.DONE, started_at__isnull=False,
+                                                  rendered_at__isnull=False)
+                  .order_by("-rendered_at").values_list("started_at", "rendered_at")[:20])
+    if not recent:
+        return TYPICAL_SECONDS
+    return max(0.5, sum((done - start).total_seconds() for start, done in recent) / len(recent))
+
+
+def progress(row: RenderedPdf) -> Progress:
+    """How many renders are ahead of `row` in the queue (of every organisation) and an estimate of the seconds
+    until it is ready: its own render and those ahead, shared among the renders running now (one per worker)."""
+    typical = typical_seconds()
+    now = timezone.now()
+    if row.status == RenderStatus.RENDERING:
+        elapsed = (now - row.started_at).total_seconds() if row.started_at else 0
+        return Progress(0, max(1, round(typical - elapsed)))
+    rows = renderable(row)
+    queued_at = getattr(row, rows.queued_at)
+    ahead = sum(other.model.objects.filter(**{"status": RenderStatus.PENDING, f"{other.queued_at}__lt": queued_at})
+                .count() for other in RENDERABLE)
+    running = sum(other.model.objects.filter(status=RenderStatus.RENDERING).count() for other in RENDERABLE)
+    return Progress(ahead, max(1, round((ahead + 1 + running) * typical / max(1, running))))
+
+
 def retry(row: RenderedPdf) -> None:
     """Render a row again from its first attempt (after it failed, or its worker died)."""
     rows = renderable(row)
     rows.model.objects.filter(pk=row.pk).update(status=RenderStatus.PENDING, attempts=0, error="")
-    rows.task.enqueue(str(row.pk))
+    enqueue(row)
 
 
 def retry_if_stuck(row: RenderedPdf) -> bool:

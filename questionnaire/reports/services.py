@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,9 @@ from ..core.signatory import statuses_for
 from ..engine import canonical_hash
 from ..legal_documents.store import documents_issued
 from ..models import RenderedDocument, RenderStatus, SignatoryStatus
-from ..rendering.queue import document, request_render, retry
+from ..rendering.queue import TooManyRenders, document, request_render, retry
+
+log = logging.getLogger(__name__)
 
 REPORT = "report"  # the report's kind in rendering.queue.DOCUMENTS
 ATTACHMENT = "assessment-snapshot.json"  # the report snapshot attached to the PDF (reports.pdf.report_source)
@@ -65,11 +68,15 @@ def prerender_report(assessment) -> None:
     with the change or not at all."""
     if not (settings.REPORT_PRERENDER and assessment.is_completed):
         return
-    report = request_report(assessment)
+    snapshot, report_hash = report_snapshot(assessment)
     # an earlier report of the assessment still waiting for its turn shows gap records changed since: drop it
     # (its queued task then finds nothing to do), so that a run of edits costs one render, not one per edit
     RenderedDocument.objects.filter(assessment=assessment, kind=REPORT, status=RenderStatus.PENDING,
-                                    attempts=0).exclude(pk=report.pk).delete()
+                                    attempts=0).exclude(document_hash=report_hash).delete()
+    try:
+        request_render(assessment, REPORT, snapshot, key=report_hash)
+    except TooManyRenders:  # the organisation has enough waiting: rendered when someone asks for it
+        log.info("prerender of assessment %s skipped: its organisation has enough renders waiting", assessment.pk)
 
 
 def prerender_on_change(sender, assessment, **kwargs) -> None:

@@ -23,6 +23,31 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+class _ExternalServer:
+    """Servers started outside the tests (bench/cluster.sh: two web processes and two task workers behind one
+    proxy, on the test database) in place of pytest-django's live server."""
+
+    class _NoSettings:
+        def enable(self) -> None:
+            pass
+
+        def disable(self) -> None:
+            pass
+
+    def __init__(self, url: str) -> None:
+        self.url = url.rstrip("/")
+        self._live_server_modified_settings = self._NoSettings()
+
+    def __str__(self) -> str:
+        return self.url
+
+
+if os.environ.get("BROWSER_BASE_URL"):
+    @pytest.fixture(scope="session")
+    def live_server():
+        yield _ExternalServer(os.environ["BROWSER_BASE_URL"])
+
+
 @pytest.fixture(scope="session")
 def chromium():
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
