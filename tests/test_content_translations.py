@@ -346,6 +346,7 @@ def test_render_report_in_german_and_french(published, tmp_path, language):
     pdf = output.read_bytes()
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert {"de": "KI-Modell mit allgemeinem Verwendungszweck", "fr": "Modèle d'IA à usage général"}[language] in text
+    assert {"de": "Seite 1 von", "fr": "page 1 sur"}[language] in text  # the page numbers too (report.css: English)
     share, sentences = english_share(text)
     assert share <= ENGLISH_SHARE_LIMIT, f"{share:.1%} English: {sentences[:10]}"
     html = tmp_path / f"report-{language}.html"
