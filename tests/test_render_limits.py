@@ -99,7 +99,7 @@ def test_a_two_megabyte_table_is_refused_at_its_field(client, organisation, owne
     assert response.status_code == 400
     assert "This table is too long to keep in the document: 2 097 152 characters, at most 100 000." in page
     # at the field: the message is in the field's error, which the field's input refers to
-    field_at = page.index('name="crawl_top_domains"')
+    field_at = page.index('name="crawl_top_domains')  # the field, or its rows' inputs (a formset since #27)
     assert "too long to keep" in page[max(0, field_at - 3000): field_at + 3000]
     document.refresh_from_db()
     assert document.revision == 0 and not document.values.get("crawl_top_domains")
