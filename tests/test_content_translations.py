@@ -432,7 +432,8 @@ def test_a_legal_document_form_shows_its_labels_in_the_reader_s_language(client,
     assessment = completed(organisation, owner, "T01")
     client.force_login(owner)
     with translation.override("de"):
-        page = client.get(reverse("legal_document", args=[assessment.pk, "training_summary"]))
+        page = client.get(reverse("legal_document", args=[assessment.pk, "training_summary"]),
+                          HTTP_ACCEPT_LANGUAGE="de")  # LocaleMiddleware: the request decides
     if page.status_code != 200:
         pytest.skip(f"the training summary is not offered for this result ({page.status_code})")
     text = page.content.decode()
