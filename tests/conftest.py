@@ -211,3 +211,13 @@ def stranger(django_user_model, published):
     from accounts.models import Organisation
 
     return _member(django_user_model, "stranger", Organisation.objects.create(name="Other Labs"), "owner")
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request's language (LocaleMiddleware, MemberLanguageMiddleware activate it in the thread) does not leak into
+    the next test: a German page request followed by a test rendering in the default language failed under xdist."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

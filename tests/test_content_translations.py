@@ -393,8 +393,6 @@ def test_the_admin_shows_per_language_what_is_missing_or_stale_and_publishing_wa
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(not any(f.name == "language" for f in m.RenderedDocument._meta.get_fields()),
-                    reason="a render per language comes with RenderedDocument.language (issue 29 part A)")
 def test_the_downloaded_report_follows_the_reader_s_language_with_the_same_hash(organisation, owner):
     from questionnaire.rendering.queue import REPORTS, render_row
     from questionnaire.reports.services import request_report

@@ -1,10 +1,11 @@
 """Rendered PDFs of an assessment, rendered in the background and stored (questionnaire/rendering/queue.py).
 
-A row is keyed by what it renders: the document `kind` ("report", "documentation", ...) and `document_hash`,
-the hash of the content it was rendered from. For the report that is the report snapshot's hash (the
-assessment's snapshot plus the gap analysis and signatory status; printed on the PDF), which differs from
-`Assessment.snapshot_hash` (answers and result only) once gap records exist. The same content is rendered
-once; changed content gives a new row."""
+A row is keyed by what it renders: the document `kind` ("report", "documentation", ...), `document_hash`, the
+hash of the content it was rendered from, and the `language` its words are rendered in (the reader's). For the
+report `document_hash` is the report snapshot's hash (the assessment's snapshot plus the gap analysis and signatory
+status; printed on the PDF), which differs from `Assessment.snapshot_hash` (answers and result only) once gap
+records exist. The same content is rendered once per language (with the same hash and JSON attachment in each);
+changed content gives a new row."""
 
 from __future__ import annotations
 
@@ -58,6 +59,9 @@ class RenderedDocument(RenderedPdf):
     kind = models.CharField(max_length=40, default="report", help_text="which document (rendering.DOCUMENTS)")
     document_hash = models.CharField(max_length=80, help_text="hash of the content rendered (for the report: the "
                                      "report snapshot's hash, printed on the PDF)")
+    # the language its words are rendered in (one of settings.LANGUAGES): part of the row's identity, so a German and
+    # an English PDF of one content are two rows; the content, its JSON attachment and `document_hash` are the same
+    language = models.CharField(max_length=8, default="en", help_text="the language the PDF is rendered in")
     # what the document shows, frozen at the request: for the report, the assessment's snapshot plus the gap
     # analysis at the time of the request; for another document, its content
     snapshot = models.JSONField(decoder=ExactNumberDecoder, null=True, blank=True)
@@ -66,8 +70,8 @@ class RenderedDocument(RenderedPdf):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["assessment", "kind", "document_hash"],
-                                               name="one_render_per_content")]
+        constraints = [models.UniqueConstraint(fields=["assessment", "kind", "document_hash", "language"],
+                                               name="one_render_per_content_and_language")]
 
     def __str__(self) -> str:
-        return f"{self.kind.capitalize()} {self.document_hash[:19]} ({self.status})"
+        return f"{self.kind.capitalize()} {self.document_hash[:19]} {self.language} ({self.status})"

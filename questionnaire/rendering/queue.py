@@ -5,12 +5,15 @@ documents, and any later one):
 
 1. A view freezes what the document shows (`content`, a JSON-able dict) and calls `request_render(assessment,
    kind, content, user=...)`. The content is stored in a `RenderedDocument` row keyed by (assessment, kind,
-   `document_hash`): the same content is rendered once, changed content gives a new row. A member may have at
-   most `RENDER_LIMIT_PER_MEMBER` renders waiting at once (`TooManyRenders`: the view answers 429). An issued
-   legal document (`DocumentIssue`, legal_documents/store.py) is its own row with its own task.
+   `document_hash`, language): the same content is rendered once per language (the reader's, `render_language`),
+   changed content gives a new row. The content, its JSON attachment and its hash are the same in every
+   language. A member may have at most `RENDER_LIMIT_PER_MEMBER` renders waiting at once (`TooManyRenders`:
+   the view answers 429; each language's render counts). An issued legal document (`DocumentIssue`,
+   legal_documents/store.py) is its own row with its own task, rendered in the default language.
 2. `render_row` renders any row that has a PDF to make (`models.RenderedPdf`: a report or an issued
-   document): it builds the HTML with the row kind's `source`, renders a PDF/A-3a with `pdf.render_source`,
-   writes the file to storage first and marks the row done after; a failure is retried MAX_ATTEMPTS times.
+   document): it builds the HTML with the row kind's `source` under the row's language (translation.override),
+   renders a PDF/A-3a with `pdf.render_source`, writes the file to storage first and marks the row done after;
+   a failure is retried MAX_ATTEMPTS times.
    The tasks `render_document` (reports) and `render_document_issue` (issued documents) call it. A render whose
    worker died (its lease of `RENDER_LEASE_SECONDS` expired) is queued again, by the next request for it or by
    the task worker's own sweep (`reclaim_stalled`).
@@ -37,11 +40,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
+from ..core.translations import document_language
 from ..engine import canonical_hash
 from ..models import DocumentIssue, RenderedDocument, RenderedPdf, RenderStatus
 from .isolation import RenderFailed, RenderStopped, run_limited
@@ -125,20 +129,34 @@ def organisation_of(row: RenderedPdf):
     return value
 
 
+def render_language(language: str | None = None) -> str:
+    """The language a PDF is rendered in: the given one, else the reader's (Django's active language, which
+    LocaleMiddleware sets from the member's choice or the browser), if it is one of settings.LANGUAGES, else the
+    default (settings.LANGUAGE_CODE). Bounded, so a row per language the application speaks and no more."""
+    languages = {code for code, _name in settings.LANGUAGES}
+    code = document_language(language)
+    if code in languages:
+        return code
+    return settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in languages else "en"
+
+
 def request_render(assessment, kind: str, content: dict[str, Any], *, key: str | None = None,
-                   user=None) -> RenderedDocument:
-    """The rendered document of this content, queued if it is not there yet. `key` (the row's document hash)
-    defaults to the content's hash (the report passes its report snapshot's hash). Raises TooManyRenders when
-    `user` has enough waiting."""
+                   user=None, language: str | None = None) -> RenderedDocument:
+    """The rendered document of this content in `language` (default: the reader's, `render_language`), queued if
+    it is not there yet. `key` (the row's document hash) defaults to the content's hash (the report passes its
+    report snapshot's hash); it does not depend on the language. Raises TooManyRenders when `user` has enough
+    waiting (each language's render counts)."""
     if kind not in DOCUMENTS:
         raise KeyError(f"unknown document kind {kind!r}")
     key = key or canonical_hash(content)
-    report = RenderedDocument.objects.filter(assessment=assessment, kind=kind, document_hash=key).first()
+    language = render_language(language)
+    report = RenderedDocument.objects.filter(assessment=assessment, kind=kind, document_hash=key,
+                                             language=language).first()
     created = False
     if report is None:
         check_render_limit(user, assessment.organisation_id)
         report, created = RenderedDocument.objects.get_or_create(
-            assessment=assessment, kind=kind, document_hash=key,
+            assessment=assessment, kind=kind, document_hash=key, language=language,
             defaults={"snapshot": content, "requested_by": user if user is not None and user.is_authenticated
                       else None})
     stale = stalled(report)
@@ -187,9 +205,11 @@ def render_row(rows: Renderable, row_id: str) -> str:
     try:
         from .pdf import render_source, warm  # heavy: WeasyPrint is imported only where PDFs are made
 
-        source = rows.source(row)
-        warm()  # the stylesheet and fonts parsed once in this process, not in every child
-        rendered = run_limited(render_source, source, beat=beat)
+        # the row's words in its own language, whatever language this worker has active (the child inherits it)
+        with translation.override(getattr(row, "language", None) or settings.LANGUAGE_CODE):
+            source = rows.source(row)
+            warm()  # the stylesheet and fonts parsed once in this process, not in every child
+            rendered = run_limited(render_source, source, beat=beat)
         old_name = row.file.name if row.file else ""
         row.file.save(rows.file_name(row), ContentFile(rendered.pdf), save=False)
     except RenderStopped as exc:  # over a limit: it would be stopped again, so it fails now
@@ -232,7 +252,8 @@ def render_document_issue(issue_id: str) -> str:
 
 def _report_file_name(report: RenderedDocument) -> str:
     prefix = "" if report.kind == "report" else f"{report.kind}-"
-    return f"{report.assessment_id}/{prefix}{report.document_hash.removeprefix('sha256:')[:16]}.pdf"
+    suffix = "" if report.language == "en" else f"-{report.language}"  # the rows of one content in each language
+    return f"{report.assessment_id}/{prefix}{report.document_hash.removeprefix('sha256:')[:16]}{suffix}.pdf"
 
 
 REPORTS = Renderable(RenderedDocument, ("assessment__questionnaire_version", "assessment__ai_model"), "created_at",

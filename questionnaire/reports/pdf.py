@@ -10,7 +10,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from ..core.translations import content_language, display_spec, reading_spec
+from ..core.translations import display_spec, reading_spec
 from ..engine import Spec
 from ..models import RenderedDocument
 from ..rendering.pdf import RenderedReport, render_source
@@ -46,10 +46,10 @@ def render_pdf(spec: Spec, snapshot: dict[str, Any], report_hash: str, **extra: 
 
 
 def _report_source(report: RenderedDocument) -> Source:
-    """The report in its row's language (the render queue renders a row in its language where rows have one)."""
+    """The report in its row's language (the render queue renders every row under its language)."""
     snapshot = report.snapshot or report.assessment.snapshot
     version = report.assessment.questionnaire_version
-    language = getattr(report, "language", None) or content_language()
+    language = report.language
     with translation.override(language):
         return report_source(display_spec(version, language), snapshot, report.document_hash,
                              gap_analysis=snapshot.get("gap_analysis", {}))
@@ -57,7 +57,7 @@ def _report_source(report: RenderedDocument) -> Source:
 
 def _report_filename(report: RenderedDocument) -> str:
     assessment = report.assessment
-    language = getattr(report, "language", "en") or "en"
+    language = report.language
     suffix = f"-{language}" if language != "en" else ""
     return f"gpai-assessment-{assessment.ai_model.name}-{assessment.completed_at:%Y-%m-%d}{suffix}.pdf"
 

@@ -27,7 +27,7 @@ from ..core.signatory import statuses_for
 from ..engine import canonical_hash
 from ..legal_documents.store import documents_issued
 from ..models import RenderedDocument, RenderStatus, SignatoryStatus
-from ..rendering.queue import TooManyRenders, document, request_render, retry
+from ..rendering.queue import TooManyRenders, document, render_language, request_render, retry
 
 log = logging.getLogger(__name__)
 
@@ -54,27 +54,30 @@ def report_snapshot(assessment) -> tuple[dict[str, Any], str]:
     return snapshot, canonical_hash(snapshot)
 
 
-def request_report(assessment, *, user=None) -> RenderedDocument:
-    """The report of the assessment's report snapshot, queued for rendering if it is not there yet.
+def request_report(assessment, *, user=None, language: str | None = None) -> RenderedDocument:
+    """The report of the assessment's report snapshot in `language` (default: the reader's), queued for rendering
+    if it is not there yet. The report hash and the attached snapshot are the same in every language.
     Raises rendering.TooManyRenders when `user` has enough renders waiting."""
     snapshot, report_hash = report_snapshot(assessment)
-    return request_render(assessment, REPORT, snapshot, key=report_hash, user=user)
+    return request_render(assessment, REPORT, snapshot, key=report_hash, user=user, language=language)
 
 
 def prerender_report(assessment) -> None:
     """Queue the report of the assessment's current report snapshot now, on completion and when its gap
     records change, so that the download is normally instant (settings.REPORT_PRERENDER: with a background
     worker). Runs inside the writing transaction (core.signals.report_inputs_changed): the queued report commits
-    with the change or not at all."""
+    with the change or not at all. It is rendered in the language of the member whose change it follows (the
+    active one); a reader of another language has theirs rendered when they ask."""
     if not (settings.REPORT_PRERENDER and assessment.is_completed):
         return
     snapshot, report_hash = report_snapshot(assessment)
-    # an earlier report of the assessment still waiting for its turn shows gap records changed since: drop it
-    # (its queued task then finds nothing to do), so that a run of edits costs one render, not one per edit
+    # an earlier report of the assessment still waiting for its turn shows gap records changed since: drop it, in
+    # any language (its queued task then finds nothing to do), so that a run of edits costs one render, not one per
+    # edit; the current report snapshot's renders in other languages stay
     RenderedDocument.objects.filter(assessment=assessment, kind=REPORT, status=RenderStatus.PENDING,
                                     attempts=0).exclude(document_hash=report_hash).delete()
     try:
-        request_render(assessment, REPORT, snapshot, key=report_hash)
+        request_render(assessment, REPORT, snapshot, key=report_hash)  # in the reader's language (render_language)
     except TooManyRenders:  # the organisation has enough waiting: rendered when someone asks for it
         log.info("prerender of assessment %s skipped: its organisation has enough renders waiting", assessment.pk)
 
@@ -84,16 +87,16 @@ def prerender_on_change(sender, assessment, **kwargs) -> None:
     prerender_report(assessment)
 
 
-def latest_report(assessment, *, status: str | None = None) -> RenderedDocument | None:
-    """The assessment's most recently requested report (of that status)."""
-    reports = RenderedDocument.objects.filter(assessment=assessment, kind=REPORT)
+def latest_report(assessment, *, status: str | None = None, language: str | None = None) -> RenderedDocument | None:
+    """The assessment's most recently requested report (of that status) in `language` (default: the reader's)."""
+    reports = RenderedDocument.objects.filter(assessment=assessment, kind=REPORT, language=render_language(language))
     if status:
         reports = reports.filter(status=status)
     return reports.order_by("-created_at").first()
 
 
 def retry_failed_report(assessment) -> None:
-    """Render the assessment's last failed report again, if there is one."""
+    """Render the assessment's last failed report in the reader's language again, if there is one."""
     report = latest_report(assessment, status=RenderStatus.FAILED)
     if report is not None:
         retry(report)
