@@ -249,3 +249,15 @@ def test_a_quick_check_result_is_dated_like_a_completed_one(client, published, s
     assert f"checked on {today:%-d %B %Y}" in html and f"Checked on {today:%-d %B %Y}" in html
     assert f"rules as of {spec.rulebook_date}" in html
     assert f'data-rules-as-of="{spec.rulebook_date}"' in html and spec.rules_note[:60] in html
+
+
+@pytest.mark.parametrize("language", ["de", "fr"])
+def test_the_result_in_german_and_french_is_not_marked_english(client, published, spec, language):
+    """#29: the quick check evaluated on the translated questionnaire, so every translated reason equalled its
+    re-evaluation and was marked "(anglais)" beside its French text. It is evaluated as a stored result is."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    html = quick_check(client, SCENARIOS["T05"]["answers"], spec).content.decode()
+    assert f'<html lang="{language}"' in html
+    assert 'class="untranslated"' not in html
+    assert {"de": "KI-Modell mit allgemeinem Verwendungszweck mit systemischem Risiko",
+            "fr": "à usage général présentant un risque systémique"}[language] in html

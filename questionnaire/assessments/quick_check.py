@@ -23,7 +23,7 @@ from accounts.memberships import current_membership
 
 from ..core.evaluation import answers_visibility, evaluate_answers
 from ..core.translations import display_spec
-from ..core.versions import current_version
+from ..core.versions import current_version, spec_for
 from ..models import QuestionnaireVersion
 from . import presenters
 from .forms import KeepForm
@@ -104,7 +104,10 @@ def result(request: HttpRequest) -> HttpResponse:
         return redirect("quick_check")
     spec = display_spec(version)
     answers = store.answers()
-    outcome = evaluate_answers(spec, answers)
+    # evaluated as a stored result is (English texts, language-neutral values); result_page shows its texts in the
+    # reader's language (core.translations.shown_outcome). Evaluated on the translated Spec, every French reason
+    # equalled its re-evaluation and was marked "(anglais)".
+    outcome = evaluate_answers(spec_for(version), answers)
     section = presenters.first_open_section(spec, answers_visibility(spec, answers), answers)
     if section is not None:
         messages.warning(request, _("Answer the remaining questions to see your result."))
