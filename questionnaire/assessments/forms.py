@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from ..core.forms import IsoDateInput, form_class
 from ..engine import QuestionType, Spec, check_answer, check_answers, parse_answer, visibility
 from ..engine.spec import Question, Section
+from ..engine.translation import translation_language
 from ..engine.values import FLOP_FORMAT_HELP, MAX_TEXT_LENGTH, bounded_number, is_unanswered, parse_flop
 
 
@@ -196,19 +197,21 @@ def options(question: Question, field: forms.BoundField) -> list[Option]:
             for i, (value, label) in enumerate(choices)]
 
 
-_FORM_CLASSES: dict[tuple[str, str], type[SectionForm]] = {}
+_FORM_CLASSES: dict[tuple[str, str, str], tuple[Spec, type[SectionForm]]] = {}
 
 
 def section_form_class(spec: Spec, section_code: str) -> type[SectionForm]:
     """The form class of a section, with every question of it (the form's `shown` drops the hidden ones);
-    cached by content hash."""
-    key = (spec.content_hash, section_code)
+    cached by content hash and language, for this Spec object: a translated Spec has the English one's content
+    hash (translations are words, not rules) and is made anew when a translation changes
+    (core.translations.forget_translations), so neither a German label nor a stale one reaches another reader."""
+    key = (spec.content_hash, translation_language(spec), section_code)
     cached = _FORM_CLASSES.get(key)
-    if cached is None:
+    if cached is None or cached[0] is not spec:
         if len(_FORM_CLASSES) > 2048:
             _FORM_CLASSES.clear()
-        cached = _FORM_CLASSES[key] = _build_form_class(spec, section_code)
-    return cached
+        cached = _FORM_CLASSES[key] = (spec, _build_form_class(spec, section_code))
+    return cached[1]
 
 
 def _build_form_class(spec: Spec, section_code: str) -> type[SectionForm]:
