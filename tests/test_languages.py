@@ -247,3 +247,56 @@ def test_two_joined_engine_messages_are_translated_sentence_by_sentence(language
         assert translated("Enter the number of FLOP. " + FLOP_FORMAT_HELP).startswith(message)
         assert translated("“abc” is not a number; write digits, e.g. 1200 or 3.5.") == (
             "“abc” is not a number; write digits, e.g. 1200 or 3.5.")  # a typed value in it: as the engine wrote it
+
+
+def records_pages(client, assessment) -> dict[str, str]:
+    """The pages of an assessment's records (issue 29 follow-up): the gap analysis, one chapter's and one
+    measure's page, the action plan, a legal document and the Model Documentation Form."""
+    from django.urls import reverse
+
+    ids = {"assessment_id": assessment.pk}
+    gap = client.get(reverse("gap_overview", kwargs=ids)).content.decode()  # makes the gap records
+    chapter = re.search(r'id="chapter-([\w-]+)-title"', gap).group(1)
+    measure = re.search(r'data-measure="([^"]+)"', gap).group(1)
+    pages = {"gap chapter": reverse("gap_chapter", kwargs={**ids, "chapter": chapter}),
+             "gap item": reverse("gap_item", kwargs={**ids, "measure": measure}),
+             "action plan": reverse("action_plan"),
+             "legal document": reverse("legal_document", kwargs={**ids, "kind": "training_summary"}),
+             "documentation form": reverse("model_documentation", kwargs=ids)}
+    out = {"gap": gap}
+    for kind, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, (kind, url)
+        out[kind] = response.content.decode()
+    return out
+
+
+@pytest.mark.parametrize("language", ["de", "fr"])
+def test_the_records_pages_are_at_most_5_percent_english(django_user_model, published, language):
+    """The gap analysis, a measure, the action plan, a legal document page and the Model Documentation Form in
+    English and in the language: at most 5 % of the words stay English (names and codes aside), and no interface
+    text at all once the questionnaire's own texts are set aside."""
+    from .factories import completed, make_member
+
+    pages = {}
+    for code in ("en", language):
+        member, organisation = make_member(django_user_model, f"officer-{code}")
+        client = Client(HTTP_ACCEPT_LANGUAGE=code)
+        client.force_login(member)
+        pages[code] = records_pages(client, completed(organisation, member, "T01", name="Atlas-70B"))
+    names = ("officer", "Atlas-70B", "Ltd")
+    shares, left = {}, {}
+    for kind, html in pages[language].items():
+        assert f'<html lang="{language}">' in html, kind
+        shares[kind] = round(english_share(pages["en"][kind], html, language, names=names), 3)
+        words, total = english_left(pages["en"][kind], html, language, content_aside=True, names=names)
+        if words:
+            left[kind] = (len(words), total, sorted(set(words)))
+    print(shares)
+    import pathlib
+    for kind, html in pages[language].items():
+        pathlib.Path(f"/tmp/uirest/{language}-{kind}.html").write_text(html)
+    for kind, html in pages[language].items():
+        print(kind, sorted(set(english_left(pages["en"][kind], html, language, names=names)[0]))[:80])
+    assert all(share <= 0.05 for share in shares.values()), shares
+    assert left == {}, repr(left)
