@@ -162,7 +162,7 @@ def _documentation_field(f) -> forms.Field:
             "invalid": "Enter a real date as YYYY-MM-DD, for example 2025-08-02"},
             validators=[validate_plausible_date], **common)
     if f.type == "choice":
-        return forms.ChoiceField(choices=[("", "Not chosen yet"), *((c, c) for c in f.choices)],
+        return forms.ChoiceField(choices=[("", _("Not chosen yet")), *((c, c) for c in f.choices)],
                                  error_messages={"invalid_choice": "Choose one of the ranges the form gives"},
                                  **common)
     if f.type == "line":
