@@ -272,7 +272,21 @@ def records_pages(client, assessment) -> dict[str, str]:
     return out
 
 
-# The legal documents' help texts and the Model Documentation Form's fields are content (questionnaire/content/
+def records_pages_in(django_user_model, language: str) -> dict[str, dict[str, str]]:
+    """The records pages of a completed assessment (public scenario T01) of a member in English and one in
+    `language`, by language."""
+    from .factories import completed, make_member
+
+    pages = {}
+    for code in ("en", language):
+        member, organisation = make_member(django_user_model, f"officer-{code}")
+        client = Client(HTTP_ACCEPT_LANGUAGE=code)
+        client.force_login(member)
+        pages[code] = records_pages(client, completed(organisation, member, "T01", name="Atlas-70B"))
+    return pages
+
+
+# The legal documents help texts and the Model Documentation Form's fields are content (questionnaire/content/
 # documents/*.yaml, model_documentation_form.yaml) that has no German or French yet: on those two pages only the
 # interface is measured (content set aside), see docs/i18n.md "Not translated yet".
 CONTENT_PAGES = {"legal document", "documentation form"}
@@ -285,14 +299,7 @@ def test_the_records_pages_are_at_most_5_percent_english(django_user_model, publ
     """The gap analysis, a chapter, a measure, the action plan, a legal document page and the Model Documentation
     Form in English and in the language: at most 5 % of the words stay English (names and codes aside), and no
     interface text at all once the questionnaire's own texts are set aside."""
-    from .factories import completed, make_member
-
-    pages = {}
-    for code in ("en", language):
-        member, organisation = make_member(django_user_model, f"officer-{code}")
-        client = Client(HTTP_ACCEPT_LANGUAGE=code)
-        client.force_login(member)
-        pages[code] = records_pages(client, completed(organisation, member, "T01", name="Atlas-70B"))
+    pages = records_pages_in(django_user_model, language)
     shares, left = {}, {}
     for kind, html in pages[language].items():
         assert f'<html lang="{language}">' in html, kind
@@ -315,14 +322,7 @@ def test_the_records_pages_are_at_most_5_percent_english(django_user_model, publ
 @pytest.mark.parametrize("language", ["de"])
 def test_a_legal_document_page_and_the_documentation_form_are_at_most_5_percent_english(
         django_user_model, published, language):
-    from .factories import completed, make_member
-
-    pages = {}
-    for code in ("en", language):
-        member, organisation = make_member(django_user_model, f"officer-{code}")
-        client = Client(HTTP_ACCEPT_LANGUAGE=code)
-        client.force_login(member)
-        pages[code] = records_pages(client, completed(organisation, member, "T01", name="Atlas-70B"))
+    pages = records_pages_in(django_user_model, language)
     shares = {kind: english_share(pages["en"][kind], pages[language][kind], language, names=RECORD_NAMES)
               for kind in CONTENT_PAGES}
     assert max(shares.values()) <= 0.05, shares
