@@ -13,6 +13,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .api_tokens import EXPIRY_DAYS
@@ -240,16 +241,17 @@ class ApiTokenForm(forms.Form):
     """An owner's new API token: what uses it, what it may do, how long it works."""
 
     name = forms.CharField(
-        label="Name", max_length=100,
-        help_text="What will use it, so you can tell tokens apart, e.g. “CI pipeline” or “GRC suite”.",
-        error_messages={"required": "Enter a name for the token.",
-                        "max_length": "Enter a name of at most 100 characters."})
+        label=_("Name"), max_length=100,
+        help_text=_("What will use it, so you can tell tokens apart, e.g. “CI pipeline” or “GRC suite”."),
+        error_messages={"required": _("Enter a name for the token."),
+                        "max_length": _("Enter a name of at most 100 characters.")})
     scope = forms.ChoiceField(
-        label="What it may do", choices=TokenScope.choices, initial=TokenScope.READ, widget=forms.RadioSelect,
-        help_text="Read only: models, assessments, results, gap records, deadlines and reports. Read and write "
-                  "also answers, completes and amends assessments and updates gap records.",
-        error_messages={"required": "Choose what the token may do.", "invalid_choice": "Choose read or write."})
+        label=_("What it may do"), choices=TokenScope.choices, initial=TokenScope.READ, widget=forms.RadioSelect,
+        help_text=_("Read only: models, assessments, results, gap records, deadlines and reports. Read and write "
+                    "also answers, completes and amends assessments and updates gap records."),
+        error_messages={"required": _("Choose what the token may do."), "invalid_choice": _("Choose read or write.")})
     days = forms.TypedChoiceField(
-        label="Works for", coerce=int, choices=[(d, f"{d} days") for d in EXPIRY_DAYS], initial=90,
-        error_messages={"required": "Choose how long the token works.",
-                        "invalid_choice": "Choose 30, 90 or 365 days."})
+        label=_("Works for"), coerce=int, initial=90,
+        choices=[(d, format_lazy(_("{days} days"), days=d)) for d in EXPIRY_DAYS],
+        error_messages={"required": _("Choose how long the token works."),
+                        "invalid_choice": _("Choose 30, 90 or 365 days.")})

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 
 def validate_time_zone(value: str) -> None:
@@ -55,9 +55,9 @@ def new_calendar_token() -> str:
 
 
 class ReminderFrequency(models.TextChoices):
-    OFF = "off", "Off"
-    DAILY = "daily", "Daily"
-    WEEKLY = "weekly", "Weekly"
+    OFF = "off", gettext_noop("Off")  # noop: the digest e-mail translates the label it shows
+    DAILY = "daily", gettext_noop("Daily")
+    WEEKLY = "weekly", gettext_noop("Weekly")
 
 
 class Membership(models.Model):
@@ -161,8 +161,8 @@ class AuditEvent(models.Model):
 
 
 class TokenScope(models.TextChoices):
-    READ = "read", "Read only"
-    WRITE = "write", "Read and write"
+    READ = "read", gettext_lazy("Read only")
+    WRITE = "write", gettext_lazy("Read and write")
 
 
 class ApiToken(models.Model):

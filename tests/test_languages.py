@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 
@@ -247,3 +248,130 @@ def test_two_joined_engine_messages_are_translated_sentence_by_sentence(language
         assert translated("Enter the number of FLOP. " + FLOP_FORMAT_HELP).startswith(message)
         assert translated("“abc” is not a number; write digits, e.g. 1200 or 3.5.") == (
             "“abc” is not a number; write digits, e.g. 1200 or 3.5.")  # a typed value in it: as the engine wrote it
+
+
+def records_pages(client, assessment) -> dict[str, str]:
+    """The pages of an assessment's records (issue 29 follow-up): the gap analysis, one chapter's and one
+    measure's page, the action plan, a legal document and the Model Documentation Form."""
+    from django.urls import reverse
+
+    ids = {"assessment_id": assessment.pk}
+    gap = client.get(reverse("gap_overview", kwargs=ids)).content.decode()  # makes the gap records
+    chapter = re.search(r'id="chapter-([\w-]+)-title"', gap).group(1)
+    measure = re.search(r'data-measure="([^"]+)"', gap).group(1)
+    pages = {"gap chapter": reverse("gap_chapter", kwargs={**ids, "chapter": chapter}),
+             "gap item": reverse("gap_item", kwargs={**ids, "measure": measure}),
+             "action plan": reverse("action_plan"),
+             "legal document": reverse("legal_document", kwargs={**ids, "kind": "training_summary"}),
+             "documentation form": reverse("model_documentation", kwargs=ids)}
+    out = {"gap": gap}
+    for kind, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, (kind, url)
+        out[kind] = response.content.decode()
+    return out
+
+
+def records_pages_in(django_user_model, language: str) -> dict[str, dict[str, str]]:
+    """The records pages of a completed assessment (public scenario T01) of a member in English and one in
+    `language`, by language."""
+    from .factories import completed, make_member
+
+    pages = {}
+    for code in ("en", language):
+        member, organisation = make_member(django_user_model, f"officer-{code}")
+        client = Client(HTTP_ACCEPT_LANGUAGE=code)
+        client.force_login(member)
+        pages[code] = records_pages(client, completed(organisation, member, "T01", name="Atlas-70B"))
+    return pages
+
+
+# The legal documents help texts and the Model Documentation Form's fields are content (questionnaire/content/
+# documents/*.yaml, model_documentation_form.yaml) that has no German or French yet: on those two pages only the
+# interface is measured (content set aside), see docs/i18n.md "Not translated yet".
+CONTENT_PAGES = {"legal document", "documentation form"}
+# "Oct": Django's own French abbreviation of octobre (date format "j M Y")
+RECORD_NAMES = ("officer", "Atlas-70B", "Ltd", "World Wide Web", "FAQ", "Europe/Brussels", "AI Act", "Oct")
+
+
+@pytest.mark.parametrize("language", ["de", "fr"])
+def test_the_records_pages_are_at_most_5_percent_english(django_user_model, published, language):
+    """The gap analysis, a chapter, a measure, the action plan, a legal document page and the Model Documentation
+    Form in English and in the language: at most 5 % of the words stay English (names and codes aside), and no
+    interface text at all once the questionnaire's own texts are set aside."""
+    pages = records_pages_in(django_user_model, language)
+    shares, left = {}, {}
+    for kind, html in pages[language].items():
+        assert f'<html lang="{language}">' in html, kind
+        shares[kind] = english_share(pages["en"][kind], html, language, names=RECORD_NAMES,
+                                     content_aside=kind in CONTENT_PAGES)
+        words, total = english_left(pages["en"][kind], html, language, content_aside=True, names=RECORD_NAMES)
+        if words:
+            left[kind] = (len(words), total, sorted(set(words)))
+    assert {kind: share for kind, share in shares.items() if share > 0.05 and kind not in CONTENT_PAGES} == {}, shares
+    assert {kind: words for kind, words in left.items() if kind not in CONTENT_PAGES} == {}, repr(left)
+    # the two content pages' own interface (headings, buttons, the completeness box, rows, notices) is German/French
+    for kind, needle in (("legal document", {"de": "Entwurf speichern", "fr": "Enregistrer le projet"}),
+                         ("documentation form", {"de": "Wie vollständig es ist", "fr": "État de complétude"})):
+        assert needle[language] in pages[language][kind], kind
+
+
+@pytest.mark.xfail(strict=True, reason="the legal documents' help texts and intros and the Model Documentation "
+                   "Form's fields (content yaml), and the prefill sources and confidence notes (Python) are "
+                   "English: 40 % of the legal document page, 61 % of the form (docs/i18n.md, Not translated yet)")
+@pytest.mark.parametrize("language", ["de"])
+def test_a_legal_document_page_and_the_documentation_form_are_at_most_5_percent_english(
+        django_user_model, published, language):
+    pages = records_pages_in(django_user_model, language)
+    shares = {kind: english_share(pages["en"][kind], pages[language][kind], language, names=RECORD_NAMES)
+              for kind in CONTENT_PAGES}
+    assert max(shares.values()) <= 0.05, shares
+
+
+def german_digest(django_user_model, mailoutbox):
+    """A member who chose German gets a digest (an open incident report, measures overdue): the English digest of
+    the same day, and the mail sent."""
+    from questionnaire.deadlines.ranking import organisation_today
+    from questionnaire.deadlines.reminders import digest_for, render_digest
+
+    from .factories import completed, make_member
+    from .test_deadlines import _open_incident, _subscribe
+
+    owner, organisation = make_member(django_user_model, "olga")
+    systemic = completed(organisation, owner, "T05", name="Atlas")
+    _open_incident(systemic, owner, organisation_today(organisation) - dt.timedelta(days=7))
+    membership = owner.memberships.get()
+    _subscribe(membership, days=30)
+    MemberLanguage.objects.create(user=owner, language="de")
+    with translation.override("en"):
+        english = render_digest(digest_for(membership, organisation_today(organisation)), "http://t")
+    call_command("send_reminders")
+    (mail,) = mailoutbox
+    return english, mail
+
+
+DIGEST_NAMES = ("olga", "Atlas", "Ltd", "World Wide Web")
+
+
+def test_the_reminder_digest_is_written_in_the_member_s_language(django_user_model, published, mailoutbox):
+    """The digest's own words (subject, headings, the footer, the measures' statuses) in German, text and HTML."""
+    (english_text, _english_html), mail = german_digest(django_user_model, mailoutbox)
+    html = mail.alternatives[0][0]
+    assert mail.subject.startswith("Fristen: ") and "überfällig" in mail.subject
+    assert '<html lang="de">' in html
+    for body in (mail.body, html):
+        assert "Fristen von" in body and "Erinnerung: täglich" in body
+        assert "Die Daten sind Tage in der Zeitzone der Organisation" in body
+        assert "Stop these reminders" not in body and "Deadlines of" not in body and "open since" not in body
+    assert "NOCH OFFEN, SEIT MEHR ALS 30 TAGEN ÜBERFÄLLIG" in mail.body and "Deadlines of" in english_text
+
+
+@pytest.mark.xfail(strict=True, reason="the documents' deadline sentences with figures in them "
+                   "(questionnaire/legal_documents/deadlines.py f-strings, e.g. the incident report's clock) are "
+                   "English: about 11 % of the digest's words (docs/i18n.md, Not translated yet)")
+def test_the_reminder_digest_is_at_most_5_percent_english(django_user_model, published, mailoutbox):
+    (english_text, english_html), mail = german_digest(django_user_model, mailoutbox)
+    text_share = english_share(f"<body>{english_text}</body>", f"<body>{mail.body}</body>", "de",
+                               names=DIGEST_NAMES)
+    html_share = english_share(english_html, mail.alternatives[0][0], "de", names=DIGEST_NAMES)
+    assert text_share <= 0.05 and html_share <= 0.05, (text_share, html_share)

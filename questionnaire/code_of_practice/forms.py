@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..core.forms import IsoDateInput, form_class, validate_plausible_date
 from ..core.uploads import check_evidence_upload
@@ -12,32 +14,38 @@ from ..engine.values import MAX_NUMBER_CHARS, parse_quantity
 from ..models import NOT_RECORDED, GapItem, MeasureStatus
 from .model_documentation import documentation_form, unit_example
 
+NOT_A_MEMBER = gettext_lazy("Choose a member of your organisation as owner")
+NOT_A_DATE = gettext_lazy("Enter a real date as YYYY-MM-DD, for example 2027-03-31")
+
 
 class GapItemForm(forms.Form):
-    status = forms.ChoiceField(label="Status", choices=MeasureStatus.choices, widget=forms.RadioSelect,
-                               error_messages={"required": "Select a status"})
-    not_applicable_reason = forms.CharField(label="Why it does not apply", required=False, max_length=5000,
-                                            widget=forms.Textarea(attrs={"rows": 3}))
-    owner = forms.ChoiceField(label="Owner", required=False,
-                              help_text="A member of your organisation who is responsible for the measure.",
-                              error_messages={"invalid_choice": "Choose a member of your organisation as owner"})
-    due_date = forms.DateField(label="Due date", required=False, widget=IsoDateInput(), input_formats=["%Y-%m-%d"],
-                               help_text="For example 31 March 2027.", validators=[validate_plausible_date],
-                               error_messages={"invalid": "Enter a real date as YYYY-MM-DD, for example 2027-03-31"})
-    evidence = forms.CharField(label="Evidence", required=False, max_length=10000,
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=(), widget=forms.RadioSelect,
+                               error_messages={"required": gettext_lazy("Select a status")})
+    not_applicable_reason = forms.CharField(label=gettext_lazy("Why it does not apply"), required=False,
+                                            max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    owner = forms.ChoiceField(label=gettext_lazy("Owner"), required=False,
+                              help_text=gettext_lazy("A member of your organisation who is responsible for the "
+                                                     "measure."),
+                              error_messages={"invalid_choice": NOT_A_MEMBER})
+    due_date = forms.DateField(label=gettext_lazy("Due date"), required=False, widget=IsoDateInput(),
+                               input_formats=["%Y-%m-%d"], help_text=gettext_lazy("For example 31 March 2027."),
+                               validators=[validate_plausible_date], error_messages={"invalid": NOT_A_DATE})
+    evidence = forms.CharField(label=gettext_lazy("Evidence"), required=False, max_length=10000,
                                widget=forms.Textarea(attrs={"rows": 4}),
-                               help_text="Documents, records and links that show the measure is met.")
-    notes = forms.CharField(label="Notes", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))
-    upload = forms.FileField(label="Add an evidence file (optional)", required=False,
-                             help_text="PDF, PNG, JPEG, DOCX, XLSX, TXT, CSV or Markdown, at most 10 MB.")
+                               help_text=gettext_lazy("Documents, records and links that show the measure is met."))
+    notes = forms.CharField(label=gettext_lazy("Notes"), required=False, max_length=10000,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+    upload = forms.FileField(label=gettext_lazy("Add an evidence file (optional)"), required=False,
+                             help_text=gettext_lazy("PDF, PNG, JPEG, DOCX, XLSX, TXT, CSV or Markdown, at most 10 MB."))
 
     def __init__(self, *args, members=(), not_applicable_refused: str = "", **kwargs):
         """`not_applicable_refused`: why this measure cannot be recorded as not applicable (content constant
         `measures_never_not_applicable`), or empty."""
         super().__init__(*args, **kwargs)
         self.not_applicable_refused = not_applicable_refused
+        self.fields["status"].choices = [(value, _(label)) for value, label in MeasureStatus.choices]
         self.members = {str(m.user_id): m.user for m in members}
-        self.fields["owner"].choices = [("", "No owner yet")] + [
+        self.fields["owner"].choices = [("", _("No owner yet"))] + [
             (uid, user.get_full_name() or user.get_username()) for uid, user in self.members.items()]
 
     def clean_owner(self):
@@ -45,7 +53,7 @@ class GapItemForm(forms.Form):
         if not value:
             return None
         if value not in self.members:
-            raise ValidationError("Choose a member of your organisation as owner")
+            raise ValidationError(NOT_A_MEMBER)
         return self.members[value]
 
     def clean_upload(self):
@@ -58,12 +66,14 @@ class GapItemForm(forms.Form):
         if not_applicable and self.not_applicable_refused:
             self.add_error("status", self.not_applicable_refused)
         elif not_applicable and not (data.get("not_applicable_reason") or "").strip():
-            self.add_error("not_applicable_reason", "Say why the measure does not apply")
+            self.add_error("not_applicable_reason", _("Say why the measure does not apply"))
         return data
 
 
-GAP_FIELD_LABELS = {"status": "Status", "not_applicable_reason": "Why it does not apply", "owner": "Owner",
-                    "due_date": "Due date", "evidence": "Evidence", "notes": "Notes", "file": "Evidence file"}
+GAP_FIELD_LABELS = {"status": gettext_lazy("Status"), "not_applicable_reason": gettext_lazy("Why it does not apply"),
+                    "owner": gettext_lazy("Owner"), "due_date": gettext_lazy("Due date"),
+                    "evidence": gettext_lazy("Evidence"), "notes": gettext_lazy("Notes"),
+                    "file": gettext_lazy("Evidence file")}
 
 
 class ChapterRowForm(forms.Form):
@@ -72,10 +82,10 @@ class ChapterRowForm(forms.Form):
 
     status = forms.ChoiceField(required=False, show_hidden_initial=True)
     owner = forms.ChoiceField(required=False, show_hidden_initial=True,
-                              error_messages={"invalid_choice": "Choose a member of your organisation as owner"})
+                              error_messages={"invalid_choice": NOT_A_MEMBER})
     due_date = forms.DateField(required=False, widget=IsoDateInput(), input_formats=["%Y-%m-%d"],
                                show_hidden_initial=True, validators=[validate_plausible_date],
-                               error_messages={"invalid": "Enter a real date as YYYY-MM-DD, for example 2027-03-31"})
+                               error_messages={"invalid": NOT_A_DATE})
     not_applicable_reason = forms.CharField(required=False, max_length=5000, show_hidden_initial=True,
                                             widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -83,25 +93,26 @@ class ChapterRowForm(forms.Form):
         super().__init__(*args, prefix=measure.id, **kwargs)
         self.item, self.measure, self.members = item, measure, members
         self.not_applicable_refused = not_applicable_refused
-        unrecorded = [] if item.is_recorded else [("", NOT_RECORDED)]
-        self.fields["status"].choices = unrecorded + list(MeasureStatus.choices)
-        self.fields["owner"].choices = [("", "No owner yet")] + [
+        unrecorded = [] if item.is_recorded else [("", _(NOT_RECORDED))]
+        self.fields["status"].choices = unrecorded + [(value, _(label)) for value, label in MeasureStatus.choices]
+        self.fields["owner"].choices = [("", _("No owner yet"))] + [
             (uid, user.get_full_name() or user.get_username()) for uid, user in members.items()]
         for name, field in self.fields.items():
-            field.label = f"{GAP_FIELD_LABELS[name]} of {measure.id}"
-        self.fields["not_applicable_reason"].label = f"If {measure.id} does not apply: why"
+            field.label = _("%(field)s of %(measure)s") % {"field": GAP_FIELD_LABELS[name], "measure": measure.id}
+        self.fields["not_applicable_reason"].label = _("If %(measure)s does not apply: why") % {"measure": measure.id}
 
     def clean(self):
         data = super().clean()
         status = data.get("status")
         if "status" in self.changed_data:
             if not status:
-                self.add_error("status", f"Choose a status for {self.measure.id}")
+                self.add_error("status", _("Choose a status for %(measure)s") % {"measure": self.measure.id})
             elif status == MeasureStatus.NOT_APPLICABLE and self.not_applicable_refused:
                 self.add_error("status", f"{self.measure.id}: {self.not_applicable_refused}")
         reason = (data.get("not_applicable_reason") or "").strip()
         if status == MeasureStatus.NOT_APPLICABLE and not self.not_applicable_refused and not reason:
-            self.add_error("not_applicable_reason", f"Say why {self.measure.id} does not apply")
+            self.add_error("not_applicable_reason",
+                           _("Say why %(measure)s does not apply") % {"measure": self.measure.id})
         return data
 
     def changes(self) -> dict:
@@ -151,7 +162,7 @@ def _documentation_field(f) -> forms.Field:
             "invalid": "Enter a real date as YYYY-MM-DD, for example 2025-08-02"},
             validators=[validate_plausible_date], **common)
     if f.type == "choice":
-        return forms.ChoiceField(choices=[("", "Not chosen yet"), *((c, c) for c in f.choices)],
+        return forms.ChoiceField(choices=[("", _("Not chosen yet")), *((c, c) for c in f.choices)],
                                  error_messages={"invalid_choice": "Choose one of the ranges the form gives"},
                                  **common)
     if f.type == "line":

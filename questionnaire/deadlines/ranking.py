@@ -227,7 +227,8 @@ def _document_items(rows: list[PlanRow], today: dt.date) -> list[Deadline]:
             reference = next((o.label for o in spec.obligations if o.id == doc.obligation), doc.legal_basis)
         basis = ACT if r.legal_deadline else CODE if r.code_date else SUGGESTED
         what = r.status_label.split(" (")[0].strip()  # "Initial report", "Notify the Commission"
-        items.append(Deadline(date=r.date, kind=DOCUMENT, title=f"{r.title}: {what}", model=r.model,
+        shown = _(r.status_label).split(" (")[0].strip()  # in the language in use where the catalogue has it
+        items.append(Deadline(date=r.date, kind=DOCUMENT, title=f"{r.title}: {shown}", model=r.model,
                               assessment=r.assessment, url=r.url, today=today, reference=reference, basis=basis,
                               detail=r.status_label, key=f"document:{r.key}:{r.title}:{what}"))
     return items

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.language import member_language
 from accounts.models import Membership, ReminderDigest, ReminderFrequency
@@ -63,10 +64,11 @@ class Digest:
     def subject(self) -> str:
         parts = []
         if self.overdue:
-            parts.append(f"{len(self.overdue)} overdue")
+            parts.append(_("%(n)d overdue") % {"n": len(self.overdue)})
         if self.upcoming:
-            parts.append(f"{len(self.upcoming)} due in the next {self.membership.reminder_days_ahead} days")
-        return "Deadlines: " + ", ".join(parts)
+            parts.append(_("%(n)d due in the next %(days)d days") % {"n": len(self.upcoming),
+                                                                      "days": self.membership.reminder_days_ahead})
+        return _("Deadlines: %(counts)s") % {"counts": ", ".join(parts)}
 
 
 def digest_for(membership: Membership, day: dt.date, items: list[Deadline] | None = None) -> Digest:

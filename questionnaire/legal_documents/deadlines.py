@@ -6,10 +6,22 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from ..engine.expressions import add_months
 
 ACT, CODE, SUGGESTED = "act", "code", "suggested"  # where a date comes from (Due.basis)
 
+
+# Fixed deadline texts, kept English in the documents' data; pages translate them where they show them
+# ({% translate d.what %}).
+PUBLISH_SUMMARY_LEGACY = gettext_noop("Publish the summary (model placed before 2 August 2025)")
+PUBLISH_SUMMARY = gettext_noop("Publish the summary (by placing the model on the EU market)")
+APPROVE_POLICY_LEGACY = gettext_noop("Approve the policy (model placed before 2 August 2025)")
+APPROVE_POLICY = gettext_noop("Approve the policy (in place when the model is placed on the market)")
+REPORT_ACCESS = gettext_noop("Code commitment: give the AI Office access to the report by placing on the market "
+                             "(Measure 7.7)")
+INITIAL_REPORT = gettext_noop("Initial report")
 
 @dataclass(frozen=True)
 class Due:
@@ -37,8 +49,8 @@ def training_summary_dues(values: dict[str, Any], issued: list[dt.date], rules: 
         placed = _date(values.get("placement_date"))
         legacy_before = _date(rules["legacy_placed_before"])
         if placed and placed < legacy_before:
-            return [Due("Publish the summary (model placed before 2 August 2025)", _date(rules["legacy_deadline"]))]
-        return [Due("Publish the summary (by placing the model on the EU market)", placed)]
+            return [Due(PUBLISH_SUMMARY_LEGACY, _date(rules["legacy_deadline"]))]
+        return [Due(PUBLISH_SUMMARY, placed)]
     if values.get("continuous_training") == "yes":
         return [Due("Publish an updated version (continuous training: at least every "
                     f"{rules['update_interval_months']} months, as reported of the AI Office template)",
@@ -103,10 +115,10 @@ def incident_dues(values: dict[str, Any], sent: list[tuple[str, dt.date]], rules
     if "initial" not in stages:
         clock = initial_clock(values, rules)
         if clock is None or awareness is None:
-            return [Due("Initial report", None, "Record the harm category and when you became aware", "initial",
+            return [Due(INITIAL_REPORT, None, "Record the harm category and when you became aware", "initial",
                         basis=CODE)]
         if values.get("causal_link_status") not in rules["clock_statuses"]:
-            return [Due("Initial report", None, "No clock yet: the causal link is still being investigated, which "
+            return [Due(INITIAL_REPORT, None, "No clock yet: the causal link is still being investigated, which "
                         "is our reading of the Code", "initial", basis=CODE)]
         days, category = clock
         what = rules["clock_labels"][category]
@@ -143,7 +155,7 @@ def model_report_dues(values: dict[str, Any], issued: list[dt.date], rules: dict
     placed = _date(values.get("placement_date"))
     confirmed = _date(values.get("confirmed_date"))
     if not issued:
-        return [Due("Code commitment: give the AI Office access to the report by placing on the market (Measure 7.7)",
+        return [Due(REPORT_ACCESS,
                     placed, basis=CODE)]
     out = []
     last = max(issued)
@@ -167,8 +179,8 @@ def copyright_policy_dues(values: dict[str, Any], issued: list[dt.date], rules: 
     if not issued:
         placed = _date(values.get("placement_date"))
         if placed and placed < _date(rules["legacy_placed_before"]):
-            return [Due("Approve the policy (model placed before 2 August 2025)", _date(rules["legacy_deadline"]))]
-        return [Due("Approve the policy (in place when the model is placed on the market)", placed)]
+            return [Due(APPROVE_POLICY_LEGACY, _date(rules["legacy_deadline"]))]
+        return [Due(APPROVE_POLICY, placed)]
     return [Due(f"Review the policy (at least every {rules['review_months']} months: our suggestion, set by "
                 "neither the AI Act nor the Code)", add_months(max(issued), int(rules["review_months"])),
                 basis=SUGGESTED)]

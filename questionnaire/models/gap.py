@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from .assessments import Assessment
 from .content import ExactNumberDecoder
@@ -13,15 +14,17 @@ from .revisions import Revision
 
 
 class MeasureStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    PLANNED = "planned", "Planned"
-    PARTIAL = "partially_implemented", "Partially implemented"
-    IMPLEMENTED = "implemented", "Implemented"
-    NOT_APPLICABLE = "not_applicable", "Not applicable"
+    NOT_STARTED = "not_started", gettext_noop("Not started")
+    PLANNED = "planned", gettext_noop("Planned")
+    PARTIAL = "partially_implemented", gettext_noop("Partially implemented")
+    IMPLEMENTED = "implemented", gettext_noop("Implemented")
+    NOT_APPLICABLE = "not_applicable", gettext_noop("Not applicable")
 
 
 OPEN_STATUSES = (MeasureStatus.NOT_STARTED, MeasureStatus.PLANNED, MeasureStatus.PARTIAL)
-NOT_RECORDED = "Not recorded"  # what an untouched measure reads everywhere (pages, PDF, CSV)
+# What an untouched measure reads everywhere (pages, PDF, CSV). The labels stay English in stored data and
+# JSON; pages translate them where they show them ({% translate row.item.status_label %}).
+NOT_RECORDED = gettext_noop("Not recorded")
 
 
 class GapItem(models.Model):
@@ -97,9 +100,9 @@ class EvidenceFile(models.Model):
 
 
 class SignatoryChoice(models.TextChoices):
-    SIGNED = "signed", "Signed"
-    INTENDS = "intends_to_sign", "Intends to sign"
-    NOT_SIGNING = "not_signing", "Not signing"
+    SIGNED = "signed", gettext_noop("Signed")
+    INTENDS = "intends_to_sign", gettext_noop("Intends to sign")
+    NOT_SIGNING = "not_signing", gettext_noop("Not signing")
 
 
 class SignatoryStatus(models.Model):

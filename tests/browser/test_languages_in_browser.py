@@ -111,3 +111,35 @@ def test_assessment_in_german_and_french(live_server, chromium, django_user_mode
     assert visit.english_left(names=("officer", "Atlas-70B", "Ltd")) == {}
     assert MemberLanguage.objects.get(user=user).language == "en"  # the switch is remembered
     visit.context.close()
+
+
+def test_the_records_pages_in_german(live_server, new_page, django_user_model, published):
+    """The gap analysis, a chapter, the action plan, a legal document and the Model Documentation Form of a member
+    who chose German: German throughout the interface, axe-core clean and no sideways scrolling at 1280 and 390 px
+    (issue 29 follow-up)."""
+    from tests.factories import completed
+
+    user, organisation = make_member(django_user_model, "officer", role=Role.OWNER)
+    MemberLanguage.objects.create(user=user, language="de")
+    assessment = completed(organisation, user, "T01", name="Atlas-70B")
+    page = new_page()
+    sign_in(page, live_server.url, "officer")
+    problems: dict[str, list[str]] = {}
+    base = f"{live_server.url}/assessments/{assessment.pk}"
+    page.goto(f"{base}/gap/")
+    assert page.locator("html").get_attribute("lang") == "de"
+    assert page.locator("h1").inner_text() == "Lückenanalyse zum Praxisleitfaden"
+    look(page, "de-gap", problems)
+    page.locator("a[href*='/gap/chapters/']").first.click()
+    assert "Status, Verantwortliche und Termine" in page.locator("h1").inner_text()
+    look(page, "de-gap-chapter", problems)
+    page.goto(f"{live_server.url}/action-plan/")
+    assert page.locator("h1").inner_text() == "Maßnahmenplan"
+    look(page, "de-action-plan", problems)
+    page.goto(f"{base}/documents/training_summary/")
+    assert page.get_by_role("button", name="Entwurf speichern").count() == 1
+    look(page, "de-legal-document", problems)
+    page.goto(f"{base}/documentation/")
+    assert page.locator("h1").inner_text() == "Modelldokumentationsformular"
+    look(page, "de-documentation-form", problems)
+    assert problems == {}
