@@ -139,14 +139,17 @@ def test_history_model_compare_and_password_pages_are_accessible(live_server, ne
     assert serious_violations(page) == []
     sign_in(page, live_server.url, "officer")
     open_completed(page, live_server.url, user, organisation, "T01", model_name="Atlas")
-    page.click("text=History of changes")
+    with page.expect_navigation():  # page.content() and page.url do not wait for the next page
+        page.click("text=History of changes")
     assert "History of changes" in page.content() and serious_violations(page) == []
     page.go_back()
     with page.expect_navigation():
         page.click("button:has-text('Assess a new version')")  # a new assessment of the model, everything carried over
     assert page.url.endswith("/check/")
     page.goto(f"{live_server.url}/assessments/")
-    page.click("text=Atlas")
+    with page.expect_navigation():  # page.content() and page.url do not wait for the next page
+        page.click("text=Atlas")
     assert serious_violations(page) == []
-    page.click("text=What changed since the assessment before")
+    with page.expect_navigation():  # page.content() and page.url do not wait for the next page
+        page.click("text=What changed since the assessment before")
     assert "What changed" in page.content() and serious_violations(page) == []

@@ -24,7 +24,8 @@ def test_forty_measures_in_four_submissions(live_server, new_page, django_user_m
     found: dict[str, list[str]] = {}
     posts: list[str] = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" and "/gap/" in r.url else None)
-    page.click("text=Open the gap analysis, measure by measure")
+    with page.expect_navigation():  # page.content() and page.url do not wait for the next page
+        page.click("text=Open the gap analysis, measure by measure")
     overview = page.url
     assert page.locator("[data-measure]").count() == 40
     assert page.locator("[data-recorded=no]").count() == 40
@@ -54,7 +55,8 @@ def test_forty_measures_in_four_submissions(live_server, new_page, django_user_m
     assert "Not recorded" not in page.locator("[data-measure] .tag").all_inner_texts()
     open_measures = page.locator("[data-status=planned], [data-status=partially_implemented]").count()
     look(page, "gap-overview-filled", found)
-    page.click("text=SS-9.3 Reporting timelines")
+    with page.expect_navigation():  # page.content() and page.url do not wait for the next page
+        page.click("text=SS-9.3 Reporting timelines")
     page.fill("textarea[name=evidence]", "Incident runbook v4")
     look(page, "gap-measure", found)
     with page.expect_navigation():
