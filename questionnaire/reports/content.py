@@ -330,7 +330,8 @@ def timeline(spec: Spec, outcome: dict[str, Any], today: dt.date, *,
     dates = (page or {}).get("dates") or {}
     for item in [*dates.get("past", []), *dates.get("next", [])]:
         if item.notice:
-            text = f"{item.title}: {_('due by this date')}{f' ({item.done})' if item.done else ''}."
+            due = _("due by this date")  # not inside the f-string: xgettext does not read f-strings' expressions
+            text = f"{item.title}: {due}{f' ({item.done})' if item.done else ''}."
             rows[(item.date.isoformat(), text)] = {"date": item.date, "text": text, "specific": True}
     ordered = sorted(rows.values(), key=lambda r: (r["date"], not r["specific"]))
     for row in ordered:
