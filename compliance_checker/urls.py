@@ -10,6 +10,8 @@ from questionnaire.api.reference import docs as api_docs
 # admin's password-only form cannot be used to skip it.
 admin.site.login = login_required(admin.site.login)
 
+handler400 = "compliance_checker.faults.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),  # contract §6: POST language, next

@@ -985,3 +985,25 @@ def test_assess_with_a_year_9999_date_warns_and_computes(published, tmp_path, ca
     out, err = capsys.readouterr()
     assert "before 2015 or after 2100: check the year" in err
     assert json.loads(out)["classification"] == "GPAI_MODEL_SYSTEMIC_RISK"
+
+
+BIG_BODY = "answer=" + "a" * 3_000_000  # over Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB)
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_upload_limit_is_told_so_with_the_limit(client):
+    """A body over the limit used to get the generic "could not use what was sent" page."""
+    response = client.post("/quick/", data=BIG_BODY, content_type="application/x-www-form-urlencoded")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "larger than 2.5 MB" in page and "nothing was saved" in page
+    german = client.post("/quick/", data=BIG_BODY, content_type="application/x-www-form-urlencoded",
+                         HTTP_ACCEPT_LANGUAGE="de")
+    assert "größer als 2,5 MB" in german.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_api_answers_a_body_over_the_limit_in_json(client):
+    response = client.post("/api/v1/assess", data=BIG_BODY, content_type="application/json")
+    assert response.status_code == 413 and response["Content-Type"] == "application/json"
+    assert "larger than 2.5 MB" in response.json()["detail"]
