@@ -330,7 +330,7 @@ def test_a_long_email_is_refused_before_the_pattern_runs():
     started = time.thread_time()
     with pytest.raises(ValueError, match="not an email address"):
         parse_email("a@" + "a." * 10000 + "@")  # quadratic for the pattern: about a second before
-    assert time.thread_time() - started < 0.1
+    assert time.thread_time() - started < 0.3  # about a second of CPU before the fix
     assert parse_email("ai@acme.example") == "ai@acme.example"
 
 
@@ -691,7 +691,7 @@ def test_a_pdf_of_85000_pages_is_refused_at_once_on_verify_and_as_evidence(clien
              {"status": "planned", "seen_revision": 0})):
         started = time.monotonic()
         response = client.post(url, {field: SimpleUploadedFile("big.pdf", data), **extra})
-        assert time.monotonic() - started < 1, url
+        assert time.monotonic() - started < 4, url  # about 8 s before the fix; wall clock on a shared CI machine
         assert response.status_code == 400 and "more than 50,000 objects" in response.content.decode(), url
 
 
@@ -704,7 +704,7 @@ def test_a_page_tree_beyond_the_page_cap_is_refused_even_when_its_count_lies():
         started = time.monotonic()
         with pytest.raises(ValidationError, match="more than 2,000 pages"):
             inspect_pdf(data, "long.pdf")
-        assert time.monotonic() - started < 1.5  # the child's hard limit is 1 s
+        assert time.monotonic() - started < 5  # the child's hard limit is 1 s of CPU; wall clock varies with load
     assert inspect_pdf(many_pages_pdf(2_000), "ok.pdf").pages == 2_000
 
 
@@ -725,7 +725,7 @@ def test_a_parse_that_takes_too_long_is_stopped(work):
     started = time.monotonic()
     with pytest.raises(TooSlow):
         run_limited(work, seconds=0.5)
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 5  # stopped, not the 30 s (or forever) of the work; wall clock varies
     with pytest.raises(ChildProcessError):  # the child was reaped, not left behind
         __import__("os").waitpid(-1, __import__("os").WNOHANG)
 
