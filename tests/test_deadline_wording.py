@@ -12,6 +12,7 @@ import re
 import pytest
 import yaml
 from django.conf import settings
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 from icalendar import Calendar
@@ -230,3 +231,69 @@ def test_the_second_factor_prerequisite_is_translated(client, organisation, owne
 
 def test_the_definitions_module_stays_pure():
     assert "django" not in inspect.getsource(definitions_module)
+
+
+# ---------------------------------------------------------------- FLOP figures with the language's decimal separator
+
+
+def test_flop_figures_take_the_language_s_decimal_separator():
+    from questionnaire.core.display import display_fact
+    from questionnaire.engine.expressions import flop2
+    from questionnaire.engine.values import format_flop
+
+    assert format_flop(6.3e24) == "6.3 × 10^24" and format_flop(6.3e24, ",") == "6,3 × 10^24"
+    assert format_flop(1e25, ",") == "10^25" and flop2(2.345e25, ",") == "2,3 × 10^25 FLOP"
+    for language, text in (("en", "6.3 × 10^24 FLOP"), ("de", "6,3 × 10^24 FLOP"), ("fr", "6,3 × 10^24 FLOP")):
+        with translation.override(language):
+            assert display_fact(6.3e24) == text
+            assert Template("{% load questionnaire_tags %}{{ v|flop }}").render(Context({"v": 6.3e24})) == text[:-5]
+
+
+def test_a_german_text_fact_writes_its_figure_with_a_comma_the_stored_result_with_a_point(spec):
+    from questionnaire.engine import evaluate, parse_answers
+    from questionnaire.engine.translation import translate
+
+    from .conftest import public_scenarios
+
+    base = next(c for c in public_scenarios() if c["id"] == "T01")["answers"]
+    answers = parse_answers(spec, {**base, "training_compute_flop": 2.345e25,
+                                   "training_compute_method": "architecture"})
+    english = evaluate(spec, answers, today=TODAY)
+    german = evaluate(translate(spec, lambda target, text: text, language="de"), answers, today=TODAY)
+    (reason,) = english.reasons_about("ART52_1_NOTIFY")
+    (german_reason,) = german.reasons_about("ART52_1_NOTIFY")
+    assert "2.3 × 10^25 FLOP" in reason.text and "2,3 × 10^25 FLOP" in german_reason.text
+    assert english.to_json()["obligations"] == german.to_json()["obligations"]
+
+
+@pytest.mark.parametrize(("language", "typed", "value"), [
+    ("de", "6,3e24", 6.3e24), ("fr", "6,3 × 10^24", 6.3e24), ("de", "6.3e24", 6.3e24), ("en", "6.3e24", 6.3e24),
+    ("en", "6,3e24", None), ("de", "1,000.5", None), ("de", "6,3,1e24", None),
+])
+def test_a_flop_field_reads_the_decimal_comma_in_german_and_french(spec, language, typed, value):
+    from django.core.exceptions import ValidationError
+
+    from questionnaire.assessments.forms import FlopField
+
+    field = FlopField(question=spec.questions["training_compute_flop"], required=False)
+    with translation.override(language):
+        if value is None:
+            with pytest.raises(ValidationError):
+                field.to_python(typed)
+        else:
+            assert field.to_python(typed) == value
+
+
+@pytest.mark.django_db
+def test_the_history_page_shows_a_german_figure(client, django_user_model, published):
+    from questionnaire.assessments.services import save_section
+
+    from .factories import new_assessment
+
+    user, organisation = make_member(django_user_model, "olga")
+    client.force_login(user)
+    assessment = new_assessment(organisation, user)
+    save_section(assessment, "role", {"role": "developer"}, user=user, seen_revision=0)
+    save_section(assessment, "compute", {"training_compute_flop": 7.980000000000002e+23}, user=user, seen_revision=1)
+    page = client.get(reverse("history", kwargs={"assessment_id": assessment.pk}), HTTP_ACCEPT_LANGUAGE="de")
+    assert "7,98 × 10^23 FLOP" in page.content.decode()

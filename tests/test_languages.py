@@ -84,7 +84,7 @@ def test_a_choice_made_before_signing_in_is_remembered(client, owner, published)
 @pytest.mark.parametrize(("language", "date", "expected"), [
     ("en", dt.date(2025, 10, 1), "1 October 2025"),
     ("de", dt.date(2025, 10, 1), "1. Oktober 2025"),
-    ("fr", dt.date(2025, 10, 1), "1 octobre 2025"),
+    ("fr", dt.date(2025, 10, 1), "1er octobre 2025"),
     ("de", dt.date(2025, 3, 2), "2. März 2025"),
     ("fr", dt.date(2027, 8, 2), "2 août 2027"),
 ])
@@ -238,8 +238,8 @@ def test_the_engine_s_fixed_messages_reach_the_field_translated(client, publishe
 
 
 @pytest.mark.parametrize(("language", "message"), [
-    ("de", "Geben Sie die Zahl der FLOP ein. Schreiben Sie sie wie 3.8e25"),
-    ("fr", "Saisissez le nombre de FLOP. Écrivez-le comme 3.8e25")])
+    ("de", "Geben Sie die Zahl der FLOP ein. Schreiben Sie sie wie 3,8e25"),
+    ("fr", "Saisissez le nombre de FLOP. Écrivez-le comme 3,8e25")])
 def test_two_joined_engine_messages_are_translated_sentence_by_sentence(language, message):
     from questionnaire.assessments.forms import translated
     from questionnaire.engine.values import FLOP_FORMAT_HELP

@@ -52,6 +52,11 @@ def not_answered() -> str:
     return _("Not answered")
 
 
+def decimal() -> str:
+    """The decimal separator of the language in use (a comma in German and French) for figures such as FLOP."""
+    return formats.get_format("DECIMAL_SEPARATOR")
+
+
 def display_answer(question: Question | None, value: Any) -> str:
     if value is None:
         return not_answered()
@@ -64,7 +69,7 @@ def display_answer(question: Question | None, value: Any) -> str:
     if question.type is QuestionType.YES_NO:
         return question.choice_label(value)  # a third answer, e.g. "I don't know"
     if question.type is QuestionType.FLOP and isinstance(value, int | float):
-        return f"{format_flop(value)} FLOP"
+        return f"{format_flop(value, decimal())} FLOP"
     if question.type is QuestionType.DATE and isinstance(value, str):
         return _date(value)
     if question.type is QuestionType.SINGLE_CHOICE:
@@ -87,7 +92,7 @@ def display_fact(value: Any) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, int | float):
-        return f"{format_flop(value)} FLOP" if value >= 1e6 else f"{value:g}"
+        return f"{format_flop(value, decimal())} FLOP" if value >= 1e6 else f"{value:g}"
     if isinstance(value, dt.date):
         return long_date(value)
     if isinstance(value, str):
