@@ -179,6 +179,7 @@ def test_the_calendar_speaks_the_member_s_language_with_the_same_uids(client, dj
     assert "Atlas: Meldung eines schwerwiegenden Vorfalls Nr. 1: Erstbericht (Art. 55 Abs. 1 Buchst. c)" in summaries
     assert "Grundlage: Verpflichtung aus dem Praxisleitfaden, keine gesetzliche Frist." in descriptions
     assert "Initial report" not in summaries + descriptions
+    assert "Atlas: Die Pflichten des Anbieters gelten seit dem 1. Oktober 2025" in summaries  # the content's label
     with translation.override("en"):
         keys = {i.key for i in ranked(organisation) if i.kind == DOCUMENT}
     with translation.override("fr"):

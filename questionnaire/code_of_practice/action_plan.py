@@ -87,8 +87,9 @@ class PlanRow:
 
     @property
     def date_basis(self) -> str:
-        return ("AI Act" if self.legal_deadline else "Code commitment, not a legal deadline" if self.code_date
-                else "our suggestion" if self.suggested_date else "")
+        """What sets the date, in the language in use (the page's words; the CSV has a column per basis)."""
+        return (_("AI Act") if self.legal_deadline else _("Code commitment, not a legal deadline") if self.code_date
+                else _("our suggestion") if self.suggested_date else "")
 
     @property
     def date_passed(self) -> bool:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_noop, ngettext
 
 from ..code_of_practice.action_plan import PlanRow, document_rows, measure_rows
 from ..core.display import long_date
-from ..core.translations import content_language
+from ..core.translations import content_language, display_spec
 from ..core.versions import current_version, spec_for
 from ..engine.citations import cite
 from ..legal_documents.deadlines import ACT, CODE, SUGGESTED
@@ -176,6 +176,9 @@ def _legal_items(assessment: Assessment, measures: list[PlanRow], today: dt.date
     about an obligation whose legal document applies is left out (the document's own clock says it, with the
     document to act on)."""
     spec = spec_for(assessment.questionnaire_version)
+    said = display_spec(assessment.questionnaire_version)  # the same texts in the reader's language, for titles
+    said_deadlines = {d.key: d for d in said.deadlines}
+    said_notices = {n.id: n for n in said.notices}
     result = assessment.snapshot["result"]
     due_keys = spec.constants.get("due_deadline_keys")
     due_keys = set(due_keys) if isinstance(due_keys, list) else {d.key for d in spec.deadlines}
@@ -195,7 +198,8 @@ def _legal_items(assessment: Assessment, measures: list[PlanRow], today: dt.date
         passed = day < today
         if passed and not open_measures and not every_date:
             continue
-        title = (deadline.label_passed or deadline.label) if passed else deadline.label
+        words = said_deadlines.get(deadline.key, deadline)
+        title = (words.label_passed or words.label) if passed else words.label
         detail = (ngettext("%(count)d measure not yet implemented", "%(count)d measures not yet implemented",
                            len(open_measures)) % {"count": len(open_measures)} if open_measures else "")
         items.append(Deadline(date=day, kind=LEGAL, title=f"{title} {long_date(day)}", model=assessment.ai_model,
@@ -208,7 +212,8 @@ def _legal_items(assessment: Assessment, measures: list[PlanRow], today: dt.date
         if day is None or notice is None or set(notice.about) & documents_for:
             continue
         reference = ", ".join(labels[o] for o in notice.about if o in labels)
-        items.append(Deadline(date=day, kind=LEGAL, title=notice.title, model=assessment.ai_model,
+        title = said_notices.get(notice.id, notice).title
+        items.append(Deadline(date=day, kind=LEGAL, title=title, model=assessment.ai_model,
                               assessment=assessment, url=result_url, today=today, reference=reference, basis=ACT,
                               detail=shown["text_passed"] if day < today and shown.get("text_passed")
                               else shown.get("text", ""), key=f"notice:{notice.id}"))
