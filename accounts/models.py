@@ -141,6 +141,7 @@ class AuditEvent(models.Model):
         ("mfa_removed", "Removed a second factor"), ("mfa_required", "Changed the two-factor requirement"),
         ("api_token_created", "Created an API token"), ("api_token_revoked", "Revoked an API token"),
         ("api_call", "Called the API with a token"), ("api_token_refused", "Refused an API token"),
+        ("time_zone_changed", "Changed the organisation's time zone"),
     ]
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=40, choices=ACTIONS)

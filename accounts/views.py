@@ -109,12 +109,12 @@ def organisation_security(request: HttpRequest) -> HttpResponse:
     membership = _owner_membership(request)
     form = RequireMfaForm(request.POST, instance=membership.organisation)
     if not form.is_valid():
-        return HttpResponseBadRequest("Tick the box or leave it empty.")
+        return HttpResponseBadRequest(_("Tick the box or leave it empty."))
     required = form.cleaned_data["require_mfa"]
     if required and not is_mfa_enabled(request.user):
         membership.organisation.refresh_from_db()
         return _organisation_page(request, membership, errors=[
-            "Set up two-factor authentication for your own account first, then require it of everyone."])
+            _("Set up two-factor authentication for your own account first, then require it of everyone.")])
     services.require_mfa(membership.organisation, required)
     audit(request, "mfa_required", target="required" if required else "not required",
           organisation=membership.organisation)
@@ -128,12 +128,16 @@ def organisation_security(request: HttpRequest) -> HttpResponse:
 def organisation_time_zone(request: HttpRequest) -> HttpResponse:
     """An owner sets the organisation's time zone (deadlines, reminders and the calendar count days in it)."""
     membership = _owner_membership(request)
+    before = membership.organisation.time_zone
     form = TimeZoneForm(request.POST, instance=membership.organisation)
     if not form.is_valid():
         membership.organisation.refresh_from_db()
-        return _organisation_page(request, membership, errors=["Choose a time zone from the list."])
+        return _organisation_page(request, membership, errors=[_("Choose a time zone from the list.")])
     form.save()
-    messages.success(request, f"Deadlines now count days in {membership.organisation.time_zone}.")
+    after = membership.organisation.time_zone
+    if after != before:
+        audit(request, "time_zone_changed", target=f"{before} to {after}", organisation=membership.organisation)
+    messages.success(request, _("Deadlines now count days in %(zone)s.") % {"zone": after})
     return redirect("organisation")
 
 

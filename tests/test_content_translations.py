@@ -428,6 +428,22 @@ def test_every_word_of_the_legal_documents_forms_is_translated(language):
                for d in german.values()), "an English word left in a translated definition"
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_deadline_sentence_is_translated_with_its_placeholders(language):
+    """Lists what a translator still has to do: every sentence and word of the documents' deadlines in the
+    `deadlines:` section of content/documents/translations/<language>.yaml, with the English's placeholders."""
+    from questionnaire.legal_documents.definitions import deadline_translations, deadline_words, definitions
+
+    translations = deadline_translations(language)
+    words = set().union(*(deadline_words(d) for d in definitions().values()))
+    missing = sorted(words - set(translations))
+    assert not missing, missing
+    assert not sorted(set(translations) - words), "translations of sentences the content no longer says (stale)"
+    for english, text in translations.items():
+        assert set(re.findall(r"\{(\w+)\}", text)) == set(re.findall(r"\{(\w+)\}", english)), english
+        assert text != english, english
+
+
 @pytest.mark.django_db
 def test_a_legal_document_form_shows_its_labels_in_the_reader_s_language(client, organisation, owner):
     assessment = completed(organisation, owner, "T01")

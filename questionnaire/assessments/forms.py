@@ -19,11 +19,19 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
+from ..core.display import decimal
 from ..core.forms import IsoDateInput, form_class
 from ..engine import QuestionType, Spec, check_answer, check_answers, parse_answer, visibility
 from ..engine.spec import Question, Section
 from ..engine.translation import translation_language
-from ..engine.values import FLOP_FORMAT_HELP, MAX_TEXT_LENGTH, bounded_number, is_unanswered, parse_flop
+from ..engine.values import (
+    FLOP_FORMAT_HELP,
+    MAX_TEXT_LENGTH,
+    bounded_number,
+    decimal_point,
+    is_unanswered,
+    parse_flop,
+)
 
 
 def flop_input_text(value: float | None) -> str:
@@ -61,6 +69,8 @@ class NumberField(AnswerField, forms.CharField):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
+        if isinstance(value, str):  # "6,3e24" in German and French, as "6.3e24" in every language
+            value = decimal_point(value, decimal())
         try:
             return self.parse(value)
         except ValueError as exc:

@@ -31,6 +31,7 @@ from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView
 
 from ..core.access import assessment_for
+from ..core.display import decimal
 from ..core.evaluation import answers_visibility
 from ..core.forms import posted_revision
 from ..core.history import ConcurrentEditError
@@ -257,8 +258,8 @@ class SectionWizard(NamedUrlWizardView):
             "estimator_inputs": self.request.POST if self.request.method == "POST" else {},
             "accelerators": ACCELERATORS,
             "margin_percent": int(MARGIN * 100),
-            "thresholds": {"gpai": format_flop(self.spec.constants.get("gpai_threshold")),
-                           "systemic": format_flop(self.spec.constants.get("sr_threshold"))},
+            "thresholds": {"gpai": format_flop(self.spec.constants.get("gpai_threshold"), decimal()),
+                           "systemic": format_flop(self.spec.constants.get("sr_threshold"), decimal())},
             "is_last": index == len(codes) - 1,
         })
         return context

@@ -15,12 +15,13 @@ from typing import Any
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ..core.csv_export import csv_text
 from ..core.signatory import statuses_for_many
 from ..core.translations import display_spec, document_language
 from ..legal_documents.checks import check
-from ..legal_documents.deadlines import ACT, CODE, SUGGESTED, dues
+from ..legal_documents.deadlines import ACT, CODE, SUGGESTED, Due, dues
 from ..legal_documents.definitions import definitions
 from ..legal_documents.store import applies, organisation_kinds, prefill_values
 from ..models import (
@@ -58,6 +59,8 @@ class PlanRow:
     code_date: dt.date | None = None  # a commitment of the Code of Practice, for a signatory of its chapter only
     suggested_date: dt.date | None = None  # our suggestion, set by neither the AI Act nor the Code
     today: dt.date | None = None
+    due: Due | None = None  # for a document: the deadline itself, to say it in the reader's language
+    number: int = 0  # for a document of which there are several (an incident): its number
     position: int = 0  # order within the assessment (the Code's order of measures)
     incomplete: bool = False  # a document not issued yet whose draft misses something
 
@@ -84,8 +87,9 @@ class PlanRow:
 
     @property
     def date_basis(self) -> str:
-        return ("AI Act" if self.legal_deadline else "Code commitment, not a legal deadline" if self.code_date
-                else "our suggestion" if self.suggested_date else "")
+        """What sets the date, in the language in use (the page's words; the CSV has a column per basis)."""
+        return (_("AI Act") if self.legal_deadline else _("Code commitment, not a legal deadline") if self.code_date
+                else _("our suggestion") if self.suggested_date else "")
 
     @property
     def date_passed(self) -> bool:
@@ -197,11 +201,11 @@ def document_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow
         open_dues = dues(doc.kind, document.values, [i.issued_on for i in issues], doc.rules,
                          [(i.stage, i.issued_on) for i in issues])
         incomplete = not issues and not check(doc, document.values).ok
-        title = f"{doc.title} No. {document.number}" if doc.many else doc.title
+        title = f"{doc.title} {_('No. %(n)s') % {'n': document.number}}" if doc.many else doc.title
         url = reverse("legal_document_entry" if doc.many else "legal_document",
                       kwargs={"assessment_id": assessment.pk, "kind": doc.kind,
                               **({"number": document.number} if doc.many else {})})
-        rows += [_document_row(assessment, doc, title, url, due, today, incomplete)
+        rows += [_document_row(assessment, doc, title, url, due, today, incomplete, document.number)
                  for due in open_dues if due.action]
     # What a document not yet started would be filled from, read for every assessment at once (a fixed number of
     # queries however many assessments and documents there are).
@@ -238,10 +242,11 @@ def document_rows(assessments: list[Assessment], today: dt.date) -> list[PlanRow
     return rows
 
 
-def _document_row(assessment, doc, title: str, url: str, due, today: dt.date, incomplete: bool) -> PlanRow:
+def _document_row(assessment, doc, title: str, url: str, due, today: dt.date, incomplete: bool,
+                  number: int = 0) -> PlanRow:
     """A document's open deadline, under the column of what sets it: the AI Act, the Code or our suggestion."""
     return PlanRow(assessment=assessment, kind="document", key=doc.kind, title=title, status=DOCUMENT_DUE,
-                   status_label=due.what, url=url, today=today, incomplete=incomplete,
+                   status_label=due.what, due=due, number=number, url=url, today=today, incomplete=incomplete,
                    legal_deadline=due.due if due.basis == ACT else None,
                    code_date=due.due if due.basis == CODE else None,
                    suggested_date=due.due if due.basis == SUGGESTED else None)

@@ -11,8 +11,8 @@ import datetime as dt
 from typing import Any
 
 from django.utils import formats, timezone
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
 
 from ..engine import QuestionType
 from ..engine.spec import Question
@@ -21,13 +21,17 @@ from ..engine.values import format_flop, format_scientific
 
 def long_date(value: dt.date | dt.datetime | str, *, time: bool = False, short: bool = False) -> str:
     """The app's one date format, as a lawyer writes it in the language in use: "1 September 2025",
-    "1. September 2025", "1 septembre 2025" (Django's month names; an ISO text is read first; with `time`,
-    "…, 14:05"; with `short`, "1 Sep 2025"). The one long date of the pages, the report and the e-mails."""
+    "1. September 2025", "1er septembre 2025" (the first of the month as an ordinal), "2 septembre 2025" (Django's
+    month names; an ISO text is read first; with `time`, "…, 14:05"; with `short`, "1 Sep 2025"). The one long
+    date of the pages, the report and the e-mails."""
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    text = formats.date_format(value, pgettext("short date", "j M Y") if short else pgettext("long date", "j F Y"))
+    pattern = pgettext("short date", "j M Y") if short else pgettext("long date", "j F Y")
+    if value.day == 1 and (get_language() or "").startswith("fr"):
+        pattern = pattern.replace("j", r"1\e\r", 1)  # French writes the first of the month as an ordinal: 1er octobre
+    text = formats.date_format(value, pattern)
     if time and isinstance(value, dt.datetime):
         text += ", " + formats.time_format(value, "H:i")
     return text
@@ -48,6 +52,11 @@ def not_answered() -> str:
     return _("Not answered")
 
 
+def decimal() -> str:
+    """The decimal separator of the language in use (a comma in German and French) for figures such as FLOP."""
+    return formats.get_format("DECIMAL_SEPARATOR")
+
+
 def display_answer(question: Question | None, value: Any) -> str:
     if value is None:
         return not_answered()
@@ -60,7 +69,7 @@ def display_answer(question: Question | None, value: Any) -> str:
     if question.type is QuestionType.YES_NO:
         return question.choice_label(value)  # a third answer, e.g. "I don't know"
     if question.type is QuestionType.FLOP and isinstance(value, int | float):
-        return f"{format_flop(value)} FLOP"
+        return f"{format_flop(value, decimal())} FLOP"
     if question.type is QuestionType.DATE and isinstance(value, str):
         return _date(value)
     if question.type is QuestionType.SINGLE_CHOICE:
@@ -83,7 +92,7 @@ def display_fact(value: Any) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, int | float):
-        return f"{format_flop(value)} FLOP" if value >= 1e6 else f"{value:g}"
+        return f"{format_flop(value, decimal())} FLOP" if value >= 1e6 else f"{value:g}"
     if isinstance(value, dt.date):
         return long_date(value)
     if isinstance(value, str):

@@ -23,22 +23,26 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from ..code_of_practice.action_plan import PlanRow, document_rows, measure_rows
 from ..core.display import long_date
+from ..core.translations import content_language, display_spec
 from ..core.versions import current_version, spec_for
+from ..engine.citations import cite
 from ..legal_documents.deadlines import ACT, CODE, SUGGESTED
 from ..legal_documents.definitions import definitions
 from ..legal_documents.store import applies
+from ..legal_documents.wording import due_what
 from ..models import Assessment, RulesChange, current_assessments
 
 DEFAULT_TIME_ZONE = "Europe/Brussels"
 
 LEGAL, MEASURE, DOCUMENT, RULES_CHANGE = "legal", "measure", "document", "rules_change"  # Deadline.kind
 OWN = "own"  # Deadline.basis: a date the organisation set itself (beside ACT, CODE and SUGGESTED)
-BASIS_LABELS = {ACT: "AI Act", CODE: "Code of Practice commitment, not a legal deadline",
-                SUGGESTED: "our suggestion, set by neither the AI Act nor the Code", OWN: "your due date"}
+BASIS_LABELS = {ACT: gettext_noop("AI Act"), CODE: gettext_noop("Code of Practice commitment, not a legal deadline"),
+                SUGGESTED: gettext_noop("our suggestion, set by neither the AI Act nor the Code"),
+                OWN: gettext_noop("your due date")}  # said in the language in use (basis_label)
 SOON_DAYS = 30  # the action plan's "Due in the next 30 days"
 STANDING_AFTER_DAYS = 30  # a date passed longer ago than this is a backlog: ranked after the clocks that still run
 
@@ -121,12 +125,18 @@ class Deadline:
 
     @property
     def basis_label(self) -> str:
-        return BASIS_LABELS.get(self.basis, "")
+        label = BASIS_LABELS.get(self.basis, "")
+        return _(label) if label else ""
+
+    @property
+    def cited(self) -> str:
+        """The reference as the language in use cites the law ("Art. 55 Abs. 1 Buchst. c"); a measure as it is."""
+        return cite(self.reference, content_language()) if self.reference else ""
 
     @property
     def summary(self) -> str:
         """One line for a summary, a calendar or a mail: the model first, then what and the reference."""
-        reference = f" ({self.reference})" if self.reference and self.reference not in self.title else ""
+        reference = f" ({self.cited})" if self.reference and self.reference not in self.title else ""
         return f"{self.model.name}: {self.title}{reference}"
 
     @property
@@ -166,6 +176,9 @@ def _legal_items(assessment: Assessment, measures: list[PlanRow], today: dt.date
     about an obligation whose legal document applies is left out (the document's own clock says it, with the
     document to act on)."""
     spec = spec_for(assessment.questionnaire_version)
+    said = display_spec(assessment.questionnaire_version)  # the same texts in the reader's language, for titles
+    said_deadlines = {d.key: d for d in said.deadlines}
+    said_notices = {n.id: n for n in said.notices}
     result = assessment.snapshot["result"]
     due_keys = spec.constants.get("due_deadline_keys")
     due_keys = set(due_keys) if isinstance(due_keys, list) else {d.key for d in spec.deadlines}
@@ -185,7 +198,8 @@ def _legal_items(assessment: Assessment, measures: list[PlanRow], today: dt.date
         passed = day < today
         if passed and not open_measures and not every_date:
             continue
-        title = (deadline.label_passed or deadline.label) if passed else deadline.label
+        words = said_deadlines.get(deadline.key, deadline)
+        title = (words.label_passed or words.label) if passed else words.label
         detail = (ngettext("%(count)d measure not yet implemented", "%(count)d measures not yet implemented",
                            len(open_measures)) % {"count": len(open_measures)} if open_measures else "")
         items.append(Deadline(date=day, kind=LEGAL, title=f"{title} {long_date(day)}", model=assessment.ai_model,
@@ -198,7 +212,8 @@ def _legal_items(assessment: Assessment, measures: list[PlanRow], today: dt.date
         if day is None or notice is None or set(notice.about) & documents_for:
             continue
         reference = ", ".join(labels[o] for o in notice.about if o in labels)
-        items.append(Deadline(date=day, kind=LEGAL, title=notice.title, model=assessment.ai_model,
+        title = said_notices.get(notice.id, notice).title
+        items.append(Deadline(date=day, kind=LEGAL, title=title, model=assessment.ai_model,
                               assessment=assessment, url=result_url, today=today, reference=reference, basis=ACT,
                               detail=shown["text_passed"] if day < today and shown.get("text_passed")
                               else shown.get("text", ""), key=f"notice:{notice.id}"))
@@ -209,7 +224,8 @@ def _measure_items(rows: list[PlanRow], today: dt.date) -> list[Deadline]:
     """The due dates the organisation set on open gap-analysis records."""
     return [Deadline(date=r.due_date, kind=MEASURE, title=f"{r.key} {r.title}", model=r.model, assessment=r.assessment,
                      url=r.url, today=today, reference=r.key, basis=OWN,
-                     detail=r.status_label + (f", owner {r.owner_name}" if r.owner_name else ""),
+                     detail=_(r.status_label) + (_(", owner %(name)s") % {"name": r.owner_name} if r.owner_name
+                                                 else ""),
                      key=f"measure:{r.key}") for r in rows if r.due_date]
 
 
@@ -226,11 +242,16 @@ def _document_items(rows: list[PlanRow], today: dt.date) -> list[Deadline]:
             spec = spec_for(r.assessment.questionnaire_version)
             reference = next((o.label for o in spec.obligations if o.id == doc.obligation), doc.legal_basis)
         basis = ACT if r.legal_deadline else CODE if r.code_date else SUGGESTED
-        what = r.status_label.split(" (")[0].strip()  # "Initial report", "Notify the Commission"
-        shown = _(r.status_label).split(" (")[0].strip()  # in the language in use where the catalogue has it
-        items.append(Deadline(date=r.date, kind=DOCUMENT, title=f"{r.title}: {shown}", model=r.model,
+        # the key (the calendar's UID) in English whatever the reader's language: "Serious-incident report No. 1",
+        # "Initial report"
+        what = r.status_label.split(" (")[0].strip()
+        english = (f"{doc.title} No. {r.number}" if doc.many else doc.title) if doc is not None else r.title
+        said = due_what(r.due) if r.due else _(r.status_label)  # in the language in use (the sentence of the content)
+        shown = said.split(" (")[0].strip()
+        items.append(Deadline(date=r.date, kind=DOCUMENT, title=_("%(document)s: %(what)s") % {
+                                  "document": r.title, "what": shown}, model=r.model,
                               assessment=r.assessment, url=r.url, today=today, reference=reference, basis=basis,
-                              detail=r.status_label, key=f"document:{r.key}:{r.title}:{what}"))
+                              detail=said, key=f"document:{r.key}:{english}:{what}"))
     return items
 
 
@@ -246,7 +267,7 @@ def _rules_change_items(assessments: list[Assessment], today: dt.date, zone: Zon
         assessment = by_pk[change.assessment_id]
         items.append(Deadline(
             date=change.created_at.astimezone(zone).date(), kind=RULES_CHANGE,
-            title="Review what the new rules would change", model=assessment.ai_model, assessment=assessment,
+            title=_("Review what the new rules would change"), model=assessment.ai_model, assessment=assessment,
             url=reverse("model_detail", kwargs={"model_id": assessment.ai_model_id}), today=today,
             reference="", basis=SUGGESTED, detail="; ".join(change.changes[:3]), key=f"rules:{version.pk}"))
     return items

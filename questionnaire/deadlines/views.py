@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from accounts.language import member_language
 from accounts.memberships import current_membership
 from accounts.models import Membership, ReminderFrequency, new_calendar_token
 
@@ -92,8 +94,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if membership is None or not membership.user.is_active:
         raise Http404
     organisation = membership.organisation
-    body = feed(ranked(organisation, every_date=True), organisation_name=organisation.name, site=site(request),
-                zone=str(time_zone(organisation)))
+    with translation.override(member_language(membership.user)):  # no session: the member's language, as a digest
+        body = feed(ranked(organisation, every_date=True), organisation_name=organisation.name, site=site(request),
+                    zone=str(time_zone(organisation)))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
     response["Cache-Control"] = "private, max-age=900"

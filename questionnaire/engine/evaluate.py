@@ -15,7 +15,7 @@ from typing import Any
 
 from .expressions import Compiled, Evaluator, ExpressionError, compile_expression
 from .spec import QuestionType, Spec
-from .translation import engine_word, long_date, translation_language
+from .translation import decimal_separator, engine_word, long_date, translation_language
 from .values import format_flop
 
 
@@ -237,7 +237,7 @@ def _start(spec: Spec, today: dt.date | None) -> tuple[Program, _Scope]:
     """The compiled spec and an empty scope (constants and today) that evaluates facts when first asked for."""
     program = compile_spec(spec)
     scope = _Scope({**spec.constants, "today": today}, program)
-    scope.evaluate = Evaluator(scope)
+    scope.evaluate = Evaluator(scope, decimal_separator(translation_language(spec)))
     return program, scope
 
 
@@ -478,5 +478,5 @@ def describe_value(spec: Spec, name: str, value: Any) -> str:
     if isinstance(value, dt.date):
         return long_date(value, language)  # 1 October 2025, as a lawyer writes it
     if isinstance(value, float | int) and abs(value) >= 1e6:
-        return format_flop(float(value)) + " FLOP"
+        return format_flop(float(value), decimal_separator(language)) + " FLOP"
     return str(value)

@@ -147,8 +147,9 @@ def known(value: Any) -> bool:
     return value is not None
 
 
-def flop2(value: Any) -> str:
-    """A FLOP figure to two significant figures, as a notification gives it (Guidelines §2.3.2): 2.3 × 10^25 FLOP."""
+def flop2(value: Any, decimal: str = ".") -> str:
+    """A FLOP figure to two significant figures, as a notification gives it (Guidelines §2.3.2): 2.3 × 10^25 FLOP
+    (2,3 × 10^25 FLOP with a decimal comma: an Evaluator of a German or French Spec passes its separator)."""
     if value is None or isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         return ""
     exact = Decimal(repr(float(value)))  # the figure as typed (1.05e25), so half-up rounding gives 1.1
@@ -156,7 +157,7 @@ def flop2(value: Any) -> str:
     mantissa = exact.scaleb(-exponent).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     if mantissa >= 10:
         mantissa, exponent = (mantissa / 10).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), exponent + 1
-    return f"{mantissa} × 10^{exponent} FLOP"
+    return f"{str(mantissa).replace('.', decimal)} × 10^{exponent} FLOP"
 
 
 def join(separator: Any, *parts: Any) -> str:
@@ -266,9 +267,13 @@ def compile_expression(source: str) -> Compiled:
 class Evaluator:
     """One simpleeval instance bound to a name scope; evaluates pre-compiled expressions."""
 
-    def __init__(self, scope: dict[str, Any]) -> None:
-        # a copy: simpleeval adds dict(), list(), set() and tuple() to the mapping it is given
-        self._eval = EvalWithCompoundTypes(names=scope, functions=dict(FUNCTIONS), operators=OPERATORS)
+    def __init__(self, scope: dict[str, Any], decimal: str = ".") -> None:
+        # a copy: simpleeval adds dict(), list(), set() and tuple() to the mapping it is given; `decimal`: the
+        # decimal separator of the language the texts are written in (flop2 writes figures with it)
+        functions = dict(FUNCTIONS)
+        if decimal != ".":
+            functions["flop2"] = lambda value: flop2(value, decimal)
+        self._eval = EvalWithCompoundTypes(names=scope, functions=functions, operators=OPERATORS)
         scope.update(LITERAL_NAMES)
 
     def __call__(self, compiled: Compiled) -> Any:

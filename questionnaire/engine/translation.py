@@ -49,6 +49,13 @@ MONTHS = {
 }
 
 
+DECIMAL_SEPARATORS = {"de": ",", "fr": ","}  # as the official texts write figures: 6,3 × 10^24
+
+
+def decimal_separator(language: str) -> str:
+    return DECIMAL_SEPARATORS.get(language, ".")
+
+
 def engine_word(word: str, language: str) -> str:
     return ENGINE_WORDS.get(language, {}).get(word, word)
 

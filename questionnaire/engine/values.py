@@ -126,8 +126,10 @@ def parse_flop(text: str | float | int) -> float:
     return value
 
 
-def format_flop(value: float | None) -> str:
-    """3.8e25 -> '3.8 × 10^25' (two significant figures, as the Guidelines ask for notifications)."""
+def format_flop(value: float | None, decimal: str = ".") -> str:
+    """3.8e25 -> '3.8 × 10^25' (two significant figures, as the Guidelines ask for notifications); with the
+    language's decimal separator `decimal` ('3,8 × 10^25' in German and French). The one FLOP formatter of the
+    pages, PDFs and e-mails (CSV and JSON take export values: 3.8e25)."""
     if value is None:
         return "not given"
     if value == 0:
@@ -139,7 +141,16 @@ def format_flop(value: float | None) -> str:
     if round(mantissa, 1) >= 10:
         mantissa, exponent = mantissa / 10, exponent + 1
     text = f"{mantissa:.2f}".rstrip("0").rstrip(".")
-    return f"10^{exponent}" if text == "1" else f"{text} × 10^{exponent}"
+    return f"10^{exponent}" if text == "1" else f"{text.replace('.', decimal)} × 10^{exponent}"
+
+
+def decimal_point(text: str, decimal: str) -> str:
+    """A figure typed with the language's decimal comma ("6,3e24", "6,3 × 10^24", "0,4") as the parsers read it
+    ("6.3e24"): one comma between digits and no point; anything else is left as typed (in English a comma stays
+    refused: "1,5e24" would be ambiguous)."""
+    if decimal == "," and text.count(",") == 1 and "." not in text:
+        return re.sub(r"(?<=\d),(?=\d)", ".", text)
+    return text
 
 
 # Counts such as parameters and tokens: "7 billion", "7B", "15T", "1.5e12", "7 × 10^9", "7000000000".

@@ -1,4 +1,8 @@
-"""The documents' deadlines (pure: today is passed in). Numbers come from each document's YAML `rules`."""
+"""The documents' deadlines (pure: today is passed in). Numbers come from each document's YAML `rules`, and so do
+the sentences that say what is due (`rules.texts`, with {placeholders} for the numbers): a Due keeps the English
+sentence with its figures (`what`, what the CSV, the API and the document's JSON carry) and the sentence and values
+it was written from (`text`, `values`), so that a page, the calendar or a digest can say it in the reader's
+language (`legal_documents.wording`)."""
 
 from __future__ import annotations
 
@@ -13,16 +17,6 @@ from ..engine.expressions import add_months
 ACT, CODE, SUGGESTED = "act", "code", "suggested"  # where a date comes from (Due.basis)
 
 
-# Fixed deadline texts, kept English in the documents' data; pages translate them where they show them
-# ({% translate d.what %}).
-PUBLISH_SUMMARY_LEGACY = gettext_noop("Publish the summary (model placed before 2 August 2025)")
-PUBLISH_SUMMARY = gettext_noop("Publish the summary (by placing the model on the EU market)")
-APPROVE_POLICY_LEGACY = gettext_noop("Approve the policy (model placed before 2 August 2025)")
-APPROVE_POLICY = gettext_noop("Approve the policy (in place when the model is placed on the market)")
-REPORT_ACCESS = gettext_noop("Code commitment: give the AI Office access to the report by placing on the market "
-                             "(Measure 7.7)")
-INITIAL_REPORT = gettext_noop("Initial report")
-
 @dataclass(frozen=True)
 class Due:
     what: str
@@ -33,9 +27,23 @@ class Due:
     # ACT: a date the AI Act sets (or the template it makes mandatory); CODE: a commitment of the Code of Practice,
     # binding only a signatory of that chapter, never a legal deadline; SUGGESTED: our suggestion, set by neither
     basis: str = ACT
+    text: str = ""  # the content's English sentence `what` was written from ({placeholders}); "" for a fixed text
+    values: tuple[tuple[str, Any], ...] = ()  # the values of its placeholders (numbers, or words of the rules)
+    note_text: str = ""  # the content's sentence of `note` ("" for a fixed interface text)
 
     def overdue(self, today: dt.date) -> bool:
         return self.due is not None and self.due < today
+
+
+def said(rules: dict[str, Any], key: str, **values: Any) -> dict[str, Any]:
+    """A Due's `what`, `text` and `values` from the document's sentence `key` (rules.texts) and its values."""
+    text = rules["texts"][key]
+    return {"what": text.format(**values), "text": text, "values": tuple(values.items())}
+
+
+def _note(rules: dict[str, Any], key: str) -> dict[str, str]:
+    text = rules["texts"][key]
+    return {"note": text, "note_text": text}
 
 
 def _date(value: Any) -> dt.date | None:
@@ -49,12 +57,11 @@ def training_summary_dues(values: dict[str, Any], issued: list[dt.date], rules: 
         placed = _date(values.get("placement_date"))
         legacy_before = _date(rules["legacy_placed_before"])
         if placed and placed < legacy_before:
-            return [Due(PUBLISH_SUMMARY_LEGACY, _date(rules["legacy_deadline"]))]
-        return [Due(PUBLISH_SUMMARY, placed)]
+            return [Due(**said(rules, "publish_legacy"), due=_date(rules["legacy_deadline"]))]
+        return [Due(**said(rules, "publish"), due=placed)]
     if values.get("continuous_training") == "yes":
-        return [Due("Publish an updated version (continuous training: at least every "
-                    f"{rules['update_interval_months']} months, as reported of the AI Office template)",
-                    add_months(max(issued), int(rules["update_interval_months"])))]
+        months = int(rules["update_interval_months"])
+        return [Due(**said(rules, "update", months=months), due=add_months(max(issued), months))]
     return []
 
 
@@ -78,13 +85,10 @@ def notification_dues(values: dict[str, Any], issued: list[dt.date], rules: dict
         placed = _date(values.get("placement_date"))
         if placed:
             due = min(due, placed - dt.timedelta(days=int(rules["framework_before_placing_days"])))
-        return [Due("Code commitment, if you signed the Safety and Security chapter: confirm the Safety and Security "
-                    f"Framework at the latest {rules['framework_within_days']} days after notifying and "
-                    f"{rules['framework_before_placing_days']} days before placing the model on the market "
-                    "(Measure 1.1)", due, basis=CODE)]
-    return [Due(f"Notify the Commission (at the latest {rules['notify_within_days']} days after the condition was "
-                "met or became known, counted from 2 August 2025 at the earliest)",
-                notification_due(values.get("condition_date"), rules))]
+        return [Due(**said(rules, "framework", days=int(rules["framework_within_days"]),
+                           days_before=int(rules["framework_before_placing_days"])), due=due, basis=CODE)]
+    return [Due(**said(rules, "notify", days=int(rules["notify_within_days"])),
+                due=notification_due(values.get("condition_date"), rules))]
 
 
 def initial_clock(values: dict[str, Any], rules: dict[str, Any]) -> tuple[int, str] | None:
@@ -110,32 +114,28 @@ def incident_dues(values: dict[str, Any], sent: list[tuple[str, dt.date]], rules
         documented = max(day for _, day in sent)
         incident = _date(values.get("start_date")) or awareness or documented
         keep = add_months(max(documented, incident), 12 * int(rules["retention_years"]))
-        return [Due(f"Keep the incident records at least until ({rules['retention_years']} years, Code Measure 9.4)",
-                    keep, stage="retention", action=False, basis=CODE)]
+        return [Due(**said(rules, "retention", years=int(rules["retention_years"])), due=keep, stage="retention",
+                    action=False, basis=CODE)]
     if "initial" not in stages:
         clock = initial_clock(values, rules)
         if clock is None or awareness is None:
-            return [Due(INITIAL_REPORT, None, "Record the harm category and when you became aware", "initial",
+            return [Due(**said(rules, "initial_report"), due=None, **_note(rules, "no_awareness"), stage="initial",
                         basis=CODE)]
         if values.get("causal_link_status") not in rules["clock_statuses"]:
-            return [Due(INITIAL_REPORT, None, "No clock yet: the causal link is still being investigated, which "
-                        "is our reading of the Code", "initial", basis=CODE)]
+            return [Due(**said(rules, "initial_report"), due=None, **_note(rules, "no_clock"), stage="initial",
+                        basis=CODE)]
         days, category = clock
-        what = rules["clock_labels"][category]
-        return [Due(f"Initial report (Code, Measure 9.3: {days} days from awareness, {what}; the AI Act asks for "
-                    "reports without undue delay)",
-                    awareness + dt.timedelta(days=days), stage="initial", basis=CODE)]
+        return [Due(**said(rules, "initial", days=days, harm=rules["clock_labels"][category]),
+                    due=awareness + dt.timedelta(days=days), stage="initial", basis=CODE)]
     if resolved:
-        out.append(Due(f"Final report (Code, Measure 9.3: {rules['final_after_resolution_days']} days after "
-                       "resolution)",
-                       resolved + dt.timedelta(days=int(rules["final_after_resolution_days"])), stage="final",
+        days = int(rules["final_after_resolution_days"])
+        out.append(Due(**said(rules, "final", days=days), due=resolved + dt.timedelta(days=days), stage="final",
                        basis=CODE))
     else:
         last = max(day for _, day in sent)
-        out.append(Due(f"Intermediate report (Code, Measure 9.3: every {rules['intermediate_every_days']} days while "
-                       "unresolved)",
-                       last + dt.timedelta(days=int(rules["intermediate_every_days"])), stage="intermediate",
-                       basis=CODE))
+        days = int(rules["intermediate_every_days"])
+        out.append(Due(**said(rules, "intermediate", days=days), due=last + dt.timedelta(days=days),
+                       stage="intermediate", basis=CODE))
     return out
 
 
@@ -155,22 +155,19 @@ def model_report_dues(values: dict[str, Any], issued: list[dt.date], rules: dict
     placed = _date(values.get("placement_date"))
     confirmed = _date(values.get("confirmed_date"))
     if not issued:
-        return [Due(REPORT_ACCESS,
-                    placed, basis=CODE)]
+        return [Due(**said(rules, "access"), due=placed, basis=CODE)]
     out = []
     last = max(issued)
     if values.get("interim_flag") == "yes" and placed:
-        out.append(Due(f"Code commitment: the full report after the interim one, at most "
-                       f"{rules['late_with_interim_business_days']} business days after placing on the market "
-                       "(Measure 7.7)",
-                       add_business_days(placed, int(rules["late_with_interim_business_days"])), basis=CODE))
+        days = int(rules["late_with_interim_business_days"])
+        out.append(Due(**said(rules, "full_after_interim", days=days), due=add_business_days(placed, days),
+                       basis=CODE))
     elif confirmed and confirmed > last:
-        out.append(Due(f"Code commitment: give the AI Office the updated report {rules['update_business_days']} "
-                       "business days after its confirmation (Measure 7.7)",
-                       add_business_days(confirmed, int(rules["update_business_days"])), basis=CODE))
+        days = int(rules["update_business_days"])
+        out.append(Due(**said(rules, "update", days=days), due=add_business_days(confirmed, days), basis=CODE))
     if values.get("most_capable") == "yes":
-        out.append(Due(f"Code commitment: a periodic update at least every {rules['periodic_months']} months "
-                       "(Measure 7.6)", add_months(last, int(rules["periodic_months"])), basis=CODE))
+        months = int(rules["periodic_months"])
+        out.append(Due(**said(rules, "periodic", months=months), due=add_months(last, months), basis=CODE))
     return out
 
 
@@ -179,11 +176,10 @@ def copyright_policy_dues(values: dict[str, Any], issued: list[dt.date], rules: 
     if not issued:
         placed = _date(values.get("placement_date"))
         if placed and placed < _date(rules["legacy_placed_before"]):
-            return [Due(APPROVE_POLICY_LEGACY, _date(rules["legacy_deadline"]))]
-        return [Due(APPROVE_POLICY, placed)]
-    return [Due(f"Review the policy (at least every {rules['review_months']} months: our suggestion, set by "
-                "neither the AI Act nor the Code)", add_months(max(issued), int(rules["review_months"])),
-                basis=SUGGESTED)]
+            return [Due(**said(rules, "approve_legacy"), due=_date(rules["legacy_deadline"]))]
+        return [Due(**said(rules, "approve"), due=placed)]
+    months = int(rules["review_months"])
+    return [Due(**said(rules, "review", months=months), due=add_months(max(issued), months), basis=SUGGESTED)]
 
 
 DUES = {"training_summary": training_summary_dues, "art52_notification": notification_dues,
@@ -191,8 +187,9 @@ DUES = {"training_summary": training_summary_dues, "art52_notification": notific
         "copyright_policy": copyright_policy_dues}
 
 
-OUT_OF_RANGE = Due("Check this document's dates", None, "One of its dates is out of range, so its deadline "
-                   "cannot be computed: correct the date")
+# not a legal sentence: the interface's own words, translated from the catalogues where they are shown
+OUT_OF_RANGE = Due(gettext_noop("Check this document's dates"), None, gettext_noop(
+    "One of its dates is out of range, so its deadline cannot be computed: correct the date"))
 
 
 def dues(kind: str, values: dict[str, Any], issued: list[dt.date], rules: dict[str, Any],

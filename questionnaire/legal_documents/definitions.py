@@ -226,6 +226,23 @@ def label_translations(language: str) -> dict[str, str]:
         "labels", {}).items()}
 
 
+@cache
+def deadline_translations(language: str) -> dict[str, str]:
+    """English deadline sentence or word -> its translation (the `deadlines:` section of
+    content/documents/translations/<language>.yaml)."""
+    path = CONTENT_DIR / "translations" / f"{language}.yaml"
+    if not path.is_file():
+        return {}
+    return {str(k): str(v) for k, v in ((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(
+        "deadlines") or {}).items()}
+
+
+def deadline_words(definition: DocumentDefinition) -> set[str]:
+    """Every sentence a document's deadlines can say (rules.texts) and every word they put in one
+    (rules.clock_labels): what the `deadlines:` section of a translation file translates."""
+    return {*definition.rules.get("texts", {}).values(), *definition.rules.get("clock_labels", {}).values()}
+
+
 def document_words(definition: DocumentDefinition) -> set[str]:
     """Every word of a definition that a translation file translates: titles, labels, columns, choices."""
     words = {definition.title, *(label for _, label in definition.stages)}

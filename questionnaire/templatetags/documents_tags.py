@@ -9,6 +9,8 @@ from ..core.translations import document_language
 from ..core.versions import spec_for
 from ..legal_documents.definitions import definitions
 from ..legal_documents.store import applies, documents_of
+from ..legal_documents.wording import due_note as _due_note
+from ..legal_documents.wording import due_what as _due_what
 
 register = template.Library()
 
@@ -49,3 +51,15 @@ def measure_documents(assessment, measure):
     """The documents that serve the obligations this Code measure serves: they are evidence for it."""
     return {"assessment": assessment, "documents": _documents(assessment, set(measure.serves), measure),
             "evidence": True}
+
+
+@register.filter
+def due_what(due) -> str:
+    """What a document's deadline asks, in the reader's language (legal_documents.wording)."""
+    return _due_what(due)
+
+
+@register.filter
+def due_note(due) -> str:
+    """Why a document's deadline has no date yet, in the reader's language."""
+    return _due_note(due)

@@ -2,6 +2,7 @@ from django import template
 from django.utils.html import format_html
 
 from ..core.display import days_left as _days_left
+from ..core.display import decimal
 from ..core.display import full_stop as end_sentence
 from ..core.display import long_date as _long_date
 from ..core.display import mid_sentence as _mid_sentence
@@ -34,8 +35,8 @@ def full_stop(value):
 
 @register.filter
 def flop(value):
-    """3.8e25 -> 3.8 × 10^25"""
-    return format_flop(value)
+    """3.8e25 -> 3.8 × 10^25 (3,8 × 10^25 in German and French)"""
+    return format_flop(value, decimal())
 
 
 @register.simple_tag
