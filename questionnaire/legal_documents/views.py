@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit
@@ -86,13 +87,14 @@ class FieldView:
 
     @property
     def options(self) -> list[dict[str, Any]]:
-        choices = (("yes", "Yes"), ("no", "No")) if self.field.type == "yes_no" else self.field.choices
+        choices = ((("yes", gettext("Yes")), ("no", gettext("No"))) if self.field.type == "yes_no"
+                   else self.field.choices)
         picked = self.value if isinstance(self.value, list) else [self.value]
         options = [{"value": v, "label": label, "id": f"{self.html_id}_{i}", "checked": v in picked}
                    for i, (v, label) in enumerate(choices)]
         if self.widget == "radio" and not self.field.required:
             # a radio cannot be unticked without JavaScript: this one clears an answer given by mistake
-            options.append({"value": "", "label": "No answer", "id": f"{self.html_id}_{len(options)}",
+            options.append({"value": "", "label": gettext("No answer"), "id": f"{self.html_id}_{len(options)}",
                             "checked": False})
         return options
 
