@@ -547,3 +547,35 @@ def test_an_untranslated_choice_keeps_its_marker_on_the_wizard_page(published):
     shown = {o.value: o.label for o in options(german.questions["role"], form["role"])}
     assert isinstance(shown["developer"], Untranslated)
     assert shown["commissioner"] == "Wir haben das Modell von einem anderen für uns entwickeln lassen"
+
+
+@pytest.mark.django_db
+def test_an_untranslated_document_text_is_marked_english_on_the_page(client, organisation, owner, monkeypatch):
+    """A help text and an intro without a translation are shown in English with lang="en" and "(Englisch)",
+    never empty; so is a Model Documentation Form field without one."""
+    from questionnaire.code_of_practice import model_documentation
+    from questionnaire.legal_documents import definitions as module
+
+    english = module.definitions()["training_summary"]
+    help_text = english.fields()["summary_version"].help
+    words = {k: v for k, v in module.text_translations("de").items() if k not in (help_text, english.intro)}
+    monkeypatch.setattr(module, "text_translations", lambda language: words)
+    form_words = {k: v for k, v in module.form_translations("de").items() if k != "Model authenticity"}
+    monkeypatch.setattr(model_documentation, "form_translations", lambda language: form_words)
+    module.definitions.cache_clear()
+    model_documentation.documentation_form.cache_clear()
+    assessment = completed(organisation, owner, "T01")
+    client.force_login(owner)
+    try:
+        for url, texts in ((reverse("legal_document", args=[assessment.pk, "training_summary"]),
+                            (help_text, english.plain_intro)),
+                           (reverse("model_documentation", args=[assessment.pk]), ("Model authenticity",))):
+            page = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+            for text in texts:
+                shown = re.escape(text.replace("'", "&#x27;"))
+                marked = rf'lang="en"[^>]*>{shown}\s*<small class="untranslated">\(Englisch\)</small>'
+                assert re.search(marked, page), text
+    finally:
+        monkeypatch.undo()
+        module.definitions.cache_clear()
+        model_documentation.documentation_form.cache_clear()

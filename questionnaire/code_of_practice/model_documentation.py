@@ -37,6 +37,7 @@ class FormField:
     prefill: Any = None  # see the YAML file's header
     unit: str = ""  # printed after the value in exports: MWh, FLOP, parameters
     choice_words: tuple[str, ...] = ()  # what each choice says in the reader's language (same order as choices)
+    english: frozenset[str] = frozenset()  # its label or help shown in English for want of a translation
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,12 @@ def documentation_form(language: str = "en") -> tuple[FormGroup, ...]:
             if kind not in FIELD_TYPES:
                 raise ValueError(f"{FORM_FILE.name}: field {f['code']} has unknown type {kind!r}")
             choices = tuple(str(c) for c in f.get("choices", ()))
-            fields.append(FormField(f["code"], t(f["label"]), frozenset(f["audiences"]), t(f.get("help", "")), kind,
-                                    choices, f.get("prefill"), str(f.get("unit", "")),
-                                    tuple(t(c) for c in choices)))
+            label, help_text = t(f["label"]), t(f.get("help", ""))
+            english = frozenset(text for text in (f["label"], f.get("help", "")) if language != "en" and text
+                                and " ".join(str(text).split()) not in form_translations(language))
+            fields.append(FormField(f["code"], label, frozenset(f["audiences"]), help_text, kind, choices,
+                                    f.get("prefill"), str(f.get("unit", "")), tuple(t(c) for c in choices),
+                                    english))
         groups.append(FormGroup(g["code"], t(g["title"]), tuple(fields)))
     return tuple(groups)
 

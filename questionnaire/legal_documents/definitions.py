@@ -120,6 +120,8 @@ class DocumentDefinition:
     per_organisation: bool = False  # one the organisation keeps for all its assessments (the copyright policy)
     stages: tuple[tuple[str, str], ...] = ()  # (value, label) of the issue stages, when there are several
     extra: dict[str, Any] = field(default_factory=dict)
+    # a translated definition: the texts it shows in English for want of a translation (marked on the page)
+    english: frozenset[str] = frozenset()
 
     def fields(self) -> dict[str, Field]:
         return {f.id: f for s in self.sections for b in s.blocks for f in b.fields}
@@ -290,10 +292,17 @@ def document_texts(definition: DocumentDefinition) -> set[str]:
 
 def translated(definition: DocumentDefinition, words: dict[str, str]) -> DocumentDefinition:
     """The definition with its words replaced by `words` (English text -> translation); ids, types, rules and
-    expressions unchanged. A text without a translation stays English (never empty)."""
+    expressions unchanged. A text without a translation stays English (never empty), and is listed in the
+    definition's `english` for the page to mark it (documents/_english.html)."""
+    english: set[str] = set()
 
     def t(text: str) -> str:
-        return words.get(_folded(text), text) if text else text
+        if not text:
+            return text
+        found = words.get(_folded(text))
+        if found is None:
+            english.add(text)
+        return found or text
 
     def field_(f: Field) -> Field:
         return replace(f, label=t(f.label), help=t(f.help),
@@ -307,12 +316,10 @@ def translated(definition: DocumentDefinition, words: dict[str, str]) -> Documen
         extra["summary"] = [{**line, "label": t(str(line["label"]))} for line in extra["summary"]]
     if "stale_note" in extra:
         extra["stale_note"] = {k: t(str(v)) if k in STALE_NOTE_TEXTS else v for k, v in extra["stale_note"].items()}
+    sections = tuple(replace(s, title=t(s.title), blocks=tuple(
+        replace(b, title=t(b.title), fields=tuple(field_(f) for f in b.fields)) for b in s.blocks))
+        for s in definition.sections)
+    issue = {k: t(v) if k in ISSUE_TEXTS and isinstance(v, str) else v for k, v in definition.issue.items()}
     return replace(definition, title=t(definition.title), intro=t(definition.intro),
-                   legal_basis=t(definition.legal_basis),
-                   issue={k: t(v) if k in ISSUE_TEXTS and isinstance(v, str) else v
-                          for k, v in definition.issue.items()},
-                   extra=extra,
-                   stages=tuple((value, t(label)) for value, label in definition.stages),
-                   sections=tuple(replace(s, title=t(s.title), blocks=tuple(
-                       replace(b, title=t(b.title), fields=tuple(field_(f) for f in b.fields)) for b in s.blocks))
-                       for s in definition.sections))
+                   legal_basis=t(definition.legal_basis), issue=issue, extra=extra, sections=sections,
+                   stages=tuple((value, t(label)) for value, label in definition.stages), english=frozenset(english))

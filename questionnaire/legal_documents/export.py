@@ -107,12 +107,24 @@ def _document_json(doc: DocumentDefinition, document, issue) -> dict[str, Any]:
     }
 
 
+def shown_label(doc: DocumentDefinition, label: str, stage: str) -> str:
+    """An issued version's label as `doc`'s language says it: a report named after its stage ("Initial report
+    (1)", stored in English) with the stage's translated name ("Erster Bericht (1)"); a label the member typed
+    (a version id) as typed."""
+    english = dict(definition(doc.kind).stages).get(stage)
+    match = re.fullmatch(rf"{re.escape(english)} \((\d+)\)", label) if english else None
+    return f"{dict(doc.stages)[stage]} ({match.group(1)})" if match else label
+
+
 def issue_context(doc: DocumentDefinition, issue, *, printed_only: bool) -> dict[str, Any]:
     """What an issued version's renderings show: `doc` in the language in use (definitions(document_language())),
     the frozen JSON's summary labels in that language too (the JSON itself stays English)."""
     words = text_translations(document_language()) if document_language() != "en" else {}
     data = {**issue.document_json, "summary": [{**line, "label": words.get(line["label"], line["label"])}
-                                                for line in issue.document_json.get("summary", ())]}
+                                                for line in issue.document_json.get("summary", ())],
+            "version": shown_label(doc, issue.label, issue.stage),
+            "earlier_versions": [{**e, "label": shown_label(doc, e["label"], e.get("stage", ""))}
+                                 for e in issue.document_json.get("earlier_versions", ())]}
     last_update = issue.values.get("last_update")
     return {"definition": doc, "data": data, "issue": issue,
             "last_update": date_words(last_update) if last_update else issue.issued_on.strftime("%-d %B %Y"),
