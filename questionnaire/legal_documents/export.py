@@ -11,7 +11,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import pgettext
 
 from ..core.translations import document_language
 from ..rendering.source import Source
@@ -21,12 +21,13 @@ from .definitions import DocumentDefinition, Field, definition, text_translation
 from .values import cell_words, date_words, display
 
 NOT_YET_KNOWN = "Not yet known"
+NOT_YET_KNOWN_CONTEXT = "an item of a report recorded as not yet known"
 
 
 def _field_view(f: Field, value: Any, unknown: set[str]) -> dict[str, Any]:
     text = display(f, value)
     if not text and f.report_item is not None and str(f.report_item) in unknown:
-        text = gettext(NOT_YET_KNOWN)  # recorded as unknown (M9.2), not left blank
+        text = pgettext(NOT_YET_KNOWN_CONTEXT, NOT_YET_KNOWN)  # recorded as unknown (M9.2), not left blank
     view = {"id": f.id, "label": f.label, "type": f.type, "value": value, "text": text}
     if f.type == "table":
         view["columns"] = [c.label for c in f.columns]
