@@ -444,6 +444,89 @@ def test_every_deadline_sentence_is_translated_with_its_placeholders(language):
         assert text != english, english
 
 
+TAGS = re.compile(r"\[(?:P~?|S|U)\]")
+
+
+def _form_texts() -> set[str]:
+    """Every English text of the Model Documentation Form that a translation file translates."""
+    from questionnaire.code_of_practice.model_documentation import FORM_FILE
+
+    form = yaml.safe_load(FORM_FILE.read_text(encoding="utf-8"))
+    texts = {*form["notes"].values(), *form["unit_examples"].values(),
+             *(w for a in form["audiences"].values() for w in (a["name"], a["phrase"]))}
+    for group in form["groups"]:
+        texts.add(group["title"])
+        for f in group["fields"]:
+            texts |= {f["label"], f.get("help", ""), *(str(c) for c in f.get("choices", ()))}
+    return {" ".join(str(t).split()) for t in texts if str(t).strip()}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_sentence_of_the_legal_documents_and_the_documentation_form_is_translated(language):
+    """The intros, help texts, legal bases, issue boxes, registers, summary labels and stale notes of the legal
+    documents (`texts`), and the Model Documentation Form's words (`documentation_form`): none missing, none
+    left over from an English text that changed, each with the confidence tags and {placeholders} of its English
+    (the tags move into the "Sources and confidence" note) and none empty."""
+    from questionnaire.legal_documents.definitions import (
+        definitions,
+        document_texts,
+        form_translations,
+        text_translations,
+    )
+
+    for english, words in ((set().union(*(document_texts(d) for d in definitions().values())),
+                            text_translations(language)), (_form_texts(), form_translations(language))):
+        assert sorted(english - set(words))[:10] == [], "missing"
+        assert sorted(set(words) - english)[:10] == [], "stale: translated from an English text no longer there"
+        for source, text in words.items():
+            assert text.strip(), source
+            assert sorted(TAGS.findall(text)) == sorted(TAGS.findall(source)), (language, source, text)
+            assert placeholders(text) == placeholders(source), (language, source, text)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_legal_documents_translations_use_the_law_s_own_words(language):
+    """As the content's translations: where the English says "provider", "AI Office", "the Code" …, the
+    translation uses the official term of the glossary."""
+    from questionnaire.legal_documents.definitions import form_translations, label_translations, text_translations
+
+    misses = []
+    words = {**label_translations(language), **text_translations(language), **form_translations(language)}
+    for term in GLOSSARY:
+        flags = 0 if term.get("case_sensitive") else re.IGNORECASE
+        english_term = re.compile(rf"\b(?:{term['en']})\b", flags)
+        official = re.compile(term.get(f"{language}_match") or re.escape(term[language]), re.IGNORECASE)
+        misses += [f"{term['id']}: {source}" for source, text in words.items()
+                   if english_term.search(source) and not official.search(_normal(text))]
+    assert not misses, "\n".join(misses)
+
+
+def test_a_missing_or_stale_document_text_falls_back_to_english_never_empty():
+    from questionnaire.legal_documents.definitions import definitions, text_translations, translated
+
+    english = definitions()["serious_incident"]
+    words = dict(text_translations("de"))
+    words.pop(english.intro)  # missing (or its English changed: then it is no longer a key either)
+    german = translated(english, words)
+    assert german.intro == english.intro
+    assert german.legal_basis.startswith("Art. 55 Abs. 1 Buchst. c") and german.issue["label"] == (
+        "Bericht als versendet erfassen")
+    assert definitions("de")["serious_incident"].intro.startswith("Schwerwiegende Vorfälle")
+
+
+def test_the_documentation_form_in_german_keeps_its_codes_and_choice_values():
+    from questionnaire.code_of_practice.model_documentation import all_fields, audience_names, documentation_form
+
+    english, german = all_fields(), all_fields("de")
+    assert list(english) == list(german)
+    assert german["training_time_range"].choices == english["training_time_range"].choices
+    assert german["training_time_range"].choice_words[0] == "Weniger als 1 Monat"
+    assert documentation_form("de")[0].title == "Allgemeine Informationen"
+    with translation.override("de"):
+        assert audience_names(german["provider_legal_name"], "de") == (
+            "das Büro für Künstliche Intelligenz, die zuständigen nationalen Behörden und nachgelagerte Anbieter")
+
+
 @pytest.mark.django_db
 def test_a_legal_document_form_shows_its_labels_in_the_reader_s_language(client, organisation, owner):
     assessment = completed(organisation, owner, "T01")
@@ -480,3 +563,35 @@ def test_an_untranslated_choice_keeps_its_marker_on_the_wizard_page(published):
     shown = {o.value: o.label for o in options(german.questions["role"], form["role"])}
     assert isinstance(shown["developer"], Untranslated)
     assert shown["commissioner"] == "Wir haben das Modell von einem anderen für uns entwickeln lassen"
+
+
+@pytest.mark.django_db
+def test_an_untranslated_document_text_is_marked_english_on_the_page(client, organisation, owner, monkeypatch):
+    """A help text and an intro without a translation are shown in English with lang="en" and "(Englisch)",
+    never empty; so is a Model Documentation Form field without one."""
+    from questionnaire.code_of_practice import model_documentation
+    from questionnaire.legal_documents import definitions as module
+
+    english = module.definitions()["training_summary"]
+    help_text = english.fields()["summary_version"].help
+    words = {k: v for k, v in module.text_translations("de").items() if k not in (help_text, english.intro)}
+    monkeypatch.setattr(module, "text_translations", lambda language: words)
+    form_words = {k: v for k, v in module.form_translations("de").items() if k != "Model authenticity"}
+    monkeypatch.setattr(model_documentation, "form_translations", lambda language: form_words)
+    module.definitions.cache_clear()
+    model_documentation.documentation_form.cache_clear()
+    assessment = completed(organisation, owner, "T01")
+    client.force_login(owner)
+    try:
+        for url, texts in ((reverse("legal_document", args=[assessment.pk, "training_summary"]),
+                            (help_text, english.plain_intro)),
+                           (reverse("model_documentation", args=[assessment.pk]), ("Model authenticity",))):
+            page = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+            for text in texts:
+                shown = re.escape(text.replace("'", "&#x27;"))
+                marked = rf'lang="en"[^>]*>{shown}\s*<small class="untranslated">\(Englisch\)</small>'
+                assert re.search(marked, page), text
+    finally:
+        monkeypatch.undo()
+        module.definitions.cache_clear()
+        model_documentation.documentation_form.cache_clear()

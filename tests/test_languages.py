@@ -316,10 +316,7 @@ def test_the_records_pages_are_at_most_5_percent_english(django_user_model, publ
         assert needle[language] in pages[language][kind], kind
 
 
-@pytest.mark.xfail(strict=True, reason="the legal documents' help texts and intros and the Model Documentation "
-                   "Form's fields (content yaml), and the prefill sources and confidence notes (Python) are "
-                   "English: 40 % of the legal document page, 61 % of the form (docs/i18n.md, Not translated yet)")
-@pytest.mark.parametrize("language", ["de"])
+@pytest.mark.parametrize("language", ["de", "fr"])
 def test_a_legal_document_page_and_the_documentation_form_are_at_most_5_percent_english(
         django_user_model, published, language):
     pages = records_pages_in(django_user_model, language)
@@ -380,3 +377,54 @@ def test_the_reminder_digest_is_at_most_5_percent_english(django_user_model, pub
     html_share = english_share(english_html, mail.alternatives[0][0], language, names=DIGEST_NAMES)
     assert text_share <= 0.05 and html_share <= 0.05, (text_share, html_share)
     assert "Initial report (Code" not in mail.body and "days from awareness" not in mail.body
+
+
+def _typed_words(values) -> tuple[str, ...]:
+    """Every text a member typed into a document (names, descriptions, domains): their words are theirs, not the
+    tool's, and stay as typed in every language."""
+    if isinstance(values, dict):
+        return tuple(w for v in values.values() for w in _typed_words(v))
+    if isinstance(values, list):
+        return tuple(w for v in values for w in _typed_words(v))
+    return (values,) if isinstance(values, str) else ()
+
+
+@pytest.mark.parametrize("language", ["de", "fr"])
+def test_an_issued_legal_document_s_pdf_is_written_in_the_issuing_member_s_language(django_user_model, published,
+                                                                                    language):
+    """The same training-content summary published by a member reading English and by one reading German or
+    French: the PDF is rendered in the issuer's language (DocumentIssue.language), at most 5 % of its words stay
+    English (the member's own typed values aside), and its attached JSON and hash are the same English data."""
+    import io
+    import json
+
+    from pypdf import PdfReader
+
+    from .factories import completed, make_member
+    from .test_legal_documents import published_summary, summary_values
+
+    issues = {}
+    for code in ("en", language):
+        member, organisation = make_member(django_user_model, f"officer-{code}")
+        assessment = completed(organisation, member, "T08", name="Atlas-70B")
+        with translation.override(code):
+            issues[code] = published_summary(assessment, member)
+    texts, attached = {}, {}
+    for code, issue in issues.items():
+        issue.refresh_from_db()
+        assert (issue.status, issue.language) == ("done", code)
+        with issue.file.open("rb") as stored:
+            reader = PdfReader(io.BytesIO(stored.read()))
+        texts[code] = " ".join(page.extract_text() for page in reader.pages)
+        attached[code] = json.loads(next(iter(reader.attachments.values()))[0])
+    names = (*RECORD_NAMES, *_typed_words(summary_values()), "Acme", "AcmeBot")
+    share = english_share(f"<body>{texts['en']}</body>", f"<body>{texts[language]}</body>", language, names=names)
+    words, _total = english_left(f"<body>{texts['en']}</body>", f"<body>{texts[language]}</body>", language,
+                                 names=names)
+    assert share <= 0.05, (share, sorted(set(words)))
+    heading = {"de": "Öffentliche Zusammenfassung der Trainingsinhalte", "fr": "Résumé public du contenu"}[language]
+    assert heading in texts[language] and "Public summary of training content" not in texts[language]
+    # the data is the same English JSON in every language: only the words around it are translated
+    for key in ("values", "sections", "legal_basis", "document"):
+        assert attached[language][key] == attached["en"][key], key
+    assert attached[language]["document"] == "Public summary of training content"

@@ -151,18 +151,18 @@ class QuantityField(forms.CharField):
         return value
 
 
-def _documentation_field(f) -> forms.Field:
+def _documentation_field(f, language: str) -> forms.Field:
     # hidden initial values tell which fields this person changed: only those are saved, so two people
     # filling in different parts of the form at the same time both keep their work
     common = {"label": f.label, "help_text": f.help, "required": False, "show_hidden_initial": True}
     if f.type == "number":
-        return QuantityField(max_length=100, example=unit_example(f.unit), unit=f.unit, **common)
+        return QuantityField(max_length=100, example=unit_example(f.unit, language), unit=f.unit, **common)
     if f.type == "date":
         return forms.DateField(widget=IsoDateInput(), input_formats=["%Y-%m-%d"], error_messages={
             "invalid": "Enter a real date as YYYY-MM-DD, for example 2025-08-02"},
             validators=[validate_plausible_date], **common)
     if f.type == "choice":
-        return forms.ChoiceField(choices=[("", _("Not chosen yet")), *((c, c) for c in f.choices)],
+        return forms.ChoiceField(choices=[("", _("Not chosen yet")), *zip(f.choices, f.choice_words, strict=True)],
                                  error_messages={"invalid_choice": "Choose one of the ranges the form gives"},
                                  **common)
     if f.type == "line":
@@ -170,7 +170,8 @@ def _documentation_field(f) -> forms.Field:
     return forms.CharField(max_length=20000, widget=forms.Textarea(attrs={"rows": 3}), **common)
 
 
-def documentation_form_class() -> type[forms.Form]:
-    """The Model Documentation Form's fields (content/model_documentation_form.yaml) as a Django form."""
-    return form_class("DocumentationForm", {f.code: _documentation_field(f) for g in documentation_form()
-                                            for f in g.fields})
+def documentation_form_class(language: str = "en") -> type[forms.Form]:
+    """The Model Documentation Form's fields (content/model_documentation_form.yaml) as a Django form, its words in
+    `language` (the stored values, choices included, are the same in every language)."""
+    return form_class("DocumentationForm", {f.code: _documentation_field(f, language)
+                                            for g in documentation_form(language) for f in g.fields})

@@ -15,7 +15,9 @@ from typing import Any
 
 import yaml
 from django.template.loader import render_to_string
+from django.utils.translation import get_language, gettext
 
+from ..legal_documents.definitions import form_translations
 from ..models import RenderedDocument
 from ..rendering.source import Document, Source
 
@@ -31,9 +33,11 @@ class FormField:
     audiences: frozenset[str]
     help: str = ""
     type: str = "text"
-    choices: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()  # the values (stored, exported), in English
     prefill: Any = None  # see the YAML file's header
     unit: str = ""  # printed after the value in exports: MWh, FLOP, parameters
+    choice_words: tuple[str, ...] = ()  # what each choice says in the reader's language (same order as choices)
+    english: frozenset[str] = frozenset()  # its label or help shown in English for want of a translation
 
 
 @dataclass(frozen=True)
@@ -56,8 +60,22 @@ def _content() -> dict:
     return yaml.safe_load(FORM_FILE.read_text(encoding="utf-8"))
 
 
+def form_words(language: str | None = None):
+    """The form's words in `language` (default: the active one): English text -> translation
+    (content/documents/translations/<language>.yaml, `documentation_form`), as a function that keeps a text
+    without a translation in English (never empty)."""
+    language = (language or get_language() or "en").split("-")[0]
+    words = form_translations(language) if language != "en" else {}
+
+    def t(text: str) -> str:
+        return words.get(" ".join(str(text).split()), text) if text else text
+    return t
+
+
 @cache
-def documentation_form() -> tuple[FormGroup, ...]:
+def documentation_form(language: str = "en") -> tuple[FormGroup, ...]:
+    """The form's groups and fields, their words in `language` (codes, audiences, types, choice values unchanged)."""
+    t = form_words(language)
     groups = []
     for g in _content()["groups"]:
         fields = []
@@ -65,16 +83,21 @@ def documentation_form() -> tuple[FormGroup, ...]:
             kind = f.get("type", "text")
             if kind not in FIELD_TYPES:
                 raise ValueError(f"{FORM_FILE.name}: field {f['code']} has unknown type {kind!r}")
-            fields.append(FormField(f["code"], f["label"], frozenset(f["audiences"]), f.get("help", ""), kind,
-                                    tuple(str(c) for c in f.get("choices", ())), f.get("prefill"),
-                                    str(f.get("unit", ""))))
-        groups.append(FormGroup(g["code"], g["title"], tuple(fields)))
+            choices = tuple(str(c) for c in f.get("choices", ()))
+            label, help_text = t(f["label"]), t(f.get("help", ""))
+            english = frozenset(text for text in (f["label"], f.get("help", "")) if language != "en" and text
+                                and " ".join(str(text).split()) not in form_translations(language))
+            fields.append(FormField(f["code"], label, frozenset(f["audiences"]), help_text, kind, choices,
+                                    f.get("prefill"), str(f.get("unit", "")), tuple(t(c) for c in choices),
+                                    english))
+        groups.append(FormGroup(g["code"], t(g["title"]), tuple(fields)))
     return tuple(groups)
 
 
 @cache
-def audiences() -> dict[str, Audience]:
-    return {mark.lower(): Audience(mark.lower(), mark, a["name"], a["phrase"])
+def audiences(language: str = "en") -> dict[str, Audience]:
+    t = form_words(language)
+    return {mark.lower(): Audience(mark.lower(), mark, t(a["name"]), t(a["phrase"]))
             for mark, a in _content()["audiences"].items()}
 
 
@@ -82,21 +105,24 @@ def audiences() -> dict[str, Audience]:
 AUDIENCES = {key: (a.mark, a.name, a.phrase) for key, a in audiences().items()}
 
 
-def all_fields() -> dict[str, FormField]:
-    return {f.code: f for g in documentation_form() for f in g.fields}
+def all_fields(language: str = "en") -> dict[str, FormField]:
+    return {f.code: f for g in documentation_form(language) for f in g.fields}
 
 
-def audience_names(form_field: FormField) -> str:
-    """Who receives a field, spelled out: "the AI Office, national competent authorities and downstream providers"."""
-    names = [a.phrase for a in audiences().values() if a.mark in form_field.audiences]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+def audience_names(form_field: FormField, language: str = "en") -> str:
+    """Who receives a field, spelled out: "the AI Office, national competent authorities and downstream providers"
+    (in `language`; the words around the names are the active language's)."""
+    names = [a.phrase for a in audiences(language).values() if a.mark in form_field.audiences]
+    if len(names) == 1:
+        return names[0]
+    return gettext("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
-def for_audience(audience: str) -> tuple[FormGroup, ...]:
+def for_audience(audience: str, language: str = "en") -> tuple[FormGroup, ...]:
     """The groups and fields marked for one audience (aio, nca or dp), in form order."""
     mark = audiences()[audience].mark
     groups = []
-    for group in documentation_form():
+    for group in documentation_form(language):
         fields = tuple(f for f in group.fields if mark in f.audiences)
         if fields:
             groups.append(FormGroup(group.code, group.title, fields))
@@ -115,11 +141,11 @@ class Completeness:
         return round(100 * self.filled / self.total) if self.total else 100
 
 
-def completeness(values: Mapping[str, str]) -> list[Completeness]:
+def completeness(values: Mapping[str, str], language: str = "en") -> list[Completeness]:
     """For each audience: how many of its fields are filled in, and which are missing."""
     out = []
-    for key, audience in audiences().items():
-        fields = [f for g in for_audience(key) for f in g.fields]
+    for key, audience in audiences(language).items():
+        fields = [f for g in for_audience(key, language) for f in g.fields]
         missing = tuple(f for f in fields if not (values.get(f.code) or "").strip())
         out.append(Completeness(audience, len(fields) - len(missing), len(fields), missing))
     return out
@@ -139,9 +165,9 @@ def prefills(*, organisation: str, model: str, answers: Mapping[str, Any], quest
     for f in all_fields().values():
         rule = f.prefill
         if rule == "organisation" and organisation:
-            out[f.code] = Prefill(organisation, "your organisation's name")
+            out[f.code] = Prefill(organisation, gettext("your organisation's name"))
         elif rule == "model" and model:
-            out[f.code] = Prefill(model, "the model's name in this assessment")
+            out[f.code] = Prefill(model, gettext("the model's name in this assessment"))
         elif isinstance(rule, Mapping):
             found = _from_answers(f, rule, answers, questions, show_answer)
             if found:
@@ -158,26 +184,37 @@ def _from_answers(f: FormField, rule: Mapping, answers, questions, show_answer) 
         words = rule.get("words") or {}
         text = str(value) if f.type == "date" else str(words[value]) if value in words else show_answer(
             question, value)
-        return Prefill(text, f"your answer to “{question.text}”")
+        return Prefill(text, answer_source(question.text))
     if "answer_order_of_magnitude" in rule:
         code = rule["answer_order_of_magnitude"]
         value, question = answers.get(code), questions.get(code)
         if not isinstance(value, int | float) or value <= 0 or question is None:
             return None
-        return Prefill(f"10^{math.floor(math.log10(value))}", f"your answer to “{question.text}”")
+        return Prefill(f"10^{math.floor(math.log10(value))}", answer_source(question.text))
     if "yes_answers" in rule:
         texts = [str(text) for code, text in rule["yes_answers"].items() if answers.get(code) is True]
         if not texts:
             return None
         asked = [questions[c].text for c in rule["yes_answers"] if c in questions]
-        return Prefill(", ".join(texts), "your answers to " + "; ".join(f"“{t}”" for t in asked))
+        return Prefill(", ".join(texts), answers_source(asked))
     return None
 
 
-def unit_example(unit: str) -> str:
+def answer_source(question: str) -> str:
+    """Where a pre-filled value comes from, said in the active language: "your answer to “…”" (the question's
+    text as the caller's Spec has it: the reader's language on a page)."""
+    return gettext("your answer to “%(question)s”") % {"question": question}
+
+
+def answers_source(questions: list[str]) -> str:
+    return gettext("your answers to %(questions)s") % {
+        "questions": "; ".join(gettext("“%(question)s”") % {"question": q} for q in questions)}
+
+
+def unit_example(unit: str, language: str = "en") -> str:
     """The example a number field of this unit gives in its help and its error (content: unit_examples)."""
     examples = _content().get("unit_examples") or {}
-    return str(examples.get(unit, examples.get("", "")))
+    return form_words(language)(str(examples.get(unit, examples.get("", ""))))
 
 
 def with_unit(value: str, unit: str) -> str:
@@ -235,11 +272,37 @@ def documentation_content(audience: str, documentation, *, model: str, organisat
             "updated": documentation.updated_at.isoformat() if documentation.updated_at else None}
 
 
+def shown_document(document: dict, audience: str, language: str) -> dict:
+    """The frozen export (English words, as its JSON keeps them) with its words in `language` for the PDF:
+    the audience, group titles, field labels, the list of empty fields and the cover notes; values, codes and
+    the version as they are."""
+    t = form_words(language)
+    notes = _content().get("notes") or {}
+    fields = sum(len(s["fields"]) for s in document["sections"])
+    english = audiences()[audience].phrase if audience in audiences() else ""
+
+    def incomplete(phrase: str, template: str) -> str:
+        return (template.replace("{empty}", str(len(document["missing"]))).replace("{total}", str(fields))
+                .replace("{audience}", phrase))
+
+    def note(text: str) -> str:
+        if notes.get("incomplete") and text == incomplete(english, str(notes["incomplete"])):
+            return incomplete(t(english), t(str(notes["incomplete"])))
+        return t(text)
+
+    return {**document, "audience": t(document["audience"]), "audience_phrase": t(document.get("audience_phrase", "")),
+            "notes": [note(n) for n in document["notes"]], "missing": [t(label) for label in document["missing"]],
+            "sections": [{**s, "title": t(s["title"]), "fields": [{**f, "label": t(f["label"])} for f in s["fields"]]}
+                         for s in document["sections"]]}
+
+
 def documentation_source(content: dict):
-    """The export's HTML and JSON attachment (rendering.queue.DOCUMENTS["documentation"])."""
+    """The export's HTML (its words in the active language: the render's, rendering.queue.render_row) and JSON
+    attachment (English, the same in every language) (rendering.queue.DOCUMENTS["documentation"])."""
     document = content["document"]
     updated = dt.datetime.fromisoformat(content["updated"]) if content.get("updated") else None
-    html = render_to_string("reports/documentation.html", {"document": document, "updated": updated})
+    html = render_to_string("reports/documentation.html", {
+        "document": shown_document(document, content["audience"], get_language() or "en"), "updated": updated})
     identifier = hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()[:32].encode()
     return Source(html=html, when=updated or dt.datetime(2025, 8, 2, tzinfo=dt.UTC), identifier=identifier,
                   attachment=(f"model-documentation-{content['audience']}.json",

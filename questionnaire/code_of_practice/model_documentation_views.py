@@ -16,7 +16,7 @@ from ..core.access import SUPERSEDED_MESSAGE, assessment_for, can_change_records
 from ..core.display import display_answer
 from ..core.forms import posted_revision
 from ..core.history import ConcurrentEditError
-from ..core.translations import display_spec
+from ..core.translations import display_spec, document_language
 from ..models import RenderStatus, current_assessment_of
 from ..rendering.queue import TooManyRenders, request_render
 from ..rendering.views import serve, too_many
@@ -66,7 +66,8 @@ def documentation_edit(request: HttpRequest, assessment_id) -> HttpResponse:
         return _take_new_value(request, assessment, documentation)
     prefilled = {code: p for code, p in known.items() if not documentation.values.get(code)}
     initial = {**{code: p.value for code, p in prefilled.items()}, **documentation.values}
-    form = documentation_form_class()(request.POST or None, initial=initial)
+    language = document_language()  # the form's words in the reader's language (English where untranslated)
+    form = documentation_form_class(language)(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             changed = set(form.changed_data) | {c for c in prefilled if form.cleaned_data.get(c)}
@@ -75,7 +76,7 @@ def documentation_edit(request: HttpRequest, assessment_id) -> HttpResponse:
                                sources={c: known[c].value for c in saved if c in prefilled
                                         and stored_text(saved[c]) == known[c].value})
         except ConcurrentEditError as exc:
-            names = ", ".join(f"“{all_fields()[c].label}”" for c in exc.codes if c in all_fields())
+            names = ", ".join(f"“{all_fields(language)[c].label}”" for c in exc.codes if c in all_fields())
             when = timezone.localtime(exc.at).strftime("%-d %B %Y, %H:%M %Z")
             form.add_error(None, f"{exc.by} saved {names} at {when} while you were editing. Your changes below "
                                  "were not saved: compare them with the saved form and save again.")
@@ -85,11 +86,11 @@ def documentation_edit(request: HttpRequest, assessment_id) -> HttpResponse:
     kept = {code: p for code, p in known.items()  # saved as pre-filled, not changed since
             if code in documentation.sources and documentation.values.get(code) == documentation.sources[code]}
     groups = [{"group": g, "fields": [{"spec": f, "field": form[f.code], "prefill": prefilled.get(f.code),
-                                       "kept": kept.get(f.code), "for": audience_names(f)} for f in g.fields]}
-              for g in documentation_form()]
+                                       "kept": kept.get(f.code), "for": audience_names(f, language)} for f in g.fields]}
+              for g in documentation_form(language)]
     return render(request, "questionnaire/documentation.html", {
         "assessment": assessment, "form": form, "groups": groups, "documentation": documentation,
-        "audiences": audiences(), "completeness": completeness(documentation.values),
+        "audiences": audiences(language), "completeness": completeness(documentation.values, language),
         "can_edit": editable}, status=400 if form.errors else 200)
 
 

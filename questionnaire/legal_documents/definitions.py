@@ -24,9 +24,18 @@ FIELD_TYPES = {"text", "long_text", "number", "date", "month", "yes_no", "choice
 CELL_TYPES = {"text", "number", "url", "month", "date"}
 # What each confidence tag means, for the help text (legal-documents.md §0).
 TAG_NOTES = {"[S]": "Secondary sources only", "[U]": "Uncertain or our own proposal"}
-# What each tag says in the "Sources and confidence" note of a group of fields, read by counsel
-TAG_MEANINGS = {"[P]": "the official text", "[P~]": "a third-party copy of official wording, to check against the "
-                "original", "[S]": "secondary sources only", "[U]": "uncertain, or our own proposal"}
+
+
+def gettext_noop(text: str) -> str:
+    """Marks a text for the catalogues (makemessages) without Django: the page translates it where it shows it."""
+    return text
+
+
+# What each tag says in the "Sources and confidence" note of a group of fields, read by counsel (shown translated:
+# documents/edit.html `{% translate c.meaning %}`)
+TAG_MEANINGS = {"[P]": gettext_noop("the official text"),
+                "[P~]": gettext_noop("a third-party copy of official wording, to check against the original"),
+                "[S]": gettext_noop("secondary sources only"), "[U]": gettext_noop("uncertain, or our own proposal")}
 _TAG = re.compile(r"\s*\((?:[^()]*?)\[(?:P~?|S|U)\]\)|\s*\[(?:P~?|S|U)(?::[^\]]*)?\]")
 
 
@@ -111,6 +120,8 @@ class DocumentDefinition:
     per_organisation: bool = False  # one the organisation keeps for all its assessments (the copyright policy)
     stages: tuple[tuple[str, str], ...] = ()  # (value, label) of the issue stages, when there are several
     extra: dict[str, Any] = field(default_factory=dict)
+    # a translated definition: the texts it shows in English for want of a translation (marked on the page)
+    english: frozenset[str] = frozenset()
 
     def fields(self) -> dict[str, Field]:
         return {f.id: f for s in self.sections for b in s.blocks for f in b.fields}
@@ -203,8 +214,8 @@ def definitions(language: str = "en") -> dict[str, DocumentDefinition]:
     """Every document definition, by kind, in file-name order; its words in `language` where
     content/documents/translations/<language>.yaml has them (the English otherwise)."""
     if language != "en":
-        labels = label_translations(language)
-        return {kind: translated(d, labels) for kind, d in definitions().items()}
+        words = {**label_translations(language), **text_translations(language)}
+        return {kind: translated(d, words) for kind, d in definitions().items()}
     out = {}
     for path in sorted(CONTENT_DIR.glob("*.yaml")):
         definition = parse_definition(yaml.safe_load(path.read_text(encoding="utf-8")))
@@ -217,13 +228,39 @@ def definition(kind: str, language: str = "en") -> DocumentDefinition:
 
 
 @cache
-def label_translations(language: str) -> dict[str, str]:
-    """English label -> its translation (content/documents/translations/<language>.yaml)."""
+def _translation_file(language: str) -> dict[str, Any]:
     path = CONTENT_DIR / "translations" / f"{language}.yaml"
     if not path.is_file():
         return {}
-    return {str(k): str(v) for k, v in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(
-        "labels", {}).items()}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def _section(language: str, name: str) -> dict[str, str]:
+    return {_folded(k): str(v).strip() for k, v in (_translation_file(language).get(name) or {}).items()}
+
+
+def _folded(text: Any) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip()
+
+
+@cache
+def label_translations(language: str) -> dict[str, str]:
+    """English label -> its translation (content/documents/translations/<language>.yaml, `labels`)."""
+    return _section(language, "labels")
+
+
+@cache
+def text_translations(language: str) -> dict[str, str]:
+    """English sentence -> its translation (`texts`: intros, help texts, legal bases, the issue box's and the
+    register's words, summary labels, the stale-record note)."""
+    return _section(language, "texts")
+
+
+@cache
+def form_translations(language: str) -> dict[str, str]:
+    """English text of the Model Documentation Form (content/model_documentation_form.yaml) -> its translation
+    (`documentation_form`)."""
+    return _section(language, "documentation_form")
 
 
 @cache
@@ -255,19 +292,51 @@ def document_words(definition: DocumentDefinition) -> set[str]:
     return {w for w in words if w}
 
 
-def translated(definition: DocumentDefinition, labels: dict[str, str]) -> DocumentDefinition:
-    """The definition with its words replaced by `labels` (English text -> translation); ids, types, rules and
-    expressions unchanged."""
+ISSUE_TEXTS = ("label", "done", "date_label", "help")
+STALE_NOTE_TEXTS = ("text", "source", "counsel")
+
+
+def document_texts(definition: DocumentDefinition) -> set[str]:
+    """Every sentence of a definition that a translation file translates (`texts`): the intro, the legal basis,
+    the field help texts, the issue box's words, the register's, the summary labels and the stale-record note."""
+    texts = {definition.intro, definition.legal_basis, *(str(definition.issue.get(k, "")) for k in ISSUE_TEXTS),
+             *(str(v) for v in (definition.extra.get("register") or {}).values()),
+             *(str(line["label"]) for line in definition.extra.get("summary", ())),
+             *(str((definition.extra.get("stale_note") or {}).get(k, "")) for k in STALE_NOTE_TEXTS)}
+    texts |= {f.help for f in definition.fields().values()}
+    return {_folded(t) for t in texts if t and str(t).strip()}
+
+
+def translated(definition: DocumentDefinition, words: dict[str, str]) -> DocumentDefinition:
+    """The definition with its words replaced by `words` (English text -> translation); ids, types, rules and
+    expressions unchanged. A text without a translation stays English (never empty), and is listed in the
+    definition's `english` for the page to mark it (documents/_english.html)."""
+    english: set[str] = set()
 
     def t(text: str) -> str:
-        return labels.get(text, text)
+        if not text:
+            return text
+        found = words.get(_folded(text))
+        if found is None:
+            english.add(text)
+        return found or text
 
     def field_(f: Field) -> Field:
-        return replace(f, label=t(f.label), columns=tuple(replace(c, label=t(c.label)) for c in f.columns),
+        return replace(f, label=t(f.label), help=t(f.help),
+                       columns=tuple(replace(c, label=t(c.label)) for c in f.columns),
                        choices=tuple((value, t(label)) for value, label in f.choices))
 
-    return replace(definition, title=t(definition.title),
-                   stages=tuple((value, t(label)) for value, label in definition.stages),
-                   sections=tuple(replace(s, title=t(s.title), blocks=tuple(
-                       replace(b, title=t(b.title), fields=tuple(field_(f) for f in b.fields)) for b in s.blocks))
-                       for s in definition.sections))
+    extra = dict(definition.extra)
+    if "register" in extra:
+        extra["register"] = {k: t(str(v)) for k, v in extra["register"].items()}
+    if "summary" in extra:
+        extra["summary"] = [{**line, "label": t(str(line["label"]))} for line in extra["summary"]]
+    if "stale_note" in extra:
+        extra["stale_note"] = {k: t(str(v)) if k in STALE_NOTE_TEXTS else v for k, v in extra["stale_note"].items()}
+    sections = tuple(replace(s, title=t(s.title), blocks=tuple(
+        replace(b, title=t(b.title), fields=tuple(field_(f) for f in b.fields)) for b in s.blocks))
+        for s in definition.sections)
+    issue = {k: t(v) if k in ISSUE_TEXTS and isinstance(v, str) else v for k, v in definition.issue.items()}
+    return replace(definition, title=t(definition.title), intro=t(definition.intro),
+                   legal_basis=t(definition.legal_basis), issue=issue, extra=extra, sections=sections,
+                   stages=tuple((value, t(label)) for value, label in definition.stages), english=frozenset(english))

@@ -10,21 +10,24 @@ import re
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import pgettext
 
+from ..core.translations import document_language
 from ..rendering.source import Source
 from .checks import UNKNOWN_FIELD
 from .deadlines import dues
-from .definitions import DocumentDefinition, Field, definition
+from .definitions import DocumentDefinition, Field, definition, text_translations
 from .values import cell_words, date_words, display
 
 NOT_YET_KNOWN = "Not yet known"
+NOT_YET_KNOWN_CONTEXT = "an item of a report recorded as not yet known"
 
 
 def _field_view(f: Field, value: Any, unknown: set[str]) -> dict[str, Any]:
     text = display(f, value)
     if not text and f.report_item is not None and str(f.report_item) in unknown:
-        text = NOT_YET_KNOWN  # recorded as unknown (M9.2), not left blank
+        text = pgettext(NOT_YET_KNOWN_CONTEXT, NOT_YET_KNOWN)  # recorded as unknown (M9.2), not left blank
     view = {"id": f.id, "label": f.label, "type": f.type, "value": value, "text": text}
     if f.type == "table":
         view["columns"] = [c.label for c in f.columns]
@@ -70,7 +73,13 @@ def recorded_at(issue) -> str | None:
 
 
 def document_json(doc: DocumentDefinition, document, issue) -> dict[str, Any]:
-    """The issued version as JSON: every field (also those not printed), with the earlier versions."""
+    """The issued version as JSON: every field (also those not printed), with the earlier versions; in English
+    whatever the language of the member who issues it (the JSON and its hash are language-neutral)."""
+    with translation.override("en"):
+        return _document_json(doc, document, issue)
+
+
+def _document_json(doc: DocumentDefinition, document, issue) -> dict[str, Any]:
     assessment = document.assessment
     earlier_issues = [i for i in document.issues.order_by("sequence") if i.pk != issue.pk]
     earlier = [{"label": i.label, "stage": i.stage, "issued_on": i.issued_on.isoformat(),
@@ -99,8 +108,24 @@ def document_json(doc: DocumentDefinition, document, issue) -> dict[str, Any]:
     }
 
 
+def shown_label(doc: DocumentDefinition, label: str, stage: str) -> str:
+    """An issued version's label as `doc`'s language says it: a report named after its stage ("Initial report
+    (1)", stored in English) with the stage's translated name ("Erster Bericht (1)"); a label the member typed
+    (a version id) as typed."""
+    english = dict(definition(doc.kind).stages).get(stage)
+    match = re.fullmatch(rf"{re.escape(english)} \((\d+)\)", label) if english else None
+    return f"{dict(doc.stages)[stage]} ({match.group(1)})" if match else label
+
+
 def issue_context(doc: DocumentDefinition, issue, *, printed_only: bool) -> dict[str, Any]:
-    data = issue.document_json
+    """What an issued version's renderings show: `doc` in the language in use (definitions(document_language())),
+    the frozen JSON's summary labels in that language too (the JSON itself stays English)."""
+    words = text_translations(document_language()) if document_language() != "en" else {}
+    data = {**issue.document_json, "summary": [{**line, "label": words.get(line["label"], line["label"])}
+                                                for line in issue.document_json.get("summary", ())],
+            "version": shown_label(doc, issue.label, issue.stage),
+            "earlier_versions": [{**e, "label": shown_label(doc, e["label"], e.get("stage", ""))}
+                                 for e in issue.document_json.get("earlier_versions", ())]}
     last_update = issue.values.get("last_update")
     return {"definition": doc, "data": data, "issue": issue,
             "last_update": date_words(last_update) if last_update else issue.issued_on.strftime("%-d %B %Y"),
@@ -114,9 +139,10 @@ def pdf_html(doc: DocumentDefinition, issue) -> str:
 
 
 def issue_source(issue) -> Source:
-    """What an issued document's PDF is rendered from: its printed fields as HTML, dated the day it was issued,
-    with its JSON attached."""
-    doc = definition(issue.document.kind)
+    """What an issued document's PDF is rendered from: its printed fields as HTML in the language in use (the
+    issue's own, rendering.queue.render_row activates it), dated the day it was issued, with its JSON attached
+    (English, as frozen)."""
+    doc = definition(issue.document.kind, document_language())
     attachment = (f"{doc.kind}-{issue.sequence}.json", f"{doc.title}, {issue.label} (JSON)",
                   json.dumps(issue.document_json, indent=2, ensure_ascii=False, sort_keys=True))
     return Source(html=pdf_html(doc, issue), when=dt.datetime.combine(issue.issued_on, dt.time(), tzinfo=dt.UTC),

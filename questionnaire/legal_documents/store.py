@@ -13,14 +13,15 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
+from django.utils.translation import gettext
 
 from ..core.display import mid_sentence
 from ..core.history import save_fields
 from ..core.signatory import statuses_for
-from ..core.versions import spec_for
+from ..core.translations import display_spec, document_language
 from ..engine.expressions import Evaluator, compile_expression
 from ..models import AIModel, Assessment, DocumentIssue, GapItem, LegalDocument, LegalDocumentRevision
-from ..rendering.queue import check_render_limit, enqueue
+from ..rendering.queue import check_render_limit, enqueue, render_language
 from .checks import CheckContext, Findings, check
 from .definitions import DocumentDefinition, definition, definitions
 from .export import document_json
@@ -58,7 +59,8 @@ class Fact:
 
 def _answer_source(questions, code: str) -> str:
     question = questions.get(code)
-    return f"your answer to “{question.text}”" if question is not None else "your answers"
+    return gettext("your answer to “%(question)s”") % {"question": question.text} if question is not None else (
+        gettext("your answers"))
 
 
 def prefill_facts(doc: DocumentDefinition, assessment: Assessment, *,
@@ -72,7 +74,9 @@ def prefill_facts(doc: DocumentDefinition, assessment: Assessment, *,
     `gap_evidence`: measure -> evidence text of the assessment's gap records)."""
     answers = (assessment.snapshot or {}).get("answers", {})
     result = (assessment.snapshot or {}).get("result", {})
-    questions = spec_for(assessment.questionnaire_version).questions if assessment.questionnaire_version_id else {}
+    # the questions as the reader reads them: only the sources (said at display, never stored) quote them
+    questions = display_spec(assessment.questionnaire_version).questions if assessment.questionnaire_version_id \
+        else {}
     fields = doc.fields()
     out: dict[str, Fact] = {}
     for field_id, how in doc.prefill.items():
@@ -80,13 +84,13 @@ def prefill_facts(doc: DocumentDefinition, assessment: Assessment, *,
         value: Any = None
         source = ""
         if how.get("from") == "organisation":
-            value, source = assessment.organisation.name, "your organisation's name"
+            value, source = assessment.organisation.name, gettext("your organisation's name")
         elif how.get("from") == "organisation_models":
             value = sorted(organisation_models if organisation_models is not None else AIModel.objects.filter(
                 organisation_id=assessment.organisation_id).values_list("name", flat=True)) or None
-            source = "your organisation's models"
+            source = gettext("your organisation's models")
         elif how.get("from") == "model_name":
-            value, source = assessment.ai_model.name, "the model's name"
+            value, source = assessment.ai_model.name, gettext("the model's name")
         elif "answer" in how:
             value, source = answers.get(how["answer"]), _answer_source(questions, how["answer"])
         elif "answer_map" in how:
@@ -99,10 +103,10 @@ def prefill_facts(doc: DocumentDefinition, assessment: Assessment, *,
                 continue
             hit = actual == expected
             value = (how["value"] if hit else how.get("otherwise")) if "value" in how else "yes" if hit else "no"
-            source = _answer_source(questions, code) if "answer_is" in how else "the assessment's result"
+            source = _answer_source(questions, code) if "answer_is" in how else gettext("the assessment's result")
         elif "signatory" in how:
             status = signatory_status(assessment, how["signatory"], statuses)
-            value, source = None if status is None else ("yes" if status else "no"), "your signatory status"
+            value, source = None if status is None else ("yes" if status else "no"), gettext("your signatory status")
         elif "flop" in how:
             code = next((c for c in how["flop"] if answers.get(c) is not None), None)
             if code is not None:
@@ -111,28 +115,32 @@ def prefill_facts(doc: DocumentDefinition, assessment: Assessment, *,
                 source = _answer_source(questions, code)
         elif "answers_map" in how:
             value = [m for code, m in how["answers_map"].items() if answers.get(code) is True] or None
-            source = "your answers about what the model generates"
+            source = gettext("your answers about what the model generates")
         elif "gap_evidence" in how:  # the evidence the gap analysis records for these measures
             found = gap_evidence if gap_evidence is not None else dict(
                 GapItem.objects.filter(assessment_id=assessment.pk, measure__in=how["gap_evidence"])
                 .exclude(evidence="").values_list("measure", "evidence"))
             value = "\n\n".join(f"{m}: {found[m]}" for m in how["gap_evidence"] if m in found) or None
-            source = "your gap analysis (" + ", ".join(how["gap_evidence"]) + ")"
+            source = gettext("your gap analysis (%(measures)s)") % {"measures": ", ".join(how["gap_evidence"])}
         elif "row" in how:  # a table's first row, with the organisation's name where the row says {organisation}
             value = [{column: str(cell).replace("{organisation}", assessment.organisation.name)
                       for column, cell in how["row"].items()}]
-            source = "your organisation's name"
+            source = gettext("your organisation's name")
         elif "expr" in how:  # a value decided by several answers, e.g. the notification's trigger
             compiled = compile_expression(how["expr"])
             value = Evaluator({name: answers.get(name) for name in compiled.names})(compiled)
-            source = "your answers to " + "; ".join(f"“{questions[c].text}”" for c in sorted(compiled.names)
-                                                    if c in questions)
+            source = gettext("your answers to %(questions)s") % {"questions": "; ".join(
+                gettext("“%(question)s”") % {"question": questions[c].text} for c in sorted(compiled.names)
+                if c in questions)}
         elif "document" in how:
             if related is None:
                 related = related_values(assessment)
             value = (related.get(how["document"]) or {}).get(how.get("field", field_id))
-            other = definitions().get(how["document"])
-            source = f"the {mid_sentence(other.title)}" if other else "another document"
+            language = document_language()
+            other = definitions(language).get(how["document"])
+            # English reads "the training-content summary"; German and French name it in quotes, capitalised
+            title = (mid_sentence(other.title) if language == "en" else other.title) if other else ""
+            source = gettext("the %(document)s") % {"document": title} if other else gettext("another document")
         if value in (None, "", []):
             continue
         if f.type == "list" and not isinstance(value, list):
@@ -299,7 +307,7 @@ def issue_document(document: LegalDocument, *, stage: str, issued_on: dt.date, u
     sequence = (locked.issues.aggregate(n=Max("sequence"))["n"] or 0) + 1
     issue = DocumentIssue.objects.create(document=locked, sequence=sequence, stage=stage, issued_on=issued_on,
                                          values=dict(locked.values), sources=dict(locked.sources),
-                                         recorded_by=user,
+                                         recorded_by=user, language=render_language(),
                                          label=issue_label(doc, locked.values, stage, sequence))
     # written once the row has its recording time, which the JSON (and so the PDF and the hash) states next to
     # the date the user gives as sent or published
@@ -336,7 +344,7 @@ def copy_documents(source: Assessment, target: Assessment) -> int:
         copies = DocumentIssue.objects.bulk_create(
             DocumentIssue(document=copy, sequence=i.sequence, stage=i.stage, label=i.label, issued_on=i.issued_on,
                           values=i.values, sources=i.sources, document_json=i.document_json, sha256=i.sha256,
-                          recorded_by=i.recorded_by, status=i.status, file=_own_copy(i.file),
+                          recorded_by=i.recorded_by, language=i.language, status=i.status, file=_own_copy(i.file),
                           file_sha256=i.file_sha256, attempts=i.attempts, error=i.error, rendered_at=i.rendered_at)
             for i in originals)
         for new, original in zip(copies, originals, strict=True):  # bulk_create stamped them with the time now

@@ -11,6 +11,9 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.utils import formats
+from django.utils.translation import gettext
+
 from ..core.display import long_date
 from ..engine.values import parse_decimal, plausible_date
 from .definitions import Column, Field
@@ -196,12 +199,12 @@ def cell_text(value: Any) -> str:
 
 
 def display(f: Field, value: Any) -> str:
-    """A value in words for the documents (PDF, publishable page): months as "September 2025", dates in the app's
-    one format, "1 September 2025" (core.display.long_date)."""
+    """A value in words for the documents (PDF, publishable page), in the language in use: months as "September
+    2025", dates in the app's one format, "1 September 2025" (core.display.long_date), "Yes" and "No"."""
     if value in (None, "", []):
         return ""
     if f.type == "yes_no":
-        return "Yes" if value == "yes" else "No"
+        return gettext("Yes") if value == "yes" else gettext("No")
     if f.type == "choice":
         return f.choice_label(value)
     if f.type == "multi":
@@ -211,7 +214,7 @@ def display(f: Field, value: Any) -> str:
     if f.type == "date":
         return date_words(value)
     if f.type == "datetime":
-        return dt.datetime.fromisoformat(value).strftime("%-d %B %Y, %H:%M")
+        return long_date(dt.datetime.fromisoformat(value).replace(tzinfo=None), time=True)
     if f.type == "list":
         return "\n".join(str(v) for v in value)
     if f.type == "number":
@@ -221,7 +224,7 @@ def display(f: Field, value: Any) -> str:
 
 def month_words(value: str) -> str:
     year, month = value.split("-")
-    return f"{dt.date(int(year), int(month), 1):%B %Y}"
+    return formats.date_format(dt.date(int(year), int(month), 1), "F Y")
 
 
 def date_words(value: str) -> str:

@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit
@@ -30,7 +31,7 @@ from ..rendering.views import refresh_seconds, too_many
 from .checks import check
 from .deadlines import dues
 from .definitions import DocumentDefinition, Field, definitions
-from .export import publishable_html, publishable_markdown
+from .export import publishable_html, publishable_markdown, shown_label
 from .forms import legal_document_form, posted_table, table_formset, table_initial
 from .store import (
     Fact,
@@ -86,13 +87,14 @@ class FieldView:
 
     @property
     def options(self) -> list[dict[str, Any]]:
-        choices = (("yes", "Yes"), ("no", "No")) if self.field.type == "yes_no" else self.field.choices
+        choices = ((("yes", gettext("Yes")), ("no", gettext("No"))) if self.field.type == "yes_no"
+                   else self.field.choices)
         picked = self.value if isinstance(self.value, list) else [self.value]
         options = [{"value": v, "label": label, "id": f"{self.html_id}_{i}", "checked": v in picked}
                    for i, (v, label) in enumerate(choices)]
         if self.widget == "radio" and not self.field.required:
             # a radio cannot be unticked without JavaScript: this one clears an answer given by mistake
-            options.append({"value": "", "label": "No answer", "id": f"{self.html_id}_{len(options)}",
+            options.append({"value": "", "label": gettext("No answer"), "id": f"{self.html_id}_{len(options)}",
                             "checked": False})
         return options
 
@@ -255,6 +257,8 @@ def _edit_page(request: HttpRequest, doc: DocumentDefinition, document: LegalDoc
     # what is still to complete; the rules of a new version (new number, links) are checked when it is issued
     findings = check(doc, values, check_context(document, stage, issued_on=timezone.localdate()))
     issues = list(document.issues.order_by("-sequence"))
+    for issue in issues:  # the label as the reader's language names the report (stored in English)
+        issue.shown_label = shown_label(doc, issue.label, issue.stage)
     context = {
         "assessment": assessment, "definition": doc, "document": document,
         "sections": _form_sections(doc, shown, values, stage, errors, findings.warnings, formsets, {
@@ -307,6 +311,8 @@ def _register(request: HttpRequest, assessment, doc: DocumentDefinition) -> Http
     entries = []
     for document in LegalDocument.objects.filter(assessment=assessment, kind=kind).prefetch_related("issues"):
         issues = sorted(document.issues.all(), key=lambda i: i.sequence)
+        for issue in issues:
+            issue.shown_label = shown_label(doc, issue.label, issue.stage)
         categories = [f.choice_label(v) for f in doc.fields().values() if f.type == "multi" and f.id in
                       doc.rules.get("register_shows", ()) for v in document.values.get(f.id) or ()]
         entries.append({"document": document, "issues": issues, "categories": categories,

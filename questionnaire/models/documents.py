@@ -79,6 +79,9 @@ class DocumentIssue(RenderedPdf):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
     file = models.FileField(upload_to="documents/", blank=True)
+    # the language its PDF's words are in: the member's who issued it (rendering.queue.render_row renders it so);
+    # its values, JSON and hash are the same in every language
+    language = models.CharField(max_length=8, default="en", help_text="the language the PDF is rendered in")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["document", "sequence"], name="one_issue_per_sequence")]

@@ -9,7 +9,8 @@ documents, and any later one):
    changed content gives a new row. The content, its JSON attachment and its hash are the same in every
    language. A member may have at most `RENDER_LIMIT_PER_MEMBER` renders waiting at once (`TooManyRenders`:
    the view answers 429; each language's render counts). An issued legal document (`DocumentIssue`,
-   legal_documents/store.py) is its own row with its own task, rendered in the default language.
+   legal_documents/store.py) is its own row with its own task, rendered in the language of the member who
+   issued it (its `language`, `render_language` at the time); its JSON and hash are English.
 2. `render_row` renders any row that has a PDF to make (`models.RenderedPdf`: a report or an issued
    document): it builds the HTML with the row kind's `source` under the row's language (translation.override),
    renders a PDF/A-3a with `pdf.render_source`, writes the file to storage first and marks the row done after;
