@@ -428,3 +428,16 @@ def test_an_issued_legal_document_s_pdf_is_written_in_the_issuing_member_s_langu
     for key in ("values", "sections", "legal_basis", "document"):
         assert attached[language][key] == attached["en"][key], key
     assert attached[language]["document"] == "Public summary of training content"
+
+
+def test_there_is_one_catalogue_per_language_so_make_messages_keeps_every_translation():
+    """An app's own locale/ directory draws its strings into a second catalogue when `make messages` runs from the
+    root, and --no-obsolete then drops their translations from locale/ (docs/i18n.md)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    catalogues = sorted(str(p.relative_to(root)) for p in root.glob("**/LC_MESSAGES/django.po")
+                        if ".venv" not in p.parts and "var" not in p.parts)
+    assert catalogues == ["locale/de/LC_MESSAGES/django.po", "locale/fr/LC_MESSAGES/django.po"], catalogues

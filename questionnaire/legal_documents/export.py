@@ -20,14 +20,12 @@ from .deadlines import dues
 from .definitions import DocumentDefinition, Field, definition, text_translations
 from .values import cell_words, date_words, display
 
-NOT_YET_KNOWN = "Not yet known"
-NOT_YET_KNOWN_CONTEXT = "an item of a report recorded as not yet known"
-
 
 def _field_view(f: Field, value: Any, unknown: set[str]) -> dict[str, Any]:
     text = display(f, value)
     if not text and f.report_item is not None and str(f.report_item) in unknown:
-        text = pgettext(NOT_YET_KNOWN_CONTEXT, NOT_YET_KNOWN)  # recorded as unknown (M9.2), not left blank
+        # recorded as unknown (M9.2), not left blank; written out, not through the constants, so that xgettext finds it
+        text = pgettext("an item of a report recorded as not yet known", "Not yet known")
     view = {"id": f.id, "label": f.label, "type": f.type, "value": value, "text": text}
     if f.type == "table":
         view["columns"] = [c.label for c in f.columns]
