@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Sequence
+from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.mail import EmailMessage
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -42,10 +47,57 @@ class _ExternalServer:
         return self.url
 
 
+class _MailFolder(Sequence):
+    """The mails the servers outside the tests wrote to EMAIL_FILE_PATH (Django's file e-mail backend), oldest
+    first, read again at each look: what `mailoutbox` is under the live server, which shares this process."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _messages(self) -> list[EmailMessage]:
+        messages = []
+        for path in sorted(self.folder.glob("*.log"), key=lambda p: p.stat().st_mtime_ns):
+            for raw in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                if raw.strip():
+                    messages.append(_received(message_from_bytes(raw, policy=policy.default)))
+        return messages
+
+    def __getitem__(self, index):
+        return self._messages()[index]
+
+    def __len__(self) -> int:
+        return len(self._messages())
+
+
+def _received(parsed) -> EmailMessage:
+    """A written mail as Django's EmailMessage (subject, recipients, the plain-text body)."""
+    text = parsed.get_body(preferencelist=("plain",))
+    return EmailMessage(subject=str(parsed["Subject"]), body=text.get_content() if text else "",
+                        from_email=str(parsed["From"]), to=[a.strip() for a in str(parsed["To"]).split(",")])
+
+
 if os.environ.get("BROWSER_BASE_URL"):
     @pytest.fixture(scope="session")
     def live_server():
         yield _ExternalServer(os.environ["BROWSER_BASE_URL"])
+
+    @pytest.fixture
+    def mailoutbox():
+        """The servers' mails (bench/cluster.sh sets EMAIL_FILE_PATH for them and for this process), none at first."""
+        folder = Path(settings.EMAIL_FILE_PATH)
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in folder.glob("*.log"):
+            path.unlink()
+        return _MailFolder(folder)
+
+    @pytest.fixture(autouse=True)
+    def _fresh_rate_limits(transactional_db):
+        """The servers count rate limits and used second-factor codes in their shared cache (CACHE_URL's database
+        cache, in the test database, which flushing between tests leaves alone): each test starts with none
+        counted, as each does under the live server (tests/conftest.py)."""
+        from django.core.cache import cache
+
+        cache.clear()
 
 
 @pytest.fixture(scope="session")
