@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Sequence
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -94,10 +95,21 @@ if os.environ.get("BROWSER_BASE_URL"):
     def _fresh_rate_limits(transactional_db):
         """The servers count rate limits and used second-factor codes in their shared cache (CACHE_URL's database
         cache, in the test database, which flushing between tests leaves alone): each test starts with none
-        counted, as each does under the live server (tests/conftest.py)."""
+        counted, as each does under the live server (tests/conftest.py). After the test, before its data is
+        flushed: the renders it queued and no worker has taken are dropped, and the ones under way are waited
+        for, so that no worker renders from rows being deleted (a task worker whose task's row vanishes under it
+        stops: django-tasks-db cannot record the task's end)."""
         from django.core.cache import cache
+        from django_tasks_db.models import DBTaskResult
 
         cache.clear()
+        yield
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            DBTaskResult.objects.filter(status="READY").delete()
+            if not DBTaskResult.objects.filter(status="RUNNING").exists():
+                break
+            time.sleep(0.2)
 
 
 @pytest.fixture(scope="session")
