@@ -77,6 +77,36 @@ def _received(parsed) -> EmailMessage:
                         from_email=str(parsed["From"]), to=[a.strip() for a in str(parsed["To"]).split(",")])
 
 
+_SERVERS_CONTENT_TYPES: dict[tuple[str, str], int] = {}
+
+
+def _content_types_as_the_servers_know_them() -> None:
+    """Flushing a test's data deletes the content types, and Django makes them again with new ids; the servers keep
+    the ids they read first (ContentType's per-process cache), so the admin's log entry of the next test would
+    point to an id that no longer exists. Content types never change in a deployment: give them back the ids of
+    the first test (the ones the servers read), with the permissions made again as migrate makes them."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+
+    now = {(app_label, model): pk for app_label, model, pk in
+           ContentType.objects.values_list("app_label", "model", "pk")}
+    if not _SERVERS_CONTENT_TYPES:
+        _SERVERS_CONTENT_TYPES.update(now)
+    if now == _SERVERS_CONTENT_TYPES:
+        return
+    with transaction.atomic():
+        Permission.objects.all().delete()
+        ContentType.objects.all().delete()
+        ContentType.objects.bulk_create(ContentType(pk=pk, app_label=app_label, model=model)
+                                        for (app_label, model), pk in _SERVERS_CONTENT_TYPES.items())
+        ContentType.objects.clear_cache()
+        for app_config in apps.get_app_configs():
+            create_permissions(app_config, verbosity=0)
+
+
 if os.environ.get("BROWSER_BASE_URL"):
     @pytest.fixture(scope="session")
     def live_server():
@@ -103,6 +133,7 @@ if os.environ.get("BROWSER_BASE_URL"):
         from django_tasks_db.models import DBTaskResult
 
         cache.clear()
+        _content_types_as_the_servers_know_them()
         yield
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
