@@ -38,11 +38,12 @@ trap cleanup EXIT
 # and X-Forwarded-Proto honoured, renders in the task workers), with mails written to files the tests read
 # (EMAIL_FILE_PATH) instead of sent. The lease is long because the render progress tests hold a report without a
 # task in the queue while they look at its progress page (a minute can pass on a loaded machine; the workers' sweep
-# would then queue it).
+# would then queue it). An uploaded PDF gets 5 s to be checked, as the tests give it (tests/conftest.py: 1 s of wall
+# time, production's, refused the report PDF the verify test uploads on the loaded machine).
 export DEBUG=false SECRET_KEY=cluster-test-only-"$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
   ALLOWED_HOSTS=127.0.0.1,localhost STATIC_ROOT="$RUN/static" MEDIA_ROOT="$RUN/media" \
   TASKS_BACKEND=database REPORT_PRERENDER=true BEHIND_PROXY=true PROXY_COUNT=1 LOG_LEVEL=WARNING \
-  GUNICORN_ACCESSLOG=- WEB_CONCURRENCY=1 RENDER_LEASE_SECONDS=900 \
+  GUNICORN_ACCESSLOG=- WEB_CONCURRENCY=1 RENDER_LEASE_SECONDS=900 UPLOAD_CHECK_SECONDS=5 \
   EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend EMAIL_FILE_PATH="$RUN/mail"
 $PY - "$DATABASE_URL" "test_${DATABASE_URL##*/}" <<'PY'
 import sys, psycopg
@@ -129,7 +130,8 @@ PY
 # The tests run in this process against the same test database, with the servers' SECRET_KEY (links they sign),
 # media directory (PDFs they render, tests/conftest.py) and mail folder (tests/browser/conftest.py); the rest of
 # their settings are the tests' own.
-unset DEBUG STATIC_ROOT TASKS_BACKEND REPORT_PRERENDER BEHIND_PROXY PROXY_COUNT EMAIL_BACKEND RENDER_LEASE_SECONDS
+unset DEBUG STATIC_ROOT TASKS_BACKEND REPORT_PRERENDER BEHIND_PROXY PROXY_COUNT EMAIL_BACKEND RENDER_LEASE_SECONDS \
+  UPLOAD_CHECK_SECONDS
 set +e
 BROWSER_BASE_URL="http://127.0.0.1:$BASE_PORT" $PY -m pytest -n 0 --reuse-db -p no:cacheprovider -m browser \
   --junitxml="$RUN/junit.xml" "${@:-tests/browser}" 2>&1 | tee "$RUN/pytest.log"
