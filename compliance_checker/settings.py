@@ -350,6 +350,9 @@ EMAIL_CONFIGURED = bool(EMAIL_URL or os.environ.get("EMAIL_HOST", "").strip())
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "").strip() or (
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
+# With EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: the folder each process writes its mails to
+# (bench/cluster.sh: the browser tests read the servers' mails there)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "").strip() or str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gpai-checker@localhost")
 # E-mail owners and editors when a newly published rules version would change a model's current assessment.
 RULES_CHANGE_EMAILS = env_bool("RULES_CHANGE_EMAILS", True)

@@ -57,10 +57,12 @@ def _media_root(tmp_path_factory) -> Path:
 @pytest.fixture(autouse=True)
 def _test_storages(settings, _media_root):
     """Tests do not run collectstatic: serve static files without the hashed manifest; files go to this
-    process's own media directory."""
-    settings.STORAGES = {**settings.STORAGES,
-                         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                                     "OPTIONS": {"location": str(_media_root)}},
+    process's own media directory (against servers outside the tests, bench/cluster.sh: the servers' own, from
+    MEDIA_ROOT, so that a file the test writes is the file they serve)."""
+    media = {} if os.environ.get("BROWSER_BASE_URL") else {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(_media_root)}}}
+    settings.STORAGES = {**settings.STORAGES, **media,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 

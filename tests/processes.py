@@ -99,17 +99,20 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 @dataclass
 class Browser:
-    """Cookies of one browser; `address` is the client address the (absent) proxy would append."""
+    """Cookies of one browser; `address` is the client address the (absent) proxy would append; `language` the
+    browser's Accept-Language, if any."""
 
     address: str
     jar: http.cookiejar.CookieJar = field(default_factory=http.cookiejar.CookieJar)
+    language: str | None = None
 
     def __post_init__(self) -> None:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
 
     def request(self, url: str, data: dict | None = None) -> tuple[int, str, dict]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(url, data=body, headers={"X-Forwarded-For": self.address})  # noqa: S310
+        headers = {"X-Forwarded-For": self.address, **({"Accept-Language": self.language} if self.language else {})}
+        request = urllib.request.Request(url, data=body, headers=headers)  # noqa: S310
         try:
             with self.opener.open(request, timeout=30) as response:
                 return response.status, response.read().decode(), dict(response.headers)

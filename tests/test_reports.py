@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import OperationalError
+from django.db import DatabaseError, OperationalError
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
@@ -519,6 +519,25 @@ def test_task_worker_waits_out_a_database_outage(monkeypatch, settings):
     monkeypatch.setattr(task_worker.LeaseSweeper, "start", lambda sweeper: None)  # tested in test_security
     call_command("task_worker", "--no-reload", "--no-startup-delay", verbosity=0)
     assert len(runs) == 3 and sleeps == [1, 2]
+
+
+def test_task_worker_goes_on_after_a_task_whose_row_was_deleted_while_it_ran(monkeypatch, settings):
+    """db_worker cannot record the end of a task whose row was deleted meanwhile and exits with a DatabaseError
+    (seen in bench/cluster.sh when a test's data was flushed under a render): the task worker goes on."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    runs, sleeps = [], []
+
+    def run(worker):
+        runs.append(worker)
+        if len(runs) < 2:
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+
+    monkeypatch.setattr(db_worker.Worker, "run", run)
+    monkeypatch.setattr(db_worker.Worker, "configure_signals", lambda worker: None)
+    monkeypatch.setattr(task_worker.time, "sleep", sleeps.append)
+    monkeypatch.setattr(task_worker.LeaseSweeper, "start", lambda sweeper: None)
+    call_command("task_worker", "--no-reload", "--no-startup-delay", verbosity=0)
+    assert len(runs) == 2 and sleeps == [1]
 
 
 @pytest.mark.parametrize("scenario_id", ["T06", "T08", "S52"])

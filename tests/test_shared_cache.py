@@ -1,6 +1,7 @@
 """One cache for every process (CACHE_URL; the database cache by default): two gunicorn web processes on ports
 of their own, as two workers behind one proxy, count one lockout, one rate limit, and accept a second-factor code
-once. With a per-process cache (locmem) the same requests get through: the control test shows the test can fail."""
+once; a translation corrected in one process is read by every other. With a per-process cache (locmem) the same
+requests get through: the control test shows the test can fail."""
 
 from __future__ import annotations
 
@@ -114,3 +115,26 @@ def test_control_a_per_process_cache_counts_each_process_apart(published):
     finally:
         stop(a.process)
         stop(b.process)
+
+
+def test_a_translation_corrected_in_one_process_is_read_by_the_others(two_web_processes, settings):
+    """Each process keeps the translated questionnaire it built (core.translations). A translation corrected in
+    one process (here the test's, as the admin's would be in a web process) reaches the others through the
+    shared cache, not only the process that saved it."""
+    from questionnaire.models import Translation
+
+    a, b = two_web_processes
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                                   "LOCATION": "gpai_cache"}}  # the servers' cache (CACHE_URL's default)
+    reader = Browser("192.0.2.30", language="de")
+    for base in (a, b):  # each process builds and keeps the German questionnaire
+        status, page, _ = reader.request(base + "/quick-check/role/")
+        assert status == 200 and "In welcher Beziehung steht Ihre Organisation zu dem Modell?" in page
+    translation = Translation.objects.get(target="question:role:text", language="de",
+                                          version__status="published")
+    translation.text = "Welche Beziehung hat Ihre Organisation zu dem Modell?"
+    translation.save()
+    for base in (a, b):
+        status, page, _ = reader.request(base + "/quick-check/role/")
+        assert status == 200 and "Welche Beziehung hat Ihre Organisation zu dem Modell?" in page, base
+        assert "In welcher Beziehung" not in page

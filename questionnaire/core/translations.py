@@ -1,7 +1,9 @@
 """The content in the reader's language: `localized(spec, version)` is the one lookup of translated texts.
 
 A version's translations (models.Translation, shipped in content/gpai.<lang>.yaml) are read with one query per
-version and language and kept per process, so a page's queries do not grow with its texts. A text without a
+version and language and kept per process, so a page's queries do not grow with its texts. A change of any
+translation empties what every process kept (web processes and task workers, on any machine): through a
+generation in the shared cache (CACHE_URL) that each process compares before it reads a translation. A text without a
 translation, or whose translation is stale (its English source changed since), stays English and says so: it
 is an `Untranslated` string, which templates render as <span lang="en">…</span> with a small "English" marker
 (Django calls its __html__), never as an empty string. Results, codes, ids and hashes are never translated."""
@@ -9,8 +11,11 @@ is an `Untranslated` string, which templates render as <span lang="en">…</span
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
+from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import get_language, pgettext
@@ -66,6 +71,7 @@ def localized(spec: Spec, version: m.QuestionnaireVersion | Any, language: str |
     language = content_language(language)
     if language == SOURCE_LANGUAGE:
         return spec
+    forget_if_changed_elsewhere()
     key = (version.pk, spec.content_hash, language)
     if key in _LOCALIZED and not version_is_draft(version):
         return _LOCALIZED[key]
@@ -87,8 +93,37 @@ def version_is_draft(version: Any) -> bool:
     return getattr(version, "status", None) == m.VersionStatus.DRAFT
 
 
+GENERATION = "translations-generation"  # the shared cache's key: a new value at each change of a translation
+_SEEN: list[Any] = [object()]  # the generation this process's kept translations belong to (none yet)
+
+
 def forget_translations(**_signal) -> None:
-    """Any save or delete of a translation in this process empties the kept translations (see apps.py)."""
+    """Any save or delete of a translation (or a version) empties the kept translations: in this process at once,
+    in every other at its next translated read (forget_if_changed_elsewhere), once the change is committed (a
+    process that looked earlier would keep the old words under the new generation). See apps.py."""
+    _forget()
+
+    def announce() -> None:
+        generation = secrets.token_hex(8)
+        cache.set(GENERATION, generation, timeout=None)
+        _SEEN[0] = generation
+
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(announce)
+    else:
+        announce()
+
+
+def forget_if_changed_elsewhere() -> None:
+    """Empty the kept translations when another process changed a translation since this one kept them: one
+    look at the shared cache. A generation the cache lost (evicted, restarted) counts as a change."""
+    generation = cache.get(GENERATION)
+    if generation != _SEEN[0]:
+        _forget()
+        _SEEN[0] = generation
+
+
+def _forget() -> None:
     _LOCALIZED.clear()
     _ROWS.clear()
     _VERSIONS_BY_HASH.clear()

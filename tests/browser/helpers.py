@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from pathlib import Path
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import PASSWORD
 from tests.factories import completed
@@ -87,6 +89,53 @@ def open_completed(page, base_url: str, user, organisation, scenario_id: str, *,
     assessment = completed(organisation, user, scenario_id, name=model_name)
     page.goto(f"{base_url}/assessments/{assessment.pk}/result/")
     return assessment
+
+
+PDF_WAIT_SECONDS = 300  # the longest we wait while a progress page shows a render waiting or under way
+NO_PDF_SECONDS = 15  # the longest we wait for a page that is neither the PDF nor a progress page
+
+# Where the page stands: a progress page that reloads itself (meta refresh) or polls (static/js/report.js), or its
+# ready page (reached by that reload, ?waited=1) with the link to the PDF it shows
+_PDF_PAGE = """() => ({
+    waiting: !!document.querySelector('meta[http-equiv=refresh], [data-status-url]'),
+    ready: !!document.querySelector(`a[download][href="${location.pathname}"]`),
+})"""
+
+
+def download_pdf(page, selector: str):
+    """Click the link to a PDF at `selector` and wait for the PDF as a person would; returns Playwright's Download,
+    with the page back where it was. A rendered PDF downloads at once (under pytest-django's live server every PDF
+    is rendered when it is asked for). Otherwise the link opens its progress page, which says where the render
+    stands (a worker renders it: bench/cluster.sh) and reloads itself (with JavaScript it polls, and downloads the
+    PDF itself when it is ready): we wait as long as it shows the render waiting or under way, up to
+    PDF_WAIT_SECONDS, and take the "Download the PDF" link of its ready page."""
+    start = page.url
+    downloads: list = []
+
+    def arrived(download) -> None:
+        downloads.append(download)
+
+    page.on("download", arrived)
+    try:
+        page.click(selector)
+        began, clicked = time.monotonic(), False
+        while not downloads:
+            try:
+                where = page.evaluate(_PDF_PAGE)
+            except PlaywrightError:  # between two pages (the progress page reloading itself)
+                where = {"waiting": True, "ready": False}
+            waited = time.monotonic() - began
+            if where["ready"] and not clicked:
+                page.click(f"a[download][href='{page.evaluate('location.pathname')}']")
+                clicked = True
+            elif waited > (PDF_WAIT_SECONDS if where["waiting"] or clicked else NO_PDF_SECONDS):
+                raise AssertionError(f"no PDF after {waited:.0f} s; {page.url} shows: {page.inner_text('main')}")
+            page.wait_for_timeout(250)
+    finally:
+        page.remove_listener("download", arrived)
+    if page.url != start:
+        page.goto(start)
+    return downloads[0]
 
 
 def shoot(page, name: str) -> None:

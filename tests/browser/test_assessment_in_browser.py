@@ -11,7 +11,7 @@ from accounts.models import Role
 from tests.conftest import public_scenarios
 from tests.factories import make_member
 
-from .helpers import answer_visible_questions, open_completed, save, serious_violations, sign_in
+from .helpers import answer_visible_questions, download_pdf, open_completed, save, serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCENARIOS = {c["id"]: c for c in public_scenarios()}
@@ -118,9 +118,7 @@ def test_pdf_download_and_verify_page(live_server, new_page, django_user_model, 
     page = new_page(javascript=True)
     sign_in(page, live_server.url, "officer")
     open_completed(page, live_server.url, user, organisation, "T06", model_name="Frontier")
-    with page.expect_download() as info:
-        page.click("a[data-report-link]")
-    path = info.value.path()
+    path = download_pdf(page, "a[data-report-link]").path()
     with open(path, "rb") as handle:
         assert handle.read(5) == b"%PDF-"
     page.click("text=Verify a report PDF or hash")

@@ -17,12 +17,16 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def waiting_report(settings, django_user_model, published):
-    """A completed assessment whose report waits in a queue no worker serves (the test renders it itself)."""
+    """A completed assessment whose report waits in a queue no worker serves (the test renders it itself): asked
+    for here, with its task queued in the dummy backend, so that the servers find it waiting within its lease and
+    queue nothing (the live server, or bench/cluster.sh's web processes and task workers alike)."""
+    from questionnaire.reports.services import request_report
     from tests.factories import completed, make_member
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     user, organisation = make_member(django_user_model, "wendy", role=Role.OWNER)
     assessment = completed(organisation, user, "T01", name="Patient model")
+    assert request_report(assessment, user=user, language="en").status == "pending"
     return assessment, reverse("report_pdf", kwargs={"assessment_id": assessment.pk})
 
 

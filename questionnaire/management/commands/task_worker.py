@@ -3,7 +3,9 @@ outages, and reclaiming renders whose worker died.
 
 db_worker exits on the first database error. In production that would leave documents unrendered until someone
 restarts the worker, so this command waits and starts the worker loop again instead; the wait grows with each
-failure in a row (RETRY_SECONDS) and starts again from the shortest once the database has answered.
+failure in a row (RETRY_SECONDS) and starts again from the shortest once the database has answered. The same for
+a task whose row was deleted while it ran (db_worker cannot record its end: "Save with update_fields did not
+affect any rows"): the worker goes on with the next task.
 
 A render whose worker died (killed, out of memory, machine lost) would stay "rendering" for ever: every render
 holds a lease of RENDER_LEASE_SECONDS, and a sweep in this process (every lease / 5) queues again each render
@@ -69,12 +71,13 @@ class Command(db_worker.Command):
                 try:
                     super().handle(*args, **options)
                     return
-                except (OperationalError, InterfaceError) as error:
+                except DatabaseError as error:  # unavailable (OperationalError, InterfaceError), or a row gone
                     delay = RETRY_SECONDS[min(self.failures, len(RETRY_SECONDS) - 1)]
                     self.failures += 1
                     first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
-                    logger.warning("Database unavailable (%s); the task worker starts again in %s s", first_line,
-                                   delay)
+                    what = "Database unavailable" if isinstance(error, (OperationalError, InterfaceError)) \
+                        else "Database error"
+                    logger.warning("%s (%s); the task worker starts again in %s s", what, first_line, delay)
                     connections.close_all()
                     time.sleep(delay)
         finally:
