@@ -69,6 +69,7 @@ SCENARIO = {  # T01 of the public scenarios, as form values
 STEP, TOGGLED = "organisation", "sme_or_smc"
 EXPECTED = {"start GET": (200,), "start POST": (302,), "resume": (302,), "wizard GET": (200,),
             "wizard POST": (302,), "check": (200,), "complete": (302,), "result": (200,), "pdf": (200, 202),
+            "pdf again": (200, 202),
             "healthz (reference)": (200,)}
 ENDPOINTS = tuple(EXPECTED)
 
@@ -232,9 +233,10 @@ def report_counts() -> str:
     return out.strip().splitlines()[-1]
 
 
-def pdf_readiness(since: float) -> list[float | None]:
+def pdf_readiness(since: float) -> tuple[list[float | None], list[float]]:
     """For every assessment completed after `since` (epoch seconds): seconds from its completion until the report
-    of its snapshot was rendered (None: not rendered yet)."""
+    of its snapshot was rendered (None: not rendered yet); and for every report rendered since then, its render's
+    own time in the worker (from the worker taking it to done: the service time)."""
     script = ("import json, datetime as dt\nfrom django.db.models import Min\n"
               "from questionnaire.models import Assessment, RenderedDocument, RenderStatus\n"
               f"since = dt.datetime.fromtimestamp({since}, dt.UTC)\n"
@@ -246,10 +248,13 @@ def pdf_readiness(since: float) -> list[float | None]:
               "for a in Assessment.objects.filter(completed_at__gte=since):\n"
               "    at = done.get((a.pk, a.snapshot_hash))\n"
               "    out.append((at - a.completed_at).total_seconds() if at else None)\n"
-              "print(json.dumps(out))\n")
+              "service = [(r - s).total_seconds() for s, r in RenderedDocument.objects.filter(\n"
+              "    status=RenderStatus.DONE, started_at__gte=since).values_list('started_at', 'rendered_at')]\n"
+              "print(json.dumps([out, service]))\n")
     out = subprocess.run([PY, "manage.py", "shell", "-c", script], cwd=ROOT, env=ENV, check=True,
                          capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    delays, service = json.loads(out.strip().splitlines()[-1])
+    return delays, service
 
 
 def start_task_workers(count: int, niceness: int = 19) -> list[subprocess.Popen]:
@@ -286,33 +291,50 @@ def stop(processes: list[subprocess.Popen]) -> None:
         process.wait(timeout=60)
 
 
+PDF_MODES = {
+    "wait": "officers who wait for their PDF (poll report.pdf every 1.5 s until 200, then the next assessment): "
+            "the goal's figure",
+    "flow": "OPEN-LOOP STRESS: officers who move on after the PDF's first answer (202) without waiting, so "
+            "completions are not paced by the renders",
+}
+
+
 def pdf_level(folder: Path, users: int, seconds: int, clients: list[Client], steps: list[dict],
-              workers: int, grace: int, niceness: int) -> int:
-    """Officers completing assessments with `workers` task workers: how many PDFs were ready within 30 s of their
-    assessment's completion (each is rendered in the background as soon as the assessment is completed)."""
+              workers: int, grace: int, niceness: int, mode: str) -> int:
+    """Officers completing assessments with `workers` task workers (mode "wait": each waits for their PDF before
+    the next assessment; "flow": the open loop): the time from completion to PDF, how many were ready within 30 s,
+    the completion rate and the workers' capacity (each report is rendered in the background from its
+    completion: REPORT_PRERENDER)."""
     clear_queue()
     processes = start_task_workers(workers, niceness)
     try:
         write_officers(folder, clients[:users], steps[:users])
+        time.sleep(8)  # the workers have started and loaded WeasyPrint (task_worker warms the renderer)
+        cpu_before = sum(cpu_seconds(p) for p in processes)
         since = time.time()
-        run = run_wrk(folder, "flow", users, seconds, f"{users} officers completing assessments, {workers} task "
-                                                       f"worker{'s' if workers > 1 else ''} at nice {niceness}")
+        run = run_wrk(folder, mode, users, seconds, f"{users} {PDF_MODES[mode]}; {workers} task "
+                                                   f"worker{'s' if workers > 1 else ''} at nice {niceness}")
         time.sleep(grace)  # a PDF for a completion near the end of the run gets its 30 s too
-        delays = pdf_readiness(since)
-        cpu = sum(cpu_seconds(p) for p in processes)
+        delays, service = pdf_readiness(since)
+        cpu = sum(cpu_seconds(p) for p in processes) - cpu_before
     finally:
         stop(processes)
     print_run(run)
     ready = [d for d in delays if d is not None]
     within = sum(d <= READY_WITHIN for d in ready)
-    print(f"\n  {len(delays)} assessments completed in {run.seconds:.0f} s ({len(delays) / run.seconds * 3600:.0f} per "
-          f"hour); PDF ready within {READY_WITHIN} s of completion: {within} ({within / max(1, len(delays)):.0%}); "
-          f"rendered later: {len(ready) - within}; not rendered {grace} s after the run: {len(delays) - len(ready)}")
+    print(f"\n  [{mode}] {len(delays)} assessments completed in {run.seconds:.0f} s: completion rate "
+          f"{len(delays) / run.seconds:.2f}/s ({len(delays) / run.seconds * 3600:.0f} per hour); PDF ready within "
+          f"{READY_WITHIN} s of completion: {within} ({within / max(1, len(delays)):.0%}); rendered later: "
+          f"{len(ready) - within}; not rendered {grace} s after the run: {len(delays) - len(ready)}")
+    if service:
+        mean = statistics.fmean(service)
+        print(f"  [{mode}] the workers' capacity: {workers / mean:.2f} renders/s ({workers} worker"
+              f"{'s' if workers > 1 else ''} / mean render time {mean:.2f} s from taken to done, p50 "
+              f"{statistics.median(service):.2f} s, {len(service)} renders); CPU per rendered report "
+              f"{cpu / len(service):.2f} s (render children included)")
     if ready:
-        print(f"  time from completion to PDF: p50 {statistics.median(ready):.1f} s, "
-              f"p95 {percentile(ready, 95):.1f} s, max {max(ready):.1f} s; rendered per worker-hour here: "
-              f"{len(ready) / workers / ((run.seconds + grace) / 3600):.0f}; the workers' CPU per rendered report: "
-              f"{cpu / len(ready):.2f} s (start-up included)")
+        print(f"  [{mode}] time from completion to PDF: p50 {statistics.median(ready):.1f} s, "
+              f"p95 {percentile(ready, 95):.1f} s, max {max(ready):.1f} s ({len(ready)} rendered)")
     return sum(c.total() for c in run.errors.values()) + run.socket_errors
 
 
@@ -436,6 +458,9 @@ def main() -> None:
                         help="officers' runs (at the lowest concurrency) measuring PDFs ready within 30 s of "
                              "completion, one per number of task workers")
     parser.add_argument("--pdf-only", action="store_true", help="only the PDF readiness runs")
+    parser.add_argument("--pdf-modes", nargs="+", choices=list(PDF_MODES), default=list(PDF_MODES),
+                        help="the officers of the PDF runs: wait (each waits for their PDF; the goal's figure) and "
+                             "flow (the open-loop stress run)")
     parser.add_argument("--grace", type=int, default=READY_WITHIN, help="seconds to wait after a PDF run")
     parser.add_argument("--worker-nice", type=int, default=19, help="niceness of the task workers in the PDF runs")
     parser.add_argument("--separate-cores", action="store_true",
@@ -470,8 +495,9 @@ def main() -> None:
                 failures += 1
             stop(workers)
             for count in args.pdf_workers:
-                failures += pdf_level(Path(folder), min(args.users), args.seconds, clients, steps, count, args.grace,
-                                      args.worker_nice)
+                for mode in args.pdf_modes:
+                    failures += pdf_level(Path(folder), min(args.users), args.seconds, clients, steps, count,
+                                          args.grace, args.worker_nice, mode)
     finally:
         stop([server, *workers])
     sys.exit(1 if failures else 0)

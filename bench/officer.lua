@@ -1,7 +1,10 @@
 -- wrk script for bench/load.py: one wrk thread = one connection = one signed-in compliance officer
 -- (run wrk with as many threads as connections). bench/load.py writes each officer's file (cookie, CSRF
 -- token, answers) into the run folder given as the first script argument; the second argument is the mode:
---   flow   start an assessment, GET and POST every section, check page, complete, result page, PDF, again
+--   flow   start an assessment, GET and POST every section, check page, complete, result page, PDF, again: an
+--          open loop (after the PDF's first answer, 200 or 202, the officer starts the next assessment at once)
+--   wait   the same, but an officer who waits for the PDF: after a 202 it asks for report.pdf again every
+--          1.5 s (as the progress page's script polls) until the PDF itself comes (200), then starts the next
 --   get    GET one prepared section page over and over
 --   post   POST one prepared section over and over, each time changing an answer (a real save)
 --   reference  GET /healthz (one database query) over and over: the machine's reference
@@ -51,7 +54,7 @@ function init(args)
    file:close()
    log = assert(io.open(folder .. "/log-" .. officer .. ".txt", "w"))
    log:setvbuf("line")
-   if mode == "flow" then
+   if mode == "flow" or mode == "wait" then
       state = "new"
    else
       fixed.path, fixed.body = answers["@path"], answers["@body"]
@@ -106,6 +109,8 @@ function request()
       name, path = "result", base .. "/result/"
    elseif state == "pdf" then
       name, path = "pdf", base .. "/report.pdf"
+   elseif state == "pdf wait" then
+      name, path = "pdf again", base .. "/report.pdf"
    elseif state == "get" then
       name, path = "wizard GET", fixed.path
    elseif state == "reference" then
@@ -144,6 +149,7 @@ function response(status, headers, page)
    log:write(name, "\t", status, "\t", string.format("%.2f", (finished - started) * 1000), "\t",
       string.format("%.3f", finished), "\n")
    pause = (status >= 500) and 200 or 0
+   local waiting = status == 202 and (state == "pdf" or state == "pdf wait") and mode == "wait"
    local location = headers["Location"] or ""
    if state == "new" then
       state = status == 200 and "new post" or "new"
@@ -174,9 +180,11 @@ function response(status, headers, page)
       state = status == 302 and "result" or "resume"
    elseif state == "result" then
       state = status == 200 and "pdf" or "resume"
-   elseif state == "pdf" then
-      if status == 200 or status == 202 then
-         assessment, state = nil, "new"
+   elseif state == "pdf" or state == "pdf wait" then
+      if waiting then
+         state, pause = "pdf wait", 1500 -- the progress page: ask again in 1.5 s
+      elseif status == 200 or status == 202 or state == "pdf wait" then
+         assessment, state = nil, "new"  -- (a waiting officer also gives up on a failed render)
       end
    elseif state == "post" then
       if status == 302 then
