@@ -17,12 +17,20 @@ and POST apart) to the reference's, and checks in the database that no saved ans
 With --fault it runs the officers once more while PostgreSQL is stopped for 10 s and started again
 (pg_ctlcluster), and shows the errors during the outage, when saving worked again, and the lost answers.
 
-4. the PDFs (once per --pdf-workers count, default one task worker and then two, at the lowest concurrency):
-   officers completing assessments while the task workers render each report in the background as soon as its
-   assessment is completed; it prints how many PDFs were ready within 30 s of completion, the time from
-   completion to PDF and how many reports a worker rendered per hour.
+4. the PDFs (once per --pdf-workers count, default one task worker and then two, at the lowest concurrency), with
+   fresh task workers that render each report in the background from its assessment's completion
+   (REPORT_PRERENDER), in two runs (--pdf-modes):
+   - wait, the goal's figure: officers who complete an assessment and then wait for its PDF as the progress page
+     does (report.pdf again every 1.5 s until the PDF itself comes) before they start the next;
+   - flow, the open-loop stress run: officers who start the next assessment as soon as report.pdf has answered
+     at all (202), so completions outrun any worker.
+   Each prints the completion rate, the workers' capacity (renders per second: workers over the mean time of a
+   render from taken to done), the time from completion to PDF (p50, p95, max) and how many PDFs were ready
+   within 30 s of completion. With --separate-cores the task workers run at nice 0 on their own core (the
+   web tier on the other); without, at nice 19 beside the web tier.
 
 Run: .venv/bin/python bench/load.py [--seconds 60] [--users 20 50] [--fault] [--pdf-workers 1 2] [--pdf-only]
+     [--pdf-modes wait flow] [--separate-cores] [--worker-nice N]
 Environment: LOAD_DB (default gpai_load: dropped and created again), LOAD_PORT (default 8765).
 Needs PostgreSQL on 127.0.0.1:5432 and wrk (Debian: apt-get install wrk).
 """
@@ -462,12 +470,17 @@ def main() -> None:
                         help="the officers of the PDF runs: wait (each waits for their PDF; the goal's figure) and "
                              "flow (the open-loop stress run)")
     parser.add_argument("--grace", type=int, default=READY_WITHIN, help="seconds to wait after a PDF run")
-    parser.add_argument("--worker-nice", type=int, default=19, help="niceness of the task workers in the PDF runs")
+    parser.add_argument("--worker-nice", type=int, default=None,
+                        help="niceness of the task workers in the PDF runs (default 19, so that rendering gives way "
+                             "to the officers' requests on the shared cores; 0 with --separate-cores, where the "
+                             "worker has a core of its own)")
     parser.add_argument("--separate-cores", action="store_true",
                         help="pin gunicorn and wrk to core 0 and the task workers to core 1 (taskset)")
     args = parser.parse_args()
     if args.separate_cores:
         PIN.update(web=["taskset", "-c", "0"], worker=["taskset", "-c", "1"])
+    if args.worker_nice is None:
+        args.worker_nice = 0 if args.separate_cores else 19
     if shutil.which("wrk") is None:
         raise SystemExit("bench/load.py needs wrk: apt-get install wrk")
     users = max(args.users)

@@ -519,6 +519,7 @@ def test_task_worker_waits_out_a_database_outage(monkeypatch, settings):
     monkeypatch.setattr(task_worker.LeaseSweeper, "start", lambda sweeper: None)  # tested in test_security
     call_command("task_worker", "--no-reload", "--no-startup-delay", verbosity=0)
     assert len(runs) == 3 and sleeps == [1, 2]
+    assert runs[0].interval == task_worker.POLL_SECONDS < 1  # an idle worker looks for a queued render soon
 
 
 @pytest.mark.parametrize("scenario_id", ["T06", "T08", "S52"])
