@@ -30,7 +30,7 @@ With --fault it runs the officers once more while PostgreSQL is stopped for 10 s
    web tier on the other); without, at nice 19 beside the web tier.
 
 Run: .venv/bin/python bench/load.py [--seconds 60] [--users 20 50] [--fault] [--pdf-workers 1 2] [--pdf-only]
-     [--pdf-modes wait flow] [--separate-cores] [--worker-nice N]
+     [--pdf-modes wait flow] [--separate-cores] [--worker-nice N] [--ramp SECONDS]
 Environment: LOAD_DB (default gpai_load: dropped and created again), LOAD_PORT (default 8765).
 Needs PostgreSQL on 127.0.0.1:5432 and wrk (Debian: apt-get install wrk).
 """
@@ -78,7 +78,7 @@ SCENARIO = {  # T01 of the public scenarios, as form values
 STEP, TOGGLED = "organisation", "sme_or_smc"
 EXPECTED = {"start GET": (200,), "start POST": (302,), "resume": (302,), "wizard GET": (200,),
             "wizard POST": (302,), "check": (200,), "complete": (302,), "result": (200,), "pdf": (200, 202),
-            "pdf again": (200, 202),
+            "pdf again": (200, 202), "ramp": (200,),
             "healthz (reference)": (200,)}
 ENDPOINTS = tuple(EXPECTED)
 
@@ -176,13 +176,15 @@ class Run:
         return len(self.times.get(endpoint, ())) / self.seconds
 
 
-def run_wrk(folder: Path, mode: str, users: int, seconds: int, label: str) -> Run:
+def run_wrk(folder: Path, mode: str, users: int, seconds: int, label: str, ramp: float = 0) -> Run:
+    """wrk with one connection per officer; with `ramp` (seconds) the officers start one after another over it."""
     for log in folder.glob("log-*.txt"):
         log.unlink()
     out = subprocess.run([*PIN["web"], "wrk", "-t", str(users), "-c", str(users), "-d", f"{seconds}s",
                           "--timeout", "30s",
                           "-s", str(ROOT / "bench" / "officer.lua"), f"http://127.0.0.1:{PORT}", "--",
-                          str(folder), mode], capture_output=True, text=True, check=True).stdout
+                          str(folder), mode, str(round(ramp * 1000 / users))], capture_output=True, text=True,
+                         check=True).stdout
     amount, unit = re.search(r"requests in ([\d.]+)(us|ms|s|m|h)\b", out).groups()
     elapsed = float(amount) * {"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}[unit]
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
@@ -311,7 +313,7 @@ PDF_MODES = {
 
 
 def pdf_level(folder: Path, users: int, seconds: int, clients: list[Client], steps: list[dict],
-              workers: int, grace: int, niceness: int, mode: str) -> int:
+              workers: int, grace: int, niceness: int, mode: str, ramp: float = 0) -> int:
     """Officers completing assessments with `workers` task workers (mode "wait": each waits for their PDF before
     the next assessment; "flow": the open loop): the time from completion to PDF, how many were ready within 30 s,
     the completion rate and the workers' capacity (each report is rendered in the background from its
@@ -324,7 +326,9 @@ def pdf_level(folder: Path, users: int, seconds: int, clients: list[Client], ste
         cpu_before = sum(cpu_seconds(p) for p in processes)
         since = time.time()
         run = run_wrk(folder, mode, users, seconds, f"{users} {PDF_MODES[mode]}; {workers} task "
-                                                   f"worker{'s' if workers > 1 else ''} at nice {niceness}")
+                                                   f"worker{'s' if workers > 1 else ''} at nice {niceness}"
+                                                   + (f"; the officers start one after another over {ramp:g} s"
+                                                      if ramp else "; the officers all start at once"), ramp)
         time.sleep(grace)  # a PDF for a completion near the end of the run gets its 30 s too
         completions, service = pdf_readiness(since)
         cpu = sum(cpu_seconds(p) for p in processes) - cpu_before
@@ -482,6 +486,8 @@ def main() -> None:
                         help="the officers of the PDF runs: wait (each waits for their PDF; the goal's figure) and "
                              "flow (the open-loop stress run)")
     parser.add_argument("--grace", type=int, default=READY_WITHIN, help="seconds to wait after a PDF run")
+    parser.add_argument("--ramp", type=float, default=0,
+                        help="PDF runs: spread the officers' start over this many seconds (default 0: all at once)")
     parser.add_argument("--worker-nice", type=int, default=None,
                         help="niceness of the task workers in the PDF runs (default 19, so that rendering gives way "
                              "to the officers' requests on the shared cores; 0 with --separate-cores, where the "
@@ -522,7 +528,7 @@ def main() -> None:
             for count in args.pdf_workers:
                 for mode in args.pdf_modes:
                     failures += pdf_level(Path(folder), min(args.users), args.seconds, clients, steps, count,
-                                          args.grace, args.worker_nice, mode)
+                                          args.grace, args.worker_nice, mode, args.ramp)
     finally:
         stop([server, *workers])
     sys.exit(1 if failures else 0)

@@ -37,6 +37,7 @@ local state, path, method, body, name
 local assessment, revision, started, iteration = nil, 0, 0, 0
 local pending = {}                -- answers sent in the section POST in flight
 local pause = 0                   -- ms to wait before the next request: an officer reads an error page first
+local ramp = 0                    -- ms this officer waits before starting (bench/load.py --ramp)
 
 local function urlencode(s)
    return (tostring(s):gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
@@ -44,6 +45,9 @@ end
 
 function init(args)
    folder, mode = args[1], args[2]
+   -- the officers' start spread over a ramp: officer n asks for /healthz first (wrk sends every thread's first
+   -- request at once) and then waits (n - 1) x args[3] ms before its first page
+   ramp = (officer - 1) * (tonumber(args[3]) or 0)
    local file = assert(io.open(folder .. "/officer-" .. officer .. ".txt"))
    cookie = file:read("*l")
    token = file:read("*l")
@@ -55,7 +59,7 @@ function init(args)
    log = assert(io.open(folder .. "/log-" .. officer .. ".txt", "w"))
    log:setvbuf("line")
    if mode == "flow" or mode == "wait" then
-      state = "new"
+      state = ramp > 0 and "ramp" or "new"
    else
       fixed.path, fixed.body = answers["@path"], answers["@body"]
       fixed.values = { answers["@value1"], answers["@value2"] }
@@ -115,6 +119,8 @@ function request()
       name, path = "wizard GET", fixed.path
    elseif state == "reference" then
       name, path = "healthz (reference)", "/healthz"
+   elseif state == "ramp" then
+      name, path = "ramp", "/healthz"
    elseif state == "post" then
       name, method, path = "wizard POST", "POST", fixed.path
       body = fixed.body:gsub("{revision}", revision):gsub("{value}", fixed.values[revision % 2 + 1])
@@ -151,7 +157,9 @@ function response(status, headers, page)
    pause = (status >= 500) and 200 or 0
    local waiting = status == 202 and (state == "pdf" or state == "pdf wait") and mode == "wait"
    local location = headers["Location"] or ""
-   if state == "new" then
+   if state == "ramp" then
+      state, pause = "new", ramp
+   elseif state == "new" then
       state = status == 200 and "new post" or "new"
    elseif state == "new post" then
       assessment = location:match("/assessments/([%x%-]+)/")
