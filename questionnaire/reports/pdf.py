@@ -47,7 +47,7 @@ def render_pdf(spec: Spec, snapshot: dict[str, Any], report_hash: str, **extra: 
     # WeasyPrint is imported here, where a PDF is made, not with DOCUMENT: a web process serving a report or its
     # progress page (rendering.queue.document) never loads it (each of five gunicorn workers imported it on its
     # first report.pdf request, several seconds each on a loaded machine, with every officer waiting behind)
-    from ..rendering.pdf import render_source
+    from ..rendering.pdf import render_source  # heavy: WeasyPrint
 
     return render_source(report_source(spec, snapshot, report_hash, **extra))
 

@@ -69,7 +69,7 @@ class Command(db_worker.Command):
         parser.set_defaults(interval=POLL_SECONDS)
 
     def handle(self, *args, **options) -> None:
-        from ...rendering.pdf import warm  # heavy (WeasyPrint): only where PDFs are made
+        from ...rendering.pdf import warm  # heavy: WeasyPrint, only where PDFs are made
 
         warm()  # once, before the first task: every render's child process inherits it (rendering.isolation)
         self.failures = 0
