@@ -17,12 +17,20 @@ and POST apart) to the reference's, and checks in the database that no saved ans
 With --fault it runs the officers once more while PostgreSQL is stopped for 10 s and started again
 (pg_ctlcluster), and shows the errors during the outage, when saving worked again, and the lost answers.
 
-4. the PDFs (once per --pdf-workers count, default one task worker and then two, at the lowest concurrency):
-   officers completing assessments while the task workers render each report in the background as soon as its
-   assessment is completed; it prints how many PDFs were ready within 30 s of completion, the time from
-   completion to PDF and how many reports a worker rendered per hour.
+4. the PDFs (once per --pdf-workers count, default one task worker and then two, at the lowest concurrency), with
+   fresh task workers that render each report in the background from its assessment's completion
+   (REPORT_PRERENDER), in two runs (--pdf-modes):
+   - wait, the goal's figure: officers who complete an assessment and then wait for its PDF as the progress page
+     does (report.pdf again every 1.5 s until the PDF itself comes) before they start the next;
+   - flow, the open-loop stress run: officers who start the next assessment as soon as report.pdf has answered
+     at all (202), so completions outrun any worker.
+   Each prints the completion rate, the workers' capacity (renders per second: workers over the mean time of a
+   render from taken to done), the time from completion to PDF (p50, p95, max) and how many PDFs were ready
+   within 30 s of completion. With --separate-cores the task workers run at nice 0 on their own core (the
+   web tier on the other); without, at nice 19 beside the web tier.
 
 Run: .venv/bin/python bench/load.py [--seconds 60] [--users 20 50] [--fault] [--pdf-workers 1 2] [--pdf-only]
+     [--pdf-modes wait flow] [--separate-cores] [--worker-nice N] [--ramp SECONDS]
 Environment: LOAD_DB (default gpai_load: dropped and created again), LOAD_PORT (default 8765).
 Needs PostgreSQL on 127.0.0.1:5432 and wrk (Debian: apt-get install wrk).
 """
@@ -69,6 +77,7 @@ SCENARIO = {  # T01 of the public scenarios, as form values
 STEP, TOGGLED = "organisation", "sme_or_smc"
 EXPECTED = {"start GET": (200,), "start POST": (302,), "resume": (302,), "wizard GET": (200,),
             "wizard POST": (302,), "check": (200,), "complete": (302,), "result": (200,), "pdf": (200, 202),
+            "pdf again": (200, 202), "ramp": (200,),
             "healthz (reference)": (200,)}
 ENDPOINTS = tuple(EXPECTED)
 
@@ -166,13 +175,15 @@ class Run:
         return len(self.times.get(endpoint, ())) / self.seconds
 
 
-def run_wrk(folder: Path, mode: str, users: int, seconds: int, label: str) -> Run:
+def run_wrk(folder: Path, mode: str, users: int, seconds: int, label: str, ramp: float = 0) -> Run:
+    """wrk with one connection per officer; with `ramp` (seconds) the officers start one after another over it."""
     for log in folder.glob("log-*.txt"):
         log.unlink()
     out = subprocess.run([*PIN["web"], "wrk", "-t", str(users), "-c", str(users), "-d", f"{seconds}s",
                           "--timeout", "30s",
                           "-s", str(ROOT / "bench" / "officer.lua"), f"http://127.0.0.1:{PORT}", "--",
-                          str(folder), mode], capture_output=True, text=True, check=True).stdout
+                          str(folder), mode, str(round(ramp * 1000 / users))], capture_output=True, text=True,
+                         check=True).stdout
     amount, unit = re.search(r"requests in ([\d.]+)(us|ms|s|m|h)\b", out).groups()
     elapsed = float(amount) * {"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}[unit]
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
@@ -232,9 +243,11 @@ def report_counts() -> str:
     return out.strip().splitlines()[-1]
 
 
-def pdf_readiness(since: float) -> list[float | None]:
-    """For every assessment completed after `since` (epoch seconds): seconds from its completion until the report
-    of its snapshot was rendered (None: not rendered yet)."""
+def pdf_readiness(since: float) -> tuple[list[tuple[bool, float | None]], list[float]]:
+    """For every assessment completed after `since` (epoch seconds), in order of completion: (whether it is its
+    officer's first completion of the run, seconds from its completion until the report of its snapshot was
+    rendered or None: not rendered yet); and for every report rendered since then, its render's own time in the
+    worker (from the worker taking it to done: the service time). Each officer has an organisation of their own."""
     script = ("import json, datetime as dt\nfrom django.db.models import Min\n"
               "from questionnaire.models import Assessment, RenderedDocument, RenderStatus\n"
               f"since = dt.datetime.fromtimestamp({since}, dt.UTC)\n"
@@ -243,13 +256,18 @@ def pdf_readiness(since: float) -> list[float | None]:
               "done = {(r['assessment_id'], r['document_hash']): r['first']\n"
               "        for r in rows.annotate(first=Min('rendered_at'))}\n"
               "out = []\n"
-              "for a in Assessment.objects.filter(completed_at__gte=since):\n"
+              "seen = set()\n"
+              "for a in Assessment.objects.filter(completed_at__gte=since).order_by('completed_at'):\n"
               "    at = done.get((a.pk, a.snapshot_hash))\n"
-              "    out.append((at - a.completed_at).total_seconds() if at else None)\n"
-              "print(json.dumps(out))\n")
+              "    out.append((a.organisation_id not in seen, (at - a.completed_at).total_seconds() if at else None))\n"
+              "    seen.add(a.organisation_id)\n"
+              "service = [(r - s).total_seconds() for s, r in RenderedDocument.objects.filter(\n"
+              "    status=RenderStatus.DONE, started_at__gte=since).values_list('started_at', 'rendered_at')]\n"
+              "print(json.dumps([out, service]))\n")
     out = subprocess.run([PY, "manage.py", "shell", "-c", script], cwd=ROOT, env=ENV, check=True,
                          capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    delays, service = json.loads(out.strip().splitlines()[-1])
+    return delays, service
 
 
 def start_task_workers(count: int, niceness: int = 19) -> list[subprocess.Popen]:
@@ -286,33 +304,62 @@ def stop(processes: list[subprocess.Popen]) -> None:
         process.wait(timeout=60)
 
 
+PDF_MODES = {
+    "wait": "officers who wait for their PDF (poll report.pdf every 1.5 s until 200, then the next assessment): "
+            "the goal's figure",
+    "flow": "OPEN-LOOP STRESS: officers who move on after the PDF's first answer (202) without waiting, so "
+            "completions are not paced by the renders",
+}
+
+
 def pdf_level(folder: Path, users: int, seconds: int, clients: list[Client], steps: list[dict],
-              workers: int, grace: int, niceness: int) -> int:
-    """Officers completing assessments with `workers` task workers: how many PDFs were ready within 30 s of their
-    assessment's completion (each is rendered in the background as soon as the assessment is completed)."""
+              workers: int, grace: int, niceness: int, mode: str, ramp: float = 0) -> int:
+    """Officers completing assessments with `workers` task workers (mode "wait": each waits for their PDF before
+    the next assessment; "flow": the open loop): the time from completion to PDF, how many were ready within 30 s,
+    the completion rate and the workers' capacity (each report is rendered in the background from its
+    completion: REPORT_PRERENDER)."""
     clear_queue()
     processes = start_task_workers(workers, niceness)
     try:
         write_officers(folder, clients[:users], steps[:users])
+        time.sleep(8)  # the workers have started and loaded WeasyPrint (task_worker warms the renderer)
+        cpu_before = sum(cpu_seconds(p) for p in processes)
         since = time.time()
-        run = run_wrk(folder, "flow", users, seconds, f"{users} officers completing assessments, {workers} task "
-                                                       f"worker{'s' if workers > 1 else ''} at nice {niceness}")
+        run = run_wrk(folder, mode, users, seconds, f"{users} {PDF_MODES[mode]}; {workers} task "
+                                                   f"worker{'s' if workers > 1 else ''} at nice {niceness}"
+                                                   + (f"; the officers start one after another over {ramp:g} s"
+                                                      if ramp else "; the officers all start at once"), ramp)
         time.sleep(grace)  # a PDF for a completion near the end of the run gets its 30 s too
-        delays = pdf_readiness(since)
-        cpu = sum(cpu_seconds(p) for p in processes)
+        completions, service = pdf_readiness(since)
+        cpu = sum(cpu_seconds(p) for p in processes) - cpu_before
     finally:
         stop(processes)
     print_run(run)
+    delays = [delay for _at, delay in completions]
     ready = [d for d in delays if d is not None]
     within = sum(d <= READY_WITHIN for d in ready)
-    print(f"\n  {len(delays)} assessments completed in {run.seconds:.0f} s ({len(delays) / run.seconds * 3600:.0f} per "
-          f"hour); PDF ready within {READY_WITHIN} s of completion: {within} ({within / max(1, len(delays)):.0%}); "
-          f"rendered later: {len(ready) - within}; not rendered {grace} s after the run: {len(delays) - len(ready)}")
+    print(f"\n  [{mode}] {len(delays)} assessments completed in {run.seconds:.0f} s: completion rate "
+          f"{len(delays) / run.seconds:.2f}/s ({len(delays) / run.seconds * 3600:.0f} per hour); PDF ready within "
+          f"{READY_WITHIN} s of completion: {within} ({within / max(1, len(delays)):.0%}); rendered later: "
+          f"{len(ready) - within}; not rendered {grace} s after the run: {len(delays) - len(ready)}")
+    if service:
+        mean = statistics.fmean(service)
+        print(f"  [{mode}] the workers' capacity: {workers / mean:.2f} renders/s ({workers} worker"
+              f"{'s' if workers > 1 else ''} / mean render time {mean:.2f} s from taken to done, p50 "
+              f"{statistics.median(service):.2f} s, {len(service)} renders); CPU per rendered report "
+              f"{cpu / len(service):.2f} s (render children included)")
     if ready:
-        print(f"  time from completion to PDF: p50 {statistics.median(ready):.1f} s, "
-              f"p95 {percentile(ready, 95):.1f} s, max {max(ready):.1f} s; rendered per worker-hour here: "
-              f"{len(ready) / workers / ((run.seconds + grace) / 3600):.0f}; the workers' CPU per rendered report: "
-              f"{cpu / len(ready):.2f} s (start-up included)")
+        print(f"  [{mode}] time from completion to PDF, every completion of the run: p50 "
+              f"{statistics.median(ready):.1f} s, p95 {percentile(ready, 95):.1f} s, max {max(ready):.1f} s "
+              f"({len(ready)} rendered)")
+        # without a ramp the officers start at the same moment, so their first completions arrive together; after
+        # warm-up: every officer's second and later completions (a PDF not rendered counts as the longest wait)
+        later = [delay if delay is not None else float("inf") for first, delay in completions if not first]
+        if later:
+            print(f"  [{mode}] after warm-up (the {len(later)} completions after each officer's first): p50 "
+                  f"{statistics.median(later):.1f} s, p95 {percentile(later, 95):.1f} s, max {max(later):.1f} s")
+        else:
+            print(f"  [{mode}] after warm-up: none (no officer completed a second assessment in the run)")
     return sum(c.total() for c in run.errors.values()) + run.socket_errors
 
 
@@ -436,13 +483,23 @@ def main() -> None:
                         help="officers' runs (at the lowest concurrency) measuring PDFs ready within 30 s of "
                              "completion, one per number of task workers")
     parser.add_argument("--pdf-only", action="store_true", help="only the PDF readiness runs")
+    parser.add_argument("--pdf-modes", nargs="+", choices=list(PDF_MODES), default=list(PDF_MODES),
+                        help="the officers of the PDF runs: wait (each waits for their PDF; the goal's figure) and "
+                             "flow (the open-loop stress run)")
     parser.add_argument("--grace", type=int, default=READY_WITHIN, help="seconds to wait after a PDF run")
-    parser.add_argument("--worker-nice", type=int, default=19, help="niceness of the task workers in the PDF runs")
+    parser.add_argument("--ramp", type=float, default=0,
+                        help="PDF runs: spread the officers' start over this many seconds (default 0: all at once)")
+    parser.add_argument("--worker-nice", type=int, default=None,
+                        help="niceness of the task workers in the PDF runs (default 19, so that rendering gives way "
+                             "to the officers' requests on the shared cores; 0 with --separate-cores, where the "
+                             "worker has a core of its own)")
     parser.add_argument("--separate-cores", action="store_true",
                         help="pin gunicorn and wrk to core 0 and the task workers to core 1 (taskset)")
     args = parser.parse_args()
     if args.separate_cores:
         PIN.update(web=["taskset", "-c", "0"], worker=["taskset", "-c", "1"])
+    if args.worker_nice is None:
+        args.worker_nice = 0 if args.separate_cores else 19
     if shutil.which("wrk") is None:
         raise SystemExit("bench/load.py needs wrk: apt-get install wrk")
     users = max(args.users)
@@ -470,8 +527,9 @@ def main() -> None:
                 failures += 1
             stop(workers)
             for count in args.pdf_workers:
-                failures += pdf_level(Path(folder), min(args.users), args.seconds, clients, steps, count, args.grace,
-                                      args.worker_nice)
+                for mode in args.pdf_modes:
+                    failures += pdf_level(Path(folder), min(args.users), args.seconds, clients, steps, count,
+                                          args.grace, args.worker_nice, mode, args.ramp)
     finally:
         stop([server, *workers])
     sys.exit(1 if failures else 0)

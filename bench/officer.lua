@@ -1,7 +1,10 @@
 -- wrk script for bench/load.py: one wrk thread = one connection = one signed-in compliance officer
 -- (run wrk with as many threads as connections). bench/load.py writes each officer's file (cookie, CSRF
 -- token, answers) into the run folder given as the first script argument; the second argument is the mode:
---   flow   start an assessment, GET and POST every section, check page, complete, result page, PDF, again
+--   flow   start an assessment, GET and POST every section, check page, complete, result page, PDF, again: an
+--          open loop (after the PDF's first answer, 200 or 202, the officer starts the next assessment at once)
+--   wait   the same, but an officer who waits for the PDF: after a 202 it asks for report.pdf again every
+--          1.5 s (as the progress page's script polls) until the PDF itself comes (200), then starts the next
 --   get    GET one prepared section page over and over
 --   post   POST one prepared section over and over, each time changing an answer (a real save)
 --   reference  GET /healthz (one database query) over and over: the machine's reference
@@ -34,6 +37,7 @@ local state, path, method, body, name
 local assessment, revision, started, iteration = nil, 0, 0, 0
 local pending = {}                -- answers sent in the section POST in flight
 local pause = 0                   -- ms to wait before the next request: an officer reads an error page first
+local ramp = 0                    -- ms this officer waits before starting (bench/load.py --ramp)
 
 local function urlencode(s)
    return (tostring(s):gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
@@ -41,6 +45,9 @@ end
 
 function init(args)
    folder, mode = args[1], args[2]
+   -- the officers' start spread over a ramp: officer n asks for /healthz first (wrk sends every thread's first
+   -- request at once) and then waits (n - 1) x args[3] ms before its first page
+   ramp = (officer - 1) * (tonumber(args[3]) or 0)
    local file = assert(io.open(folder .. "/officer-" .. officer .. ".txt"))
    cookie = file:read("*l")
    token = file:read("*l")
@@ -51,8 +58,8 @@ function init(args)
    file:close()
    log = assert(io.open(folder .. "/log-" .. officer .. ".txt", "w"))
    log:setvbuf("line")
-   if mode == "flow" then
-      state = "new"
+   if mode == "flow" or mode == "wait" then
+      state = ramp > 0 and "ramp" or "new"
    else
       fixed.path, fixed.body = answers["@path"], answers["@body"]
       fixed.values = { answers["@value1"], answers["@value2"] }
@@ -106,10 +113,14 @@ function request()
       name, path = "result", base .. "/result/"
    elseif state == "pdf" then
       name, path = "pdf", base .. "/report.pdf"
+   elseif state == "pdf wait" then
+      name, path = "pdf again", base .. "/report.pdf"
    elseif state == "get" then
       name, path = "wizard GET", fixed.path
    elseif state == "reference" then
       name, path = "healthz (reference)", "/healthz"
+   elseif state == "ramp" then
+      name, path = "ramp", "/healthz"
    elseif state == "post" then
       name, method, path = "wizard POST", "POST", fixed.path
       body = fixed.body:gsub("{revision}", revision):gsub("{value}", fixed.values[revision % 2 + 1])
@@ -144,8 +155,11 @@ function response(status, headers, page)
    log:write(name, "\t", status, "\t", string.format("%.2f", (finished - started) * 1000), "\t",
       string.format("%.3f", finished), "\n")
    pause = (status >= 500) and 200 or 0
+   local waiting = status == 202 and (state == "pdf" or state == "pdf wait") and mode == "wait"
    local location = headers["Location"] or ""
-   if state == "new" then
+   if state == "ramp" then
+      state, pause = "new", ramp
+   elseif state == "new" then
       state = status == 200 and "new post" or "new"
    elseif state == "new post" then
       assessment = location:match("/assessments/([%x%-]+)/")
@@ -174,9 +188,11 @@ function response(status, headers, page)
       state = status == 302 and "result" or "resume"
    elseif state == "result" then
       state = status == 200 and "pdf" or "resume"
-   elseif state == "pdf" then
-      if status == 200 or status == 202 then
-         assessment, state = nil, "new"
+   elseif state == "pdf" or state == "pdf wait" then
+      if waiting then
+         state, pause = "pdf wait", 1500 -- the progress page: ask again in 1.5 s
+      elseif status == 200 or status == 202 or state == "pdf wait" then
+         assessment, state = nil, "new"  -- (a waiting officer also gives up on a failed render)
       end
    elseif state == "post" then
       if status == 302 then

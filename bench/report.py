@@ -12,7 +12,14 @@ and a small one (T38, a deployer, out of scope) it prints, side by side:
 Each figure is the median of several runs after a warm-up, report and floor interleaved so that noise on the
 shared machine hits both alike; compare ratios within one run. The process pins itself to CPU 0 (as
 `taskset -c 0` would) unless --no-pin is given.
-Run: .venv/bin/python bench/report.py [--runs 5] [--phases] [--profile]
+With --command it measures end to end instead, as outside checks do: `python manage.py render_report` (a new
+process each time: interpreter and Django start-up, the answer set read and evaluated, the report written to a
+file) for the answer sets of T06 and T38 (no gap analysis: the command has none), against a floor process that
+only imports WeasyPrint and writes the same words (taken from `render_report --format html`) as plain paragraphs
+in tagged PDF/A-3a with the same JSON attachment (`render_report --format json`). Both are timed as wall-clock
+time of the whole process, interleaved. The command uses the database of DATABASE_URL, as the checks would.
+
+Run: .venv/bin/python bench/report.py [--runs 5] [--phases] [--profile] [--command]
 """
 
 from __future__ import annotations
@@ -24,7 +31,9 @@ import html
 import os
 import pstats
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -182,15 +191,111 @@ def phases(spec, snapshot, digest, runs: int) -> dict[str, float]:
     return {k: min(v[1:]) for k, v in times.items()}
 
 
+# The floor process: the interpreter, WeasyPrint, the plain paragraphs and the attachment, nothing else.
+FLOOR_PROCESS = """
+import datetime as dt, sys
+from weasyprint import HTML, Attachment
+source, attachment, output = sys.argv[1:4]
+with open(attachment, encoding="utf-8") as handle:
+    text = handle.read()
+when = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
+HTML(filename=source).write_pdf(output, pdf_variant="pdf/a-3a", pdf_identifier=b"0" * 32, attachments=[
+    Attachment(string=text, name="assessment-snapshot.json", relationship="Source", created=when, modified=when)])
+"""
+
+
+def command_ratio(runs: int) -> None:
+    """`manage.py render_report` end to end against the floor process, for the answer sets of T06 and T38.
+
+    Two floors: the floor process as this environment runs it (with PYTHONDONTWRITEBYTECODE set, as here, it
+    compiles WeasyPrint's modules in every run), and the same process reading the bytecode that manage.py caches
+    under var/pycache (`manage.cache_bytecode`), so that both sides start from compiled modules: like for like."""
+    import json
+
+    env = dict(os.environ)
+    cached = {**env, "PYTHONPYCACHEPREFIX": str(Path(os.environ.get("VAR_DIR") or ROOT / "var") / "pycache")}
+    print(f"render_report end to end (a new process each time) vs the floor process (python, WeasyPrint, the same "
+          f"words as plain paragraphs, PDF/A-3a with the attachment), median of {runs} runs after a warm-up, "
+          f"interleaved; PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}")
+    print(f"{'case':<26} {'pages':>5} {'command s':>9} {'floor s':>8} {'ratio':>6} {'min ratio':>9} "
+          f"{'cached floor s':>14} {'ratio':>6} {'floor pages':>11} {'PDF KiB':>8}")
+    fonts = Path(finders_path("fonts/DejaVuSans.ttf")).resolve()
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        for label, scenario_id in (("largest: T06 systemic risk", "T06"), ("small: T38 deployer", "T38")):
+            scenario = next(c for c in public_scenarios() if c["id"] == scenario_id)
+            answers = work / f"{scenario_id}-answers.json"
+            answers.write_text(json.dumps(scenario["answers"], default=str), encoding="utf-8")
+            report = [sys.executable, "manage.py", "render_report", "--input", str(answers), "--model",
+                      f"Scenario {scenario_id}", "--organisation", "Example AI Ltd"]
+            for kind in ("html", "json"):
+                _run([*report, "--format", kind, "--output", str(work / f"{scenario_id}.{kind}")], env)
+            plain = floor_html((work / f"{scenario_id}.html").read_text(encoding="utf-8")).replace(
+                'url("../fonts/DejaVuSans.ttf")', f'url("{fonts.as_uri()}")')
+            (work / f"{scenario_id}-floor.html").write_text(plain, encoding="utf-8")
+            command = [*report, "--output", str(work / f"{scenario_id}.pdf")]
+            floor = [sys.executable, "-c", FLOOR_PROCESS, str(work / f"{scenario_id}-floor.html"),
+                     str(work / f"{scenario_id}.json"), str(work / f"{scenario_id}-floor.pdf")]
+            times: dict[str, list[float]] = {"command": [], "floor": [], "cached floor": []}
+            cpu: dict[str, list[float]] = {key: [] for key in times}
+            for index in range(runs + 1):
+                for key, argv, environment in (("command", command, env), ("floor", floor, env),
+                                               ("cached floor", floor, cached)):
+                    start = time.perf_counter()
+                    used = _run(argv, environment)
+                    if index:  # the first of each is the warm-up (the file system cache, the bytecode cache)
+                        times[key].append(time.perf_counter() - start)
+                        cpu[key].append(used)
+            wall = {key: statistics.median(values) for key, values in times.items()}
+            used = {key: statistics.median(values) for key, values in cpu.items()}
+            pages, floor_pages = (_pages(work / f"{scenario_id}{suffix}.pdf") for suffix in ("", "-floor"))
+            print(f"{label:<26} {pages:>5} {wall['command']:>9.3f} {wall['floor']:>8.3f} "
+                  f"{wall['command'] / wall['floor']:>5.2f}x {min(times['command']) / min(times['floor']):>8.2f}x "
+                  f"{wall['cached floor']:>14.3f} {wall['command'] / wall['cached floor']:>5.2f}x {floor_pages:>11} "
+                  f"{(work / f'{scenario_id}.pdf').stat().st_size / 1024:>8.0f}")
+            print(f"{'':<26} processor time (user + system), median: command {used['command']:.3f} s, floor "
+                  f"{used['floor']:.3f} s ({used['command'] / used['floor']:.2f}x), cached floor "
+                  f"{used['cached floor']:.3f} s ({used['command'] / used['cached floor']:.2f}x)")
+
+
+def _run(argv: list[str], env: dict[str, str]) -> float:
+    """Run a process to its end; the processor time (user and system) it used."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(argv[:4])} … exited with {done.returncode}:\n{done.stderr[-3000:]}")
+    return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def finders_path(relative: str) -> str:
+    from django.contrib.staticfiles import finders
+
+    return finders.find(relative)
+
+
+def _pages(path: Path) -> int:
+    import pypdf
+
+    return len(pypdf.PdfReader(path).pages)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-pin", action="store_true", help="do not pin the process to CPU 0")
     parser.add_argument("--profile", action="store_true", help="profile one render of the largest report")
     parser.add_argument("--phases", action="store_true", help="also time template, layout and PDF writing apart")
+    parser.add_argument("--command", action="store_true",
+                        help="end to end: `manage.py render_report` processes against a WeasyPrint-only process")
     args = parser.parse_args()
     if not args.no_pin and hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {0})
+        os.sched_setaffinity(0, {0})  # inherited by the processes it starts
+    if args.command:
+        command_ratio(args.runs)
+        return
     spec = canonical_spec()
     cases = (("largest: T06 systemic risk + full gap analysis", "T06", True),
              ("small: T38 deployer (out of scope)", "T38", False))

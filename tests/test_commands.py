@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -79,6 +80,34 @@ def test_assess_reads_standard_input_in_a_real_process():
         [sys.executable, "manage.py", "assess", "--input", "-"], cwd=ROOT, input='{"rol": 1}',
         capture_output=True, text=True, timeout=120, check=False,
     )
+    assert bad.returncode == 2 and "“rol”: unknown question code" in bad.stderr
+
+
+def test_render_report_in_a_real_process_caches_its_bytecode_and_skips_the_checks(tmp_path):
+    """The command as outside checks time it: its own process, with PYTHONDONTWRITEBYTECODE set as in the Docker
+    image. The modules it compiles are cached under VAR_DIR/pycache for the next run (manage.cache_bytecode); it
+    imports no URL configuration (no system checks: requires_system_checks); it ends at once (manage.end_now)
+    with its file written and its exit status kept."""
+    scenario = next(case for case in public_scenarios() if case["id"] == "T38")
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(scenario["answers"], default=str))
+    output = tmp_path / "report.pdf"
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "VAR_DIR": str(tmp_path / "var")}
+    env.pop("PYTHONPYCACHEPREFIX", None)
+    completed = subprocess.run(  # noqa: S603 (our own command line)
+        [sys.executable, "-X", "importtime", "manage.py", "render_report", "--input", str(answers), "--output",
+         str(output)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert output.read_bytes().startswith(b"%PDF-") and completed.stdout.startswith(f"Wrote {output}")
+    cached = {path.name for path in (tmp_path / "var" / "pycache").rglob("*.pyc")}
+    assert any(name.startswith("render_report.") for name in cached)
+    assert any(name.startswith("document.") for name in cached)  # weasyprint/document.py
+    imported = {line.rsplit("|", 1)[-1].strip() for line in completed.stderr.splitlines() if "|" in line}
+    assert "questionnaire.reports.pdf" in imported
+    assert "compliance_checker.urls" not in imported
+    bad = subprocess.run([sys.executable, "manage.py", "render_report", "--input", "-", "--output", str(output)],  # noqa: S603
+                         cwd=ROOT, env=env, input='{"rol": 1}', capture_output=True, text=True, timeout=300,
+                         check=False)
     assert bad.returncode == 2 and "“rol”: unknown question code" in bad.stderr
 
 

@@ -519,6 +519,7 @@ def test_task_worker_waits_out_a_database_outage(monkeypatch, settings):
     monkeypatch.setattr(task_worker.LeaseSweeper, "start", lambda sweeper: None)  # tested in test_security
     call_command("task_worker", "--no-reload", "--no-startup-delay", verbosity=0)
     assert len(runs) == 3 and sleeps == [1, 2]
+    assert runs[0].interval == task_worker.POLL_SECONDS < 1  # an idle worker looks for a queued render soon
 
 
 def test_task_worker_goes_on_after_a_task_whose_row_was_deleted_while_it_ran(monkeypatch, settings):
@@ -601,3 +602,26 @@ def test_the_report_hash_and_the_snapshot_hash_are_two_hashes_both_printed_or_ve
     assert 'data-verified="yes"' in page and f"stored snapshot {assessment.snapshot_hash}" in page
     page = client.post(url, {"pdf": SimpleUploadedFile("r.pdf", pdf_bytes)}).content.decode()
     assert 'data-verified="yes"' in page and f"from the report snapshot {report_hash}" in page
+
+
+def test_a_web_process_serving_a_report_does_not_load_weasyprint():
+    """The progress page and the download name the document's kind (rendering.queue.document): that must not import
+    WeasyPrint, which only the task worker and render_report need (each gunicorn worker took seconds to import it on
+    its first report.pdf request under load, and every officer waited behind it)."""
+    import os
+    import subprocess
+    import sys
+
+    from questionnaire.rendering.queue import DOCUMENTS
+
+    from .conftest import ROOT
+
+    script = ("import sys, django\ndjango.setup()\nfrom questionnaire.rendering.queue import DOCUMENTS, document\n"
+              "kinds = [document(kind).title for kind in DOCUMENTS]\n"
+              "import questionnaire.reports.views, questionnaire.rendering.views\n"
+              "print(len(kinds), 'weasyprint' in sys.modules)\n")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "compliance_checker.settings"}
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,  # noqa: S603
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == [str(len(DOCUMENTS)), "False"]

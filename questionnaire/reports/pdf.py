@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -13,9 +13,11 @@ from django.utils import translation
 from ..core.translations import display_spec, reading_spec
 from ..engine import Spec
 from ..models import RenderedDocument
-from ..rendering.pdf import RenderedReport, render_source
 from ..rendering.source import Document, Source
 from .content import report_context
+
+if TYPE_CHECKING:
+    from ..rendering.pdf import RenderedReport
 
 
 def snapshot_json(snapshot: dict[str, Any], report_hash: str) -> str:
@@ -42,6 +44,11 @@ def report_source(spec: Spec, snapshot: dict[str, Any], report_hash: str, **extr
 
 
 def render_pdf(spec: Spec, snapshot: dict[str, Any], report_hash: str, **extra: Any) -> RenderedReport:
+    # WeasyPrint is imported here, where a PDF is made, not with DOCUMENT: a web process serving a report or its
+    # progress page (rendering.queue.document) never loads it (each of five gunicorn workers imported it on its
+    # first report.pdf request, several seconds each on a loaded machine, with every officer waiting behind)
+    from ..rendering.pdf import render_source  # heavy: WeasyPrint
+
     return render_source(report_source(spec, snapshot, report_hash, **extra))
 
 

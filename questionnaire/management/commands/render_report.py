@@ -23,6 +23,9 @@ from ._common import read_answer_set
 
 class Command(BaseCommand):
     help = "Render the report (PDF, HTML or the snapshot JSON) for one answer set."
+    # No system checks before it: they import every URL and view (the API's schemas too), a good part of the
+    # command's start-up, for a command that serves no request (`manage.py check` and every server run them).
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--input", required=True, help="JSON file with the answers, or - for standard input")

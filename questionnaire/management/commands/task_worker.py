@@ -10,7 +10,11 @@ affect any rows"): the worker goes on with the next task.
 A render whose worker died (killed, out of memory, machine lost) would stay "rendering" for ever: every render
 holds a lease of RENDER_LEASE_SECONDS, and a sweep in this process (every lease / 5) queues again each render
 whose lease expired, without waiting for anyone to ask for it (rendering.reclaim_stalled). Same options as
-db_worker.
+db_worker, but `--interval` (how long an idle worker waits before it looks for a task again) defaults to
+POLL_SECONDS rather than db_worker's second: a render queued while the worker is idle starts 0.1 s later on average
+instead of 0.5 s, for about five indexed queries a second (PostgreSQL answers each in well under a millisecond).
+WeasyPrint, the report stylesheet and its fonts are loaded when the worker starts (rendering.pdf.warm), not by the
+first render, which would otherwise wait a few seconds longer than the rest.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from ...rendering.queue import reclaim_stalled
 logger = logging.getLogger("questionnaire.tasks")
 
 RETRY_SECONDS = (1, 2, 5, 10, 30)  # then every 30 s until the database answers
+POLL_SECONDS = 0.2
 
 
 class LeaseSweeper(threading.Thread):
@@ -61,7 +66,14 @@ class Command(db_worker.Command):
     help = ("Run the background task worker (PDF rendering); it waits out database outages instead of exiting "
             "and re-queues renders whose worker died.")
 
+    def add_arguments(self, parser) -> None:
+        super().add_arguments(parser)
+        parser.set_defaults(interval=POLL_SECONDS)
+
     def handle(self, *args, **options) -> None:
+        from ...rendering.pdf import warm  # heavy: WeasyPrint, only where PDFs are made
+
+        warm()  # once, before the first task: every render's child process inherits it (rendering.isolation)
         self.failures = 0
         sweeper = LeaseSweeper(every=max(1, settings.RENDER_LEASE_SECONDS / 5))
         sweeper.start()
