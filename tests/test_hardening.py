@@ -704,7 +704,7 @@ def test_a_page_tree_beyond_the_page_cap_is_refused_even_when_its_count_lies():
         started = time.monotonic()
         with pytest.raises(ValidationError, match="more than 2,000 pages"):
             inspect_pdf(data, "long.pdf")
-        assert time.monotonic() - started < 5  # the child's hard limit is 1 s of CPU; wall clock varies with load
+        assert time.monotonic() - started < 10  # the child has 1 s of CPU; the wall clock took 4.6 s at load 13
     assert inspect_pdf(many_pages_pdf(2_000), "ok.pdf").pages == 2_000
 
 
