@@ -1,4 +1,4 @@
-"""The report's own words (questionnaire/locale): the .mo that `make install` compiles (the .mo files are built,
+"""The report's own words (now in the one catalogue, locale/): the .mo that `make install` compiles (the .mo files are built,
 not committed) is the current .po, for both languages."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-LOCALE = Path(__file__).resolve().parent.parent / "questionnaire" / "locale"
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt is not installed")

@@ -21,7 +21,7 @@ from .factories import completed
 
 pytestmark = pytest.mark.django_db
 
-GERMAN_HEADING = "1. Zusammenfassung"  # the report's "1. Executive summary" (questionnaire/locale/de)
+GERMAN_HEADING = "1. Zusammenfassung"  # the report's "1. Executive summary" (locale/de)
 ENGLISH_HEADING = "1. Executive summary"
 
 
