@@ -1,5 +1,5 @@
-"""The report's own words (now in the one catalogue, locale/): the .mo that `make install` compiles (the .mo files are built,
-not committed) is the current .po, for both languages."""
+"""The report's own words (now in the one catalogue, locale/): the .mo that `make install` compiles (the .mo
+files are built, not committed) is the current .po, for both languages."""
 
 from __future__ import annotations
 
