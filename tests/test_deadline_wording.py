@@ -108,13 +108,13 @@ def test_the_deadline_sentences_use_the_law_s_own_words(language):
 def test_a_deadline_is_said_in_german_and_french_with_its_figures():
     (initial,) = incident_dues(incident(TODAY), [], INCIDENT)
     assert initial.what.startswith("Initial report (Code, Measure 9.3: 10 days from awareness, death;")
-    assert due_what(initial, "de").startswith("Erstbericht (Praxisleitfaden, Maßnahme 9.3: 10 Tage ab Kenntnisnahme, "
+    assert due_what(initial, "de").startswith("Erstmeldung (Praxisleitfaden, Maßnahme 9.3: 10 Tage ab Kenntnisnahme, "
                                               "Tod eines Menschen;")
     assert due_what(initial, "fr").startswith("Rapport initial (code de bonnes pratiques, mesure 9.3 : 10 jours")
     assert "décès d'une personne" in due_what(initial, "fr")
     assert due_what(initial, "en") == initial.what
     with translation.override("de"):  # the reader's language by default
-        assert due_what(initial).startswith("Erstbericht")
+        assert due_what(initial).startswith("Erstmeldung")
     (waiting,) = incident_dues({}, [], INCIDENT)
     assert due_note(waiting, "de") == "Schadenskategorie und Zeitpunkt der Kenntnisnahme erfassen"
     assert due_what(OUT_OF_RANGE, "de") == "Daten dieses Dokuments prüfen"  # the interface's words: the catalogue
@@ -128,9 +128,9 @@ def test_a_missing_or_changed_translation_falls_back_to_the_english_marked(monke
     del german[initial.text]  # the English changed: its old key no longer matches
     shown = due_what(initial, "de")
     assert str(shown) == initial.what and '<span lang="en">' in shown.__html__()
-    german[initial.text] = "Erstbericht ({tage} Tage)"  # a placeholder the English has not
+    german[initial.text] = "Erstmeldung ({tage} Tage)"  # a placeholder the English has not
     assert str(due_what(initial, "de")) == initial.what
-    german[initial.text] = "Erstbericht ({days} Tage, {harm})"
+    german[initial.text] = "Erstmeldung ({days} Tage, {harm})"
     del german["death"]  # a word of the sentence without its translation
     assert '<span lang="en">' in due_what(initial, "de").__html__()
 
@@ -145,13 +145,13 @@ def test_pages_say_it_in_the_reader_s_language_the_csv_keeps_the_english(client,
     client.force_login(owner)
     page = client.get(reverse("legal_document_entry", args=[atlas.pk, "serious_incident", 1]),
                       HTTP_ACCEPT_LANGUAGE="de").content.decode()
-    assert "Erstbericht (Praxisleitfaden, Maßnahme 9.3: 10 Tage ab Kenntnisnahme" in page
+    assert "Erstmeldung (Praxisleitfaden, Maßnahme 9.3: 10 Tage ab Kenntnisnahme" in page
     assert "days from awareness" not in page
     register = client.get(reverse("legal_document", args=[atlas.pk, "serious_incident"]),
                           HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Rapport initial (code de bonnes pratiques, mesure 9.3 : 10 jours" in register
     plan = client.get(reverse("action_plan"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
-    assert "Erstbericht (Praxisleitfaden" in plan and "Art. 55 Abs. 1 Buchst. c" in plan
+    assert "Erstmeldung (Praxisleitfaden" in plan and "Art. 55 Abs. 1 Buchst. c" in plan
     assert "Meldung eines schwerwiegenden Vorfalls Nr. 1" in plan and "days from awareness" not in plan
     csv = client.get(reverse("action_plan") + "?format=csv", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Initial report (Code, Measure 9.3: 10 days from awareness, death;" in csv  # the status column
@@ -176,7 +176,7 @@ def test_the_calendar_speaks_the_member_s_language_with_the_same_uids(client, dj
     assert set(german) == set(english)  # a subscriber's events keep their identity when the language changes
     summaries = " ".join(str(e["SUMMARY"]) for e in german.values())
     descriptions = " ".join(str(e["DESCRIPTION"]) for e in german.values())
-    assert "Atlas: Meldung eines schwerwiegenden Vorfalls Nr. 1: Erstbericht (Art. 55 Abs. 1 Buchst. c)" in summaries
+    assert "Atlas: Meldung eines schwerwiegenden Vorfalls Nr. 1: Erstmeldung (Art. 55 Abs. 1 Buchst. c)" in summaries
     assert "Grundlage: Verpflichtung aus dem Praxisleitfaden, keine gesetzliche Frist." in descriptions
     assert "Initial report" not in summaries + descriptions
     assert "Atlas: Die Pflichten des Anbieters gelten seit dem 1. Oktober 2025" in summaries  # the content's label
