@@ -183,7 +183,7 @@ def test_an_invitation_is_written_in_the_invited_account_s_language(client, owne
                 HTTP_ACCEPT_LANGUAGE="de")
     [mail] = mailoutbox
     assert mail.subject == "Vous êtes invité à rejoindre une organisation sur le vérificateur de conformité GPAI"
-    assert "avec le rôle Lecteur" in mail.body and "Pour accepter, ouvrez ce lien :" in mail.body
+    assert "avec le rôle Lecteur" in mail.body and "Pour accepter, ouvrez ce lien\u00a0:" in mail.body
 
 
 def test_an_invitation_to_a_new_address_is_in_the_inviter_s_language(client, owner, organisation, mailoutbox):
