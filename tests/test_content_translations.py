@@ -595,3 +595,16 @@ def test_an_untranslated_document_text_is_marked_english_on_the_page(client, org
         monkeypatch.undo()
         module.definitions.cache_clear()
         model_documentation.documentation_form.cache_clear()
+
+
+@pytest.mark.django_db
+def test_the_french_report_writes_the_first_of_the_month_as_1er(published, tmp_path):
+    """The report's template formatted its dates with Django's date filter and a pattern, not with the app's one
+    long date, so the French report said "le 1 octobre 2025" where the pages say "1er octobre 2025"."""
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(SCENARIOS["T06"]["answers"], default=str), encoding="utf-8")
+    html = tmp_path / "report-fr.html"
+    call_command("render_report", "--input", str(answers), "--output", str(html), "--format", "html",
+                 "--language", "fr")
+    page = html.read_text(encoding="utf-8")
+    assert "1er octobre 2025" in page and not re.search(r"\b1 octobre 2025", page)
